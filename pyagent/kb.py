@@ -1,0 +1,77 @@
+"""The one place that locates the knowledge base and reads its static tables.
+
+In a source checkout the knowledge base is ``kb/`` at the top of the
+repository; an installed wheel carries the same files as ``pyagent/_kb``.
+
+>>> from pyagent.kb import readings
+>>> readings()["field_list"].default
+'closed'
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import clingo
+
+_HERE = Path(__file__).resolve().parent
+
+
+def kb_dir() -> Path:
+    """The directory of the knowledge base (``main.lp`` and the files it includes)."""
+    for candidate in (_HERE.parent / "kb", _HERE / "_kb"):
+        if (candidate / "main.lp").is_file():
+            return candidate
+    raise FileNotFoundError("the knowledge base (kb/main.lp) is not installed beside pyagent")
+
+
+@dataclass(frozen=True)
+class Reading:
+    name: str
+    default: str
+    options: tuple[str, ...]  # the default first, the others in file order
+    clauses: tuple[str, ...]
+    question: str
+    reason: str
+
+
+def _static_model(path: Path) -> list[clingo.Symbol]:
+    ctl = clingo.Control(["--warn=none"])  # a single table file: its inputs are defined elsewhere
+    ctl.load(str(path))
+    ctl.ground([("base", [])])
+    symbols: list[clingo.Symbol] = []
+    ctl.solve(on_model=lambda m: symbols.extend(m.symbols(atoms=True)))
+    return symbols
+
+
+@functools.cache
+def readings(directory: Path | None = None) -> dict[str, Reading]:
+    """Every reading the knowledge base declares, in file order."""
+    path = (directory or kb_dir()) / "readings.lp"
+    text = path.read_text(encoding="utf-8")
+    symbols = _static_model(path)
+    options: dict[str, list[str]] = {}
+    default: dict[str, str] = {}
+    about: dict[str, tuple[tuple[str, ...], str]] = {}
+    reason: dict[str, str] = {}
+    for s in symbols:
+        args = s.arguments
+        if s.name == "reading_option":
+            options.setdefault(args[0].name, []).append(args[1].name)
+        elif s.name == "reading_default":
+            default[args[0].name] = args[1].name
+        elif s.name == "reading_about":
+            about[args[0].name] = (tuple(a.string for a in args[1].arguments), args[2].string)
+        elif s.name == "reading_reason":
+            reason[args[0].name] = args[1].string
+    order = sorted(default, key=lambda n: text.find(f"reading_default({n},"))
+    out: dict[str, Reading] = {}
+    for name in order:
+        opts = options[name]
+        opts = [default[name]] + sorted(
+            (o for o in opts if o != default[name]), key=lambda o: text.find(o)
+        )
+        out[name] = Reading(name, default[name], tuple(opts), about[name][0], about[name][1], reason[name])
+    return out
