@@ -7,7 +7,8 @@ unknown is ``None``; a list that is known to be empty is ``()``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from enum import Enum
 from typing import Mapping
 
@@ -79,7 +80,7 @@ class Person:
     titles: tuple[Title, ...] | None = None
     cumulative_work_years: float | None = None
     # education, papers, foreign_language, computer_skills: kept, never decisive (P2.S3.b)
-    never_decisive: Mapping[str, object] = field(default_factory=dict)
+    never_decisive: Mapping[str, object] = _field(default_factory=dict)
 
 
 @dataclass(frozen=True)
