@@ -1,0 +1,239 @@
+"""A validated person -> the input facts of kb/schema.lp, in its two completions.
+
+Each person is grounded twice (kb/schema.lp, "Persons and worlds"): in the
+*worst* and in the *best* completion of what the case leaves unknown.  A fact
+here says in which completion it holds and, when it holds in one only, which
+input of the case it stands for (its ``path``, relative to the person), so
+that an answer can say what it depends on.
+
+Facts are built as clingo symbols, never as program text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from clingo import Function, Number, String, Supremum, Symbol
+
+from .duration import counted_months
+from .model import NO_POST, Person, Post
+from .vocab import FIELDS, HONOURS
+
+WORST = "worst"
+BEST = "best"
+BOTH = "both"
+
+REPORT_DATE = dt.date(2021, 7, 11)
+
+_CONTESTS = tuple(c for c in HONOURS.codes if c.startswith("national_contest_"))
+_PRIZES = tuple(c for c in _CONTESTS if c.endswith("_prize"))
+_SKILL_PARAMETERS = ("senior_worker", "technician", "senior_technician")
+_RANKS = ("junior", "assistant", "intermediate", "associate_senior", "full_senior")
+
+TRUE = Function("true")
+FALSE = Function("false")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One input fact of a person, without the person argument."""
+
+    predicate: str
+    arguments: tuple[Symbol, ...]
+    world: str = BOTH  # BOTH, WORST or BEST
+    path: str | None = None  # the unknown input it stands for, when it holds in one world only
+
+
+def date_number(day: dt.date) -> int:
+    """A date as the integer YYYYMMDD the knowledge base compares."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _c(name: str) -> Symbol:
+    return Function(name)
+
+
+def _field_term(value: str) -> Symbol:
+    return _c(value) if value in FIELDS.aliases else String(value)
+
+
+def person_facts(
+    person: Person, as_of: dt.date, parameters: Mapping[str, int]
+) -> list[Fact]:
+    """The input facts of one person, on ``as_of``."""
+    out: list[Fact] = [Fact("person", ())]
+    add = out.append
+    year_end = dt.date(as_of.year, 12, 31)
+
+    # certificates and the months counted after each
+    if person.certificates is None:
+        for c, level in enumerate(("junior_worker", "intermediate_worker", "senior_worker",
+                                   "technician", "senior_technician")):
+            add(Fact("certificate", (Number(c), _c(level), _c("unstated")), BEST, "certificates"))
+            for end in ("as_of", "year_end"):
+                for counting in ("technical_work", "elapsed"):
+                    add(Fact("certificate_months", (Number(c), _c(end), _c(counting), Supremum),
+                             BEST, "certificates"))
+    else:
+        for c, cert in enumerate(person.certificates):
+            if cert.obtained is not None and cert.obtained > as_of:
+                continue  # not yet held on the date asked
+            add(Fact("certificate", (Number(c), _c(cert.level), _c(cert.kind or "unstated"))))
+            for end_name, end in (("as_of", as_of), ("year_end", year_end)):
+                for counting in ("technical_work", "elapsed"):
+                    key = (Number(c), _c(end_name), _c(counting))
+                    if cert.obtained is None:
+                        path = f"certificates[{c}].obtained"
+                        add(Fact("certificate_months", (*key, Number(0)), WORST, path))
+                        add(Fact("certificate_months", (*key, Supremum), BEST, path))
+                        continue
+                    elapsed = counted_months(cert.obtained, (), end, within_work=False)
+                    if counting == "elapsed":
+                        add(Fact("certificate_months", (*key, Number(elapsed))))
+                    elif person.technical_work is None:
+                        add(Fact("certificate_months", (*key, Number(0)), WORST, "technical_work"))
+                        add(Fact("certificate_months", (*key, Number(elapsed)), BEST, "technical_work"))
+                    else:
+                        months = counted_months(cert.obtained, person.technical_work, end)
+                        add(Fact("certificate_months", (*key, Number(months))))
+
+    # the field of the current post (P2.S2)
+    if person.field is None:
+        add(Fact("field", (_c("engineering"),), BEST, "field"))
+    else:
+        add(Fact("field", (_field_term(person.field),)))
+        if person.field not in FIELDS.aliases:
+            add(Fact("unlisted_field_may_be_listed", (), BEST, "field"))
+
+    # the current post
+    post = person.current_post
+    if post is None:
+        add(Fact("current_post", (), BEST, "current_post"))
+        add(Fact("post_occupation", (String(""),), BEST, "current_post"))
+    elif isinstance(post, Post):
+        add(Fact("current_post", ()))
+        if post.occupation is not None:
+            add(Fact("post_occupation", (String(post.occupation),)))
+        else:
+            add(Fact("post_occupation", (String(""),), BEST, "current_post.occupation"))
+    else:
+        assert post is NO_POST
+
+    out.extend(_assessment_facts(person, as_of))
+
+    # honours (P4.S2)
+    if person.honours is None:
+        for code in HONOURS.codes:
+            add(Fact("honour", (_c(code),), BEST, "honours"))
+            if code in _CONTESTS:
+                add(Fact("honour_class", (_c(code), _c("i")), BEST, "honours"))
+            if code in _PRIZES:
+                add(Fact("prize_may_be_medal", (_c(code),), BEST, "honours"))
+        add(Fact("honour_category", (_c("state_council_allowance"), _c("high_skill")), BEST,
+                 "honours"))
+    else:
+        for k, honour in enumerate(person.honours):
+            h = _c(honour.code)
+            add(Fact("honour", (h,)))
+            if honour.code in _CONTESTS:
+                if honour.contest_class is not None:
+                    add(Fact("honour_class", (h, _c(honour.contest_class))))
+                else:
+                    add(Fact("honour_class", (h, _c("i")), BEST, f"honours[{k}].class"))
+            if honour.code in _PRIZES:
+                add(Fact("prize_may_be_medal", (h,), BEST, f"honours[{k}]"))
+            if honour.code == "state_council_allowance":
+                if honour.category is not None:
+                    add(Fact("honour_category", (h, _c(honour.category))))
+                else:
+                    add(Fact("honour_category", (h, _c("high_skill")), BEST,
+                             f"honours[{k}].category"))
+
+    # P4.S3: contribution and benefits
+    for name, value, pred, args in (
+        ("outstanding_contribution", person.outstanding_contribution, "outstanding_contribution", ()),
+        ("social_benefit", person.social_benefit, "benefit", (_c("social"),)),
+        ("economic_benefit", person.economic_benefit, "benefit", (_c("economic"),)),
+    ):
+        if value is True:
+            add(Fact(pred, args))
+        elif value is None:
+            add(Fact(pred, args, BEST, name))
+
+    # titles (P5)
+    if person.titles is None:
+        for t, rank in enumerate(_RANKS):
+            add(Fact("title", (Number(t), _c(rank), _c("stated")), BEST, "titles"))
+    else:
+        for t, title in enumerate(person.titles):
+            if title.obtained is not None and title.obtained > as_of:
+                continue
+            series = _c("unstated") if title.series is None else _field_term(title.series)
+            add(Fact("title", (Number(t), _c(title.rank), series)))
+
+    # cumulative work years against the parameters (P5)
+    years = person.cumulative_work_years
+    if years is None:
+        add(Fact("cumulative_work_years", (Number(0),), WORST, "cumulative_work_years"))
+        add(Fact("cumulative_work_years", (Supremum,), BEST, "cumulative_work_years"))
+    else:
+        add(Fact("cumulative_work_years", (Number(math.floor(years)),)))
+    for level in _SKILL_PARAMETERS:
+        value = parameters.get(f"application_years.{level}")
+        if value is None:
+            add(Fact("application_years", (_c(level), Number(0)), BEST,
+                     f"parameters.application_years.{level}"))
+        else:
+            add(Fact("application_years", (_c(level), Number(value))))
+
+    # P2.S1: before the report date, whether the notice was in force is unknown
+    if as_of < REPORT_DATE:
+        add(Fact("notice_issued_by_as_of", (), BEST, "notice_date"))
+
+    # P2.S3.b: stated, kept, never decisive
+    for key in sorted(person.never_decisive):
+        add(Fact("credential", (_c(key),)))
+    return out
+
+
+def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[Fact]:
+    """Annual assessments (P2.S3.a).
+
+    A year missing from a non-empty list, and every year of an absent list, is
+    held with an unknown grade: worst, it fails; best, it passes.  A pending
+    year likewise, but it stays ``pending`` for the latest_three reading, which
+    does not count it as held.  Years after the as_of year are not yet assessed.
+    """
+    year = as_of.year
+    listed = person.annual_assessments
+    if listed is None:
+        for y in range(year - 3, year):
+            yield Fact("assessment", (Number(y), _c("unknown"), TRUE))
+            yield Fact("grade_may_pass", (Number(y),), BEST, "annual_assessments")
+        return
+    if not listed:
+        return  # empty means none: no assessment held
+    by_year = {a.year: a for a in listed if a.year <= year}
+    for y in range(min(min(by_year, default=year), year - 3), year):
+        if y not in by_year:
+            yield Fact("assessment", (Number(y), _c("unknown"), TRUE))
+            yield Fact("grade_may_pass", (Number(y),), BEST, f"annual_assessments.{y}")
+    for y in sorted(by_year):
+        a = by_year[y]
+        yield Fact("assessment", (Number(y), _c(a.grade), TRUE if a.at_current_post else FALSE))
+        if a.grade == "pending":
+            yield Fact("grade_may_pass", (Number(y),), BEST, f"annual_assessments.{y}")
+
+
+def global_facts(as_of: dt.date, overrides: Mapping[str, str]) -> list[Symbol]:
+    """Facts shared by every person: the date asked on and the reading overrides."""
+    out = [
+        Function("as_of_date", [Number(date_number(as_of))]),
+        Function("as_of_year", [Number(as_of.year)]),
+    ]
+    for name, value in sorted(overrides.items()):
+        out.append(Function("reading_override", [_c(name), _c(value)]))
+    return out

@@ -1,0 +1,98 @@
+"""The knowledge base as rules a Python evaluator can walk (for explanations).
+
+clingo grounds and solves the knowledge base; this module parses the same
+files with ``clingo.ast`` and keeps each rule's head, body and the clause it
+cites, so that explanations come from the rules themselves: a maintainer who
+adds a rule gets its explanation with no Python change.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from clingo import ast
+
+from .kb import kb_dir
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One (unpooled) rule of the knowledge base."""
+
+    index: int
+    head: ast.AST  # the head atom's term: an ast Function
+    name: str
+    arity: int
+    body: tuple[ast.AST, ...]  # ast Literals
+    file: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Program:
+    directory: Path
+    files: tuple[Path, ...]
+    rules: tuple[Rule, ...]
+    by_head: dict[tuple[str, int], tuple[Rule, ...]]
+    defined_inputs: frozenset[tuple[str, int]]  # #defined predicates: the input schema
+
+    def rules_for(self, name: str, arity: int) -> tuple[Rule, ...]:
+        return self.by_head.get((name, arity), ())
+
+    def is_derived(self, name: str, arity: int) -> bool:
+        return (name, arity) in self.by_head
+
+
+def _included(main: Path) -> list[Path]:
+    files = [main]
+    for line in main.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#include"):
+            files.append(main.parent / line.split('"')[1])
+    return files
+
+
+@functools.cache
+def load_program(directory: Path | None = None) -> Program:
+    """Parse every file ``main.lp`` includes."""
+    directory = directory or kb_dir()
+    files = tuple(_included(directory / "main.lp"))
+    rules: list[Rule] = []
+    defined: set[tuple[str, int]] = set()
+
+    def collect(stm: ast.AST) -> None:
+        if stm.ast_type == ast.ASTType.Defined:
+            defined.add((stm.name, stm.arity))
+            return
+        if stm.ast_type != ast.ASTType.Rule:
+            return
+        for rule in stm.unpool():
+            head = rule.head
+            if head.ast_type != ast.ASTType.Literal:
+                continue  # no choice or disjunction in this knowledge base
+            term = head.atom.symbol
+            if term.ast_type == ast.ASTType.SymbolicTerm:
+                name, arity = term.symbol.name, 0
+            elif term.ast_type == ast.ASTType.Function:
+                name, arity = term.name, len(term.arguments)
+            else:
+                continue
+            loc = rule.location.begin
+            rules.append(
+                Rule(len(rules), term, name, arity, tuple(rule.body), loc.filename, loc.line, str(rule))
+            )
+
+    ast.parse_files([str(directory / "main.lp")], collect)  # follows the #include lines
+    by_head: dict[tuple[str, int], list[Rule]] = {}
+    for r in rules:
+        by_head.setdefault((r.name, r.arity), []).append(r)
+    return Program(
+        directory,
+        files,
+        tuple(rules),
+        {k: tuple(v) for k, v in by_head.items()},
+        frozenset(defined),
+    )
