@@ -64,7 +64,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -217,7 +217,9 @@ def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         char = err.character
         shown = f"{char:#x}" if isinstance(char, int) else repr(char)
-        return InputError(source, "", f"invalid YAML: the character {shown} is not allowed", line, column)
+        return InputError(
+            source, "", f"invalid YAML: the character {shown} is not allowed", line, column
+        )
     parts = [p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
     message = "invalid YAML: " + ("; ".join(parts) if parts else str(err).splitlines()[0])
     if mark is not None:
@@ -269,7 +271,10 @@ class _Builder:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != self._SEQ:
                     self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
-                return [self.build(item, f"{place}[{i}]", depth + 1) for i, item in enumerate(node.value)]
+                return [
+                    self.build(item, f"{place}[{i}]", depth + 1)
+                    for i, item in enumerate(node.value)
+                ]
             if isinstance(node, yaml.MappingNode):
                 if node.tag != self._MAP:
                     self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
@@ -282,7 +287,9 @@ class _Builder:
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, place, "a mapping key must be plain text, not a list or mapping")
+                self.fail(
+                    key_node, place, "a mapping key must be plain text, not a list or mapping"
+                )
             if key_node.tag == self._MERGE:
                 self.fail(key_node, place, "merge keys (<<) are not supported; write the keys out")
             key = self.scalar(key_node, place)
@@ -326,7 +333,11 @@ def _read_yaml(text: str, source: str) -> _Tree:
                 if depth > MAX_DEPTH:
                     m = event.start_mark
                     raise InputError(
-                        source, "", f"too deeply nested (more than {MAX_DEPTH} levels)", m.line + 1, m.column + 1
+                        source,
+                        "",
+                        f"too deeply nested (more than {MAX_DEPTH} levels)",
+                        m.line + 1,
+                        m.column + 1,
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -335,7 +346,11 @@ def _read_yaml(text: str, source: str) -> _Tree:
                 if aliases > MAX_ALIASES:
                     m = event.start_mark
                     raise InputError(
-                        source, "", f"too many aliases (more than {MAX_ALIASES})", m.line + 1, m.column + 1
+                        source,
+                        "",
+                        f"too many aliases (more than {MAX_ALIASES})",
+                        m.line + 1,
+                        m.column + 1,
                     )
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as err:
@@ -396,7 +411,9 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
                 raise located from None
         except Exception:  # noqa: BLE001 - only a best effort at a line number
             pass
-        raise InputError(source, "", f"the key {_q(err.key)} is given twice in one object") from None
+        raise InputError(
+            source, "", f"the key {_q(err.key)} is given twice in one object"
+        ) from None
     except RecursionError:
         raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)") from None
     except ValueError as err:
@@ -475,7 +492,8 @@ def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) ->
     if not isinstance(value, str):
         ctx.fail(
             place,
-            f"expected {_a(vocabulary.kind)}, found {_describe(value)}; one of: {_listing(vocabulary)}",
+            f"expected {_a(vocabulary.kind)}, found {_describe(value)}; "
+            f"one of: {_listing(vocabulary)}",
         )
     code = vocabulary.code(value)
     if code is not None:
@@ -483,7 +501,9 @@ def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) ->
     guess = _suggest(value, vocabulary.choices())
     if guess is not None:
         ctx.fail(place, f"{_q(value)} is not {_a(vocabulary.kind)}; did you mean {guess!r}?")
-    ctx.fail(place, f"{_q(value)} is not {_a(vocabulary.kind)}; expected one of: {_listing(vocabulary)}")
+    ctx.fail(
+        place, f"{_q(value)} is not {_a(vocabulary.kind)}; expected one of: {_listing(vocabulary)}"
+    )
 
 
 def _listing(vocabulary: vocab.Vocabulary) -> str:
@@ -577,16 +597,26 @@ def _required(ctx: _Ctx, data: dict, key: str, place: str) -> object:
 
 
 def _certificate(ctx: _Ctx, item: object, place: str) -> Certificate:
-    item = _mapping(ctx, item, place, ("level", "kind", "obtained", "occupation"), "a certificate mapping {level, kind, obtained, occupation}")
+    item = _mapping(
+        ctx,
+        item,
+        place,
+        ("level", "kind", "obtained", "occupation"),
+        "a certificate mapping {level, kind, obtained, occupation}",
+    )
     level = _code(ctx, vocab.LEVELS, _required(ctx, item, "level", place), _join(place, "level"))
     kind = item.get("kind")
     obtained = item.get("obtained")
     occupation = item.get("occupation")
     return Certificate(
         level=level,
-        kind=None if kind is None else _code(ctx, vocab.CERTIFICATE_KINDS, kind, _join(place, "kind")),
+        kind=None
+        if kind is None
+        else _code(ctx, vocab.CERTIFICATE_KINDS, kind, _join(place, "kind")),
         obtained=None if obtained is None else _date(ctx, obtained, _join(place, "obtained")),
-        occupation=None if occupation is None else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+        occupation=None
+        if occupation is None
+        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
     )
 
 
@@ -597,7 +627,9 @@ def _period(ctx: _Ctx, item: object, place: str) -> Period:
     if end is not None:
         end = _date(ctx, end, _join(place, "to"))
         if end < start:
-            ctx.fail(_join(place, "to"), f"{end.isoformat()} is before 'from' ({start.isoformat()})")
+            ctx.fail(
+                _join(place, "to"), f"{end.isoformat()} is before 'from' ({start.isoformat()})"
+            )
     return Period(start=start, end=end)
 
 
@@ -607,18 +639,28 @@ def _post(ctx: _Ctx, value: object, place: str) -> Post | NoPost | None:
     if isinstance(value, str) and value.strip().lower() in NO_POST_WORDS:
         return NO_POST
     if not isinstance(value, dict):
-        ctx.fail(place, f"expected a mapping {{since, occupation}} or 'none', found {_describe(value)}")
+        ctx.fail(
+            place, f"expected a mapping {{since, occupation}} or 'none', found {_describe(value)}"
+        )
     value = _mapping(ctx, value, place, ("since", "occupation"), "a post")
     since = value.get("since")
     occupation = value.get("occupation")
     return Post(
         since=None if since is None else _date(ctx, since, _join(place, "since")),
-        occupation=None if occupation is None else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+        occupation=None
+        if occupation is None
+        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
     )
 
 
 def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
-    item = _mapping(ctx, item, place, ("year", "grade", "at_current_post"), "an assessment mapping {year, grade, at_current_post}")
+    item = _mapping(
+        ctx,
+        item,
+        place,
+        ("year", "grade", "at_current_post"),
+        "an assessment mapping {year, grade, at_current_post}",
+    )
     year = _int(
         ctx,
         _required(ctx, item, "year", place),
@@ -632,7 +674,9 @@ def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
     return Assessment(
         year=year,
         grade=grade,
-        at_current_post=True if at_post is None else _bool(ctx, at_post, _join(place, "at_current_post")),
+        at_current_post=True
+        if at_post is None
+        else _bool(ctx, at_post, _join(place, "at_current_post")),
     )
 
 
@@ -644,16 +688,30 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
     if isinstance(item, str):
         return Honour(code=_code(ctx, vocab.HONOURS, item, place))
     if not isinstance(item, dict):
-        ctx.fail(place, f"expected an honour code or a mapping {{code, class, category}}, found {_describe(item)}")
+        ctx.fail(
+            place,
+            "expected an honour code or a mapping {code, class, category}, "
+            f"found {_describe(item)}",
+        )
     item = _mapping(ctx, item, place, ("code", "class", "category"), "an honour")
     code = _code(ctx, vocab.HONOURS, _required(ctx, item, "code", place), _join(place, "code"))
     contest_class = item.get("class")
     category = item.get("category")
     if contest_class is not None:
         if not _is_contest(code):
-            ctx.fail(_join(place, "class"), f"'class' is only for contest honours, not {code!r}", at_key=True)
-        if isinstance(contest_class, int) and not isinstance(contest_class, bool) and contest_class in (1, 2):
-            ctx.fail(_join(place, "class"), f"write the class as {'i' if contest_class == 1 else 'ii'!r}")
+            ctx.fail(
+                _join(place, "class"),
+                f"'class' is only for contest honours, not {code!r}",
+                at_key=True,
+            )
+        if (
+            isinstance(contest_class, int)
+            and not isinstance(contest_class, bool)
+            and contest_class in (1, 2)
+        ):
+            ctx.fail(
+                _join(place, "class"), f"write the class as {'i' if contest_class == 1 else 'ii'!r}"
+            )
         contest_class = _code(ctx, vocab.CONTEST_CLASSES, contest_class, _join(place, "class"))
     if category is not None:
         if code != "state_council_allowance":
@@ -667,7 +725,9 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
 
 
 def _title(ctx: _Ctx, item: object, place: str) -> Title:
-    item = _mapping(ctx, item, place, ("rank", "series", "obtained"), "a title mapping {rank, series, obtained}")
+    item = _mapping(
+        ctx, item, place, ("rank", "series", "obtained"), "a title mapping {rank, series, obtained}"
+    )
     rank = _code(ctx, vocab.RANKS, _required(ctx, item, "rank", place), _join(place, "rank"))
     series = item.get("series")
     obtained = item.get("obtained")
@@ -703,7 +763,9 @@ def _person(ctx: _Ctx, data: object, place: str) -> Person:
     data = _mapping(ctx, data, place, PERSON_KEYS, "a person mapping (with at least an 'id')")
     raw_id = _required(ctx, data, "id", place)
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        ctx.fail(_join(place, "id"), f"the id {raw_id} is a number; ids are text, quote it: '{raw_id}'")
+        ctx.fail(
+            _join(place, "id"), f"the id {raw_id} is a number; ids are text, quote it: '{raw_id}'"
+        )
     person_id = _text(ctx, raw_id, _join(place, "id"), "an id (text)")
     if len(person_id) > 200:
         ctx.fail(_join(place, "id"), "is longer than 200 characters")
@@ -729,11 +791,17 @@ def _person(ctx: _Ctx, data: object, place: str) -> Person:
         current_post=_post(ctx, data.get("current_post"), _join(place, "current_post")),
         annual_assessments=assessments,
         honours=_items(ctx, data, "honours", place, "honours", _honour),
-        outstanding_contribution=_tristate(ctx, data.get("outstanding_contribution"), _join(place, "outstanding_contribution")),
+        outstanding_contribution=_tristate(
+            ctx, data.get("outstanding_contribution"), _join(place, "outstanding_contribution")
+        ),
         social_benefit=_tristate(ctx, data.get("social_benefit"), _join(place, "social_benefit")),
-        economic_benefit=_tristate(ctx, data.get("economic_benefit"), _join(place, "economic_benefit")),
+        economic_benefit=_tristate(
+            ctx, data.get("economic_benefit"), _join(place, "economic_benefit")
+        ),
         titles=_items(ctx, data, "titles", place, "titles", _title),
-        cumulative_work_years=_years(ctx, data.get("cumulative_work_years"), _join(place, "cumulative_work_years")),
+        cumulative_work_years=_years(
+            ctx, data.get("cumulative_work_years"), _join(place, "cumulative_work_years")
+        ),
         never_decisive={k: data[k] for k in vocab.NEVER_DECISIVE if k in data},
     )
 
@@ -764,7 +832,10 @@ def _reading(ctx: _Ctx, name: object, value: object, place: str) -> tuple[str, s
     if text not in options:
         guess = _suggest(text, options)
         hint = f"did you mean {guess!r}? " if guess else ""
-        ctx.fail(place, f"{_q(value)} is not a value of the reading {_q(name)}; {hint}expected one of: {valid}")
+        ctx.fail(
+            place,
+            f"{_q(value)} is not a value of the reading {_q(name)}; {hint}expected one of: {valid}",
+        )
     return name, text
 
 
@@ -814,7 +885,9 @@ def _parameters(ctx: _Ctx, value: object, place: str) -> dict[str, int]:
     def put(name: str, number: object, where: str) -> None:
         if name not in PARAMETERS:
             guess = _suggest(name, PARAMETERS)
-            hint = f"did you mean {guess!r}?" if guess else f"expected one of: {', '.join(PARAMETERS)}"
+            hint = (
+                f"did you mean {guess!r}?" if guess else f"expected one of: {', '.join(PARAMETERS)}"
+            )
             ctx.fail(where, f"{_q(name)} is not a parameter; {hint}", at_key=True)
         if name in out:
             ctx.fail(where, f"the parameter {_q(name)} is given twice", at_key=True)
@@ -848,11 +921,17 @@ def _case(
     if data is None:
         ctx.fail("", "the case is empty; expected a mapping with 'persons' (a list) or 'person'")
     if not isinstance(data, dict):
-        ctx.fail("", f"expected a mapping with 'persons' (a list) or 'person', found {_describe(data)}")
+        ctx.fail(
+            "", f"expected a mapping with 'persons' (a list) or 'person', found {_describe(data)}"
+        )
     _mapping(ctx, data, "", TOP_KEYS, "a mapping")
 
     if "persons" in data and "person" in data:
-        ctx.fail("person", "give either 'persons' (a list) or 'person' (one mapping), not both", at_key=True)
+        ctx.fail(
+            "person",
+            "give either 'persons' (a list) or 'person' (one mapping), not both",
+            at_key=True,
+        )
     if "persons" in data:
         rows = data["persons"]
         if not isinstance(rows, list):
@@ -864,7 +943,9 @@ def _case(
     elif "person" in data:
         rows = [data["person"]]
         if isinstance(data["person"], list):
-            ctx.fail("person", "expected one person mapping, found a list; for several write 'persons:'")
+            ctx.fail(
+                "person", "expected one person mapping, found a list; for several write 'persons:'"
+            )
         places = ["person"]
     else:
         ctx.fail("", "missing 'persons' (a list of persons) or 'person' (a single one)")
@@ -881,7 +962,7 @@ def _case(
 
     persons = []
     seen: dict[str, str] = {}
-    for row, place in zip(rows, places):
+    for row, place in zip(rows, places, strict=True):
         person = _person(ctx, row, place)
         if person.id in seen:
             first = seen[person.id]
@@ -893,7 +974,9 @@ def _case(
         persons.append(person)
 
     merged.update(readings)
-    return Case(source=source, as_of=when, readings=merged, parameters=parameters, persons=tuple(persons))
+    return Case(
+        source=source, as_of=when, readings=merged, parameters=parameters, persons=tuple(persons)
+    )
 
 
 def parse_case(
@@ -946,6 +1029,10 @@ def load_case(
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         raise InputError(
-            source, "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)", line, column
+            source,
+            "",
+            f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)",
+            line,
+            column,
         ) from None
     return _case(_read_text(text, source), source, cli_as_of, cli_readings)

@@ -2,8 +2,9 @@
 
 >>> err = InputError("case.yaml", "persons[0].certificates[1].level",
 ...                  "'tecnician' is not a skill level; did you mean 'technician'?", 12, 7)
->>> str(err)
-"case.yaml:12:7: persons[0].certificates[1].level: 'tecnician' is not a skill level; did you mean 'technician'?"
+>>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+case.yaml:12:7: persons[0].certificates[1].level:
+'tecnician' is not a skill level; did you mean 'technician'?
 >>> str(InputError("--reading", "field_list", "expected NAME=VALUE"))
 '--reading: field_list: expected NAME=VALUE'
 
