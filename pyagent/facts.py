@@ -44,7 +44,7 @@ class Fact:
     predicate: str
     arguments: tuple[Symbol, ...]
     world: str = BOTH  # BOTH, WORST or BEST
-    path: str | None = None  # the unknown input it stands for, when it holds in one world only
+    path: str | None = None  # the input of the case it stands for, relative to the person
 
 
 def date_number(day: dt.date) -> int:
@@ -64,7 +64,7 @@ def person_facts(
     person: Person, as_of: dt.date, parameters: Mapping[str, int]
 ) -> list[Fact]:
     """The input facts of one person, on ``as_of``."""
-    out: list[Fact] = [Fact("person", ())]
+    out: list[Fact] = [Fact("person", (), path="id")]
     add = out.append
     year_end = dt.date(as_of.year, 12, 31)
 
@@ -81,7 +81,8 @@ def person_facts(
         for c, cert in enumerate(person.certificates):
             if cert.obtained is not None and cert.obtained > as_of:
                 continue  # not yet held on the date asked
-            add(Fact("certificate", (Number(c), _c(cert.level), _c(cert.kind or "unstated"))))
+            here = f"certificates[{c}]"
+            add(Fact("certificate", (Number(c), _c(cert.level), _c(cert.kind or "unstated")), BOTH, here))
             for end_name, end in (("as_of", as_of), ("year_end", year_end)):
                 for counting in ("technical_work", "elapsed"):
                     key = (Number(c), _c(end_name), _c(counting))
@@ -92,19 +93,19 @@ def person_facts(
                         continue
                     elapsed = counted_months(cert.obtained, (), end, within_work=False)
                     if counting == "elapsed":
-                        add(Fact("certificate_months", (*key, Number(elapsed))))
+                        add(Fact("certificate_months", (*key, Number(elapsed)), BOTH, here))
                     elif person.technical_work is None:
                         add(Fact("certificate_months", (*key, Number(0)), WORST, "technical_work"))
                         add(Fact("certificate_months", (*key, Number(elapsed)), BEST, "technical_work"))
                     else:
                         months = counted_months(cert.obtained, person.technical_work, end)
-                        add(Fact("certificate_months", (*key, Number(months))))
+                        add(Fact("certificate_months", (*key, Number(months)), BOTH, f"{here}+technical_work"))
 
     # the field of the current post (P2.S2)
     if person.field is None:
         add(Fact("field", (_c("engineering"),), BEST, "field"))
     else:
-        add(Fact("field", (_field_term(person.field),)))
+        add(Fact("field", (_field_term(person.field),), BOTH, "field"))
         if person.field not in FIELDS.aliases:
             add(Fact("unlisted_field_may_be_listed", (), BEST, "field"))
 
@@ -114,9 +115,9 @@ def person_facts(
         add(Fact("current_post", (), BEST, "current_post"))
         add(Fact("post_occupation", (String(""),), BEST, "current_post"))
     elif isinstance(post, Post):
-        add(Fact("current_post", ()))
+        add(Fact("current_post", (), BOTH, "current_post"))
         if post.occupation is not None:
-            add(Fact("post_occupation", (String(post.occupation),)))
+            add(Fact("post_occupation", (String(post.occupation),), BOTH, "current_post.occupation"))
         else:
             add(Fact("post_occupation", (String(""),), BEST, "current_post.occupation"))
     else:
@@ -137,17 +138,17 @@ def person_facts(
     else:
         for k, honour in enumerate(person.honours):
             h = _c(honour.code)
-            add(Fact("honour", (h,)))
+            add(Fact("honour", (h,), BOTH, f"honours[{k}]"))
             if honour.code in _CONTESTS:
                 if honour.contest_class is not None:
-                    add(Fact("honour_class", (h, _c(honour.contest_class))))
+                    add(Fact("honour_class", (h, _c(honour.contest_class)), BOTH, f"honours[{k}].class"))
                 else:
                     add(Fact("honour_class", (h, _c("i")), BEST, f"honours[{k}].class"))
             if honour.code in _PRIZES:
                 add(Fact("prize_may_be_medal", (h,), BEST, f"honours[{k}]"))
             if honour.code == "state_council_allowance":
                 if honour.category is not None:
-                    add(Fact("honour_category", (h, _c(honour.category))))
+                    add(Fact("honour_category", (h, _c(honour.category)), BOTH, f"honours[{k}].category"))
                 else:
                     add(Fact("honour_category", (h, _c("high_skill")), BEST,
                              f"honours[{k}].category"))
@@ -159,7 +160,7 @@ def person_facts(
         ("economic_benefit", person.economic_benefit, "benefit", (_c("economic"),)),
     ):
         if value is True:
-            add(Fact(pred, args))
+            add(Fact(pred, args, BOTH, name))
         elif value is None:
             add(Fact(pred, args, BEST, name))
 
@@ -172,7 +173,7 @@ def person_facts(
             if title.obtained is not None and title.obtained > as_of:
                 continue
             series = _c("unstated") if title.series is None else _field_term(title.series)
-            add(Fact("title", (Number(t), _c(title.rank), series)))
+            add(Fact("title", (Number(t), _c(title.rank), series), BOTH, f"titles[{t}]"))
 
     # cumulative work years against the parameters (P5)
     years = person.cumulative_work_years
@@ -180,14 +181,14 @@ def person_facts(
         add(Fact("cumulative_work_years", (Number(0),), WORST, "cumulative_work_years"))
         add(Fact("cumulative_work_years", (Supremum,), BEST, "cumulative_work_years"))
     else:
-        add(Fact("cumulative_work_years", (Number(math.floor(years)),)))
+        add(Fact("cumulative_work_years", (Number(math.floor(years)),), BOTH, "cumulative_work_years"))
     for level in _SKILL_PARAMETERS:
         value = parameters.get(f"application_years.{level}")
         if value is None:
             add(Fact("application_years", (_c(level), Number(0)), BEST,
                      f"parameters.application_years.{level}"))
         else:
-            add(Fact("application_years", (_c(level), Number(value))))
+            add(Fact("application_years", (_c(level), Number(value)), BOTH, f"parameters.application_years.{level}"))
 
     # P2.S1: before the report date, whether the notice was in force is unknown
     if as_of < REPORT_DATE:
@@ -195,7 +196,7 @@ def person_facts(
 
     # P2.S3.b: stated, kept, never decisive
     for key in sorted(person.never_decisive):
-        add(Fact("credential", (_c(key),)))
+        add(Fact("credential", (_c(key),), BOTH, key))
     return out
 
 
@@ -211,7 +212,7 @@ def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[Fact]:
     listed = person.annual_assessments
     if listed is None:
         for y in range(year - 3, year):
-            yield Fact("assessment", (Number(y), _c("unknown"), TRUE))
+            yield Fact("assessment", (Number(y), _c("unknown"), TRUE), BOTH, "annual_assessments")
             yield Fact("grade_may_pass", (Number(y),), BEST, "annual_assessments")
         return
     if not listed:
@@ -219,13 +220,14 @@ def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[Fact]:
     by_year = {a.year: a for a in listed if a.year <= year}
     for y in range(min(min(by_year, default=year), year - 3), year):
         if y not in by_year:
-            yield Fact("assessment", (Number(y), _c("unknown"), TRUE))
+            yield Fact("assessment", (Number(y), _c("unknown"), TRUE), BOTH, f"annual_assessments.{y}")
             yield Fact("grade_may_pass", (Number(y),), BEST, f"annual_assessments.{y}")
+    index = {a.year: k for k, a in enumerate(listed)}
     for y in sorted(by_year):
-        a = by_year[y]
-        yield Fact("assessment", (Number(y), _c(a.grade), TRUE if a.at_current_post else FALSE))
+        a, here = by_year[y], f"annual_assessments[{index[y]}]"
+        yield Fact("assessment", (Number(y), _c(a.grade), TRUE if a.at_current_post else FALSE), BOTH, here)
         if a.grade == "pending":
-            yield Fact("grade_may_pass", (Number(y),), BEST, f"annual_assessments.{y}")
+            yield Fact("grade_may_pass", (Number(y),), BEST, f"{here}.grade")
 
 
 def global_facts(as_of: dt.date, overrides: Mapping[str, str]) -> list[Symbol]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from clingo import ast
 
 from .kb import kb_dir
+from .rules import Fn, Literal, Unsupported, convert_literal, convert_term
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,10 @@ class Rule:
     """One (unpooled) rule of the knowledge base."""
 
     index: int
-    head: ast.AST  # the head atom's term: an ast Function
+    head: Fn  # the head atom
     name: str
     arity: int
-    body: tuple[ast.AST, ...]  # ast Literals
+    body: tuple[Literal, ...]
     file: str
     line: int
     text: str
@@ -38,12 +39,18 @@ class Program:
     rules: tuple[Rule, ...]
     by_head: dict[tuple[str, int], tuple[Rule, ...]]
     defined_inputs: frozenset[tuple[str, int]]  # #defined predicates: the input schema
+    unsupported: tuple[str, ...]  # rules the evaluator cannot walk (lint reports them)
 
     def rules_for(self, name: str, arity: int) -> tuple[Rule, ...]:
         return self.by_head.get((name, arity), ())
 
     def is_derived(self, name: str, arity: int) -> bool:
         return (name, arity) in self.by_head
+
+    def is_table(self, name: str, arity: int) -> bool:
+        """Defined by facts only (``through_field(engineering; ...)``)."""
+        rules = self.by_head.get((name, arity), ())
+        return bool(rules) and all(not r.body for r in rules)
 
 
 def _included(main: Path) -> list[Path]:
@@ -62,6 +69,7 @@ def load_program(directory: Path | None = None) -> Program:
     files = tuple(_included(directory / "main.lp"))
     rules: list[Rule] = []
     defined: set[tuple[str, int]] = set()
+    unsupported: list[str] = []
 
     def collect(stm: ast.AST) -> None:
         if stm.ast_type == ast.ASTType.Defined:
@@ -73,16 +81,17 @@ def load_program(directory: Path | None = None) -> Program:
             head = rule.head
             if head.ast_type != ast.ASTType.Literal:
                 continue  # no choice or disjunction in this knowledge base
-            term = head.atom.symbol
-            if term.ast_type == ast.ASTType.SymbolicTerm:
-                name, arity = term.symbol.name, 0
-            elif term.ast_type == ast.ASTType.Function:
-                name, arity = term.name, len(term.arguments)
-            else:
-                continue
             loc = rule.location.begin
+            try:
+                term = convert_term(head.atom.symbol)
+                if not isinstance(term, Fn):
+                    term = Fn(term.symbol.name, ())
+                body = tuple(convert_literal(lit) for lit in rule.body)
+            except Unsupported as err:
+                unsupported.append(f"{loc.filename}:{loc.line}: {err}")
+                continue
             rules.append(
-                Rule(len(rules), term, name, arity, tuple(rule.body), loc.filename, loc.line, str(rule))
+                Rule(len(rules), term, term.name, len(term.args), body, loc.filename, loc.line, str(rule))
             )
 
     ast.parse_files([str(directory / "main.lp")], collect)  # follows the #include lines
@@ -95,4 +104,5 @@ def load_program(directory: Path | None = None) -> Program:
         tuple(rules),
         {k: tuple(v) for k, v in by_head.items()},
         frozenset(defined),
+        tuple(unsupported),
     )

@@ -1,0 +1,132 @@
+"""Answer a case: every person, every question, yes / no / unknown (SPEC sections 3, 4, 8).
+
+>>> from pyagent.case import load_case
+>>> from pyagent.answers import answer_case
+>>> result = answer_case(load_case("queries/demo.yaml"))       # doctest: +SKIP
+>>> result.persons[0].answers[0].status                          # doctest: +SKIP
+'yes'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from clingo import Function, Symbol
+
+from .explain import Explainer, Node, cited_clauses, unknown_inputs
+from .facts import Fact, global_facts, person_facts
+from .kb import readings as kb_readings
+from .model import Case
+from .program import Program, load_program
+from .questions import QUESTIONS, Question
+from .solve import Model, person_term, solve
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: str  # yes / no / unknown
+    clauses: tuple[str, ...]  # clause refs ("P3.S1"), in the notice's order
+    depends_on: tuple[str, ...]  # unknown inputs that decide it; empty unless unknown
+
+
+@dataclass(frozen=True)
+class PersonAnswers:
+    id: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Answers:
+    source: str
+    as_of: dt.date
+    readings: Mapping[str, str]  # every reading, with the value in force
+    persons: tuple[PersonAnswers, ...]
+
+    def to_json(self) -> dict:
+        """SPEC section 8."""
+        return {
+            "schema": "pyagent.answers/1",
+            "as_of": self.as_of.isoformat(),
+            "readings": dict(self.readings),
+            "persons": [
+                {
+                    "id": p.id,
+                    "answers": [
+                        {
+                            "question": a.question,
+                            "status": a.status,
+                            "clauses": list(a.clauses),
+                            "depends_on": list(a.depends_on),
+                        }
+                        for a in p.answers
+                    ],
+                }
+                for p in self.persons
+            ],
+        }
+
+
+def resolved_readings(overrides: Mapping[str, str], directory: Path | None = None) -> dict[str, str]:
+    """Every reading of the knowledge base with the value in force."""
+    return {name: overrides.get(name, r.default) for name, r in kb_readings(directory).items()}
+
+
+@dataclass(frozen=True)
+class SolvedCase:
+    """A case grounded and solved: answers and explanations are read from it."""
+
+    case: Case
+    program: Program
+    model: Model
+    facts: tuple[tuple[Fact, ...], ...]
+    explainer: Explainer
+
+    def index(self, person_id: str) -> int:
+        for i, p in enumerate(self.case.persons):
+            if p.id == person_id:
+                return i
+        raise KeyError(person_id)
+
+    def explain(self, index: int, question: Question) -> Node:
+        return self.explainer.explain(Function("answer", [person_term(index, "worst"), question.term]))
+
+    def clause_refs(self) -> dict[str, tuple[str, int]]:
+        order = {a.arguments[0].name: a.arguments[1].number for a in self.model.atoms_of("clause_order", 2)}
+        return {
+            a.arguments[0].name: (a.arguments[1].string, order.get(a.arguments[0].name, 99))
+            for a in self.model.atoms_of("clause_text", 3)
+        }
+
+    def clause_kinds(self) -> dict[str, str]:
+        return {a.arguments[0].name: a.arguments[1].name for a in self.model.atoms_of("clause_kind", 2)}
+
+    def answer(self, index: int, question: Question) -> Answer:
+        node = self.explain(index, question)
+        refs = self.clause_refs()
+        ids = sorted(cited_clauses(node, self.clause_kinds()), key=lambda c: refs[c][1])
+        depends = sorted(unknown_inputs(node)) if node.status == "unknown" else []
+        return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
+
+    def answers(self) -> Answers:
+        persons = tuple(
+            PersonAnswers(p.id, tuple(self.answer(i, q) for q in QUESTIONS.values()))
+            for i, p in enumerate(self.case.persons)
+        )
+        return Answers(self.case.source, self.case.as_of, resolved_readings(self.case.readings), persons)
+
+
+def solve_case(case: Case, directory: Path | None = None) -> SolvedCase:
+    """Ground every person of ``case`` into the knowledge base and solve once."""
+    facts = tuple(tuple(person_facts(p, case.as_of, case.parameters)) for p in case.persons)
+    model = solve(facts, global_facts(case.as_of, case.readings), directory=directory)
+    program = load_program(directory)
+    return SolvedCase(case, program, model, facts, Explainer(program, model, facts))
+
+
+def answer_case(case: Case, directory: Path | None = None) -> Answers:
+    """Every question of SPEC section 3 for every person of ``case``."""
+    return solve_case(case, directory).answers()

@@ -1,0 +1,122 @@
+"""The command line: each command parses, calls one function of the library, prints.
+
+Exit codes: 0 done; 1 a check failed; 2 bad input or usage (one message on
+stderr naming the file, the place and what is wrong; never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .answers import answer_case
+from .case import load_case, parse_date, parse_readings
+from .errors import InputError
+from .render import THEME, answers_table
+
+app = typer.Typer(
+    name="pyagent",
+    help="Ask the 2021 Xinjiang skills/titles through-path notice 'why?' and 'why not?'.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+ReadingOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--reading", "-r", help="Override a reading: name=value (repeatable).", metavar="NAME=VALUE"),
+]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The date asked on (YYYY-MM-DD).", metavar="DATE")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels: en or zh.")]
+CaseArg = Annotated[Path, typer.Argument(help="A case file (YAML or JSON, SPEC section 2).", metavar="CASE")]
+
+
+def out_console() -> Console:
+    return Console(theme=THEME, highlight=False, soft_wrap=False)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """The single exit path for errors: one message on stderr, no traceback."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Bad input anywhere in a command: its one message, exit code 2."""
+    try:
+        yield
+    except InputError as err:
+        fail(str(err))
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def load(case: Path, reading: list[str] | None, as_of: str | None):
+    """The case with the command line's overrides applied."""
+    overrides = parse_readings(reading or [])
+    day = parse_date(as_of, "--as-of", "--as-of") if as_of is not None else None
+    return load_case(case, as_of=day, readings=overrides)
+
+
+@app.command()
+def ask(
+    case: CaseArg,
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Every question for every person of CASE: yes, no or unknown, with the clauses.
+
+    Example: pyagent ask queries/demo.yaml --reading field_list=open --json
+    """
+    with reported():
+        answers = answer_case(load(case, reading, as_of))
+    if json_:
+        print_json(answers.to_json())
+    else:
+        out_console().print(answers_table(answers, lang.value))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"pyagent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Ask the 2021 Xinjiang skills/titles through-path notice 'why?' and 'why not?'."""
+
+
+def main() -> None:
+    """The console script: bad input ends with exit code 2 and one message, never a traceback."""
+    try:
+        with reported():
+            app(standalone_mode=True)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)

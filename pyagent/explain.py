@@ -1,0 +1,500 @@
+"""Explanations as data: why a conclusion holds, fails, or is unknown.
+
+The tree is built from the rules of ``kb/`` (``program.Program``) and the model
+clingo computed, never from text written per conclusion:
+
+- a conclusion that holds (``yes``) is explained by the rule instances that
+  derive it in the worst completion, down to the person's input facts;
+- one that fails (``no``) by every rule that could derive it, each with *all*
+  its conditions that failed in the best completion (comparisons with their
+  actual and required values), followed down to the inputs;
+- one that is ``unknown`` by the instances that derive it in the completion
+  where it holds, down to the unknown inputs it depends on.
+
+Nodes are plain frozen dataclasses; ``render.py`` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from clingo import Function, Symbol, SymbolType
+
+from .evaluate import Binding, Compared, Evaluator, Unbound, evaluate, render, render_literal
+from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal
+from .facts import BEST, BOTH, WORST, Fact
+from .program import Program, Rule
+from .solve import Model, is_person_term, person_term
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+_RANK = {NO: 0, UNKNOWN: 1, YES: 2}
+
+# Predicates that are bookkeeping of the knowledge base, not conditions a reader weighs.
+CITATION = ("clause", 1)
+READING = ("reading", 2)
+MAX_DEPTH = 24
+MAX_WAYS = 12
+
+
+def weakest(statuses: Iterable[str]) -> str:
+    out = YES
+    for s in statuses:
+        if _RANK[s] < _RANK[out]:
+            out = s
+    return out
+
+
+@dataclass(frozen=True)
+class InputLeaf:
+    """An input fact of the case: where it is in the case file and its value."""
+
+    path: str
+    value: str
+    unknown: bool  # holds in one completion only: the case leaves it open
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a rule instance, evaluated."""
+
+    kind: str  # atom, not, compare, aggregate
+    text: str  # the literal with its values, e.g. counted_months(P,p3_s1,0,23)
+    status: str
+    node: "Node | None" = None  # the explanation of the atom it tests
+    compared: tuple[Compared, ...] = ()  # comparisons: actual against required, per instance
+    value: Symbol | None = None  # aggregates: the value computed
+
+
+@dataclass(frozen=True)
+class Way:
+    """One rule of the knowledge base, tried for a conclusion."""
+
+    rule: int  # index in Program.rules
+    file: str
+    line: int
+    clause: str | None  # the clause id the rule cites
+    status: str
+    conditions: tuple[Condition, ...]
+    readings: tuple[tuple[str, str], ...]  # the readings the rule consulted
+
+
+@dataclass(frozen=True)
+class Node:
+    """A conclusion or an input, with its status and the ways it was reached or missed."""
+
+    key: str  # identifies the node in a tree, for "see above"
+    predicate: str
+    arguments: tuple[Symbol | None, ...]  # without the person; None: any value
+    status: str
+    derived: bool
+    ways: tuple[Way, ...] = ()
+    leaves: tuple[InputLeaf, ...] = ()  # input facts this node stands for
+    repeated: bool = False  # already explained above in the same tree
+
+
+@dataclass
+class _Context:
+    seen: set[str] = field(default_factory=set)
+
+
+def _strip(atom: Symbol) -> tuple[str, tuple[Symbol, ...], Symbol | None]:
+    args = tuple(atom.arguments)
+    if args and is_person_term(args[0]):
+        return atom.name, args[1:], args[0]
+    return atom.name, args, None
+
+
+def _with_person(name: str, args: Sequence[Symbol], person: Symbol | None) -> Symbol:
+    return Function(name, [person, *args] if person is not None else list(args))
+
+
+class Explainer:
+    """Builds explanation trees for the persons of one solved case."""
+
+    def __init__(self, program: Program, model: Model, facts: Sequence[Sequence[Fact]]) -> None:
+        self.program = program
+        self.model = model
+        self.ev = Evaluator(program, model)
+        self.inputs: dict[Symbol, tuple[str, bool]] = {}
+        for i, person_facts in enumerate(facts):
+            for f in person_facts:
+                worlds = (WORST, BEST) if f.world == BOTH else (f.world,)
+                for w in worlds:
+                    atom = Function(f.predicate, [person_term(i, w), *f.arguments])
+                    self.inputs[atom] = (f.path or f.predicate, f.world != BOTH)
+        self._clause_kind = {
+            a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("clause_kind", 2)
+        }
+
+    # -- status ------------------------------------------------------------
+    def status(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
+        """yes: holds in both completions; no: in neither; unknown: in one."""
+        if index is None:
+            return YES if self._holds(name, args, None) else NO
+        worst = self._holds(name, args, person_term(index, WORST))
+        best = self._holds(name, args, person_term(index, BEST))
+        if worst and best:
+            return YES
+        if worst or best:
+            return UNKNOWN
+        return NO
+
+    def _holds(self, name: str, args: Sequence[Symbol | None], person: Symbol | None) -> bool:
+        if all(a is not None for a in args):
+            return _with_person(name, args, person) in self.model  # type: ignore[arg-type]
+        arity = len(args) + (person is not None)
+        for atom in self.model.atoms_of(name, arity, person):
+            _, have, _ = _strip(atom)
+            if all(w is None or w == h for w, h in zip(args, have)):
+                return True
+        return False
+
+    # -- nodes -------------------------------------------------------------
+    def explain(self, atom: Symbol) -> Node:
+        """The explanation of a ground atom of the model's vocabulary (any world)."""
+        name, args, person = _strip(atom)
+        index = person.arguments[0].number if person is not None else None
+        return self._node(name, args, index, _Context(), 0)
+
+    def _key(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
+        shown = ",".join("_" if a is None else str(a) for a in args)
+        return f"{name}({'P,' if index is not None else ''}{shown})"
+
+    def _node(
+        self, name: str, args: tuple[Symbol | None, ...], index: int | None, ctx: _Context, depth: int
+    ) -> Node:
+        key = self._key(name, args, index)
+        status = self.status(name, args, index)
+        arity = len(args) + (index is not None)
+        derived = self.program.is_derived(name, arity) and (name, arity) != READING
+        if key in ctx.seen:
+            return Node(key, name, args, status, derived, repeated=True)
+        ctx.seen.add(key)
+        if not derived or depth > MAX_DEPTH:
+            return Node(key, name, args, status, derived, leaves=tuple(self._leaves(name, args, index)))
+        if status == NO:
+            world = BEST
+        elif status == YES:
+            world = WORST
+        else:
+            world = WORST if self._holds(name, args, self._person(index, WORST)) else BEST
+        person = self._person(index, world)
+        ways: list[Way] = []
+        for rule in self.program.rules_for(name, arity):
+            if status == NO:
+                way = self._failed_way(rule, args, person, index, ctx, depth)
+                if way is not None:
+                    ways.append(way)
+            elif all(a is not None for a in args):
+                atom = _with_person(name, args, person)  # type: ignore[arg-type]
+                for b in self.ev.instances(rule, atom)[:MAX_WAYS]:
+                    ways.append(self._fired_way(rule, b, index, ctx, depth))
+            else:
+                for b in self._pattern_instances(rule, args, person)[:MAX_WAYS]:
+                    ways.append(self._fired_way(rule, b, index, ctx, depth))
+            if len(ways) >= MAX_WAYS:
+                break
+        return Node(key, name, args, status, True, tuple(ways))
+
+    def _person(self, index: int | None, world: str) -> Symbol | None:
+        return None if index is None else person_term(index, world)
+
+    def _leaves(self, name: str, args: Sequence[Symbol | None], index: int | None) -> Iterator[InputLeaf]:
+        if index is None:
+            return
+        seen: set[str] = set()
+        for world in (WORST, BEST):
+            person = person_term(index, world)
+            arity = len(args) + 1
+            for atom in self.model.atoms_of(name, arity, person):
+                _, have, _ = _strip(atom)
+                if not all(w is None or w == h for w, h in zip(args, have)):
+                    continue
+                path, unknown = self.inputs.get(atom, (name, False))
+                value = ", ".join(_text(a) for a in have) or "true"
+                if (path, value) not in seen:
+                    seen.add((path, value))  # type: ignore[arg-type]
+                    yield InputLeaf(path, value, unknown)
+            if not args or all(a is not None for a in args):
+                pass
+
+    def _pattern_instances(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> list[Binding]:
+        full = tuple([person, *args]) if person is not None else tuple(args)
+        b = self.ev.head_binding(rule, full)
+        if b is None:
+            return []
+        return self.ev.solutions(rule.body, b)
+
+    # -- a rule that fired -------------------------------------------------------
+    def _fired_way(self, rule: Rule, b: Binding, index: int | None, ctx: _Context, depth: int) -> Way:
+        conditions: list[Condition] = []
+        clause = None
+        readings: list[tuple[str, str]] = []
+        bound_by: dict[str, str] = {}  # variable -> status of the atom that bound it
+        for literal in rule.body:
+            kind = literal.kind
+            if kind == ATOM:
+                term = literal.term
+                sig = literal.signature
+                ground = next((g for g, _ in self.ev.matches(term, b)), None)
+                if ground is None:  # holds in the other completion only
+                    ground = self._other_world_match(term, b)
+                if sig == CITATION:
+                    clause = ground.arguments[0].name
+                    continue
+                if sig == READING:
+                    readings.append((ground.arguments[0].name, ground.arguments[1].name))
+                    continue
+                name, args, person = _strip(ground)
+                idx = index if person is not None else None
+                node = self._node(name, args, idx, ctx, depth + 1)
+                for v in literal.vars:
+                    bound_by[v] = weakest([bound_by.get(v, YES), node.status])
+                conditions.append(Condition(ATOM, render(term, b), node.status, node))
+            elif kind == NEGATION:
+                ground = evaluate(literal.term, b)
+                name, args, person = _strip(ground)
+                idx = index if person is not None else None
+                inner = self.status(name, args, idx)
+                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[inner]
+                node = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
+                conditions.append(Condition(NEGATION, render_literal(literal, b), status, node))
+            elif kind == COMPARISON:
+                try:
+                    compared = tuple(self.ev.compare(literal, b))
+                except Unbound:
+                    continue
+                holds = all(c.holds for c in compared)
+                basis = weakest(bound_by.get(v, YES) for v in literal.vars)
+                status = (basis if basis != NO else UNKNOWN) if holds else NO
+                conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared))
+            else:
+                holds, value, checks = self.ev.aggregate_holds(literal, b)
+                basis = weakest(bound_by.get(v, YES) for v in literal.vars)
+                status = (basis if basis != NO else UNKNOWN) if holds else NO
+                conditions.append(Condition(AGGREGATE, literal.text, status, None, tuple(checks), value))
+        status = weakest(c.status for c in conditions)
+        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
+
+    def _other_world_match(self, term, b: Binding) -> Symbol:
+        for world in (WORST, BEST):
+            swapped = {k: _swap(v, world) for k, v in b.items()}
+            found = next((g for g, _ in self.ev.matches(term, swapped)), None)
+            if found is not None:
+                return found
+        raise Unbound(str(term))
+
+    # -- a rule that failed ------------------------------------------------------
+    def _failed_way(
+        self,
+        rule: Rule,
+        args: tuple[Symbol | None, ...],
+        person: Symbol | None,
+        index: int | None,
+        ctx: _Context,
+        depth: int,
+    ) -> Way | None:
+        full = tuple([person, *args]) if person is not None else tuple(args)
+        b0 = self.ev.head_binding(rule, full)
+        if b0 is None:
+            return None  # the rule concludes something else
+        bindings = [b0]
+        conditions: list[Condition] = []
+        clause = None
+        readings: list[tuple[str, str]] = []
+        citation = None
+        for literal in _failure_order(rule.body):
+            kind = literal.kind
+            solutions: list[Binding] = []
+            unbound = False
+            for cb in bindings:
+                try:
+                    solutions.extend(self.ev.literal_solutions(literal, cb))
+                except Unbound:
+                    unbound = True
+            if kind == ATOM:
+                term = literal.term
+                sig = literal.signature
+                if sig == CITATION:
+                    citation = term
+                    continue
+                if sig == READING:
+                    if solutions:
+                        g = evaluate(term, solutions[0])
+                        readings.append((g.arguments[0].name, g.arguments[1].name))
+                        bindings = _dedupe(solutions)
+                        continue
+                    # a reading not in force: this way does not apply under the readings chosen
+                    g = _partial(term, bindings[0])
+                    value = self._reading_value(g[0]) if g and g[0] is not None else None
+                    conditions.append(
+                        Condition(ATOM, render(term, bindings[0]), NO, None, (), value)
+                    )
+                    if citation is not None:
+                        clause = _first_value(citation, bindings)
+                    return Way(rule.index, rule.file, rule.line, clause, NO, tuple(conditions), tuple(readings))
+            if solutions:
+                bindings = _dedupe(solutions)
+                continue
+            if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
+                continue  # depends on a condition that already failed
+            if kind == ATOM and self.program.is_table(*literal.signature):
+                if any(_partial(literal.term, cb).count(None) for cb in bindings):
+                    return None  # no entry of the table fits: the rule concludes something else
+            conditions.append(self._failed_condition(literal, kind, bindings, index, ctx, depth))
+        for cb in bindings:
+            try:
+                clause = evaluate(citation, cb).arguments[0].name
+                break
+            except Unbound:
+                continue
+        if clause is None and not conditions:
+            return None
+        status = NO if conditions else YES
+        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
+
+    def _reading_value(self, name: Symbol) -> Symbol | None:
+        for atom in self.model.atoms_of("reading", 2):
+            if atom.arguments[0] == name:
+                return atom.arguments[1]
+        return None
+
+    def _failed_condition(
+        self, literal, kind: str, bindings: list[Binding], index: int | None, ctx: _Context, depth: int
+    ) -> Condition:
+        b = bindings[0]
+        if kind == ATOM:
+            term = literal.term
+            args = _partial(term, b)
+            name = term.name
+            person = args[0] if args and args[0] is not None and is_person_term(args[0]) else None
+            rest = args[1:] if person is not None else args
+            idx = index if person is not None else None
+            node = self._node(name, tuple(rest), idx, ctx, depth + 1)
+            return Condition(ATOM, render(term, b), NO, node)
+        if kind == NEGATION:
+            ground = evaluate(literal.term, b)
+            name, args, person = _strip(ground)
+            idx = index if person is not None else None
+            node = self._node(name, args, idx, ctx, depth + 1)
+            status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
+            return Condition(NEGATION, render_literal(literal, b), status, node)
+        if kind == COMPARISON:
+            compared: list[Compared] = []
+            for cb in bindings:
+                try:
+                    compared.extend(self.ev.compare(literal, cb))
+                except Unbound:
+                    continue
+            return Condition(COMPARISON, render_literal(literal, b), NO, None, tuple(_unique(compared)))
+        try:
+            _, value, checks = self.ev.aggregate_holds(literal, b)
+        except Unbound:
+            return Condition(AGGREGATE, literal.text, NO)
+        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), value)
+
+
+def _first_value(citation, bindings: list[Binding]) -> str | None:
+    for cb in bindings:
+        try:
+            return evaluate(citation, cb).arguments[0].name
+        except Unbound:
+            continue
+    return None
+
+
+def _swap(s: Symbol, world: str) -> Symbol:
+    if is_person_term(s):
+        return person_term(s.arguments[0].number, world)
+    return s
+
+
+def _failure_order(body: Sequence[Literal]) -> list[Literal]:
+    """Citation and readings first (they say whether the rule applies), then the atoms
+    in source order (they bind), then the tests."""
+    first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
+    rest = [lit for lit in body if not any(lit is f for f in first)]
+    atoms = [lit for lit in rest if lit.kind == ATOM]
+    others = [lit for lit in rest if lit.kind != ATOM]
+    return first + atoms + others
+
+
+def _partial(term, b: Binding) -> list[Symbol | None]:
+    out: list[Symbol | None] = []
+    for a in term.args:
+        try:
+            out.append(evaluate(a, b))
+        except Unbound:
+            out.append(None)
+    return out
+
+
+def _dedupe(bindings: list[Binding]) -> list[Binding]:
+    seen: set[tuple] = set()
+    out = []
+    for b in bindings:
+        key = tuple(sorted(b.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(b)
+        if len(out) >= 64:
+            break
+    return out
+
+
+def _unique(items: Iterable[Compared]) -> list[Compared]:
+    out: list[Compared] = []
+    for c in items:
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def _text(s: Symbol) -> str:
+    if s.type == SymbolType.String:
+        return s.string
+    if s.type == SymbolType.Supremum:
+        return "unbounded"
+    return str(s)
+
+
+# -- walking a tree -------------------------------------------------------------
+def walk(node: Node) -> Iterator[tuple[Node, Way | None]]:
+    """Every node of a tree, with the way it hangs from (depth first)."""
+    stack: list[tuple[Node, Way | None]] = [(node, None)]
+    while stack:
+        n, w = stack.pop()
+        yield n, w
+        for way in reversed(n.ways):
+            for c in reversed(way.conditions):
+                if c.node is not None:
+                    stack.append((c.node, way))
+
+
+def cited_clauses(node: Node, kinds: Mapping[str, str]) -> set[str]:
+    """The clause ids an answer rests on (clause_kind: metadata only where it matters)."""
+    out: set[str] = set()
+    for n, _ in walk(node):
+        for way in n.ways:
+            if way.clause is None:
+                continue
+            kind = kinds.get(way.clause, "normative")
+            if kind == "contract":
+                continue
+            if kind == "metadata" and n.status == YES:
+                continue
+            out.add(way.clause)
+    return out
+
+
+def unknown_inputs(node: Node) -> set[str]:
+    """The paths of the unknown inputs a tree reaches."""
+    out: set[str] = set()
+    for n, _ in walk(node):
+        if n.status != UNKNOWN:
+            continue
+        for leaf in n.leaves:
+            if leaf.unknown:
+                out.add(leaf.path)
+    return out
