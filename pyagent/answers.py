@@ -104,6 +104,12 @@ class SolvedCase:
     def clause_kinds(self) -> dict[str, str]:
         return {a.arguments[0].name: a.arguments[1].name for a in self.model.atoms_of("clause_kind", 2)}
 
+    def status(self, index: int, question: Question) -> str:
+        """yes / no / unknown read off the model alone (no explanation)."""
+        worst = Function("answer", [person_term(index, "worst"), question.term]) in self.model
+        best = Function("answer", [person_term(index, "best"), question.term]) in self.model
+        return "yes" if worst else ("unknown" if best else "no")
+
     def answer(self, index: int, question: Question) -> Answer:
         node = self.explain(index, question)
         refs = self.clause_refs()
