@@ -57,6 +57,8 @@ def stretches_months(stretches: Iterable[tuple[dt.date, dt.date]]) -> int:
     """Whole months of merged stretches: one stretch by the calendar, several added with
     their leftover days at 30 days a month."""
     merged = merge(stretches)
+    if len(merged) == 1:
+        return calendar_months(*merged[0])[0]  # one stretch: by the calendar, no rounding up
     months = days = 0
     for start, end in merged:
         m, d = calendar_months(start, end)

@@ -496,5 +496,5 @@ def unknown_inputs(node: Node) -> set[str]:
             continue
         for leaf in n.leaves:
             if leaf.unknown:
-                out.add(leaf.path)
+                out.update(leaf.path.split(", "))  # a fact may stand for several inputs
     return out

@@ -68,28 +68,40 @@ def person_facts(
     add = out.append
     year_end = dt.date(as_of.year, 12, 31)
 
-    # certificates and the months counted after each
+    # certificates and the months counted after each.  An unknown date (or an unknown
+    # certificate) counts nothing at worst; at best it was obtained before all the technical
+    # work, which then counts in full (unbounded when the work is unknown too).
+    ends = (("as_of", as_of), ("year_end", year_end))
+
+    def best_months(end: dt.date, counting: str, path: str) -> tuple[Symbol, str]:
+        if counting == "elapsed":
+            return Supremum, path
+        if person.technical_work is None:
+            return Supremum, f"{path}, technical_work"
+        return Number(counted_months(dt.date.min, person.technical_work, end)), path
+
     if person.certificates is None:
         for c, level in enumerate(("junior_worker", "intermediate_worker", "senior_worker",
                                    "technician", "senior_technician")):
             add(Fact("certificate", (Number(c), _c(level), _c("unstated")), BEST, "certificates"))
-            for end in ("as_of", "year_end"):
+            for end_name, end in ends:
                 for counting in ("technical_work", "elapsed"):
-                    add(Fact("certificate_months", (Number(c), _c(end), _c(counting), Supremum),
-                             BEST, "certificates"))
+                    value, path = best_months(end, counting, "certificates")
+                    add(Fact("certificate_months", (Number(c), _c(end_name), _c(counting), value),
+                             BEST, path))
     else:
         for c, cert in enumerate(person.certificates):
             if cert.obtained is not None and cert.obtained > as_of:
                 continue  # not yet held on the date asked
             here = f"certificates[{c}]"
             add(Fact("certificate", (Number(c), _c(cert.level), _c(cert.kind or "unstated")), BOTH, here))
-            for end_name, end in (("as_of", as_of), ("year_end", year_end)):
+            for end_name, end in ends:
                 for counting in ("technical_work", "elapsed"):
                     key = (Number(c), _c(end_name), _c(counting))
                     if cert.obtained is None:
-                        path = f"certificates[{c}].obtained"
+                        value, path = best_months(end, counting, f"certificates[{c}].obtained")
                         add(Fact("certificate_months", (*key, Number(0)), WORST, path))
-                        add(Fact("certificate_months", (*key, Supremum), BEST, path))
+                        add(Fact("certificate_months", (*key, value), BEST, path))
                         continue
                     elapsed = counted_months(cert.obtained, (), end, within_work=False)
                     if counting == "elapsed":
@@ -218,7 +230,10 @@ def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[Fact]:
     if not listed:
         return  # empty means none: no assessment held
     by_year = {a.year: a for a in listed if a.year <= year}
-    for y in range(min(min(by_year, default=year), year - 3), year):
+    # Missing years are unknown: every year from three before the earliest that could matter
+    # (below the earliest listed year, latest_three may still reach three held years) up to
+    # the year before as_of.
+    for y in range(min(min(by_year, default=year), year - 3) - 3, year):
         if y not in by_year:
             yield Fact("assessment", (Number(y), _c("unknown"), TRUE), BOTH, f"annual_assessments.{y}")
             yield Fact("grade_may_pass", (Number(y),), BEST, f"annual_assessments.{y}")

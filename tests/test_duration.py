@@ -75,8 +75,8 @@ def _senior_worker(obtained: dt.date, periods: tuple[Period, ...]) -> Person:
     )
 
 
-def _assistant(person: Person, **readings: str) -> str:
-    solved = solve_case(Case("<duration>", AS_OF, readings, {}, (person,)))
+def _assistant(person: Person, as_of: dt.date = AS_OF, **readings: str) -> str:
+    solved = solve_case(Case("<duration>", as_of, readings, {}, (person,)))
     return solved.answer(0, QUESTIONS["title.assistant"]).status
 
 
@@ -111,3 +111,21 @@ def test_work_counting_elapsed_counts_time_without_technical_work():
     person = _senior_worker(D(2023, 1, 1), (Period(D(2023, 1, 1), D(2023, 12, 31)),))
     assert _assistant(person) == "no"
     assert _assistant(person, work_counting="elapsed") == "yes"
+
+
+def test_one_stretch_is_never_rounded_up_by_its_leftover_days():
+    # SPEC: 2020-09-01 to 2022-08-31 is not 满2年 (23 months and 30 days)
+    assert stretches_months([(D(2020, 9, 1), D(2022, 8, 31))]) == 23
+    person = _senior_worker(D(2024, 8, 1), ONGOING)
+    assert _assistant(person, D(2026, 7, 31)) == "no"  # 23 months and 30 days
+    assert _assistant(person, D(2026, 8, 1)) == "yes"
+
+
+def test_an_unknown_certificate_date_cannot_create_technical_work_that_is_not_there():
+    person = _senior_worker(D(2024, 1, 1), ())
+    undated = Person(**{**person.__dict__, "certificates": (Certificate("senior_worker", None, None),)})
+    assert _assistant(undated) == "no"  # no technical work at all: no, whatever the date
+    short = Person(**{**undated.__dict__, "technical_work": (Period(D(2025, 1, 1), None),)})
+    assert _assistant(short) == "no"  # 18 months of work at most
+    long = Person(**{**undated.__dict__, "technical_work": (Period(D(2020, 1, 1), None),)})
+    assert _assistant(long) == "unknown"
