@@ -125,14 +125,27 @@ class SolvedCase:
         return Answers(self.case.source, self.case.as_of, resolved_readings(self.case.readings), persons)
 
 
-def solve_case(case: Case, directory: Path | None = None) -> SolvedCase:
-    """Ground every person of ``case`` into the knowledge base and solve once."""
+def solve_case(
+    case: Case, directory: Path | None = None, *, timeout: float | None = None
+) -> SolvedCase:
+    """Ground every person of ``case`` into the knowledge base and solve once.
+
+    ``timeout``: seconds the solver may search (`pyagent.errors.TimeLimitError` after).
+    """
     facts = tuple(tuple(person_facts(p, case.as_of, case.parameters)) for p in case.persons)
-    model = solve(facts, global_facts(case.as_of, case.readings), directory=directory)
+    model = solve(
+        facts,
+        global_facts(case.as_of, case.readings),
+        directory=directory,
+        timeout=timeout,
+        source=case.source,
+    )
     program = load_program(directory)
     return SolvedCase(case, program, model, facts, Explainer(program, model, facts))
 
 
-def answer_case(case: Case, directory: Path | None = None) -> Answers:
+def answer_case(
+    case: Case, directory: Path | None = None, *, timeout: float | None = None
+) -> Answers:
     """Every question of SPEC section 3 for every person of ``case``."""
-    return solve_case(case, directory).answers()
+    return solve_case(case, directory, timeout=timeout).answers()

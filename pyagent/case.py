@@ -47,7 +47,16 @@ Decisions the SPEC leaves to us
   ``state_council_allowance``.  The same honour may be listed twice (two medals).
 * Hostile input: only the safe loader is used; documents nested deeper than 50, with more
   than 1000 aliases, with recursive aliases, or whose aliases expand past 100,000 nodes
-  are refused before or while they are built.
+  are refused before or while they are built.  Text that is not Unicode (a lone surrogate,
+  e.g. JSON's ``"\\ud800"``) is refused wherever it occurs, so that nothing read can fail
+  later when it is printed.  A key that is not plain printable text appears in places
+  quoted (``persons[0]['a\\nb']``), so a message is always one line of inert text.
+* Size limits, so that time and memory stay bounded (each with its own message): a file
+  of at most ``max_bytes`` (default 5,000,000; ``--max-bytes``), at most 1,000 persons in
+  a case, at most 100 entries in each list of a person (certificates, technical_work,
+  annual_assessments, honours, titles), and at most 200 characters in an id, an
+  occupation, a field or a series.  A real person comes nowhere near them; a document
+  that does is generated or hostile.
 * A ``.json`` file must be JSON and gets JSON's syntax positions; other text is tried as
   JSON first and then read as YAML.  For a JSON document the values come from the JSON
   parser and only the line numbers from a YAML reading of the same text (when that fails,
@@ -96,6 +105,11 @@ MAX_EXPANDED = 100_000
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_ASSESSMENT_YEAR, MAX_ASSESSMENT_YEAR = 1950, 2100
 MAX_YEARS = 100  # cumulative_work_years and the application_years parameters
+
+MAX_BYTES = 5_000_000  # the default size limit of a case file
+MAX_PERSONS = 1000  # persons in one case
+MAX_ITEMS = 100  # entries in each list of a person
+MAX_TEXT = 200  # characters in an id, occupation, field or series
 
 TOP_KEYS = ("as_of", "readings", "parameters", "persons", "person")
 PERSON_KEYS = (
@@ -153,7 +167,26 @@ class _Ctx:
 
 
 def _join(place: str, key: str) -> str:
+    """The place of ``key`` inside ``place``; a key that is not plain text is quoted."""
+    if not key.isprintable() or len(key) > 60:
+        return f"{place}[{_q(key)}]"
     return f"{place}.{key}" if place else key
+
+
+def _surrogate(text: str) -> int:
+    """The index of the first lone surrogate in ``text`` (not Unicode), or -1."""
+    for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            return i
+    return -1
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _q(value: object) -> str:
@@ -382,17 +415,43 @@ def _json_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _json_depth_ok(data: object) -> bool:
-    stack = [(data, 0)]
+def _json_check(data: object, source: str, text: str) -> None:
+    """Refuse JSON nested too deeply or holding text that is not Unicode (``"\\ud800"``)."""
+    stack: list[tuple[object, int, str]] = [(data, 0, "")]
     while stack:
-        value, depth = stack.pop()
+        value, depth, place = stack.pop()
         if depth > MAX_DEPTH:
-            return False
+            raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)")
         if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    _lone_surrogate(source, place, text, key, "key")
+                stack.append((item, depth + 1, _join(place, key)))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-    return True
+            stack.extend((v, depth + 1, f"{place}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, str) and _has_surrogate(value):
+            _lone_surrogate(source, place, text, value, "text")
+
+
+def _lone_surrogate(source: str, place: str, text: str, value: str, what: str) -> NoReturn:
+    code = ord(value[_surrogate(value)])
+    escape = re.search(rf"\\u{code:04x}", text, re.IGNORECASE)
+    line = column = None
+    if escape:
+        line, column = _line_column(text, escape.start())
+    raise InputError(
+        source,
+        place,
+        f"the {what} {_q(value)} holds \\u{code:04x}, a lone surrogate, which is not a "
+        "Unicode character",
+        line,
+        column,
+    )
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
@@ -420,8 +479,7 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
         if not strict:
             return None
         raise InputError(source, "", f"invalid JSON: {err}") from None
-    if not _json_depth_ok(data):
-        raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)")
+    _json_check(data, source, text)
     try:
         located = _read_yaml(text, source)
         marks, key_marks = located.marks, located.key_marks
@@ -435,6 +493,16 @@ def _read_text(text: str, source: str) -> _Tree:
         raise InputError(source, "", f"expected text, got {type(text).__name__}")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if _has_surrogate(text):
+        at = _surrogate(text)
+        line, column = _line_column(text, at)
+        raise InputError(
+            source,
+            "",
+            f"the character {ord(text[at]):#x} is a lone surrogate, not Unicode text",
+            line,
+            column,
+        )
     is_json = source.lower().endswith(".json")
     tree = _read_json(text, source, strict=is_json) if text.strip() else None
     if tree is None:
@@ -481,6 +549,10 @@ def _text(ctx: _Ctx, value: object, place: str, what: str = "text") -> str:
             ctx.fail(place, "is empty")
         if any(unicodedata.category(ch) == "Cc" for ch in value):
             ctx.fail(place, f"{_q(value)} contains control characters")
+        if _has_surrogate(value):
+            ctx.fail(place, f"{_q(value)} holds a lone surrogate, which is not a Unicode character")
+        if len(value.strip()) > MAX_TEXT:
+            ctx.fail(place, f"is longer than {MAX_TEXT} characters ({len(value.strip()):,})")
         return value.strip()
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         shown = value.isoformat() if isinstance(value, dt.date) else value
@@ -756,6 +828,11 @@ def _items(ctx: _Ctx, data: dict, key: str, place: str, what: str, parse) -> tup
     items = _list(ctx, data.get(key), where, what)
     if items is None:
         return None
+    if len(items) > MAX_ITEMS:
+        ctx.fail(
+            where,
+            f"{len(items):,} {what} are more than a person can have here (at most {MAX_ITEMS})",
+        )
     return tuple(parse(ctx, item, f"{where}[{i}]") for i, item in enumerate(items))
 
 
@@ -767,8 +844,6 @@ def _person(ctx: _Ctx, data: object, place: str) -> Person:
             _join(place, "id"), f"the id {raw_id} is a number; ids are text, quote it: '{raw_id}'"
         )
     person_id = _text(ctx, raw_id, _join(place, "id"), "an id (text)")
-    if len(person_id) > 200:
-        ctx.fail(_join(place, "id"), "is longer than 200 characters")
 
     assessments = _items(ctx, data, "annual_assessments", place, "assessments", _assessment)
     if assessments is not None:
@@ -939,6 +1014,12 @@ def _case(
             ctx.fail("persons", f"expected a list of persons, found {_describe(rows)}{hint}")
         if not rows:
             ctx.fail("persons", "the list is empty; a case needs at least one person")
+        if len(rows) > MAX_PERSONS:
+            ctx.fail(
+                "persons",
+                f"{len(rows):,} persons are more than one case may hold (at most {MAX_PERSONS:,});"
+                " split the case",
+            )
         places = [f"persons[{i}]" for i in range(len(rows))]
     elif "person" in data:
         rows = [data["person"]]
@@ -1007,7 +1088,7 @@ def load_case(
     *,
     as_of: dt.date | None = None,
     readings: Mapping[str, str] | None = None,
-    max_bytes: int = 10_000_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Case:
     """A case from a YAML or JSON file (UTF-8, at most ``max_bytes``)."""
     source = str(path)

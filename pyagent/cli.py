@@ -1,12 +1,14 @@
 """The command line: each command parses, calls one function of the library, prints.
 
 Exit codes: 0 done; 1 a check failed; 2 bad input or usage (one message on
-stderr naming the file, the place and what is wrong; never a traceback).
+stderr naming the file, the place and what is wrong; never a traceback);
+3 the solver did not finish within ``--timeout`` (one message naming the file).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +21,8 @@ from rich.console import Console
 
 from . import __version__
 from .answers import answer_case
-from .case import load_case, parse_date, parse_readings
-from .errors import InputError
+from .case import MAX_BYTES, load_case, parse_date, parse_readings
+from .errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
 from .render import THEME, answers_table
 
 app = typer.Typer(
@@ -48,6 +50,27 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels: en or
 CaseArg = Annotated[Path, typer.Argument(help="A case file (YAML or JSON, SPEC section 2).", metavar="CASE")]
 
 
+def _seconds(value: Optional[float]) -> Optional[float]:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a number of seconds greater than 0")
+    return value
+
+
+TimeoutOpt = Annotated[
+    Optional[float],
+    typer.Option(
+        "--timeout",
+        help="Stop with exit code 3 if the solver has not finished after SECONDS.",
+        metavar="SECONDS",
+        callback=_seconds,
+    ),
+]
+MaxBytesOpt = Annotated[
+    int,
+    typer.Option("--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES", min=1),
+]
+
+
 def out_console() -> Console:
     return Console(theme=THEME, highlight=False, soft_wrap=False)
 
@@ -65,17 +88,19 @@ def reported() -> Iterator[None]:
         yield
     except InputError as err:
         fail(str(err))
+    except TimeLimitError as err:
+        fail(str(err), EXIT_TIME_LIMIT)
 
 
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
-def load(case: Path, reading: list[str] | None, as_of: str | None):
+def load(case: Path, reading: list[str] | None, as_of: str | None, max_bytes: int = MAX_BYTES):
     """The case with the command line's overrides applied."""
     overrides = parse_readings(reading or [])
     day = parse_date(as_of, "--as-of", "--as-of") if as_of is not None else None
-    return load_case(case, as_of=day, readings=overrides)
+    return load_case(case, as_of=day, readings=overrides, max_bytes=max_bytes)
 
 
 @app.command()
@@ -85,13 +110,15 @@ def ask(
     as_of: AsOfOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.en,
+    timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = MAX_BYTES,
 ) -> None:
     """Every question for every person of CASE: yes, no or unknown, with the clauses.
 
     Example: pyagent ask queries/demo.yaml --reading field_list=open --json
     """
     with reported():
-        answers = answer_case(load(case, reading, as_of))
+        answers = answer_case(load(case, reading, as_of, max_bytes), timeout=timeout)
     if json_:
         print_json(answers.to_json())
     else:

@@ -9,6 +9,12 @@ case.yaml:12:7: persons[0].certificates[1].level:
 '--reading: field_list: expected NAME=VALUE'
 
 The command line prints ``str(err)`` on stderr and exits with status 2 (SPEC section 7).
+
+A solve that does not finish within the time limit the user set (``--timeout``) raises
+`TimeLimitError`; the command line prints its one message and exits with status 3:
+
+>>> print(TimeLimitError(2.5, "case.yaml", 4))
+case.yaml: the solver did not finish within 2.5 s (--timeout); nothing was answered for its 4 persons
 """
 
 from __future__ import annotations
@@ -52,3 +58,29 @@ class InputError(Exception):
 
     def __reduce__(self):  # keep the fields across pickling (e.g. multiprocessing)
         return (type(self), (self.source, self.place, self.message, self.line, self.column))
+
+
+EXIT_TIME_LIMIT = 3  # the exit status of a command stopped by --timeout
+
+
+class TimeLimitError(Exception):
+    """The solver did not finish within ``seconds``: nothing of ``source`` was answered."""
+
+    def __init__(self, seconds: float, source: str = "<case>", persons: int = 1) -> None:
+        self.seconds = seconds
+        self.source = source
+        self.persons = persons
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        whom = "its person" if self.persons == 1 else f"its {self.persons:,} persons"
+        return (
+            f"{self.source}: the solver did not finish within {self.seconds:g} s (--timeout); "
+            f"nothing was answered for {whom}"
+        )
+
+    def __str__(self) -> str:
+        return self._format()
+
+    def __reduce__(self):  # keep the fields across pickling (e.g. multiprocessing)
+        return (type(self), (self.seconds, self.source, self.persons))

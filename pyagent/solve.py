@@ -20,6 +20,7 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, SymbolType
 
+from .errors import TimeLimitError
 from .facts import BEST, BOTH, WORST, Fact
 from .kb import kb_dir
 
@@ -99,11 +100,15 @@ def solve(
     shared: Sequence[Symbol],
     *,
     directory: Path | None = None,
+    timeout: float | None = None,
+    source: str = "<case>",
 ) -> Model:
     """Ground the knowledge base with these persons' facts and return its model.
 
     ``persons[i]`` are the facts of person ``i``; ``shared`` the facts every
-    person shares (kb/schema.lp: as_of, reading overrides).
+    person shares (kb/schema.lp: as_of, reading overrides).  With ``timeout``
+    (seconds), a search still running after it is cancelled and `TimeLimitError`
+    names ``source``; grounding cannot be interrupted, so case.py bounds the input.
     """
     ctl, messages = control(directory)
     with ctl.backend() as backend:
@@ -123,7 +128,18 @@ def solve(
     if messages:
         raise GroundingError("clingo: " + "\n".join(messages))
     atoms: list[Symbol] = []
-    result = ctl.solve(on_model=lambda m: atoms.extend(m.symbols(atoms=True)))
+
+    def on_model(m: clingo.Model) -> None:
+        atoms.extend(m.symbols(atoms=True))
+
+    if timeout is None:
+        result = ctl.solve(on_model=on_model)
+    else:
+        with ctl.solve(on_model=on_model, async_=True) as handle:  # type: ignore[union-attr]
+            if not handle.wait(timeout):
+                handle.cancel()
+                raise TimeLimitError(timeout, source, len(persons))
+            result = handle.get()
     if not result.satisfiable:
         raise GroundingError("the knowledge base has no model for this case (a bug in kb/)")
     return Model(frozenset(atoms), _index(atoms))
