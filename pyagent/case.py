@@ -72,6 +72,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -94,7 +95,17 @@ from pyagent.model import (
     Title,
 )
 
-__all__ = ["load_case", "parse_case", "parse_person", "parse_readings", "parse_date"]
+__all__ = [
+    "Document",
+    "case_in_document",
+    "load_case",
+    "parse_case",
+    "parse_date",
+    "parse_person",
+    "parse_readings",
+    "read_document",
+    "readings_in_document",
+]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
 
@@ -1117,3 +1128,85 @@ def load_case(
             column,
         ) from None
     return _case(_read_text(text, source), source, cli_as_of, cli_readings)
+
+
+# ---------------------------------------------------------------------------
+# Documents that hold a case among other keys (the pinned cases of pyagent/pins.py).
+
+
+@dataclass(frozen=True)
+class Document:
+    """A YAML or JSON document as read, with the line:column of every place in it."""
+
+    source: str
+    data: object
+    marks: Mapping[str, tuple[int, int]]
+    key_marks: Mapping[str, tuple[int, int]]
+
+    def error(self, place: str, message: str, *, at_key: bool = False) -> InputError:
+        """An InputError at ``place`` (``[2].expect.li``), with its line and column."""
+        return _Ctx(self.source, self.marks, self.key_marks).error(place, message, at_key=at_key)
+
+
+def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """A UTF-8 YAML or JSON file of at most ``max_bytes``, read but not yet validated."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError(source, "", "is a directory, not a file") from None
+    except OSError as err:
+        raise InputError(source, "", f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > max_bytes:
+        raise InputError(source, "", f"the file is larger than {max_bytes:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise InputError(source, "", f"not UTF-8 text (byte {raw[err.start]:#04x})", line) from None
+    tree = _read_text(text, source)
+    return Document(source, tree.data, tree.marks, tree.key_marks)
+
+
+def _below(marks: Mapping[str, tuple[int, int]], place: str) -> dict[str, tuple[int, int]]:
+    """The marks of the places under ``place``, relative to it."""
+    if not place:
+        return dict(marks)
+    out = {}
+    for key, mark in marks.items():
+        if key == place:
+            out[""] = mark
+        elif key.startswith(place + "."):
+            out[key[len(place) + 1 :]] = mark
+    return out
+
+
+def case_in_document(
+    document: Document, data: Mapping[str, object], place: str = "", *, without: Iterable[str] = ()
+) -> Case:
+    """The case held by the mapping ``data`` found at ``place`` in ``document``.
+
+    The keys ``without`` (e.g. a pin's ``name`` and ``expect``) are left out before the
+    case is validated; errors name the place in the whole document, with its line.
+    """
+    skip = set(without)
+    tree = _Tree(
+        {k: v for k, v in data.items() if k not in skip},
+        _below(document.marks, place),
+        _below(document.key_marks, place),
+    )
+    try:
+        return _case(tree, document.source, None, {})
+    except InputError as err:
+        if not place:
+            raise
+        raise InputError(
+            err.source, _join(place, err.place), err.message, err.line, err.column
+        ) from None
+
+
+def readings_in_document(document: Document, value: object, place: str) -> dict[str, str]:
+    """A ``readings:`` mapping found at ``place`` in ``document``, validated."""
+    return _readings_mapping(_Ctx(document.source, document.marks, document.key_marks), value, place)
