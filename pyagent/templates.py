@@ -1,0 +1,288 @@
+"""Sentences for the knowledge base's predicates, from template facts kept in ``kb/``.
+
+Every predicate of the knowledge base has one English and one Chinese template, written
+beside its ``%*!`` doc block::
+
+    template(high_skilled, 2, en, "{P} is 高技能人才 for {1}: holds a certificate of 高级工 or above").
+
+``Name, Arity`` name the predicate (the arity counts the person argument, when it has one);
+the text has positional placeholders for the arguments after the person: ``{P}`` is the
+person, ``{1}`` the first argument after it (or the first argument of a predicate without a
+person), and so on.  A placeholder may name a format: ``{1:date}`` (a YYYYMMDD number),
+``{1:months}``, ``{1:years}``, ``{1:certificate}`` and ``{1:title}`` (an index into the
+person's certificates or titles).  An empty text hides the predicate from explanations
+(a guard such as ``person/1``).  Constants that are neither codes of the vocabulary
+(``pyagent.vocab``, shown with their Chinese alias) nor clause ids (shown as ``P3.S1``) get
+their words from ``template_term(Constant, Lang, Text)`` facts beside the predicate that
+uses them.
+
+The templates are read from the parsed rules (`pyagent.program`), not from a solve, so a
+knowledge base in a temporary directory brings its own.
+
+>>> from pyagent.program import load_program
+>>> from clingo import Number
+>>> p = Phrasing(load_templates(load_program()), "en")
+>>> p.sentence("required_months", 2, (Function("p3_s1"), Number(24)), person=False)
+'P3.S1 requires 24 months'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clingo import Function, Symbol, SymbolType
+
+from . import vocab
+from .program import Program, load_program
+
+TEMPLATE = ("template", 4)
+TEMPLATE_TERM = ("template_term", 3)
+LANGS = ("en", "zh")
+
+PLACEHOLDER = re.compile(r"\{(P|\d+)(?::([a-z_]+))?\}")
+FORMATS = ("date", "months", "years", "certificate", "title")
+
+_VOCABULARIES = (
+    vocab.LEVELS,
+    vocab.CERTIFICATE_KINDS,
+    vocab.RANKS,
+    vocab.FIELDS,
+    vocab.GRADES,
+    vocab.HONOURS,
+    vocab.CONTEST_CLASSES,
+    vocab.ALLOWANCE_CATEGORIES,
+)
+ALIASES: dict[str, str] = {code: alias for v in _VOCABULARIES for code, alias in v.aliases.items()}
+
+WORDS = {
+    "en": {
+        "any": "any",
+        "unknown": "unknown",
+        "not_stated": "(not stated)",
+        "months": "{n} months",
+        "month": "1 month",
+        "months_unknown": "an unknown number of months",
+        "years": "{n} years",
+        "year": "1 year",
+        "certificate": "certificate #{n}",
+        "a_certificate": "a certificate",
+        "title": "title #{n}",
+        "a_title": "a title",
+        "alias": "{alias} ({code})",
+        "sep": ", ",
+    },
+    "zh": {
+        "any": "任一",
+        "unknown": "未知",
+        "not_stated": "（未注明）",
+        "months": "{n}个月",
+        "month": "1个月",
+        "months_unknown": "未知月数",
+        "years": "{n}年",
+        "year": "1年",
+        "certificate": "第{n}项证书",
+        "a_certificate": "某项证书",
+        "title": "第{n}项职称",
+        "a_title": "某项职称",
+        "alias": "{alias}（{code}）",
+        "sep": "、",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The template facts of one knowledge base."""
+
+    sentences: Mapping[tuple[str, int, str], str]  # (name, arity, lang) -> text
+    terms: Mapping[tuple[str, str], str]  # (constant, lang) -> text
+    locations: Mapping[tuple[str, int, str], tuple[str, int]] = field(default_factory=dict)
+
+    def text(self, name: str, arity: int, lang: str) -> str | None:
+        return self.sentences.get((name, arity, lang))
+
+
+def _const(s: Symbol) -> str | None:
+    if s.type == SymbolType.Function and not s.arguments:
+        return s.name
+    return None
+
+
+def templates_of(program: Program) -> Templates:
+    """The ``template/4`` and ``template_term/3`` facts among the program's rules."""
+    sentences: dict[tuple[str, int, str], str] = {}
+    terms: dict[tuple[str, str], str] = {}
+    locations: dict[tuple[str, int, str], tuple[str, int]] = {}
+    for rule in program.rules_for(*TEMPLATE):
+        args = [getattr(a, "symbol", None) for a in rule.head.args]
+        if rule.body or any(a is None for a in args):
+            continue
+        name, arity, lang, text = args
+        if _const(name) and arity.type == SymbolType.Number and _const(lang) and text.type == SymbolType.String:
+            key = (name.name, arity.number, lang.name)
+            sentences[key] = text.string
+            locations[key] = (rule.file, rule.line)
+    for rule in program.rules_for(*TEMPLATE_TERM):
+        args = [getattr(a, "symbol", None) for a in rule.head.args]
+        if rule.body or any(a is None for a in args):
+            continue
+        term, lang, text = args
+        if _const(lang) and text.type == SymbolType.String:
+            terms[(str(term), lang.name)] = text.string
+    return Templates(sentences, terms, locations)
+
+
+@functools.cache
+def load_templates(directory: Path | None = None) -> Templates:
+    """The templates of the knowledge base in ``directory`` (default: the installed one)."""
+    return templates_of(load_program(directory))
+
+
+# A callback naming one of the person's certificates or titles: (kind, index) -> text or None.
+Describe = Callable[[str, int], "str | None"]
+
+
+@dataclass
+class Phrasing:
+    """Turns atoms into sentences in one language.
+
+    ``person`` is how ``{P}`` reads; ``clause_refs`` maps clause ids to their references
+    (``p3_s1`` -> ``P3.S1``); ``questions`` maps question terms to their label;
+    ``describe`` names the person's certificates and titles (see `Describe`).
+    """
+
+    templates: Templates
+    lang: str = "en"
+    person: str = "the person"
+    clause_refs: Mapping[str, str] = field(default_factory=dict)
+    questions: Mapping[Symbol, str] = field(default_factory=dict)
+    describe: Describe | None = None
+    _terms: dict[tuple[Symbol, str | None], str] = field(default_factory=dict, repr=False)
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        return WORDS[self.lang]
+
+    def has(self, name: str, arity: int) -> bool:
+        return self.templates.text(name, arity, self.lang) is not None
+
+    def hidden(self, name: str, arity: int) -> bool:
+        """An empty template: the predicate is a guard, never shown."""
+        return self.templates.text(name, arity, self.lang) == ""
+
+    def sentence(
+        self, name: str, arity: int, args: Sequence[Symbol | str | None], *, person: bool
+    ) -> str:
+        """The sentence for ``name(P, args...)`` (``person``) or ``name(args...)``.
+
+        An argument may be None (any value) or a string (a variable, shown as written).
+        Without a template the atom is written out, so that a missing template shows
+        rather than breaks an explanation (tests/test_explain_templates.py keeps them all).
+        """
+        text = self.templates.text(name, arity, self.lang)
+        if text is None:
+            shown = [self.term(a) for a in args]
+            inside = ", ".join(([self.person] if person else []) + shown)
+            return f"{name}({inside})"
+
+        def fill(m: re.Match[str]) -> str:
+            key, fmt = m.group(1), m.group(2)
+            if key == "P":
+                return self.person
+            k = int(key) - 1
+            if not 0 <= k < len(args):
+                return m.group(0)
+            return self.term(args[k], fmt)
+
+        return PLACEHOLDER.sub(fill, text)
+
+    # -- values ------------------------------------------------------------------
+    def term(self, value: Symbol | str | None, fmt: str | None = None) -> str:
+        w = self.words
+        if value is None:
+            if fmt == "certificate":
+                return w["a_certificate"]
+            if fmt == "title":
+                return w["a_title"]
+            return w["any"]
+        if isinstance(value, str):
+            return value
+        key = (value, fmt)
+        known = self._terms.get(key)
+        if known is None:
+            known = self._symbol(value, fmt)
+            self._terms[key] = known
+        return known
+
+    def _symbol(self, value: Symbol, fmt: str | None) -> str:
+        w = self.words
+        t = value.type
+        if t == SymbolType.Supremum:
+            return w["months_unknown"] if fmt == "months" else w["unknown"]
+        if t == SymbolType.Infimum:
+            return w["unknown"]
+        if t == SymbolType.Number:
+            return self._number(value.number, fmt)
+        if t == SymbolType.String:
+            return value.string if value.string else w["not_stated"]
+        return self._function(value)
+
+    def _number(self, n: int, fmt: str | None) -> str:
+        w = self.words
+        if fmt == "date" and 10000101 <= n <= 99991231:
+            return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
+        if fmt == "months":
+            return w["month"] if n == 1 and self.lang == "en" else w["months"].format(n=n)
+        if fmt == "years":
+            return w["year"] if n == 1 and self.lang == "en" else w["years"].format(n=n)
+        if fmt in ("certificate", "title"):
+            described = self.describe(fmt, n) if self.describe is not None else None
+            return described or w[fmt].format(n=n)
+        return str(n)
+
+    def _function(self, value: Symbol) -> str:
+        if value in self.questions:
+            return self.questions[value]
+        if not value.arguments:
+            return self.constant(value.name)
+        if value.name == "":
+            return self.words["sep"].join(self.term(a) for a in value.arguments)
+        return str(value)
+
+    def constant(self, name: str) -> str:
+        """A constant as a reader sees it: a clause reference, a code with its alias, a term."""
+        if name in self.clause_refs:
+            return self.clause_refs[name]
+        word = self.templates.terms.get((name, self.lang))
+        if word is not None:
+            return word
+        alias = ALIASES.get(name)
+        if alias is not None:
+            return self.words["alias"].format(alias=alias, code=name)
+        return name
+
+    def code(self, name: str) -> str:
+        """A vocabulary code with its alias (``高级工 (senior_worker)``), else as written."""
+        alias = ALIASES.get(name)
+        return self.words["alias"].format(alias=alias, code=name) if alias else name
+
+
+def placeholders(text: str) -> list[tuple[str, str | None]]:
+    """The placeholders of a template: (``P`` or a position, format or None)."""
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
+
+
+__all__ = [
+    "ALIASES",
+    "FORMATS",
+    "LANGS",
+    "Phrasing",
+    "Templates",
+    "load_templates",
+    "placeholders",
+    "templates_of",
+]
