@@ -21,11 +21,36 @@ from dataclasses import dataclass, field
 
 from clingo import Function, Symbol, SymbolType
 
-from .evaluate import Binding, Compared, Evaluator, Unbound, evaluate, render, render_literal
-from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal
+from .evaluate import Binding, Compared, Evaluator, Unbound, evaluate, ordered, render, render_literal
+from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
 from .facts import BEST, BOTH, WORST, Fact
 from .program import Program, Rule
-from .solve import Model, is_person_term, person_term
+from .solve import Model
+from .solve import is_person_term as _is_person_term
+from .solve import person_term as _person_term
+
+# Reading a clingo symbol is a foreign call per attribute; explanations ask the same
+# questions of the same few symbols thousands of times, so the answers are kept.
+_PERSONS: dict[Symbol, bool] = {}
+_TERMS: dict[tuple[int, str], Symbol] = {}
+
+
+def is_person_term(symbol: Symbol) -> bool:
+    known = _PERSONS.get(symbol)
+    if known is None:
+        known = _is_person_term(symbol)
+        if len(_PERSONS) < 100_000:
+            _PERSONS[symbol] = known
+    return known
+
+
+def person_term(index: int, world: str) -> Symbol:
+    term = _TERMS.get((index, world))
+    if term is None:
+        term = _person_term(index, world)
+        if len(_TERMS) < 100_000:
+            _TERMS[(index, world)] = term
+    return term
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -55,15 +80,46 @@ class InputLeaf:
 
 
 @dataclass(frozen=True)
+class Part:
+    """An atom as a condition names it: its predicate and the arguments after the person.
+
+    An argument is a value, None (any value) or, inside an aggregate, the name of the
+    variable it ranges over (a string).
+    """
+
+    predicate: str
+    arguments: tuple[Symbol | str | None, ...]
+    person: bool  # the atom is about the person (its first argument)
+    negated: bool = False
+
+    @property
+    def arity(self) -> int:
+        return len(self.arguments) + self.person
+
+
+@dataclass(frozen=True)
 class Condition:
-    """One condition of a rule instance, evaluated."""
+    """One condition of a rule instance, evaluated.
+
+    ``node`` (what ``walk`` follows) explains the atom a condition tests.  The other fields
+    are for readers: ``atom`` names the atom (also when no node is built, e.g. a negated
+    atom that fails), ``context`` explains the atoms that held and gave a failed condition,
+    or a comparison, its values (``counted_months(P,p3_s1,0,23)`` for ``M >= R``),
+    ``reading`` is the reading a way needs and ``value`` the one in force, ``parts`` and
+    ``function`` describe an aggregate (its elements' atoms, or comparisons as text).
+    """
 
     kind: str  # atom, not, compare, aggregate
     text: str  # the literal with its values, e.g. counted_months(P,p3_s1,0,23)
     status: str
     node: "Node | None" = None  # the explanation of the atom it tests
     compared: tuple[Compared, ...] = ()  # comparisons: actual against required, per instance
-    value: Symbol | None = None  # aggregates: the value computed
+    value: Symbol | None = None  # aggregates: the value computed; readings: the value in force
+    atom: Part | None = None
+    context: tuple["Node", ...] = ()
+    reading: tuple[str, str] | None = None  # (name, value) a way needs, not the one in force
+    parts: tuple[Part | str, ...] = ()
+    function: str | None = None  # count, sum, min, max
 
 
 @dataclass(frozen=True)
@@ -91,18 +147,41 @@ class Node:
     ways: tuple[Way, ...] = ()
     leaves: tuple[InputLeaf, ...] = ()  # input facts this node stands for
     repeated: bool = False  # already explained above in the same tree
+    person: bool = False  # the atom is about the person (whose argument ``arguments`` omits)
+
+    @property
+    def arity(self) -> int:
+        return len(self.arguments) + self.person
 
 
 @dataclass
 class _Context:
     seen: set[str] = field(default_factory=set)
+    aside: "_Context | None" = None  # for context nodes, so that they never hide the tree's own
+    first: bool = False  # one derivation per conclusion that holds, not all of them
+
+    def side(self) -> "_Context":
+        if self.aside is None:
+            self.aside = _Context(first=self.first)
+        return self.aside
+
+
+_STRIPPED: dict[Symbol, tuple[str, tuple[Symbol, ...], Symbol | None]] = {}
 
 
 def _strip(atom: Symbol) -> tuple[str, tuple[Symbol, ...], Symbol | None]:
+    """An atom's predicate, its arguments after the person, and the person (or None)."""
+    known = _STRIPPED.get(atom)
+    if known is not None:
+        return known
     args = tuple(atom.arguments)
     if args and is_person_term(args[0]):
-        return atom.name, args[1:], args[0]
-    return atom.name, args, None
+        known = (atom.name, args[1:], args[0])
+    else:
+        known = (atom.name, args, None)
+    if len(_STRIPPED) < 200_000:
+        _STRIPPED[atom] = known
+    return known
 
 
 def _with_person(name: str, args: Sequence[Symbol], person: Symbol | None) -> Symbol:
@@ -126,6 +205,22 @@ class Explainer:
         self._clause_kind = {
             a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("clause_kind", 2)
         }
+        self._clauses: dict[str, tuple[str, str, str, int]] | None = None
+
+    def clause_table(self) -> dict[str, tuple[str, str, str, int]]:
+        """Every clause of the model: id -> (reference, verbatim text, kind, place in the notice)."""
+        if self._clauses is None:
+            order = {a.arguments[0].name: a.arguments[1].number for a in self.model.atoms_of("clause_order", 2)}
+            self._clauses = {
+                a.arguments[0].name: (
+                    a.arguments[1].string,
+                    a.arguments[2].string,
+                    self._clause_kind.get(a.arguments[0].name, "normative"),
+                    order.get(a.arguments[0].name, 99),
+                )
+                for a in self.model.atoms_of("clause_text", 3)
+            }
+        return self._clauses
 
     # -- status ------------------------------------------------------------
     def status(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
@@ -151,11 +246,15 @@ class Explainer:
         return False
 
     # -- nodes -------------------------------------------------------------
-    def explain(self, atom: Symbol) -> Node:
-        """The explanation of a ground atom of the model's vocabulary (any world)."""
+    def explain(self, atom: Symbol, *, first: bool = False) -> Node:
+        """The explanation of a ground atom of the model's vocabulary (any world).
+
+        ``first``: a conclusion that holds gets one derivation, not every one (MAX_WAYS); a
+        reader needs one, and `cited_clauses` wants them all.
+        """
         name, args, person = _strip(atom)
         index = person.arguments[0].number if person is not None else None
-        return self._node(name, args, index, _Context(), 0)
+        return self._node(name, args, index, _Context(first=first), 0)
 
     def _key(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
         shown = ",".join("_" if a is None else str(a) for a in args)
@@ -168,11 +267,13 @@ class Explainer:
         status = self.status(name, args, index)
         arity = len(args) + (index is not None)
         derived = self.program.is_derived(name, arity) and (name, arity) != READING
+        has_person = index is not None
         if key in ctx.seen:
-            return Node(key, name, args, status, derived, repeated=True)
+            return Node(key, name, args, status, derived, repeated=True, person=has_person)
         ctx.seen.add(key)
         if not derived or depth > MAX_DEPTH:
-            return Node(key, name, args, status, derived, leaves=tuple(self._leaves(name, args, index)))
+            leaves = tuple(self._leaves(name, args, index))
+            return Node(key, name, args, status, derived, leaves=leaves, person=has_person)
         if status == NO:
             world = BEST
         elif status == YES:
@@ -186,6 +287,10 @@ class Explainer:
                 way = self._failed_way(rule, args, person, index, ctx, depth)
                 if way is not None:
                     ways.append(way)
+            elif ctx.first:
+                b = self._first_instance(rule, args, person)
+                if b is not None:
+                    ways.append(self._fired_way(rule, b, index, ctx, depth))
             elif all(a is not None for a in args):
                 atom = _with_person(name, args, person)  # type: ignore[arg-type]
                 for b in self.ev.instances(rule, atom)[:MAX_WAYS]:
@@ -193,9 +298,9 @@ class Explainer:
             else:
                 for b in self._pattern_instances(rule, args, person)[:MAX_WAYS]:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
-            if len(ways) >= MAX_WAYS:
+            if len(ways) >= MAX_WAYS or (ctx.first and ways and status != NO):
                 break
-        return Node(key, name, args, status, True, tuple(ways))
+        return Node(key, name, args, status, True, tuple(ways), person=has_person)
 
     def _person(self, index: int | None, world: str) -> Symbol | None:
         return None if index is None else person_term(index, world)
@@ -218,6 +323,36 @@ class Explainer:
                     yield InputLeaf(path, value, unknown)
             if not args or all(a is not None for a in args):
                 pass
+
+    def _first_instance(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> Binding | None:
+        """The first binding under which ``rule`` derives the atom (depth first: no more work
+        than one derivation needs)."""
+        full = tuple([person, *args]) if person is not None else tuple(args)
+        b = self.ev.head_binding(rule, full)
+        if b is None:
+            return None
+        body = ordered(rule.body)
+        head = rule.head
+        want = _with_person(rule.name, args, person) if all(a is not None for a in args) else None
+
+        def extend(k: int, cb: Binding) -> Binding | None:
+            if k == len(body):
+                if want is None:
+                    return cb
+                try:
+                    return cb if evaluate(head, cb) == want else None
+                except Unbound:
+                    return None
+            for nb in self.ev.literal_solutions(body[k], cb):
+                found = extend(k + 1, nb)
+                if found is not None:
+                    return found
+            return None
+
+        try:
+            return extend(0, b)
+        except Unbound:
+            return None
 
     def _pattern_instances(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> list[Binding]:
         full = tuple([person, *args]) if person is not None else tuple(args)
@@ -251,7 +386,9 @@ class Explainer:
                 node = self._node(name, args, idx, ctx, depth + 1)
                 for v in literal.vars:
                     bound_by[v] = weakest([bound_by.get(v, YES), node.status])
-                conditions.append(Condition(ATOM, render(term, b), node.status, node))
+                conditions.append(
+                    Condition(ATOM, render(term, b), node.status, node, atom=Part(name, args, person is not None))
+                )
             elif kind == NEGATION:
                 ground = evaluate(literal.term, b)
                 name, args, person = _strip(ground)
@@ -259,7 +396,8 @@ class Explainer:
                 inner = self.status(name, args, idx)
                 status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[inner]
                 node = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
-                conditions.append(Condition(NEGATION, render_literal(literal, b), status, node))
+                part = Part(name, args, person is not None, negated=True)
+                conditions.append(Condition(NEGATION, render_literal(literal, b), status, node, atom=part))
             elif kind == COMPARISON:
                 try:
                     compared = tuple(self.ev.compare(literal, b))
@@ -268,12 +406,16 @@ class Explainer:
                 holds = all(c.holds for c in compared)
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
+                # the atoms that gave its values are conditions of this way already
                 conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared))
             else:
                 holds, value, checks = self.ev.aggregate_holds(literal, b)
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
-                conditions.append(Condition(AGGREGATE, literal.text, status, None, tuple(checks), value))
+                conditions.append(
+                    Condition(AGGREGATE, literal.text, status, None, tuple(checks), value,
+                              parts=_parts(literal, b), function=literal.function)
+                )
         status = weakest(c.status for c in conditions)
         return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
 
@@ -284,6 +426,49 @@ class Explainer:
             if found is not None:
                 return found
         raise Unbound(str(term))
+
+    # -- what gave a condition its values ----------------------------------------------
+    def _context(
+        self, rule: Rule, literal: Literal, bindings: Sequence[Binding], index: int | None,
+        ctx: _Context, depth: int, *, person_only: bool = False,
+    ) -> tuple[Node, ...]:
+        """The atoms of the rule that held and bound the variables ``literal`` tests.
+
+        Variables the head binds, and those holding the person, are given, not found; the
+        citation and the readings are bookkeeping.  Context nodes are explained in a context
+        of their own, so that they never make the tree's own nodes "repeated".
+        """
+        head = term_vars(rule.head)
+        binder: dict[str, Literal] = {}  # variable -> the first atom that binds it
+        for other in rule.body:
+            if other.kind == ATOM and other.signature not in (CITATION, READING):
+                for v in other.vars:
+                    binder.setdefault(v, other)
+        out: list[Node] = []
+        keys: set[str] = set()
+        for b in bindings:
+            wanted = {
+                v for v in literal.vars
+                if v not in head and not (v in b and is_person_term(b[v]))
+            }
+            binders = [binder[v] for v in sorted(wanted) if v in binder and binder[v] is not literal]
+            for other in (lit for lit in rule.body if any(lit is x for x in binders)):
+                try:
+                    ground = evaluate(other.term, b)
+                except Unbound:
+                    continue
+                if ground not in self.model:
+                    continue
+                name, args, person = _strip(ground)
+                if person_only and person is None:
+                    continue
+                idx = index if person is not None else None
+                key = self._key(name, args, idx)
+                if key in keys:
+                    continue
+                keys.add(key)
+                out.append(self._node(name, args, idx, ctx.side(), depth + 1))
+        return tuple(out)
 
     # -- a rule that failed ------------------------------------------------------
     def _failed_way(
@@ -328,8 +513,11 @@ class Explainer:
                     # a reading not in force: this way does not apply under the readings chosen
                     g = _partial(term, bindings[0])
                     value = self._reading_value(g[0]) if g and g[0] is not None else None
+                    wanted = None
+                    if len(g) == 2 and g[0] is not None and g[1] is not None:
+                        wanted = (g[0].name, g[1].name)
                     conditions.append(
-                        Condition(ATOM, render(term, bindings[0]), NO, None, (), value)
+                        Condition(ATOM, render(term, bindings[0]), NO, None, (), value, reading=wanted)
                     )
                     if citation is not None:
                         clause = _first_value(citation, bindings)
@@ -342,7 +530,7 @@ class Explainer:
             if kind == ATOM and self.program.is_table(*literal.signature):
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
-            conditions.append(self._failed_condition(literal, kind, bindings, index, ctx, depth))
+            conditions.append(self._failed_condition(rule, literal, kind, bindings, index, ctx, depth))
         for cb in bindings:
             try:
                 clause = evaluate(citation, cb).arguments[0].name
@@ -361,7 +549,8 @@ class Explainer:
         return None
 
     def _failed_condition(
-        self, literal, kind: str, bindings: list[Binding], index: int | None, ctx: _Context, depth: int
+        self, rule: Rule, literal, kind: str, bindings: list[Binding], index: int | None,
+        ctx: _Context, depth: int,
     ) -> Condition:
         b = bindings[0]
         if kind == ATOM:
@@ -372,14 +561,17 @@ class Explainer:
             rest = args[1:] if person is not None else args
             idx = index if person is not None else None
             node = self._node(name, tuple(rest), idx, ctx, depth + 1)
-            return Condition(ATOM, render(term, b), NO, node)
+            context = self._context(rule, literal, bindings, index, ctx, depth, person_only=True)
+            part = Part(name, tuple(rest), person is not None)
+            return Condition(ATOM, render(term, b), NO, node, atom=part, context=context)
         if kind == NEGATION:
             ground = evaluate(literal.term, b)
             name, args, person = _strip(ground)
             idx = index if person is not None else None
             node = self._node(name, args, idx, ctx, depth + 1)
             status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
-            return Condition(NEGATION, render_literal(literal, b), status, node)
+            part = Part(name, args, person is not None, negated=True)
+            return Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
         if kind == COMPARISON:
             compared: list[Compared] = []
             for cb in bindings:
@@ -387,12 +579,35 @@ class Explainer:
                     compared.extend(self.ev.compare(literal, cb))
                 except Unbound:
                     continue
-            return Condition(COMPARISON, render_literal(literal, b), NO, None, tuple(_unique(compared)))
+            context = self._context(rule, literal, bindings, index, ctx, depth)
+            return Condition(
+                COMPARISON, render_literal(literal, b), NO, None, tuple(_unique(compared)), context=context
+            )
         try:
             _, value, checks = self.ev.aggregate_holds(literal, b)
         except Unbound:
-            return Condition(AGGREGATE, literal.text, NO)
-        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), value)
+            return Condition(AGGREGATE, literal.text, NO, parts=_parts(literal, b), function=literal.function)
+        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), value,
+                         parts=_parts(literal, b), function=literal.function)
+
+
+def _parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
+    """The atoms and tests of an aggregate's elements, with the values ``b`` gives."""
+    out: list[Part | str] = []
+    for _, condition in literal.elements:
+        for lit in condition:
+            if lit.kind in (ATOM, NEGATION) and isinstance(lit.term, Fn):
+                values: list[Symbol | str | None] = []
+                for a in lit.term.args:
+                    try:
+                        values.append(evaluate(a, b))
+                    except Unbound:
+                        values.append(str(a))
+                person = bool(values) and isinstance(values[0], Symbol) and is_person_term(values[0])
+                out.append(Part(lit.term.name, tuple(values[1:] if person else values), person, lit.negated))
+            else:
+                out.append(render_literal(lit, b))
+    return tuple(out)
 
 
 def _first_value(citation, bindings: list[Binding]) -> str | None:
