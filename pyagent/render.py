@@ -6,19 +6,18 @@ legal text is full of brackets.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 from rich.theme import Theme
 
 from .answers import Answers
 from .kb import readings as kb_readings
 from .questions import QUESTIONS
-from .why import Explanation, Explanations, Step, phrase_decider
+from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
+from .whatif import Change, WhatIf
 
 THEME = Theme(
     {
@@ -79,190 +78,134 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
     return Group(*(x for x in (note, table) if x is not None))
 
 
-# -- explanations (pyagent why / why-not) ---------------------------------------------------
-MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
-_WHY_WORDS = {
-    "en": {
-        "why": "Why?",
-        "why_not": "Why not?",
-        "as_of": "as of {date}",
-        "readings_default": "readings: the defaults",
-        "readings_changed": "readings (not the default): {list}",
-        "see_above": " (see above)",
-        "readings_of": " (reading: {list})",
-        "notes": "Not counted (P2.S3.b)",
-        "decides": "What decides it",
-        "now": "now: {value}",
-        "not_stated": "not stated",
-        "nothing_fails": "nothing stands in the way: the answer is yes",
-    },
-    "zh": {
-        "why": "为什么？",
-        "why_not": "为什么不？",
-        "as_of": "查询日 {date}",
-        "readings_default": "读法：默认",
-        "readings_changed": "读法（非默认）：{list}",
-        "see_above": "（见上文）",
-        "readings_of": "（读法：{list}）",
-        "notes": "不作为限制性条件（P2.S3.b）",
-        "decides": "取决于",
-        "now": "目前：{value}",
-        "not_stated": "未注明",
-        "nothing_fails": "没有任何条件不满足：答案为是",
-    },
+# -- what-if (pyagent.whatif) ------------------------------------------------------------
+_CHANGE_TEXT = {
+    # kind: (English, Chinese)
+    "certificate": ("obtain a skill certificate (职业技能等级) today, of level", "今日取得职业技能等级证书，等级"),
+    "grade": ("receive the {year} annual assessment grade", "{year}年度考核获得"),
+    "field": ("move to a post in a through-field", "转到贯通领域的岗位"),
+    "post": ("hold a post with a stated occupation (工种)", "在职业（工种）明确的岗位上工作"),
+    "honour": ("receive an honour P4.S2 counts", "获得第四段所列荣誉"),
+    "contribution": ("make an outstanding contribution (有突出贡献)", "有突出贡献"),
+    "social_benefit": ("bring social benefit (社会效益)", "带来社会效益"),
+    "economic_benefit": ("bring economic benefit (经济效益)", "带来经济效益"),
+    "title": ("obtain a professional title today, of rank", "今日取得职称，级别"),
 }
 
 
-def _input_value_text(value: object, lang: str) -> str | None:
-    """An input's value when it is short enough to show in a tree line, else None."""
-    if value is None:
-        return _WHY_WORDS[lang]["not_stated"]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    return None
+def _value_label(kind: str, code: str) -> str:
+    vocabulary = {"certificate": LEVELS, "grade": GRADES, "field": FIELDS, "honour": HONOURS,
+                  "title": RANKS}.get(kind)
+    if vocabulary is None:
+        return "" if code == "true" else code
+    alias = vocabulary.alias(code)
+    return code if alias == code else f"{code} {alias}"
 
 
-def _explanation_head(e: Explanation, lang: str) -> Text:
-    w = _WHY_WORDS[lang]
-    text = Text(w["why_not" if e.mode == "why_not" else "why"] + " ", style="bold")
-    text.append(f"{e.person} · {e.question} ", style="bold")
-    text.append(f"({e.question_text})" if lang == "en" else f"（{e.question_text}）", style="muted")
-    text.append(": " if lang == "en" else "：")
-    text.append_text(status_text(e.status, lang))
-    if e.mode == "why_not" and e.status == "yes":
-        text.append(" — " + w["nothing_fails"], style="muted")
+def change_text(change: Change, lang: str = "en") -> Text:
+    """One change: what to do, and the values each of which would do."""
+    en, zh = _CHANGE_TEXT.get(change.kind, (change.kind, change.kind))
+    year = change.place.rpartition(".")[2]
+    text = Text((zh if lang == "zh" else en).format(year=year))
+    values = [v for v in (_value_label(change.kind, c) for c in change.values) if v]
+    if values:
+        text.append(": " if len(values) == 1 else (" — 任一：" if lang == "zh" else " — any of: "))
+        text.append(" / ".join(values), style="bold")
     return text
 
 
-def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
-    w = _WHY_WORDS[lang]
-    label = Text()
-    label.append(MARKS[step.holds] + " ", style=f"status.{step.holds}")
-    label.append(step.text)
-    if step.kind == "see_above":
-        label.append(w["see_above"], style="muted")
-    if step.clause is not None:
-        label.append(f" [{step.clause.ref}]", style="clause")
-    if step.readings and step.kind != "reading":
-        shown = ", ".join(f"{n}={v}" for n, v in step.readings)
-        label.append(w["readings_of"].format(list=shown), style="reading")
-    if step.inputs:
-        shown = []
-        for ref in step.inputs:
-            value = _input_value_text(ref.value, lang)
-            shown.append(ref.path + (f": {value}" if value is not None else ""))
-        label.append(" ← " + ", ".join(shown), style="muted")
-    if step.clause is not None and step.clause.id not in quoted:
-        quoted.add(step.clause.id)
-        label.append("\n「" + step.clause.text + "」", style="muted")
-    return label
+def _readings_line(readings: Mapping[str, str], lang: str) -> Text | None:
+    defaults = {n: r.default for n, r in kb_readings().items()}
+    changed = [(n, v) for n, v in readings.items() if defaults.get(n) != v]
+    if not changed:
+        return None
+    text = Text("读法（非默认）: " if lang == "zh" else "Readings (not the default): ", style="bold")
+    text.append(", ".join(f"{n}={v}" for n, v in changed), style="reading")
+    return text
 
 
-def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
-    for step in steps:
-        branch = tree.add(_step_label(step, lang, quoted))
-        _add_steps(branch, step.children, lang, quoted)
-
-
-def _readings_text(found: Explanations) -> Text:
-    w = _WHY_WORDS[found.lang]
-    head = w["as_of"].format(date=found.as_of.isoformat()) + " · "
-    if not found.changed:
-        return Text(head + w["readings_default"], style="muted")
-    shown = ", ".join(f"{n}={v}" for n, v in found.changed)
-    return Text(head + w["readings_changed"].format(list=shown), style="reading")
-
-
-def explanation_view(found: Explanations) -> Group:
-    """The explanations as rich trees: each step marked ✓ ✗ ?, its clause, quoted once."""
-    lang = found.lang
-    w = _WHY_WORDS[lang]
+def what_if_view(w: WhatIf, lang: str = "en") -> Group:
+    """A what-if: the answer now, the smallest sets of changes, and the earliest date."""
+    zh = lang == "zh"
+    q = QUESTIONS[w.question]
     parts: list = []
-    for k, e in enumerate(found.explanations):
-        if k:
-            parts.append(Text(""))
-        quoted: set[str] = set()
-        parts.append(_explanation_head(e, lang))
-        parts.append(_readings_text(found))
-        tree = Tree(_step_label(e.root, lang, quoted), guide_style="muted")
-        _add_steps(tree, e.root.children, lang, quoted)
-        parts.append(tree)
-        if e.notes:
-            notes = Tree(Text(w["notes"], style="bold"), guide_style="muted")
-            _add_steps(notes, e.notes, lang, quoted)
-            parts.append(notes)
-        if e.decided_by:
-            decides = Tree(Text(w["decides"], style="bold"), guide_style="muted")
-            for d in e.decided_by:
-                line = Text(d.path, style="depends")
-                value = _input_value_text(d.value, lang)
-                if value is not None:
-                    line.append(f" ({w['now'].format(value=value)})", style="muted")
-                line.append(": ")
-                line.append(phrase_decider(d, lang))
-                decides.add(line)
-            parts.append(decides)
+    head = Text(f"{w.person} · {w.question} ", style="bold")
+    head.append(q.zh if zh else q.en, style="muted")
+    head.append(f" · {'日期' if zh else 'as of'} {w.as_of.isoformat()}")
+    parts.append(head)
+    note = _readings_line(w.readings, lang)
+    if note is not None:
+        parts.append(note)
+    now = Text("现在：" if zh else "Now: ")
+    now.append_text(status_text(w.status, lang))
+    if w.clauses:
+        now.append(f"  ({', '.join(w.clauses)})", style="clause")
+    if w.depends_on:
+        now.append(("  取决于 " if zh else "  depends on ") + ", ".join(w.depends_on), style="depends")
+    parts.append(now)
+    if w.already_yes:
+        parts.append(Text("已经是“是”：无需任何改变。" if zh else "Already yes: nothing needs to change."))
+        return Group(*parts)
+
+    # the smallest sets of changes
+    if w.size is None:
+        parts.append(Text(
+            f"到 {w.earliest.horizon.isoformat()} 为止，变化模型中的任何变化组合都不能使答案为“是”。" if zh
+            else f"No set of changes in the change model makes it yes by {w.earliest.horizon.isoformat()}."
+        ))
+    else:
+        assert w.sets_on is not None
+        later = w.sets_on != w.as_of
+        if w.size == 0:
+            line = ("无需改变本人情况" if zh else "No change to the person's situation is needed")
+            line += (f"，自 {w.sets_on.isoformat()} 起" if zh else f", from {w.sets_on.isoformat()}") if later else ""
+            parts.append(Text(line + ("。" if zh else ".")))
+        else:
+            if later:
+                line = (f"今天的任何变化都不够；今天做出以下变化，自 {w.sets_on.isoformat()} 起为“是”" if zh else
+                        f"No change makes it yes today; with these changes made today it is yes from "
+                        f"{w.sets_on.isoformat()}")
+            else:
+                line = "使答案为“是”的最少变化" if zh else "The smallest changes that would make it yes"
+            count = f"（每组 {w.size} 项）" if zh else f" ({w.size} change{'s' if w.size != 1 else ''} each)"
+            parts.append(Text(line + count + ("：" if zh else ":"), style="bold"))
+            table = Table(show_lines=False, expand=False, show_header=True)
+            table.add_column("#", no_wrap=True)
+            table.add_column("变化" if zh else "change", overflow="fold")
+            table.add_column("条款" if zh else "clauses", style="clause", no_wrap=True)
+            for k, s in enumerate(w.sets, 1):
+                for i, c in enumerate(s.changes):
+                    table.add_row(Text(str(k) if i == 0 else ""), change_text(c, lang),
+                                  Text(", ".join(c.clauses)), end_section=i == len(s.changes) - 1)
+            parts.append(table)
+            if w.more:
+                parts.append(Text("还有更多同样小的组合（--max）。" if zh else
+                                  "There are more sets as small (--max).", style="muted"))
+        for k, s in enumerate(w.sets, 1):
+            if s.status != "yes":
+                line = Text(f"{'第' if zh else 'Set '}{k}{'组' if zh else ''}: " if w.size else "")
+                line.append_text(status_text(s.status, lang))
+                line.append(("  仍取决于 " if zh else "  still depends on ") + ", ".join(s.depends_on),
+                            style="depends")
+                parts.append(line)
+
+    # the earliest date, by time alone
+    e = w.earliest
+    line = Text("仅凭时间：" if zh else "By time alone: ", style="bold")
+    if e.date is not None:
+        line.append_text(status_text("yes", lang))
+        line.append(f" {'自' if zh else 'from'} {e.date.isoformat()}")
+        parts.append(line)
+    else:
+        line.append(f"{'永远不会' if zh else 'never'} ({'至' if zh else 'up to'} {e.horizon.isoformat()})")
+        if e.possible_from is not None:
+            line.append(f"; {'自' if zh else 'unknown from'} {e.possible_from.isoformat()}"
+                        f"{'起为未知' if zh else ''}", style="depends")
+        parts.append(line)
+        for r in e.reason:
+            row = Text("  • ")
+            if r.clause:
+                row.append(f"{r.clause} ", style="clause")
+            row.append(r.condition)
+            parts.append(row)
     return Group(*parts)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-
-
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def explanation_markdown(found: Explanations) -> str:
-    """The explanations as Markdown, for pasting into a report: nested lists, clause quotes
-    as block quotes under the first step that cites them."""
-    lang = found.lang
-    w = _WHY_WORDS[lang]
-    status = {"en": {"yes": "yes", "no": "no", "unknown": "unknown"}, "zh": STATUS_ZH}[lang]
-    out: list[str] = []
-
-    def steps(items: Sequence[Step], depth: int, quoted: set[str]) -> None:
-        pad = "  " * depth
-        for s in items:
-            line = f"{pad}- {MARKS[s.holds]} {_md(s.text)}"
-            if s.kind == "see_above":
-                line += _md(w["see_above"])
-            if s.clause is not None:
-                line += f" **{_md(s.clause.ref)}**"
-            if s.readings and s.kind != "reading":
-                line += w["readings_of"].format(list=", ".join(f"`{n}={v}`" for n, v in s.readings))
-            if s.inputs:
-                shown = []
-                for ref in s.inputs:
-                    value = _input_value_text(ref.value, lang)
-                    shown.append(f"`{ref.path}`" + (f": {_md(value)}" if value is not None else ""))
-                line += " ← " + ", ".join(shown)
-            out.append(line)
-            if s.clause is not None and s.clause.id not in quoted:
-                quoted.add(s.clause.id)
-                out.append(f"{pad}  > 「{_md(s.clause.text)}」")
-            steps(s.children, depth + 1, quoted)
-
-    for k, e in enumerate(found.explanations):
-        if k:
-            out.append("")
-        head = w["why_not" if e.mode == "why_not" else "why"]
-        out.append(f"### {head} {_md(e.person)} · {_md(e.question)}: {status[e.status]}")
-        out.append("")
-        out.append(f"*{_md(e.question_text)}* · {_md(_readings_text(found).plain)}")
-        out.append("")
-        quoted: set[str] = set()
-        steps([e.root], 0, quoted)
-        if e.notes:
-            out.append("")
-            out.append(f"**{_md(w['notes'])}**")
-            out.append("")
-            steps(e.notes, 0, quoted)
-        if e.decided_by:
-            out.append("")
-            out.append(f"**{_md(w['decides'])}**")
-            out.append("")
-            for d in e.decided_by:
-                out.append(f"- `{d.path}`: {_md(phrase_decider(d, lang))}")
-    return "\n".join(out) + "\n"
