@@ -127,6 +127,84 @@ def ask(
         out_console().print(answers_table(answers, lang.value))
 
 
+class Format(str, Enum):
+    tree = "tree"
+    markdown = "markdown"
+
+
+QuestionArg = Annotated[
+    str, typer.Argument(help="A question id of SPEC section 3, e.g. title.assistant.", metavar="QUESTION")
+]
+PersonOpt = Annotated[
+    Optional[str],
+    typer.Option("--person", "-p", help="The person to explain (default: every person of CASE).", metavar="ID"),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="tree (default) or markdown, for pasting into a report.")
+]
+WhyJsonOpt = Annotated[bool, typer.Option("--json", help="Print the pyagent.explanation/1 JSON document.")]
+
+
+def _explain(
+    mode: str, case: Path, question: str, person: str | None, reading: list[str] | None,
+    as_of: str | None, json_: bool, lang: Lang, format_: Format, max_bytes: int,
+) -> None:
+    from .render import explanation_markdown, explanation_view
+    from .why import explain_question
+
+    if json_ and format_ is not Format.tree:
+        fail("--json and --format markdown: choose one")
+    with reported():
+        found = explain_question(
+            load(case, reading, as_of, max_bytes), question, person=person, lang=lang.value, mode=mode
+        )
+    if json_:
+        print_json(found.to_json())
+    elif format_ is Format.markdown:
+        sys.stdout.write(explanation_markdown(found))
+    else:
+        out_console().print(explanation_view(found))
+
+
+@app.command()
+def why(
+    case: CaseArg,
+    question: QuestionArg,
+    person: PersonOpt = None,
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    json_: WhyJsonOpt = False,
+    lang: LangOpt = Lang.en,
+    format_: FormatOpt = Format.tree,
+    max_bytes: MaxBytesOpt = MAX_BYTES,
+) -> None:
+    """Why the answer to QUESTION is what it is: for yes the derivation, for no every failed
+    condition, for unknown the inputs that decide it; each step cites its clause.
+
+    Example: pyagent why queries/demo.yaml title.intermediate --person wang_technician
+    """
+    _explain("why", case, question, person, reading, as_of, json_, lang, format_, max_bytes)
+
+
+@app.command("why-not")
+def why_not(
+    case: CaseArg,
+    question: QuestionArg,
+    person: PersonOpt = None,
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    json_: WhyJsonOpt = False,
+    lang: LangOpt = Lang.en,
+    format_: FormatOpt = Format.tree,
+    max_bytes: MaxBytesOpt = MAX_BYTES,
+) -> None:
+    """The same as why, phrased from the negative side: what fails, and what would make it fail.
+
+    Example: pyagent why-not queries/demo.yaml title.assistant --person li_senior_worker
+    """
+    _explain("why_not", case, question, person, reading, as_of, json_, lang, format_, max_bytes)
+
+
 @app.command("what-if")
 def what_if_command(
     case: CaseArg,

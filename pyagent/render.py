@@ -6,11 +6,13 @@ legal text is full of brackets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 from rich.theme import Theme
 
 from .answers import Answers
@@ -18,6 +20,7 @@ from .kb import readings as kb_readings
 from .questions import QUESTIONS
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 from .whatif import Change, WhatIf
+from .why import Explanation, Explanations, Step, phrase_decider
 
 THEME = Theme(
     {
@@ -76,6 +79,195 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
             )
     note = readings_note(answers, lang)
     return Group(*(x for x in (note, table) if x is not None))
+
+
+# -- explanations (pyagent why / why-not) ---------------------------------------------------
+MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
+_WHY_WORDS = {
+    "en": {
+        "why": "Why?",
+        "why_not": "Why not?",
+        "as_of": "as of {date}",
+        "readings_default": "readings: the defaults",
+        "readings_changed": "readings (not the default): {list}",
+        "see_above": " (see above)",
+        "readings_of": " (reading: {list})",
+        "notes": "Not counted (P2.S3.b)",
+        "decides": "What decides it",
+        "now": "now: {value}",
+        "not_stated": "not stated",
+        "nothing_fails": "nothing stands in the way: the answer is yes",
+    },
+    "zh": {
+        "why": "为什么？",
+        "why_not": "为什么不？",
+        "as_of": "查询日 {date}",
+        "readings_default": "读法：默认",
+        "readings_changed": "读法（非默认）：{list}",
+        "see_above": "（见上文）",
+        "readings_of": "（读法：{list}）",
+        "notes": "不作为限制性条件（P2.S3.b）",
+        "decides": "取决于",
+        "now": "目前：{value}",
+        "not_stated": "未注明",
+        "nothing_fails": "没有任何条件不满足：答案为是",
+    },
+}
+
+
+def _input_value_text(value: object, lang: str) -> str | None:
+    """An input's value when it is short enough to show in a tree line, else None."""
+    if value is None:
+        return _WHY_WORDS[lang]["not_stated"]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    return None
+
+
+def _explanation_head(e: Explanation, lang: str) -> Text:
+    w = _WHY_WORDS[lang]
+    text = Text(w["why_not" if e.mode == "why_not" else "why"] + " ", style="bold")
+    text.append(f"{e.person} · {e.question} ", style="bold")
+    text.append(f"({e.question_text})" if lang == "en" else f"（{e.question_text}）", style="muted")
+    text.append(": " if lang == "en" else "：")
+    text.append_text(status_text(e.status, lang))
+    if e.mode == "why_not" and e.status == "yes":
+        text.append(" — " + w["nothing_fails"], style="muted")
+    return text
+
+
+def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
+    w = _WHY_WORDS[lang]
+    label = Text()
+    label.append(MARKS[step.holds] + " ", style=f"status.{step.holds}")
+    label.append(step.text)
+    if step.kind == "see_above":
+        label.append(w["see_above"], style="muted")
+    if step.clause is not None:
+        label.append(f" [{step.clause.ref}]", style="clause")
+    if step.readings and step.kind != "reading":
+        shown = ", ".join(f"{n}={v}" for n, v in step.readings)
+        label.append(w["readings_of"].format(list=shown), style="reading")
+    if step.inputs:
+        shown = []
+        for ref in step.inputs:
+            value = _input_value_text(ref.value, lang)
+            shown.append(ref.path + (f": {value}" if value is not None else ""))
+        label.append(" ← " + ", ".join(shown), style="muted")
+    if step.clause is not None and step.clause.id not in quoted:
+        quoted.add(step.clause.id)
+        label.append("\n「" + step.clause.text + "」", style="muted")
+    return label
+
+
+def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
+    for step in steps:
+        branch = tree.add(_step_label(step, lang, quoted))
+        _add_steps(branch, step.children, lang, quoted)
+
+
+def _readings_text(found: Explanations) -> Text:
+    w = _WHY_WORDS[found.lang]
+    head = w["as_of"].format(date=found.as_of.isoformat()) + " · "
+    if not found.changed:
+        return Text(head + w["readings_default"], style="muted")
+    shown = ", ".join(f"{n}={v}" for n, v in found.changed)
+    return Text(head + w["readings_changed"].format(list=shown), style="reading")
+
+
+def explanation_view(found: Explanations) -> Group:
+    """The explanations as rich trees: each step marked ✓ ✗ ?, its clause, quoted once."""
+    lang = found.lang
+    w = _WHY_WORDS[lang]
+    parts: list = []
+    for k, e in enumerate(found.explanations):
+        if k:
+            parts.append(Text(""))
+        quoted: set[str] = set()
+        parts.append(_explanation_head(e, lang))
+        parts.append(_readings_text(found))
+        tree = Tree(_step_label(e.root, lang, quoted), guide_style="muted")
+        _add_steps(tree, e.root.children, lang, quoted)
+        parts.append(tree)
+        if e.notes:
+            notes = Tree(Text(w["notes"], style="bold"), guide_style="muted")
+            _add_steps(notes, e.notes, lang, quoted)
+            parts.append(notes)
+        if e.decided_by:
+            decides = Tree(Text(w["decides"], style="bold"), guide_style="muted")
+            for d in e.decided_by:
+                line = Text(d.path, style="depends")
+                value = _input_value_text(d.value, lang)
+                if value is not None:
+                    line.append(f" ({w['now'].format(value=value)})", style="muted")
+                line.append(": ")
+                line.append(phrase_decider(d, lang))
+                decides.add(line)
+            parts.append(decides)
+    return Group(*parts)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def explanation_markdown(found: Explanations) -> str:
+    """The explanations as Markdown, for pasting into a report: nested lists, clause quotes
+    as block quotes under the first step that cites them."""
+    lang = found.lang
+    w = _WHY_WORDS[lang]
+    status = {"en": {"yes": "yes", "no": "no", "unknown": "unknown"}, "zh": STATUS_ZH}[lang]
+    out: list[str] = []
+
+    def steps(items: Sequence[Step], depth: int, quoted: set[str]) -> None:
+        pad = "  " * depth
+        for s in items:
+            line = f"{pad}- {MARKS[s.holds]} {_md(s.text)}"
+            if s.kind == "see_above":
+                line += _md(w["see_above"])
+            if s.clause is not None:
+                line += f" **{_md(s.clause.ref)}**"
+            if s.readings and s.kind != "reading":
+                line += w["readings_of"].format(list=", ".join(f"`{n}={v}`" for n, v in s.readings))
+            if s.inputs:
+                shown = []
+                for ref in s.inputs:
+                    value = _input_value_text(ref.value, lang)
+                    shown.append(f"`{ref.path}`" + (f": {_md(value)}" if value is not None else ""))
+                line += " ← " + ", ".join(shown)
+            out.append(line)
+            if s.clause is not None and s.clause.id not in quoted:
+                quoted.add(s.clause.id)
+                out.append(f"{pad}  > 「{_md(s.clause.text)}」")
+            steps(s.children, depth + 1, quoted)
+
+    for k, e in enumerate(found.explanations):
+        if k:
+            out.append("")
+        head = w["why_not" if e.mode == "why_not" else "why"]
+        out.append(f"### {head} {_md(e.person)} · {_md(e.question)}: {status[e.status]}")
+        out.append("")
+        out.append(f"*{_md(e.question_text)}* · {_md(_readings_text(found).plain)}")
+        out.append("")
+        quoted: set[str] = set()
+        steps([e.root], 0, quoted)
+        if e.notes:
+            out.append("")
+            out.append(f"**{_md(w['notes'])}**")
+            out.append("")
+            steps(e.notes, 0, quoted)
+        if e.decided_by:
+            out.append("")
+            out.append(f"**{_md(w['decides'])}**")
+            out.append("")
+            for d in e.decided_by:
+                out.append(f"- `{d.path}`: {_md(phrase_decider(d, lang))}")
+    return "\n".join(out) + "\n"
 
 
 # -- what-if (pyagent.whatif) ------------------------------------------------------------
