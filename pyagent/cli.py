@@ -24,6 +24,11 @@ from .answers import answer_case
 from .case import MAX_BYTES, load_case, parse_date, parse_readings
 from .errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
 from .render import THEME, answers_table
+from .render import coverage_view, lint_view, pin_report_view, reading_diff_view
+from .coverage import coverage as pin_coverage
+from .diff import reading_diff
+from .lint import lint as lint_kb
+from .pins import load_pins, run_pins
 from .render import what_if_view
 from .whatif import what_if
 
@@ -234,6 +239,101 @@ def what_if_command(
         print_json(result.to_json())
     else:
         out_console().print(what_if_view(result, lang.value))
+
+
+PinPathsArg = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Pin files or directories of them (default: queries/).", metavar="[PATH]..."),
+]
+KbOpt = Annotated[
+    Optional[Path],
+    typer.Option("--kb", help="Check against the knowledge base in DIR instead of the project's.", metavar="DIR"),
+]
+
+
+def _kb_dir(kb: Optional[Path]) -> Optional[Path]:
+    if kb is not None and not (kb / "main.lp").is_file():
+        raise InputError(str(kb), "", "not a knowledge base directory (it has no main.lp)")
+    return kb
+
+
+@app.command()
+def check(
+    paths: PinPathsArg = None,
+    kb: KbOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every pin, not only those that fail.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Run the pinned cases: exit 1 if any answer, or any reason pinned, is not what it must be.
+
+    Example: pyagent check queries/p3_s1_assistant --kb /tmp/kb-copy
+    """
+    with reported():
+        directory = _kb_dir(kb)
+        report = run_pins(load_pins(paths or [Path("queries")]), directory)
+    if json_:
+        print_json(report.to_json())
+    else:
+        out_console().print(pin_report_view(report, verbose))
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+@app.command()
+def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
+    """What the pins cover: per clause and reading value, pins by status; rules never fired.
+
+    Exit 1 when an encoded clause lacks a yes or a no pin, or a reading lacks a pin whose
+    answer changes under it.  Example: pyagent coverage queries/
+    """
+    with reported():
+        directory = _kb_dir(kb)
+        report = pin_coverage(load_pins(paths or [Path("queries")]), directory)
+    out_console().print(coverage_view(report))
+    if report.gaps:
+        raise typer.Exit(1)
+
+
+@app.command()
+def lint(
+    kb: KbOpt = None,
+    notice: Annotated[
+        Optional[Path],
+        typer.Option("--notice", help="The notice's clause table (default: ../shared/notice/clauses.md).", metavar="FILE"),
+    ] = None,
+) -> None:
+    """Check the knowledge base's conventions: citations, clauses, grounding, readings, docs.
+
+    Exit 1 on any problem.  Example: pyagent lint
+    """
+    with reported():
+        if notice is not None and not notice.is_file():
+            raise InputError(str(notice), "", "no such file")
+        report = lint_kb(_kb_dir(kb), notice)
+    out_console().print(lint_view(report))
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Case or pin files, or directories of them.", metavar="CASE-OR-DIR...")
+    ],
+    reading: ReadingOpt = None,
+    kb: KbOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Which answers the readings given change against the defaults, with the clause responsible.
+
+    Example: pyagent diff queries/demo.yaml --reading field_list=open
+    """
+    with reported():
+        result = reading_diff(paths, parse_readings(reading or []), _kb_dir(kb))
+    if json_:
+        print_json(result.to_json())
+    else:
+        out_console().print(reading_diff_view(result))
 
 
 def version_callback(value: bool) -> None:

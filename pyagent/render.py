@@ -16,6 +16,10 @@ from rich.tree import Tree
 from rich.theme import Theme
 
 from .answers import Answers
+from .coverage import Coverage
+from .diff import ReadingDiff
+from .lint import LintReport
+from .pins import PinReport
 from .kb import readings as kb_readings
 from .questions import QUESTIONS
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
@@ -401,3 +405,117 @@ def what_if_view(w: WhatIf, lang: str = "en") -> Group:
             row.append(r.condition)
             parts.append(row)
     return Group(*parts)
+
+
+# -- pinned cases, coverage, lint and reading diffs (pyagent.pins, .coverage, .lint, .diff) ---
+def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
+    """One row per pin file; then every pin that does not hold: expected against actual, and
+    the explanation of the actual answer."""
+    parts: list = []
+    files: dict[str, list] = {}
+    for r in report.results:
+        files.setdefault(r.pin.source, []).append(r)
+    table = Table(title=Text(f"Pinned cases · kb {report.kb}"), expand=False)
+    table.add_column("file", no_wrap=True)
+    table.add_column("pins", justify="right")
+    table.add_column("answers", justify="right")
+    table.add_column("result", no_wrap=True)
+    for source, results in files.items():
+        failed = sum(1 for r in results if not r.holds)
+        result = Text("all hold", style="status.yes") if not failed else Text(f"{failed} fail", style="status.no")
+        table.add_row(Text(source), str(len(results)), str(sum(len(r.outcomes) for r in results)), result)
+        if verbose:
+            for r in results:
+                mark = Text("  ✓ " if r.holds else "  ✗ ", style="status.yes" if r.holds else "status.no")
+                table.add_row(mark + Text(r.pin.name, style="muted"), "", str(len(r.outcomes)), "")
+    parts.append(table)
+    for r in report.failed:
+        where = f"{r.pin.source}:{r.pin.line}" if r.pin.line else r.pin.source
+        parts.append(Text.assemble(("✗ ", "status.no"), (r.pin.name, "bold"), f"  ({where})"))
+        rows = Table(show_header=True, expand=False, box=None, padding=(0, 2, 0, 2))
+        for column in ("answer", "expected", "actual", "what is wrong"):
+            rows.add_column(column)
+        for o in r.failures:
+            rows.add_row(
+                Text(o.expectation.label()),
+                status_text(o.expectation.status),
+                status_text(o.status),
+                Text("; ".join(o.problems)),
+            )
+        parts.append(rows)
+        for o in r.failures:
+            if o.explanation:
+                parts.append(Text(f"  Why {o.expectation.label()} is {o.status}:", style="bold"))
+                parts.append(Text("\n".join("    " + line for line in o.explanation.splitlines()), style="muted"))
+    pins, answers = len(report.results), report.expectations
+    failed = len(report.failed)
+    summary = (
+        Text(f"{pins} pins, {answers} pinned answers: all hold.", style="status.yes")
+        if not failed
+        else Text(f"{pins} pins, {answers} pinned answers: {failed} pins do not hold.", style="status.no")
+    )
+    parts.append(summary)
+    return Group(*parts)
+
+
+def coverage_view(c: Coverage) -> Group:
+    """Per clause and per reading value, the pins exercising it by status; rules never fired."""
+    clauses = Table(title=Text(f"Clauses · {c.pins} pins, {c.answers} pinned answers"), expand=False)
+    for column in ("clause", "kind", "yes", "no", "unknown", "covered"):
+        clauses.add_column(column, justify="right" if column in ("yes", "no", "unknown") else "left")
+    for k in c.clauses:
+        missing = k.missing
+        covered = Text("yes", style="status.yes") if not missing else Text(
+            "needs a pin answered " + " and ".join(missing), style="status.no")
+        clauses.add_row(Text(k.ref, style="clause"), k.kind, *(str(k.pins[s]) for s in ("yes", "no", "unknown")),
+                        covered)
+    readings = Table(title=Text("Readings"), expand=False)
+    for column in ("reading", "value", "yes", "no", "unknown", "changes an answer in"):
+        readings.add_column(column, justify="right" if column in ("yes", "no", "unknown") else "left")
+    for r in c.readings:
+        label = Text(r.value) + (Text(" (default)", style="muted") if r.default else Text(""))
+        if r.default:
+            decisive = Text("")
+        elif r.decisive:
+            decisive = Text(f"{len(r.decisive)} pins", style="status.yes")
+        else:
+            decisive = Text("no pin", style="status.no")
+        readings.add_row(Text(r.name, style="reading"), label, *(str(r.pins[s]) for s in ("yes", "no", "unknown")),
+                         decisive)
+    parts: list = [clauses, readings]
+    if c.unfired:
+        parts.append(Text(f"Rules that never fired in any pin ({len(c.unfired)} of {c.rules}):", style="bold"))
+        for u in c.unfired:
+            parts.append(Text(f"  {u.file}:{u.line}  {u.text}"))
+    else:
+        parts.append(Text(f"Every one of the {c.rules} rules fired in some pin.", style="status.yes"))
+    if c.gaps:
+        parts.append(Text(f"{len(c.gaps)} gaps:", style="status.no"))
+        parts.extend(Text(f"  {g}") for g in c.gaps)
+    else:
+        parts.append(Text("No gaps: every encoded clause has a yes and a no pin, every reading a pin "
+                          "whose answer changes under it.", style="status.yes"))
+    return Group(*parts)
+
+
+def lint_view(report: LintReport) -> Group:
+    parts: list = [Text(f"{p.where}: ", style="clause") + Text(f"[{p.check}] ", style="status.no") + Text(p.message)
+                   for p in report.problems]
+    parts.extend(Text(f"note: {n}", style="muted") for n in report.notes)
+    if report.holds:
+        parts.append(Text(f"lint: {report.rules} rules of {report.kb}: no problems.", style="status.yes"))
+    else:
+        parts.append(Text(f"lint: {len(report.problems)} problems in {report.kb}.", style="status.no"))
+    return Group(*parts)
+
+
+def reading_diff_view(d: ReadingDiff) -> Group:
+    given = ", ".join(f"{n}={v}" for n, v in d.readings.items())
+    table = Table(title=Text(f"Answers that change under {given}"), expand=False)
+    for column in ("case", "person", "question", "default", given, "clauses responsible"):
+        table.add_column(column, overflow="fold")
+    for ch in d.changes:
+        table.add_row(Text(ch.source), Text(ch.person), Text(ch.question), status_text(ch.before),
+                      status_text(ch.after), Text(", ".join(ch.clauses), style="clause"))
+    summary = Text(f"{len(d.changes)} of {d.answers} answers in {d.cases} cases change.")
+    return Group(table, summary) if d.changes else Group(summary)

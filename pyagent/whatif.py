@@ -730,7 +730,7 @@ def _change_sets(
     more = False
     size: int | None = None
     for _ in range(8):  # a set that fails its check is forbidden and the search repeated
-        slot_sets = ab.slot_sets(MAX_SLOT_SETS)
+        slot_sets = ab.slot_sets(max(MAX_SLOT_SETS, max_sets + 1))
         if not slot_sets:
             return size, tuple(accepted), more
         size = len(slot_sets[0])

@@ -325,6 +325,30 @@ def test_ties_are_listed_up_to_max():
     assert sets_of(one) == sets_of(both)[:1] and one["changes"]["more"] is True
 
 
+def test_a_set_that_fails_its_check_is_dropped_and_the_others_kept(monkeypatch):
+    """Every set found is applied to the person and answered afresh; one that would not make
+    the answer yes is forbidden, never reported."""
+    from pyagent import whatif
+
+    real = whatif._check
+
+    def check(case, person, question, day, group):
+        if any(values[0].kind == "social_benefit" for values in group):
+            return None
+        return real(case, person, question, day, group)
+
+    monkeypatch.setattr(whatif, "_check", check)
+    text = NO_CERTIFICATE.replace(
+        "certificates: []", "certificates: [{level: technician, obtained: 2020-01-01}]"
+    )
+    text = text.replace("social_benefit: true", "social_benefit: false").replace(
+        "economic_benefit: true", "economic_benefit: false"
+    )
+    case = parse_case(text, "<test>", readings={"special_talent_benefits": "either"})
+    doc = what_if(case, None, "special_talent.apply").to_json()
+    assert sets_of(doc) == [[("economic_benefit", "economic_benefit", ["true"])]]
+
+
 @pytest.mark.parametrize(
     "person, question",
     [

@@ -1,0 +1,150 @@
+"""What a reading changes: the answers that differ from those under the default readings.
+
+>>> from pyagent.diff import reading_diff
+>>> d = reading_diff(["queries/demo.yaml"], {"field_list": "open"})   # doctest: +SKIP
+>>> [(c.person, c.question, c.before, c.after) for c in d.changes][:1]  # doctest: +SKIP
+[('zhao_finance', 'title.participate', 'no', 'unknown')]
+
+For each case (a case file, or the case of each pin of a pin file; a directory is searched
+for both), every answer is computed twice: with the readings named at their default
+(whatever the case itself says about them) and with the values given.  Each answer that
+differs is listed with the clauses responsible: those of the rules that consult a reading
+named, in the explanations of the answer before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import SolvedCase, solve_case
+from .case import load_case, read_document
+from .errors import InputError
+from .explain import Node, walk
+from .kb import readings as kb_readings
+from .model import Case
+from .pins import SUFFIXES, load_pin_file
+from .questions import QUESTIONS
+
+__all__ = ["Change", "ReadingDiff", "reading_diff"]
+
+
+@dataclass(frozen=True)
+class Change:
+    source: str  # the file, or file::pin name
+    person: str
+    question: str
+    before: str  # the status under the default readings
+    after: str  # the status under the readings given
+    clauses: tuple[str, ...]  # the clauses responsible ("P2.S2")
+
+
+@dataclass(frozen=True)
+class ReadingDiff:
+    readings: Mapping[str, str]  # the readings given
+    cases: int
+    answers: int  # answers compared
+    changes: tuple[Change, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "schema": "pyagent.diff/1",
+            "readings": dict(self.readings),
+            "cases": self.cases,
+            "answers": self.answers,
+            "changes": [
+                {
+                    "case": c.source,
+                    "person": c.person,
+                    "question": c.question,
+                    "default": c.before,
+                    "given": c.after,
+                    "clauses": list(c.clauses),
+                }
+                for c in self.changes
+            ],
+        }
+
+
+def _cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case]]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif path.exists():
+            files = [path]
+        else:
+            raise InputError(str(path), "", "no such file or directory")
+        for f in files:
+            data = read_document(f).data
+            if isinstance(data, list) or (isinstance(data, dict) and "expect" in data):
+                for pin in load_pin_file(f):
+                    yield f"{f}::{pin.name}", pin.case
+            else:
+                yield str(f), load_case(f)
+
+
+def _with(case: Case, readings: Mapping[str, str]) -> Case:
+    return Case(case.source, case.as_of, dict(readings), case.parameters, case.persons)
+
+
+def reading_diff(
+    paths: Iterable[str | Path], readings: Mapping[str, str], kb: Path | None = None
+) -> ReadingDiff:
+    """Every answer of the cases under ``paths`` that ``readings`` change."""
+    if not readings:
+        raise InputError(
+            "--reading", "", "name at least one reading to compare: --reading name=value"
+        )
+    defaults = {n: r.default for n, r in kb_readings(kb).items()}
+    changes: list[Change] = []
+    cases = answers = 0
+    for source, case in _cases(paths):
+        cases += 1
+        base = {k: v for k, v in case.readings.items() if k not in readings}
+        before = solve_case(_with(case, base), kb)
+        after = solve_case(_with(case, {**base, **readings}), kb)
+        for i, person in enumerate(case.persons):
+            for question in QUESTIONS.values():
+                answers += 1
+                old, new = before.status(i, question), after.status(i, question)
+                if old == new:
+                    continue
+                responsible = _responsible(before, after, i, question, readings, defaults)
+                changes.append(Change(source, person.id, question.id, old, new, responsible))
+    return ReadingDiff(dict(readings), cases, answers, tuple(changes))
+
+
+def _responsible(
+    before: SolvedCase,
+    after: SolvedCase,
+    index: int,
+    question,
+    readings: Mapping[str, str],
+    defaults: Mapping[str, str],
+) -> tuple[str, ...]:
+    refs = before.clause_refs()
+    found: set[str] = set()
+    for s in (before, after):
+        node = s.explain(index, question)
+        found |= _consulting(node, set(readings))
+    if not found:  # fall back on what the readings say they are about
+        about = {c for n in readings for c in kb_readings()[n].clauses}
+        answer = after.answer(index, question)
+        return tuple(c for c in answer.clauses if c in about) or tuple(sorted(about))
+    return tuple(ref for _, ref in sorted((refs[c][1], refs[c][0]) for c in found if c in refs))
+
+
+def _consulting(node: Node, names: set[str]) -> set[str]:
+    """The clauses of the rules in a tree that consult one of the readings ``names``."""
+    out: set[str] = set()
+    for n, _ in walk(node):
+        for way in n.ways:
+            if way.clause is None:
+                continue
+            if any(name in names for name, _ in way.readings) or any(
+                c.text.startswith(f"reading({name},") for c in way.conditions for name in names
+            ):
+                out.add(way.clause)
+    return out
