@@ -75,6 +75,30 @@ def resolved_readings(overrides: Mapping[str, str], directory: Path | None = Non
     return {name: overrides.get(name, r.default) for name, r in kb_readings(directory).items()}
 
 
+def clause_refs(model: Model) -> dict[str, tuple[str, int]]:
+    """Clause id -> (its reference, e.g. "P3.S1", and its place in the notice's order)."""
+    order = {a.arguments[0].name: a.arguments[1].number for a in model.atoms_of("clause_order", 2)}
+    return {
+        a.arguments[0].name: (a.arguments[1].string, order.get(a.arguments[0].name, 99))
+        for a in model.atoms_of("clause_text", 3)
+    }
+
+
+def clause_kinds(model: Model) -> dict[str, str]:
+    """Clause id -> its kind (normative, metadata, contract ...)."""
+    return {a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("clause_kind", 2)}
+
+
+def answer_of(
+    question: Question, node: Node, refs: Mapping[str, tuple[str, int]], kinds: Mapping[str, str]
+) -> Answer:
+    """The answer an explanation tree gives: its status, the clauses it rests on (in the
+    notice's order) and, when unknown, the unknown inputs that decide it (SPEC section 8)."""
+    ids = sorted(cited_clauses(node, kinds), key=lambda c: refs[c][1])
+    depends = sorted(unknown_inputs(node)) if node.status == "unknown" else []
+    return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
+
+
 @dataclass(frozen=True)
 class SolvedCase:
     """A case grounded and solved: answers and explanations are read from it."""
@@ -95,14 +119,10 @@ class SolvedCase:
         return self.explainer.explain(Function("answer", [person_term(index, "worst"), question.term]))
 
     def clause_refs(self) -> dict[str, tuple[str, int]]:
-        order = {a.arguments[0].name: a.arguments[1].number for a in self.model.atoms_of("clause_order", 2)}
-        return {
-            a.arguments[0].name: (a.arguments[1].string, order.get(a.arguments[0].name, 99))
-            for a in self.model.atoms_of("clause_text", 3)
-        }
+        return clause_refs(self.model)
 
     def clause_kinds(self) -> dict[str, str]:
-        return {a.arguments[0].name: a.arguments[1].name for a in self.model.atoms_of("clause_kind", 2)}
+        return clause_kinds(self.model)
 
     def status(self, index: int, question: Question) -> str:
         """yes / no / unknown read off the model alone (no explanation)."""
@@ -111,11 +131,7 @@ class SolvedCase:
         return "yes" if worst else ("unknown" if best else "no")
 
     def answer(self, index: int, question: Question) -> Answer:
-        node = self.explain(index, question)
-        refs = self.clause_refs()
-        ids = sorted(cited_clauses(node, self.clause_kinds()), key=lambda c: refs[c][1])
-        depends = sorted(unknown_inputs(node)) if node.status == "unknown" else []
-        return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
+        return answer_of(question, self.explain(index, question), self.clause_refs(), self.clause_kinds())
 
     def answers(self) -> Answers:
         persons = tuple(
