@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -24,7 +25,6 @@ from .kb import readings as kb_readings
 from .questions import QUESTIONS
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 from .whatif import Change, WhatIf
-from .why import Explanation, Explanations, Step, phrase_decider
 
 THEME = Theme(
     {
@@ -86,6 +86,10 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
 
 
 # -- explanations (pyagent why / why-not) ---------------------------------------------------
+# pyagent.why is imported where it is used, so that the other commands do not load it.
+if TYPE_CHECKING:
+    from .why import Explanation, Explanations, Step
+
 MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
 _WHY_WORDS = {
     "en": {
@@ -207,10 +211,16 @@ def explanation_view(found: Explanations) -> Group:
                 if value is not None:
                     line.append(f" ({w['now'].format(value=value)})", style="muted")
                 line.append(": ")
-                line.append(phrase_decider(d, lang))
+                line.append(_phrase_decider(d, lang))
                 decides.add(line)
             parts.append(decides)
     return Group(*parts)
+
+
+def _phrase_decider(d, lang: str) -> str:
+    from .why import phrase_decider
+
+    return phrase_decider(d, lang)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -270,7 +280,7 @@ def explanation_markdown(found: Explanations) -> str:
             out.append(f"**{_md(w['decides'])}**")
             out.append("")
             for d in e.decided_by:
-                out.append(f"- `{d.path}`: {_md(phrase_decider(d, lang))}")
+                out.append(f"- `{d.path}`: {_md(_phrase_decider(d, lang))}")
     return "\n".join(out) + "\n"
 
 

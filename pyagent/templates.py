@@ -28,7 +28,6 @@ knowledge base in a temporary directory brings its own.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,10 +135,21 @@ def templates_of(program: Program) -> Templates:
     return Templates(sentences, terms, locations)
 
 
-@functools.cache
+_BY_PROGRAM: dict[int, tuple[Program, Templates]] = {}
+
+
+def templates_for(program: Program) -> Templates:
+    """The templates of a parsed program, read once per program."""
+    known = _BY_PROGRAM.get(id(program))
+    if known is None or known[0] is not program:
+        known = (program, templates_of(program))
+        _BY_PROGRAM[id(program)] = known
+    return known[1]
+
+
 def load_templates(directory: Path | None = None) -> Templates:
     """The templates of the knowledge base in ``directory`` (default: the installed one)."""
-    return templates_of(load_program(directory))
+    return templates_for(load_program(directory))
 
 
 # A callback naming one of the person's certificates or titles: (kind, index) -> text or None.
@@ -284,5 +294,6 @@ __all__ = [
     "Templates",
     "load_templates",
     "placeholders",
+    "templates_for",
     "templates_of",
 ]

@@ -43,7 +43,7 @@ from .kb import readings as kb_readings
 from .model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from .questions import QUESTIONS, Question
 from .solve import GroundingError, control, person_term
-from .templates import Phrasing, load_templates
+from .templates import Phrasing, templates_for
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.explanation/1"
@@ -78,10 +78,9 @@ TEXT = {
         "values_sep": " or ",
         "alone": "whatever its value: {status}",
         "at_most": "at most {n}",
-        "more_than": "more than {n}",
-        "less_than": "less than {n}",
         "at_least": "at least {n}",
         "between": "{a} to {b}",
+        "any_value": "any value",
         "favourable": "as favourable as the case allows",
         "unfavourable": "as unfavourable as the case allows",
         "none": "none",
@@ -118,10 +117,9 @@ TEXT = {
         "values_sep": "或",
         "alone": "无论取何值：{status}",
         "at_most": "不超过{n}",
-        "more_than": "超过{n}",
-        "less_than": "少于{n}",
         "at_least": "至少{n}",
         "between": "{a}至{b}",
+        "any_value": "任意值",
         "favourable": "取案例允许的最有利值",
         "unfavourable": "取案例允许的最不利值",
         "none": "无",
@@ -442,7 +440,7 @@ class _Builder:
         self.clauses = {cid: ClauseRef(cid, ref, text, kind) for cid, (ref, text, kind, _) in table.items()}
         self.order = {cid: row[3] for cid, row in table.items()}
         self.phrasing = Phrasing(
-            load_templates(solved.program.directory),
+            templates_for(solved.program),
             lang,
             person=self.person.id,
             clause_refs={c: r.ref for c, r in self.clauses.items()},
@@ -778,7 +776,7 @@ def case_value(case: Case, person: Person, path: str) -> object:
 class _Variant:
     label: str
     facts: tuple[Fact, ...]
-    parameters: Mapping[str, int] | None = None
+    range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
 
 
 def decide_unknown(
@@ -816,7 +814,7 @@ def decide_unknown(
     for path, subject, vs, ranges in plans:
         results = statuses[k:k + len(vs)]
         k += len(vs)
-        outcomes = _group([v.label for v in vs], results, ranges, order, builder.words)
+        outcomes = _group(vs, results, ranges, order, builder.words)
         out.append(Decider(path, subject, case_value(case, person, path), outcomes))
     return tuple(out)
 
@@ -856,26 +854,30 @@ def _unknown_paths(node: Node) -> set[str]:
     return out
 
 
-def _group(labels: list[str], statuses: list[str], ranges: bool, order: list[str], words) -> tuple[Outcome, ...]:
-    if ranges:  # numeric ranges in order: merge neighbours with the same answer
-        merged: list[tuple[list[str], str]] = []
-        for label, status in zip(labels, statuses):
-            if merged and merged[-1][1] == status:
-                merged[-1][0].append(label)
+def _group(variants: list[_Variant], statuses: list[str], ranges: bool, order: list[str], words) -> tuple[Outcome, ...]:
+    if ranges:  # numeric ranges in order: neighbours with the same answer merge into one range
+        merged: list[tuple[int | None, int | None, str]] = []
+        for v, status in zip(variants, statuses):
+            lo, hi = v.range or (None, None)
+            if merged and merged[-1][2] == status:
+                merged[-1] = (merged[-1][0], hi, status)
             else:
-                merged.append(([label], status))
-        return tuple(Outcome(tuple(_merge_range(ls, words)), s) for ls, s in merged)
+                merged.append((lo, hi, status))
+        return tuple(Outcome((_range_label(lo, hi, words),), st) for lo, hi, st in merged)
     by: dict[str, list[str]] = {}
-    for label, status in zip(labels, statuses):
-        by.setdefault(status, []).append(label)
-    return tuple(Outcome(tuple(by[s]), s) for s in order if s in by)
+    for v, status in zip(variants, statuses):
+        by.setdefault(status, []).append(v.label)
+    return tuple(Outcome(tuple(by[st]), st) for st in order if st in by)
 
 
-def _merge_range(labels: list[str], words) -> list[str]:
-    """Neighbouring numeric ranges with one answer read as one range."""
-    if len(labels) == 1:
-        return labels
-    return [f"{labels[0]} … {labels[-1]}"]
+def _range_label(lo: int | None, hi: int | None, words) -> str:
+    if lo is None and hi is None:
+        return words["any_value"]
+    if lo is None:
+        return words["at_most"].format(n=hi)
+    if hi is None:
+        return words["at_least"].format(n=lo)
+    return str(lo) if lo == hi else words["between"].format(a=lo, b=hi)
 
 
 def _plan(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str, list[_Variant], bool] | None:
@@ -965,7 +967,7 @@ def _plan(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str
     if path == "cumulative_work_years" and person.cumulative_work_years is None:
         cuts = sorted({v for k, v in params.items() if k.startswith("application_years.") and v > 0})
         if cuts:
-            return path, _ranges(cuts, w, lambda n: with_(cumulative_work_years=float(n))), True
+            return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
     m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
     if m and person.cumulative_work_years is not None:
         years = int(person.cumulative_work_years)
@@ -975,21 +977,16 @@ def _plan(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str
         def at(n: int) -> tuple[Fact, ...]:
             return pf(person, {**params, name: n})
 
-        variants = [_Variant(w["at_most"].format(n=years), at(years)),
-                    _Variant(w["more_than"].format(n=years), at(years + 1))]
+        variants = [_Variant("", at(years), (None, years)), _Variant("", at(years + 1), (years + 1, None))]
         del base
-        return path, variants, False
+        return path, variants, True
     return _ends(case, person, path, builder)
 
 
-def _ranges(cuts: list[int], w, facts_at) -> list[_Variant]:
-    """Variants for a number: below the first cut, between cuts, from the last cut on."""
-    out = [_Variant(w["less_than"].format(n=cuts[0]), facts_at(0))]
-    for a, b in zip(cuts, cuts[1:]):
-        label = w["between"].format(a=a, b=b - 1) if b - 1 > a else str(a)
-        out.append(_Variant(label, facts_at(a)))
-    out.append(_Variant(w["at_least"].format(n=cuts[-1]), facts_at(cuts[-1])))
-    return out
+def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
+    """Variants for a whole number: below the first cut, between cuts, from the last cut on."""
+    bounds = [(None, cuts[0] - 1)] + [(a, b - 1) for a, b in zip(cuts, cuts[1:])] + [(cuts[-1], None)]
+    return [_Variant("", facts_at(lo if lo is not None else 0), (lo, hi)) for lo, hi in bounds]
 
 
 def _ends(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str, list[_Variant], bool] | None:
@@ -1006,10 +1003,8 @@ def _ends(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str
         return tuple(others + kept)
 
     w = builder.words
-    return path, [
-        _Variant(w["favourable"], pinned(BEST)),
-        _Variant(w["unfavourable"], pinned(WORST)),
-    ], False
+    best, worst = ENDS[builder.lang].get(path, (w["favourable"], w["unfavourable"]))
+    return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
 
 
 SUBJECTS = {
@@ -1019,9 +1014,10 @@ SUBJECTS = {
         "honours": "the honour held",
         "field": "the field of the post",
         "current_post": "the current post",
-        "cumulative_work_years": "the cumulative work years",
+        "cumulative_work_years": "the number of cumulative work years",
         "technical_work": "the technical work",
         "notice_date": "the date of the notice",
+        "current_post.occupation": "the occupation of the current post",
     },
     "zh": {
         "certificates": "所持证书",
@@ -1032,6 +1028,7 @@ SUBJECTS = {
         "cumulative_work_years": "累计工作年限",
         "technical_work": "技术技能工作经历",
         "notice_date": "《通知》的印发日期",
+        "current_post.occupation": "现岗位的职业（工种）",
     },
 }
 PHRASES = {
@@ -1041,7 +1038,16 @@ PHRASES = {
 
 
 def subject_of(path: str, lang: str) -> str:
+    if path.startswith("parameters."):
+        return ("参数" if lang == "zh" else "the parameter ") + path[len("parameters."):]
     return SUBJECTS[lang].get(path, path)
+
+
+# The two ends of an input with no list of values, where plain words say them better.
+ENDS = {
+    "en": {"current_post.occupation": ("stated", "not stated"), "notice_date": ("on or before the date asked", "later")},
+    "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_date": ("不晚于查询日", "晚于查询日")},
+}
 
 
 def phrase_decider(d: Decider, lang: str = "en") -> str:

@@ -186,7 +186,7 @@ person:
     e = explain_question(case, "skill.technician", person="wu").explanations[0]
     assert e.status == "unknown"
     d = next(d for d in e.decided_by if d.path == "cumulative_work_years")
-    assert [(o.values, o.status) for o in d.outcomes] == [(("less than 8",), "no"), (("at least 8",), "yes")]
+    assert [(o.values, o.status) for o in d.outcomes] == [(("at most 7",), "no"), (("at least 8",), "yes")]
 
 
 def test_credentials_are_reported_as_not_counted_for_titles_only():
