@@ -370,3 +370,14 @@ def test_library_errors_name_the_valid_ids():
         explain_question(case, "title.assistant", person="x")
     with pytest.raises(InputError, match="the questions are: title.participate"):
         explain_question(case, "x")
+
+
+def test_cli_why_in_chinese():
+    result = runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("为什么？ zhou_no · title.assistant")
+    flat = result.stdout.replace("\n", "").replace(" ", "").replace("│", "")
+    assert "P2.S2的领域范围不妨碍zhou_no走技能人才评职称的路径" in flat
+    data = json.loads(runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh",
+                                          "--json"]).stdout)
+    assert data["lang"] == "zh" and data["explanations"][0]["question_text"] == "可申报评审助理级职称"
