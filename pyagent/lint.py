@@ -80,13 +80,15 @@ def _where(rule: Rule) -> str:
     return f"{Path(rule.file).name}:{rule.line}"
 
 
-def _static_atoms(directory: Path, name: str) -> list[clingo.Symbol]:
-    """Atoms of one predicate in the knowledge base's fact tables (no input needed)."""
+def _static_atoms(directory: Path) -> dict[str, list[clingo.Symbol]]:
+    """The knowledge base's own atoms (its tables, with no input), by predicate name."""
     ctl = clingo.Control(["--warn=none"])
     ctl.load(str(directory / "main.lp"))
     ctl.ground([("base", [])])
-    out: list[clingo.Symbol] = []
-    ctl.solve(on_model=lambda m: out.extend(s for s in m.symbols(atoms=True) if s.name == name))
+    out: dict[str, list[clingo.Symbol]] = {}
+    ctl.solve(
+        on_model=lambda m: [out.setdefault(s.name, []).append(s) for s in m.symbols(atoms=True)]
+    )
     return out
 
 
@@ -157,21 +159,25 @@ def default_notice(directory: Path) -> Path | None:
 def lint(kb: Path | None = None, notice: Path | None = None) -> LintReport:
     """Every check of this module on the knowledge base in ``kb`` (default: the project's)."""
     directory = Path(kb) if kb is not None else kb_dir()
-    program = load_program.__wrapped__(directory)  # uncached: a copy may have been edited
     notice = notice if notice is not None else default_notice(directory)
     problems: list[LintProblem] = []
     notes: list[str] = []
+    syntax = _check_syntax(directory)
+    if syntax:
+        return LintReport(
+            directory, notice, 0, tuple(syntax), ("the other checks need it to parse",)
+        )
+    program = load_program.__wrapped__(directory)  # uncached: a copy may have been edited
     texts = {p: p.read_text(encoding="utf-8") for p in program.files}
 
-    declared = {
-        s.arguments[0].name: s.arguments[1].string for s in _static_atoms(directory, "clause_text")
-    }
-    not_encoded = {s.arguments[0].string for s in _static_atoms(directory, "not_encoded")}
+    static = _static_atoms(directory)
+    declared = {s.arguments[0].name: s.arguments[1].string for s in static.get("clause_text", [])}
+    not_encoded = {s.arguments[0].string for s in static.get("not_encoded", [])}
     cited = cited_clauses(program)
 
     problems += _check_citations(program, declared)
     problems += _check_notice(declared, not_encoded, cited, notice, notes)
-    table = _reading_table(directory)
+    table = _reading_table(static)
     problems += _check_grounding(directory, table)
     problems += _check_readings(program, directory, table)
     problems += _check_parameters(program, directory)
@@ -186,6 +192,28 @@ def lint(kb: Path | None = None, notice: Path | None = None) -> LintReport:
     ]
     problems += _check_guarantee(program)
     return LintReport(directory, notice, len(program.rules), tuple(problems), tuple(notes))
+
+
+def _check_syntax(directory: Path) -> list[LintProblem]:
+    """The knowledge base parses: clingo's messages if it does not."""
+    messages: list[str] = []
+    ctl = clingo.Control(
+        ["--warn=none"], logger=lambda _code, m: messages.append(" ".join(m.split()))
+    )
+    try:
+        ctl.load(str(directory / "main.lp"))
+    except RuntimeError as err:
+        found = [m for m in messages if re.match(r"^\S+:\d+", m)] or [str(err)]
+        return [LintProblem("syntax", _place(m)[0], _place(m)[1]) for m in found]
+    return []
+
+
+def _place(message: str) -> tuple[str, str]:
+    """``file:line:col-col: text`` -> (``file.lp:line``, text)."""
+    m = re.match(r"^(\S+?):(\d+)(?::[\d\-:]+)?: (.*)$", message)
+    if not m:
+        return "kb", message
+    return f"{Path(m.group(1)).name}:{m.group(2)}", m.group(3)
 
 
 def _check_citations(program: Program, declared: dict[str, str]) -> Iterable[LintProblem]:
@@ -280,13 +308,8 @@ def _check_grounding(directory: Path, table: dict[str, dict[str, list]]) -> Iter
         except RuntimeError as err:
             messages.append(str(err))
         for m in dict.fromkeys(messages):
-            where = m.split(": ", 1)[0] if re.match(r"^\S+:\d+", m) else "kb"
-            text = m.split(": ", 1)[1] if where != "kb" else m
-            yield LintProblem(
-                "grounding",
-                Path(where).name if where != "kb" else where,
-                f"{text} (grounding with {label})",
-            )
+            where, text = _place(m)
+            yield LintProblem("grounding", where, f"{text} (grounding with {label})")
 
 
 def _reading_literals(program: Program) -> Iterable[tuple[Rule, str | None, str | None]]:
@@ -307,11 +330,11 @@ def _const(term) -> str | None:
     return None
 
 
-def _reading_table(directory: Path) -> dict[str, dict[str, list]]:
+def _reading_table(static: dict[str, list[clingo.Symbol]]) -> dict[str, dict[str, list]]:
     """Reading name -> reading_option/default/about/reason -> their second arguments."""
     table: dict[str, dict[str, list]] = {}
     for pred in ("reading_option", "reading_default", "reading_about", "reading_reason"):
-        for s in _static_atoms(directory, pred):
+        for s in static.get(pred, []):
             table.setdefault(s.arguments[0].name, {}).setdefault(pred, []).append(s.arguments[1])
     return table
 

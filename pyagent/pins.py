@@ -18,6 +18,7 @@ the coverage and the pytest items share it.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -38,6 +39,7 @@ from .model import Case, Person
 from .program import load_program
 from .questions import QUESTIONS, Question
 from .solve import Model, person_term, solve
+from .why import Step, explain_solved
 
 __all__ = [
     "Expectation",
@@ -51,6 +53,7 @@ __all__ = [
     "pin_files",
     "prepare",
     "register",
+    "rule_trace",
     "run_pin",
     "run_pins",
     "solved",
@@ -454,6 +457,17 @@ class PinSolve:
     def clause_refs(self) -> dict[str, tuple[str, int]]:
         return self.solved.clause_refs()
 
+    def view(self, index: int) -> tuple[SolvedCase, str]:
+        """The shared solve as a case in which person ``index`` of the pin is the only one
+        with its id (the persons of other pins may share it), and that id."""
+        persons = list(self.solved.case.persons)
+        me = self.offset + index
+        for k, p in enumerate(persons):
+            if k != me:
+                persons[k] = dataclasses.replace(p, id=f"\x00{k}")
+        case = dataclasses.replace(self.solved.case, persons=tuple(persons))
+        return dataclasses.replace(self.solved, case=case), persons[me].id
+
     def clause_kinds(self) -> dict[str, str]:
         return self.solved.clause_kinds()
 
@@ -558,8 +572,9 @@ def check_expectation(pin: Pin, e: Expectation, directory: Path | None = None) -
             )
         if e.explanation_contains:
             text = explanation_text(s, index, e.question)
+            trace = rule_trace(s, index, e.question)
             for phrase in e.explanation_contains:
-                if phrase not in text:
+                if phrase not in text and phrase not in trace:
                     problems.append(f"the explanation does not contain {phrase!r}")
     if problems and text is None:
         text = explanation_text(s, index, e.question)
@@ -586,13 +601,45 @@ def run_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> PinReport:
 # The explanation of an answer as plain text (what ``explanation_contains`` matches).
 
 
-def explanation_text(s: SolvedCase | PinSolve, index: int, question: str) -> str:
-    """The explanation of one answer, one line per step, for matching phrases and reports.
+def explanation_text(s: PinSolve, index: int, question: str) -> str:
+    """The explanation of one answer as `pyagent why` gives it, as plain text: one line per
+    step with its status, its sentence, the clause it cites ("P3.S1") with the clause's text
+    the first time, the readings it consulted and the inputs it rests on."""
+    view, person = s.view(index)
+    found = explain_solved(view, person, question, decide=False)
+    lines: list[str] = []
+    quoted: set[str] = set()
 
-    Each step shows the conclusion or condition with its values (``23 >= 24``), its status,
-    the clause it cites ("P3.S1") with the clause's text, the readings it consulted, and the
-    inputs of the case it rests on (``certificates[0]``).
-    """
+    def add(step: Step, depth: int) -> None:
+        line = f"[{step.holds}] {step.text}"
+        if step.clause is not None:
+            line += f" [{step.clause.ref}]"
+        if step.readings and step.kind != "reading":
+            line += " (reading: " + ", ".join(f"{n}={v}" for n, v in step.readings) + ")"
+        if step.inputs:
+            line += " <- " + ", ".join(
+                r.path
+                + ("" if r.value is None or isinstance(r.value, (dict, list)) else f": {r.value}")
+                for r in step.inputs
+            )
+        lines.append("  " * depth + line)
+        if step.clause is not None and step.clause.id not in quoted:
+            quoted.add(step.clause.id)
+            lines.append("  " * depth + f"  「{step.clause.text}」")
+        for child in step.children:
+            add(child, depth + 1)
+
+    add(found.root, 0)
+    for note in found.notes:
+        add(note, 0)
+    return "\n".join(lines)
+
+
+def rule_trace(s: SolvedCase | PinSolve, index: int, question: str) -> str:
+    """The explanation tree of `pyagent.explain` at the level of the rules, one line per
+    node: the conclusion or condition with its values (``23 >= 24``), its status, the clause
+    it cites ("P3.S1"), the readings it consulted, and the inputs of the case it rests on
+    (``certificates[0]``); the text of every clause cited at the end."""
     node = s.explain(index, QUESTIONS[question])
     refs = s.clause_refs()
     texts = {a.arguments[0].name: a.arguments[2].string for a in s.model.atoms_of("clause_text", 3)}

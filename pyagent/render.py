@@ -459,10 +459,11 @@ def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
                 parts.append(Text("\n".join("    " + line for line in o.explanation.splitlines()), style="muted"))
     pins, answers = len(report.results), report.expectations
     failed = len(report.failed)
+    counted = f"{pins} pin{'s' * (pins != 1)}, {answers} pinned answer{'s' * (answers != 1)}"
     summary = (
-        Text(f"{pins} pins, {answers} pinned answers: all hold.", style="status.yes")
+        Text(f"{counted}: all hold.", style="status.yes")
         if not failed
-        else Text(f"{pins} pins, {answers} pinned answers: {failed} pins do not hold.", style="status.no")
+        else Text(f"{counted}: {failed} {'pins do' if failed != 1 else 'pin does'} not hold.", style="status.no")
     )
     parts.append(summary)
     return Group(*parts)
@@ -487,7 +488,7 @@ def coverage_view(c: Coverage) -> Group:
         if r.default:
             decisive = Text("")
         elif r.decisive:
-            decisive = Text(f"{len(r.decisive)} pins", style="status.yes")
+            decisive = Text(f"{len(r.decisive)} pin{'s' * (len(r.decisive) != 1)}", style="status.yes")
         else:
             decisive = Text("no pin", style="status.no")
         readings.add_row(Text(r.name, style="reading"), label, *(str(r.pins[s]) for s in ("yes", "no", "unknown")),
