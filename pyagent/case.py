@@ -179,7 +179,7 @@ class _Ctx:
 
 def _join(place: str, key: str) -> str:
     """The place of ``key`` inside ``place``; a key that is not plain text is quoted."""
-    if not key.isprintable() or len(key) > 60:
+    if not key.strip() or not key.isprintable() or len(key) > 60:
         return f"{place}[{_q(key)}]"
     return f"{place}.{key}" if place else key
 
@@ -359,11 +359,14 @@ class _Builder:
             except Exception:  # e.g. 2021-02-30: keep the text, parse_date says what is wrong
                 return node.value
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError:
             self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
         except Exception as err:  # noqa: BLE001 - any constructor failure is bad input
             self.fail(node, place, f"cannot read {_q(node.value)}: {_q(str(err))[1:-1]}")
+        if isinstance(value, str) and _has_surrogate(value):  # only the pure-Python reader
+            self.fail(node, place, f"{_q(value)} holds a lone surrogate, not a Unicode character")
+        return value
 
 
 def _read_yaml(text: str, source: str) -> _Tree:
@@ -492,11 +495,23 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
         raise InputError(source, "", f"invalid JSON: {err}") from None
     _json_check(data, source, text)
     try:
-        located = _read_yaml(text, source)
+        located = _read_yaml(_yaml_view(text), source)
         marks, key_marks = located.marks, located.key_marks
-    except Exception:  # noqa: BLE001 - e.g. tabs: JSON but not YAML; errors carry no line
+    except Exception:  # noqa: BLE001 - e.g. a key over 1024 characters; errors carry no line
         marks, key_marks = {}, {}
     return _Tree(data, marks, key_marks)
+
+
+# Characters JSON allows that YAML refuses or reads as a line break, and the \u escapes of
+# surrogate pairs, which JSON joins and YAML does not.
+_NOT_YAML = re.compile("[\t\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_JSON_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F][0-9a-fA-F]{2}|.)", re.DOTALL)
+
+
+def _yaml_view(text: str) -> str:
+    """JSON text that YAML reads with the same structure, lines and columns (for the marks)."""
+    text = _NOT_YAML.sub(" ", text)
+    return _JSON_ESCAPE.sub(lambda m: r"\u0020" if len(m.group(1)) > 1 else m.group(0), text)
 
 
 def _read_text(text: str, source: str) -> _Tree:
@@ -1203,7 +1218,11 @@ def case_in_document(
         if not place:
             raise
         raise InputError(
-            err.source, _join(place, err.place), err.message, err.line, err.column
+            err.source,
+            _join(place, err.place) if err.place else place,
+            err.message,
+            err.line,
+            err.column,
         ) from None
 
 
