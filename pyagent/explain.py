@@ -21,10 +21,19 @@ from dataclasses import dataclass, field
 
 from clingo import Function, Symbol, SymbolType
 
-from .evaluate import Binding, Compared, Evaluator, Unbound, evaluate, ordered, render, render_literal
-from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
+from .evaluate import (
+    Binding,
+    Compared,
+    Evaluator,
+    Unbound,
+    evaluate,
+    ordered,
+    render,
+    render_literal,
+)
 from .facts import BEST, BOTH, WORST, Fact
 from .program import Program, Rule
+from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
 from .solve import Model
 from .solve import is_person_term as _is_person_term
 from .solve import person_term as _person_term
@@ -112,11 +121,11 @@ class Condition:
     kind: str  # atom, not, compare, aggregate
     text: str  # the literal with its values, e.g. counted_months(P,p3_s1,0,23)
     status: str
-    node: "Node | None" = None  # the explanation of the atom it tests
+    node: Node | None = None  # the explanation of the atom it tests
     compared: tuple[Compared, ...] = ()  # comparisons: actual against required, per instance
     value: Symbol | None = None  # aggregates: the value computed; readings: the value in force
     atom: Part | None = None
-    context: tuple["Node", ...] = ()
+    context: tuple[Node, ...] = ()
     reading: tuple[str, str] | None = None  # (name, value) a way needs, not the one in force
     parts: tuple[Part | str, ...] = ()
     function: str | None = None  # count, sum, min, max
@@ -157,10 +166,10 @@ class Node:
 @dataclass
 class _Context:
     seen: set[str] = field(default_factory=set)
-    aside: "_Context | None" = None  # for context nodes, so that they never hide the tree's own
+    aside: _Context | None = None  # for context nodes, so that they never hide the tree's own
     first: bool = False  # one derivation per conclusion that holds, not all of them
 
-    def side(self) -> "_Context":
+    def side(self) -> _Context:
         if self.aside is None:
             self.aside = _Context(first=self.first)
         return self.aside
@@ -327,7 +336,7 @@ class Explainer:
     def _first_instance(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> Binding | None:
         """The first binding under which ``rule`` derives the atom (depth first: no more work
         than one derivation needs)."""
-        full = tuple([person, *args]) if person is not None else tuple(args)
+        full = (person, *args) if person is not None else tuple(args)
         b = self.ev.head_binding(rule, full)
         if b is None:
             return None
@@ -355,7 +364,7 @@ class Explainer:
             return None
 
     def _pattern_instances(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> list[Binding]:
-        full = tuple([person, *args]) if person is not None else tuple(args)
+        full = (person, *args) if person is not None else tuple(args)
         b = self.ev.head_binding(rule, full)
         if b is None:
             return []
@@ -480,7 +489,7 @@ class Explainer:
         ctx: _Context,
         depth: int,
     ) -> Way | None:
-        full = tuple([person, *args]) if person is not None else tuple(args)
+        full = (person, *args) if person is not None else tuple(args)
         b0 = self.ev.head_binding(rule, full)
         if b0 is None:
             return None  # the rule concludes something else

@@ -19,9 +19,8 @@ uses them.
 The templates are read from the parsed rules (`pyagent.program`), not from a solve, so a
 knowledge base in a temporary directory brings its own.
 
->>> from pyagent.program import load_program
->>> from clingo import Number
->>> p = Phrasing(load_templates(load_program()), "en")
+>>> from clingo import Function, Number
+>>> p = Phrasing(load_templates(), "en", clause_refs={"p3_s1": "P3.S1"})
 >>> p.sentence("required_months", 2, (Function("p3_s1"), Number(24)), person=False)
 'P3.S1 requires 24 months'
 """
@@ -33,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clingo import Function, Symbol, SymbolType
+from clingo import Symbol, SymbolType
 
 from . import vocab
 from .program import Program, load_program

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +38,14 @@ from clingo import Function, Symbol, SymbolType
 
 from .answers import SolvedCase, resolved_readings, solve_case
 from .errors import InputError
-from .explain import AGGREGATE, COMPARISON, NEGATION, NO, UNKNOWN, YES, Condition, Node, Part, Way
+from .explain import AGGREGATE, COMPARISON, NEGATION, NO, UNKNOWN, YES, Condition, Node, Way
 from .facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
 from .kb import readings as kb_readings
 from .model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from .questions import QUESTIONS, Question
 from .solve import GroundingError, control, person_term
 from .templates import Phrasing, templates_for
-from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
+from .vocab import FIELDS, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.explanation/1"
 WHY, WHY_NOT = "why", "why_not"
@@ -190,9 +191,9 @@ class Step:
     readings: tuple[tuple[str, str], ...] = ()  # the readings the step's rule consulted
     inputs: tuple[InputRef, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
-    children: tuple["Step", ...] = ()
+    children: tuple[Step, ...] = ()
 
-    def walk(self) -> Iterator["Step"]:
+    def walk(self) -> Iterator[Step]:
         yield self
         for c in self.children:
             yield from c.walk()
@@ -985,7 +986,7 @@ def _plan(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str
 
 def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
     """Variants for a whole number: below the first cut, between cuts, from the last cut on."""
-    bounds = [(None, cuts[0] - 1)] + [(a, b - 1) for a, b in zip(cuts, cuts[1:])] + [(cuts[-1], None)]
+    bounds = [(None, cuts[0] - 1)] + [(a, b - 1) for a, b in itertools.pairwise(cuts)] + [(cuts[-1], None)]
     return [_Variant("", facts_at(lo if lo is not None else 0), (lo, hi)) for lo, hi in bounds]
 
 
@@ -1068,8 +1069,28 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
 
 
 __all__ = [
-    "COMPARE", "CONCLUSION", "ClauseRef", "Comparison", "Decider", "Explanation", "Explanations",
-    "FACT", "INPUT", "InputRef", "Outcome", "SCHEMA", "Step", "WHY", "WHY_NOT", "case_value",
-    "decide_unknown", "explain_question", "explain_solved", "person_data", "phrase_decider",
-    "person_of", "question_of", "subject_of",
+    "COMPARE",
+    "CONCLUSION",
+    "FACT",
+    "INPUT",
+    "SCHEMA",
+    "WHY",
+    "WHY_NOT",
+    "ClauseRef",
+    "Comparison",
+    "Decider",
+    "Explanation",
+    "Explanations",
+    "InputRef",
+    "Outcome",
+    "Step",
+    "case_value",
+    "decide_unknown",
+    "explain_question",
+    "explain_solved",
+    "person_data",
+    "person_of",
+    "phrase_decider",
+    "question_of",
+    "subject_of",
 ]

@@ -15,7 +15,15 @@ from clingo import Function, Number, String, Supremum
 from pyagent.kb import kb_dir
 from pyagent.program import load_program
 from pyagent.rules import AGGREGATE, Fn
-from pyagent.templates import FORMATS, LANGS, TEMPLATE, TEMPLATE_TERM, Phrasing, load_templates, placeholders
+from pyagent.templates import (
+    FORMATS,
+    LANGS,
+    TEMPLATE,
+    TEMPLATE_TERM,
+    Phrasing,
+    load_templates,
+    placeholders,
+)
 
 DOC = re.compile(r"^%\*! (\w+)\(([^)]*)\)\s*$")
 TEMPLATE_LINE = re.compile(r"^template\((\w+), (\d+), (\w+), ")
