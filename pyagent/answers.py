@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,12 +133,19 @@ class SolvedCase:
     def answer(self, index: int, question: Question) -> Answer:
         return answer_of(question, self.explain(index, question), self.clause_refs(), self.clause_kinds())
 
-    def answers(self) -> Answers:
-        persons = tuple(
-            PersonAnswers(p.id, tuple(self.answer(i, q) for q in QUESTIONS.values()))
-            for i, p in enumerate(self.case.persons)
+    def answers(self, progress: Callable[[int, int], None] | None = None) -> Answers:
+        """Every question for every person; ``progress(done, total)`` after each person."""
+        refs, kinds = self.clause_refs(), self.clause_kinds()
+        persons = []
+        total = len(self.case.persons)
+        for i, p in enumerate(self.case.persons):
+            answers = tuple(answer_of(q, self.explain(i, q), refs, kinds) for q in QUESTIONS.values())
+            persons.append(PersonAnswers(p.id, answers))
+            if progress is not None:
+                progress(i + 1, total)
+        return Answers(
+            self.case.source, self.case.as_of, resolved_readings(self.case.readings), tuple(persons)
         )
-        return Answers(self.case.source, self.case.as_of, resolved_readings(self.case.readings), persons)
 
 
 def solve_case(
@@ -161,7 +168,14 @@ def solve_case(
 
 
 def answer_case(
-    case: Case, directory: Path | None = None, *, timeout: float | None = None
+    case: Case,
+    directory: Path | None = None,
+    *,
+    timeout: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Answers:
-    """Every question of SPEC section 3 for every person of ``case``."""
-    return solve_case(case, directory, timeout=timeout).answers()
+    """Every question of SPEC section 3 for every person of ``case``.
+
+    ``progress(done, total)`` is called after each person's answers (a long case shows a bar).
+    """
+    return solve_case(case, directory, timeout=timeout).answers(progress)
