@@ -336,6 +336,113 @@ def diff(
         out_console().print(reading_diff_view(result))
 
 
+@app.command()
+def batch(
+    roster: Annotated[Path, typer.Argument(
+        help="A roster: JSONL (one SPEC section 2 person a line) or CSV (columns in the README).",
+        metavar="ROSTER")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The answers: OUT.jsonl (SPEC section 8 per person) or OUT.csv "
+        "(a status column per question); errors and summary go beside it.", metavar="OUT")],
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    parameter: Annotated[Optional[list[str]], typer.Option(
+        "--parameter", "-p", help="A parameter of SPEC section 6: name=years (repeatable).",
+        metavar="NAME=VALUE")] = None,
+    compare_reading: Annotated[Optional[list[str]], typer.Option(
+        "--compare-reading", help="Also answer under this reading and count the answers that "
+        "flip, each way (repeatable).", metavar="NAME=VALUE")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: every core).")] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", help="Output format, jsonl or csv (default: from OUT's name).")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format", help="Roster format, jsonl or csv (default: from ROSTER's name).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar (there is none either when stderr is not a terminal).")] = False,
+    json_: Annotated[bool, typer.Option(
+        "--json", help="Print the summary as JSON on stdout (it is always written beside OUT).")] = False,
+) -> None:
+    """Every question for every person of a roster, streamed to OUT in input order.
+
+    Bad rows never stop the batch: each is reported on stderr and in OUT.errors.jsonl, and the
+    summary checks that persons in = persons out + persons in errors.  OUT is written under a
+    .partial name and renamed at the end; OUT.summary.json, written last, marks a complete run.
+    Ctrl-C stops it with exit code 130 and removes the partial files.
+
+    Example: pyagent batch roster.jsonl -o answers.jsonl --as-of 2026-07-01 --compare-reading basically_qualified=passes
+    """
+    import datetime as _dt
+    import signal as _signal
+    import time as _time
+
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from .batch import BatchConfig, BatchInterrupted, parse_parameters, run_batch
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with reported():
+        config = BatchConfig(
+            as_of=parse_date(as_of, "--as-of", "--as-of") if as_of is not None else _dt.date.today(),
+            readings=parse_readings(reading or []),
+            parameters=parse_parameters(parameter or []),
+            compare=parse_readings(compare_reading, "--compare-reading") if compare_reading else None,
+            jobs=jobs,
+            output_format=output_format,
+            input_format=input_format,
+        )
+        show = sys.stderr.isatty() and not quiet
+        bar = Progress(
+            TextColumn("answering"), BarColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[persons]:,} persons, {task.fields[rate]:,.0f}/s"),
+            TimeRemainingColumn(), console=err, transient=True, disable=not show,
+        )
+        task = bar.add_task("batch", total=None, persons=0, rate=0.0)
+        began = _time.perf_counter()
+
+        def progress(persons: int, done: int, total: int) -> None:
+            rate = persons / max(_time.perf_counter() - began, 1e-9)
+            bar.update(task, completed=done, total=total, persons=persons, rate=rate)
+
+        def bad_row(e: dict) -> None:
+            suffix = f" (row not answered: {e['id']})" if e.get("id") else " (row not answered)"
+            bar.console.print(e["message"] + suffix, markup=False, highlight=False)
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = _signal.signal(_signal.SIGTERM, stop)
+        try:
+            with bar:
+                summary = run_batch(roster, output, config, progress=progress, on_error=bad_row)
+        except BatchInterrupted as stopped:
+            fail(str(stopped), 130)
+        finally:
+            _signal.signal(_signal.SIGTERM, previous)
+    if json_:
+        print_json(summary.to_json())
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    table.add_column("question")
+    for s in ("yes", "no", "unknown"):
+        table.add_column(s, justify="right")
+    if summary.flips is not None:
+        shown = ", ".join(f"{k}={v}" for k, v in summary.compare.items())
+        table.add_column(f"flips under {shown}")
+    for q, c in summary.counts.items():
+        row = [q, f"{c['yes']:,}", f"{c['no']:,}", f"{c['unknown']:,}"]
+        if summary.flips is not None:
+            row.append(", ".join(f"{k} {v:,}" for k, v in summary.flips[q].items()) or "none")
+        table.add_row(*row)
+    err.print(table)
+    err.print(
+        f"{summary.persons_in:,} persons in = {summary.persons_out:,} answered ({summary.output}) "
+        f"+ {summary.errors:,} in errors ({summary.errors_file}); "
+        f"{summary.seconds:,.1f} s, {summary.persons_in / max(summary.seconds, 1e-9):,.0f} persons/s",
+        markup=False,
+    )
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"pyagent {__version__}")

@@ -1,0 +1,175 @@
+"""Benchmark `pyagent batch`: persons/s, peak memory, and two ratios measured in one run.
+
+    python bench/bench_batch.py                      # 2,000 persons: about a minute
+    python bench/bench_batch.py --persons 1000000    # the issue's size
+    python bench/bench_batch.py --persons 200000 --solve-sample 2000
+
+It generates a seeded roster (bench/roster.py) in a temporary directory, then times, on the
+same file:
+
+1. **floor**: read the roster and ``json.loads`` every line, nothing else;
+2. **plain clingo**: ground and solve the persons with the knowledge base, no explanations
+   (``pyagent.solve.solve`` over the persons' facts, 200 persons a control, after reading and
+   validating them), on the first ``--solve-sample`` persons and extrapolated linearly to all
+   of them (it is per person by nature), and says so;
+3. **batch**: ``pyagent batch ROSTER -o OUT`` end to end in a subprocess, every answer with its
+   clauses and depends_on; peak memory is the largest resident set of the process tree
+   (parent + workers), sampled every 50 ms from /proc.
+
+It prints persons/s, peak memory, batch/floor and batch/plain-clingo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import roster as generator  # noqa: E402
+
+AS_OF = "2026-07-01"
+PARAMETERS = {"application_years.senior_worker": 5, "application_years.technician": 8,
+              "application_years.senior_technician": 10}
+
+
+def floor(path: Path) -> float:
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        for line in handle:
+            try:
+                json.loads(line)
+            except ValueError:
+                pass
+    return time.perf_counter() - started
+
+
+def plain_clingo(path: Path, sample: int) -> tuple[float, int]:
+    """Seconds to read, validate, make facts for, ground and solve ``sample`` persons."""
+    from pyagent.case import parse_person
+    from pyagent.errors import InputError
+    from pyagent.facts import global_facts, person_facts
+    from pyagent.solve import solve
+
+    as_of = dt.date.fromisoformat(AS_OF)
+    started = time.perf_counter()
+    persons = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if len(persons) >= sample:
+                break
+            try:
+                persons.append(parse_person(json.loads(line), str(path), ""))
+            except (InputError, ValueError):
+                continue
+    shared = global_facts(as_of, {})
+    for start in range(0, len(persons), 200):
+        group = persons[start:start + 200]
+        solve([person_facts(p, as_of, PARAMETERS) for p in group], shared)
+    return time.perf_counter() - started, len(persons)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident set (bytes) of a process and its children, from /proc."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            with open(f"/proc/{p}/task/{p}/children") as handle:
+                todo.extend(int(c) for c in handle.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def batch(path: Path, out: Path, jobs: int | None) -> tuple[float, int, dict]:
+    command = [sys.executable, "-m", "pyagent", "batch", str(path), "-o", str(out), "--as-of", AS_OF,
+               "--quiet", "--json"]
+    for name, value in PARAMETERS.items():
+        command += ["-p", f"{name}={value}"]
+    if jobs:
+        command += ["-j", str(jobs)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"pyagent batch failed ({process.returncode}):\n{stderr[-2000:]}")
+    return seconds, peak, json.loads(stdout)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bad-rate", type=float, default=0.001)
+    parser.add_argument("--solve-sample", type=int, default=1_000,
+                        help="persons to ground and solve for the plain-clingo figure (extrapolated)")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="generate into this directory and keep it")
+    args = parser.parse_args(argv)
+
+    directory = args.keep or Path(tempfile.mkdtemp(prefix="pyagent-bench-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"roster-{args.persons}-{args.seed}.jsonl"
+    if not path.exists():
+        t = time.perf_counter()
+        generator.write(path, args.persons, args.seed, args.bad_rate)
+        print(f"generated {args.persons:,} persons ({path.stat().st_size / 2**20:,.0f} MiB) "
+              f"in {time.perf_counter() - t:,.1f} s -> {path}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run")
+
+    t_floor = floor(path)
+    print(f"floor (read + json.loads):          {t_floor:8.2f} s   {args.persons / t_floor:>10,.0f} lines/s")
+    sample = min(args.solve_sample, args.persons)
+    t_sample, solved = plain_clingo(path, sample)
+    t_clingo = t_sample * args.persons / max(solved, 1)
+    how = "measured" if sample >= args.persons else f"{solved:,} persons measured, extrapolated"
+    print(f"plain clingo, no explanations:      {t_clingo:8.2f} s   ({how}: {t_sample:.2f} s)")
+
+    out = directory / "answers.jsonl"
+    t_batch, peak, summary = batch(path, out, args.jobs)
+    rate = summary["persons_in"] / t_batch
+    print(f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s")
+    print(f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
+          f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
+          f"fast-path disagreements: {summary['fast_path_disagreements']}")
+    print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
+    print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
+    print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.keep is None:
+        for p in directory.iterdir():
+            p.unlink()
+        directory.rmdir()
+
+
+if __name__ == "__main__":
+    main()

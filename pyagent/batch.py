@@ -1,0 +1,668 @@
+"""Answer a roster of persons: every question, with clauses and ``depends_on``, streaming.
+
+>>> from pyagent.batch import BatchConfig, run_batch              # doctest: +SKIP
+>>> summary = run_batch("roster.jsonl", "answers.jsonl", BatchConfig(as_of=date(2026, 7, 1)))
+>>> summary.persons_in == summary.persons_out + summary.errors    # doctest: +SKIP
+True
+
+How it scales (bench/README.md has the figures):
+
+* **Signatures** (`pyagent.signature`): each person becomes its input facts, abstracted where
+  the rules allow (months between two thresholds, values no rule tells apart), and one key
+  per question, the part of the facts that question's cone reaches.  An answer is computed
+  once per key: a chunk's new keys are solved together in one clingo control, and explained
+  by the same `Explainer` and `answers.answer_of` as ``pyagent ask``.  Keys are verified:
+  the fast path (a JSON row straight to its key) is checked against `pyagent.case` and
+  `pyagent.facts` for every person whose key is new.
+* **Streaming, bounded memory**: the roster is read in blocks of whole lines, at most
+  ``2 × jobs`` blocks are in flight, caches are capped, and output is written as it comes,
+  in input order.
+* **Every core**: ``jobs`` worker processes, each with its own engine and caches.
+* **Bad rows never stop the batch**: each is reported (line, place, reason) and written to
+  the errors file; ``persons_in == persons_out + errors`` always.
+* **Nothing half-written looks complete**: output and errors go to ``*.partial`` files,
+  renamed when the run is done; the summary file, written last, marks a complete run.  An
+  interrupted run removes its partial files and raises `BatchInterrupted`, which says how
+  far it got and what was not processed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import re
+import signal
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clingo import Function
+
+from .answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings
+from .case import PARAMETERS, MAX_YEARS, parse_person
+from .errors import InputError
+from .explain import Explainer
+from .facts import global_facts, person_facts
+from .questions import QUESTIONS
+from .roster import (
+    CsvLayout,
+    csv_person,
+    key_marks,
+    load_row,
+    load_row_strict,
+    read_blocks,
+    read_csv_rows,
+    roster_format,
+)
+from .signature import FastFacts, Keys, _Slow, analyse
+from .solve import person_term, solve
+
+__all__ = [
+    "BatchConfig",
+    "BatchInterrupted",
+    "BatchSummary",
+    "Engine",
+    "outputs_of",
+    "parse_parameters",
+    "run_batch",
+]
+
+SCHEMA = "pyagent.batch/1"
+QUESTION_IDS = tuple(QUESTIONS)
+STATUSES = ("yes", "no", "unknown")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SOLVE_GROUP = 64  # persons per clingo control when a chunk's new keys are solved
+CACHE_CAP = 200_000  # entries per cache in each worker
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    """What a batch is asked under: SPEC sections 5 and 6, as for ``pyagent ask``."""
+
+    as_of: dt.date = field(default_factory=dt.date.today)
+    readings: Mapping[str, str] = field(default_factory=dict)  # overrides
+    parameters: Mapping[str, int] = field(default_factory=dict)
+    compare: Mapping[str, str] | None = None  # --compare-reading: overrides to count flips under
+    jobs: int | None = None  # worker processes; None: every core
+    output_format: str | None = None  # jsonl / csv; None: from OUT's name
+    input_format: str | None = None  # jsonl / csv; None: from ROSTER's name
+    block_bytes: int = 1 << 20  # a JSONL block; CSV: about as many rows
+    directory: Path | None = None  # the knowledge base (default: kb/)
+    verify: bool = True  # check the fast path against pyagent.case/facts for every new key
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did: counts per question, flips, persons in = out + errors."""
+
+    roster: str
+    output: str
+    errors_file: str
+    summary_file: str
+    as_of: dt.date
+    readings: Mapping[str, str]  # every reading, with the value in force
+    parameters: Mapping[str, int]
+    compare: Mapping[str, str] | None
+    persons_in: int
+    persons_out: int
+    errors: int
+    counts: Mapping[str, Mapping[str, int]]  # question -> status -> persons
+    flips: Mapping[str, Mapping[str, int]] | None  # question -> "yes->no" -> persons
+    seconds: float
+    keys_solved: int  # distinct (question, key) answers computed
+    fast_path_disagreements: int  # must be 0; counted so that a bug shows
+
+    def to_json(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "roster": self.roster,
+            "output": self.output,
+            "errors_file": self.errors_file,
+            "as_of": self.as_of.isoformat(),
+            "readings": dict(self.readings),
+            "parameters": dict(self.parameters),
+            "compare_reading": dict(self.compare) if self.compare else None,
+            "persons_in": self.persons_in,
+            "persons_out": self.persons_out,
+            "errors": self.errors,
+            "counts": {q: dict(c) for q, c in self.counts.items()},
+            "flips": {q: dict(c) for q, c in self.flips.items()} if self.flips is not None else None,
+            "seconds": round(self.seconds, 3),
+            "persons_per_second": round(self.persons_in / self.seconds) if self.seconds else None,
+            "keys_solved": self.keys_solved,
+            "fast_path_disagreements": self.fast_path_disagreements,
+        }
+
+
+class BatchInterrupted(Exception):
+    """The run was stopped (Ctrl-C, SIGTERM); its partial files were removed."""
+
+    def __init__(self, roster: str, output: str, last_line: int, persons_out: int) -> None:
+        self.roster = roster
+        self.output = output
+        self.last_line = last_line
+        self.persons_out = persons_out
+        super().__init__(
+            f"interrupted: {persons_out:,} persons up to line {last_line:,} of {roster} were "
+            f"answered, the rest (from line {last_line + 1:,} on) was not processed; nothing was "
+            f"written to {output} (its partial files were removed). Run it again for the full result."
+        )
+
+
+def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[str, int]:
+    """``name=value`` strings: the parameters of SPEC section 6, whole years 0..100.
+
+    >>> parse_parameters(["application_years.technician=5"])
+    {'application_years.technician': 5}
+    """
+    out: dict[str, int] = {}
+    for pair in pairs:
+        name, sep, value = (p.strip() for p in pair.partition("="))
+        if not sep or not name or not value:
+            raise InputError(source, pair, "expected NAME=VALUE, e.g. application_years.technician=5")
+        if name not in PARAMETERS:
+            raise InputError(source, name, f"not a parameter; expected one of: {', '.join(PARAMETERS)}")
+        if not value.isdigit() or not 0 <= int(value) <= MAX_YEARS:
+            raise InputError(source, name, f"{value!r} is not a whole number of years 0..{MAX_YEARS}")
+        if name in out and out[name] != int(value):
+            raise InputError(source, name, "given twice")
+        out[name] = int(value)
+    return out
+
+
+def outputs_of(out: Path) -> tuple[Path, Path]:
+    """The errors file and the summary file that go beside ``out``."""
+    return out.with_name(out.name + ".errors.jsonl"), out.with_name(out.name + ".summary.json")
+
+
+# ---------------------------------------------------------------------------
+# The engine: one per process.
+
+
+@dataclass
+class _Chunk:
+    """What a worker gives back for one block, in input order."""
+
+    text: str  # output lines
+    errors: list[dict]
+    persons_in: int
+    persons_out: int
+    last_line: int
+    combos: Counter  # (statuses, alt statuses) -> persons
+    keys_solved: int = 0
+    disagreements: int = 0
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv_cell(text: str) -> str:
+    if any(c in text for c in ',"\r\n') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _put(cache: dict, key: object, value: object, cap: int) -> None:
+    if len(cache) >= cap:
+        for old in list(iter(cache))[: max(1, cap // 10)]:  # oldest tenth out
+            del cache[old]
+    cache[key] = value
+
+
+class Engine:
+    """Answers persons under one configuration, with caches keyed by signatures."""
+
+    def __init__(self, config: BatchConfig, source: str, input_format: str,
+                 output_format: str, layout: CsvLayout | None = None) -> None:
+        self.config = config
+        self.source = source
+        self.input_format = input_format
+        self.output_format = output_format
+        self.layout = layout
+        base = analyse(config.as_of, config.readings, config.parameters, config.directory)
+        alt = None
+        abstraction = base.abstraction
+        if config.compare:
+            alt = analyse(config.as_of, {**config.readings, **config.compare}, config.parameters,
+                          config.directory)
+            abstraction = base.abstraction.common(alt.abstraction)
+        self.keys = Keys(base, abstraction)
+        self.alt_keys = Keys(alt, abstraction) if alt is not None else None
+        self.fast = FastFacts(self.keys)
+        self.program = base.program
+        self.refs = clause_refs(base.static)
+        self.kinds = clause_kinds(base.static)
+        self.shared = global_facts(config.as_of, config.readings)
+        self.alt_shared = global_facts(config.as_of, {**config.readings, **(config.compare or {})})
+        self.questions = tuple(QUESTIONS.values())
+        n = len(self.questions)
+        self.full: dict[tuple, tuple] = {}  # full key -> (json, csv, statuses, alt statuses)
+        self.answers: list[dict] = [{} for _ in range(n)]  # question key -> Answer
+        self.alt_status: list[dict] = [{} for _ in range(n)]  # question key -> status
+        self.answer_json: dict[Answer, str] = {}
+
+    # -- one row ------------------------------------------------------------
+    def _row(self, line: int, raw: object) -> tuple[str, tuple, bool]:
+        """(id, full key, took the fast path) of a good row; raises InputError for a bad one."""
+        if self.input_format == "csv":
+            data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+            exact = True
+            text = None
+        else:
+            text = raw  # type: ignore[assignment]
+            data, exact = load_row(text, self.source, line)
+        if self.fast.enabled:
+            try:
+                pid, full, nkeys = self.fast.key(data)
+            except _Slow:
+                pass
+            else:
+                if text is not None and (not exact or key_marks(text) != nkeys
+                                         or _SURROGATE_ESCAPE.search(text)):
+                    load_row_strict(text, self.source, line)  # a duplicate key, a surrogate?
+                return pid, full, True
+        if text is not None:
+            data = load_row_strict(text, self.source, line)
+        try:
+            person = parse_person(data, self.source, "")
+        except InputError as err:
+            raise InputError(self.source, err.place, err.message, line) from None
+        return person.id, self.keys.full_key(person_facts(person, self.config.as_of,
+                                                          self.config.parameters)), False
+
+    def _reference_key(self, line: int, raw: object) -> tuple:
+        """The full key through pyagent.case and pyagent.facts (to verify the fast path)."""
+        if self.input_format == "csv":
+            data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+        else:
+            data = load_row_strict(raw, self.source, line)  # type: ignore[arg-type]
+        person = parse_person(data, self.source, "")
+        return self.keys.full_key(person_facts(person, self.config.as_of, self.config.parameters))
+
+    # -- a block ------------------------------------------------------------
+    def process(self, rows: Sequence[tuple[int, object]]) -> _Chunk:
+        good: list[tuple[int, str, tuple, tuple | None]] = []
+        errors: list[dict] = []
+        fresh: dict[tuple, tuple[int, object, bool]] = {}
+        persons_in = 0
+        last = rows[-1][0] if rows else 0
+        for line, raw in rows:
+            if self.input_format == "jsonl":
+                if not raw.strip():  # type: ignore[union-attr]
+                    continue  # a blank line is not a person
+            elif not any(c.strip() for c in raw):  # type: ignore[union-attr]
+                continue
+            persons_in += 1
+            try:
+                pid, full, fast = self._row(line, raw)
+            except InputError as err:
+                errors.append(self._error(err, line, raw))
+                continue
+            entry = self.full.get(full)
+            good.append((line, pid, full, entry))
+            if entry is None and full not in fresh:
+                fresh[full] = (line, raw, fast)
+        disagreements = 0
+        if fresh and self.config.verify:
+            for full, (line, raw, fast) in list(fresh.items()):
+                if not fast:
+                    continue
+                try:
+                    reference = self._reference_key(line, raw)
+                except InputError as err:  # the fast path took a bad row: a bug, but not fatal
+                    disagreements += 1
+                    del fresh[full]
+                    errors.append(self._error(err, line, raw))
+                    good = [g for g in good if g[0] != line]
+                    continue
+                if reference != full:  # a bug in the fast path: count it, use the reference
+                    disagreements += 1
+                    del fresh[full]
+                    fresh.setdefault(reference, (line, raw, False))
+                    good = [(n, p, reference if k == full else k, e) for n, p, k, e in good]
+            errors.sort(key=lambda e: e["line"])
+        entries, solved = self._resolve(list(fresh)) if fresh else ({}, 0)
+        lines: list[str] = []
+        combos: Counter = Counter()
+        if self.output_format == "jsonl":
+            for _, pid, full, entry in good:
+                entry = entry or entries[full]
+                lines.append('{"id":' + _json(pid) + ',"answers":' + entry[0] + "}\n")
+                combos[entry[2], entry[3]] += 1
+        else:
+            for _, pid, full, entry in good:
+                entry = entry or entries[full]
+                lines.append(_csv_cell(pid) + entry[1] + "\n")
+                combos[entry[2], entry[3]] += 1
+        return _Chunk("".join(lines), errors, persons_in, len(good), last, combos, solved, disagreements)
+
+    def _error(self, err: InputError, line: int, raw: object) -> dict:
+        pid = None
+        try:
+            if self.input_format == "jsonl":
+                data = json.loads(raw)  # type: ignore[arg-type]
+                pid = data.get("id") if isinstance(data, dict) else None
+            else:
+                pid = raw[self.layout.scalars[0][0]] if self.layout else None  # type: ignore[index]
+        except Exception:  # noqa: BLE001 - only to name the row
+            pid = None
+        if not isinstance(pid, str) or not pid.strip() or not pid.isprintable():
+            pid = None
+        message = str(err) if err.line is not None else str(InputError(err.source, err.place, err.message, line))
+        return {"line": line, "id": pid, "place": err.place, "message": message}
+
+    # -- new keys -----------------------------------------------------------
+    def _resolve(self, fulls: list[tuple]) -> tuple[dict[tuple, tuple], int]:
+        """Answer every question for these new full keys: their entries, and how many
+        (question, key) answers had to be solved."""
+        keys, alt_keys = self.keys, self.alt_keys
+        n = len(self.questions)
+        todo: list[tuple[tuple, list[tuple[int, tuple]], list[tuple[int, tuple]]]] = []
+        new: dict[tuple[int, tuple], Answer] = {}  # kept here: a cache may drop entries meanwhile
+        new_alt: dict[tuple[int, tuple], str] = {}
+        found: dict[tuple, tuple[list, list | None]] = {}
+        for full in fulls:
+            qkeys = keys.question_keys(full)
+            answers = [self.answers[i].get(k) or new.get((i, k)) for i, k in enumerate(qkeys)]
+            missing = [(i, k) for i, k in enumerate(qkeys) if answers[i] is None]
+            for i, k in missing:
+                new[(i, k)] = None  # type: ignore[assignment]  # claimed
+            alt_missing: list[tuple[int, tuple]] = []
+            alt: list | None = None
+            if alt_keys is not None:
+                alt_qkeys = alt_keys.question_keys(full)
+                alt = [(k, self.alt_status[i].get(k) or new_alt.get((i, k))) for i, k in enumerate(alt_qkeys)]
+                alt_missing = [(i, k) for i, (k, v) in enumerate(alt) if v is None]
+                for i, k in alt_missing:
+                    new_alt[(i, k)] = None  # type: ignore[assignment]
+            found[full] = ([(k, a) for k, a in zip(qkeys, answers)], alt)
+            if missing or alt_missing:
+                todo.append((full, missing, alt_missing))
+        solved = 0
+        for start in range(0, len(todo), SOLVE_GROUP):
+            group = todo[start:start + SOLVE_GROUP]
+            facts = [keys.facts(full) for full, _, _ in group]
+            if any(missing for _, missing, _ in group):
+                model = solve(facts, self.shared, directory=self.config.directory, source=self.source)
+                explainer = Explainer(self.program, model, facts)
+                for index, (_, missing, _) in enumerate(group):
+                    for i, k in missing:
+                        q = self.questions[i]
+                        node = explainer.explain(Function("answer", [person_term(index, "worst"), q.term]))
+                        answer = answer_of(q, node, self.refs, self.kinds)
+                        new[(i, k)] = answer
+                        _put(self.answers[i], k, answer, CACHE_CAP)
+                        solved += 1
+            if any(alt for _, _, alt in group):
+                model = solve(facts, self.alt_shared, directory=self.config.directory, source=self.source)
+                for index, (_, _, alt_missing) in enumerate(group):
+                    worst, best = person_term(index, "worst"), person_term(index, "best")
+                    for i, k in alt_missing:
+                        term = self.questions[i].term
+                        status = ("yes" if Function("answer", [worst, term]) in model
+                                  else "unknown" if Function("answer", [best, term]) in model else "no")
+                        new_alt[(i, k)] = status
+                        _put(self.alt_status[i], k, status, CACHE_CAP)
+        entries: dict[tuple, tuple] = {}
+        for full in fulls:
+            pairs, alt = found[full]
+            answers = [a if a is not None else new[(i, k)] for i, (k, a) in enumerate(pairs)]
+            statuses = tuple(a.status for a in answers)
+            alt_statuses = (tuple(v if v is not None else new_alt[(i, k)] for i, (k, v) in enumerate(alt))
+                            if alt is not None else None)
+            as_json = "[" + ",".join(self._answer_json(a) for a in answers) + "]"
+            as_csv = "," + ",".join(statuses)
+            entry = (as_json, as_csv, statuses, alt_statuses)
+            entries[full] = entry
+            _put(self.full, full, entry, CACHE_CAP)
+        return entries, solved
+
+    def _answer_json(self, a: Answer) -> str:
+        text = self.answer_json.get(a)
+        if text is None:
+            text = _json({"question": a.question, "status": a.status, "clauses": list(a.clauses),
+                          "depends_on": list(a.depends_on)})
+            if len(self.answer_json) < CACHE_CAP:
+                self.answer_json[a] = text
+        return text
+
+
+# ---------------------------------------------------------------------------
+# Blocks of rows, and the worker processes.
+
+
+def _jsonl_rows(block: tuple[int, bytes], source: str) -> list[tuple[int, object]]:
+    first, data = block
+    rows: list[tuple[int, object]] = []
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        split = text.split("\n")
+        if split and split[-1] == "":
+            split.pop()
+        return [(first + i, t[:-1] if t.endswith("\r") else t) for i, t in enumerate(split)]
+    for i, raw in enumerate(lines):
+        try:
+            t = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            rows.append((first + i, _NotUtf8(err.start + 1)))
+            continue
+        rows.append((first + i, t[:-1] if t.endswith("\r") else t))
+    return rows
+
+
+class _NotUtf8:
+    """A line that is not UTF-8 text (reported as a bad row)."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+
+    def strip(self) -> str:
+        return "x"
+
+
+_ENGINE: Engine | None = None
+
+
+def _init_worker(args: tuple) -> None:
+    global _ENGINE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _ENGINE = Engine(*args)
+    gc.collect()
+    gc.freeze()  # the KB and the analysis stay: the collector need not walk them again
+
+
+def _work(block: object) -> _Chunk:
+    assert _ENGINE is not None
+    return _process_block(_ENGINE, block)
+
+
+def _process_block(engine: Engine, block: object) -> _Chunk:
+    if engine.input_format == "jsonl":
+        rows = _jsonl_rows(block, engine.source)  # type: ignore[arg-type]
+        bad = [(line, raw) for line, raw in rows if isinstance(raw, _NotUtf8)]
+        if bad:
+            rows = [(line, raw) for line, raw in rows if not isinstance(raw, _NotUtf8)]
+            chunk = engine.process(rows)
+            for line, raw in bad:
+                err = InputError(engine.source, "", f"not UTF-8 text (byte {raw.column})", line)
+                chunk.errors.append({"line": line, "id": None, "place": "", "message": str(err)})
+                chunk.persons_in += 1
+            chunk.errors.sort(key=lambda e: e["line"])
+            chunk.last_line = max(chunk.last_line, max(line for line, _ in bad))
+            return chunk
+        return engine.process(rows)
+    return engine.process(block)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# The run.
+
+Progress = Callable[[int, int, int], None]  # (persons done, bytes done, bytes in all)
+
+
+def run_batch(
+    roster: str | Path,
+    out: str | Path,
+    config: BatchConfig,
+    *,
+    progress: Progress | None = None,
+    on_error: Callable[[dict], None] | None = None,
+) -> BatchSummary:
+    """Answer every person of ``roster`` into ``out`` (and its errors and summary files).
+
+    Raises `InputError` when the run cannot start (no roster, bad header, bad options) and
+    `BatchInterrupted` when it is stopped; a bad row never raises, it goes to ``on_error``
+    and to the errors file.
+    """
+    started = time.perf_counter()
+    roster, out = Path(roster), Path(out)
+    source = str(roster)
+    in_format = roster_format(roster, config.input_format)
+    out_format = roster_format(out, config.output_format)
+    if not roster.is_file():
+        raise InputError(source, "", "no such file" if not roster.exists() else "not a file")
+    if out.exists() and out.resolve() == roster.resolve():
+        raise InputError(str(out), "", "is the roster itself; choose another output file")
+    if not out.parent.is_dir():
+        raise InputError(str(out), "", f"the directory {out.parent} does not exist")
+    errors_path, summary_path = outputs_of(out)
+    partial_out = out.with_name(out.name + ".partial")
+    partial_errors = errors_path.with_name(errors_path.name + ".partial")
+    total = roster.stat().st_size
+
+    handle = open(roster, "rb")
+    layout = None
+    text_handle = None
+    try:
+        if in_format == "csv":
+            import io
+
+            text_handle = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+            try:
+                layout, csv_rows = read_csv_rows(text_handle, source)
+            except UnicodeDecodeError:
+                raise InputError(source, "", "not UTF-8 text") from None
+            blocks: Iterator[object] = _csv_blocks(csv_rows, config.block_bytes // 600 or 1, source)
+        else:
+            blocks = read_blocks(handle, config.block_bytes)
+        jobs = max(1, config.jobs or os.cpu_count() or 1)
+        engine_args = (config, source, in_format, out_format, layout)
+        summary_path.unlink(missing_ok=True)  # the old summary no longer describes OUT
+        return _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path,
+                    summary_path, partial_out, partial_errors, config, started, progress, on_error,
+                    out_format)
+    finally:
+        if text_handle is not None:
+            text_handle.close()
+        handle.close()
+
+
+def _csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) -> Iterator[list]:
+    block: list = []
+    for line, row in rows:
+        block.append((line, row))
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, summary_path,
+         partial_out, partial_errors, config, started, progress, on_error, out_format) -> BatchSummary:
+    counts = {q: {s: 0 for s in STATUSES} for q in QUESTION_IDS}
+    flips: dict[str, Counter] | None = {q: Counter() for q in QUESTION_IDS} if config.compare else None
+    persons_in = persons_out = n_errors = solved = disagreements = 0
+    last_line = 0
+    pool = None
+    out_file = open(partial_out, "w", encoding="utf-8", newline="")
+    err_file = open(partial_errors, "w", encoding="utf-8", newline="")
+    finished = False
+
+    def take(chunk: _Chunk) -> None:
+        nonlocal persons_in, persons_out, n_errors, solved, disagreements, last_line
+        out_file.write(chunk.text)
+        for e in chunk.errors:
+            err_file.write(_json(e) + "\n")
+            if on_error is not None:
+                on_error(e)
+        persons_in += chunk.persons_in
+        persons_out += chunk.persons_out
+        n_errors += len(chunk.errors)
+        solved += chunk.keys_solved
+        disagreements += chunk.disagreements
+        last_line = max(last_line, chunk.last_line)
+        for (statuses, alt), n in chunk.combos.items():
+            for q, s in zip(QUESTION_IDS, statuses):
+                counts[q][s] += n
+            if flips is not None and alt is not None:
+                for q, s, a in zip(QUESTION_IDS, statuses, alt):
+                    if s != a:
+                        flips[q][f"{s}->{a}"] += n
+        if progress is not None:
+            progress(persons_in, handle.tell() if not handle.closed else total, total)
+
+    try:
+        if out_format == "csv":
+            out_file.write("id," + ",".join(QUESTION_IDS) + "\n")
+        if jobs == 1:
+            engine = Engine(*engine_args)
+            for block in blocks:
+                take(_process_block(engine, block))
+        else:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(engine_args,))
+            pending: deque = deque()
+            for block in blocks:
+                pending.append(pool.apply_async(_work, (block,)))
+                while len(pending) >= 2 * jobs:
+                    take(pending.popleft().get())
+            while pending:
+                take(pending.popleft().get())
+            pool.close()
+            pool.join()
+            pool = None
+        out_file.close()
+        err_file.close()
+        os.replace(partial_out, out)
+        os.replace(partial_errors, errors_path)
+        finished = True
+    except KeyboardInterrupt:
+        raise BatchInterrupted(str(roster), str(out), last_line, persons_out) from None
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if not finished:
+            out_file.close()
+            err_file.close()
+            partial_out.unlink(missing_ok=True)
+            partial_errors.unlink(missing_ok=True)
+    assert persons_in == persons_out + n_errors
+    summary = BatchSummary(
+        roster=str(roster), output=str(out), errors_file=str(errors_path),
+        summary_file=str(summary_path), as_of=config.as_of,
+        readings=resolved_readings(config.readings, config.directory),
+        parameters=dict(config.parameters), compare=dict(config.compare) if config.compare else None,
+        persons_in=persons_in, persons_out=persons_out, errors=n_errors, counts=counts,
+        flips={q: dict(sorted(c.items())) for q, c in flips.items()} if flips is not None else None,
+        seconds=time.perf_counter() - started, keys_solved=solved,
+        fast_path_disagreements=disagreements,
+    )
+    tmp = summary_path.with_name(summary_path.name + ".partial")
+    tmp.write_text(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, summary_path)
+    return summary

@@ -1,0 +1,240 @@
+"""pyagent batch: counts, errors file, equality with ask, CSV, order, flips, interruption."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pyagent.answers import answer_case
+from pyagent.batch import BatchConfig, BatchInterrupted, outputs_of, run_batch
+from pyagent.case import parse_person
+from pyagent.cli import app
+from pyagent.model import Case
+from pyagent.roster import csv_header, csv_person, CsvLayout, person_csv_row, write_csv_persons
+
+AS_OF = dt.date(2026, 7, 1)
+PARAMETERS = {"application_years.senior_worker": 5, "application_years.technician": 8}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_roster", ROOT / "bench" / "roster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+gen = _generator()
+
+
+def persons(seed: int, n: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [gen.person(rng, f"s{seed}_{i}") for i in range(n)]
+
+
+def near_thresholds(seed: int) -> list[dict]:
+    """Persons whose months sit on and beside the 24/36/48-month thresholds, and whose work
+    years sit on and beside the parameters."""
+    rng = random.Random(seed)
+    out = []
+    for i, months in enumerate((23, 24, 35, 36, 47, 48)):
+        year, month = divmod(AS_OF.year * 12 + AS_OF.month - 1 - months, 12)
+        obtained = dt.date(year, month + 1, 1) + dt.timedelta(days=rng.choice((-1, 0, 1)))
+        out.append({
+            "id": f"edge{seed}_{i}",
+            "certificates": [{"level": rng.choice(("senior_worker", "technician", "senior_technician")),
+                              "obtained": obtained.isoformat()}],
+            "technical_work": [{"from": "2000-01-01"}],
+            "field": "engineering",
+            "current_post": {"occupation": "电工"},
+            "annual_assessments": [{"year": y, "grade": "qualified"} for y in (2023, 2024, 2025)],
+            "titles": [{"rank": rng.choice(("assistant", "intermediate")), "series": "engineering"}],
+            "cumulative_work_years": rng.choice((4, 4.9, 5, 7.9, 8, 8.5)),
+        })
+    return out
+
+
+def write_jsonl(path: Path, rows: list[object]) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(row if isinstance(row, str) else json.dumps(row, ensure_ascii=False))
+            handle.write("\n")
+    return path
+
+
+def ask_json(rows: list[dict], readings: dict[str, str] | None = None) -> list[dict]:
+    case = Case("<ask>", AS_OF, readings or {}, PARAMETERS,
+                tuple(parse_person(r, "<ask>", "") for r in rows))
+    return answer_case(case).to_json()["persons"]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def config(**kw) -> BatchConfig:
+    base = dict(as_of=AS_OF, parameters=PARAMETERS, jobs=1)
+    base.update(kw)
+    return BatchConfig(**base)
+
+
+def test_a_roster_mixing_good_and_bad_rows(tmp_path: Path) -> None:
+    good = persons(1, 12)
+    rows: list[object] = [good[0], "{not json", good[1], "", good[2],
+                          {"id": "bad_level", "certificates": [{"level": "tecnician"}]},
+                          good[3], '{"id": "twice", "field": "art", "field": "sports"}',
+                          ["a list"], good[4], {"certificates": []}, *good[5:]]
+    roster = write_jsonl(tmp_path / "roster.jsonl", rows)
+    with roster.open("ab") as handle:
+        handle.write(b'{"id": "latin1", "field": "\xe9"}\n')
+    out = tmp_path / "answers.jsonl"
+    seen: list[dict] = []
+    summary = run_batch(roster, out, config(), on_error=seen.append)
+    assert summary.persons_in == 18 and summary.persons_out == 12 and summary.errors == 6
+    assert summary.persons_in == summary.persons_out + summary.errors
+    errors_file, summary_file = outputs_of(out)
+    errors = read_jsonl(errors_file)
+    assert errors == seen
+    assert [e["line"] for e in errors] == [2, 6, 8, 9, 11, 19]
+    assert "invalid JSON" in errors[0]["message"] and errors[0]["message"].startswith(f"{roster}:2:")
+    assert "tecnician" in errors[1]["message"] and errors[1]["id"] == "bad_level"
+    assert "given twice" in errors[2]["message"]
+    assert "not UTF-8" in errors[5]["message"]
+    assert [p["id"] for p in read_jsonl(out)] == [p["id"] for p in good]
+    recorded = json.loads(summary_file.read_text(encoding="utf-8"))
+    assert recorded["persons_in"] == 18 and recorded["errors"] == 6
+    assert sum(summary.counts["title.participate"].values()) == 12
+    assert not list(tmp_path.glob("*.partial"))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), readings=st.sampled_from([
+    {}, {"assessment_years": "latest_three", "basically_qualified": "passes"},
+    {"field_list": "open", "certificate_clock": "latest", "duration_end": "year_end"},
+]))
+def test_batch_answers_equal_ask_answers(tmp_path: Path, seed: int, readings: dict) -> None:
+    rows = persons(seed, 10) + near_thresholds(seed)
+    rows += [dict(r, id=r["id"] + "_again") for r in rows[:4]]  # repeated signatures: cache hits
+    roster = write_jsonl(tmp_path / f"r{seed}.jsonl", rows)
+    out = tmp_path / f"r{seed}.out.jsonl"
+    summary = run_batch(roster, out, config(readings=readings))
+    assert summary.fast_path_disagreements == 0
+    assert read_jsonl(out) == ask_json(rows, readings)
+
+
+def test_output_in_input_order_with_workers(tmp_path: Path) -> None:
+    rows = persons(7, 60)
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(roster, out, config(jobs=2, block_bytes=2048))
+    assert [p["id"] for p in read_jsonl(out)] == [r["id"] for r in rows]
+    single = tmp_path / "o1.jsonl"
+    run_batch(roster, single, config(jobs=1))
+    assert out.read_bytes() == single.read_bytes()
+    assert summary.persons_out == 60
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    rows = persons(3, 25)
+    header = csv_header()
+    layout = CsvLayout.from_header(header, "r.csv")
+    for r in rows:  # a person -> CSV row -> the same person
+        back = csv_person(layout, person_csv_row(r, header), "r.csv", 2)
+        assert parse_person(back, "r.csv", "") == parse_person(r, "r.jsonl", "")
+    csv_roster = tmp_path / "r.csv"
+    with csv_roster.open("w", encoding="utf-8", newline="") as handle:
+        write_csv_persons(handle, rows, header)
+    jsonl_roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    run_batch(csv_roster, tmp_path / "from_csv.csv", config())
+    run_batch(jsonl_roster, tmp_path / "from_jsonl.jsonl", config())
+    table = (tmp_path / "from_csv.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].split(",")[0] == "id" and len(table) == 26
+    expected = read_jsonl(tmp_path / "from_jsonl.jsonl")
+    for line, person in zip(table[1:], expected):
+        cells = line.split(",")
+        assert cells[0] == person["id"]
+        assert cells[1:] == [a["status"] for a in person["answers"]]
+
+
+def test_csv_bad_cells_are_bad_rows(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,cumulative_work_years,honours,cert1_level\n"
+                      "a,12,none,technician\nb,twelve,,\nc,3,,tecnician\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(roster, out, config())
+    assert (summary.persons_in, summary.persons_out, summary.errors) == (3, 1, 2)
+    errors = read_jsonl(outputs_of(out)[0])
+    assert [e["line"] for e in errors] == [3, 4]
+    assert "cumulative_work_years" in errors[0]["message"]
+    bad_header = tmp_path / "h.csv"
+    bad_header.write_text("id,colour\n", encoding="utf-8")
+    with pytest.raises(Exception, match="unknown column 'colour'"):
+        run_batch(bad_header, tmp_path / "h.jsonl", config())
+
+
+def test_compare_reading_counts_flips(tmp_path: Path) -> None:
+    rows = persons(11, 30) + [
+        {"id": f"bq{i}", "certificates": [{"level": "technician", "obtained": "2018-01-01"}],
+         "technical_work": [{"from": "2010-01-01"}], "field": "engineering",
+         "current_post": {"occupation": "电工"},
+         "annual_assessments": [{"year": y, "grade": g} for y, g in zip((2023, 2024, 2025), grades)]}
+        for i, grades in enumerate((("basically_qualified",) * 3, ("qualified", "basically_qualified", "excellent")))
+    ]
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    change = {"basically_qualified": "passes"}
+    summary = run_batch(roster, tmp_path / "o.jsonl", config(compare=change))
+    run_batch(roster, tmp_path / "alt.jsonl", config(readings=change))
+    base = read_jsonl(tmp_path / "o.jsonl")
+    alt = read_jsonl(tmp_path / "alt.jsonl")
+    expected: dict[str, dict[str, int]] = {q: {} for q in summary.counts}
+    for b, a in zip(base, alt):
+        for x, y in zip(b["answers"], a["answers"]):
+            if x["status"] != y["status"]:
+                k = f"{x['status']}->{y['status']}"
+                expected[x["question"]][k] = expected[x["question"]].get(k, 0) + 1
+    assert summary.flips == {q: dict(sorted(c.items())) for q, c in expected.items()}
+    assert summary.flips["title.participate"].get("no->yes", 0) >= 2
+
+
+def test_an_interrupted_run_leaves_nothing_that_looks_complete(tmp_path: Path) -> None:
+    rows = persons(5, 40)
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    out = tmp_path / "o.jsonl"
+
+    def stop(persons: int, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(BatchInterrupted) as stopped:
+        run_batch(roster, out, config(block_bytes=4096), progress=stop)
+    message = str(stopped.value)
+    assert "not processed" in message and str(roster) in message and "line" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.jsonl"]
+    summary = run_batch(roster, out, config(block_bytes=4096))  # the rerun gives the full result
+    assert summary.persons_out == 40 and len(read_jsonl(out)) == 40
+    assert outputs_of(out)[1].exists()
+
+
+def test_cli_batch(tmp_path: Path) -> None:
+    rows = persons(2, 8)
+    roster = write_jsonl(tmp_path / "r.jsonl", [*rows, "{oops"])
+    runner = CliRunner()
+    result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.csv"), "--as-of",
+                                 "2026-07-01", "-p", "application_years.technician=8", "--json", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["persons_in"], summary["persons_out"], summary["errors"]) == (9, 8, 1)
+    assert "r.jsonl:9: invalid JSON" in result.stderr and "9 persons in = 8 answered" in result.stderr
+    lines = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,title.participate,") and len(lines) == 9
+    missing = runner.invoke(app, ["batch", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    bad = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "-p", "years=3"])
+    assert bad.exit_code == 2 and "not a parameter" in bad.stderr and "Traceback" not in bad.stderr
