@@ -423,7 +423,7 @@ def batch(
     if json_:
         print_json(summary.to_json())
     table = Table(title=None, show_edge=False, pad_edge=False)
-    table.add_column("question")
+    table.add_column("question", no_wrap=True, min_width=29)
     for s in ("yes", "no", "unknown"):
         table.add_column(s, justify="right")
     if summary.flips is not None:
