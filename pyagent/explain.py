@@ -267,7 +267,8 @@ class Explainer:
 
     def _key(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
         shown = ",".join("_" if a is None else str(a) for a in args)
-        return f"{name}({'P,' if index is not None else ''}{shown})"
+        inner = ",".join(x for x in ("P" if index is not None else "", shown) if x)
+        return f"{name}({inner})"
 
     def _node(
         self, name: str, args: tuple[Symbol | None, ...], index: int | None, ctx: _Context, depth: int

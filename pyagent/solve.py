@@ -50,25 +50,35 @@ class Model:
     """The atoms of one solve, indexed by predicate and by person term."""
 
     atoms: frozenset[Symbol]
-    _index: dict[tuple[str, int, Symbol | None], tuple[Symbol, ...]] = field(repr=False)
+    _index: dict = field(repr=False)  # (name, arity, person or None) -> atoms
 
     def atoms_of(self, name: str, arity: int, person: Symbol | None = None) -> tuple[Symbol, ...]:
-        """Atoms of a predicate; with ``person``, only that person's (first argument)."""
-        return self._index.get((name, arity, person), ())
+        """Atoms of a predicate; with ``person``, only that person's (first argument), sorted."""
+        key = (name, arity, person)
+        found = self._index.get(key, ())
+        if isinstance(found, list):  # sorted on first use: most keys are never asked for
+            found = self._index[key] = tuple(sorted(found))
+        return found
 
     def __contains__(self, atom: Symbol) -> bool:
         return atom in self.atoms
 
 
-def _index(atoms: Iterable[Symbol]) -> dict[tuple[str, int, Symbol | None], tuple[Symbol, ...]]:
+def _index(atoms: Iterable[Symbol]) -> dict:
     index: dict[tuple[str, int, Symbol | None], list[Symbol]] = {}
+    persons: dict[Symbol, bool] = {}  # is_person_term, asked once per first argument
     for a in atoms:
         args = a.arguments
-        key: tuple[str, int, Symbol | None] = (a.name, len(args), None)
-        index.setdefault(key, []).append(a)
-        if args and is_person_term(args[0]):
-            index.setdefault((a.name, len(args), args[0]), []).append(a)
-    return {k: tuple(sorted(v)) for k, v in index.items()}
+        name, arity = a.name, len(args)
+        index.setdefault((name, arity, None), []).append(a)
+        if args:
+            first = args[0]
+            is_person = persons.get(first)
+            if is_person is None:
+                is_person = persons[first] = is_person_term(first)
+            if is_person:
+                index.setdefault((name, arity, first), []).append(a)
+    return index
 
 
 # Grounder messages that mean the knowledge base is wrong: fix them, never mute them.
