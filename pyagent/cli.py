@@ -100,7 +100,12 @@ def reported() -> Iterator[None]:
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):  # e.g. PYTHONIOENCODING=ascii: the same JSON, escaped
+        text = json.dumps(data, ensure_ascii=True, indent=2, sort_keys=False) + "\n"
+    sys.stdout.write(text)
 
 
 def load(case: Path, reading: list[str] | None, as_of: str | None, max_bytes: int = MAX_BYTES):
@@ -460,6 +465,9 @@ def _root(
 
 def main() -> None:
     """The console script: bad input ends with exit code 2 and one message, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # text the terminal cannot show is escaped, not fatal
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         with reported():
             app(standalone_mode=True)

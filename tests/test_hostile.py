@@ -8,7 +8,9 @@ list lengths, persons) and a solver time limit ends with one message, never a ha
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from clingo.script import enable_python
 from typer.testing import CliRunner
 
 from pyagent import case as case_module
+from pyagent import cli
 from pyagent.answers import answer_case
 from pyagent.case import MAX_ITEMS, MAX_PERSONS, MAX_TEXT, load_case, parse_case
 from pyagent.cli import app
@@ -187,6 +190,24 @@ def test_the_table_prints_hostile_ids_literally(tmp_path):
     result = runner.invoke(app, ["ask", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert markup in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "table"])
+def test_a_terminal_that_cannot_show_the_text_gets_escapes_not_a_traceback(tmp_path, monkeypatch, args):
+    person_id = "张三😀 #const n=1."
+    path = write(tmp_path, "zh", {"as_of": AS_OF, "person": put(BASE_PERSON, ("id",), person_id)}, "yaml")
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "argv", ["pyagent", "ask", str(path), *args])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code in (0, None)
+    out.flush()
+    text = out.buffer.getvalue().decode("ascii")
+    if args:
+        assert json.loads(text)["persons"][0]["id"] == person_id  # the same JSON, escaped
+    else:
+        assert "\\u5f20\\u4e09\\U0001f600" in text
 
 
 def test_case_text_never_reaches_clingo_as_program_text(tmp_path, monkeypatch):
