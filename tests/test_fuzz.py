@@ -10,7 +10,9 @@ exit code 2.  Five families of input:
   a year as a string, a field of the wrong type, a missing or unknown key...): always
   refused, at the place that was changed;
 * random mutations of valid cases: answered or refused, nothing else;
-* the command line on any of these: exit 0 with JSON or exit 2 with one line.
+* the command line on any of these: exit 0 with JSON or exit 2 with one line;
+* ``pyagent batch`` on rosters of such rows: each row answered as ``pyagent ask`` answers it
+  as the one person of a case, or refused (in the errors file) where ask refuses it.
 
 Every test runs twice: a quick run in the default suite (a few hundred inputs in all) and a
 long run marked ``fuzz`` (over 10,000 inputs in all): ``pytest -m fuzz``.
@@ -18,6 +20,7 @@ long run marked ``fuzz`` (over 10,000 inputs in all): ``pytest -m fuzz``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -33,6 +36,7 @@ from typer.testing import CliRunner
 
 from pyagent import vocab
 from pyagent.answers import answer_case
+from pyagent.batch import BatchConfig, outputs_of, run_batch
 from pyagent.case import load_case, parse_case
 from pyagent.cli import app
 from pyagent.errors import InputError
@@ -49,6 +53,7 @@ EXAMPLES = {
     "near_miss": (60, 2000),
     "mutation": (20, 1500),
     "cli": (10, 500),
+    "batch": (4, 150),
 }
 assert sum(long for _, long in EXAMPLES.values()) >= 10_000
 
@@ -694,3 +699,68 @@ def test_the_command_line_answers_or_exits_2_with_one_line(run_index, tmp_path_f
             assert len(lines) == 1 and lines[0].startswith(str(path)), result.stderr
 
     run("cli", run_index, st.tuples(inputs, st.sampled_from(["yaml", "json"])), check)
+
+
+# ---------------------------------------------------------------------------
+# pyagent batch, row by row, against pyagent ask: the same answers, the same refusals.
+
+
+@st.composite
+def roster_lines(draw) -> str:
+    """One line of a JSONL roster: a person, a near miss, a mutation, any value or tokens."""
+    kind = draw(st.sampled_from(["valid", "near", "mutated", "value", "tokens"]))
+    if kind == "tokens":
+        return draw(yaml_token_texts).replace("\n", " ")
+    if kind == "valid":
+        row: object = draw(person(draw(free_text)))
+    elif kind == "near":
+        document = draw(near_misses())[0]
+        row = document.get("person") or document["persons"][-1]
+    elif kind == "mutated":
+        document = draw(mutated_documents())
+        row = document.get("person", document) if isinstance(document, dict) else document
+    else:
+        row = draw(json_values)
+    return json.dumps(row, ensure_ascii=draw(st.booleans()), default=_json_default)
+
+
+def ask_outcome(line: str, readings: dict) -> str | tuple:
+    """What ``pyagent ask`` makes of the row as the one person of a case."""
+    if not line.strip():
+        return "skip"
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return "refused"
+    try:
+        case = parse_case(f'{{"as_of": "2026-07-01", "person": {line}}}', "row.json", readings=readings)
+    except InputError:
+        return "refused"
+    (person_,) = answer_case(case).persons
+    return (person_.id, [json.loads(json.dumps(dataclasses.asdict(a))) for a in person_.answers])
+
+
+@pytest.mark.parametrize("run_index", RUNS)
+def test_batch_answers_and_refuses_each_row_as_ask_does(run_index, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("batch")
+    strategy = st.tuples(st.lists(roster_lines(), min_size=1, max_size=8), st.one_of(st.just({}), reading_choices))
+
+    def check(example):
+        lines, readings = example
+        roster = directory / "roster.jsonl"
+        roster.write_bytes("".join(line + "\n" for line in lines).encode("utf-8", "surrogatepass"))
+        out = directory / "answers.jsonl"
+        summary = run_batch(
+            roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), readings=readings, jobs=1)
+        )
+        expected = [ask_outcome(line, readings) for line in lines]
+        errors_file, _ = outputs_of(out)
+        refused = [json.loads(e)["line"] for e in errors_file.read_text(encoding="utf-8").splitlines()]
+        assert refused == [n for n, e in enumerate(expected, 1) if e == "refused"], (lines, expected)
+        answered = [json.loads(r) for r in out.read_text(encoding="utf-8").splitlines()]
+        assert [(r["id"], r["answers"]) for r in answered] == [
+            e for e in expected if isinstance(e, tuple)
+        ]
+        assert summary.persons_in == summary.persons_out + summary.errors
+
+    run("batch", run_index, strategy, check)
