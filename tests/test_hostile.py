@@ -547,3 +547,29 @@ def test_every_command_honours_max_bytes(tmp_path, command):
     result = runner.invoke(app, [command, str(path), *CASE_COMMANDS[command], "--max-bytes", "10"])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{path}: the file is larger than 10 bytes"
+
+
+def test_batch_keeps_program_text_inert_and_names_each_row_not_answered(tmp_path):
+    canary = tmp_path / "ran.txt"
+    texts = list(payloads(canary).values())
+    rows = [json.dumps(loaded_person(text), ensure_ascii=False) for text in texts]
+    bad = {
+        2: '{"id": "x", "certificates": [{"level": "tecnician"}]}',
+        4: '{"id": "#const n=1.", "current_post": {"occupation": "a :- b.\\n"}}',
+        6: '{"id": "s\\ud800"}',
+        8: "#script (python) import os #end.",
+    }
+    for line, text in sorted(bad.items()):
+        rows.insert(line - 1, text)
+    roster = tmp_path / "roster.jsonl"
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "answers.jsonl"
+    result = runner.invoke(app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert not canary.exists()
+    answered = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in answered] == texts  # echoed intact, in input order
+    assert len({json.dumps(p["answers"]) for p in answered}) == 1  # nothing was obeyed
+    messages = [m for m in result.stderr.splitlines() if m.startswith(str(roster))]
+    assert [m.split(":")[1] for m in messages] == [str(n) for n in sorted(bad)]
+    assert all("not answered" in m for m in messages)
