@@ -1,14 +1,18 @@
-"""Determinism (issue 7): the same input gives the same bytes; who else is in a case, and in
-what order, changes no person's answers."""
+"""Determinism (issue 7): the same input gives the same bytes; who else is in a case or a
+roster, and in what order, changes no person's answers; a killed batch leaves nothing that
+looks complete, and a rerun is complete."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pyagent.answers import answer_case
+from pyagent.batch import BatchConfig, outputs_of, run_batch
 from pyagent.case import load_case, parse_case
 from pyagent.cli import app
 from test_fuzz import to_text, valid_documents
@@ -109,3 +114,56 @@ def test_generated_cases_answer_the_same_in_any_order(document, fmt, data):
     assert by_person(answer_case(dataclasses.replace(case, persons=tuple(order)))) == by_person(
         answer_case(case)
     )
+
+
+def roster_rows(count: int) -> list[str]:
+    """JSONL rows: the demo's persons and the crowded extras, over and over, each id unique."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    people = data["persons"] + [
+        {"id": "#script (python) import os #end.", "field": "卫生"},
+        {"id": "𠀀", "certificates": [{"level": "senior_worker"}], "titles": []},
+    ]
+    rows = []
+    for k in range(count):
+        person = dict(people[k % len(people)], id=f"{people[k % len(people)]['id']} {k}")
+        rows.append(json.dumps(person, ensure_ascii=False, default=str))
+    return rows
+
+
+def test_shuffling_a_roster_changes_no_persons_answers_and_a_rerun_is_the_same_bytes(tmp_path):
+    rows = roster_rows(36)
+    config = BatchConfig(as_of=dt.date(2026, 7, 1), parameters={"application_years.technician": 8}, jobs=1)
+    outputs = {}
+    for name, order in (("first", rows), ("again", rows), ("shuffled", random.Random(3).sample(rows, len(rows)))):
+        roster = tmp_path / f"{name}.jsonl"
+        roster.write_text("\n".join(order) + "\n", encoding="utf-8")
+        run_batch(roster, tmp_path / f"{name}.out.jsonl", config)
+        outputs[name] = (tmp_path / f"{name}.out.jsonl").read_bytes()
+    assert outputs["first"] == outputs["again"]
+    first, shuffled = ([json.loads(r) for r in outputs[n].decode().splitlines()] for n in ("first", "shuffled"))
+    assert [p["id"] for p in shuffled] == [json.loads(r)["id"] for r in random.Random(3).sample(rows, len(rows))]
+    assert {p["id"]: p["answers"] for p in shuffled} == {p["id"]: p["answers"] for p in first}
+
+
+def test_a_killed_batch_leaves_nothing_that_looks_complete_and_a_rerun_is_complete(tmp_path):
+    roster = tmp_path / "roster.jsonl"
+    roster.write_text("\n".join(roster_rows(6000)) + "\n", encoding="utf-8")
+    out = tmp_path / "answers.jsonl"
+    partial = tmp_path / "answers.jsonl.partial"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pyagent", "batch", str(roster), "-o", str(out), "--as-of", "2026-07-01",
+         "-j", "1", "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        while run.poll() is None and not (partial.exists() and partial.stat().st_size > 0):
+            time.sleep(0.005)
+        run.send_signal(signal.SIGKILL)
+    finally:
+        run.wait()
+    assert run.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
+    errors_file, summary_file = outputs_of(out)
+    assert not out.exists() and not summary_file.exists() and not errors_file.exists()
+    summary = run_batch(roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1))
+    assert summary.persons_in == summary.persons_out == 6000
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 6000 and summary_file.exists()
