@@ -38,21 +38,33 @@ def full_person(k: int, items: int) -> dict:
     return {
         "id": f"p{k}",
         "certificates": [
-            {"level": ["senior_worker", "technician", "senior_technician"][i % 3], "kind": "skill_level",
-             "obtained": f"{1950 + i % 70}-{1 + i % 12:02d}-{1 + i % 28:02d}", "occupation": "电工"}
+            {
+                "level": ["senior_worker", "technician", "senior_technician"][i % 3],
+                "kind": "skill_level",
+                "obtained": f"{1950 + i % 70}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "occupation": "电工",
+            }
             for i in range(items)
         ],
-        "technical_work": [{"from": f"{1920 + i}-01-01", "to": f"{1920 + i}-06-01"} for i in range(items)],
+        "technical_work": [
+            {"from": f"{1920 + i}-01-01", "to": f"{1920 + i}-06-01"} for i in range(items)
+        ],
         "field": "engineering",
         "current_post": {"since": "2010-01-01", "occupation": "电工"},
         "annual_assessments": [
             {"year": 2025 - i, "grade": ["qualified", "pending", "basically_qualified"][i % 3]}
             for i in range(min(items, 76))
         ],
-        "honours": [{"code": "national_contest_silver"}, "national_contest_first_prize"] * (items // 2),
+        "honours": [{"code": "national_contest_silver"}, "national_contest_first_prize"]
+        * (items // 2),
         "titles": [
-            {"rank": ["junior", "assistant", "intermediate", "associate_senior", "full_senior"][i % 5],
-             "series": f"s{i}", "obtained": f"{1950 + i % 70}-01-01"}
+            {
+                "rank": ["junior", "assistant", "intermediate", "associate_senior", "full_senior"][
+                    i % 5
+                ],
+                "series": f"s{i}",
+                "obtained": f"{1950 + i % 70}-01-01",
+            }
             for i in range(items)
         ],
         "cumulative_work_years": 30,
@@ -81,7 +93,9 @@ def scenario(name: str, directory: Path) -> tuple[str, float]:
     if name in ("max_bytes_json", "max_bytes_yaml"):
         persons, size = [], 0
         while True:
-            p = json.loads(json.dumps(full_person(len(persons), 14)))  # no shared objects: no aliases
+            p = json.loads(
+                json.dumps(full_person(len(persons), 14))
+            )  # no shared objects: no aliases
             size += len(json.dumps(p, ensure_ascii=False).encode()) + 2
             if size > case_module.MAX_BYTES * 0.9 or len(persons) >= case_module.MAX_PERSONS:
                 break
@@ -115,16 +129,21 @@ def scenario(name: str, directory: Path) -> tuple[str, float]:
         yaml_text = "person: {id: p, papers: " + "[" * 100_000 + "]" * 100_000 + "}"
         json_text = '{"person": {"id": "p", "papers": ' + "[" * 100_000 + "]" * 100_000 + "}}"
         return timed(
-            lambda: refused(lambda: parse_case(yaml_text, "d.yaml"))
-            + " / "
-            + refused(lambda: parse_case(json_text, "d.json"))
+            lambda: (
+                refused(lambda: parse_case(yaml_text, "d.yaml"))
+                + " / "
+                + refused(lambda: parse_case(json_text, "d.json"))
+            )
         )
     if name == "person_at_limits":
         doc = {"as_of": AS_OF, "person": full_person(0, case_module.MAX_ITEMS)}
         answers, seconds = timed(lambda: answer_case(parse_case(json.dumps(doc), "p.json")))
         return f"{len(answers.persons[0].answers)} answers", seconds
     if name == "over_limits":
-        doc = {"as_of": AS_OF, "person": {"id": "p", "certificates": [{"level": "technician"}] * 100_000}}
+        doc = {
+            "as_of": AS_OF,
+            "person": {"id": "p", "certificates": [{"level": "technician"}] * 100_000},
+        }
         text = json.dumps(doc)
         return timed(lambda: refused(lambda: parse_case(text, "o.json")))
     if name == "persons":

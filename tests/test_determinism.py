@@ -19,13 +19,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz import to_text, valid_documents
 from typer.testing import CliRunner
 
 from pyagent.answers import answer_case
 from pyagent.batch import BatchConfig, outputs_of, run_batch
 from pyagent.case import load_case, parse_case
 from pyagent.cli import app
-from test_fuzz import to_text, valid_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "queries" / "demo.yaml"
@@ -64,7 +64,16 @@ def test_ask_json_is_the_same_bytes_across_processes_and_hash_seeds(crowded):
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-m", "pyagent", "ask", str(path), "--json", "--reading", "field_list=open"],
+            [
+                sys.executable,
+                "-m",
+                "pyagent",
+                "ask",
+                str(path),
+                "--json",
+                "--reading",
+                "field_list=open",
+            ],
             capture_output=True,
             env=env,
             check=True,
@@ -76,7 +85,8 @@ def test_ask_json_is_the_same_bytes_across_processes_and_hash_seeds(crowded):
 
 def test_the_table_is_the_same_bytes_twice():
     first, second = (
-        runner.invoke(app, ["ask", str(DEMO), "--lang", "zh"], env={"COLUMNS": "160"}) for _ in range(2)
+        runner.invoke(app, ["ask", str(DEMO), "--lang", "zh"], env={"COLUMNS": "160"})
+        for _ in range(2)
     )
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout
@@ -132,16 +142,26 @@ def roster_rows(count: int) -> list[str]:
 
 def test_shuffling_a_roster_changes_no_persons_answers_and_a_rerun_is_the_same_bytes(tmp_path):
     rows = roster_rows(36)
-    config = BatchConfig(as_of=dt.date(2026, 7, 1), parameters={"application_years.technician": 8}, jobs=1)
+    config = BatchConfig(
+        as_of=dt.date(2026, 7, 1), parameters={"application_years.technician": 8}, jobs=1
+    )
     outputs = {}
-    for name, order in (("first", rows), ("again", rows), ("shuffled", random.Random(3).sample(rows, len(rows)))):
+    for name, order in (
+        ("first", rows),
+        ("again", rows),
+        ("shuffled", random.Random(3).sample(rows, len(rows))),
+    ):
         roster = tmp_path / f"{name}.jsonl"
         roster.write_text("\n".join(order) + "\n", encoding="utf-8")
         run_batch(roster, tmp_path / f"{name}.out.jsonl", config)
         outputs[name] = (tmp_path / f"{name}.out.jsonl").read_bytes()
     assert outputs["first"] == outputs["again"]
-    first, shuffled = ([json.loads(r) for r in outputs[n].decode().splitlines()] for n in ("first", "shuffled"))
-    assert [p["id"] for p in shuffled] == [json.loads(r)["id"] for r in random.Random(3).sample(rows, len(rows))]
+    first, shuffled = (
+        [json.loads(r) for r in outputs[n].decode().splitlines()] for n in ("first", "shuffled")
+    )
+    assert [p["id"] for p in shuffled] == [
+        json.loads(r)["id"] for r in random.Random(3).sample(rows, len(rows))
+    ]
     assert {p["id"]: p["answers"] for p in shuffled} == {p["id"]: p["answers"] for p in first}
 
 
@@ -151,9 +171,22 @@ def test_a_killed_batch_leaves_nothing_that_looks_complete_and_a_rerun_is_comple
     out = tmp_path / "answers.jsonl"
     partial = tmp_path / "answers.jsonl.partial"
     run = subprocess.Popen(
-        [sys.executable, "-m", "pyagent", "batch", str(roster), "-o", str(out), "--as-of", "2026-07-01",
-         "-j", "1", "-q"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "pyagent",
+            "batch",
+            str(roster),
+            "-o",
+            str(out),
+            "--as-of",
+            "2026-07-01",
+            "-j",
+            "1",
+            "-q",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         while run.poll() is None and not (partial.exists() and partial.stat().st_size > 0):

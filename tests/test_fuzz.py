@@ -26,7 +26,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import yaml
@@ -205,7 +204,12 @@ def test_text_made_of_yaml_tokens_is_answered_or_refused(run_index):
         text, fmt = example
         outcome(text, f"tokens.{fmt}")
 
-    run("yaml_tokens", run_index, st.tuples(yaml_token_texts, st.sampled_from(["yaml", "json"])), check)
+    run(
+        "yaml_tokens",
+        run_index,
+        st.tuples(yaml_token_texts, st.sampled_from(["yaml", "json"])),
+        check,
+    )
 
 
 @pytest.mark.parametrize("run_index", RUNS)
@@ -247,8 +251,10 @@ free_text = plain_text | st.sampled_from(
     ["电工", "#script (python) import os #end.", "a :- b.", '#include "x".', "% c", "\\", "'\""]
 )
 unlisted_fields = free_text.filter(
-    lambda s: re.sub(r"[\s_\-]+", "", s).casefold() not in LISTED_SQUASHED
-    or vocab.FIELDS.code(s.strip()) is not None
+    lambda s: (
+        re.sub(r"[\s_\-]+", "", s).casefold() not in LISTED_SQUASHED
+        or vocab.FIELDS.code(s.strip()) is not None
+    )
 )
 fields = st.sampled_from(vocab.FIELDS.choices()) | unlisted_fields
 
@@ -278,20 +284,22 @@ certificates = mapping(
     occupation=optional(free_text),
 )
 periods = st.tuples(days, optional(days)).map(
-    lambda p: {"from": min(p[0], p[1]) if isinstance(p[1], dt.date) else p[0]}
-    | ({"to": max(p[0], p[1])} if isinstance(p[1], dt.date) else {})
+    lambda p: (
+        {"from": min(p[0], p[1]) if isinstance(p[1], dt.date) else p[0]}
+        | ({"to": max(p[0], p[1])} if isinstance(p[1], dt.date) else {})
+    )
 )
 posts = st.one_of(
     st.sampled_from(["none", "无"]),
     mapping(since=optional(written_days), occupation=optional(free_text)),
 )
-assessment_lists = st.lists(
-    st.integers(1950, 2100), max_size=5, unique=True
-).flatmap(
+assessment_lists = st.lists(st.integers(1950, 2100), max_size=5, unique=True).flatmap(
     lambda years: st.tuples(
         *(
             mapping(
-                year=st.just(y), grade=code_of(vocab.GRADES), at_current_post=optional(st.booleans())
+                year=st.just(y),
+                grade=code_of(vocab.GRADES),
+                at_current_post=optional(st.booleans()),
             )
             for y in years
         )
@@ -319,8 +327,7 @@ tristates = st.sampled_from([True, False, "unknown", "true", "false", " True "])
 work_years = st.integers(0, 100) | st.floats(0, 100)
 never_decisive = st.recursive(
     st.none() | st.booleans() | st.integers() | any_text.filter(lambda s: not _surrogates(s)),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(plain_text, inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(plain_text, inner, max_size=3),
     max_leaves=6,
 )
 
@@ -361,7 +368,9 @@ reading_choices = st.dictionaries(
     )
 )
 SKILLS = ("senior_worker", "technician", "senior_technician")
-parameter_choices = st.dictionaries(st.sampled_from(SKILLS), st.integers(0, 100), max_size=3).flatmap(
+parameter_choices = st.dictionaries(
+    st.sampled_from(SKILLS), st.integers(0, 100), max_size=3
+).flatmap(
     lambda chosen: st.sampled_from(
         [
             {f"application_years.{k}": v for k, v in chosen.items()},
@@ -421,12 +430,23 @@ def person_places(document: dict) -> list[tuple[str, dict]]:
 def typo(draw, code: str, vocabulary: vocab.Vocabulary) -> str:
     """``code`` with one character deleted, doubled or changed: no longer in the vocabulary."""
     i = draw(st.integers(0, len(code) - 1))
-    edits = [code[:i] + code[i + 1 :], code[:i] + code[i] + code[i:], code[:i] + "x" + code[i + 1 :]]
+    edits = [
+        code[:i] + code[i + 1 :],
+        code[:i] + code[i] + code[i:],
+        code[:i] + "x" + code[i + 1 :],
+    ]
     wrong = [w for w in edits if w and vocabulary.code(w) is None]
     return draw(st.sampled_from(wrong)) if wrong else code + "x"
 
 
-IMPOSSIBLE_DATES = ["2021-02-30", "2023-02-29", "2021-04-31", "2021-13-01", "2021-00-10", "2021-06-00"]
+IMPOSSIBLE_DATES = [
+    "2021-02-30",
+    "2023-02-29",
+    "2021-04-31",
+    "2021-13-01",
+    "2021-00-10",
+    "2021-06-00",
+]
 WRONG_TYPES = {
     "text": [[], {}, ["a"], {"a": 1}, True, 12, 1.5],
     "date": [[], {}, True, 20210630, 1.5, "30/06/2021", "2021-6-30", "yesterday"],
@@ -492,12 +512,22 @@ def near_misses(draw) -> tuple[dict, str, str]:
 
             candidates.append(mistype_honour)
 
-    dated = [(f"{where}.current_post", person_["current_post"], "since")] if isinstance(
-        person_.get("current_post"), dict
-    ) else []
-    for key, sub in (("certificates", "obtained"), ("titles", "obtained"), ("technical_work", "from")):
+    dated = (
+        [(f"{where}.current_post", person_["current_post"], "since")]
+        if isinstance(person_.get("current_post"), dict)
+        else []
+    )
+    for key, sub in (
+        ("certificates", "obtained"),
+        ("titles", "obtained"),
+        ("technical_work", "from"),
+    ):
         dated += [(item_place(key, k), item, sub) for k, item in each(key)]
-    dated += [(item_place("technical_work", k), item, "to") for k, item in each("technical_work") if "to" in item]
+    dated += [
+        (item_place("technical_work", k), item, "to")
+        for k, item in each("technical_work")
+        if "to" in item
+    ]
     for place, item, sub in dated:
 
         def impossible(place=place, item=item, sub=sub):
@@ -509,7 +539,9 @@ def near_misses(draw) -> tuple[dict, str, str]:
             return f"{place}.{sub}", "date"
 
         def out_of_range(place=place, item=item, sub=sub):
-            item[sub] = draw(st.sampled_from(["1899-12-31", "2101-01-01", "0001-01-01", "9999-12-31"]))
+            item[sub] = draw(
+                st.sampled_from(["1899-12-31", "2101-01-01", "0001-01-01", "9999-12-31"])
+            )
             return f"{place}.{sub}", "outside 1900..2100"
 
         candidates += [impossible, not_a_date, out_of_range]
@@ -574,7 +606,9 @@ def near_misses(draw) -> tuple[dict, str, str]:
         return f"{where}.{key}", "unknown key"
 
     def bad_as_of():
-        document["as_of"] = draw(st.sampled_from(IMPOSSIBLE_DATES + ["2021-06-30T10:00:00", "soon"]))
+        document["as_of"] = draw(
+            st.sampled_from(IMPOSSIBLE_DATES + ["2021-06-30T10:00:00", "soon"])
+        )
         return "as_of", "date"
 
     candidates += [misspelt_person_key, bad_as_of]
@@ -635,7 +669,9 @@ def mutated_documents(draw) -> object:
             parent = parent[step]
         last = path[-1]
         old = parent[last]
-        op = draw(st.sampled_from(["delete", "replace", "null", "wrap", "text", "duplicate", "add"]))
+        op = draw(
+            st.sampled_from(["delete", "replace", "null", "wrap", "text", "duplicate", "add"])
+        )
         if op == "delete":
             del parent[last]
         elif op == "replace":
@@ -663,7 +699,12 @@ def test_mutated_cases_are_answered_or_refused(run_index):
             return
         outcome(text, f"mutated.{fmt}")
 
-    run("mutation", run_index, st.tuples(mutated_documents(), st.sampled_from(["yaml", "json"])), check)
+    run(
+        "mutation",
+        run_index,
+        st.tuples(mutated_documents(), st.sampled_from(["yaml", "json"])),
+        check,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -687,7 +728,9 @@ def test_the_command_line_answers_or_exits_2_with_one_line(run_index, tmp_path_f
         path.write_text(text, encoding="utf-8")
         result = runner.invoke(app, ["ask", str(path), "--json"])
         assert result.exit_code in (0, 2), (result.exit_code, result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
         assert "Traceback" not in result.output
         if result.exit_code == 0:
             data = json.loads(result.stdout)
@@ -733,7 +776,9 @@ def ask_outcome(line: str, readings: dict) -> str | tuple:
     except (ValueError, RecursionError):
         return "refused"
     try:
-        case = parse_case(f'{{"as_of": "2026-07-01", "person": {line}}}', "row.json", readings=readings)
+        case = parse_case(
+            f'{{"as_of": "2026-07-01", "person": {line}}}', "row.json", readings=readings
+        )
     except InputError:
         return "refused"
     (person_,) = answer_case(case).persons
@@ -743,7 +788,9 @@ def ask_outcome(line: str, readings: dict) -> str | tuple:
 @pytest.mark.parametrize("run_index", RUNS)
 def test_batch_answers_and_refuses_each_row_as_ask_does(run_index, tmp_path_factory):
     directory = tmp_path_factory.mktemp("batch")
-    strategy = st.tuples(st.lists(roster_lines(), min_size=1, max_size=8), st.one_of(st.just({}), reading_choices))
+    strategy = st.tuples(
+        st.lists(roster_lines(), min_size=1, max_size=8), st.one_of(st.just({}), reading_choices)
+    )
 
     def check(example):
         lines, readings = example
@@ -755,8 +802,13 @@ def test_batch_answers_and_refuses_each_row_as_ask_does(run_index, tmp_path_fact
         )
         expected = [ask_outcome(line, readings) for line in lines]
         errors_file, _ = outputs_of(out)
-        refused = [json.loads(e)["line"] for e in errors_file.read_text(encoding="utf-8").splitlines()]
-        assert refused == [n for n, e in enumerate(expected, 1) if e == "refused"], (lines, expected)
+        refused = [
+            json.loads(e)["line"] for e in errors_file.read_text(encoding="utf-8").splitlines()
+        ]
+        assert refused == [n for n, e in enumerate(expected, 1) if e == "refused"], (
+            lines,
+            expected,
+        )
         answered = [json.loads(r) for r in out.read_text(encoding="utf-8").splitlines()]
         assert [(r["id"], r["answers"]) for r in answered] == [
             e for e in expected if isinstance(e, tuple)

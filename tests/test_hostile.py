@@ -42,7 +42,12 @@ AS_OF = "2026-07-01"
 BASE_PERSON = {
     "id": "plain",
     "certificates": [
-        {"level": "technician", "kind": "skill_level", "obtained": "2019-05-10", "occupation": "电工"}
+        {
+            "level": "technician",
+            "kind": "skill_level",
+            "obtained": "2019-05-10",
+            "occupation": "电工",
+        }
     ],
     "technical_work": [{"from": "2014-09-01"}],
     "field": "finance",
@@ -186,16 +191,22 @@ def test_program_text_in_a_case_is_inert_data_echoed_intact(tmp_path):
 
 def test_the_table_prints_hostile_ids_literally(tmp_path):
     markup = "[bold red]alarm[/bold red]"
-    path = write(tmp_path, "markup", {"as_of": AS_OF, "person": put(BASE_PERSON, ("id",), markup)}, "yaml")
+    path = write(
+        tmp_path, "markup", {"as_of": AS_OF, "person": put(BASE_PERSON, ("id",), markup)}, "yaml"
+    )
     result = runner.invoke(app, ["ask", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert markup in result.stdout
 
 
 @pytest.mark.parametrize("args", [["--json"], []], ids=["json", "table"])
-def test_a_terminal_that_cannot_show_the_text_gets_escapes_not_a_traceback(tmp_path, monkeypatch, args):
+def test_a_terminal_that_cannot_show_the_text_gets_escapes_not_a_traceback(
+    tmp_path, monkeypatch, args
+):
     person_id = "张三😀 #const n=1."
-    path = write(tmp_path, "zh", {"as_of": AS_OF, "person": put(BASE_PERSON, ("id",), person_id)}, "yaml")
+    path = write(
+        tmp_path, "zh", {"as_of": AS_OF, "person": put(BASE_PERSON, ("id",), person_id)}, "yaml"
+    )
     out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "argv", ["pyagent", "ask", str(path), *args])
@@ -311,7 +322,10 @@ def one_message(message: str, source: str) -> None:
     [
         ('{"person": {"id": "a\\ud800b"}}', "person.id"),
         ('{"person": {"id": "x", "education": ["\\udfff"]}}', "person.education[0]"),
-        ('{"person": {"id": "x", "current_post": {"occupation": "\\udc00"}}}', "person.current_post.occupation"),
+        (
+            '{"person": {"id": "x", "current_post": {"occupation": "\\udc00"}}}',
+            "person.current_post.occupation",
+        ),
         ('{"person": {"id": "x", "\\ud83d": 1}}', "person"),
     ],
 )
@@ -361,9 +375,15 @@ def test_an_alias_bomb_is_refused(tmp_path):
     "name, text",
     [
         ("deep.yaml", "person: {id: p, papers: " + "[" * 100_000 + "]" * 100_000 + "}"),
-        ("deep_block.yaml", "person:\n  id: p\n  papers:\n" + "".join("  " * (k + 2) + "-\n" for k in range(200))),
+        (
+            "deep_block.yaml",
+            "person:\n  id: p\n  papers:\n" + "".join("  " * (k + 2) + "-\n" for k in range(200)),
+        ),
         ("deep.json", '{"person": {"id": "p", "papers": ' + "[" * 100_000 + "]" * 100_000 + "}}"),
-        ("deep_maps.json", '{"person": {"id": "p", "papers": ' + '{"a":' * 5000 + "1" + "}" * 5000 + "}}"),
+        (
+            "deep_maps.json",
+            '{"person": {"id": "p", "papers": ' + '{"a":' * 5000 + "1" + "}" * 5000 + "}}",
+        ),
     ],
 )
 def test_absurdly_deep_documents_are_refused(tmp_path, name, text):
@@ -410,7 +430,7 @@ def test_thousands_of_entries_are_refused_and_the_limit_itself_is_answered(key, 
     with pytest.raises(InputError) as info:
         parse_case(json.dumps({"as_of": AS_OF, "person": too_many}), "many.json")
     assert info.value.place == f"person.{key}"
-    assert f"3,000 " in info.value.message and f"at most {MAX_ITEMS}" in info.value.message
+    assert "3,000 " in info.value.message and f"at most {MAX_ITEMS}" in info.value.message
     at_limit = put(BASE_PERSON, (key,), items(MAX_ITEMS))
     case = parse_case(json.dumps({"as_of": AS_OF, "person": at_limit}), "ok.json")
     assert len(getattr(case.persons[0], key)) == MAX_ITEMS
@@ -511,11 +531,17 @@ def hostile_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]" for k in range(1, 10)
     ]
     put_file("bomb.yaml", "\n".join(bomb) + "\nperson: {id: p, papers: *a9}\n", "too many aliases")
-    put_file("deep.json", '{"person": {"id": "p", "papers": ' + "[" * 5000 + "]" * 5000 + "}}", "nest")
+    put_file(
+        "deep.json", '{"person": {"id": "p", "papers": ' + "[" * 5000 + "]" * 5000 + "}}", "nest"
+    )
     put_file("surrogate.json", '{"person": {"id": "p\\udfff"}}', "lone surrogate")
     put_file("latin1.yaml", "person: {id: caf\xe9}\n".encode("latin-1"), "not UTF-8")
     put_file("python_tag.yaml", "person: !!python/object/apply:os.system ['true']\n", "tag")
-    put_file("many.json", json.dumps({"person": {"id": "p", "honours": ["national_technical_expert"] * 5000}}), "at most")
+    put_file(
+        "many.json",
+        json.dumps({"person": {"id": "p", "honours": ["national_technical_expert"] * 5000}}),
+        "at most",
+    )
     return out
 
 
@@ -533,7 +559,9 @@ def test_every_command_refuses_hostile_files_with_one_message(tmp_path, command)
 @pytest.mark.parametrize("command", PRESENT)
 def test_every_command_keeps_program_text_inert(tmp_path, command):
     canary = tmp_path / "ran.txt"
-    person = put(put(BASE_PERSON, ("id",), canary_script(canary)), ("current_post", "occupation"), "a :- b.")
+    person = put(
+        put(BASE_PERSON, ("id",), canary_script(canary)), ("current_post", "occupation"), "a :- b."
+    )
     path = write(tmp_path, "script", {"as_of": AS_OF, "person": person}, "yaml")
     result = runner.invoke(app, [command, str(path), *CASE_COMMANDS[command]])
     assert result.exit_code == 0, (command, result.output)
@@ -541,7 +569,9 @@ def test_every_command_keeps_program_text_inert(tmp_path, command):
     json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("command", [c for c in PRESENT if "max_bytes" in {p.name for p in REGISTERED[c].params}])
+@pytest.mark.parametrize(
+    "command", [c for c in PRESENT if "max_bytes" in {p.name for p in REGISTERED[c].params}]
+)
 def test_every_command_honours_max_bytes(tmp_path, command):
     path = write(tmp_path, "ok", {"as_of": AS_OF, "person": BASE_PERSON}, "yaml")
     result = runner.invoke(app, [command, str(path), *CASE_COMMANDS[command], "--max-bytes", "10"])
@@ -564,7 +594,9 @@ def test_batch_keeps_program_text_inert_and_names_each_row_not_answered(tmp_path
     roster = tmp_path / "roster.jsonl"
     roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "answers.jsonl"
-    result = runner.invoke(app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1", "-q"])
+    result = runner.invoke(
+        app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1", "-q"]
+    )
     assert result.exit_code == 0, result.output
     assert not canary.exists()
     answered = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
