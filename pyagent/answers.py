@@ -115,8 +115,11 @@ class SolvedCase:
                 return i
         raise KeyError(person_id)
 
-    def explain(self, index: int, question: Question) -> Node:
-        return self.explainer.explain(Function("answer", [person_term(index, "worst"), question.term]))
+    def explain(self, index: int, question: Question, *, lean: bool = False) -> Node:
+        """The explanation tree of an answer; ``lean``: only what `answer_of` reads
+        (`pyagent.explain.Explainer.explain`)."""
+        atom = Function("answer", [person_term(index, "worst"), question.term])
+        return self.explainer.explain(atom, lean=lean)
 
     def clause_refs(self) -> dict[str, tuple[str, int]]:
         return clause_refs(self.model)
@@ -131,7 +134,8 @@ class SolvedCase:
         return "yes" if worst else ("unknown" if best else "no")
 
     def answer(self, index: int, question: Question) -> Answer:
-        return answer_of(question, self.explain(index, question), self.clause_refs(), self.clause_kinds())
+        node = self.explain(index, question, lean=True)
+        return answer_of(question, node, self.clause_refs(), self.clause_kinds())
 
     def answers(self, progress: Callable[[int, int], None] | None = None) -> Answers:
         """Every question for every person; ``progress(done, total)`` after each person."""
@@ -139,7 +143,9 @@ class SolvedCase:
         persons = []
         total = len(self.case.persons)
         for i, p in enumerate(self.case.persons):
-            answers = tuple(answer_of(q, self.explain(i, q), refs, kinds) for q in QUESTIONS.values())
+            answers = tuple(
+                answer_of(q, self.explain(i, q, lean=True), refs, kinds) for q in QUESTIONS.values()
+            )
             persons.append(PersonAnswers(p.id, answers))
             if progress is not None:
                 progress(i + 1, total)

@@ -393,7 +393,8 @@ class Engine:
                 for index, (_, missing, _) in enumerate(group):
                     for i, k in missing:
                         q = self.questions[i]
-                        node = explainer.explain(Function("answer", [person_term(index, "worst"), q.term]))
+                        atom = Function("answer", [person_term(index, "worst"), q.term])
+                        node = explainer.explain(atom, lean=True)  # what answer_of reads, alone
                         answer = answer_of(q, node, self.refs, self.kinds)
                         new[(i, k)] = answer
                         _put(self.answers[i], k, answer, CACHE_CAP)

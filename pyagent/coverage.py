@@ -34,7 +34,8 @@ from .lint import cited_clauses
 from .pins import Pin, prepare, register, solved
 from .program import Program, Rule, load_program
 from .questions import QUESTIONS
-from .solve import Model, is_person_term
+from .solve import Model
+from .values import Value, arguments_of, is_person, value_of
 
 __all__ = ["ClauseCoverage", "Coverage", "ReadingCoverage", "UnfiredRule", "coverage"]
 
@@ -209,7 +210,7 @@ def _unfired(
     Pins are solved together with other pins (`pyagent.pins.prepare`), so a model may hold
     persons of pins not asked about here; only the pins' own persons count.
     """
-    evaluators = [(Evaluator(program, m), persons) for m, persons in models]
+    evaluators = [(Evaluator(program, m), {value_of(p) for p in persons}) for m, persons in models]
     out = []
     with_body = 0
     for rule in program.rules:
@@ -221,13 +222,14 @@ def _unfired(
     return tuple(out), with_body
 
 
-def _fires(rule: Rule, ev: Evaluator, persons: set[Symbol]) -> bool:
+def _fires(rule: Rule, ev: Evaluator, persons: set[Value]) -> bool:
+    """Whether the rule's body holds for one of ``persons`` (values, as the evaluator's)."""
     for b in ev.solutions(rule.body, {}):
         try:
             head = evaluate(rule.head, b)
         except Unbound:
             return True
-        args = head.arguments
-        if not args or not is_person_term(args[0]) or args[0] in persons:
+        args = arguments_of(head)
+        if not args or not is_person(args[0]) or args[0] in persons:
             return True
     return False

@@ -6,6 +6,11 @@ not hold, which conditions failed and with which values.  It walks the rules
 of ``program.Program`` (the parsed ``kb/``), so every rule a maintainer adds
 is explained with no change here.
 
+Terms evaluate to *values* (`pyagent.values`: ints, constant names, tuples), not to
+`clingo.Symbol`: matching, arithmetic, comparisons and model look-ups are then plain
+Python, where a symbol would cost a foreign call for every attribute read.  Bindings map
+variable names to values; `Compared` hands its two sides out as symbols again.
+
 Supported in rule bodies: atoms, negated atoms, comparisons with arithmetic,
 and ``#count``/``#sum``/``#min``/``#max`` body aggregates; anything else is
 reported by ``pyagent lint``.
@@ -13,88 +18,87 @@ reported by ``pyagent lint``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clingo import Function, Infimum, Number, Supremum, Symbol, SymbolType, Tuple_
+from clingo import Symbol, SymbolType
 
 from .program import Program, Rule
 from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, BinOp, Const, Fn, Literal, Minus, Var
-from .solve import Model, is_person_term
+from .solve import Model
+from .values import INF, SUP, Value, compare, is_person, order_key, symbol_of, text
 
-Binding = dict[str, Symbol]
-
-OPS = {
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
+Binding = dict[str, Value]
 
 
 class Unbound(Exception):
     """A term has a variable with no value yet."""
 
 
-def evaluate(term, b: Binding) -> Symbol:
+def evaluate(term, b: Binding) -> Value:
     """The value of a term under a binding (raises Unbound)."""
-    if isinstance(term, Var):
+    t = type(term)
+    if t is Var:
         v = b.get(term.name)
         if v is None:
             raise Unbound(term.name)
         return v
-    if isinstance(term, Const):
-        return term.symbol
-    if isinstance(term, Fn):
-        args = [evaluate(a, b) for a in term.args]
-        return Tuple_(args) if term.name == "" else Function(term.name, args)
-    if isinstance(term, BinOp):
-        left, right = evaluate(term.left, b), evaluate(term.right, b)
-        if left.type != SymbolType.Number or right.type != SymbolType.Number:
+    if t is Const:
+        return term.value
+    if t is Fn:
+        args = term.args
+        if not args:
+            return term.name
+        return ("fn", term.name, True, *[evaluate(a, b) for a in args])
+    if t is BinOp:
+        x, y = evaluate(term.left, b), evaluate(term.right, b)
+        if type(x) is not int or type(y) is not int:
             raise Unbound("arithmetic on a non-number")
-        x, y, op = left.number, right.number, term.op
+        op = term.op
         if op == "+":
-            return Number(x + y)
+            return x + y
         if op == "-":
-            return Number(x - y)
+            return x - y
         if op == "*":
-            return Number(x * y)
+            return x * y
         if op == "/" and y:
-            return Number(int(x / y))
+            return int(x / y)
         if op == "\\" and y:
-            return Number(x - y * int(x / y))
+            return x - y * int(x / y)
         raise Unbound("undefined arithmetic")
-    if isinstance(term, Minus):
+    if t is Minus:
         v = evaluate(term.arg, b)
-        if v.type == SymbolType.Number:
-            return Number(-v.number)
+        if type(v) is int:
+            return -v
     raise Unbound(f"unsupported term {term}")
 
 
-def match(term, value: Symbol, b: Binding) -> Binding | None:
+def match(term, value: Value, b: Binding) -> Binding | None:
     """Extend ``b`` so that ``term`` equals ``value``, or None."""
-    if isinstance(term, Var):
-        if term.name == "_":
+    t = type(term)
+    if t is Var:
+        name = term.name
+        if name == "_":
             return b
-        bound = b.get(term.name)
+        bound = b.get(name)
         if bound is None:
             nb = dict(b)
-            nb[term.name] = value
+            nb[name] = value
             return nb
         return b if bound == value else None
-    if isinstance(term, Const):
-        return b if term.symbol == value else None
-    if isinstance(term, Fn):
-        if value.type != SymbolType.Function or value.name != term.name:
+    if t is Const:
+        return b if term.value == value else None
+    if t is Fn:
+        args = term.args
+        if type(value) is str:  # a constant: a function without arguments
+            return b if not args and value == term.name else None
+        if type(value) is not tuple or value[0] != "fn" or value[1] != term.name:
             return None
-        vargs = value.arguments
-        if len(vargs) != len(term.args):
+        if len(value) - 3 != len(args):
             return None
         out: Binding | None = b
-        for a, v in zip(term.args, vargs):
-            out = match(a, v, out)
+        for a, v in zip(args, value[3:]):
+            out = match(a, v, out)  # type: ignore[arg-type]
             if out is None:
                 return None
         return out
@@ -107,7 +111,7 @@ def match(term, value: Symbol, b: Binding) -> Binding | None:
 def render(term, b: Binding) -> str:
     """A term with its bound variables replaced by their values."""
     try:
-        return str(evaluate(term, b))
+        return text(evaluate(term, b))
     except Unbound:
         pass
     if isinstance(term, Fn):
@@ -137,37 +141,113 @@ class Compared:
     holds: bool
 
 
+def _compared(left: Value, op: str, right: Value, holds: bool) -> Compared:
+    return Compared(symbol_of(left), op, symbol_of(right), holds)
+
+
+def _is_binding(lit: Literal) -> bool:
+    """``X = term``: a comparison that binds a variable rather than tests."""
+    return lit.kind == COMPARISON and len(lit.guards) == 1 and lit.guards[0][0] == "=" and not lit.negated
+
+
 class Evaluator:
     """Rule bodies evaluated against one model."""
 
     def __init__(self, program: Program, model: Model) -> None:
         self.program = program
         self.model = model
+        self._constants: dict[Fn, tuple[Value, bool]] = {}  # atoms of constants: held or not
 
-    def candidates(self, term: Fn, b: Binding) -> tuple[Symbol, ...]:
+    def candidates(self, term: Fn, b: Binding) -> tuple[Value, ...]:
         arity = len(term.args)
         if arity:
             try:
                 first = evaluate(term.args[0], b)
             except Unbound:
                 first = None
-            if first is not None and is_person_term(first):
-                return self.model.atoms_of(term.name, arity, first)
-        return self.model.atoms_of(term.name, arity)
+            if first is not None and is_person(first):
+                return self.model.values_of(term.name, arity, first)
+        return self.model.values_of(term.name, arity)
 
-    def matches(self, term: Fn, b: Binding) -> Iterator[tuple[Symbol, Binding]]:
-        try:
-            ground = evaluate(term, b)
-        except Unbound:
-            ground = None
-        if ground is not None:
-            if ground in self.model:
-                yield ground, b
-            return
-        for atom in self.candidates(term, b):
-            nb = match(term, atom, b)
+    def matches(self, term: Fn, b: Binding) -> list[tuple[Value, Binding]]:
+        """The atoms of the model that ``term`` matches under ``b``, each with ``b`` extended
+        by the match, in the model's order: `match` against `candidates`, with the arguments
+        ``b`` already fixes looked up in a hash index rather than compared atom by atom."""
+        found_plan = _PLANS.get(term)
+        if found_plan is None:
+            found_plan = _PLANS[term] = _plan(term)
+        plan, constant = found_plan
+        if constant:  # a ground atom of constants (a citation, a reading...): one look-up
+            held = self._constants.get(term)
+            if held is None:
+                atom = ("fn", term.name, True, *(x for _, x in plan)) if plan else term.name
+                held = self._constants[term] = (atom, self.model.holds(atom))
+            return [(held[0], b)] if held[1] else []
+        values: list[Value | None] = []
+        ground = True
+        for tag, x in plan:
+            if tag == _VAR:
+                v = b.get(x)
+            elif tag == _CONST:
+                v = x
+            elif tag == _ANY:
+                v = None
+            else:
+                try:
+                    v = evaluate(x, b)
+                except Unbound:
+                    v = None
+            if v is None:
+                ground = False
+            values.append(v)
+        name = term.name
+        if ground:
+            atom = ("fn", name, True, *values) if values else name
+            return [(atom, b)] if self.model.holds(atom) else []
+        first = values[0]  # not None: the term has arguments, one of them unbound
+        person = first if first is not None and is_person(first) else None
+        # Places the index can fix: a bound variable or a constant matches by equality.  The
+        # first argument of a person's atom is that person already.
+        places = tuple(
+            k for k, (tag, _) in enumerate(plan)
+            if values[k] is not None and (tag == _VAR or tag == _CONST) and (k or person is None)
+        )
+        found = self.model.matching(name, len(plan), person, places, tuple(values[k] for k in places))
+        if not found:
+            return []
+        how = (term, places, person is not None)
+        rest = _REST.get(how)
+        if rest is None:
+            rest = _REST[how] = _rest(plan, places, person is not None)
+        binds, others = rest
+        if others is None:  # only distinct variables left to bind: no test can fail
+            out = []
+            for atom in found:
+                nb = b.copy()
+                for k, var in binds:
+                    nb[var] = atom[k]
+                out.append((atom, nb))
+            return out
+        out = []
+        for atom in found:
+            nb: Binding | None = b
+            for k, tag, x in others:
+                v = atom[k]
+                if tag == _VAR:
+                    bound = nb.get(x)  # type: ignore[union-attr]
+                    if bound is None:
+                        nb = dict(nb)  # type: ignore[arg-type]
+                        nb[x] = v
+                    elif bound != v:
+                        nb = None
+                        break
+                else:
+                    nb = match(x, v, nb)  # type: ignore[arg-type]
+                    if nb is None:
+                        break
             if nb is not None:
-                yield atom, nb
+                out.append((atom, nb))
+        return out
 
     def compare(self, lit: Literal, b: Binding) -> list[Compared]:
         """Each link of a comparison chain, evaluated (raises Unbound)."""
@@ -175,38 +255,64 @@ class Evaluator:
         out = []
         for op, t in lit.guards:
             right = evaluate(t, b)
-            holds = OPS[op](left, right)
-            out.append(Compared(left, op, right, holds != lit.negated))
+            holds = compare(op, left, right)
+            out.append(_compared(left, op, right, holds != lit.negated))
             left = right
         return out
 
-    def aggregate_value(self, lit: Literal, b: Binding) -> Symbol:
-        tuples: set[tuple[Symbol, ...]] = set()
+    def comparison_holds(self, lit: Literal, b: Binding) -> bool:
+        """Whether every link of a comparison chain holds (raises Unbound): `compare`, fast."""
+        left = evaluate(lit.term, b)
+        negated = lit.negated
+        holds = True
+        for op, t in lit.guards:  # every link evaluated, as `compare` does (Unbound alike)
+            right = evaluate(t, b)
+            if compare(op, left, right) == negated:
+                holds = False
+            left = right
+        return holds
+
+    def aggregate_value(self, lit: Literal, b: Binding) -> Value:
+        tuples: set[tuple[Value, ...]] = set()
         for terms, condition in lit.elements:
             for nb in self.solutions(condition, b):
                 tuples.add(tuple(evaluate(t, nb) for t in terms))
         if lit.function == "count":
-            return Number(len(tuples))
+            return len(tuples)
         weights = [t[0] for t in tuples if t]
         if lit.function == "sum":
-            return Number(sum(w.number for w in weights if w.type == SymbolType.Number))
+            return sum(w for w in weights if type(w) is int)
         if lit.function == "min":
-            return min(weights) if weights else Supremum
-        return max(weights) if weights else Infimum
+            return min(weights, key=order_key) if weights else SUP
+        return max(weights, key=order_key) if weights else INF
 
-    def aggregate_holds(self, lit: Literal, b: Binding) -> tuple[bool, Symbol, list[Compared]]:
+    def aggregate_holds(self, lit: Literal, b: Binding) -> tuple[bool, Value, list[Compared]]:
+        """Whether an aggregate holds, its value, and its guards as comparisons."""
         value = self.aggregate_value(lit, b)
         checks: list[Compared] = []
         if lit.left is not None:
             op, t = lit.left
             bound = evaluate(t, b)
-            checks.append(Compared(bound, op, value, OPS[op](bound, value)))
+            checks.append(_compared(bound, op, value, compare(op, bound, value)))
         if lit.right is not None:
             op, t = lit.right
             bound = evaluate(t, b)
-            checks.append(Compared(value, op, bound, OPS[op](value, bound)))
+            checks.append(_compared(value, op, bound, compare(op, value, bound)))
         holds = all(c.holds for c in checks) != lit.negated
         return holds, value, checks
+
+    def aggregate_test(self, lit: Literal, b: Binding) -> bool:
+        """`aggregate_holds` without building the comparisons."""
+        value = self.aggregate_value(lit, b)
+        holds = True
+        if lit.left is not None:
+            op, t = lit.left
+            holds = compare(op, evaluate(t, b), value)
+        if lit.right is not None:
+            op, t = lit.right
+            right = compare(op, value, evaluate(t, b))
+            holds = holds and right
+        return holds != lit.negated
 
     def literal_solutions(self, lit: Literal, b: Binding) -> list[Binding]:
         """The extensions of ``b`` under which ``lit`` holds (raises Unbound)."""
@@ -214,10 +320,10 @@ class Evaluator:
         if kind == ATOM:
             return [nb for _, nb in self.matches(lit.term, b)]
         if kind == NEGATION:
-            return [] if evaluate(lit.term, b) in self.model else [b]
+            return [] if self.model.holds(evaluate(lit.term, b)) else [b]
         if kind == COMPARISON:
-            if len(lit.guards) == 1 and lit.guards[0][0] == "=" and not lit.negated:
-                op, right = lit.guards[0]
+            if _is_binding(lit):
+                _, right = lit.guards[0]
                 try:
                     value = evaluate(right, b)
                     nb = match(lit.term, value, b)
@@ -225,9 +331,8 @@ class Evaluator:
                     value = evaluate(lit.term, b)
                     nb = match(right, value, b)
                 return [nb] if nb is not None else []
-            return [b] if all(c.holds for c in self.compare(lit, b)) else []
-        holds, _, _ = self.aggregate_holds(lit, b)
-        return [b] if holds else []
+            return [b] if self.comparison_holds(lit, b) else []
+        return [b] if self.aggregate_test(lit, b) else []
 
     def solutions(self, body: Sequence[Literal], b: Binding) -> list[Binding]:
         """Every binding extending ``b`` under which the whole body holds."""
@@ -241,7 +346,7 @@ class Evaluator:
                 break
         return current
 
-    def head_binding(self, rule: Rule, arguments: Sequence[Symbol | None]) -> Binding | None:
+    def head_binding(self, rule: Rule, arguments: Sequence[Value | None]) -> Binding | None:
         """Bind the rule's head to the known arguments of an atom (None: any value).
 
         A head argument with arithmetic over a variable (``required_months(S, 12 * N)``)
@@ -259,9 +364,15 @@ class Evaluator:
             b = match(term, value, b)
         return b
 
-    def instances(self, rule: Rule, atom: Symbol) -> list[Binding]:
-        """The bindings under which ``rule`` derives ``atom`` in this model."""
-        b = self.head_binding(rule, atom.arguments)
+    def instances(self, rule: Rule, atom: Value) -> list[Binding]:
+        """The bindings under which ``rule`` derives ``atom`` (a value) in this model."""
+        if type(atom) is tuple and atom[0] == "fn":
+            arguments = atom[3:]
+        elif type(atom) is str:
+            arguments = ()
+        else:
+            return []
+        b = self.head_binding(rule, arguments)
         if b is None:
             return []
         out = []
@@ -274,13 +385,59 @@ class Evaluator:
         return out
 
 
-def ordered(body: Sequence[Literal]) -> list[Literal]:
+_VAR, _ANY, _CONST, _TERM = 0, 1, 2, 3
+_Plan = tuple[tuple[tuple[int, object], ...], bool]
+_PLANS: dict[Fn, _Plan] = {}  # by identity: the program's own terms
+
+
+def _plan(term: Fn) -> _Plan:
+    """How each argument of an atom's term matches: a variable (its name), ``_``, a constant
+    (its value) or any other term (itself, through `evaluate` and `match`); and whether they
+    are all constants."""
+    out: list[tuple[int, object]] = []
+    for a in term.args:
+        if type(a) is Var:
+            out.append((_ANY, None) if a.name == "_" else (_VAR, a.name))
+        elif type(a) is Const:
+            out.append((_CONST, a.value))
+        else:
+            out.append((_TERM, a))
+    return tuple(out), all(tag == _CONST for tag, _ in out)
+
+
+_REST: dict[tuple[Fn, tuple[int, ...], bool], tuple] = {}
+
+
+def _rest(plan: tuple, places: tuple[int, ...], person: bool) -> tuple:
+    """What is left to match once the index has fixed ``places`` (and, for ``person``, the
+    first argument): ``(binds, None)`` when it is only distinct unbound variables, each
+    bound from its place in the atom's value; else ``((), others)``, each (place in the
+    value, tag, variable or term), matched in order."""
+    others = [
+        (3 + k, tag, x) for k, (tag, x) in enumerate(plan)
+        if k not in places and not (k == 0 and person) and tag != _ANY
+    ]
+    names = [x for _, tag, x in others if tag == _VAR]
+    if len(names) == len(others) and len(set(names)) == len(names):
+        return tuple((k, x) for k, _, x in others), None
+    return (), tuple(others)
+
+
+_ORDERED: dict[tuple[Literal, ...], tuple[Literal, ...]] = {}
+
+
+def ordered(body: Sequence[Literal]) -> tuple[Literal, ...]:
     """Positive atoms first (they bind), then `X = term`, then the other tests."""
-    atoms = [lit for lit in body if lit.kind == ATOM]
-    binds = [lit for lit in body if lit.kind == COMPARISON and len(lit.guards) == 1
-             and lit.guards[0][0] == "=" and not lit.negated]
-    rest = [lit for lit in body if lit.kind != ATOM and not any(lit is x for x in binds)]
-    return atoms + binds + rest
+    key = tuple(body)
+    found = _ORDERED.get(key)
+    if found is None:
+        atoms = [lit for lit in body if lit.kind == ATOM]
+        binds = [lit for lit in body if _is_binding(lit)]
+        rest = [lit for lit in body if lit.kind != ATOM and not any(lit is x for x in binds)]
+        found = tuple(atoms + binds + rest)
+        if len(_ORDERED) < 100_000:
+            _ORDERED[key] = found
+    return found
 
 
 def symbol_text(s: Symbol) -> str:

@@ -11,7 +11,11 @@ clingo computed, never from text written per conclusion:
 - one that is ``unknown`` by the instances that derive it in the completion
   where it holds, down to the unknown inputs it depends on.
 
-Nodes are plain frozen dataclasses; ``render.py`` draws them.
+Nodes are plain frozen dataclasses; ``render.py`` draws them.  The walk itself runs on
+values (``pyagent.values``), not on clingo symbols, which cost a foreign call per attribute;
+the nodes hand symbols out as before.  A *lean* tree (``explain(..., lean=True)``) is what an
+answer's ``clauses`` and ``depends_on`` are read from: the same nodes, ways and leaves without
+the parts only a reader sees, and with sub-trees shared between the answers of one person.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from clingo import Function, Symbol, SymbolType
+from clingo import Symbol
 
 from .evaluate import (
     Binding,
@@ -35,31 +39,8 @@ from .facts import BEST, BOTH, WORST, Fact
 from .program import Program, Rule
 from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
 from .solve import Model
-from .solve import is_person_term as _is_person_term
-from .solve import person_term as _person_term
-
-# Reading a clingo symbol is a foreign call per attribute; explanations ask the same
-# questions of the same few symbols thousands of times, so the answers are kept.
-_PERSONS: dict[Symbol, bool] = {}
-_TERMS: dict[tuple[int, str], Symbol] = {}
-
-
-def is_person_term(symbol: Symbol) -> bool:
-    known = _PERSONS.get(symbol)
-    if known is None:
-        known = _is_person_term(symbol)
-        if len(_PERSONS) < 100_000:
-            _PERSONS[symbol] = known
-    return known
-
-
-def person_term(index: int, world: str) -> Symbol:
-    term = _TERMS.get((index, world))
-    if term is None:
-        term = _person_term(index, world)
-        if len(_TERMS) < 100_000:
-            _TERMS[(index, world)] = term
-    return term
+from .values import SUP, Value, is_person, is_string, name_of, symbol_of, text, value_of
+from .values import person as person_value
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -168,122 +149,193 @@ class _Context:
     seen: set[str] = field(default_factory=set)
     aside: _Context | None = None  # for context nodes, so that they never hide the tree's own
     first: bool = False  # one derivation per conclusion that holds, not all of them
+    lean: bool = False  # only what `walk` reaches (see Explainer.explain)
+    # Lean trees reuse sub-trees (Explainer._node): every key looked up in `seen`, in order,
+    # with whether it was there, and the deepest node built so far.
+    trail: list[tuple[str, bool]] | None = None
+    deepest: int = 0
 
     def side(self) -> _Context:
         if self.aside is None:
-            self.aside = _Context(first=self.first)
+            self.aside = _Context(first=self.first, lean=self.lean)
         return self.aside
 
 
-_STRIPPED: dict[Symbol, tuple[str, tuple[Symbol, ...], Symbol | None]] = {}
-
-
-def _strip(atom: Symbol) -> tuple[str, tuple[Symbol, ...], Symbol | None]:
+def _strip(atom: Value) -> tuple[str, tuple[Value, ...], Value | None]:
     """An atom's predicate, its arguments after the person, and the person (or None)."""
-    known = _STRIPPED.get(atom)
-    if known is not None:
-        return known
-    args = tuple(atom.arguments)
-    if args and is_person_term(args[0]):
-        known = (atom.name, args[1:], args[0])
-    else:
-        known = (atom.name, args, None)
-    if len(_STRIPPED) < 200_000:
-        _STRIPPED[atom] = known
-    return known
+    if type(atom) is str:
+        return atom, (), None
+    args = atom[3:]
+    if args and is_person(args[0]):
+        return atom[1], args[1:], args[0]
+    return atom[1], args, None
 
 
-def _with_person(name: str, args: Sequence[Symbol], person: Symbol | None) -> Symbol:
-    return Function(name, [person, *args] if person is not None else list(args))
+def _with_person(name: str, args: Sequence[Value], person: Value | None) -> Value:
+    """The atom ``name(person, args...)`` (``name(args...)`` without a person), as a value."""
+    if person is not None:
+        return ("fn", name, True, person, *args)
+    return ("fn", name, True, *args) if args else name
+
+
+def _symbols(args: Sequence[Value | None]) -> tuple[Symbol | None, ...]:
+    return tuple([None if a is None else symbol_of(a) for a in args])
 
 
 class Explainer:
-    """Builds explanation trees for the persons of one solved case."""
+    """Builds explanation trees for the persons of one solved case.
+
+    It works on values (`pyagent.values`), not on clingo symbols; the trees it returns hold
+    symbols, as before.
+    """
 
     def __init__(self, program: Program, model: Model, facts: Sequence[Sequence[Fact]]) -> None:
         self.program = program
         self.model = model
         self.ev = Evaluator(program, model)
-        self.inputs: dict[Symbol, tuple[str, bool]] = {}
-        for i, person_facts in enumerate(facts):
-            for f in person_facts:
-                worlds = (WORST, BEST) if f.world == BOTH else (f.world,)
-                for w in worlds:
-                    atom = Function(f.predicate, [person_term(i, w), *f.arguments])
-                    self.inputs[atom] = (f.path or f.predicate, f.world != BOTH)
+        self.facts = facts
+        self._inputs: dict[int, dict[Value, tuple[str, bool]]] = {}  # per person, on first use
         self._clause_kind = {
-            a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("clause_kind", 2)
+            name_of(a[3]): name_of(a[4]) for a in model.values_of("clause_kind", 2)
         }
         self._clauses: dict[str, tuple[str, str, str, int]] | None = None
+        # lean sub-trees of one person: (index, key, first) -> (node, keys looked up, height)
+        self._memo: dict[tuple, tuple[Node, tuple[tuple[str, bool], ...], int]] = {}
+        self._memo_person: int | None = None
+
+    def inputs(self, index: int) -> dict[Value, tuple[str, bool]]:
+        """Person ``index``'s input atoms (both worlds) -> (path in the case, left unknown)."""
+        found = self._inputs.get(index)
+        if found is None:
+            found = self._inputs[index] = {}
+            for f in self.facts[index]:
+                args = [value_of(a) for a in f.arguments]
+                worlds = (WORST, BEST) if f.world == BOTH else (f.world,)
+                for w in worlds:
+                    atom = ("fn", f.predicate, True, person_value(index, w), *args)
+                    found[atom] = (f.path or f.predicate, f.world != BOTH)
+        return found
 
     def clause_table(self) -> dict[str, tuple[str, str, str, int]]:
         """Every clause of the model: id -> (reference, verbatim text, kind, place in the notice)."""
         if self._clauses is None:
-            order = {a.arguments[0].name: a.arguments[1].number for a in self.model.atoms_of("clause_order", 2)}
+            order = {name_of(a[3]): a[4] for a in self.model.values_of("clause_order", 2)}
             self._clauses = {
-                a.arguments[0].name: (
-                    a.arguments[1].string,
-                    a.arguments[2].string,
-                    self._clause_kind.get(a.arguments[0].name, "normative"),
-                    order.get(a.arguments[0].name, 99),
+                name_of(a[3]): (
+                    _string(a[4]),
+                    _string(a[5]),
+                    self._clause_kind.get(name_of(a[3]), "normative"),
+                    order.get(name_of(a[3]), 99),
                 )
-                for a in self.model.atoms_of("clause_text", 3)
+                for a in self.model.values_of("clause_text", 3)
             }
         return self._clauses
 
     # -- status ------------------------------------------------------------
-    def status(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
+    def status(self, name: str, args: Sequence[Value | None], index: int | None) -> str:
         """yes: holds in both completions; no: in neither; unknown: in one."""
         if index is None:
             return YES if self._holds(name, args, None) else NO
-        worst = self._holds(name, args, person_term(index, WORST))
-        best = self._holds(name, args, person_term(index, BEST))
+        worst = self._holds(name, args, person_value(index, WORST))
+        best = self._holds(name, args, person_value(index, BEST))
         if worst and best:
             return YES
         if worst or best:
             return UNKNOWN
         return NO
 
-    def _holds(self, name: str, args: Sequence[Symbol | None], person: Symbol | None) -> bool:
-        if all(a is not None for a in args):
-            return _with_person(name, args, person) in self.model  # type: ignore[arg-type]
+    def _holds(self, name: str, args: Sequence[Value | None], person: Value | None) -> bool:
+        if None not in args:
+            return self.model.holds(_with_person(name, args, person))
         arity = len(args) + (person is not None)
-        for atom in self.model.atoms_of(name, arity, person):
+        for atom in self.model.values_of(name, arity, person):
             _, have, _ = _strip(atom)
             if all(w is None or w == h for w, h in zip(args, have)):
                 return True
         return False
 
     # -- nodes -------------------------------------------------------------
-    def explain(self, atom: Symbol, *, first: bool = False) -> Node:
+    def explain(self, atom: Symbol, *, first: bool = False, lean: bool = False) -> Node:
         """The explanation of a ground atom of the model's vocabulary (any world).
 
         ``first``: a conclusion that holds gets one derivation, not every one (MAX_WAYS); a
         reader needs one, and `cited_clauses` wants them all.
-        """
-        name, args, person = _strip(atom)
-        index = person.arguments[0].number if person is not None else None
-        return self._node(name, args, index, _Context(first=first), 0)
 
-    def _key(self, name: str, args: Sequence[Symbol | None], index: int | None) -> str:
-        shown = ",".join("_" if a is None else str(a) for a in args)
+        ``lean``: the same tree as far as `walk` reaches it (every node, its status, ways,
+        clauses and leaves, in the same order), without what only a reader uses: conditions
+        keep their kind, status and node, but no text, atom, values, comparisons or context
+        nodes (those are built in a context of their own, so leaving them out changes nothing
+        that `walk` sees).  `cited_clauses` and `unknown_inputs` of a lean tree are those of
+        the full one, for a fraction of the work.
+        """
+        name, args, person = _strip(value_of(atom))
+        index = person[3] if person is not None else None
+        ctx = _Context(first=first, lean=lean, trail=[] if lean else None)
+        if lean and index != self._memo_person:
+            self._memo.clear()  # sub-trees are shared between the answers of one person
+            self._memo_person = index
+        return self._node(name, args, index, ctx, 0)
+
+    def _key(self, name: str, args: Sequence[Value | None], index: int | None) -> str:
+        shown = ",".join(["_" if a is None else text(a) for a in args])
         inner = ",".join(x for x in ("P" if index is not None else "", shown) if x)
         return f"{name}({inner})"
 
     def _node(
-        self, name: str, args: tuple[Symbol | None, ...], index: int | None, ctx: _Context, depth: int
+        self, name: str, args: tuple[Value | None, ...], index: int | None, ctx: _Context, depth: int
     ) -> Node:
         key = self._key(name, args, index)
         status = self.status(name, args, index)
         arity = len(args) + (index is not None)
         derived = self.program.is_derived(name, arity) and (name, arity) != READING
         has_person = index is not None
-        if key in ctx.seen:
-            return Node(key, name, args, status, derived, repeated=True, person=has_person)
-        ctx.seen.add(key)
+        seen, trail = ctx.seen, ctx.trail
+        if key in seen:
+            if trail is not None:
+                trail.append((key, True))
+            return Node(key, name, _symbols(args), status, derived, repeated=True, person=has_person)
+        if trail is None:
+            seen.add(key)
+            return self._build(key, name, args, index, status, derived, ctx, depth)
+        # A lean sub-tree depends only on which of the keys it looks up are seen already, and
+        # on MAX_DEPTH: built once, it is reused wherever those are the same.
+        memo_key = (index, key, ctx.first)
+        entry = self._memo.get(memo_key)
+        if entry is not None:
+            node, looked_up, height = entry
+            if depth + height <= MAX_DEPTH and all((k in seen) == was for k, was in looked_up):
+                seen.add(key)
+                seen.update(k for k, was in looked_up if not was)
+                trail.append((key, False))
+                trail.extend(looked_up)
+                ctx.deepest = max(ctx.deepest, depth + height)
+                return node
+        trail.append((key, False))
+        start = len(trail)
+        outer = ctx.deepest
+        ctx.deepest = depth
+        seen.add(key)
+        node = self._build(key, name, args, index, status, derived, ctx, depth)
+        height = ctx.deepest - depth
+        if depth + height <= MAX_DEPTH:
+            first_looks: dict[str, bool] = {}
+            for k, was in trail[start:]:
+                if k != key:
+                    first_looks.setdefault(k, was)
+            self._memo[memo_key] = (node, tuple(first_looks.items()), height)
+        ctx.deepest = max(outer, ctx.deepest)
+        return node
+
+    def _build(
+        self, key: str, name: str, args: tuple[Value | None, ...], index: int | None, status: str,
+        derived: bool, ctx: _Context, depth: int,
+    ) -> Node:
+        """The node of an atom not seen yet in the tree: a leaf, or the ways to it."""
+        has_person = index is not None
+        arity = len(args) + has_person
         if not derived or depth > MAX_DEPTH:
             leaves = tuple(self._leaves(name, args, index))
-            return Node(key, name, args, status, derived, leaves=leaves, person=has_person)
+            return Node(key, name, _symbols(args), status, derived, leaves=leaves, person=has_person)
         if status == NO:
             world = BEST
         elif status == YES:
@@ -301,8 +353,8 @@ class Explainer:
                 b = self._first_instance(rule, args, person)
                 if b is not None:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
-            elif all(a is not None for a in args):
-                atom = _with_person(name, args, person)  # type: ignore[arg-type]
+            elif None not in args:
+                atom = _with_person(name, args, person)
                 for b in self.ev.instances(rule, atom)[:MAX_WAYS]:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             else:
@@ -310,31 +362,30 @@ class Explainer:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             if len(ways) >= MAX_WAYS or (ctx.first and ways and status != NO):
                 break
-        return Node(key, name, args, status, True, tuple(ways), person=has_person)
+        return Node(key, name, _symbols(args), status, True, tuple(ways), person=has_person)
 
-    def _person(self, index: int | None, world: str) -> Symbol | None:
-        return None if index is None else person_term(index, world)
+    def _person(self, index: int | None, world: str) -> Value | None:
+        return None if index is None else person_value(index, world)
 
-    def _leaves(self, name: str, args: Sequence[Symbol | None], index: int | None) -> Iterator[InputLeaf]:
+    def _leaves(self, name: str, args: Sequence[Value | None], index: int | None) -> Iterator[InputLeaf]:
         if index is None:
             return
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
+        inputs = self.inputs(index)
         for world in (WORST, BEST):
-            person = person_term(index, world)
+            person = person_value(index, world)
             arity = len(args) + 1
-            for atom in self.model.atoms_of(name, arity, person):
+            for atom in self.model.values_of(name, arity, person):
                 _, have, _ = _strip(atom)
                 if not all(w is None or w == h for w, h in zip(args, have)):
                     continue
-                path, unknown = self.inputs.get(atom, (name, False))
+                path, unknown = inputs.get(atom, (name, False))
                 value = ", ".join(_text(a) for a in have) or "true"
                 if (path, value) not in seen:
-                    seen.add((path, value))  # type: ignore[arg-type]
+                    seen.add((path, value))
                     yield InputLeaf(path, value, unknown)
-            if not args or all(a is not None for a in args):
-                pass
 
-    def _first_instance(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> Binding | None:
+    def _first_instance(self, rule: Rule, args: Sequence[Value | None], person: Value | None) -> Binding | None:
         """The first binding under which ``rule`` derives the atom (depth first: no more work
         than one derivation needs)."""
         full = (person, *args) if person is not None else tuple(args)
@@ -343,7 +394,7 @@ class Explainer:
             return None
         body = ordered(rule.body)
         head = rule.head
-        want = _with_person(rule.name, args, person) if all(a is not None for a in args) else None
+        want = _with_person(rule.name, args, person) if None not in args else None
 
         def extend(k: int, cb: Binding) -> Binding | None:
             if k == len(body):
@@ -364,7 +415,7 @@ class Explainer:
         except Unbound:
             return None
 
-    def _pattern_instances(self, rule: Rule, args: Sequence[Symbol | None], person: Symbol | None) -> list[Binding]:
+    def _pattern_instances(self, rule: Rule, args: Sequence[Value | None], person: Value | None) -> list[Binding]:
         full = (person, *args) if person is not None else tuple(args)
         b = self.ev.head_binding(rule, full)
         if b is None:
@@ -373,10 +424,13 @@ class Explainer:
 
     # -- a rule that fired -------------------------------------------------------
     def _fired_way(self, rule: Rule, b: Binding, index: int | None, ctx: _Context, depth: int) -> Way:
+        """The conditions of a rule instance that holds: ``b`` is a solution of its whole body
+        (in one of the completions), so every comparison and aggregate of it holds."""
         conditions: list[Condition] = []
         clause = None
         readings: list[tuple[str, str]] = []
         bound_by: dict[str, str] = {}  # variable -> status of the atom that bound it
+        lean = ctx.lean
         for literal in rule.body:
             kind = literal.kind
             if kind == ATOM:
@@ -386,19 +440,21 @@ class Explainer:
                 if ground is None:  # holds in the other completion only
                     ground = self._other_world_match(term, b)
                 if sig == CITATION:
-                    clause = ground.arguments[0].name
+                    clause = name_of(ground[3])
                     continue
                 if sig == READING:
-                    readings.append((ground.arguments[0].name, ground.arguments[1].name))
+                    readings.append((name_of(ground[3]), name_of(ground[4])))
                     continue
                 name, args, person = _strip(ground)
                 idx = index if person is not None else None
                 node = self._node(name, args, idx, ctx, depth + 1)
                 for v in literal.vars:
                     bound_by[v] = weakest([bound_by.get(v, YES), node.status])
-                conditions.append(
-                    Condition(ATOM, render(term, b), node.status, node, atom=Part(name, args, person is not None))
-                )
+                if lean:
+                    conditions.append(Condition(ATOM, "", node.status, node))
+                    continue
+                part = Part(name, _symbols(args), person is not None)
+                conditions.append(Condition(ATOM, render(term, b), node.status, node, atom=part))
             elif kind == NEGATION:
                 ground = evaluate(literal.term, b)
                 name, args, person = _strip(ground)
@@ -406,9 +462,16 @@ class Explainer:
                 inner = self.status(name, args, idx)
                 status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[inner]
                 node = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
-                part = Part(name, args, person is not None, negated=True)
+                if lean:
+                    conditions.append(Condition(NEGATION, "", status, node))
+                    continue
+                part = Part(name, _symbols(args), person is not None, negated=True)
                 conditions.append(Condition(NEGATION, render_literal(literal, b), status, node, atom=part))
             elif kind == COMPARISON:
+                if lean:  # it holds under b: its status is that of the atoms that bound it
+                    basis = weakest(bound_by.get(v, YES) for v in literal.vars)
+                    conditions.append(Condition(COMPARISON, "", basis if basis != NO else UNKNOWN))
+                    continue
                 try:
                     compared = tuple(self.ev.compare(literal, b))
                 except Unbound:
@@ -419,17 +482,21 @@ class Explainer:
                 # the atoms that gave its values are conditions of this way already
                 conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared))
             else:
+                if lean:
+                    basis = weakest(bound_by.get(v, YES) for v in literal.vars)
+                    conditions.append(Condition(AGGREGATE, "", basis if basis != NO else UNKNOWN))
+                    continue
                 holds, value, checks = self.ev.aggregate_holds(literal, b)
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
                 conditions.append(
-                    Condition(AGGREGATE, literal.text, status, None, tuple(checks), value,
+                    Condition(AGGREGATE, literal.text, status, None, tuple(checks), symbol_of(value),
                               parts=_parts(literal, b), function=literal.function)
                 )
         status = weakest(c.status for c in conditions)
         return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
 
-    def _other_world_match(self, term, b: Binding) -> Symbol:
+    def _other_world_match(self, term, b: Binding) -> Value:
         for world in (WORST, BEST):
             swapped = {k: _swap(v, world) for k, v in b.items()}
             found = next((g for g, _ in self.ev.matches(term, swapped)), None)
@@ -459,7 +526,7 @@ class Explainer:
         for b in bindings:
             wanted = {
                 v for v in literal.vars
-                if v not in head and not (v in b and is_person_term(b[v]))
+                if v not in head and not (v in b and is_person(b[v]))
             }
             binders = [binder[v] for v in sorted(wanted) if v in binder and binder[v] is not literal]
             for other in (lit for lit in rule.body if any(lit is x for x in binders)):
@@ -467,7 +534,7 @@ class Explainer:
                     ground = evaluate(other.term, b)
                 except Unbound:
                     continue
-                if ground not in self.model:
+                if not self.model.holds(ground):
                     continue
                 name, args, person = _strip(ground)
                 if person_only and person is None:
@@ -484,8 +551,8 @@ class Explainer:
     def _failed_way(
         self,
         rule: Rule,
-        args: tuple[Symbol | None, ...],
-        person: Symbol | None,
+        args: tuple[Value | None, ...],
+        person: Value | None,
         index: int | None,
         ctx: _Context,
         depth: int,
@@ -517,18 +584,22 @@ class Explainer:
                 if sig == READING:
                     if solutions:
                         g = evaluate(term, solutions[0])
-                        readings.append((g.arguments[0].name, g.arguments[1].name))
+                        readings.append((name_of(g[3]), name_of(g[4])))
                         bindings = _dedupe(solutions)
                         continue
                     # a reading not in force: this way does not apply under the readings chosen
                     g = _partial(term, bindings[0])
-                    value = self._reading_value(g[0]) if g and g[0] is not None else None
                     wanted = None
                     if len(g) == 2 and g[0] is not None and g[1] is not None:
-                        wanted = (g[0].name, g[1].name)
-                    conditions.append(
-                        Condition(ATOM, render(term, bindings[0]), NO, None, (), value, reading=wanted)
-                    )
+                        wanted = (name_of(g[0]), name_of(g[1]))
+                    if ctx.lean:
+                        conditions.append(Condition(ATOM, "", NO, reading=wanted))
+                    else:
+                        value = self._reading_value(g[0]) if g and g[0] is not None else None
+                        conditions.append(
+                            Condition(ATOM, render(term, bindings[0]), NO, None, (),
+                                      None if value is None else symbol_of(value), reading=wanted)
+                        )
                     if citation is not None:
                         clause = _first_value(citation, bindings)
                     return Way(rule.index, rule.file, rule.line, clause, NO, tuple(conditions), tuple(readings))
@@ -543,7 +614,7 @@ class Explainer:
             conditions.append(self._failed_condition(rule, literal, kind, bindings, index, ctx, depth))
         for cb in bindings:
             try:
-                clause = evaluate(citation, cb).arguments[0].name
+                clause = name_of(evaluate(citation, cb)[3])
                 break
             except Unbound:
                 continue
@@ -552,10 +623,10 @@ class Explainer:
         status = NO if conditions else YES
         return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
 
-    def _reading_value(self, name: Symbol) -> Symbol | None:
-        for atom in self.model.atoms_of("reading", 2):
-            if atom.arguments[0] == name:
-                return atom.arguments[1]
+    def _reading_value(self, name: Value) -> Value | None:
+        for atom in self.model.values_of("reading", 2):
+            if atom[3] == name:
+                return atom[4]
         return None
 
     def _failed_condition(
@@ -563,16 +634,19 @@ class Explainer:
         ctx: _Context, depth: int,
     ) -> Condition:
         b = bindings[0]
+        lean = ctx.lean
         if kind == ATOM:
             term = literal.term
             args = _partial(term, b)
             name = term.name
-            person = args[0] if args and args[0] is not None and is_person_term(args[0]) else None
-            rest = args[1:] if person is not None else args
+            person = args[0] if args and args[0] is not None and is_person(args[0]) else None
+            rest = tuple(args[1:] if person is not None else args)
             idx = index if person is not None else None
-            node = self._node(name, tuple(rest), idx, ctx, depth + 1)
+            node = self._node(name, rest, idx, ctx, depth + 1)
+            if lean:
+                return Condition(ATOM, "", NO, node)
             context = self._context(rule, literal, bindings, index, ctx, depth, person_only=True)
-            part = Part(name, tuple(rest), person is not None)
+            part = Part(name, _symbols(rest), person is not None)
             return Condition(ATOM, render(term, b), NO, node, atom=part, context=context)
         if kind == NEGATION:
             ground = evaluate(literal.term, b)
@@ -580,8 +654,12 @@ class Explainer:
             idx = index if person is not None else None
             node = self._node(name, args, idx, ctx, depth + 1)
             status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
-            part = Part(name, args, person is not None, negated=True)
+            if lean:
+                return Condition(NEGATION, "", status, node)
+            part = Part(name, _symbols(args), person is not None, negated=True)
             return Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
+        if lean:  # a comparison or an aggregate: no node
+            return Condition(kind, "", NO)
         if kind == COMPARISON:
             compared: list[Compared] = []
             for cb in bindings:
@@ -597,7 +675,7 @@ class Explainer:
             _, value, checks = self.ev.aggregate_holds(literal, b)
         except Unbound:
             return Condition(AGGREGATE, literal.text, NO, parts=_parts(literal, b), function=literal.function)
-        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), value,
+        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), symbol_of(value),
                          parts=_parts(literal, b), function=literal.function)
 
 
@@ -607,13 +685,16 @@ def _parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
     for _, condition in literal.elements:
         for lit in condition:
             if lit.kind in (ATOM, NEGATION) and isinstance(lit.term, Fn):
-                values: list[Symbol | str | None] = []
-                for a in lit.term.args:
+                values: list[Symbol | str] = []
+                person = False
+                for k, a in enumerate(lit.term.args):
                     try:
-                        values.append(evaluate(a, b))
+                        v = evaluate(a, b)
                     except Unbound:
-                        values.append(str(a))
-                person = bool(values) and isinstance(values[0], Symbol) and is_person_term(values[0])
+                        values.append(str(a))  # the variable it ranges over
+                        continue
+                    person = person or (k == 0 and is_person(v))
+                    values.append(symbol_of(v))
                 out.append(Part(lit.term.name, tuple(values[1:] if person else values), person, lit.negated))
             else:
                 out.append(render_literal(lit, b))
@@ -623,30 +704,39 @@ def _parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
 def _first_value(citation, bindings: list[Binding]) -> str | None:
     for cb in bindings:
         try:
-            return evaluate(citation, cb).arguments[0].name
+            return name_of(evaluate(citation, cb)[3])
         except Unbound:
             continue
     return None
 
 
-def _swap(s: Symbol, world: str) -> Symbol:
-    if is_person_term(s):
-        return person_term(s.arguments[0].number, world)
-    return s
+def _swap(v: Value, world: str) -> Value:
+    if is_person(v):
+        return person_value(v[3], world)
+    return v
 
 
-def _failure_order(body: Sequence[Literal]) -> list[Literal]:
+_FAILURE_ORDER: dict[tuple[Literal, ...], tuple[Literal, ...]] = {}
+
+
+def _failure_order(body: Sequence[Literal]) -> tuple[Literal, ...]:
     """Citation and readings first (they say whether the rule applies), then the atoms
     in source order (they bind), then the tests."""
-    first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
-    rest = [lit for lit in body if not any(lit is f for f in first)]
-    atoms = [lit for lit in rest if lit.kind == ATOM]
-    others = [lit for lit in rest if lit.kind != ATOM]
-    return first + atoms + others
+    key = tuple(body)
+    found = _FAILURE_ORDER.get(key)
+    if found is None:
+        first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
+        rest = [lit for lit in body if not any(lit is f for f in first)]
+        atoms = [lit for lit in rest if lit.kind == ATOM]
+        others = [lit for lit in rest if lit.kind != ATOM]
+        found = tuple(first + atoms + others)
+        if len(_FAILURE_ORDER) < 100_000:
+            _FAILURE_ORDER[key] = found
+    return found
 
 
-def _partial(term, b: Binding) -> list[Symbol | None]:
-    out: list[Symbol | None] = []
+def _partial(term, b: Binding) -> list[Value | None]:
+    out: list[Value | None] = []
     for a in term.args:
         try:
             out.append(evaluate(a, b))
@@ -676,12 +766,20 @@ def _unique(items: Iterable[Compared]) -> list[Compared]:
     return out
 
 
-def _text(s: Symbol) -> str:
-    if s.type == SymbolType.String:
-        return s.string
-    if s.type == SymbolType.Supremum:
+def _string(v: Value) -> str:
+    """The text of a string value (``Symbol.string``)."""
+    if not is_string(v):
+        raise TypeError(f"{text(v)} is not a string")
+    return v[1]
+
+
+def _text(v: Value) -> str:
+    """An input's value as a leaf shows it: strings without quotes, #sup as 'unbounded'."""
+    if is_string(v):
+        return v[1]
+    if v == SUP:
         return "unbounded"
-    return str(s)
+    return text(v)
 
 
 # -- walking a tree -------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from clingo import Symbol, ast
 
+from .values import value_of
+
 _CMP = {
     ast.ComparisonOperator.Equal: "=",
     ast.ComparisonOperator.NotEqual: "!=",
@@ -53,10 +55,11 @@ class Var:
 
 
 class Const:
-    __slots__ = ("symbol",)
+    __slots__ = ("symbol", "value")
 
     def __init__(self, symbol: Symbol) -> None:
         self.symbol = symbol
+        self.value = value_of(symbol)  # what pyagent.evaluate computes with (pyagent.values)
 
     def __str__(self) -> str:
         return str(self.symbol)

@@ -181,8 +181,9 @@ class Cone:
     inputs: Mapping[str, tuple[Pattern, ...] | None]
 
 
-def _partial(term: Fn, b: dict) -> tuple[Symbol | None, ...]:
-    out: list[Symbol | None] = []
+def _partial(term: Fn, b: dict) -> tuple[object, ...]:
+    """The term's arguments as values (`pyagent.values`, the form of `native`), None unbound."""
+    out: list[object] = []
     for a in term.args:
         try:
             out.append(evaluate(a, b))
@@ -217,7 +218,8 @@ class _ConeBuilder:
     def cone(self, question: str, term: Symbol) -> Cone:
         found: dict[str, set[Pattern]] = {}
         seen: set[tuple] = set()
-        todo: list[tuple[str, tuple[Symbol | None, ...]]] = [("answer", (self.p0, term))]
+        # patterns of values (pyagent.evaluate works on them: the form of `native`)
+        todo: list[tuple[str, tuple[object, ...]]] = [("answer", (native(self.p0), native(term)))]
         while todo:
             name, pattern = todo.pop()
             key = (name, pattern)
@@ -229,7 +231,7 @@ class _ConeBuilder:
                 continue
             if name in self.input_names and not self.program.is_derived(name, arity):
                 found.setdefault(name, set()).add(
-                    tuple(None if v is None else native(v) for v in pattern[1:])
+                    tuple(pattern[1:])
                 )
                 continue
             for rule in self.program.rules_for(name, arity):

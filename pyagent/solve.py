@@ -14,7 +14,6 @@ added through clingo's backend as symbols: a case never reaches clingo as text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import clingo
@@ -23,6 +22,7 @@ from clingo import Function, Number, Symbol, SymbolType
 from .errors import TimeLimitError
 from .facts import BEST, BOTH, WORST, Fact
 from .kb import kb_dir
+from .values import Value, arguments_of, convert, is_person, order_key, parse, value_of
 
 WORLDS = (WORST, BEST)
 
@@ -45,40 +45,134 @@ def is_person_term(symbol: Symbol) -> bool:
     )
 
 
-@dataclass(frozen=True)
 class Model:
-    """The atoms of one solve, indexed by predicate and by person term."""
+    """The atoms of one solve, indexed by predicate and by person term.
 
-    atoms: frozenset[Symbol]
-    _index: dict = field(repr=False)  # (name, arity, person or None) -> atoms
+    Readers get symbols: `atoms`, `atoms_of` and ``in``.  The explanation engine gets the same
+    atoms as values (`pyagent.values`): `values_of` and `holds`, with no foreign call per
+    question.  A predicate's atoms are read (their text parsed into values) the first time
+    it is asked for, and each list is sorted the first time it is asked for: most never are.
+    """
+
+    __slots__ = ("_buckets", "_by_name", "_lists", "_read", "_sets", "_values", "atoms")
+
+    def __init__(self, symbols: Iterable[Symbol]) -> None:
+        symbols = tuple(symbols)
+        self.atoms: frozenset[Symbol] = frozenset(symbols)
+        by_name: dict[str, list[tuple[str, Symbol]]] = {}
+        for s in symbols:
+            printed = str(s)
+            name = printed.partition("(")[0]
+            if name[:1] == "-":  # a classically negated atom is filed under its name
+                name = name[1:]
+            by_name.setdefault(name, []).append((printed, s))
+        self._by_name = by_name
+        self._read: set[str] = set()
+        # (name, arity, person value or None) -> [(value, symbol)], a tuple once sorted
+        self._lists: dict[tuple[str, int, Value | None], list | tuple] = {}
+        self._values: dict[tuple[str, int, Value | None], tuple[Value, ...]] = {}  # values_of
+        self._sets: dict[str, frozenset] = {}  # name -> the values of its atoms, every arity
+        self._buckets: dict[tuple, dict[tuple, list[Value]]] = {}  # see `matching`
+
+    def _read_name(self, name: str) -> None:
+        """Parse every atom of a predicate name into its value and file it."""
+        self._read.add(name)
+        lists = self._lists
+        values = set()  # of every arity: a value has its own
+        for printed, s in self._by_name.get(name, ()):
+            try:
+                v = parse(printed)
+            except ValueError:
+                v = convert(s)
+            values.add(v)
+            args = arguments_of(v)
+            arity = len(args)
+            lists.setdefault((name, arity, None), []).append((v, s))
+            if args and is_person(args[0]):
+                lists.setdefault((name, arity, args[0]), []).append((v, s))
+        self._sets[name] = frozenset(values)
+
+    def _list(self, name: str, arity: int, person: Value | None) -> tuple:
+        key = (name, arity, person)
+        found = self._lists.get(key)
+        if found is None:
+            if name in self._read:
+                return ()
+            self._read_name(name)
+            found = self._lists.get(key)
+            if found is None:
+                return ()
+        if isinstance(found, list):  # sorted on first use, in clingo's order of symbols
+            found = self._lists[key] = _sorted(found, person is not None)
+        return found
 
     def atoms_of(self, name: str, arity: int, person: Symbol | None = None) -> tuple[Symbol, ...]:
         """Atoms of a predicate; with ``person``, only that person's (first argument), sorted."""
+        found = self._list(name, arity, None if person is None else value_of(person))
+        return tuple(s for _, s in found)
+
+    def values_of(self, name: str, arity: int, person: Value | None = None) -> tuple[Value, ...]:
+        """`atoms_of` as values (`pyagent.values`), ``person`` a value too."""
         key = (name, arity, person)
-        found = self._index.get(key, ())
-        if isinstance(found, list):  # sorted on first use: most keys are never asked for
-            found = self._index[key] = tuple(sorted(found))
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = tuple(v for v, _ in self._list(name, arity, person))
         return found
+
+    def matching(
+        self, name: str, arity: int, person: Value | None, places: tuple[int, ...], values: tuple
+    ) -> Sequence[Value]:
+        """`values_of` restricted to the atoms whose arguments at ``places`` (0: the first)
+        are ``values``, in the same order; each predicate is hashed on those places once."""
+        if not places:
+            return self.values_of(name, arity, person)
+        key = (name, arity, person, places)
+        index = self._buckets.get(key)
+        if index is None:
+            index = {}
+            for v in self.values_of(name, arity, person):
+                index.setdefault(tuple([v[3 + k] for k in places]), []).append(v)
+            self._buckets[key] = index
+        return index.get(values, ())
+
+    def holds(self, atom: Value) -> bool:
+        """Whether an atom, given as a value, is in the model."""
+        if type(atom) is str:
+            name = atom
+        elif type(atom) is tuple and atom[0] == "fn":
+            name = atom[1]
+        else:
+            return False
+        found = self._sets.get(name)
+        if found is None:
+            if name in self._read:
+                return False
+            self._read_name(name)
+            found = self._sets[name]
+        return atom in found
 
     def __contains__(self, atom: Symbol) -> bool:
         return atom in self.atoms
 
 
-def _index(atoms: Iterable[Symbol]) -> dict:
-    index: dict[tuple[str, int, Symbol | None], list[Symbol]] = {}
-    persons: dict[Symbol, bool] = {}  # is_person_term, asked once per first argument
-    for a in atoms:
-        args = a.arguments
-        name, arity = a.name, len(args)
-        index.setdefault((name, arity, None), []).append(a)
-        if args:
-            first = args[0]
-            is_person = persons.get(first)
-            if is_person is None:
-                is_person = persons[first] = is_person_term(first)
-            if is_person:
-                index.setdefault((name, arity, first), []).append(a)
-    return index
+def _simple(a: Value) -> bool:
+    return type(a) is int or type(a) is str or (type(a) is tuple and len(a) == 2 and a[0] == "str")
+
+
+def _sorted(atoms: list[tuple[Value, Symbol]], person: bool) -> tuple:
+    """Atoms in clingo's order of their symbols.
+
+    The atoms of one person's predicate share name, arity and first argument; when they are
+    all positive and every other argument is a number, a constant or a string, Python's order
+    of those arguments is clingo's (numbers by value, names and strings by code point; two
+    kinds in one place raise TypeError rather than sort differently).  Otherwise `order_key`.
+    """
+    if person and all(v[2] is True and all(_simple(a) for a in v[4:]) for v, _ in atoms):
+        try:
+            return tuple(sorted(atoms, key=lambda pair: pair[0][4:]))
+        except TypeError:
+            pass
+    return tuple(sorted(atoms, key=lambda pair: order_key(pair[0])))
 
 
 # Grounder messages that mean the knowledge base is wrong: fix them, never mute them.
@@ -152,4 +246,4 @@ def solve(
             result = handle.get()
     if not result.satisfiable:
         raise GroundingError("the knowledge base has no model for this case (a bug in kb/)")
-    return Model(frozenset(atoms), _index(atoms))
+    return Model(atoms)
