@@ -52,6 +52,8 @@ from .roster import (
     CsvLayout,
     csv_person,
     key_marks,
+    MAX_ROW_BYTES,
+    OVERLONG,
     load_row,
     load_row_strict,
     read_blocks,
@@ -451,22 +453,31 @@ def _jsonl_rows(block: tuple[int, bytes], source: str) -> list[tuple[int, object
         split = text.split("\n")
         if split and split[-1] == "":
             split.pop()
-        return [(first + i, t[:-1] if t.endswith("\r") else t) for i, t in enumerate(split)]
+        return [(first + i, _row_text(t)) for i, t in enumerate(split)]
     for i, raw in enumerate(lines):
         try:
             t = raw.decode("utf-8")
         except UnicodeDecodeError as err:
-            rows.append((first + i, _NotUtf8(err.start + 1)))
+            rows.append((first + i, _NotUtf8(f"not UTF-8 text (byte {err.start + 1})")))
             continue
-        rows.append((first + i, t[:-1] if t.endswith("\r") else t))
+        rows.append((first + i, _row_text(t)))
     return rows
 
 
-class _NotUtf8:
-    """A line that is not UTF-8 text (reported as a bad row)."""
+_OVERLONG_TEXT = OVERLONG.decode("utf-8")
 
-    def __init__(self, column: int) -> None:
-        self.column = column
+
+def _row_text(t: str) -> str | _NotUtf8:
+    if t == _OVERLONG_TEXT:
+        return _NotUtf8(f"the row is longer than {MAX_ROW_BYTES:,} bytes; it was not read")
+    return t[:-1] if t.endswith("\r") else t
+
+
+class _NotUtf8:
+    """A line that cannot be read as a row: not UTF-8 text, or too long (a bad row)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
     def strip(self) -> str:
         return "x"
@@ -496,7 +507,7 @@ def _process_block(engine: Engine, block: object) -> _Chunk:
             rows = [(line, raw) for line, raw in rows if not isinstance(raw, _NotUtf8)]
             chunk = engine.process(rows)
             for line, raw in bad:
-                err = InputError(engine.source, "", f"not UTF-8 text (byte {raw.column})", line)
+                err = InputError(engine.source, "", raw.message, line)
                 chunk.errors.append({"line": line, "id": None, "place": "", "message": str(err)})
                 chunk.persons_in += 1
             chunk.errors.sort(key=lambda e: e["line"])

@@ -68,27 +68,48 @@ def roster_format(path: Path, given: str | None = None) -> str:
 # JSONL.
 
 
-def read_blocks(handle: IO[bytes], size: int = 1 << 20) -> Iterator[tuple[int, bytes]]:
+MAX_ROW_BYTES = 1 << 20  # one person's row; a longer line is reported, not read
+OVERLONG = b"\x00pyagent: overlong row\x00"  # stands in for a line that was too long to read
+
+
+def read_blocks(
+    handle: IO[bytes], size: int = 1 << 20, max_row: int = MAX_ROW_BYTES
+) -> Iterator[tuple[int, bytes]]:
     """Whole lines in blocks of about ``size`` bytes: (number of the first line, bytes).
 
-    The lines of a block end in ``\\n`` except, maybe, the very last line of the file.
+    The lines of a block end in ``\\n`` except, maybe, the very last line of the file.  A
+    line longer than ``max_row`` bytes is skipped as it is read (memory stays bounded) and
+    stands in its block as the line `OVERLONG`, which the batch reports as a bad row.
     """
     line = 1
     rest = b""
+    skipping = False
     while True:
         data = handle.read(size)
         if not data:
-            if rest:
+            if skipping:
+                yield line, OVERLONG
+            elif rest:
                 yield line, rest
             return
+        if skipping:
+            cut = data.find(b"\n")
+            if cut < 0:
+                continue
+            yield line, OVERLONG + b"\n"
+            line += 1
+            skipping = False
+            data = data[cut + 1 :]
         data = rest + data
         cut = data.rfind(b"\n")
         if cut < 0:
             rest = data
-            continue
-        block, rest = data[: cut + 1], data[cut + 1 :]
-        yield line, block
-        line += block.count(b"\n")
+        else:
+            block, rest = data[: cut + 1], data[cut + 1 :]
+            yield line, block
+            line += block.count(b"\n")
+        if len(rest) > max_row:
+            rest, skipping = b"", True
 
 
 def _duplicate_check(pairs: list[tuple[str, object]]) -> dict:
