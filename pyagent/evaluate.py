@@ -176,32 +176,32 @@ class Evaluator:
         found_plan = _PLANS.get(term)
         if found_plan is None:
             found_plan = _PLANS[term] = _plan(term)
-        plan, constant = found_plan
+        plan, constant, simple = found_plan
         if constant:  # a ground atom of constants (a citation, a reading...): one look-up
             held = self._constants.get(term)
             if held is None:
                 atom = ("fn", term.name, True, *(x for _, x in plan)) if plan else term.name
                 held = self._constants[term] = (atom, self.model.holds(atom))
             return [(held[0], b)] if held[1] else []
-        values: list[Value | None] = []
-        ground = True
-        for tag, x in plan:
-            if tag == _VAR:
-                v = b.get(x)
-            elif tag == _CONST:
-                v = x
-            elif tag == _ANY:
-                v = None
-            else:
-                try:
-                    v = evaluate(x, b)
-                except Unbound:
+        if simple:  # variables and constants only
+            values: list[Value | None] = [b.get(x) if tag == _VAR else x for tag, x in plan]
+        else:
+            values = []
+            for tag, x in plan:
+                if tag == _VAR:
+                    v = b.get(x)
+                elif tag == _CONST:
+                    v = x
+                elif tag == _ANY:
                     v = None
-            if v is None:
-                ground = False
-            values.append(v)
+                else:
+                    try:
+                        v = evaluate(x, b)
+                    except Unbound:
+                        v = None
+                values.append(v)
         name = term.name
-        if ground:
+        if None not in values:
             atom = ("fn", name, True, *values) if values else name
             return [(atom, b)] if self.model.holds(atom) else []
         first = values[0]  # not None: the term has arguments, one of them unbound
@@ -386,14 +386,14 @@ class Evaluator:
 
 
 _VAR, _ANY, _CONST, _TERM = 0, 1, 2, 3
-_Plan = tuple[tuple[tuple[int, object], ...], bool]
+_Plan = tuple[tuple[tuple[int, object], ...], bool, bool]
 _PLANS: dict[Fn, _Plan] = {}  # by identity: the program's own terms
 
 
 def _plan(term: Fn) -> _Plan:
     """How each argument of an atom's term matches: a variable (its name), ``_``, a constant
-    (its value) or any other term (itself, through `evaluate` and `match`); and whether they
-    are all constants."""
+    (its value) or any other term (itself, through `evaluate` and `match`); whether they are
+    all constants, and whether they are all variables or constants."""
     out: list[tuple[int, object]] = []
     for a in term.args:
         if type(a) is Var:
@@ -402,7 +402,7 @@ def _plan(term: Fn) -> _Plan:
             out.append((_CONST, a.value))
         else:
             out.append((_TERM, a))
-    return tuple(out), all(tag == _CONST for tag, _ in out)
+    return tuple(out), all(tag == _CONST for tag, _ in out), all(tag in (_VAR, _CONST) for tag, _ in out)
 
 
 _REST: dict[tuple[Fn, tuple[int, ...], bool], tuple] = {}
@@ -423,21 +423,21 @@ def _rest(plan: tuple, places: tuple[int, ...], person: bool) -> tuple:
     return (), tuple(others)
 
 
-_ORDERED: dict[tuple[Literal, ...], tuple[Literal, ...]] = {}
+_ORDERED: dict[int, tuple[Sequence[Literal], tuple[Literal, ...]]] = {}
 
 
 def ordered(body: Sequence[Literal]) -> tuple[Literal, ...]:
     """Positive atoms first (they bind), then `X = term`, then the other tests."""
-    key = tuple(body)
-    found = _ORDERED.get(key)
-    if found is None:
-        atoms = [lit for lit in body if lit.kind == ATOM]
-        binds = [lit for lit in body if _is_binding(lit)]
-        rest = [lit for lit in body if lit.kind != ATOM and not any(lit is x for x in binds)]
-        found = tuple(atoms + binds + rest)
-        if len(_ORDERED) < 100_000:
-            _ORDERED[key] = found
-    return found
+    found = _ORDERED.get(id(body))
+    if found is not None and found[0] is body:
+        return found[1]
+    atoms = [lit for lit in body if lit.kind == ATOM]
+    binds = [lit for lit in body if _is_binding(lit)]
+    rest = [lit for lit in body if lit.kind != ATOM and not any(lit is x for x in binds)]
+    out = tuple(atoms + binds + rest)
+    if len(_ORDERED) < 100_000:
+        _ORDERED[id(body)] = (body, out)  # the body kept: its id stays its own
+    return out
 
 
 def symbol_text(s: Symbol) -> str:

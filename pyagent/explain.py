@@ -716,23 +716,23 @@ def _swap(v: Value, world: str) -> Value:
     return v
 
 
-_FAILURE_ORDER: dict[tuple[Literal, ...], tuple[Literal, ...]] = {}
+_FAILURE_ORDER: dict[int, tuple[Sequence[Literal], tuple[Literal, ...]]] = {}
 
 
 def _failure_order(body: Sequence[Literal]) -> tuple[Literal, ...]:
     """Citation and readings first (they say whether the rule applies), then the atoms
     in source order (they bind), then the tests."""
-    key = tuple(body)
-    found = _FAILURE_ORDER.get(key)
-    if found is None:
-        first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
-        rest = [lit for lit in body if not any(lit is f for f in first)]
-        atoms = [lit for lit in rest if lit.kind == ATOM]
-        others = [lit for lit in rest if lit.kind != ATOM]
-        found = tuple(first + atoms + others)
-        if len(_FAILURE_ORDER) < 100_000:
-            _FAILURE_ORDER[key] = found
-    return found
+    found = _FAILURE_ORDER.get(id(body))
+    if found is not None and found[0] is body:
+        return found[1]
+    first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
+    rest = [lit for lit in body if not any(lit is f for f in first)]
+    atoms = [lit for lit in rest if lit.kind == ATOM]
+    others = [lit for lit in rest if lit.kind != ATOM]
+    out = tuple(first + atoms + others)
+    if len(_FAILURE_ORDER) < 100_000:
+        _FAILURE_ORDER[id(body)] = (body, out)  # the body kept: its id stays its own
+    return out
 
 
 def _partial(term, b: Binding) -> list[Value | None]:
