@@ -352,16 +352,30 @@ class Evaluator:
         A head argument with arithmetic over a variable (``required_months(S, 12 * N)``)
         cannot be matched before the body binds it; ``instances`` checks it.
         """
-        head_args = rule.head.args
-        if len(head_args) != len(arguments):
+        head = rule.head
+        found = _HEADS.get(id(head))
+        if found is None or found[0] is not head:
+            found = _HEADS[id(head)] = (head, _plan(head)[0])  # the head kept: its id its own
+        plan = found[1]
+        if len(plan) != len(arguments):
             return None
         b: Binding | None = {}
-        for term, value in zip(head_args, arguments):
-            if value is None or b is None:
+        for (tag, x), value in zip(plan, arguments):
+            if value is None:
                 continue
-            if isinstance(term, (BinOp, Minus)):
-                continue
-            b = match(term, value, b)
+            if tag == _VAR:  # as `match` binds or compares a variable
+                bound = b.get(x)  # type: ignore[union-attr]
+                if bound is None:
+                    b[x] = value  # type: ignore[index]
+                elif bound != value:
+                    return None
+            elif tag == _CONST:
+                if x != value:
+                    return None
+            elif tag == _TERM and not isinstance(x, (BinOp, Minus)):
+                b = match(x, value, b)  # type: ignore[arg-type]
+                if b is None:
+                    return None
         return b
 
     def instances(self, rule: Rule, atom: Value) -> list[Binding]:
@@ -405,6 +419,7 @@ def _plan(term: Fn) -> _Plan:
     return tuple(out), all(tag == _CONST for tag, _ in out), all(tag in (_VAR, _CONST) for tag, _ in out)
 
 
+_HEADS: dict[int, tuple[Fn, tuple[tuple[int, object], ...]]] = {}  # id(head) -> head, plan
 _REST: dict[tuple[Fn, tuple[int, ...], bool], tuple] = {}
 
 

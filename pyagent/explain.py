@@ -285,18 +285,16 @@ class Explainer:
         self, name: str, args: tuple[Value | None, ...], index: int | None, ctx: _Context, depth: int
     ) -> Node:
         key = self._key(name, args, index)
-        status = self.status(name, args, index)
-        arity = len(args) + (index is not None)
-        derived = self.program.is_derived(name, arity) and (name, arity) != READING
-        has_person = index is not None
         seen, trail = ctx.seen, ctx.trail
         if key in seen:
             if trail is not None:
                 trail.append((key, True))
-            return Node(key, name, _symbols(args), status, derived, repeated=True, person=has_person)
+            status = self.status(name, args, index)
+            derived = self._derived(name, len(args) + (index is not None))
+            return Node(key, name, _symbols(args), status, derived, repeated=True, person=index is not None)
         if trail is None:
             seen.add(key)
-            return self._build(key, name, args, index, status, derived, ctx, depth)
+            return self._build(key, name, args, index, ctx, depth)
         # A lean sub-tree depends only on which of the keys it looks up are seen already, and
         # on MAX_DEPTH: built once, it is reused wherever those are the same.
         memo_key = (index, key, ctx.first)
@@ -315,7 +313,7 @@ class Explainer:
         outer = ctx.deepest
         ctx.deepest = depth
         seen.add(key)
-        node = self._build(key, name, args, index, status, derived, ctx, depth)
+        node = self._build(key, name, args, index, ctx, depth)
         height = ctx.deepest - depth
         if depth + height <= MAX_DEPTH:
             first_looks: dict[str, bool] = {}
@@ -326,13 +324,18 @@ class Explainer:
         ctx.deepest = max(outer, ctx.deepest)
         return node
 
+    def _derived(self, name: str, arity: int) -> bool:
+        return self.program.is_derived(name, arity) and (name, arity) != READING
+
     def _build(
-        self, key: str, name: str, args: tuple[Value | None, ...], index: int | None, status: str,
-        derived: bool, ctx: _Context, depth: int,
+        self, key: str, name: str, args: tuple[Value | None, ...], index: int | None, ctx: _Context,
+        depth: int,
     ) -> Node:
         """The node of an atom not seen yet in the tree: a leaf, or the ways to it."""
         has_person = index is not None
         arity = len(args) + has_person
+        status = self.status(name, args, index)
+        derived = self._derived(name, arity)
         if not derived or depth > MAX_DEPTH:
             leaves = tuple(self._leaves(name, args, index))
             return Node(key, name, _symbols(args), status, derived, leaves=leaves, person=has_person)

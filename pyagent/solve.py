@@ -22,7 +22,7 @@ from clingo import Function, Number, Symbol, SymbolType
 from .errors import TimeLimitError
 from .facts import BEST, BOTH, WORST, Fact
 from .kb import kb_dir
-from .values import Value, arguments_of, convert, is_person, order_key, parse, value_of
+from .values import Value, convert, is_person, order_key, parse, value_of
 
 WORLDS = (WORST, BEST)
 
@@ -85,11 +85,14 @@ class Model:
             except ValueError:
                 v = convert(s)
             values.add(v)
-            args = arguments_of(v)
-            arity = len(args)
-            lists.setdefault((name, arity, None), []).append((v, s))
-            if args and is_person(args[0]):
-                lists.setdefault((name, arity, args[0]), []).append((v, s))
+            if type(v) is str:
+                lists.setdefault((name, 0, None), []).append((v, s))
+                continue
+            arity = len(v) - 3 if v[0] == "fn" else 0
+            pair = (v, s)
+            lists.setdefault((name, arity, None), []).append(pair)
+            if arity and is_person(v[3]):
+                lists.setdefault((name, arity, v[3]), []).append(pair)
         self._sets[name] = frozenset(values)
 
     def _list(self, name: str, arity: int, person: Value | None) -> tuple:
