@@ -1,27 +1,38 @@
 """pyagent: the 2021 Xinjiang skills/titles through-path notice as an explained ASP knowledge base.
 
 >>> from pyagent import answer_case, load_case
+>>> answers = answer_case(load_case("queries/demo.yaml"))      # doctest: +SKIP
+
+The names below are loaded on first use (PEP 562), so that a command imports only what it runs.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("pyagent")
-except PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0+unknown"
+import importlib
+from typing import Any
 
-from .answers import Answer, Answers, PersonAnswers, answer_case, solve_case  # noqa: E402
-from .case import load_case, parse_case  # noqa: E402
-from .errors import InputError  # noqa: E402
+_EXPORTS = {
+    "Answer": "answers",
+    "Answers": "answers",
+    "PersonAnswers": "answers",
+    "answer_case": "answers",
+    "solve_case": "answers",
+    "load_case": "case",
+    "parse_case": "case",
+    "InputError": "errors",
+}
 
-__all__ = [
-    "Answer",
-    "Answers",
-    "InputError",
-    "PersonAnswers",
-    "__version__",
-    "answer_case",
-    "load_case",
-    "parse_case",
-    "solve_case",
-]
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("pyagent")
+        except PackageNotFoundError:  # running from a checkout without installing
+            return "0+unknown"
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'pyagent' has no attribute {name!r}")

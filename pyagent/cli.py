@@ -19,18 +19,12 @@ from typing import Annotated, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from . import __version__
-from .answers import answer_case
 from .case import MAX_BYTES, load_case, parse_date, parse_readings
 from .errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
-from .render import THEME, answers_table
-from .render import coverage_view, lint_view, pin_report_view, reading_diff_view
-from .coverage import coverage as pin_coverage
-from .diff import reading_diff
-from .lint import lint as lint_kb
-from .pins import load_pins, run_pins
-from .render import what_if_view
-from .whatif import what_if
+from .render import THEME
+
+# Each command imports the library modules it calls when it runs, so that `pyagent why`
+# does not load batch, pins or what-if (whole-process time is part of the brief).
 
 app = typer.Typer(
     name="pyagent",
@@ -129,6 +123,9 @@ def ask(
 
     Example: pyagent ask queries/demo.yaml --reading field_list=open --json
     """
+    from .answers import answer_case
+    from .render import answers_table
+
     with reported():
         answers = answer_case(load(case, reading, as_of, max_bytes), timeout=timeout)
     if json_:
@@ -239,6 +236,9 @@ def what_if_command(
     Example: pyagent what-if queries/demo.yaml title.assistant --person li_senior_worker
     """
     with reported():
+        from .render import what_if_view
+        from .whatif import what_if
+
         result = what_if(load(case, reading, as_of, max_bytes), person, question, max_sets=max_sets)
     if json_:
         print_json(result.to_json())
@@ -275,6 +275,9 @@ def check(
     """
     with reported():
         directory = _kb_dir(kb)
+        from .pins import load_pins, run_pins
+        from .render import pin_report_view
+
         report = run_pins(load_pins(paths or [Path("queries")]), directory)
     if json_:
         print_json(report.to_json())
@@ -293,6 +296,10 @@ def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
     """
     with reported():
         directory = _kb_dir(kb)
+        from .coverage import coverage as pin_coverage
+        from .pins import load_pins
+        from .render import coverage_view
+
         report = pin_coverage(load_pins(paths or [Path("queries")]), directory)
     out_console().print(coverage_view(report))
     if report.gaps:
@@ -314,6 +321,9 @@ def lint(
     with reported():
         if notice is not None and not notice.is_file():
             raise InputError(str(notice), "", "no such file")
+        from .lint import lint as lint_kb
+        from .render import lint_view
+
         report = lint_kb(_kb_dir(kb), notice)
     out_console().print(lint_view(report))
     if not report.holds:
@@ -334,6 +344,9 @@ def diff(
     Example: pyagent diff queries/demo.yaml --reading field_list=open
     """
     with reported():
+        from .diff import reading_diff
+        from .render import reading_diff_view
+
         result = reading_diff(paths, parse_readings(reading or []), _kb_dir(kb))
     if json_:
         print_json(result.to_json())
@@ -450,6 +463,8 @@ def batch(
 
 def version_callback(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"pyagent {__version__}")
         raise typer.Exit()
 

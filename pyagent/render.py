@@ -16,15 +16,17 @@ from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
 
-from .answers import Answers
-from .coverage import Coverage
-from .diff import ReadingDiff
-from .lint import LintReport
-from .pins import PinReport
 from .kb import readings as kb_readings
 from .questions import QUESTIONS
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
-from .whatif import Change, WhatIf
+
+if TYPE_CHECKING:  # for annotations only: a command loads only the modules it uses
+    from .answers import Answers
+    from .coverage import Coverage
+    from .diff import ReadingDiff
+    from .lint import LintReport
+    from .pins import PinReport
+    from .whatif import Change, WhatIf
 
 THEME = Theme(
     {
