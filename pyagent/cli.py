@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -93,6 +93,23 @@ def reported() -> Iterator[None]:
         fail(str(err), EXIT_TIME_LIMIT)
 
 
+@contextmanager
+def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for a case of many persons, when stderr is a terminal."""
+    if total < least or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    err = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("persons", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
 def print_json(data: object) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     try:
@@ -127,7 +144,9 @@ def ask(
     from .render import answers_table
 
     with reported():
-        answers = answer_case(load(case, reading, as_of, max_bytes), timeout=timeout)
+        loaded = load(case, reading, as_of, max_bytes)
+        with persons_bar(len(loaded.persons)) as advance:
+            answers = answer_case(loaded, timeout=timeout, progress=advance)
     if json_:
         print_json(answers.to_json())
     else:

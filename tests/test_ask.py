@@ -254,3 +254,28 @@ def test_the_as_of_option_overrides_the_case(case_file):
     assert answers["special_talent.apply"]["status"] == "unknown"
     assert answers["special_talent.apply"]["depends_on"] == ["notice_date"]
     assert "P2.S1" in answers["special_talent.apply"]["clauses"]
+
+
+def test_a_long_case_shows_a_progress_bar_on_a_terminal_and_keeps_stdout_clean(tmp_path):
+    import os
+    import pty
+
+    import yaml
+
+    persons = yaml.safe_load(DEMO.read_text(encoding="utf-8"))["persons"]
+    doc = {"as_of": "2026-07-01", "persons": [dict(p, id=f"{p['id']}_{k}") for k in range(6) for p in persons]}
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    main, secondary = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "pyagent", "ask", str(path), "--json"], stdout=subprocess.PIPE, stderr=secondary
+    )
+    os.close(secondary)
+    shown = os.read(main, 1 << 16).decode("utf-8", "replace")
+    os.close(main)
+    assert done.returncode == 0
+    assert "answering" in shown and "/24" in shown
+    assert len(json.loads(done.stdout)["persons"]) == 24
+    # not a terminal: no bar at all
+    quiet = subprocess.run([sys.executable, "-m", "pyagent", "ask", str(path), "--json"], capture_output=True)
+    assert quiet.stderr == b""
