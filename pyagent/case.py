@@ -1119,19 +1119,26 @@ def load_case(
     """A case from a YAML or JSON file (UTF-8, at most ``max_bytes``)."""
     source = str(path)
     cli_as_of, cli_readings = _overrides(as_of, readings)
+    text = _read_file(path, max_bytes, "a case file")
+    return _case(_read_text(text, source), source, cli_as_of, cli_readings)
+
+
+def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
+    """The UTF-8 text of a file of at most ``max_bytes`` (no more is read), or InputError."""
+    source = str(path)
     try:
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(source, "", "no such file") from None
     except IsADirectoryError:
-        raise InputError(source, "", "is a directory, not a case file") from None
+        raise InputError(source, "", f"is a directory, not {what}") from None
     except OSError as err:
         raise InputError(source, "", f"cannot read the file: {err.strerror or err}") from None
     if len(raw) > max_bytes:
         raise InputError(source, "", f"the file is larger than {max_bytes:,} bytes")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
@@ -1142,7 +1149,6 @@ def load_case(
             line,
             column,
         ) from None
-    return _case(_read_text(text, source), source, cli_as_of, cli_readings)
 
 
 # ---------------------------------------------------------------------------
@@ -1166,22 +1172,7 @@ class Document:
 def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
     """A UTF-8 YAML or JSON file of at most ``max_bytes``, read but not yet validated."""
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "", "is a directory, not a file") from None
-    except OSError as err:
-        raise InputError(source, "", f"cannot read the file: {err.strerror or err}") from None
-    if len(raw) > max_bytes:
-        raise InputError(source, "", f"the file is larger than {max_bytes:,} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise InputError(source, "", f"not UTF-8 text (byte {raw[err.start]:#04x})", line) from None
-    tree = _read_text(text, source)
+    tree = _read_text(_read_file(path, max_bytes), source)
     return Document(source, tree.data, tree.marks, tree.key_marks)
 
 

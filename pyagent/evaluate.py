@@ -441,6 +441,20 @@ def _rest(plan: tuple, places: tuple[int, ...], person: bool) -> tuple:
 _ORDERED: dict[int, tuple[Sequence[Literal], tuple[Literal, ...]]] = {}
 
 
+def dedupe(bindings: list[Binding], cap: int | None = None) -> list[Binding]:
+    """The distinct bindings, in order; at most ``cap`` of them."""
+    seen: set[tuple] = set()
+    out = []
+    for b in bindings:
+        key = tuple(sorted(b.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(b)
+            if cap is not None and len(out) >= cap:
+                break
+    return out
+
+
 def ordered(body: Sequence[Literal]) -> tuple[Literal, ...]:
     """Positive atoms first (they bind), then `X = term`, then the other tests."""
     found = _ORDERED.get(id(body))

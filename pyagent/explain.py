@@ -30,6 +30,7 @@ from .evaluate import (
     Compared,
     Evaluator,
     Unbound,
+    dedupe,
     evaluate,
     ordered,
     render,
@@ -50,6 +51,7 @@ CITATION = ("clause", 1)
 READING = ("reading", 2)
 MAX_DEPTH = 24
 MAX_WAYS = 12
+MAX_BINDINGS = 64  # partial bindings kept while a failed rule is followed
 
 
 def weakest(statuses: Iterable[str]) -> str:
@@ -749,16 +751,7 @@ def _partial(term, b: Binding) -> list[Value | None]:
 
 
 def _dedupe(bindings: list[Binding]) -> list[Binding]:
-    seen: set[tuple] = set()
-    out = []
-    for b in bindings:
-        key = tuple(sorted(b.items()))
-        if key not in seen:
-            seen.add(key)
-            out.append(b)
-        if len(out) >= 64:
-            break
-    return out
+    return dedupe(bindings, MAX_BINDINGS)
 
 
 def _unique(items: Iterable[Compared]) -> list[Compared]:

@@ -66,7 +66,7 @@ from .case import (
     PERSON_KEYS,
 )
 from .duration import counted_months
-from .evaluate import Evaluator, Unbound, evaluate
+from .evaluate import Evaluator, Unbound, dedupe, evaluate
 from .facts import BEST, BOTH, REPORT_DATE, WORST, Fact, global_facts, person_facts
 from .kb import readings as kb_readings
 from .model import Person
@@ -289,14 +289,7 @@ def _all_vars(lit: Literal) -> set[str]:
 
 
 def _dedupe(bindings: list[dict]) -> list[dict]:
-    seen: set[tuple] = set()
-    out = []
-    for b in bindings:
-        key = tuple(sorted(b.items()))
-        if key not in seen:
-            seen.add(key)
-            out.append(b)
-    return out
+    return dedupe(bindings)  # no cap: every fact a question can read
 
 
 # ---------------------------------------------------------------------------
