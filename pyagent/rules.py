@@ -7,7 +7,7 @@ these slotted classes.
 
 from __future__ import annotations
 
-from clingo import Symbol, ast
+from clingo import Symbol, ast, parse_term
 
 from .values import value_of
 
@@ -63,6 +63,13 @@ class Const:
 
     def __str__(self) -> str:
         return str(self.symbol)
+
+    def __reduce__(self):  # a clingo Symbol does not pickle; its text does (program.py's cache)
+        return (_const_of_text, (str(self.symbol),))
+
+
+def _const_of_text(text: str) -> Const:
+    return Const(parse_term(text))
 
 
 class Fn:
