@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from clingo import Function, Symbol
+from clingo import Function
 
 from .explain import Explainer, Node, cited_clauses, unknown_inputs
 from .facts import Fact, global_facts, person_facts
@@ -99,6 +100,16 @@ def answer_of(
     return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
 
 
+def status_of(model: Model, index: int, question: Question) -> str:
+    """yes when the answer holds in the worst completion, no when it fails in the best,
+    unknown otherwise (kb/schema.lp, "Persons and worlds")."""
+    if Function("answer", [person_term(index, "worst"), question.term]) in model:
+        return "yes"
+    if Function("answer", [person_term(index, "best"), question.term]) in model:
+        return "unknown"
+    return "no"
+
+
 @dataclass(frozen=True)
 class SolvedCase:
     """A case grounded and solved: answers and explanations are read from it."""
@@ -129,17 +140,19 @@ class SolvedCase:
 
     def status(self, index: int, question: Question) -> str:
         """yes / no / unknown read off the model alone (no explanation)."""
-        worst = Function("answer", [person_term(index, "worst"), question.term]) in self.model
-        best = Function("answer", [person_term(index, "best"), question.term]) in self.model
-        return "yes" if worst else ("unknown" if best else "no")
+        return status_of(self.model, index, question)
+
+    @functools.cached_property
+    def _clauses(self) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+        return clause_refs(self.model), clause_kinds(self.model)
 
     def answer(self, index: int, question: Question) -> Answer:
         node = self.explain(index, question, lean=True)
-        return answer_of(question, node, self.clause_refs(), self.clause_kinds())
+        return answer_of(question, node, *self._clauses)
 
     def answers(self, progress: Callable[[int, int], None] | None = None) -> Answers:
         """Every question for every person; ``progress(done, total)`` after each person."""
-        refs, kinds = self.clause_refs(), self.clause_kinds()
+        refs, kinds = self._clauses
         persons = []
         total = len(self.case.persons)
         for i, p in enumerate(self.case.persons):

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from clingo import Function
 
-from .answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings
+from .answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings, status_of
 from .case import PARAMETERS, MAX_YEARS, parse_person
 from .errors import InputError
 from .explain import Explainer
@@ -363,7 +363,6 @@ class Engine:
         """Answer every question for these new full keys: their entries, and how many
         (question, key) answers had to be solved."""
         keys, alt_keys = self.keys, self.alt_keys
-        n = len(self.questions)
         todo: list[tuple[tuple, list[tuple[int, tuple]], list[tuple[int, tuple]]]] = []
         new: dict[tuple[int, tuple], Answer] = {}  # kept here: a cache may drop entries meanwhile
         new_alt: dict[tuple[int, tuple], str] = {}
@@ -404,11 +403,8 @@ class Engine:
             if any(alt for _, _, alt in group):
                 model = solve(facts, self.alt_shared, directory=self.config.directory, source=self.source)
                 for index, (_, _, alt_missing) in enumerate(group):
-                    worst, best = person_term(index, "worst"), person_term(index, "best")
                     for i, k in alt_missing:
-                        term = self.questions[i].term
-                        status = ("yes" if Function("answer", [worst, term]) in model
-                                  else "unknown" if Function("answer", [best, term]) in model else "no")
+                        status = status_of(model, index, self.questions[i])
                         new_alt[(i, k)] = status
                         _put(self.alt_status[i], k, status, CACHE_CAP)
         entries: dict[tuple, tuple] = {}

@@ -122,7 +122,7 @@ def print_json(data: object) -> None:
 def load(case: Path, reading: list[str] | None, as_of: str | None, max_bytes: int = MAX_BYTES):
     """The case with the command line's overrides applied."""
     overrides = parse_readings(reading or [])
-    day = parse_date(as_of, "--as-of", "--as-of") if as_of is not None else None
+    day = parse_date(as_of, "--as-of", "") if as_of is not None else None
     return load_case(case, as_of=day, readings=overrides, max_bytes=max_bytes)
 
 
@@ -421,7 +421,7 @@ def batch(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with reported():
         config = BatchConfig(
-            as_of=parse_date(as_of, "--as-of", "--as-of") if as_of is not None else _dt.date.today(),
+            as_of=parse_date(as_of, "--as-of", "") if as_of is not None else _dt.date.today(),
             readings=parse_readings(reading or []),
             parameters=parse_parameters(parameter or []),
             compare=parse_readings(compare_reading, "--compare-reading") if compare_reading else None,

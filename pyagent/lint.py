@@ -39,7 +39,7 @@ from .case import PARAMETERS
 from .facts import BOTH, WORST, global_facts, person_facts
 from .kb import kb_dir
 from .model import Person
-from .program import Program, Rule, load_program
+from .program import Program, Rule, reload_program
 from .rules import ATOM, Const, Fn, Literal, Var
 from .solve import person_term
 
@@ -167,7 +167,7 @@ def lint(kb: Path | None = None, notice: Path | None = None) -> LintReport:
         return LintReport(
             directory, notice, 0, tuple(syntax), ("the other checks need it to parse",)
         )
-    program = load_program.__wrapped__(directory)  # uncached: a copy may have been edited
+    program = reload_program(directory)  # a copy may have been edited
     texts = {p: p.read_text(encoding="utf-8") for p in program.files}
 
     static = _static_atoms(directory)

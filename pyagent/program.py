@@ -67,10 +67,19 @@ def _included(main: Path) -> list[Path]:
     return files
 
 
-@functools.cache
 def load_program(directory: Path | None = None) -> Program:
     """Parse every file ``main.lp`` includes (or read the parse from the cache, below)."""
-    directory = (directory or kb_dir()).resolve()
+    return _load((directory or kb_dir()).resolve())
+
+
+def reload_program(directory: Path) -> Program:
+    """The program past the in-process cache (from disk, or parsed): for a copy of kb/ that
+    may have been edited since this process first read it (lint)."""
+    return _load.__wrapped__(directory.resolve())
+
+
+@functools.cache
+def _load(directory: Path) -> Program:
     key = _fingerprint(directory)
     cached = _cache_read(key)
     if cached is not None:

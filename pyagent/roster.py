@@ -15,7 +15,6 @@ Every problem is an `InputError` naming the roster, the line and the column or p
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -472,8 +471,3 @@ def write_csv_persons(handle: IO[str], persons: Iterable[Mapping[str, object]],
     for p in persons:
         writer.writerow(person_csv_row(p, header))
 
-
-def csv_text(persons: Iterable[Mapping[str, object]], header: list[str] | None = None) -> str:
-    buffer = io.StringIO()
-    write_csv_persons(buffer, persons, header)
-    return buffer.getvalue()

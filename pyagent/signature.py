@@ -573,9 +573,6 @@ class Analysis:
     static: Model
     program: Program
 
-    def slot_index(self, name: str) -> int:
-        return self.slots.index(name)
-
 
 def analyse(
     as_of: dt.date,

@@ -973,13 +973,10 @@ def _plan(case: Case, person: Person, path: str, builder: _Builder) -> tuple[str
     if m and person.cumulative_work_years is not None:
         years = int(person.cumulative_work_years)
         name = f"application_years.{m.group(1)}"
-        base = pf(person)
-
         def at(n: int) -> tuple[Fact, ...]:
             return pf(person, {**params, name: n})
 
         variants = [_Variant("", at(years), (None, years)), _Variant("", at(years + 1), (years + 1, None))]
-        del base
         return path, variants, True
     return _ends(case, person, path, builder)
 

@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests parse many copies of kb/ (mutations, lint): their cached parses go to a
+    directory of this run, never to the user's ~/.cache/pyagent (subprocesses inherit it)."""
+    import os
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pyagent-test-cache-")
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path == Path(__file__) and QUERIES.is_dir():
         return PinnedCases.from_parent(parent, path=QUERIES)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from pyagent.kb import kb_dir
-from pyagent.program import load_program
+from pyagent.program import load_program, reload_program
 
-parse = load_program.__wrapped__  # past the in-process cache: each call reads disk or parses
+parse = reload_program  # past the in-process cache: each call reads disk or parses
 
 
 def _texts(program) -> list[tuple[str, int, str]]:
