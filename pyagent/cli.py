@@ -384,7 +384,7 @@ def batch(
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
     parameter: Annotated[Optional[list[str]], typer.Option(
-        "--parameter", "-p", help="A parameter of SPEC section 6: name=years (repeatable).",
+        "--parameter", help="A parameter of SPEC section 6: name=years (repeatable).",
         metavar="NAME=VALUE")] = None,
     compare_reading: Annotated[Optional[list[str]], typer.Option(
         "--compare-reading", help="Also answer under this reading and count the answers that "

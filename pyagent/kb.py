@@ -38,9 +38,15 @@ class Reading:
 
 
 def _static_model(path: Path) -> list[clingo.Symbol]:
-    ctl = clingo.Control(["--warn=none"])  # a single table file: its inputs are defined elsewhere
+    """The atoms of a table file, grounded with the input schema beside it (schema.lp declares
+    the inputs it reads, e.g. reading_override/2); any grounder message is an error."""
+    messages: list[str] = []
+    ctl = clingo.Control(["--warn=all"], logger=lambda code, msg: messages.append(msg.strip()))
+    ctl.load(str(path.parent / "schema.lp"))
     ctl.load(str(path))
     ctl.ground([("base", [])])
+    if messages:
+        raise RuntimeError(f"{path}: " + "; ".join(messages))
     symbols: list[clingo.Symbol] = []
     ctl.solve(on_model=lambda m: symbols.extend(m.symbols(atoms=True)))
     return symbols

@@ -41,7 +41,7 @@ from .kb import kb_dir
 from .model import Person
 from .program import Program, Rule, reload_program
 from .rules import ATOM, Const, Fn, Literal, Var
-from .solve import person_term
+from .solve import control, person_term
 
 __all__ = ["TABLE_FILES", "LintProblem", "LintReport", "cited_clauses", "lint", "notice_clauses"]
 
@@ -82,8 +82,7 @@ def _where(rule: Rule) -> str:
 
 def _static_atoms(directory: Path) -> dict[str, list[clingo.Symbol]]:
     """The knowledge base's own atoms (its tables, with no input), by predicate name."""
-    ctl = clingo.Control(["--warn=none"])
-    ctl.load(str(directory / "main.lp"))
+    ctl, _ = control(directory)  # grounder messages are _check_grounding's to report
     ctl.ground([("base", [])])
     out: dict[str, list[clingo.Symbol]] = {}
     ctl.solve(
@@ -197,9 +196,7 @@ def lint(kb: Path | None = None, notice: Path | None = None) -> LintReport:
 def _check_syntax(directory: Path) -> list[LintProblem]:
     """The knowledge base parses: clingo's messages if it does not."""
     messages: list[str] = []
-    ctl = clingo.Control(
-        ["--warn=none"], logger=lambda _code, m: messages.append(" ".join(m.split()))
-    )
+    ctl = clingo.Control(logger=lambda _code, m: messages.append(" ".join(m.split())))
     try:
         ctl.load(str(directory / "main.lp"))
     except RuntimeError as err:

@@ -227,7 +227,7 @@ def test_cli_batch(tmp_path: Path) -> None:
     roster = write_jsonl(tmp_path / "r.jsonl", [*rows, "{oops"])
     runner = CliRunner()
     result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.csv"), "--as-of",
-                                 "2026-07-01", "-p", "application_years.technician=8", "--json", "-j", "1"])
+                                 "2026-07-01", "--parameter", "application_years.technician=8", "--json", "-j", "1"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert (summary["persons_in"], summary["persons_out"], summary["errors"]) == (9, 8, 1)
@@ -236,5 +236,5 @@ def test_cli_batch(tmp_path: Path) -> None:
     assert lines[0].startswith("id,title.participate,") and len(lines) == 9
     missing = runner.invoke(app, ["batch", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x.jsonl")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
-    bad = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "-p", "years=3"])
+    bad = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "--parameter", "years=3"])
     assert bad.exit_code == 2 and "not a parameter" in bad.stderr and "Traceback" not in bad.stderr
