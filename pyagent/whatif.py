@@ -122,7 +122,7 @@ from .model import (
 )
 from .questions import QUESTIONS, Question
 from .solve import GroundingError, control, person_term
-from .vocab import FIELDS, LEVELS, RANKS
+from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.whatif/1"
 HORIZON_YEARS = 10
@@ -156,20 +156,11 @@ KINDS = (
     "economic_benefit",
     "title",
 )
-PASSING_GRADES = ("excellent", "qualified", "basically_qualified")
-COUNTED_HONOURS = (
-    "worldskills_gold",
-    "worldskills_silver",
-    "worldskills_bronze",
-    "worldskills_excellence",
-    "national_contest_gold",
-    "national_contest_silver",
-    "national_contest_bronze",
-    "china_skills_award",
-    "national_technical_expert",
-    "national_master_studio_leader",
-    "state_council_allowance",
-)
+# Which grades pass and which honours count is the knowledge base's to say (kb/p2_gate.lp,
+# kb/p4_green_channel.lp, under the readings in force): every grade that can be given and every
+# honour of the vocabulary is a candidate; the solver keeps those that would make the answer
+# yes, and `_check` keeps, of those, the values that do so when the set is answered afresh.
+GIVEN_GRADES = tuple(g for g in GRADES.codes if g not in ("pending", "none"))
 STATED = "stated"  # the occupation of a post taken up by a change: stated, its text unknown
 
 
@@ -380,7 +371,7 @@ def candidates(person: Person, now: dt.date, day: dt.date | None = None) -> list
             partial(_add_certificate, level, now),
         )
     for year in gradeable_years(person, now, day):
-        for grade in PASSING_GRADES:
+        for grade in GIVEN_GRADES:
             add(
                 Function("grade", [Number(year)]),
                 grade,
@@ -394,7 +385,7 @@ def candidates(person: Person, now: dt.date, day: dt.date | None = None) -> list
     post = person.current_post
     if not isinstance(post, Post) or post.occupation is None:
         add(Function("post"), "true", "post", "current_post", partial(_take_post, now))
-    for code in COUNTED_HONOURS:
+    for code in HONOURS.codes:
         add(Function("honour"), code, "honour", "honours", partial(_add_honour, code))
     for name, kind in (
         ("outstanding_contribution", "contribution"),
@@ -772,6 +763,7 @@ def _check(
     if answer.status == NO:
         return None
     node = solved.explain(0, question)
+    kept = [_values_that_do(case, person, question, day, group, i, answer.status) for i in range(len(group))]
     changes = tuple(
         Change(
             values[0].kind,
@@ -779,9 +771,32 @@ def _check(
             tuple(v.code for v in values),
             _clauses_of(solved, node, paths),
         )
-        for values, paths in zip(group, added)
+        for values, paths in zip(kept, added)
     )
     return ChangeSet(changes, answer.status, answer.depends_on)
+
+
+def _values_that_do(
+    case: Case,
+    person: Person,
+    question: Question,
+    day: dt.date,
+    group: list[list[Candidate]],
+    slot: int,
+    status: str,
+) -> list[Candidate]:
+    """The values of one change that give the set's status when answered afresh, the other
+    changes at their first values: a value the abduction accepted only through an unknown no
+    change can settle (a prize that may or may not count as a medal) is not listed."""
+    values = group[slot]
+    out = [values[0]]
+    for v in values[1:]:
+        changed = person
+        for i, vs in enumerate(group):
+            changed = (v if i == slot else vs[0]).apply(changed)
+        if _status(case, changed, question, day) == status:
+            out.append(v)
+    return out
 
 
 def what_if(case: Case, person_id: str | None, question_id: str, *, max_sets: int = 5) -> WhatIf:
