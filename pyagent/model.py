@@ -90,3 +90,13 @@ class Case:
     readings: Mapping[str, str]  # only the overrides the case or the user gave
     parameters: Mapping[str, int]
     persons: tuple[Person, ...]
+
+    def person(self, person_id: str) -> Person:
+        """The person with this id, or InputError listing the persons of the case."""
+        for p in self.persons:
+            if p.id == person_id:
+                return p
+        from .errors import InputError
+
+        listing = ", ".join(p.id for p in self.persons[:50]) + (" ..." if len(self.persons) > 50 else "")
+        raise InputError(self.source, "--person", f"no person {person_id!r} in the case; its persons are: {listing}")

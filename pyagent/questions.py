@@ -48,3 +48,18 @@ QUESTIONS: dict[str, Question] = {
 }
 
 BY_TERM: dict[Symbol, Question] = {q.term: q for q in QUESTIONS.values()}
+
+
+def question_of(question_id: str) -> Question:
+    """The question with this id, or InputError naming the closest and listing every one."""
+    if question_id in QUESTIONS:
+        return QUESTIONS[question_id]
+    import difflib
+
+    from .errors import InputError
+
+    close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise InputError(
+        "QUESTION", "", f"{question_id!r} is not a question; {hint}the questions are: {', '.join(QUESTIONS)}"
+    )

@@ -120,7 +120,7 @@ from .model import (
     Post,
     Title,
 )
-from .questions import QUESTIONS, Question
+from .questions import Question, question_of
 from .solve import GroundingError, control, person_term
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
@@ -691,25 +691,7 @@ def select_person(case: Case, person_id: str | None) -> Person:
             "",
             f"the case has {len(case.persons)} persons; choose one with --person ({ids})",
         )
-    for p in case.persons:
-        if p.id == person_id:
-            return p
-    ids = ", ".join(p.id for p in case.persons)
-    raise InputError(
-        "--person", person_id, f"no person of {case.source} has this id; the ids are: {ids}"
-    )
-
-
-def select_question(question_id: str) -> Question:
-    if question_id in QUESTIONS:
-        return QUESTIONS[question_id]
-    import difflib
-
-    close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise InputError(
-        "QUESTION", question_id, f"not a question; {hint}the questions are: {', '.join(QUESTIONS)}"
-    )
+    return case.person(person_id)
 
 
 def _change_sets(
@@ -804,7 +786,7 @@ def what_if(case: Case, person_id: str | None, question_id: str, *, max_sets: in
     the earliest date by time alone (module docstring)."""
     if max_sets < 1:
         raise InputError("--max", str(max_sets), "must be at least 1")
-    question = select_question(question_id)
+    question = question_of(question_id)
     person = select_person(case, person_id)
     now = case.as_of
     horizon = _horizon(now)

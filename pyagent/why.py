@@ -42,7 +42,7 @@ from .explain import AGGREGATE, COMPARISON, NEGATION, NO, UNKNOWN, YES, Conditio
 from .facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
 from .kb import readings as kb_readings
 from .model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
-from .questions import QUESTIONS, Question
+from .questions import QUESTIONS, Question, question_of
 from .solve import GroundingError, control, person_term
 from .templates import Phrasing, templates_for
 from .vocab import FIELDS, HONOURS, LEVELS, RANKS
@@ -306,25 +306,6 @@ def _explanation_json(e: Explanation) -> dict:
 
 
 # -- the library calls ------------------------------------------------------------------
-def question_of(question_id: str) -> Question:
-    """The question with this id, or InputError listing the valid ones."""
-    try:
-        return QUESTIONS[question_id]
-    except KeyError:
-        raise InputError(
-            "QUESTION", "", f"{question_id!r} is not a question; the questions are: {', '.join(QUESTIONS)}"
-        ) from None
-
-
-def person_of(case: Case, person_id: str) -> Person:
-    """The person with this id, or InputError listing the persons of the case."""
-    for p in case.persons:
-        if p.id == person_id:
-            return p
-    listing = ", ".join(p.id for p in case.persons[:50]) + (" ..." if len(case.persons) > 50 else "")
-    raise InputError(case.source, "--person", f"no person {person_id!r} in the case; its persons are: {listing}")
-
-
 def explain_question(
     case: Case,
     question_id: str,
@@ -344,7 +325,7 @@ def explain_question(
         raise InputError("--lang", "", f"{lang!r} is not a language; use en or zh")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
-    persons = (person_of(case, person),) if person is not None else case.persons
+    persons = (case.person(person),) if person is not None else case.persons
     solved = solve_case(dataclasses.replace(case, persons=persons), directory)
     explanations = tuple(
         explain_solved(solved, p.id, question.id, lang=lang, mode=mode) for p in persons
@@ -1086,7 +1067,6 @@ __all__ = [
     "explain_question",
     "explain_solved",
     "person_data",
-    "person_of",
     "phrase_decider",
     "question_of",
     "subject_of",
