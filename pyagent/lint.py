@@ -36,12 +36,12 @@ import clingo
 from clingo import Function
 
 from .case import PARAMETERS
-from .facts import BOTH, WORST, global_facts, person_facts
+from .facts import global_facts, person_facts
 from .kb import kb_dir
 from .model import Person
 from .program import Program, Rule, reload_program
 from .rules import ATOM, Const, Fn, Literal, Var
-from .solve import control, person_term
+from .solve import add_facts, control
 
 __all__ = ["TABLE_FILES", "LintProblem", "LintReport", "cited_clauses", "lint", "notice_clauses"]
 
@@ -292,14 +292,7 @@ def _check_grounding(directory: Path, table: dict[str, dict[str, list]]) -> Iter
 
         ctl = clingo.Control(["--warn=all"], logger=logger, message_limit=1000)
         ctl.load(str(directory / "main.lp"))
-        with ctl.backend() as backend:
-            for s in shared:
-                backend.add_rule([backend.add_atom(s)])
-            for i, facts in enumerate(persons):
-                for f in facts:
-                    for w in (WORST, "best") if f.world == BOTH else (f.world,):
-                        atom = Function(f.predicate, [person_term(i, w), *f.arguments])
-                        backend.add_rule([backend.add_atom(atom)])
+        add_facts(ctl, persons, shared)
         try:
             ctl.ground([("base", [])])
         except RuntimeError as err:

@@ -202,6 +202,24 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     return ctl, messages
 
 
+def add_facts(ctl: clingo.Control, persons: Sequence[Sequence[Fact]], shared: Sequence[Symbol]) -> None:
+    """Add the shared facts and each person's facts, in its worlds, through the backend:
+    symbols, never program text.  Person ``i`` is ``p(i, worst)`` and ``p(i, best)``."""
+    with ctl.backend() as backend:
+
+        def fact(symbol: Symbol) -> None:
+            backend.add_rule([backend.add_atom(symbol)])
+
+        for s in shared:
+            fact(s)
+        for i, facts in enumerate(persons):
+            terms = {w: person_term(i, w) for w in WORLDS}
+            for f in facts:
+                worlds = WORLDS if f.world == BOTH else (f.world,)
+                for w in worlds:
+                    fact(Function(f.predicate, [terms[w], *f.arguments]))
+
+
 def solve(
     persons: Sequence[Sequence[Fact]],
     shared: Sequence[Symbol],
@@ -218,19 +236,7 @@ def solve(
     names ``source``; grounding cannot be interrupted, so case.py bounds the input.
     """
     ctl, messages = control(directory)
-    with ctl.backend() as backend:
-
-        def fact(symbol: Symbol) -> None:
-            backend.add_rule([backend.add_atom(symbol)])
-
-        for s in shared:
-            fact(s)
-        for i, facts in enumerate(persons):
-            terms = {w: person_term(i, w) for w in WORLDS}
-            for f in facts:
-                worlds = WORLDS if f.world == BOTH else (f.world,)
-                for w in worlds:
-                    fact(Function(f.predicate, [terms[w], *f.arguments]))
+    add_facts(ctl, persons, shared)
     ctl.ground([("base", [])])
     if messages:
         raise GroundingError("clingo: " + "\n".join(messages))

@@ -121,7 +121,7 @@ from .model import (
     Title,
 )
 from .questions import Question, question_of
-from .solve import GroundingError, control, person_term
+from .solve import GroundingError, add_facts, control, person_term
 from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.whatif/1"
@@ -551,13 +551,7 @@ def _one(case: Case, person: Person, day: dt.date) -> Case:
 def _status(case: Case, person: Person, question: Question, day: dt.date) -> str:
     """The answer to one question for one person on ``day``, read off the model directly."""
     ctl, messages = control()
-    with ctl.backend() as backend:
-        for s in global_facts(day, case.readings):
-            backend.add_rule([backend.add_atom(s)])
-        for f in person_facts(person, day, case.parameters):
-            for w in (WORST, BEST) if f.world == BOTH else (f.world,):
-                atom = Function(f.predicate, [person_term(0, w), *f.arguments])
-                backend.add_rule([backend.add_atom(atom)])
+    add_facts(ctl, [person_facts(person, day, case.parameters)], global_facts(day, case.readings))
     ctl.ground([("base", [])])
     if messages:
         raise GroundingError("clingo: " + "\n".join(messages))
