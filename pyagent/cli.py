@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,7 +74,10 @@ MaxBytesOpt = Annotated[
 
 
 def out_console() -> Console:
-    return Console(theme=THEME, highlight=False, soft_wrap=False)
+    """stdout: the terminal's width, or 120 columns when it is a file or a pipe (rich's 80
+    would fold clause ids and paths in the answer table)."""
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+    return Console(theme=THEME, highlight=False, soft_wrap=False, width=width)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
