@@ -454,7 +454,9 @@ def _jsonl_rows(block: tuple[int, bytes], source: str) -> list[tuple[int, object
         try:
             t = raw.decode("utf-8")
         except UnicodeDecodeError as err:
-            rows.append((first + i, _NotUtf8(f"not UTF-8 text (byte {err.start + 1})")))
+            bad = raw[err.start]
+            rows.append((first + i, _NotUtf8(
+                f"not UTF-8 text (byte {bad:#04x} at column {err.start + 1} cannot be decoded)")))
             continue
         rows.append((first + i, _row_text(t)))
     return rows
