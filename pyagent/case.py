@@ -369,6 +369,11 @@ class _Builder:
         return value
 
 
+def _at_event(source: str, event: yaml.Event, message: str) -> InputError:
+    mark = event.start_mark
+    return InputError(source, "", message, mark.line + 1, mark.column + 1)
+
+
 def _read_yaml(text: str, source: str) -> _Tree:
     depth = aliases = 0
     try:
@@ -378,27 +383,13 @@ def _read_yaml(text: str, source: str) -> _Tree:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    m = event.start_mark
-                    raise InputError(
-                        source,
-                        "",
-                        f"too deeply nested (more than {MAX_DEPTH} levels)",
-                        m.line + 1,
-                        m.column + 1,
-                    )
+                    raise _at_event(source, event, f"too deeply nested (more than {MAX_DEPTH} levels)")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
-                    m = event.start_mark
-                    raise InputError(
-                        source,
-                        "",
-                        f"too many aliases (more than {MAX_ALIASES})",
-                        m.line + 1,
-                        m.column + 1,
-                    )
+                    raise _at_event(source, event, f"too many aliases (more than {MAX_ALIASES})")
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as err:
         raise _yaml_error(source, err, text) from None
@@ -411,21 +402,25 @@ def _read_yaml(text: str, source: str) -> _Tree:
     return _Tree(data, builder.marks, builder.key_marks)
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(Exception):
+    """A key given twice in one JSON object (json_object, for json.loads; roster rows too)."""
+
     def __init__(self, key: str) -> None:
         self.key = key
 
 
-def _json_object(pairs: list[tuple[str, object]]) -> dict:
+def json_object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object as a dict, refusing a key given twice (json.loads' object_pairs_hook)."""
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKey(key)
+            raise DuplicateKey(key)
         out[key] = value
     return out
 
 
-def _json_constant(name: str) -> NoReturn:
+def json_constant(name: str) -> NoReturn:
+    """NaN and Infinity are not JSON numbers (json.loads' parse_constant)."""
     raise ValueError(f"{name} is not a number JSON allows")
 
 
@@ -471,12 +466,12 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
 def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
     """The JSON reading of the text; None when it is not JSON and ``strict`` is off."""
     try:
-        data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
+        data = json.loads(text, object_pairs_hook=json_object, parse_constant=json_constant)
     except json.JSONDecodeError as err:
         if not strict:
             return None
         raise InputError(source, "", f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
-    except _DuplicateKey as err:
+    except DuplicateKey as err:
         try:  # the YAML reading of the same text knows where the second key is
             _read_yaml(text, source)
         except InputError as located:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .case import MAX_ITEMS
+from .case import MAX_ITEMS, DuplicateKey, json_constant, json_object
 from .vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
 from .errors import InputError
 
@@ -111,24 +111,6 @@ def read_blocks(
             rest, skipping = b"", True
 
 
-def _duplicate_check(pairs: list[tuple[str, object]]) -> dict:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
-    return out
-
-
-class _Duplicate(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-def _constant(name: str) -> object:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 _WS_COLON = re.compile(r'"[ \t\r]+:')
 
 
@@ -141,7 +123,7 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
     number of keys it read (``exact_keys``) and calls `load_row_strict` when they differ.
     """
     try:
-        return json.loads(text, parse_constant=_constant), not _WS_COLON.search(text)
+        return json.loads(text, parse_constant=json_constant), not _WS_COLON.search(text)
     except RecursionError:
         raise InputError(source, "", "too deeply nested", line) from None
     except json.JSONDecodeError as err:
@@ -153,8 +135,8 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
 def load_row_strict(text: str, source: str, line: int) -> object:
     """The line read again with a check for duplicate keys and for text that is not Unicode."""
     try:
-        data = json.loads(text, object_pairs_hook=_duplicate_check, parse_constant=_constant)
-    except _Duplicate as err:
+        data = json.loads(text, object_pairs_hook=json_object, parse_constant=json_constant)
+    except DuplicateKey as err:
         raise InputError(source, "", f"the key {err.key!r} is given twice in one object", line) from None
     except RecursionError:
         raise InputError(source, "", "too deeply nested", line) from None
