@@ -9,7 +9,7 @@ same file:
 
 1. **floor**: read the roster and ``json.loads`` every line, nothing else;
 2. **plain clingo**: ground and solve the persons with the knowledge base, no explanations
-   (``pyagent.solve.solve`` over the persons' facts, 200 persons a control, after reading and
+   (``pyagent.engine.solve.solve`` over the persons' facts, 200 persons a control, after reading and
    validating them), on the first ``--solve-sample`` persons and extrapolated linearly to all
    of them (it is per person by nature), and says so;
 3. **batch**: ``pyagent batch ROSTER -o OUT`` end to end in a subprocess, every answer with its
@@ -55,10 +55,10 @@ def floor(path: Path) -> float:
 
 def plain_clingo(path: Path, sample: int) -> tuple[float, int]:
     """Seconds to read, validate, make facts for, ground and solve ``sample`` persons."""
-    from pyagent.case import parse_person
+    from pyagent.input.case import parse_person
     from pyagent.errors import InputError
-    from pyagent.facts import global_facts, person_facts
-    from pyagent.solve import solve
+    from pyagent.engine.facts import global_facts, person_facts
+    from pyagent.engine.solve import solve
 
     as_of = dt.date.fromisoformat(AS_OF)
     started = time.perf_counter()

@@ -3,7 +3,7 @@
     python bench/bench_explain.py [--persons 200] [--seed 7] [--repeat 3]
 
 Every answer's ``clauses`` and ``depends_on`` (SPEC section 8) are read off an explanation
-tree (`pyagent.explain.Explainer` on `pyagent.evaluate`), and that tree bounds ``pyagent ask``,
+tree (`pyagent.explain.tree.Explainer` on `pyagent.engine.evaluate`), and that tree bounds ``pyagent ask``,
 ``why``, ``check`` and above all ``batch``.  This generates a seeded roster (bench/roster.py),
 keeps its first ``--persons`` valid rows as one case (as_of 2026-07-01, default readings, no
 parameters), solves it once, and then times, per answer (one person, one question):
@@ -44,12 +44,12 @@ sys.path.insert(0, str(HERE.parent))
 
 import roster as generator  # noqa: E402
 
-from pyagent.answers import answer_of, solve_case  # noqa: E402
-from pyagent.case import parse_person  # noqa: E402
+from pyagent.explain.answers import answer_of, solve_case  # noqa: E402
+from pyagent.input.case import parse_person  # noqa: E402
 from pyagent.errors import InputError  # noqa: E402
-from pyagent.model import Case  # noqa: E402
-from pyagent.questions import QUESTIONS  # noqa: E402
-from pyagent.solve import person_term  # noqa: E402
+from pyagent.input.model import Case  # noqa: E402
+from pyagent.engine.questions import QUESTIONS  # noqa: E402
+from pyagent.engine.solve import person_term  # noqa: E402
 
 AS_OF = dt.date(2026, 7, 1)
 

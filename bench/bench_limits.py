@@ -1,4 +1,4 @@
-"""Benchmark the input limits of pyagent.case: time and peak memory at each bound.
+"""Benchmark the input limits of pyagent.input.case: time and peak memory at each bound.
 
     python bench/bench_limits.py                 # every scenario, about a minute
     python bench/bench_limits.py --only bomb deep
@@ -8,7 +8,7 @@ prints the wall time of the measured step (reading, refusing or answering; not t
 and the peak RSS of the whole process:
 
 * ``max_bytes_json`` / ``max_bytes_yaml``: read and validate a case file just under the
-  default size limit (``pyagent.case.MAX_BYTES``), as JSON and as YAML;
+  default size limit (``pyagent.input.case.MAX_BYTES``), as JSON and as YAML;
 * ``over_max_bytes``: refuse a file of 1 GB (sparse): only ``max_bytes + 1`` bytes are read;
 * ``bomb``: refuse a billion-laughs YAML alias bomb;
 * ``deep``: refuse 100,000 nested brackets, YAML and JSON;
@@ -73,9 +73,9 @@ def full_person(k: int, items: int) -> dict:
 
 def scenario(name: str, directory: Path) -> tuple[str, float]:
     """What happened, and the seconds the measured step took (not the setup)."""
-    from pyagent import case as case_module
-    from pyagent.answers import answer_case
-    from pyagent.case import load_case, parse_case
+    from pyagent.input import case as case_module
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import load_case, parse_case
     from pyagent.errors import InputError
 
     def refused(run) -> str:

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pyagent import pins as pins_module
-from pyagent.coverage import coverage
+from pyagent.pins import check as pins_module
+from pyagent.pins.coverage import coverage
 from pyagent.kb import kb_dir
-from pyagent.lint import lint
-from pyagent.pins import load_pins, run_pins
+from pyagent.pins.lint import lint
+from pyagent.pins.check import load_pins, run_pins
 
 QUERIES = ROOT / "queries"
 

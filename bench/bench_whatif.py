@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pyagent.case import load_case
-from pyagent.model import Assessment, Case, Person
-from pyagent.whatif import what_if
+from pyagent.input.case import load_case
+from pyagent.input.model import Assessment, Case, Person
+from pyagent.explain.whatif import what_if
 
 FIELDS = ("engineering", "agriculture", "finance", "laboratory", "卫生")
 GRADES = ("qualified", "pending", "excellent", "unqualified", "pending")

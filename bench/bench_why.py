@@ -9,7 +9,7 @@ queries/demo.yaml, five times each with their own ids (20 persons).  Printed:
   loading and validating all 20 persons, solving the one explained, rendering), for a yes, a
   no and an unknown answer, each the median of ``--repeat`` runs; target ≤ 0.5 s;
 - in process, after the case is loaded and solved (the knowledge base loaded): one
-  explanation (`pyagent.why.explain_solved`), the median over every person and question,
+  explanation (`pyagent.explain.why.explain_solved`), the median over every person and question,
   the slowest, and the unknown answers alone with the re-answering of their deciding
   inputs; target ≤ 20 ms for one explanation.
 
@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 import yaml
 
-from pyagent.answers import solve_case
-from pyagent.case import load_case
-from pyagent.questions import QUESTIONS
-from pyagent.why import explain_solved
+from pyagent.explain.answers import solve_case
+from pyagent.input.case import load_case
+from pyagent.engine.questions import QUESTIONS
+from pyagent.explain.why import explain_solved
 
 WHOLE_TARGET = 0.5
 ONE_TARGET_MS = 20.0

@@ -243,7 +243,7 @@ def write(path: Path, n: int, seed: int = 0, bad_rate: float = 0.001) -> Path:
     """Write the roster to ``path``: JSONL, or CSV when the name ends in ``.csv``."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        from pyagent.roster import write_csv_persons
+        from pyagent.input.roster import write_csv_persons
 
         with path.open("w", encoding="utf-8", newline="") as handle:
             rng = random.Random(seed)

@@ -12,13 +12,13 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Answer": "answers",
-    "Answers": "answers",
-    "PersonAnswers": "answers",
-    "answer_case": "answers",
-    "solve_case": "answers",
-    "load_case": "case",
-    "parse_case": "case",
+    "Answer": "explain.answers",
+    "Answers": "explain.answers",
+    "PersonAnswers": "explain.answers",
+    "answer_case": "explain.answers",
+    "solve_case": "explain.answers",
+    "load_case": "input.case",
+    "parse_case": "input.case",
     "InputError": "errors",
 }
 

@@ -1,3 +1,3 @@
-from .cli import main
+from pyagent.cli.commands import main
 
 main()

@@ -5,7 +5,7 @@ and with it this file; the hook below hangs the pin files of ``queries/`` from i
 ids read ``queries/p3_s1_assistant/durations.yaml::A 高级工 with ...`` and ``-k`` selects
 pins by file or by words of their names.  Plain cases in ``queries/`` (the demo) are not
 pins and are passed over.  A malformed pin file is a failing item that names the file, the
-place and what is wrong.  Pins are solved in groups (`pyagent.pins.prepare`), and the
+place and what is wrong.  Pins are solved in groups (`pyagent.pins.check.prepare`), and the
 solves are cached for the tests of ``test_pins.py`` (coverage) to reuse.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pyagent.errors import InputError
-from pyagent.pins import Pin, PinResult, load_pin_file, pin_files, prepare, run_pin
+from pyagent.pins.check import Pin, PinResult, load_pin_file, pin_files, prepare, run_pin
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"

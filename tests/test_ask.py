@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pyagent.answers import answer_case, solve_case
-from pyagent.case import load_case, parse_case
+from pyagent.explain.answers import answer_case, solve_case
+from pyagent.input.case import load_case, parse_case
 from pyagent.cli import app
-from pyagent.questions import QUESTIONS
+from pyagent.engine.questions import QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "queries" / "demo.yaml"

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pyagent.answers import answer_case
-from pyagent.batch import BatchConfig, BatchInterrupted, outputs_of, run_batch
-from pyagent.case import parse_person
+from pyagent.explain.answers import answer_case
+from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, outputs_of, run_batch
+from pyagent.input.case import parse_person
 from pyagent.cli import app
-from pyagent.model import Case
-from pyagent.roster import csv_header, csv_person, CsvLayout, person_csv_row, write_csv_persons
+from pyagent.input.model import Case
+from pyagent.input.roster import csv_header, csv_person, CsvLayout, person_csv_row, write_csv_persons
 
 AS_OF = dt.date(2026, 7, 1)
 PARAMETERS = {"application_years.senior_worker": 5, "application_years.technician": 8}

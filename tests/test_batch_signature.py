@@ -1,4 +1,4 @@
-"""Signatures: the fast path agrees with pyagent.case + pyagent.facts, and the analysis is
+"""Signatures: the fast path agrees with pyagent.input.case + pyagent.engine.facts, and the analysis is
 read off the knowledge base."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyagent.case import parse_person
+from pyagent.input.case import parse_person
 from pyagent.errors import InputError
-from pyagent.signature import FastFacts, Keys, _Slow, analyse, slow_signature
+from pyagent.engine.signature import FastFacts, Keys, _Slow, analyse, slow_signature
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 7, 1)

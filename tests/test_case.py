@@ -1,4 +1,4 @@
-"""Loading and validating case files: pyagent.case (SPEC section 2)."""
+"""Loading and validating case files: pyagent.input.case (SPEC section 2)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pyagent.case import load_case, parse_case, parse_date, parse_person, parse_readings
+from pyagent.input.case import load_case, parse_case, parse_date, parse_person, parse_readings
 from pyagent.errors import InputError
-from pyagent.model import (
+from pyagent.input.model import (
     NO_POST,
     Assessment,
     Certificate,

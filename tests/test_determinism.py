@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from test_fuzz import to_text, valid_documents
 from typer.testing import CliRunner
 
-from pyagent.answers import answer_case
-from pyagent.batch import BatchConfig, outputs_of, run_batch
-from pyagent.case import load_case, parse_case
+from pyagent.explain.answers import answer_case
+from pyagent.batch.pipeline import BatchConfig, outputs_of, run_batch
+from pyagent.input.case import load_case, parse_case
 from pyagent.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""满N年 at its boundaries (SPEC section 4), in pyagent.duration and through the knowledge base."""
+"""满N年 at its boundaries (SPEC section 4), in pyagent.input.duration and through the knowledge base."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from pyagent.answers import solve_case
-from pyagent.duration import calendar_months, counted_months, merge, stretches_months
-from pyagent.model import Assessment, Case, Certificate, Period, Person, Post
-from pyagent.questions import QUESTIONS
+from pyagent.explain.answers import solve_case
+from pyagent.input.duration import calendar_months, counted_months, merge, stretches_months
+from pyagent.input.model import Assessment, Case, Certificate, Period, Person, Post
+from pyagent.engine.questions import QUESTIONS
 
 D = dt.date
 

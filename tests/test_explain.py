@@ -1,7 +1,7 @@
 """pyagent why / why-not (issue 3): explanations as data, rendered as trees, JSON and Markdown.
 
 Golden renderings live in tests/golden/ (fixed width, no colour).  After a deliberate change
-of wording (a template in kb/, a label in pyagent/render.py), regenerate them with
+of wording (a template in kb/, a label in pyagent/cli/render.py), regenerate them with
 ``PYAGENT_UPDATE_GOLDEN=1 pytest tests/test_explain.py`` and review the diff.
 """
 
@@ -19,14 +19,14 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from pyagent.answers import solve_case
-from pyagent.case import load_case, parse_case
+from pyagent.explain.answers import solve_case
+from pyagent.input.case import load_case, parse_case
 from pyagent.cli import app
 from pyagent.errors import InputError
 from pyagent.kb import kb_dir
-from pyagent.questions import QUESTIONS
-from pyagent.render import THEME, explanation_markdown, explanation_view
-from pyagent.why import (
+from pyagent.engine.questions import QUESTIONS
+from pyagent.cli.render import THEME, explanation_markdown, explanation_view
+from pyagent.explain.why import (
     WHY_NOT,
     Explanations,
     Step,

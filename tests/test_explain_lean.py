@@ -1,7 +1,7 @@
 """Lean explanation trees (what `ask` and `batch` read answers from) against full ones.
 
 A lean tree skips what only a reader uses (texts, values, comparisons, context nodes) and
-shares the sub-trees of one person's answers (pyagent.explain.Explainer._node); the nodes,
+shares the sub-trees of one person's answers (pyagent.explain.tree.Explainer._node); the nodes,
 statuses, ways, clauses and leaves it reaches must be exactly those of the full tree, built
 alone, with nothing shared.
 """
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from clingo import Function
 
-from pyagent.answers import solve_case
-from pyagent.case import parse_person
-from pyagent.explain import Node, cited_clauses, unknown_inputs
-from pyagent.model import Case
-from pyagent.questions import QUESTIONS
-from pyagent.solve import person_term
+from pyagent.explain.answers import solve_case
+from pyagent.input.case import parse_person
+from pyagent.explain.tree import Node, cited_clauses, unknown_inputs
+from pyagent.input.model import Case
+from pyagent.engine.questions import QUESTIONS
+from pyagent.engine.solve import person_term
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 7, 1)

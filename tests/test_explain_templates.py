@@ -13,9 +13,9 @@ import pytest
 from clingo import Function, Number, String, Supremum
 
 from pyagent.kb import kb_dir
-from pyagent.program import load_program
-from pyagent.rules import AGGREGATE, Fn
-from pyagent.templates import (
+from pyagent.engine.program import load_program
+from pyagent.engine.rules import AGGREGATE, Fn
+from pyagent.explain.templates import (
     FORMATS,
     LANGS,
     TEMPLATE,

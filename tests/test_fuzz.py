@@ -33,15 +33,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pyagent import vocab
-from pyagent.answers import answer_case
-from pyagent.batch import BatchConfig, outputs_of, run_batch
-from pyagent.case import load_case, parse_case
+from pyagent.input import vocab
+from pyagent.explain.answers import answer_case
+from pyagent.batch.pipeline import BatchConfig, outputs_of, run_batch
+from pyagent.input.case import load_case, parse_case
 from pyagent.cli import app
 from pyagent.errors import InputError
 from pyagent.kb import readings as kb_readings
-from pyagent.model import Case
-from pyagent.questions import QUESTIONS
+from pyagent.input.model import Case
+from pyagent.engine.questions import QUESTIONS
 
 # examples per test: (quick run in the default suite, long run under -m fuzz)
 EXAMPLES = {

@@ -22,13 +22,13 @@ import yaml
 from clingo.script import enable_python
 from typer.testing import CliRunner
 
-from pyagent import case as case_module
-from pyagent import cli
-from pyagent.answers import answer_case
-from pyagent.case import MAX_ITEMS, MAX_PERSONS, MAX_TEXT, load_case, parse_case
+from pyagent.input import case as case_module
+from pyagent.cli import commands as cli
+from pyagent.explain.answers import answer_case
+from pyagent.input.case import MAX_ITEMS, MAX_PERSONS, MAX_TEXT, load_case, parse_case
 from pyagent.cli import app
 from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
-from pyagent.solve import solve
+from pyagent.engine.solve import solve
 
 runner = CliRunner()
 
@@ -473,7 +473,7 @@ def test_solve_stops_at_the_time_limit(slow_kb):
 
 
 def test_ask_timeout_ends_with_one_message_and_exit_3(tmp_path, slow_kb, monkeypatch):
-    monkeypatch.setattr("pyagent.solve.kb_dir", lambda: slow_kb)
+    monkeypatch.setattr("pyagent.engine.solve.kb_dir", lambda: slow_kb)
     path = write(tmp_path, "slow", {"as_of": AS_OF, "person": BASE_PERSON}, "yaml")
     result = runner.invoke(app, ["ask", str(path), "--json", "--timeout", "0.2"])
     assert result.exit_code == EXIT_TIME_LIMIT == 3

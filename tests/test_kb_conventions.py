@@ -15,10 +15,10 @@ import pytest
 import typer.main
 
 from pyagent.cli import app
-from pyagent.facts import global_facts, person_facts
+from pyagent.engine.facts import global_facts, person_facts
 from pyagent.kb import kb_dir
-from pyagent.lint import TABLE_FILES, cited_clauses, lint
-from pyagent.model import (
+from pyagent.pins.lint import TABLE_FILES, cited_clauses, lint
+from pyagent.input.model import (
     NO_POST,
     Assessment,
     Certificate,
@@ -28,7 +28,7 @@ from pyagent.model import (
     Post,
     Title,
 )
-from pyagent.program import load_program
+from pyagent.engine.program import load_program
 
 KB = kb_dir()
 PROGRAM = load_program()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from pyagent.cli import app
 from pyagent.kb import kb_dir
-from pyagent.lint import lint, notice_clauses
+from pyagent.pins.lint import lint, notice_clauses
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from pyagent.cli import app
 from pyagent.kb import kb_dir
-from pyagent.pins import load_pins, run_pins
+from pyagent.pins.check import load_pins, run_pins
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"

@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pyagent.cli import app
-from pyagent.coverage import coverage
-from pyagent.diff import reading_diff
+from pyagent.pins.coverage import coverage
+from pyagent.pins.diff import reading_diff
 from pyagent.errors import InputError
-from pyagent.pins import load_pin_file, load_pins, pin_files, run_pin, run_pins
+from pyagent.pins.check import load_pin_file, load_pins, pin_files, run_pin, run_pins
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pyagent.kb import kb_dir
-from pyagent.program import load_program, reload_program
+from pyagent.engine.program import load_program, reload_program
 
 parse = reload_program  # past the in-process cache: each call reads disk or parses
 

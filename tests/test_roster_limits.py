@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from pyagent.batch import BatchConfig, run_batch
-from pyagent.roster import OVERLONG, read_blocks
+from pyagent.batch.pipeline import BatchConfig, run_batch
+from pyagent.input.roster import OVERLONG, read_blocks
 
 PERSON = {
     "id": "a",

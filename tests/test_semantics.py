@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import pytest
 
-from pyagent.answers import solve_case
-from pyagent.model import (
+from pyagent.explain.answers import solve_case
+from pyagent.input.model import (
     NO_POST,
     Assessment,
     Case,
@@ -29,7 +29,7 @@ from pyagent.model import (
     Post,
     Title,
 )
-from pyagent.questions import QUESTIONS
+from pyagent.engine.questions import QUESTIONS
 
 AS_OF = dt.date(2026, 7, 1)
 LEVELS = ["intermediate_worker", "senior_worker", "technician", "senior_technician"]

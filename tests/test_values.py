@@ -1,6 +1,6 @@
-"""pyagent.values against clingo itself, and the model's index of values against its symbols.
+"""pyagent.engine.values against clingo itself, and the model's index of values against its symbols.
 
-The explanation engine works on plain values instead of `clingo.Symbol` (pyagent.values): they
+The explanation engine works on plain values instead of `clingo.Symbol` (pyagent.engine.values): they
 must stand for symbols one to one, print the same, and sort and compare in clingo's order.
 """
 
@@ -16,10 +16,10 @@ from clingo import Function, Infimum, Number, String, Supremum, Symbol, Tuple_
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyagent.case import parse_person
-from pyagent.facts import global_facts, person_facts
-from pyagent.solve import is_person_term, person_term, solve
-from pyagent.values import (
+from pyagent.input.case import parse_person
+from pyagent.engine.facts import global_facts, person_facts
+from pyagent.engine.solve import is_person_term, person_term, solve
+from pyagent.engine.values import (
     INF,
     SUP,
     compare,

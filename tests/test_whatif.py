@@ -14,14 +14,14 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from pyagent.answers import solve_case
-from pyagent.case import load_case, parse_case
+from pyagent.explain.answers import solve_case
+from pyagent.input.case import load_case, parse_case
 from pyagent.cli import app
-from pyagent.duration import counted_months
-from pyagent.model import Period
-from pyagent.questions import QUESTIONS
-from pyagent.render import THEME, what_if_view
-from pyagent.whatif import aged, apply_changes, candidates, first_date, what_if
+from pyagent.input.duration import counted_months
+from pyagent.input.model import Period
+from pyagent.engine.questions import QUESTIONS
+from pyagent.cli.render import THEME, what_if_view
+from pyagent.explain.whatif import aged, apply_changes, candidates, first_date, what_if
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "queries" / "demo.yaml"
@@ -328,7 +328,7 @@ def test_ties_are_listed_up_to_max():
 def test_a_set_that_fails_its_check_is_dropped_and_the_others_kept(monkeypatch):
     """Every set found is applied to the person and answered afresh; one that would not make
     the answer yes is forbidden, never reported."""
-    from pyagent import whatif
+    from pyagent.explain import whatif
 
     real = whatif._check
 

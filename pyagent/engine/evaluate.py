@@ -6,7 +6,7 @@ not hold, which conditions failed and with which values.  It walks the rules
 of ``program.Program`` (the parsed ``kb/``), so every rule a maintainer adds
 is explained with no change here.
 
-Terms evaluate to *values* (`pyagent.values`: ints, constant names, tuples), not to
+Terms evaluate to *values* (`pyagent.engine.values`: ints, constant names, tuples), not to
 `clingo.Symbol`: matching, arithmetic, comparisons and model look-ups are then plain
 Python, where a symbol would cost a foreign call for every attribute read.  Bindings map
 variable names to values; `Compared` hands its two sides out as symbols again.
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from clingo import Symbol, SymbolType
 
-from .program import Program, Rule
-from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, BinOp, Const, Fn, Literal, Minus, Var
-from .solve import Model
-from .values import INF, SUP, Value, compare, is_person, order_key, symbol_of, text
+from pyagent.engine.program import Program, Rule
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, BinOp, Const, Fn, Literal, Minus, Var
+from pyagent.engine.solve import Model
+from pyagent.engine.values import INF, SUP, Value, compare, is_person, order_key, symbol_of, text
 
 Binding = dict[str, Value]
 

@@ -96,7 +96,7 @@ class Case:
         for p in self.persons:
             if p.id == person_id:
                 return p
-        from .errors import InputError
+        from pyagent.errors import InputError
 
         listing = ", ".join(p.id for p in self.persons[:50]) + (" ..." if len(self.persons) > 50 else "")
         raise InputError(self.source, "--person", f"no person {person_id!r} in the case; its persons are: {listing}")

@@ -19,8 +19,8 @@ from pathlib import Path
 import clingo
 from clingo import ast
 
-from .kb import kb_dir
-from .rules import Fn, Literal, Unsupported, convert_literal, convert_term
+from pyagent.kb import kb_dir
+from pyagent.engine.rules import Fn, Literal, Unsupported, convert_literal, convert_term
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import Annotated, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from .case import MAX_BYTES, load_case, parse_date, parse_readings
-from .errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
-from .render import THEME
+from pyagent.input.case import MAX_BYTES, load_case, parse_date, parse_readings
+from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
+from pyagent.cli.render import THEME
 
 # Each command imports the library modules it calls when it runs, so that `pyagent why`
 # does not load batch, pins or what-if (whole-process time is part of the brief).
@@ -144,8 +144,8 @@ def ask(
 
     Example: pyagent ask queries/demo.yaml --reading field_list=open --json
     """
-    from .answers import answer_case
-    from .render import answers_table
+    from pyagent.explain.answers import answer_case
+    from pyagent.cli.render import answers_table
 
     with reported():
         loaded = load(case, reading, as_of, max_bytes)
@@ -179,8 +179,8 @@ def _explain(
     mode: str, case: Path, question: str, person: str | None, reading: list[str] | None,
     as_of: str | None, json_: bool, lang: Lang, format_: Format, max_bytes: int,
 ) -> None:
-    from .render import explanation_markdown, explanation_view
-    from .why import explain_question
+    from pyagent.cli.render import explanation_markdown, explanation_view
+    from pyagent.explain.why import explain_question
 
     if json_ and format_ is not Format.tree:
         fail("--json and --format markdown: choose one")
@@ -259,8 +259,8 @@ def what_if_command(
     Example: pyagent what-if queries/demo.yaml title.assistant --person li_senior_worker
     """
     with reported():
-        from .render import what_if_view
-        from .whatif import what_if
+        from pyagent.cli.render import what_if_view
+        from pyagent.explain.whatif import what_if
 
         result = what_if(load(case, reading, as_of, max_bytes), person, question, max_sets=max_sets)
     if json_:
@@ -298,8 +298,8 @@ def check(
     """
     with reported():
         directory = _kb_dir(kb)
-        from .pins import load_pins, run_pins
-        from .render import pin_report_view
+        from pyagent.pins.check import load_pins, run_pins
+        from pyagent.cli.render import pin_report_view
 
         report = run_pins(load_pins(paths or [Path("queries")]), directory)
     if json_:
@@ -319,9 +319,9 @@ def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
     """
     with reported():
         directory = _kb_dir(kb)
-        from .coverage import coverage as pin_coverage
-        from .pins import load_pins
-        from .render import coverage_view
+        from pyagent.pins.coverage import coverage as pin_coverage
+        from pyagent.pins.check import load_pins
+        from pyagent.cli.render import coverage_view
 
         report = pin_coverage(load_pins(paths or [Path("queries")]), directory)
     out_console().print(coverage_view(report))
@@ -344,8 +344,8 @@ def lint(
     with reported():
         if notice is not None and not notice.is_file():
             raise InputError(str(notice), "", "no such file")
-        from .lint import lint as lint_kb
-        from .render import lint_view
+        from pyagent.pins.lint import lint as lint_kb
+        from pyagent.cli.render import lint_view
 
         report = lint_kb(_kb_dir(kb), notice)
     out_console().print(lint_view(report))
@@ -367,8 +367,8 @@ def diff(
     Example: pyagent diff queries/demo.yaml --reading field_list=open
     """
     with reported():
-        from .diff import reading_diff
-        from .render import reading_diff_view
+        from pyagent.pins.diff import reading_diff
+        from pyagent.cli.render import reading_diff_view
 
         result = reading_diff(paths, parse_readings(reading or []), _kb_dir(kb))
     if json_:
@@ -420,7 +420,7 @@ def batch(
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
-    from .batch import BatchConfig, BatchInterrupted, parse_parameters, run_batch
+    from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, parse_parameters, run_batch
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with reported():
@@ -486,7 +486,7 @@ def batch(
 
 def version_callback(value: bool) -> None:
     if value:
-        from . import __version__
+        from pyagent import __version__
 
         typer.echo(f"pyagent {__version__}")
         raise typer.Exit()

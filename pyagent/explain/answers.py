@@ -1,7 +1,7 @@
 """Answer a case: every person, every question, yes / no / unknown (SPEC sections 3, 4, 8).
 
->>> from pyagent.case import load_case
->>> from pyagent.answers import answer_case
+>>> from pyagent.input.case import load_case
+>>> from pyagent.explain.answers import answer_case
 >>> result = answer_case(load_case("queries/demo.yaml"))       # doctest: +SKIP
 >>> result.persons[0].answers[0].status                          # doctest: +SKIP
 'yes'
@@ -17,13 +17,13 @@ from pathlib import Path
 
 from clingo import Function
 
-from .explain import Explainer, Node, cited_clauses, unknown_inputs
-from .facts import Fact, global_facts, person_facts
-from .kb import readings as kb_readings
-from .model import Case
-from .program import Program, load_program
-from .questions import QUESTIONS, Question
-from .solve import Model, person_term, solve
+from pyagent.explain.tree import Explainer, Node, cited_clauses, unknown_inputs
+from pyagent.engine.facts import Fact, global_facts, person_facts
+from pyagent.kb import readings as kb_readings
+from pyagent.input.model import Case
+from pyagent.engine.program import Program, load_program
+from pyagent.engine.questions import QUESTIONS, Question
+from pyagent.engine.solve import Model, person_term, solve
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class SolvedCase:
 
     def explain(self, index: int, question: Question, *, lean: bool = False) -> Node:
         """The explanation tree of an answer; ``lean``: only what `answer_of` reads
-        (`pyagent.explain.Explainer.explain`)."""
+        (`pyagent.explain.tree.Explainer.explain`)."""
         atom = Function("answer", [person_term(index, "worst"), question.term])
         return self.explainer.explain(atom, lean=lean)
 

@@ -12,11 +12,11 @@ person), and so on.  A placeholder may name a format: ``{1:date}`` (a YYYYMMDD n
 ``{1:months}``, ``{1:years}``, ``{1:certificate}`` and ``{1:title}`` (an index into the
 person's certificates or titles).  An empty text hides the predicate from explanations
 (a guard such as ``person/1``).  Constants that are neither codes of the vocabulary
-(``pyagent.vocab``, shown with their Chinese alias) nor clause ids (shown as ``P3.S1``) get
+(``pyagent.input.vocab``, shown with their Chinese alias) nor clause ids (shown as ``P3.S1``) get
 their words from ``template_term(Constant, Lang, Text)`` facts beside the predicate that
 uses them.
 
-The templates are read from the parsed rules (`pyagent.program`), not from a solve, so a
+The templates are read from the parsed rules (`pyagent.engine.program`), not from a solve, so a
 knowledge base in a temporary directory brings its own.
 
 >>> from clingo import Function, Number
@@ -34,8 +34,8 @@ from pathlib import Path
 
 from clingo import Symbol, SymbolType
 
-from . import vocab
-from .program import Program, load_program
+from pyagent.input import vocab
+from pyagent.engine.program import Program, load_program
 
 TEMPLATE = ("template", 4)
 TEMPLATE_TERM = ("template_term", 3)

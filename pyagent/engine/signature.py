@@ -7,7 +7,7 @@ signature are computed from the knowledge base, never written by hand:
 
 * **Cones** (`Cones`): the input facts an answer, and its explanation, can reach.  Starting
   from ``answer(P, Q)`` for a question, every rule whose head unifies is followed into its
-  body, as ``pyagent.explain`` walks it: reading and table atoms that cannot match under
+  body, as ``pyagent.explain.tree`` walks it: reading and table atoms that cannot match under
   this run's readings end a rule the way they end it for the explainer; any other atom is
   followed with the arguments known at that point (others left open), so a cone is never
   narrower than what the explainer can visit.  An input atom reached is kept as a pattern:
@@ -25,13 +25,13 @@ signature are computed from the knowledge base, never written by hand:
 
 A signature uses plain Python values (`native`): a number is an ``int``, a constant its name,
 a string ``("str", text)``, ``#sup`` ``("sup",)``; a fact is ``(arguments, world, path)``
-and a person's facts are grouped by predicate, in the order `pyagent.facts` makes them.
+and a person's facts are grouped by predicate, in the order `pyagent.engine.facts` makes them.
 
 `FastFacts` builds the same grouped, abstracted facts straight from a JSON row, without
-`pyagent.case` and `pyagent.facts` (whose clingo symbols cost ~200 µs a person); it
+`pyagent.input.case` and `pyagent.engine.facts` (whose clingo symbols cost ~200 µs a person); it
 accepts only rows in the plain shapes it knows and returns ``None`` for anything else, which
 then takes the slow path (`slow_signature`), so its errors are always those of
-`pyagent.case`.  tests/test_batch_signature.py checks that the two paths agree.
+`pyagent.input.case`.  tests/test_batch_signature.py checks that the two paths agree.
 
 >>> import datetime as dt
 >>> a = analyse(dt.date(2026, 7, 1), {}, {})
@@ -54,8 +54,8 @@ from pathlib import Path
 
 from clingo import Function, Number, String, Supremum, Infimum, Symbol, SymbolType
 
-from . import vocab
-from .case import (
+from pyagent.input import vocab
+from pyagent.input.case import (
     MAX_ASSESSMENT_YEAR,
     MAX_ITEMS,
     MAX_TEXT,
@@ -65,20 +65,20 @@ from .case import (
     MIN_YEAR,
     PERSON_KEYS,
 )
-from .duration import counted_months
-from .evaluate import Evaluator, Unbound, dedupe, evaluate
-from .facts import BEST, BOTH, REPORT_DATE, WORST, Fact, global_facts, person_facts
-from .kb import readings as kb_readings
-from .model import Person
-from .program import Program, Rule, load_program
-from .questions import QUESTIONS
-from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Const, Fn, Literal, Var, term_vars
-from .solve import Model, person_term, solve
+from pyagent.input.duration import counted_months
+from pyagent.engine.evaluate import Evaluator, Unbound, dedupe, evaluate
+from pyagent.engine.facts import BEST, BOTH, REPORT_DATE, WORST, Fact, global_facts, person_facts
+from pyagent.kb import readings as kb_readings
+from pyagent.input.model import Person
+from pyagent.engine.program import Program, Rule, load_program
+from pyagent.engine.questions import QUESTIONS
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Const, Fn, Literal, Var, term_vars
+from pyagent.engine.solve import Model, person_term, solve
 
 CITATION = ("clause", 1)
 READING = ("reading", 2)
 
-# Person inputs whose facts are the same for every person of a run: pyagent.facts makes them
+# Person inputs whose facts are the same for every person of a run: pyagent.engine.facts makes them
 # from the run's parameters (application_years) alone.  Their values serve as thresholds.
 RUN_CONSTANT_INPUTS = ("application_years",)
 
@@ -182,7 +182,7 @@ class Cone:
 
 
 def _partial(term: Fn, b: dict) -> tuple[object, ...]:
-    """The term's arguments as values (`pyagent.values`, the form of `native`), None unbound."""
+    """The term's arguments as values (`pyagent.engine.values`, the form of `native`), None unbound."""
     out: list[object] = []
     for a in term.args:
         try:
@@ -201,7 +201,7 @@ def _has_anonymous(term) -> bool:
 
 
 def _failure_order(body: Sequence[Literal]) -> list[Literal]:
-    """The order in which pyagent.explain examines a rule's body (explain._failure_order)."""
+    """The order in which pyagent.explain.tree examines a rule's body (explain._failure_order)."""
     first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
     rest = [lit for lit in body if not any(lit is f for f in first)]
     return first + [lit for lit in rest if lit.kind == ATOM] + [lit for lit in rest if lit.kind != ATOM]
@@ -218,7 +218,7 @@ class _ConeBuilder:
     def cone(self, question: str, term: Symbol) -> Cone:
         found: dict[str, set[Pattern]] = {}
         seen: set[tuple] = set()
-        # patterns of values (pyagent.evaluate works on them: the form of `native`)
+        # patterns of values (pyagent.engine.evaluate works on them: the form of `native`)
         todo: list[tuple[str, tuple[object, ...]]] = [("answer", (native(self.p0), native(term)))]
         while todo:
             name, pattern = todo.pop()
@@ -648,7 +648,7 @@ class Keys:
         return tuple(out)
 
     def full_key(self, facts: Sequence[Fact]) -> tuple:
-        """The abstracted facts of one person (pyagent.facts), grouped by predicate."""
+        """The abstracted facts of one person (pyagent.engine.facts), grouped by predicate."""
         groups: list[list] = [[] for _ in self.analysis.slots]
         for f in facts:
             args = tuple(native(a) for a in f.arguments)
@@ -711,7 +711,7 @@ def _compile(patterns: tuple[Pattern, ...] | None) -> tuple | None:
 
 
 def slow_signature(keys: Keys, person: Person) -> tuple:
-    """The full key of a validated person, through pyagent.facts (the reference path)."""
+    """The full key of a validated person, through pyagent.engine.facts (the reference path)."""
     a = keys.analysis
     return keys.full_key(person_facts(person, a.as_of, a.parameters))
 
@@ -753,8 +753,8 @@ class FastFacts:
 
     ``key(row)`` returns ``(id, full key, number of mapping keys read)`` or raises `_Slow`
     (caught by `signature`) for anything it does not handle: it never decides that a row is
-    bad, `pyagent.case` does.  Each branch mirrors `pyagent.case` (what is accepted) and
-    `pyagent.facts` (the facts made, in their order).
+    bad, `pyagent.input.case` does.  Each branch mirrors `pyagent.input.case` (what is accepted) and
+    `pyagent.engine.facts` (the facts made, in their order).
     """
 
     def __init__(self, keys: Keys) -> None:
@@ -886,7 +886,7 @@ class FastFacts:
         if code is not None:
             return code
         if _SQUASH.sub("", s).casefold() in self.squashed:
-            raise _Slow  # a listed field mistyped: pyagent.case says so
+            raise _Slow  # a listed field mistyped: pyagent.input.case says so
         return ("str", s)
 
     def _months(self, obtained: dt.date, periods, end: dt.date) -> int:
@@ -1235,7 +1235,7 @@ def _remap(args: tuple, mappers: Sequence[tuple[int, Callable]]) -> tuple:
 
 
 class _Period:
-    """A technical-work period as pyagent.duration reads it (start, end)."""
+    """A technical-work period as pyagent.input.duration reads it (start, end)."""
 
     __slots__ = ("start", "end")
 

@@ -1,6 +1,6 @@
 """What a reading changes: the answers that differ from those under the default readings.
 
->>> from pyagent.diff import reading_diff
+>>> from pyagent.pins.diff import reading_diff
 >>> d = reading_diff(["queries/demo.yaml"], {"field_list": "open"})   # doctest: +SKIP
 >>> [(c.person, c.question, c.before, c.after) for c in d.changes][:1]  # doctest: +SKIP
 [('zhao_finance', 'title.participate', 'no', 'unknown')]
@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import SolvedCase, solve_case
-from .case import load_case, read_document
-from .errors import InputError
-from .explain import Node, walk
-from .kb import readings as kb_readings
-from .model import Case
-from .pins import SUFFIXES, load_pin_file
-from .questions import QUESTIONS
+from pyagent.explain.answers import SolvedCase, solve_case
+from pyagent.input.case import load_case, read_document
+from pyagent.errors import InputError
+from pyagent.explain.tree import Node, walk
+from pyagent.kb import readings as kb_readings
+from pyagent.input.model import Case
+from pyagent.pins.check import SUFFIXES, load_pin_file
+from pyagent.engine.questions import QUESTIONS
 
 __all__ = ["Change", "ReadingDiff", "reading_diff"]
 

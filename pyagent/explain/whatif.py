@@ -1,7 +1,7 @@
 """What would change the answer: the smallest changes, and the earliest date.
 
->>> from pyagent.case import load_case
->>> from pyagent.whatif import what_if
+>>> from pyagent.input.case import load_case
+>>> from pyagent.explain.whatif import what_if
 >>> w = what_if(load_case("queries/demo.yaml"), "li_senior_worker", "title.participate")
 >>> w.status, w.size, [(c.kind, c.place, c.values) for c in w.sets[0].changes]
 ('unknown', 1, [('grade', 'annual_assessments.2025', ('excellent', 'qualified'))])
@@ -104,13 +104,13 @@ from functools import partial
 import clingo
 from clingo import Function, Number, Symbol
 
-from .answers import SolvedCase, resolved_readings, solve_case
-from .duration import calendar_months
-from .errors import InputError
-from .explain import NO, UNKNOWN, YES, Node, walk
-from .facts import BEST, BOTH, REPORT_DATE, WORST, Fact, global_facts, person_facts
-from .kb import kb_dir
-from .model import (
+from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
+from pyagent.input.duration import calendar_months
+from pyagent.errors import InputError
+from pyagent.explain.tree import NO, UNKNOWN, YES, Node, walk
+from pyagent.engine.facts import BEST, BOTH, REPORT_DATE, WORST, Fact, global_facts, person_facts
+from pyagent.kb import kb_dir
+from pyagent.input.model import (
     NO_POST,
     Assessment,
     Case,
@@ -120,9 +120,9 @@ from .model import (
     Post,
     Title,
 )
-from .questions import Question, question_of
-from .solve import GroundingError, add_facts, control, person_term
-from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
+from pyagent.engine.questions import Question, question_of
+from pyagent.engine.solve import GroundingError, add_facts, control, person_term
+from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.whatif/1"
 HORIZON_YEARS = 10
@@ -640,7 +640,7 @@ def _reasons(solved: SolvedCase, node: Node) -> tuple[Reason, ...]:
 
     out: list[Reason] = []
     if node.status == UNKNOWN:
-        from .explain import unknown_inputs
+        from pyagent.explain.tree import unknown_inputs
 
         return tuple(Reason(None, f"depends on {p}") for p in sorted(unknown_inputs(node)))
     for n, _ in walk(node):

@@ -1,19 +1,19 @@
 """Answer a roster of persons: every question, with clauses and ``depends_on``, streaming.
 
->>> from pyagent.batch import BatchConfig, run_batch              # doctest: +SKIP
+>>> from pyagent.batch.pipeline import BatchConfig, run_batch              # doctest: +SKIP
 >>> summary = run_batch("roster.jsonl", "answers.jsonl", BatchConfig(as_of=date(2026, 7, 1)))
 >>> summary.persons_in == summary.persons_out + summary.errors    # doctest: +SKIP
 True
 
 How it scales (bench/README.md has the figures):
 
-* **Signatures** (`pyagent.signature`): each person becomes its input facts, abstracted where
+* **Signatures** (`pyagent.engine.signature`): each person becomes its input facts, abstracted where
   the rules allow (months between two thresholds, values no rule tells apart), and one key
   per question, the part of the facts that question's cone reaches.  An answer is computed
   once per key: a chunk's new keys are solved together in one clingo control, and explained
   by the same `Explainer` and `answers.answer_of` as ``pyagent ask``.  Keys are verified:
-  the fast path (a JSON row straight to its key) is checked against `pyagent.case` and
-  `pyagent.facts` for every person whose key is new.
+  the fast path (a JSON row straight to its key) is checked against `pyagent.input.case` and
+  `pyagent.engine.facts` for every person whose key is new.
 * **Streaming, bounded memory**: the roster is read in blocks of whole lines, at most
   ``2 × jobs`` blocks are in flight, caches are capped, and output is written as it comes,
   in input order.
@@ -42,13 +42,13 @@ from pathlib import Path
 
 from clingo import Function
 
-from .answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings, status_of
-from .case import PARAMETERS, MAX_YEARS, parse_person
-from .errors import InputError
-from .explain import Explainer
-from .facts import global_facts, person_facts
-from .questions import QUESTIONS
-from .roster import (
+from pyagent.explain.answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings, status_of
+from pyagent.input.case import PARAMETERS, MAX_YEARS, parse_person
+from pyagent.errors import InputError
+from pyagent.explain.tree import Explainer
+from pyagent.engine.facts import global_facts, person_facts
+from pyagent.engine.questions import QUESTIONS
+from pyagent.input.roster import (
     CsvLayout,
     csv_person,
     key_marks,
@@ -60,8 +60,8 @@ from .roster import (
     read_csv_rows,
     roster_format,
 )
-from .signature import FastFacts, Keys, _Slow, analyse
-from .solve import person_term, solve
+from pyagent.engine.signature import FastFacts, Keys, _Slow, analyse
+from pyagent.engine.solve import person_term, solve
 
 __all__ = [
     "BatchConfig",
@@ -278,7 +278,7 @@ class Engine:
                                                           self.config.parameters)), False
 
     def _reference_key(self, line: int, raw: object) -> tuple:
-        """The full key through pyagent.case and pyagent.facts (to verify the fast path)."""
+        """The full key through pyagent.input.case and pyagent.engine.facts (to verify the fast path)."""
         if self.input_format == "csv":
             data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
         else:

@@ -5,7 +5,7 @@ A pin is a case in the very format of SPEC section 2 with a ``name`` (a sentence
 the clauses the answer must cite, the unknown inputs it must depend on, and phrases its
 explanation must contain.  ``queries/README.md`` is the format; ``pyagent check`` runs them.
 
->>> from pyagent.pins import load_pins, run_pins
+>>> from pyagent.pins.check import load_pins, run_pins
 >>> report = run_pins(load_pins(["queries"]))                  # doctest: +SKIP
 >>> report.holds, len(report.results)                           # doctest: +SKIP
 (True, 97)
@@ -28,18 +28,18 @@ from pathlib import Path
 
 from clingo import Symbol
 
-from .answers import Answer, SolvedCase
-from .case import TOP_KEYS, Document, case_in_document, read_document, readings_in_document
-from .errors import InputError
-from .evaluate import symbol_text
-from .explain import Explainer, Node
-from .facts import Fact, global_facts, person_facts
-from .kb import kb_dir as default_kb_dir
-from .model import Case, Person
-from .program import load_program
-from .questions import QUESTIONS, Question
-from .solve import Model, person_term, solve
-from .why import Step, explain_solved
+from pyagent.explain.answers import Answer, SolvedCase
+from pyagent.input.case import TOP_KEYS, Document, case_in_document, read_document, readings_in_document
+from pyagent.errors import InputError
+from pyagent.engine.evaluate import symbol_text
+from pyagent.explain.tree import Explainer, Node
+from pyagent.engine.facts import Fact, global_facts, person_facts
+from pyagent.kb import kb_dir as default_kb_dir
+from pyagent.input.model import Case, Person
+from pyagent.engine.program import load_program
+from pyagent.engine.questions import QUESTIONS, Question
+from pyagent.engine.solve import Model, person_term, solve
+from pyagent.explain.why import Step, explain_solved
 
 __all__ = [
     "Expectation",
@@ -636,7 +636,7 @@ def explanation_text(s: PinSolve, index: int, question: str) -> str:
 
 
 def rule_trace(s: SolvedCase | PinSolve, index: int, question: str) -> str:
-    """The explanation tree of `pyagent.explain` at the level of the rules, one line per
+    """The explanation tree of `pyagent.explain.tree` at the level of the rules, one line per
     node: the conclusion or condition with its values (``23 >= 24``), its status, the clause
     it cites ("P3.S1"), the readings it consulted, and the inputs of the case it rests on
     (``certificates[0]``); the text of every clause cited at the end."""
@@ -694,7 +694,7 @@ def _lines(node: Node, depth: int) -> Iterator[tuple[int, str]]:
 
 
 def _clauses_of(node: Node) -> list[str]:
-    from .explain import walk
+    from pyagent.explain.tree import walk
 
     out: list[str] = []
     for n, _ in walk(node):

@@ -1,7 +1,7 @@
 """Coverage of the notice by the pinned cases: clauses, readings, and rules that never fired.
 
->>> from pyagent.pins import load_pins
->>> from pyagent.coverage import coverage
+>>> from pyagent.pins.check import load_pins
+>>> from pyagent.pins.coverage import coverage
 >>> report = coverage(load_pins(["queries"]))                    # doctest: +SKIP
 >>> report.gaps                                                   # doctest: +SKIP
 ()
@@ -27,15 +27,15 @@ from pathlib import Path
 
 from clingo import Symbol
 
-from .answers import resolved_readings
-from .evaluate import Evaluator, Unbound, evaluate
-from .kb import readings as kb_readings
-from .lint import cited_clauses
-from .pins import Pin, prepare, register, solved
-from .program import Program, Rule, load_program
-from .questions import QUESTIONS
-from .solve import Model
-from .values import Value, arguments_of, is_person, value_of
+from pyagent.explain.answers import resolved_readings
+from pyagent.engine.evaluate import Evaluator, Unbound, evaluate
+from pyagent.kb import readings as kb_readings
+from pyagent.pins.lint import cited_clauses
+from pyagent.pins.check import Pin, prepare, register, solved
+from pyagent.engine.program import Program, Rule, load_program
+from pyagent.engine.questions import QUESTIONS
+from pyagent.engine.solve import Model
+from pyagent.engine.values import Value, arguments_of, is_person, value_of
 
 __all__ = ["ClauseCoverage", "Coverage", "ReadingCoverage", "UnfiredRule", "coverage"]
 
@@ -207,7 +207,7 @@ def _unfired(
 ) -> tuple[tuple[UnfiredRule, ...], int]:
     """Rules whose body held for no person of the pins (a rule about no person: in no model).
 
-    Pins are solved together with other pins (`pyagent.pins.prepare`), so a model may hold
+    Pins are solved together with other pins (`pyagent.pins.check.prepare`), so a model may hold
     persons of pins not asked about here; only the pins' own persons count.
     """
     evaluators = [(Evaluator(program, m), {value_of(p) for p in persons}) for m, persons in models]

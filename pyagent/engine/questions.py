@@ -56,7 +56,7 @@ def question_of(question_id: str) -> Question:
         return QUESTIONS[question_id]
     import difflib
 
-    from .errors import InputError
+    from pyagent.errors import InputError
 
     close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""

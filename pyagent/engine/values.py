@@ -2,8 +2,8 @@
 
 Reading a `clingo.Symbol` (``.type``, ``.name``, ``.arguments``, ``==``, ``hash``) is a foreign
 call each time, and building one (``Function(...)``) is several; explanations ask such
-questions hundreds of thousands of times per case.  ``pyagent.evaluate`` and
-``pyagent.explain`` therefore work on *values*: hashable Python objects that stand for symbols
+questions hundreds of thousands of times per case.  ``pyagent.engine.evaluate`` and
+``pyagent.explain.tree`` therefore work on *values*: hashable Python objects that stand for symbols
 one to one, compare equal exactly when the symbols do, print the same and sort the same.
 
 ====================  ===========================================================
@@ -17,7 +17,7 @@ symbol                value
 ``#sup``, ``#inf``    `SUP`, `INF`
 ====================  ===========================================================
 
-(the same form ``pyagent.signature`` keys its caches with).  A value is read off a symbol by
+(the same form ``pyagent.engine.signature`` keys its caches with).  A value is read off a symbol by
 parsing its text (one foreign call, `value_of`) and turned back into a symbol only where a
 public dataclass hands one out (`symbol_of`); `text` prints a value as clingo prints its
 symbol, and `order_key` sorts values in clingo's total order of symbols (#inf < numbers <

@@ -5,7 +5,7 @@ Every person of a case is grounded twice, as ``p(I, worst)`` and
 program is stratified, so the single model is found without search.  Facts are
 added through clingo's backend as symbols: a case never reaches clingo as text.
 
->>> from pyagent.solve import solve
+>>> from pyagent.engine.solve import solve
 >>> m = solve([[]], [])          # one person with no facts at all
 >>> m.atoms_of("answer", 2)
 ()
@@ -19,10 +19,10 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, SymbolType
 
-from .errors import TimeLimitError
-from .facts import BEST, BOTH, WORST, Fact
-from .kb import kb_dir
-from .values import Value, convert, is_person, order_key, parse, value_of
+from pyagent.errors import TimeLimitError
+from pyagent.engine.facts import BEST, BOTH, WORST, Fact
+from pyagent.kb import kb_dir
+from pyagent.engine.values import Value, convert, is_person, order_key, parse, value_of
 
 WORLDS = (WORST, BEST)
 
@@ -49,7 +49,7 @@ class Model:
     """The atoms of one solve, indexed by predicate and by person term.
 
     Readers get symbols: `atoms`, `atoms_of` and ``in``.  The explanation engine gets the same
-    atoms as values (`pyagent.values`): `values_of` and `holds`, with no foreign call per
+    atoms as values (`pyagent.engine.values`): `values_of` and `holds`, with no foreign call per
     question.  A predicate's atoms are read (their text parsed into values) the first time
     it is asked for, and each list is sorted the first time it is asked for: most never are.
     """
@@ -115,7 +115,7 @@ class Model:
         return tuple(s for _, s in found)
 
     def values_of(self, name: str, arity: int, person: Value | None = None) -> tuple[Value, ...]:
-        """`atoms_of` as values (`pyagent.values`), ``person`` a value too."""
+        """`atoms_of` as values (`pyagent.engine.values`), ``person`` a value too."""
         key = (name, arity, person)
         found = self._values.get(key)
         if found is None:

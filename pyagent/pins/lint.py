@@ -1,6 +1,6 @@
 """Lint the knowledge base: the conventions that keep it reviewable, checked by machine.
 
->>> from pyagent.lint import lint
+>>> from pyagent.pins.lint import lint
 >>> lint().holds                                                 # doctest: +SKIP
 True
 
@@ -35,13 +35,13 @@ from pathlib import Path
 import clingo
 from clingo import Function
 
-from .case import PARAMETERS
-from .facts import global_facts, person_facts
-from .kb import kb_dir
-from .model import Person
-from .program import Program, Rule, reload_program
-from .rules import ATOM, Const, Fn, Literal, Var
-from .solve import add_facts, control
+from pyagent.input.case import PARAMETERS
+from pyagent.engine.facts import global_facts, person_facts
+from pyagent.kb import kb_dir
+from pyagent.input.model import Person
+from pyagent.engine.program import Program, Rule, reload_program
+from pyagent.engine.rules import ATOM, Const, Fn, Literal, Var
+from pyagent.engine.solve import add_facts, control
 
 __all__ = ["TABLE_FILES", "LintProblem", "LintReport", "cited_clauses", "lint", "notice_clauses"]
 

@@ -16,17 +16,17 @@ from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
 
-from .kb import readings as kb_readings
-from .questions import QUESTIONS
-from .vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
+from pyagent.kb import readings as kb_readings
+from pyagent.engine.questions import QUESTIONS
+from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 if TYPE_CHECKING:  # for annotations only: a command loads only the modules it uses
-    from .answers import Answers
-    from .coverage import Coverage
-    from .diff import ReadingDiff
-    from .lint import LintReport
-    from .pins import PinReport
-    from .whatif import Change, WhatIf
+    from pyagent.explain.answers import Answers
+    from pyagent.pins.coverage import Coverage
+    from pyagent.pins.diff import ReadingDiff
+    from pyagent.pins.lint import LintReport
+    from pyagent.pins.check import PinReport
+    from pyagent.explain.whatif import Change, WhatIf
 
 THEME = Theme(
     {
@@ -88,9 +88,9 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
 
 
 # -- explanations (pyagent why / why-not) ---------------------------------------------------
-# pyagent.why is imported where it is used, so that the other commands do not load it.
+# pyagent.explain.why is imported where it is used, so that the other commands do not load it.
 if TYPE_CHECKING:
-    from .why import Explanation, Explanations, Step
+    from pyagent.explain.why import Explanation, Explanations, Step
 
 MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
 _WHY_WORDS = {
@@ -220,7 +220,7 @@ def explanation_view(found: Explanations) -> Group:
 
 
 def _phrase_decider(d, lang: str) -> str:
-    from .why import phrase_decider
+    from pyagent.explain.why import phrase_decider
 
     return phrase_decider(d, lang)
 
@@ -286,7 +286,7 @@ def explanation_markdown(found: Explanations) -> str:
     return "\n".join(out) + "\n"
 
 
-# -- what-if (pyagent.whatif) ------------------------------------------------------------
+# -- what-if (pyagent.explain.whatif) ------------------------------------------------------------
 _CHANGE_TEXT = {
     # kind: (English, Chinese)
     "certificate": ("obtain a skill certificate (职业技能等级) today, of level", "今日取得职业技能等级证书，等级"),
@@ -419,7 +419,7 @@ def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     return Group(*parts)
 
 
-# -- pinned cases, coverage, lint and reading diffs (pyagent.pins, .coverage, .lint, .diff) ---
+# -- pinned cases, coverage, lint and reading diffs (pyagent.pins.check, .coverage, .lint, .diff) ---
 def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
     """One row per pin file; then every pin that does not hold: expected against actual, and
     the explanation of the actual answer."""

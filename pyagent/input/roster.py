@@ -2,7 +2,7 @@
 
 A JSONL roster holds one SPEC section 2 person mapping per line.  A CSV roster has a header
 and flat columns (README, "pyagent batch"), which `csv_person` turns into the same mapping, so
-that both are validated by `pyagent.case.parse_person` and answered alike.
+that both are validated by `pyagent.input.case.parse_person` and answered alike.
 
 >>> header = ["id", "cert1_level", "cert1_obtained", "honours", "assessment_2025"]
 >>> layout = CsvLayout.from_header(header, "r.csv")
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .case import MAX_ITEMS, DuplicateKey, json_constant, json_object
-from .vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
-from .errors import InputError
+from pyagent.input.case import MAX_ITEMS, DuplicateKey, json_constant, json_object
+from pyagent.input.vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
+from pyagent.errors import InputError
 
 __all__ = [
     "CsvLayout",
@@ -118,7 +118,7 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
     """One JSONL line as data; the flag says whether duplicate keys were ruled out already.
 
     Plain ``json.loads`` keeps the last of two equal keys; a duplicate is an error here as in
-    a case file (`pyagent.case`).  The cheap check: every key of the line ends in ``":``, so
+    a case file (`pyagent.input.case`).  The cheap check: every key of the line ends in ``":``, so
     counting ``":`` bounds the number of keys written; the caller compares that with the
     number of keys it read (``exact_keys``) and calls `load_row_strict` when they differ.
     """

@@ -20,7 +20,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 
-from .model import Period
+from pyagent.input.model import Period
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

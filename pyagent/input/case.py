@@ -1,4 +1,4 @@
-"""Loading and validating case files (SPEC section 2) into the dataclasses of `pyagent.model`.
+"""Loading and validating case files (SPEC section 2) into the dataclasses of `pyagent.input.model`.
 
 >>> case = parse_case('''
 ... as_of: 2026-07-01
@@ -79,10 +79,10 @@ from typing import NoReturn
 import yaml
 from yaml.constructor import SafeConstructor
 
-from pyagent import vocab
+from pyagent.input import vocab
 from pyagent.errors import InputError
 from pyagent.kb import readings as kb_readings
-from pyagent.model import (
+from pyagent.input.model import (
     NO_POST,
     Assessment,
     Case,
@@ -1147,7 +1147,7 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
 
 
 # ---------------------------------------------------------------------------
-# Documents that hold a case among other keys (the pinned cases of pyagent/pins.py).
+# Documents that hold a case among other keys (the pinned cases of pyagent/pins/check.py).
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from clingo import Symbol, ast, parse_term
 
-from .values import value_of
+from pyagent.engine.values import value_of
 
 _CMP = {
     ast.ComparisonOperator.Equal: "=",
@@ -59,7 +59,7 @@ class Const:
 
     def __init__(self, symbol: Symbol) -> None:
         self.symbol = symbol
-        self.value = value_of(symbol)  # what pyagent.evaluate computes with (pyagent.values)
+        self.value = value_of(symbol)  # what pyagent.engine.evaluate computes with (pyagent.engine.values)
 
     def __str__(self) -> str:
         return str(self.symbol)

@@ -1,7 +1,7 @@
 """Why, and why not: one answer explained for a reader, as data ready to render.
 
->>> from pyagent.case import load_case
->>> from pyagent.why import explain_question
+>>> from pyagent.input.case import load_case
+>>> from pyagent.explain.why import explain_question
 >>> found = explain_question(load_case("queries/demo.yaml"), "title.assistant",
 ...                          person="li_senior_worker")
 >>> found.explanations[0].status
@@ -9,8 +9,8 @@
 >>> found.explanations[0].root.children[0].clause.ref
 'P3.S1'
 
-The tree comes from `pyagent.explain` (the rules of ``kb/`` walked against the model), and
-every sentence from the template of its predicate (`pyagent.templates`, kept in ``kb/``):
+The tree comes from `pyagent.explain.tree` (the rules of ``kb/`` walked against the model), and
+every sentence from the template of its predicate (`pyagent.explain.templates`, kept in ``kb/``):
 
 - **yes**: the derivation, from the conclusion down to the person's input facts;
 - **no**: for every rule that could have given the conclusion, *all* the conditions that
@@ -36,16 +36,16 @@ from pathlib import Path
 
 from clingo import Function, Symbol, SymbolType
 
-from .answers import SolvedCase, resolved_readings, solve_case
-from .errors import InputError
-from .explain import AGGREGATE, COMPARISON, NEGATION, NO, UNKNOWN, YES, Condition, Node, Way
-from .facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
-from .kb import readings as kb_readings
-from .model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
-from .questions import QUESTIONS, Question, question_of
-from .solve import GroundingError, control, person_term
-from .templates import Phrasing, templates_for
-from .vocab import FIELDS, HONOURS, LEVELS, RANKS
+from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
+from pyagent.errors import InputError
+from pyagent.explain.tree import AGGREGATE, COMPARISON, NEGATION, NO, UNKNOWN, YES, Condition, Node, Way
+from pyagent.engine.facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
+from pyagent.kb import readings as kb_readings
+from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
+from pyagent.engine.questions import QUESTIONS, Question, question_of
+from pyagent.engine.solve import GroundingError, control, person_term
+from pyagent.explain.templates import Phrasing, templates_for
+from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
 
 SCHEMA = "pyagent.explanation/1"
 WHY, WHY_NOT = "why", "why_not"
@@ -802,7 +802,7 @@ def decide_unknown(
 
 
 def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None) -> frozenset[Symbol]:
-    """The answers (the shown atoms, kb/show.lp) of these persons: `pyagent.solve.solve`
+    """The answers (the shown atoms, kb/show.lp) of these persons: `pyagent.engine.solve.solve`
     without reading the whole model, which is most of its cost for a handful of persons."""
     ctl, messages = control(directory)
     with ctl.backend() as backend:

@@ -12,7 +12,7 @@ clingo computed, never from text written per conclusion:
   where it holds, down to the unknown inputs it depends on.
 
 Nodes are plain frozen dataclasses; ``render.py`` draws them.  The walk itself runs on
-values (``pyagent.values``), not on clingo symbols, which cost a foreign call per attribute;
+values (``pyagent.engine.values``), not on clingo symbols, which cost a foreign call per attribute;
 the nodes hand symbols out as before.  A *lean* tree (``explain(..., lean=True)``) is what an
 answer's ``clauses`` and ``depends_on`` are read from: the same nodes, ways and leaves without
 the parts only a reader sees, and with sub-trees shared between the answers of one person.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from clingo import Symbol
 
-from .evaluate import (
+from pyagent.engine.evaluate import (
     Binding,
     Compared,
     Evaluator,
@@ -36,12 +36,12 @@ from .evaluate import (
     render,
     render_literal,
 )
-from .facts import BEST, BOTH, WORST, Fact
-from .program import Program, Rule
-from .rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
-from .solve import Model
-from .values import SUP, Value, is_person, is_string, name_of, symbol_of, text, value_of
-from .values import person as person_value
+from pyagent.engine.facts import BEST, BOTH, WORST, Fact
+from pyagent.engine.program import Program, Rule
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
+from pyagent.engine.solve import Model
+from pyagent.engine.values import SUP, Value, is_person, is_string, name_of, symbol_of, text, value_of
+from pyagent.engine.values import person as person_value
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -187,7 +187,7 @@ def _symbols(args: Sequence[Value | None]) -> tuple[Symbol | None, ...]:
 class Explainer:
     """Builds explanation trees for the persons of one solved case.
 
-    It works on values (`pyagent.values`), not on clingo symbols; the trees it returns hold
+    It works on values (`pyagent.engine.values`), not on clingo symbols; the trees it returns hold
     symbols, as before.
     """
 

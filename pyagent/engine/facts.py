@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from clingo import Function, Number, String, Supremum, Symbol
 
-from .duration import counted_months
-from .model import NO_POST, Person, Post
-from .vocab import FIELDS, HONOURS
+from pyagent.input.duration import counted_months
+from pyagent.input.model import NO_POST, Person, Post
+from pyagent.input.vocab import FIELDS, HONOURS
 
 WORST = "worst"
 BEST = "best"

@@ -1,0 +1,7 @@
+"""The command line: a thin face that parses arguments, calls one library function, and shows
+its result with rich (``render``).  May import every layer; nothing imports it.
+"""
+
+from pyagent.cli.commands import app, main
+
+__all__ = ["app", "main"]
