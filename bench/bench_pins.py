@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pyagent.pins import check as pins_module
+from pyagent.pins import solved as pins_module
 from pyagent.pins.coverage import coverage
 from pyagent.kb import kb_dir
 from pyagent.pins.lint import lint
