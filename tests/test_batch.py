@@ -238,3 +238,19 @@ def test_cli_batch(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such file" in missing.stderr
     bad = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "--parameter", "years=3"])
     assert bad.exit_code == 2 and "not a parameter" in bad.stderr and "Traceback" not in bad.stderr
+
+def test_a_key_claimed_earlier_in_a_block_is_not_solved_again(tmp_path: Path) -> None:
+    """Persons with different full keys share question keys: each (question, key) is solved
+    once in a block, not again for each person that meets it after the first claimed it."""
+    from pyagent.engine.signature import Keys, analyse, slow_signature
+
+    rows = persons(21, 40) + near_thresholds(21)
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    summary = run_batch(roster, tmp_path / "o.jsonl", config(block_bytes=1 << 22))
+    keys = Keys(analyse(AS_OF, {}, PARAMETERS))
+    distinct: set[tuple[int, tuple]] = set()
+    fulls = {slow_signature(keys, parse_person(r, "r", "")) for r in rows}
+    assert len(fulls) > 1
+    for full in fulls:
+        distinct.update(enumerate(keys.question_keys(full)))
+    assert summary.keys_solved == len(distinct)

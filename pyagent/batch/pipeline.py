@@ -370,7 +370,8 @@ class Engine:
         for full in fulls:
             qkeys = keys.question_keys(full)
             answers = [self.answers[i].get(k) or new.get((i, k)) for i, k in enumerate(qkeys)]
-            missing = [(i, k) for i, k in enumerate(qkeys) if answers[i] is None]
+            # a key claimed by an earlier person of this block is solved once, for both
+            missing = [(i, k) for i, k in enumerate(qkeys) if answers[i] is None and (i, k) not in new]
             for i, k in missing:
                 new[(i, k)] = None  # type: ignore[assignment]  # claimed
             alt_missing: list[tuple[int, tuple]] = []
@@ -378,7 +379,7 @@ class Engine:
             if alt_keys is not None:
                 alt_qkeys = alt_keys.question_keys(full)
                 alt = [(k, self.alt_status[i].get(k) or new_alt.get((i, k))) for i, k in enumerate(alt_qkeys)]
-                alt_missing = [(i, k) for i, (k, v) in enumerate(alt) if v is None]
+                alt_missing = [(i, k) for i, (k, v) in enumerate(alt) if v is None and (i, k) not in new_alt]
                 for i, k in alt_missing:
                     new_alt[(i, k)] = None  # type: ignore[assignment]
             found[full] = ([(k, a) for k, a in zip(qkeys, answers)], alt)
