@@ -20,130 +20,39 @@ the parts only a reader sees, and with sub-trees shared between the answers of o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import (
-    Binding,
-    Compared,
-    Evaluator,
-    Unbound,
-    dedupe,
-    evaluate,
-    ordered,
-    render,
-    render_literal,
-)
+from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, evaluate, ordered, render, render_literal
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.engine.program import Program, Rule
-from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Fn, Literal, term_vars
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, term_vars
 from pyagent.engine.solve import Model
-from pyagent.engine.values import SUP, Value, is_person, is_string, name_of, symbol_of, text, value_of
+from pyagent.engine.values import Value, is_person, name_of, symbol_of, text, value_of
 from pyagent.engine.values import person as person_value
+from pyagent.explain.atoms import (
+    CITATION,
+    READING,
+    dedupe_bindings as _dedupe,
+    failure_order as _failure_order,
+    first_value as _first_value,
+    partial as _partial,
+    parts as _parts,
+    string as _string,
+    strip as _strip,
+    swap as _swap,
+    symbols as _symbols,
+    leaf_text as _text,
+    unique as _unique,
+    with_person as _with_person,
+)
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, InputLeaf, Node, Part, Way, weakest
+from pyagent.explain.nodes import cited_clauses, unknown_inputs, walk  # re-exported (see __all__)
 
-YES, NO, UNKNOWN = "yes", "no", "unknown"
-_RANK = {NO: 0, UNKNOWN: 1, YES: 2}
-
-# Predicates that are bookkeeping of the knowledge base, not conditions a reader weighs.
-CITATION = ("clause", 1)
-READING = ("reading", 2)
 MAX_DEPTH = 24
 MAX_WAYS = 12
-MAX_BINDINGS = 64  # partial bindings kept while a failed rule is followed
-
-
-def weakest(statuses: Iterable[str]) -> str:
-    out = YES
-    for s in statuses:
-        if _RANK[s] < _RANK[out]:
-            out = s
-    return out
-
-
-@dataclass(frozen=True)
-class InputLeaf:
-    """An input fact of the case: where it is in the case file and its value."""
-
-    path: str
-    value: str
-    unknown: bool  # holds in one completion only: the case leaves it open
-
-
-@dataclass(frozen=True)
-class Part:
-    """An atom as a condition names it: its predicate and the arguments after the person.
-
-    An argument is a value, None (any value) or, inside an aggregate, the name of the
-    variable it ranges over (a string).
-    """
-
-    predicate: str
-    arguments: tuple[Symbol | str | None, ...]
-    person: bool  # the atom is about the person (its first argument)
-    negated: bool = False
-
-    @property
-    def arity(self) -> int:
-        return len(self.arguments) + self.person
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One condition of a rule instance, evaluated.
-
-    ``node`` (what ``walk`` follows) explains the atom a condition tests.  The other fields
-    are for readers: ``atom`` names the atom (also when no node is built, e.g. a negated
-    atom that fails), ``context`` explains the atoms that held and gave a failed condition,
-    or a comparison, its values (``counted_months(P,p3_s1,0,23)`` for ``M >= R``),
-    ``reading`` is the reading a way needs and ``value`` the one in force, ``parts`` and
-    ``function`` describe an aggregate (its elements' atoms, or comparisons as text).
-    """
-
-    kind: str  # atom, not, compare, aggregate
-    text: str  # the literal with its values, e.g. counted_months(P,p3_s1,0,23)
-    status: str
-    node: Node | None = None  # the explanation of the atom it tests
-    compared: tuple[Compared, ...] = ()  # comparisons: actual against required, per instance
-    value: Symbol | None = None  # aggregates: the value computed; readings: the value in force
-    atom: Part | None = None
-    context: tuple[Node, ...] = ()
-    reading: tuple[str, str] | None = None  # (name, value) a way needs, not the one in force
-    parts: tuple[Part | str, ...] = ()
-    function: str | None = None  # count, sum, min, max
-
-
-@dataclass(frozen=True)
-class Way:
-    """One rule of the knowledge base, tried for a conclusion."""
-
-    rule: int  # index in Program.rules
-    file: str
-    line: int
-    clause: str | None  # the clause id the rule cites
-    status: str
-    conditions: tuple[Condition, ...]
-    readings: tuple[tuple[str, str], ...]  # the readings the rule consulted
-
-
-@dataclass(frozen=True)
-class Node:
-    """A conclusion or an input, with its status and the ways it was reached or missed."""
-
-    key: str  # identifies the node in a tree, for "see above"
-    predicate: str
-    arguments: tuple[Symbol | None, ...]  # without the person; None: any value
-    status: str
-    derived: bool
-    ways: tuple[Way, ...] = ()
-    leaves: tuple[InputLeaf, ...] = ()  # input facts this node stands for
-    repeated: bool = False  # already explained above in the same tree
-    person: bool = False  # the atom is about the person (whose argument ``arguments`` omits)
-
-    @property
-    def arity(self) -> int:
-        return len(self.arguments) + self.person
 
 
 @dataclass
@@ -161,27 +70,6 @@ class _Context:
         if self.aside is None:
             self.aside = _Context(first=self.first, lean=self.lean)
         return self.aside
-
-
-def _strip(atom: Value) -> tuple[str, tuple[Value, ...], Value | None]:
-    """An atom's predicate, its arguments after the person, and the person (or None)."""
-    if type(atom) is str:
-        return atom, (), None
-    args = atom[3:]
-    if args and is_person(args[0]):
-        return atom[1], args[1:], args[0]
-    return atom[1], args, None
-
-
-def _with_person(name: str, args: Sequence[Value], person: Value | None) -> Value:
-    """The atom ``name(person, args...)`` (``name(args...)`` without a person), as a value."""
-    if person is not None:
-        return ("fn", name, True, person, *args)
-    return ("fn", name, True, *args) if args else name
-
-
-def _symbols(args: Sequence[Value | None]) -> tuple[Symbol | None, ...]:
-    return tuple([None if a is None else symbol_of(a) for a in args])
 
 
 class Explainer:
@@ -684,136 +572,23 @@ class Explainer:
                          parts=_parts(literal, b), function=literal.function)
 
 
-def _parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
-    """The atoms and tests of an aggregate's elements, with the values ``b`` gives."""
-    out: list[Part | str] = []
-    for _, condition in literal.elements:
-        for lit in condition:
-            if lit.kind in (ATOM, NEGATION) and isinstance(lit.term, Fn):
-                values: list[Symbol | str] = []
-                person = False
-                for k, a in enumerate(lit.term.args):
-                    try:
-                        v = evaluate(a, b)
-                    except Unbound:
-                        values.append(str(a))  # the variable it ranges over
-                        continue
-                    person = person or (k == 0 and is_person(v))
-                    values.append(symbol_of(v))
-                out.append(Part(lit.term.name, tuple(values[1:] if person else values), person, lit.negated))
-            else:
-                out.append(render_literal(lit, b))
-    return tuple(out)
 
 
-def _first_value(citation, bindings: list[Binding]) -> str | None:
-    for cb in bindings:
-        try:
-            return name_of(evaluate(citation, cb)[3])
-        except Unbound:
-            continue
-    return None
-
-
-def _swap(v: Value, world: str) -> Value:
-    if is_person(v):
-        return person_value(v[3], world)
-    return v
-
-
-_FAILURE_ORDER: dict[int, tuple[Sequence[Literal], tuple[Literal, ...]]] = {}
-
-
-def _failure_order(body: Sequence[Literal]) -> tuple[Literal, ...]:
-    """Citation and readings first (they say whether the rule applies), then the atoms
-    in source order (they bind), then the tests."""
-    found = _FAILURE_ORDER.get(id(body))
-    if found is not None and found[0] is body:
-        return found[1]
-    first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
-    rest = [lit for lit in body if not any(lit is f for f in first)]
-    atoms = [lit for lit in rest if lit.kind == ATOM]
-    others = [lit for lit in rest if lit.kind != ATOM]
-    out = tuple(first + atoms + others)
-    if len(_FAILURE_ORDER) < 100_000:
-        _FAILURE_ORDER[id(body)] = (body, out)  # the body kept: its id stays its own
-    return out
-
-
-def _partial(term, b: Binding) -> list[Value | None]:
-    out: list[Value | None] = []
-    for a in term.args:
-        try:
-            out.append(evaluate(a, b))
-        except Unbound:
-            out.append(None)
-    return out
-
-
-def _dedupe(bindings: list[Binding]) -> list[Binding]:
-    return dedupe(bindings, MAX_BINDINGS)
-
-
-def _unique(items: Iterable[Compared]) -> list[Compared]:
-    out: list[Compared] = []
-    for c in items:
-        if c not in out:
-            out.append(c)
-    return out
-
-
-def _string(v: Value) -> str:
-    """The text of a string value (``Symbol.string``)."""
-    if not is_string(v):
-        raise TypeError(f"{text(v)} is not a string")
-    return v[1]
-
-
-def _text(v: Value) -> str:
-    """An input's value as a leaf shows it: strings without quotes, #sup as 'unbounded'."""
-    if is_string(v):
-        return v[1]
-    if v == SUP:
-        return "unbounded"
-    return text(v)
-
-
-# -- walking a tree -------------------------------------------------------------
-def walk(node: Node) -> Iterator[tuple[Node, Way | None]]:
-    """Every node of a tree, with the way it hangs from (depth first)."""
-    stack: list[tuple[Node, Way | None]] = [(node, None)]
-    while stack:
-        n, w = stack.pop()
-        yield n, w
-        for way in reversed(n.ways):
-            for c in reversed(way.conditions):
-                if c.node is not None:
-                    stack.append((c.node, way))
-
-
-def cited_clauses(node: Node, kinds: Mapping[str, str]) -> set[str]:
-    """The clause ids an answer rests on (clause_kind: metadata only where it matters)."""
-    out: set[str] = set()
-    for n, _ in walk(node):
-        for way in n.ways:
-            if way.clause is None:
-                continue
-            kind = kinds.get(way.clause, "normative")
-            if kind == "contract":
-                continue
-            if kind == "metadata" and n.status == YES:
-                continue
-            out.add(way.clause)
-    return out
-
-
-def unknown_inputs(node: Node) -> set[str]:
-    """The paths of the unknown inputs a tree reaches."""
-    out: set[str] = set()
-    for n, _ in walk(node):
-        if n.status != UNKNOWN:
-            continue
-        for leaf in n.leaves:
-            if leaf.unknown:
-                out.update(leaf.path.split(", "))  # a fact may stand for several inputs
-    return out
+__all__ = [
+    "AGGREGATE",
+    "COMPARISON",
+    "NEGATION",
+    "NO",
+    "UNKNOWN",
+    "YES",
+    "Condition",
+    "Explainer",
+    "InputLeaf",
+    "Node",
+    "Part",
+    "Way",
+    "cited_clauses",
+    "unknown_inputs",
+    "walk",
+    "weakest",
+]

@@ -1,0 +1,322 @@
+"""An unknown answer: what decides it.  Each unknown input it depends on is varied alone over
+its values (grades, true/false, codes ...), over ranges around the thresholds for numbers, or at
+the two ends the case leaves open, and the person is answered afresh under each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from clingo import Function, Symbol
+
+from pyagent.engine.facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
+from pyagent.engine.questions import Question
+from pyagent.engine.solve import GroundingError, control, person_term
+from pyagent.explain.answers import SolvedCase
+from pyagent.explain.casedata import case_value
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
+from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
+from pyagent.explain.steps import WHY_NOT, Decider, Outcome
+from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
+from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
+
+# -- unknown: what decides it -------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Variant:
+    label: str
+    facts: tuple[Fact, ...]
+    range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
+
+
+def decide_unknown(
+    solved: SolvedCase, person: Person, question: Question, node: Node, builder: Builder, mode: str
+) -> tuple[Decider, ...]:
+    """For each unknown input the answer depends on, the answer under each of its values.
+
+    Each input is varied alone (the others stay as the case has them), over the values a
+    case file may give it (grades, true/false, codes ...), or over ranges around the
+    thresholds for numbers; an input with no such list (a date, the periods of technical
+    work) is taken at the two ends the case leaves open.  All variants are solved at once.
+    """
+    paths = sorted(_unknown_paths(node))
+    case = solved.case
+    plans: list[tuple[str, str, list[_Variant], bool]] = []
+    for path in paths:
+        planned = _plan(case, person, path, builder)
+        if planned is not None:
+            subject, vs, ranges = planned
+            if subject == path:
+                subject = subject_of(path, builder.lang)
+            plans.append((path, subject, vs, ranges))
+    variants = [v for _, _, vs, _ in plans for v in vs]
+    if not variants:
+        return ()
+    shown = _shown_answers([v.facts for v in variants], case, solved.program.directory)
+    statuses = []
+    for i in range(len(variants)):
+        worst = Function("answer", [person_term(i, WORST), question.term]) in shown
+        best = Function("answer", [person_term(i, BEST), question.term]) in shown
+        statuses.append(YES if worst else UNKNOWN if best else NO)
+    out: list[Decider] = []
+    k = 0
+    order = [NO, UNKNOWN, YES] if mode == WHY_NOT else [YES, UNKNOWN, NO]
+    for path, subject, vs, ranges in plans:
+        results = statuses[k:k + len(vs)]
+        k += len(vs)
+        outcomes = _group(vs, results, ranges, order, builder.words)
+        out.append(Decider(path, subject, case_value(case, person, path), outcomes))
+    return tuple(out)
+
+
+def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None) -> frozenset[Symbol]:
+    """The answers (the shown atoms, kb/show.lp) of these persons: `pyagent.engine.solve.solve`
+    without reading the whole model, which is most of its cost for a handful of persons."""
+    ctl, messages = control(directory)
+    with ctl.backend() as backend:
+
+        def fact(symbol: Symbol) -> None:
+            backend.add_rule([backend.add_atom(symbol)])
+
+        for g in global_facts(case.as_of, case.readings):
+            fact(g)
+        for i, facts in enumerate(persons):
+            terms = {w: person_term(i, w) for w in (WORST, BEST)}
+            for f in facts:
+                for w in ((WORST, BEST) if f.world == BOTH else (f.world,)):
+                    fact(Function(f.predicate, [terms[w], *f.arguments]))
+    ctl.ground([("base", [])])
+    if messages:
+        raise GroundingError("clingo: " + "\n".join(messages))
+    shown: set[Symbol] = set()
+    ctl.solve(on_model=lambda m: shown.update(m.symbols(shown=True)))
+    return frozenset(shown)
+
+
+def _unknown_paths(node: Node) -> set[str]:
+    out: set[str] = set()
+    for n in all_nodes(node):
+        if n.status != UNKNOWN:
+            continue
+        for leaf in n.leaves:
+            if leaf.unknown:
+                out.update(split_paths(leaf.path))
+    return out
+
+
+def _group(variants: list[_Variant], statuses: list[str], ranges: bool, order: list[str], words) -> tuple[Outcome, ...]:
+    if ranges:  # numeric ranges in order: neighbours with the same answer merge into one range
+        merged: list[tuple[int | None, int | None, str]] = []
+        for v, status in zip(variants, statuses):
+            lo, hi = v.range or (None, None)
+            if merged and merged[-1][2] == status:
+                merged[-1] = (merged[-1][0], hi, status)
+            else:
+                merged.append((lo, hi, status))
+        return tuple(Outcome((_range_label(lo, hi, words),), st) for lo, hi, st in merged)
+    by: dict[str, list[str]] = {}
+    for v, status in zip(variants, statuses):
+        by.setdefault(status, []).append(v.label)
+    return tuple(Outcome(tuple(by[st]), st) for st in order if st in by)
+
+
+def _range_label(lo: int | None, hi: int | None, words) -> str:
+    if lo is None and hi is None:
+        return words["any_value"]
+    if lo is None:
+        return words["at_most"].format(n=hi)
+    if hi is None:
+        return words["at_least"].format(n=lo)
+    return str(lo) if lo == hi else words["between"].format(a=lo, b=hi)
+
+
+def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str, list[_Variant], bool] | None:
+    """The subject and the variants of one unknown input (path), and whether they are ranges."""
+    w = builder.words
+    ph = builder.phrasing
+    as_of, params = case.as_of, case.parameters
+
+    def pf(p: Person, parameters: Mapping[str, int] | None = None) -> tuple[Fact, ...]:
+        return tuple(person_facts(p, as_of, parameters if parameters is not None else params))
+
+    def with_(**changes) -> tuple[Fact, ...]:
+        return pf(dataclasses.replace(person, **changes))
+
+    m = re.fullmatch(r"annual_assessments\[(\d+)\]\.grade", path)
+    if m and person.annual_assessments is not None:
+        k = int(m.group(1))
+        items = list(person.annual_assessments)
+        year = items[k].year
+        grades = ("excellent", "qualified", "basically_qualified", "unqualified")
+        variants = []
+        for g in grades:
+            changed = items[:k] + [dataclasses.replace(items[k], grade=g)] + items[k + 1:]
+            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(changed))))
+        return w["assessment_subject"].format(year=year), variants, False
+    m = re.fullmatch(r"annual_assessments\.(\d{4})", path)
+    if m and person.annual_assessments is not None:
+        year = int(m.group(1))
+        variants = []
+        for g in ("excellent", "qualified", "basically_qualified", "unqualified", "none"):
+            items = sorted((*person.annual_assessments, Assessment(year, g)), key=lambda a: a.year)
+            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(items))))
+        return w["assessment_subject"].format(year=year), variants, False
+    if path == "annual_assessments" and person.annual_assessments is None:
+        y = as_of.year
+        years = (y - 3, y - 2, y - 1)
+        variants = []
+        for g in ("qualified", "basically_qualified"):
+            variants.append(_Variant(w["all_grade"].format(grade=ph.code(g)),
+                                     with_(annual_assessments=tuple(Assessment(x, g) for x in years))))
+        one = tuple(Assessment(x, "unqualified" if x == y - 1 else "qualified") for x in years)
+        variants.append(_Variant(w["one_unqualified"].format(grade=ph.code("unqualified")),
+                                 with_(annual_assessments=one)))
+        variants.append(_Variant(w["none"], with_(annual_assessments=())))
+        return w["assessments_subject"].format(a=years[0], b=years[-1]), variants, False
+    if path in ("outstanding_contribution", "social_benefit", "economic_benefit"):
+        return path, [_Variant(w["true"], with_(**{path: True})), _Variant(w["false"], with_(**{path: False}))], False
+    m = re.fullmatch(r"honours\[(\d+)\]\.(class|category)", path)
+    if m and person.honours is not None:
+        k, what = int(m.group(1)), m.group(2)
+        items = list(person.honours)
+        values = ("i", "ii") if what == "class" else ("high_skill", "professional")
+        field_name = "contest_class" if what == "class" else "category"
+        variants = []
+        for v in values:
+            changed = items[:k] + [dataclasses.replace(items[k], **{field_name: v})] + items[k + 1:]
+            variants.append(_Variant(ph.code(v), with_(honours=tuple(changed))))
+        return w[f"{what}_subject"].format(k=k), variants, False
+    if path == "honours" and person.honours is None:
+        variants = [_Variant(w["none"], with_(honours=()))]
+        for code in HONOURS.codes:
+            variants.append(_Variant(ph.code(code), with_(honours=(Honour(code),))))
+        return path, variants, False
+    if path == "titles" and person.titles is None:
+        variants = [_Variant(w["none"], with_(titles=()))]
+        for rank in RANKS.codes:
+            variants.append(_Variant(w["title_rank"].format(rank=ph.code(rank)),
+                                     with_(titles=(Title(rank, None, None),))))
+        return path, variants, False
+    if path == "certificates" and person.certificates is None:
+        variants = [_Variant(w["none"], with_(certificates=()))]
+        for level in LEVELS.codes:
+            variants.append(_Variant(w["cert_level"].format(level=ph.code(level)),
+                                     with_(certificates=(Certificate(level, None, None),))))
+        return path, variants, False
+    if path == "field" and person.field is None:
+        return path, [
+            _Variant(w["listed_field"], with_(field=FIELDS.codes[0])),
+            _Variant(w["unlisted_field"], with_(field="其他")),
+        ], False
+    if path == "current_post" and person.current_post is None:
+        return path, [
+            _Variant(w["post_stated"], with_(current_post=Post(None, "—"))),
+            _Variant(w["post_unstated"], with_(current_post=Post(None, None))),
+            _Variant(w["no_post"], with_(current_post=NO_POST)),
+        ], False
+    if path == "cumulative_work_years" and person.cumulative_work_years is None:
+        cuts = sorted({v for k, v in params.items() if k.startswith("application_years.") and v > 0})
+        if cuts:
+            return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
+    m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
+    if m and person.cumulative_work_years is not None:
+        years = int(person.cumulative_work_years)
+        name = f"application_years.{m.group(1)}"
+        def at(n: int) -> tuple[Fact, ...]:
+            return pf(person, {**params, name: n})
+
+        variants = [_Variant("", at(years), (None, years)), _Variant("", at(years + 1), (years + 1, None))]
+        return path, variants, True
+    return _ends(case, person, path, builder)
+
+
+def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
+    """Variants for a whole number: below the first cut, between cuts, from the last cut on."""
+    bounds = [(None, cuts[0] - 1)] + [(a, b - 1) for a, b in itertools.pairwise(cuts)] + [(cuts[-1], None)]
+    return [_Variant("", facts_at(lo if lo is not None else 0), (lo, hi)) for lo, hi in bounds]
+
+
+def _ends(case: Case, person: Person, path: str, builder: Builder) -> tuple[str, list[_Variant], bool] | None:
+    """An input with no list of values: the two ends the case leaves open (its facts in the
+    best completion, then in the worst), each described by the sentences of its facts."""
+    facts = person_facts(person, case.as_of, case.parameters)
+    mine = [f for f in facts if f.world != BOTH and f.path is not None and path in split_paths(f.path)]
+    if not mine:
+        return None
+    others = [f for f in facts if f not in mine]
+
+    def pinned(world: str) -> tuple[Fact, ...]:
+        kept = [dataclasses.replace(f, world=BOTH) for f in mine if f.world == world]
+        return tuple(others + kept)
+
+    w = builder.words
+    best, worst = ENDS[builder.lang].get(path, (w["favourable"], w["unfavourable"]))
+    return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
+
+
+SUBJECTS = {
+    "en": {
+        "certificates": "the certificate held",
+        "titles": "the title held",
+        "honours": "the honour held",
+        "field": "the field of the post",
+        "current_post": "the current post",
+        "cumulative_work_years": "the number of cumulative work years",
+        "technical_work": "the technical work",
+        "notice_date": "the date of the notice",
+        "current_post.occupation": "the occupation of the current post",
+    },
+    "zh": {
+        "certificates": "所持证书",
+        "titles": "所持职称",
+        "honours": "所获荣誉",
+        "field": "现岗位所属领域",
+        "current_post": "现工作岗位",
+        "cumulative_work_years": "累计工作年限",
+        "technical_work": "技术技能工作经历",
+        "notice_date": "《通知》的印发日期",
+        "current_post.occupation": "现岗位的职业（工种）",
+    },
+}
+PHRASES = {
+    "en": {"if": "if {subject} is {values}: {status}", "otherwise": "otherwise: {status}", "sep": "; "},
+    "zh": {"if": "若{subject}为{values}：{status}", "otherwise": "否则：{status}", "sep": "；"},
+}
+
+
+def subject_of(path: str, lang: str) -> str:
+    if path.startswith("parameters."):
+        return ("参数" if lang == "zh" else "the parameter ") + path[len("parameters."):]
+    return SUBJECTS[lang].get(path, path)
+
+
+# The two ends of an input with no list of values, where plain words say them better.
+ENDS = {
+    "en": {"current_post.occupation": ("stated", "not stated"), "notice_date": ("on or before the date asked", "later")},
+    "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_date": ("不晚于查询日", "晚于查询日")},
+}
+
+
+def phrase_decider(d: Decider, lang: str = "en") -> str:
+    """``if the 2025 assessment is 优秀 (excellent) or 合格 (qualified): yes; otherwise: no``."""
+    w = TEXT[lang]
+    ph = PHRASES[lang]
+    status = STATUS_TEXT[lang]
+    if not d.decides:
+        return w["alone"].format(status=status[d.outcomes[0].status]) if d.outcomes else ""
+    parts = []
+    for k, o in enumerate(d.outcomes):
+        if k == len(d.outcomes) - 1:
+            parts.append(ph["otherwise"].format(status=status[o.status]))
+        else:
+            values = w["values_sep"].join(o.values)
+            parts.append(ph["if"].format(subject=d.subject, values=values, status=status[o.status]))
+    return ph["sep"].join(parts)
+
+
+
+__all__ = ["Decider", "decide_unknown", "phrase_decider", "subject_of"]
