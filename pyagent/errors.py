@@ -8,7 +8,19 @@ case.yaml:12:7: persons[0].certificates[1].level:
 >>> str(InputError("--reading", "field_list", "expected NAME=VALUE"))
 '--reading: field_list: expected NAME=VALUE'
 
-The command line prints ``str(err)`` on stderr and exits with status 2 (SPEC section 7).
+The command line prints ``err.text(lang)`` on stderr and exits with status 2 (SPEC section 7).
+A message is written in both languages with `msg` (SPEC section 9: one language per output);
+``str(err)`` is the English one, ``err.text("zh")`` the Chinese one:
+
+>>> err = InputError("case.yaml", "as_of", msg("{v!r} is not a date (YYYY-MM-DD)",
+...                                          "「{v}」不是日期（YYYY-MM-DD）", v="2026-13-01"))
+>>> str(err)
+"case.yaml: as_of: '2026-13-01' is not a date (YYYY-MM-DD)"
+>>> err.text("zh")
+'case.yaml：as_of：「2026-13-01」不是日期（YYYY-MM-DD）'
+
+A message given as a plain ``str`` has no Chinese text yet and shows in English under zh too
+(write new ones with `msg`).
 
 A solve that does not finish within the time limit the user set (``--timeout``) raises
 `TimeLimitError`; the command line prints its one message and exits with status 3:
@@ -18,6 +30,40 @@ case.yaml: the solver did not finish within 2.5 s (--timeout); nothing was answe
 """
 
 from __future__ import annotations
+
+
+class Msg(str):
+    """A message: the English text (the string itself) and its Chinese text (``zh``)."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Msg:
+        out = super().__new__(cls, en)
+        out.zh = zh
+        return out
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else str(self)
+
+    def __add__(self, other: object) -> Msg:  # msg + msg (or + plain str, the same in both)
+        if isinstance(other, Msg):
+            return Msg(str(self) + str(other), self.zh + other.zh)
+        if isinstance(other, str):
+            return Msg(str(self) + other, self.zh + other)
+        return NotImplemented
+
+    def __reduce__(self):  # keep both texts across pickling (batch workers)
+        return (Msg, (str(self), self.zh))
+
+
+def msg(en: str, zh: str, **values: object) -> Msg:
+    """A message in both languages, each formatted with ``values`` (``str.format``)."""
+    return Msg(en.format(**values), zh.format(**values))
+
+
+def in_lang(message: str, lang: str) -> str:
+    """A message in ``lang``: its Chinese text when it has one (`Msg`), else as written."""
+    return message.text(lang) if isinstance(message, Msg) else message
 
 
 class InputError(Exception):
@@ -43,15 +89,21 @@ class InputError(Exception):
         self.column = column
         super().__init__(self._format())
 
-    def _format(self) -> str:
+    def _format(self, lang: str = "en") -> str:
         where = self.source
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
+        sep = "：" if lang == "zh" and isinstance(self.message, Msg) else ": "
+        message = in_lang(self.message, lang)
         if self.place:
-            return f"{where}: {self.place}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}{sep}{self.place}{sep}{message}"
+        return f"{where}{sep}{message}"
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (en, zh)."""
+        return self._format(lang)
 
     def __str__(self) -> str:
         return self._format()
@@ -72,12 +124,18 @@ class TimeLimitError(Exception):
         self.persons = persons
         super().__init__(self._format())
 
-    def _format(self) -> str:
+    def _format(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (f"{self.source}：求解器未在{self.seconds:g}秒内完成（--timeout）；"
+                    f"其{self.persons:,}人均未作答")
         whom = "its person" if self.persons == 1 else f"its {self.persons:,} persons"
         return (
             f"{self.source}: the solver did not finish within {self.seconds:g} s (--timeout); "
             f"nothing was answered for {whom}"
         )
+
+    def text(self, lang: str = "en") -> str:
+        return self._format(lang)
 
     def __str__(self) -> str:
         return self._format()

@@ -87,14 +87,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 @contextmanager
-def reported() -> Iterator[None]:
-    """Bad input anywhere in a command: its one message, exit code 2."""
+def reported(lang: str = "en") -> Iterator[None]:
+    """Bad input anywhere in a command: its one message (in ``lang``), exit code 2."""
     try:
         yield
     except InputError as err:
-        fail(str(err))
+        fail(err.text(lang))
     except TimeLimitError as err:
-        fail(str(err), EXIT_TIME_LIMIT)
+        fail(err.text(lang), EXIT_TIME_LIMIT)
 
 
 @contextmanager
@@ -147,7 +147,7 @@ def ask(
     from pyagent.explain.answers import answer_case
     from pyagent.cli.render import answers_table
 
-    with reported():
+    with reported(lang.value):
         loaded = load(case, reading, as_of, max_bytes)
         with persons_bar(len(loaded.persons)) as advance:
             answers = answer_case(loaded, timeout=timeout, progress=advance)
@@ -183,8 +183,8 @@ def _explain(
     from pyagent.explain.why import explain_question
 
     if json_ and format_ is not Format.tree:
-        fail("--json and --format markdown: choose one")
-    with reported():
+        fail("--json 与 --format markdown 只能选其一" if lang.value == "zh" else "--json and --format markdown: choose one")
+    with reported(lang.value):
         found = explain_question(
             load(case, reading, as_of, max_bytes), question, person=person, lang=lang.value, mode=mode
         )
@@ -258,7 +258,7 @@ def what_if_command(
 
     Example: pyagent what-if queries/demo.yaml title.assistant --person li_senior_worker
     """
-    with reported():
+    with reported(lang.value):
         from pyagent.cli.render import what_if_view
         from pyagent.explain.whatif import what_if
 

@@ -56,10 +56,12 @@ def question_of(question_id: str) -> Question:
         return QUESTIONS[question_id]
     import difflib
 
-    from pyagent.errors import InputError
+    from pyagent.errors import InputError, msg
 
     close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = msg("did you mean {c!r}? ", "是否要找「{c}」？", c=close[0]) if close else msg("", "")
     raise InputError(
-        "QUESTION", "", f"{question_id!r} is not a question; {hint}the questions are: {', '.join(QUESTIONS)}"
+        "QUESTION", "",
+        msg("{q!r} is not a question; ", "「{q}」不是问题；", q=question_id) + hint
+        + msg("the questions are: {all}", "问题有：{all}", all=", ".join(QUESTIONS)),
     )

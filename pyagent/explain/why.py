@@ -37,7 +37,7 @@ from clingo import Function
 from pyagent.engine.facts import WORST
 from pyagent.engine.questions import question_of
 from pyagent.engine.solve import person_term
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
 from pyagent.explain.decide import decide_unknown, phrase_decider, subject_of
@@ -82,7 +82,7 @@ def explain_question(
     """
     question = question_of(question_id)
     if lang not in TEXT:
-        raise InputError("--lang", "", f"{lang!r} is not a language; use en or zh")
+        raise InputError("--lang", "", msg("{v!r} is not a language; use en or zh", "「{v}」不是可用语言；请用 en 或 zh", v=lang))
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     persons = (case.person(person),) if person is not None else case.persons
@@ -134,8 +134,8 @@ def _index(solved: SolvedCase, person_id: str) -> int:
     except KeyError:
         raise InputError(
             solved.case.source, "--person",
-            f"no person {person_id!r} in the case; its persons are: "
-            + ", ".join(p.id for p in solved.case.persons),
+            msg("no person {p!r} in the case; its persons are: {all}", "案例中没有人员「{p}」；案例中的人员有：{all}",
+                p=person_id, all=", ".join(p.id for p in solved.case.persons)),
         ) from None
 
 
