@@ -1,0 +1,498 @@
+"""Reading YAML and JSON text into plain data, with the line:column of every place in it.
+
+The first half of loading a case (`pyagent.input.case` validates what is read here, and
+`pyagent.input.roster` reuses the JSON helpers for roster rows).  Every problem raises
+`pyagent.errors.InputError` naming the file and, where the document gives them, the line and
+column.
+
+* Only the safe YAML loader is used; documents nested deeper than 50, with more than 1000
+  aliases, with recursive aliases, or whose aliases expand past 100,000 nodes are refused
+  before or while they are built.  Merge keys (``<<``), custom tags and complex keys are
+  refused; a duplicate mapping key (YAML or JSON) is an error.
+* Text that is not Unicode (a lone surrogate, e.g. JSON's ``"\\ud800"``) is refused wherever
+  it occurs.  A key that is not plain printable text appears in places quoted
+  (``persons[0]['a\\nb']``), so a message is always one line of inert text.
+* A ``.json`` file must be JSON and gets JSON's syntax positions; other text is tried as JSON
+  first and then read as YAML.  For a JSON document the values come from the JSON parser and
+  only the line numbers from a YAML reading of the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from pyagent.errors import InputError
+
+__all__ = [
+    "MAX_BYTES",
+    "Document",
+    "DuplicateKey",
+    "json_constant",
+    "json_object",
+    "read_document",
+]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
+
+MAX_DEPTH = 50
+MAX_ALIASES = 1000
+MAX_EXPANDED = 100_000
+MAX_BYTES = 5_000_000  # the default size limit of a case file
+
+
+# ---------------------------------------------------------------------------
+# Context: the source name and, where known, the line:column of every place.
+
+
+class _Ctx:
+    def __init__(
+        self,
+        source: str,
+        marks: Mapping[str, tuple[int, int]] | None = None,
+        key_marks: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
+        self.source = source
+        self.marks = marks or {}
+        self.key_marks = key_marks or {}
+
+    def error(self, place: str, message: str, *, at_key: bool = False) -> InputError:
+        mark = (self.key_marks.get(place) if at_key else None) or self.marks.get(place)
+        line, column = mark if mark else (None, None)
+        return InputError(self.source, place, message, line, column)
+
+    def fail(self, place: str, message: str, *, at_key: bool = False) -> NoReturn:
+        raise self.error(place, message, at_key=at_key)
+
+    def line_of(self, place: str) -> str:
+        mark = self.marks.get(place)
+        return f", line {mark[0]}" if mark else ""
+
+
+def _join(place: str, key: str) -> str:
+    """The place of ``key`` inside ``place``; a key that is not plain text is quoted."""
+    if not key.strip() or not key.isprintable() or len(key) > 60:
+        return f"{place}[{_q(key)}]"
+    return f"{place}.{key}" if place else key
+
+
+def _surrogate(text: str) -> int:
+    """The index of the first lone surrogate in ``text`` (not Unicode), or -1."""
+    for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            return i
+    return -1
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _q(value: object) -> str:
+    """``repr`` of a value for a message, cut short if the input is long."""
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:57] + "..."
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiouh" else f"a {kind}"
+
+
+def _describe(value: object) -> str:
+    """What a value is, in words, for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {_q(value)}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text {_q(value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a value of type {type(value).__name__}"
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    choices = list(choices)
+    folded = {c.casefold(): c for c in choices}
+    if value.strip().casefold() in folded:
+        return folded[value.strip().casefold()]
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+# ---------------------------------------------------------------------------
+# Reading the text: YAML (with marks) or JSON.
+
+
+class _Tree:
+    def __init__(self, data: object, marks: dict, key_marks: dict) -> None:
+        self.data = data
+        self.marks = marks
+        self.key_marks = key_marks
+
+
+def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if isinstance(err, yaml.reader.ReaderError):
+        position = err.position if isinstance(err.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        char = err.character
+        shown = f"{char:#x}" if isinstance(char, int) else repr(char)
+        return InputError(
+            source, "", f"invalid YAML: the character {shown} is not allowed", line, column
+        )
+    parts = [p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
+    message = "invalid YAML: " + ("; ".join(parts) if parts else str(err).splitlines()[0])
+    if mark is not None:
+        return InputError(source, "", message, mark.line + 1, mark.column + 1)
+    return InputError(source, "", message)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Plain Python data from composed YAML nodes, recording the line:column of each place."""
+
+    _SEQ = "tag:yaml.org,2002:seq"
+    _MAP = "tag:yaml.org,2002:map"
+    _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+    _MERGE = "tag:yaml.org,2002:merge"
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.marks: dict[str, tuple[int, int]] = {}
+        self.key_marks: dict[str, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+        self.open: set[int] = set()
+        self.expanded = 0
+        self.constructor = SafeConstructor()
+
+    def fail(self, node: yaml.Node, place: str, message: str) -> NoReturn:
+        line, column = _mark(node)
+        raise InputError(self.source, place, message, line, column)
+
+    def build(self, node: yaml.Node, place: str, depth: int) -> object:
+        if depth > MAX_DEPTH:
+            self.fail(node, place, f"too deeply nested (more than {MAX_DEPTH} levels)")
+        key = id(node)
+        if key in self.open:
+            self.fail(node, place, "a recursive alias (an alias inside its own anchor)")
+        if key in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_EXPANDED:
+                self.fail(node, place, f"too many aliases (they expand past {MAX_EXPANDED} values)")
+        self.seen.add(key)
+        self.marks[place] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, place)
+        self.open.add(key)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != self._SEQ:
+                    self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+                return [
+                    self.build(item, f"{place}[{i}]", depth + 1)
+                    for i, item in enumerate(node.value)
+                ]
+            if isinstance(node, yaml.MappingNode):
+                if node.tag != self._MAP:
+                    self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+                return self.mapping(node, place, depth)
+            self.fail(node, place, "an unsupported kind of YAML node")  # pragma: no cover
+        finally:
+            self.open.discard(key)
+
+    def mapping(self, node: yaml.MappingNode, place: str, depth: int) -> dict:
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(
+                    key_node, place, "a mapping key must be plain text, not a list or mapping"
+                )
+            if key_node.tag == self._MERGE:
+                self.fail(key_node, place, "merge keys (<<) are not supported; write the keys out")
+            key = self.scalar(key_node, place)
+            if not isinstance(key, str):
+                self.fail(
+                    key_node,
+                    place,
+                    f"the key {_q(key_node.value)} is read as {_describe(key)}, not text; quote it",
+                )
+            child = _join(place, key)
+            if key in out:
+                first = self.key_marks.get(child)
+                where = f" (first at line {first[0]})" if first else ""
+                self.fail(key_node, child, f"the key {_q(key)} is given twice{where}")
+            self.key_marks[child] = _mark(key_node)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode, place: str) -> object:
+        if node.tag == self._TIMESTAMP:
+            try:
+                return self.constructor.construct_object(node)
+            except Exception:  # e.g. 2021-02-30: keep the text, parse_date says what is wrong
+                return node.value
+        try:
+            value = self.constructor.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+        except Exception as err:  # noqa: BLE001 - any constructor failure is bad input
+            self.fail(node, place, f"cannot read {_q(node.value)}: {_q(str(err))[1:-1]}")
+        if isinstance(value, str) and _has_surrogate(value):  # only the pure-Python reader
+            self.fail(node, place, f"{_q(value)} holds a lone surrogate, not a Unicode character")
+        return value
+
+
+def _at_event(source: str, event: yaml.Event, message: str) -> InputError:
+    mark = event.start_mark
+    return InputError(source, "", message, mark.line + 1, mark.column + 1)
+
+
+def _read_yaml(text: str, source: str) -> _Tree:
+    depth = aliases = 0
+    try:
+        # First pass over the events (the parser is iterative): refuse deep nesting and alias
+        # floods before the (recursive) composer sees them.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _at_event(source, event, f"too deeply nested (more than {MAX_DEPTH} levels)")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise _at_event(source, event, f"too many aliases (more than {MAX_ALIASES})")
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        raise _yaml_error(source, err, text) from None
+    except RecursionError:  # pragma: no cover - the first pass bounds the depth
+        raise InputError(source, "", "too deeply nested") from None
+    if node is None:
+        return _Tree(None, {}, {})
+    builder = _Builder(source)
+    data = builder.build(node, "", 0)
+    return _Tree(data, builder.marks, builder.key_marks)
+
+
+class DuplicateKey(Exception):
+    """A key given twice in one JSON object (json_object, for json.loads; roster rows too)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def json_object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object as a dict, refusing a key given twice (json.loads' object_pairs_hook)."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def json_constant(name: str) -> NoReturn:
+    """NaN and Infinity are not JSON numbers (json.loads' parse_constant)."""
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_check(data: object, source: str, text: str) -> None:
+    """Refuse JSON nested too deeply or holding text that is not Unicode (``"\\ud800"``)."""
+    stack: list[tuple[object, int, str]] = [(data, 0, "")]
+    while stack:
+        value, depth, place = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    _lone_surrogate(source, place, text, key, "key")
+                stack.append((item, depth + 1, _join(place, key)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, f"{place}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, str) and _has_surrogate(value):
+            _lone_surrogate(source, place, text, value, "text")
+
+
+def _lone_surrogate(source: str, place: str, text: str, value: str, what: str) -> NoReturn:
+    code = ord(value[_surrogate(value)])
+    escape = re.search(rf"\\u{code:04x}", text, re.IGNORECASE)
+    line = column = None
+    if escape:
+        line, column = _line_column(text, escape.start())
+    raise InputError(
+        source,
+        place,
+        f"the {what} {_q(value)} holds \\u{code:04x}, a lone surrogate, which is not a "
+        "Unicode character",
+        line,
+        column,
+    )
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
+    """The JSON reading of the text; None when it is not JSON and ``strict`` is off."""
+    try:
+        data = json.loads(text, object_pairs_hook=json_object, parse_constant=json_constant)
+    except json.JSONDecodeError as err:
+        if not strict:
+            return None
+        raise InputError(source, "", f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+    except DuplicateKey as err:
+        try:  # the YAML reading of the same text knows where the second key is
+            _read_yaml(text, source)
+        except InputError as located:
+            if "given twice" in located.message:
+                raise located from None
+        except Exception:  # noqa: BLE001 - only a best effort at a line number
+            pass
+        raise InputError(
+            source, "", f"the key {_q(err.key)} is given twice in one object"
+        ) from None
+    except RecursionError:
+        raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)") from None
+    except ValueError as err:
+        if not strict:
+            return None
+        raise InputError(source, "", f"invalid JSON: {err}") from None
+    _json_check(data, source, text)
+    try:
+        located = _read_yaml(_yaml_view(text), source)
+        marks, key_marks = located.marks, located.key_marks
+    except Exception:  # noqa: BLE001 - e.g. a key over 1024 characters; errors carry no line
+        marks, key_marks = {}, {}
+    return _Tree(data, marks, key_marks)
+
+
+# Characters JSON allows that YAML refuses or reads as a line break, and the \u escapes of
+# surrogate pairs, which JSON joins and YAML does not.
+_NOT_YAML = re.compile("[\t\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_JSON_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F][0-9a-fA-F]{2}|.)", re.DOTALL)
+
+
+def _yaml_view(text: str) -> str:
+    """JSON text that YAML reads with the same structure, lines and columns (for the marks)."""
+    text = _NOT_YAML.sub(" ", text)
+    return _JSON_ESCAPE.sub(lambda m: r"\u0020" if len(m.group(1)) > 1 else m.group(0), text)
+
+
+def _read_text(text: str, source: str) -> _Tree:
+    if not isinstance(text, str):
+        raise InputError(source, "", f"expected text, got {type(text).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _has_surrogate(text):
+        at = _surrogate(text)
+        line, column = _line_column(text, at)
+        raise InputError(
+            source,
+            "",
+            f"the character {ord(text[at]):#x} is a lone surrogate, not Unicode text",
+            line,
+            column,
+        )
+    is_json = source.lower().endswith(".json")
+    tree = _read_json(text, source, strict=is_json) if text.strip() else None
+    if tree is None:
+        tree = _read_yaml(text, source)
+    return tree
+
+
+def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
+    """The UTF-8 text of a file of at most ``max_bytes`` (no more is read), or InputError."""
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError(source, "", f"is a directory, not {what}") from None
+    except OSError as err:
+        raise InputError(source, "", f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > max_bytes:
+        raise InputError(source, "", f"the file is larger than {max_bytes:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(
+            source,
+            "",
+            f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)",
+            line,
+            column,
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# Documents that hold a case among other keys (the pinned cases of pyagent/pins/check.py).
+
+
+@dataclass(frozen=True)
+class Document:
+    """A YAML or JSON document as read, with the line:column of every place in it."""
+
+    source: str
+    data: object
+    marks: Mapping[str, tuple[int, int]]
+    key_marks: Mapping[str, tuple[int, int]]
+
+    def error(self, place: str, message: str, *, at_key: bool = False) -> InputError:
+        """An InputError at ``place`` (``[2].expect.li``), with its line and column."""
+        return _Ctx(self.source, self.marks, self.key_marks).error(place, message, at_key=at_key)
+
+
+def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """A UTF-8 YAML or JSON file of at most ``max_bytes``, read but not yet validated."""
+    source = str(path)
+    tree = _read_text(_read_file(path, max_bytes), source)
+    return Document(source, tree.data, tree.marks, tree.key_marks)
+
+
+def _below(marks: Mapping[str, tuple[int, int]], place: str) -> dict[str, tuple[int, int]]:
+    """The marks of the places under ``place``, relative to it."""
+    if not place:
+        return dict(marks)
+    out = {}
+    for key, mark in marks.items():
+        if key == place:
+            out[""] = mark
+        elif key.startswith(place + "."):
+            out[key[len(place) + 1 :]] = mark
+    return out

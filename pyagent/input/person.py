@@ -1,0 +1,431 @@
+"""Validating one person (SPEC section 2) read by `pyagent.input.document` into a `Person`.
+
+The scalars (dates, codes, fields, numbers), the shapes (mappings with known keys, lists) and
+the entries of a person; the decisions they embody are listed in `pyagent.input.case`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pyagent.input import vocab
+from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
+from pyagent.input.model import (
+    NO_POST,
+    Assessment,
+    Certificate,
+    Honour,
+    NoPost,
+    Period,
+    Person,
+    Post,
+    Title,
+)
+
+__all__ = ["MAX_ITEMS", "MAX_TEXT", "MAX_YEARS", "PERSON_KEYS", "parse_date", "parse_person"]
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MIN_ASSESSMENT_YEAR, MAX_ASSESSMENT_YEAR = 1950, 2100
+MAX_YEARS = 100  # cumulative_work_years and the application_years parameters
+MAX_ITEMS = 100  # entries in each list of a person
+MAX_TEXT = 200  # characters in an id, occupation, field or series
+
+PERSON_KEYS = (
+    "id",
+    "certificates",
+    "technical_work",
+    "field",
+    "current_post",
+    "annual_assessments",
+    "honours",
+    "outstanding_contribution",
+    "social_benefit",
+    "economic_benefit",
+    "titles",
+    "cumulative_work_years",
+    *vocab.NEVER_DECISIVE,
+)
+NO_POST_WORDS = ("none", "无")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MISSING = object()
+
+
+# ---------------------------------------------------------------------------
+# Scalars.
+
+
+def _date(ctx: _Ctx, value: object, place: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        ctx.fail(place, f"{value.isoformat(sep=' ')} has a time of day; give a date YYYY-MM-DD")
+    if isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _ISO_DATE.fullmatch(text):
+            ctx.fail(place, f"{_q(value)} is not a date; write YYYY-MM-DD, e.g. 2021-06-30")
+        try:
+            result = dt.date.fromisoformat(text)
+        except ValueError as err:
+            ctx.fail(place, f"{_q(value)} is not a real date ({err})")
+    else:
+        ctx.fail(place, f"expected a date YYYY-MM-DD, found {_describe(value)}")
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        ctx.fail(place, f"{result.isoformat()} is outside {MIN_YEAR}..{MAX_YEAR}; a typo?")
+    return result
+
+
+def parse_date(value: object, source: str, place: str) -> dt.date:
+    """An ISO ``YYYY-MM-DD`` string or a `datetime.date` (not a datetime) as a date.
+
+    >>> parse_date("2021-06-30", "--as-of", "")
+    datetime.date(2021, 6, 30)
+    """
+    return _date(_Ctx(source), value, place)
+
+
+def _text(ctx: _Ctx, value: object, place: str, what: str = "text") -> str:
+    if isinstance(value, str):
+        if not value.strip():
+            ctx.fail(place, "is empty")
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            ctx.fail(place, f"{_q(value)} contains control characters")
+        if _has_surrogate(value):
+            ctx.fail(place, f"{_q(value)} holds a lone surrogate, which is not a Unicode character")
+        if len(value.strip()) > MAX_TEXT:
+            ctx.fail(place, f"is longer than {MAX_TEXT} characters ({len(value.strip()):,})")
+        return value.strip()
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        shown = value.isoformat() if isinstance(value, dt.date) else value
+        ctx.fail(place, f"expected {what}, found {_describe(value)}; quote it: '{shown}'")
+    ctx.fail(place, f"expected {what}, found {_describe(value)}")
+
+
+def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) -> str:
+    if not isinstance(value, str):
+        ctx.fail(
+            place,
+            f"expected {_a(vocabulary.kind)}, found {_describe(value)}; "
+            f"one of: {_listing(vocabulary)}",
+        )
+    code = vocabulary.code(value)
+    if code is not None:
+        return code
+    guess = _suggest(value, vocabulary.choices())
+    if guess is not None:
+        ctx.fail(place, f"{_q(value)} is not {_a(vocabulary.kind)}; did you mean {guess!r}?")
+    ctx.fail(
+        place, f"{_q(value)} is not {_a(vocabulary.kind)}; expected one of: {_listing(vocabulary)}"
+    )
+
+
+def _listing(vocabulary: vocab.Vocabulary) -> str:
+    return ", ".join(f"{c} ({a})" for c, a in vocabulary.aliases.items())
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text).casefold()
+
+
+def _field(ctx: _Ctx, value: object, place: str) -> str:
+    """A FIELDS code, or an unlisted field kept as written."""
+    text = _text(ctx, value, place, "a field")
+    code = vocab.FIELDS.code(text)
+    if code is not None:
+        return code
+    for code, alias in vocab.FIELDS.aliases.items():
+        for spelling in (code, alias):
+            if _squash(text) == _squash(spelling):
+                ctx.fail(
+                    place,
+                    f"{_q(text)} is not how a listed field is written; did you mean {spelling!r}? "
+                    "(any other value is taken as an unlisted field)",
+                )
+    return text
+
+
+def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        ctx.fail(place, f"expected {what}, found {_describe(value)}")
+    if isinstance(value, str):
+        ctx.fail(place, f"expected {what}, found {_describe(value)}; write it without quotes")
+    if isinstance(value, float):
+        if not (math.isfinite(value) and value.is_integer()):
+            ctx.fail(place, f"expected {what}, found {_describe(value)}")
+        ctx.fail(place, f"expected {what}, found {_describe(value)}; write {int(value)}")
+    if not low <= value <= high:
+        ctx.fail(place, f"{value} is outside {low}..{high}")
+    return value
+
+
+def _bool(ctx: _Ctx, value: object, place: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    ctx.fail(place, f"expected true or false, found {_describe(value)}")
+
+
+def _tristate(ctx: _Ctx, value: object, place: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in vocab.TRISTATE:
+        return vocab.TRISTATE[value.strip().lower()]
+    ctx.fail(place, f"expected true, false or unknown, found {_describe(value)}")
+
+
+# ---------------------------------------------------------------------------
+# Structure.
+
+
+def _mapping(ctx: _Ctx, value: object, place: str, keys: Iterable[str], what: str) -> dict:
+    """A mapping with only the known keys; a misspelt key is an error with a suggestion."""
+    if not isinstance(value, dict):
+        ctx.fail(place, f"expected {what}, found {_describe(value)}")
+    allowed = tuple(keys)
+    for key in value:
+        if not isinstance(key, str):  # only reachable through parse_person on foreign data
+            ctx.fail(place, f"the key {_q(key)} is not text")
+        if key not in allowed:
+            guess = _suggest(key, allowed)
+            hint = f"did you mean {guess!r}?" if guess else f"expected one of: {', '.join(allowed)}"
+            ctx.fail(_join(place, key), f"unknown key {_q(key)}; {hint}", at_key=True)
+    return value
+
+
+def _list(ctx: _Ctx, value: object, place: str, what: str) -> list | None:
+    """None for absent/null (unknown); the list otherwise."""
+    if value is None or value is _MISSING:
+        return None
+    if not isinstance(value, list):
+        ctx.fail(place, f"expected a list of {what}, found {_describe(value)}; write [] for none")
+    return value
+
+
+def _required(ctx: _Ctx, data: dict, key: str, place: str) -> object:
+    value = data.get(key)
+    if value is None:
+        if key in data:
+            ctx.fail(_join(place, key), f"{_q(key)} is required and cannot be null")
+        ctx.fail(place, f"missing the required key {_q(key)}")
+    return value
+
+
+def _certificate(ctx: _Ctx, item: object, place: str) -> Certificate:
+    item = _mapping(
+        ctx,
+        item,
+        place,
+        ("level", "kind", "obtained", "occupation"),
+        "a certificate mapping {level, kind, obtained, occupation}",
+    )
+    level = _code(ctx, vocab.LEVELS, _required(ctx, item, "level", place), _join(place, "level"))
+    kind = item.get("kind")
+    obtained = item.get("obtained")
+    occupation = item.get("occupation")
+    return Certificate(
+        level=level,
+        kind=None
+        if kind is None
+        else _code(ctx, vocab.CERTIFICATE_KINDS, kind, _join(place, "kind")),
+        obtained=None if obtained is None else _date(ctx, obtained, _join(place, "obtained")),
+        occupation=None
+        if occupation is None
+        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+    )
+
+
+def _period(ctx: _Ctx, item: object, place: str) -> Period:
+    item = _mapping(ctx, item, place, ("from", "to"), "a period mapping {from, to}")
+    start = _date(ctx, _required(ctx, item, "from", place), _join(place, "from"))
+    end = item.get("to")
+    if end is not None:
+        end = _date(ctx, end, _join(place, "to"))
+        if end < start:
+            ctx.fail(
+                _join(place, "to"), f"{end.isoformat()} is before 'from' ({start.isoformat()})"
+            )
+    return Period(start=start, end=end)
+
+
+def _post(ctx: _Ctx, value: object, place: str) -> Post | NoPost | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() in NO_POST_WORDS:
+        return NO_POST
+    if not isinstance(value, dict):
+        ctx.fail(
+            place, f"expected a mapping {{since, occupation}} or 'none', found {_describe(value)}"
+        )
+    value = _mapping(ctx, value, place, ("since", "occupation"), "a post")
+    since = value.get("since")
+    occupation = value.get("occupation")
+    return Post(
+        since=None if since is None else _date(ctx, since, _join(place, "since")),
+        occupation=None
+        if occupation is None
+        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+    )
+
+
+def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
+    item = _mapping(
+        ctx,
+        item,
+        place,
+        ("year", "grade", "at_current_post"),
+        "an assessment mapping {year, grade, at_current_post}",
+    )
+    year = _int(
+        ctx,
+        _required(ctx, item, "year", place),
+        _join(place, "year"),
+        MIN_ASSESSMENT_YEAR,
+        MAX_ASSESSMENT_YEAR,
+        "a year (a whole number)",
+    )
+    grade = _code(ctx, vocab.GRADES, _required(ctx, item, "grade", place), _join(place, "grade"))
+    at_post = item.get("at_current_post")
+    return Assessment(
+        year=year,
+        grade=grade,
+        at_current_post=True
+        if at_post is None
+        else _bool(ctx, at_post, _join(place, "at_current_post")),
+    )
+
+
+def _is_contest(code: str) -> bool:
+    return "_contest_" in code
+
+
+def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
+    if isinstance(item, str):
+        return Honour(code=_code(ctx, vocab.HONOURS, item, place))
+    if not isinstance(item, dict):
+        ctx.fail(
+            place,
+            "expected an honour code or a mapping {code, class, category}, "
+            f"found {_describe(item)}",
+        )
+    item = _mapping(ctx, item, place, ("code", "class", "category"), "an honour")
+    code = _code(ctx, vocab.HONOURS, _required(ctx, item, "code", place), _join(place, "code"))
+    contest_class = item.get("class")
+    category = item.get("category")
+    if contest_class is not None:
+        if not _is_contest(code):
+            ctx.fail(
+                _join(place, "class"),
+                f"'class' is only for contest honours, not {code!r}",
+                at_key=True,
+            )
+        if (
+            isinstance(contest_class, int)
+            and not isinstance(contest_class, bool)
+            and contest_class in (1, 2)
+        ):
+            ctx.fail(
+                _join(place, "class"), f"write the class as {'i' if contest_class == 1 else 'ii'!r}"
+            )
+        contest_class = _code(ctx, vocab.CONTEST_CLASSES, contest_class, _join(place, "class"))
+    if category is not None:
+        if code != "state_council_allowance":
+            ctx.fail(
+                _join(place, "category"),
+                f"'category' is only for state_council_allowance, not {code!r}",
+                at_key=True,
+            )
+        category = _code(ctx, vocab.ALLOWANCE_CATEGORIES, category, _join(place, "category"))
+    return Honour(code=code, contest_class=contest_class, category=category)
+
+
+def _title(ctx: _Ctx, item: object, place: str) -> Title:
+    item = _mapping(
+        ctx, item, place, ("rank", "series", "obtained"), "a title mapping {rank, series, obtained}"
+    )
+    rank = _code(ctx, vocab.RANKS, _required(ctx, item, "rank", place), _join(place, "rank"))
+    series = item.get("series")
+    obtained = item.get("obtained")
+    return Title(
+        rank=rank,
+        series=None if series is None else _field(ctx, series, _join(place, "series")),
+        obtained=None if obtained is None else _date(ctx, obtained, _join(place, "obtained")),
+    )
+
+
+def _years(ctx: _Ctx, value: object, place: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = "; write it without quotes" if isinstance(value, str) else ""
+        ctx.fail(place, f"expected a number of years, found {_describe(value)}{hint}")
+    if not math.isfinite(value):
+        ctx.fail(place, f"expected a number of years, found {_describe(value)}")
+    if not 0 <= value <= MAX_YEARS:
+        ctx.fail(place, f"{value} is outside 0..{MAX_YEARS}")
+    return float(value)
+
+
+def _items(ctx: _Ctx, data: dict, key: str, place: str, what: str, parse) -> tuple | None:
+    where = _join(place, key)
+    items = _list(ctx, data.get(key), where, what)
+    if items is None:
+        return None
+    if len(items) > MAX_ITEMS:
+        ctx.fail(
+            where,
+            f"{len(items):,} {what} are more than a person can have here (at most {MAX_ITEMS})",
+        )
+    return tuple(parse(ctx, item, f"{where}[{i}]") for i, item in enumerate(items))
+
+
+def _person(ctx: _Ctx, data: object, place: str) -> Person:
+    data = _mapping(ctx, data, place, PERSON_KEYS, "a person mapping (with at least an 'id')")
+    raw_id = _required(ctx, data, "id", place)
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        ctx.fail(
+            _join(place, "id"), f"the id {raw_id} is a number; ids are text, quote it: '{raw_id}'"
+        )
+    person_id = _text(ctx, raw_id, _join(place, "id"), "an id (text)")
+
+    assessments = _items(ctx, data, "annual_assessments", place, "assessments", _assessment)
+    if assessments is not None:
+        first: dict[int, int] = {}
+        for i, a in enumerate(assessments):
+            if a.year in first:
+                ctx.fail(
+                    f"{_join(place, 'annual_assessments')}[{i}].year",
+                    f"the year {a.year} is given twice "
+                    f"(first at {_join(place, 'annual_assessments')}[{first[a.year]}])",
+                )
+            first[a.year] = i
+
+    field_value = data.get("field")
+    return Person(
+        id=person_id,
+        certificates=_items(ctx, data, "certificates", place, "certificates", _certificate),
+        technical_work=_items(ctx, data, "technical_work", place, "periods", _period),
+        field=None if field_value is None else _field(ctx, field_value, _join(place, "field")),
+        current_post=_post(ctx, data.get("current_post"), _join(place, "current_post")),
+        annual_assessments=assessments,
+        honours=_items(ctx, data, "honours", place, "honours", _honour),
+        outstanding_contribution=_tristate(
+            ctx, data.get("outstanding_contribution"), _join(place, "outstanding_contribution")
+        ),
+        social_benefit=_tristate(ctx, data.get("social_benefit"), _join(place, "social_benefit")),
+        economic_benefit=_tristate(
+            ctx, data.get("economic_benefit"), _join(place, "economic_benefit")
+        ),
+        titles=_items(ctx, data, "titles", place, "titles", _title),
+        cumulative_work_years=_years(
+            ctx, data.get("cumulative_work_years"), _join(place, "cumulative_work_years")
+        ),
+        never_decisive={k: data[k] for k in vocab.NEVER_DECISIVE if k in data},
+    )
+
+
+def parse_person(data: object, source: str, place: str) -> Person:
+    """Validate one person mapping (already-parsed data, e.g. a JSONL row) into a `Person`."""
+    return _person(_Ctx(source), data, place)
