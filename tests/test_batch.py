@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import datetime as dt
 import importlib.util
 import json
@@ -155,13 +158,16 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     jsonl_roster = write_jsonl(tmp_path / "r.jsonl", rows)
     run_batch(csv_roster, tmp_path / "from_csv.csv", config())
     run_batch(jsonl_roster, tmp_path / "from_jsonl.jsonl", config())
-    table = (tmp_path / "from_csv.csv").read_text(encoding="utf-8").splitlines()
-    assert table[0].split(",")[0] == "id" and len(table) == 26
+    raw = (tmp_path / "from_csv.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese right
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert table[0][:3] == ["id", "title.participate", "title.participate reason"]
+    assert len(table) == 26
     expected = read_jsonl(tmp_path / "from_jsonl.jsonl")
-    for line, person in zip(table[1:], expected):
-        cells = line.split(",")
+    for cells, person in zip(table[1:], expected, strict=True):
         assert cells[0] == person["id"]
-        assert cells[1:] == [a["status"] for a in person["answers"]]
+        assert cells[1::4] == [a["status"] for a in person["answers"]]  # status, reason, clauses, to settle
+        assert cells[3::4] == [", ".join(a["clauses"]) for a in person["answers"]]
 
 
 def test_csv_bad_cells_are_bad_rows(tmp_path: Path) -> None:
@@ -232,7 +238,7 @@ def test_cli_batch(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert (summary["persons_in"], summary["persons_out"], summary["errors"]) == (9, 8, 1)
     assert "r.jsonl:9: invalid JSON" in result.stderr and "9 persons in = 8 answered" in result.stderr
-    lines = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("id,title.participate,") and len(lines) == 9
     missing = runner.invoke(app, ["batch", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x.jsonl")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr

@@ -51,6 +51,7 @@ from pyagent.engine.questions import QUESTIONS
 from pyagent.input.roster import (
     CsvLayout,
     csv_person,
+    csv_places,
     key_marks,
     MAX_ROW_BYTES,
     OVERLONG,
@@ -59,6 +60,7 @@ from pyagent.input.roster import (
     read_blocks,
     read_csv_rows,
     roster_format,
+    row_person,
 )
 from pyagent.engine.signature import FastFacts, Keys, _Slow, analyse
 from pyagent.engine.solve import person_term, solve
@@ -90,8 +92,9 @@ class BatchConfig:
     parameters: Mapping[str, int] = field(default_factory=dict)
     compare: Mapping[str, str] | None = None  # --compare-reading: overrides to count flips under
     jobs: int | None = None  # worker processes; None: every core
-    output_format: str | None = None  # jsonl / csv; None: from OUT's name
-    input_format: str | None = None  # jsonl / csv; None: from ROSTER's name
+    output_format: str | None = None  # jsonl / csv / xlsx; None: from OUT's name
+    input_format: str | None = None  # jsonl / csv / xlsx; None: from ROSTER's name
+    lang: str = "en"  # a CSV or xlsx table's headers and statuses (batch/tables.py)
     block_bytes: int = 1 << 20  # a JSONL block; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
     verify: bool = True  # check the fast path against pyagent.case/facts for every new key
@@ -197,6 +200,7 @@ class _Chunk:
     combos: Counter  # (statuses, alt statuses) -> persons
     keys_solved: int = 0
     disagreements: int = 0
+    flipped: list = field(default_factory=list)  # (line, id) of persons whose answers flip
 
 
 def _json(value: object) -> str:
@@ -207,6 +211,19 @@ def _csv_cell(text: str) -> str:
     if any(c in text for c in ',"\r\n') or text != text.strip():
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def _plain(value: object) -> object:
+    """Dataclasses and tuples as JSON data."""
+    import dataclasses as _dc
+
+    if _dc.is_dataclass(value) and not isinstance(value, type):
+        value = _dc.asdict(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _put(cache: dict, key: object, value: object, cap: int) -> None:
@@ -270,10 +287,8 @@ class Engine:
                 return pid, full, True
         if text is not None:
             data = load_row_strict(text, self.source, line)
-        try:
-            person = parse_person(data, self.source, "")
-        except InputError as err:
-            raise InputError(self.source, err.place, err.message, line) from None
+        places = csv_places(self.layout, raw) if self.input_format == "csv" else None  # type: ignore[arg-type]
+        person = row_person(data, self.source, line, places)  # every problem, by column
         return person.id, self.keys.full_key(person_facts(person, self.config.as_of,
                                                           self.config.parameters)), False
 
@@ -331,17 +346,21 @@ class Engine:
         entries, solved = self._resolve(list(fresh)) if fresh else ({}, 0)
         lines: list[str] = []
         combos: Counter = Counter()
+        flipped = []
         if self.output_format == "jsonl":
-            for _, pid, full, entry in good:
+            for line, pid, full, entry in good:
                 entry = entry or entries[full]
                 lines.append('{"id":' + _json(pid) + ',"answers":' + entry[0] + "}\n")
                 combos[entry[2], entry[3]] += 1
+                if entry[3] is not None and entry[3] != entry[2]:
+                    flipped.append((line, pid))
         else:
             for _, pid, full, entry in good:
                 entry = entry or entries[full]
                 lines.append(_csv_cell(pid) + entry[1] + "\n")
                 combos[entry[2], entry[3]] += 1
-        return _Chunk("".join(lines), errors, persons_in, len(good), last, combos, solved, disagreements)
+        return _Chunk("".join(lines), errors, persons_in, len(good), last, combos, solved, disagreements,
+                      flipped)
 
     def _error(self, err: InputError, line: int, raw: object) -> dict:
         pid = None
@@ -425,8 +444,13 @@ class Engine:
     def _answer_json(self, a: Answer) -> str:
         text = self.answer_json.get(a)
         if text is None:
-            text = _json({"question": a.question, "status": a.status, "clauses": list(a.clauses),
-                          "depends_on": list(a.depends_on)})
+            data = {"question": a.question, "status": a.status, "clauses": list(a.clauses),
+                    "depends_on": list(a.depends_on)}
+            for extra in ("reason", "to_settle"):  # where the library gives them
+                value = getattr(a, extra, None)
+                if value is not None:
+                    data[extra] = value if isinstance(value, str) else _plain(value)
+            text = _json(data)
             if len(self.answer_json) < CACHE_CAP:
                 self.answer_json[a] = text
         return text
@@ -529,12 +553,15 @@ def run_batch(
     *,
     progress: Progress | None = None,
     on_error: Callable[[dict], None] | None = None,
+    on_flip: Callable[[int, str], None] | None = None,
 ) -> BatchSummary:
     """Answer every person of ``roster`` into ``out`` (and its errors and summary files).
 
     Raises `InputError` when the run cannot start (no roster, bad header, bad options) and
     `BatchInterrupted` when it is stopped; a bad row never raises, it goes to ``on_error``
-    and to the errors file.
+    and to the errors file.  ``on_flip(line, id)`` is called for each person whose answers
+    differ under ``config.compare``.  OUT.csv and OUT.xlsx are written from the JSON lines
+    at the end (`pyagent.batch.tables`).
     """
     started = time.perf_counter()
     roster, out = Path(roster), Path(out)
@@ -556,7 +583,14 @@ def run_batch(
     layout = None
     text_handle = None
     try:
-        if in_format == "csv":
+        if in_format == "xlsx":
+            from pyagent.input.sheets import read_rows
+
+            header, sheet_rows = read_rows(roster, source)
+            layout = CsvLayout.from_header(header, source)
+            in_format = "csv"  # a worksheet's rows are answered as CSV rows are
+            blocks = _csv_blocks(sheet_rows, config.block_bytes // 600 or 1, source)
+        elif in_format == "csv":
             import io
 
             text_handle = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
@@ -568,30 +602,50 @@ def run_batch(
         else:
             blocks = read_blocks(handle, config.block_bytes)
         jobs = max(1, config.jobs or os.cpu_count() or 1)
-        engine_args = (config, source, in_format, out_format, layout)
+        engine_args = (config, source, in_format, "jsonl", layout)
         summary_path.unlink(missing_ok=True)  # the old summary no longer describes OUT
         return _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path,
                     summary_path, partial_out, partial_errors, config, started, progress, on_error,
-                    out_format)
+                    out_format, on_flip)
     finally:
         if text_handle is not None:
             text_handle.close()
         handle.close()
 
 
+def start_method() -> str:
+    """fork where it is safe (Linux); elsewhere forkserver or spawn (macOS, Windows), whose
+    workers build their engine from the pickled arguments.  PYAGENT_START_METHOD overrides."""
+    import multiprocessing
+    import sys
+
+    methods = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get("PYAGENT_START_METHOD")
+    if chosen in methods:
+        return chosen  # type: ignore[return-value]
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def _csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) -> Iterator[list]:
+    """Blocks of rows: small at first, so that progress shows from the first persons, then
+    doubling up to ``size``."""
     block: list = []
+    limit = min(size, 8)
     for line, row in rows:
         block.append((line, row))
-        if len(block) >= size:
+        if len(block) >= limit:
             yield block
             block = []
+            limit = min(size, limit * 2)
     if block:
         yield block
 
 
 def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, summary_path,
-         partial_out, partial_errors, config, started, progress, on_error, out_format) -> BatchSummary:
+         partial_out, partial_errors, config, started, progress, on_error, out_format,
+         on_flip=None) -> BatchSummary:
     counts = {q: {s: 0 for s in STATUSES} for q in QUESTION_IDS}
     flips: dict[str, Counter] | None = {q: Counter() for q in QUESTION_IDS} if config.compare else None
     persons_in = persons_out = n_errors = solved = disagreements = 0
@@ -614,6 +668,9 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
         solved += chunk.keys_solved
         disagreements += chunk.disagreements
         last_line = max(last_line, chunk.last_line)
+        if on_flip is not None:
+            for line, pid in chunk.flipped:
+                on_flip(line, pid)
         for (statuses, alt), n in chunk.combos.items():
             for q, s in zip(QUESTION_IDS, statuses):
                 counts[q][s] += n
@@ -625,8 +682,6 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
             progress(persons_in, handle.tell() if not handle.closed else total, total)
 
     try:
-        if out_format == "csv":
-            out_file.write("id," + ",".join(QUESTION_IDS) + "\n")
         if jobs == 1:
             engine = Engine(*engine_args)
             for block in blocks:
@@ -634,7 +689,7 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
         else:
             import multiprocessing
 
-            ctx = multiprocessing.get_context("fork")
+            ctx = multiprocessing.get_context(start_method())
             pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(engine_args,))
             pending: deque = deque()
             for block in blocks:
@@ -648,6 +703,13 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
             pool = None
         out_file.close()
         err_file.close()
+        if out_format != "jsonl":  # the table is written from the JSON lines
+            from pyagent.batch.tables import jsonl_to_table
+
+            table = out.with_name(out.name + ".table.partial")
+            jsonl_to_table(partial_out, table, out_format, config.lang)
+            partial_out.unlink()
+            partial_out = table
         os.replace(partial_out, out)
         os.replace(partial_errors, errors_path)
         finished = True

@@ -14,6 +14,8 @@ named, in the explanations of the answer before and after.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from pyagent.errors import InputError
 from pyagent.explain.tree import Node, walk
 from pyagent.kb import readings as kb_readings
 from pyagent.input.model import Case
+from pyagent.input.sources import is_roster, load_input
 from pyagent.pins.check import SUFFIXES, load_pin_file
 from pyagent.engine.questions import QUESTIONS
 
@@ -38,6 +41,8 @@ class Change:
     before: str  # the status under the default readings
     after: str  # the status under the readings given
     clauses: tuple[str, ...]  # the clauses responsible ("P2.S2")
+    reason_before: str = ""  # the answer's one-line reason under the default readings
+    reason_after: str = ""  # and under the readings given
 
 
 @dataclass(frozen=True)
@@ -61,15 +66,21 @@ class ReadingDiff:
                     "default": c.before,
                     "given": c.after,
                     "clauses": list(c.clauses),
+                    "reason_default": c.reason_before,
+                    "reason_given": c.reason_after,
                 }
                 for c in self.changes
             ],
         }
 
 
-def _cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case]]:
+def _cases(paths: Iterable[str | Path], as_of: dt.date | None = None,
+           parameters: Mapping[str, int] | None = None) -> Iterator[tuple[str, Case]]:
     for raw in paths:
         path = Path(raw)
+        if str(raw) == "-" or is_roster(path):  # a roster (or stdin): one case of its rows
+            yield str(raw), load_input(path, as_of=as_of, parameters=parameters)
+            continue
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         elif path.exists():
@@ -80,9 +91,17 @@ def _cases(paths: Iterable[str | Path]) -> Iterator[tuple[str, Case]]:
             data = read_document(f).data
             if isinstance(data, list) or (isinstance(data, dict) and "expect" in data):
                 for pin in load_pin_file(f):
-                    yield f"{f}::{pin.name}", pin.case
+                    yield f"{f}::{pin.name}", _dated(pin.case, as_of, parameters)
             else:
-                yield str(f), load_case(f)
+                yield str(f), _dated(load_case(f), as_of, parameters)
+
+
+def _dated(case: Case, as_of: dt.date | None, parameters: Mapping[str, int] | None) -> Case:
+    if as_of is not None:
+        case = dataclasses.replace(case, as_of=as_of)
+    if parameters:
+        case = dataclasses.replace(case, parameters={**case.parameters, **parameters})
+    return case
 
 
 def _with(case: Case, readings: Mapping[str, str]) -> Case:
@@ -90,9 +109,16 @@ def _with(case: Case, readings: Mapping[str, str]) -> Case:
 
 
 def reading_diff(
-    paths: Iterable[str | Path], readings: Mapping[str, str], kb: Path | None = None
+    paths: Iterable[str | Path],
+    readings: Mapping[str, str],
+    kb: Path | None = None,
+    *,
+    as_of: dt.date | None = None,
+    parameters: Mapping[str, int] | None = None,
 ) -> ReadingDiff:
-    """Every answer of the cases under ``paths`` that ``readings`` change."""
+    """Every answer of the cases under ``paths`` (case files, pin files, rosters) that
+    ``readings`` change, each with its reason under both; ``as_of`` and ``parameters``
+    override the cases' own."""
     if not readings:
         raise InputError(
             "--reading", "", "name at least one reading to compare: --reading name=value"
@@ -100,7 +126,7 @@ def reading_diff(
     defaults = {n: r.default for n, r in kb_readings(kb).items()}
     changes: list[Change] = []
     cases = answers = 0
-    for source, case in _cases(paths):
+    for source, case in _cases(paths, as_of, parameters):
         cases += 1
         base = {k: v for k, v in case.readings.items() if k not in readings}
         before = solve_case(_with(case, base), kb)
@@ -112,8 +138,14 @@ def reading_diff(
                 if old == new:
                     continue
                 responsible = _responsible(before, after, i, question, readings, defaults)
-                changes.append(Change(source, person.id, question.id, old, new, responsible))
+                changes.append(Change(source, person.id, question.id, old, new, responsible,
+                                      _reason(before, i, question), _reason(after, i, question)))
     return ReadingDiff(dict(readings), cases, answers, tuple(changes))
+
+
+def _reason(solved: SolvedCase, index: int, question) -> str:
+    """The answer's one-line reason (``Answer.reason``), where the library gives one."""
+    return str(getattr(solved.answer(index, question), "reason", "") or "")
 
 
 def _responsible(

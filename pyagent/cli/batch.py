@@ -1,0 +1,192 @@
+"""The batch command: a roster answered at scale (pyagent.batch.pipeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pyagent.cli.app import app
+from pyagent.cli.options import (
+    AsOfOpt,
+    Lang,
+    LangOpt,
+    ParameterOpt,
+    ReadingOpt,
+    err_console,
+    fail,
+    parse_parameters,
+    print_json,
+    reported,
+)
+from pyagent.errors import InputError
+from pyagent.input.case import parse_date, parse_readings
+
+
+def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
+    """Standard input saved to a temporary file the pipeline can read in blocks."""
+    from pyagent.input.sources import _sniff, read_stdin
+
+    text = read_stdin(1 << 40)
+    kind = input_format or _sniff(text)
+    if kind not in ("jsonl", "csv"):
+        raise InputError("<stdin>", "", "cannot tell the roster's format; give --input-format "
+                         "jsonl or csv")
+    handle = tempfile.NamedTemporaryFile("w", suffix=f".{kind}", delete=False, encoding="utf-8")
+    with handle:
+        handle.write(text)
+    return Path(handle.name), kind
+
+
+@app.command()
+def batch(
+    roster: Annotated[Path, typer.Argument(
+        help="A roster: JSONL (one SPEC section 2 person a line), CSV or Excel (.xlsx) with the "
+        "columns of the README (English or Chinese headers), or - for standard input.",
+        metavar="ROSTER")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The answers: OUT.jsonl (SPEC section 8 per person), OUT.csv or "
+        "OUT.xlsx (per question: status, reason, clauses, what would settle it); errors and "
+        "summary go beside it.", metavar="OUT")],
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    parameter: ParameterOpt = None,
+    compare_reading: Annotated[Optional[list[str]], typer.Option(
+        "--compare-reading", help="Also answer under this reading and count the answers that "
+        "flip, each way (repeatable).", metavar="NAME=VALUE")] = None,
+    flips: Annotated[Optional[Path], typer.Option(
+        "--flips", help="With --compare-reading: write every answer that flips, by id, with its "
+        "status and reason under both readings, to FILE (.csv, .xlsx or .jsonl).",
+        metavar="FILE")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: every core).")] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", help="Output format, jsonl, csv or xlsx (default: from OUT's name).")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format", help="Roster format, jsonl, csv or xlsx (default: from ROSTER's name)."
+    )] = None,
+    lang: LangOpt = Lang.en,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar (there is none either when stderr is not a "
+        "terminal).")] = False,
+    json_: Annotated[bool, typer.Option(
+        "--json", help="Print the summary as JSON on stdout (it is always written beside OUT).")
+    ] = False,
+) -> None:
+    """Every question for every person of a roster, streamed to OUT in input order.
+
+    Bad rows never stop the batch: each is reported on stderr and in OUT.errors.jsonl, and the
+    summary checks that persons in = persons out + persons in errors.  OUT is written under a
+    .partial name and renamed at the end; OUT.summary.json, written last, marks a complete run.
+    Ctrl-C stops it with exit code 130 and removes the partial files.
+
+    Example: pyagent batch roster.xlsx -o answers.xlsx --compare-reading basically_qualified=passes --flips flips.xlsx
+    """
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, run_batch
+    from pyagent.input.roster import roster_format
+
+    err = err_console()
+    with reported(lang.value):
+        if flips is not None:
+            if not compare_reading:
+                raise InputError("--flips", "", "needs --compare-reading NAME=VALUE (the reading "
+                                 "to compare with)")
+            from pyagent.input.sheets import table_format
+
+            table_format(flips)
+        if str(roster) == "-":
+            roster, input_format = _stdin_roster(input_format)
+        roster_format(output, output_format)  # an extension it cannot write is refused now
+        config = BatchConfig(
+            as_of=parse_date(as_of, "--as-of", "") if as_of is not None else dt.date.today(),
+            readings=parse_readings(reading or []),
+            parameters=parse_parameters(parameter or []),
+            compare=parse_readings(compare_reading, "--compare-reading") if compare_reading else None,
+            jobs=jobs,
+            output_format=output_format,
+            input_format=input_format,
+            lang=lang.value,
+        )
+        show = sys.stderr.isatty() and not quiet
+        bar = Progress(
+            TextColumn("answering"), BarColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[persons]:,} persons, {task.fields[rate]:,.0f}/s"),
+            TimeRemainingColumn(), console=err, transient=True, disable=not show,
+        )
+        task = bar.add_task("batch", total=None, persons=0, rate=0.0)
+        began = time.perf_counter()
+        flipped: list[int] = []
+
+        def progress(persons: int, done: int, total: int) -> None:
+            rate = persons / max(time.perf_counter() - began, 1e-9)
+            bar.update(task, completed=done, total=total, persons=persons, rate=rate)
+
+        def bad_row(e: dict) -> None:
+            suffix = f" (row not answered: {e['id']})" if e.get("id") else " (row not answered)"
+            bar.console.print(e["message"] + suffix, markup=False, highlight=False)
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            with bar:
+                summary = run_batch(roster, output, config, progress=progress, on_error=bad_row,
+                                    on_flip=lambda line, _pid: flipped.append(line))
+        except BatchInterrupted as stopped:
+            fail(str(stopped), 130)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        if flips is not None and config.compare:
+            _write_flips(roster, flips, flipped, config, lang.value)
+    if json_:
+        print_json(summary.to_json())
+    _summary_table(err, summary, flips)
+
+
+def _write_flips(roster: Path, path: Path, lines: list[int], config, lang: str) -> None:
+    """Who flips, with both reasons: the flipped rows answered again and explained."""
+    from pyagent.explain.flips import flips_between, write_flips
+    from pyagent.input.case import MAX_PERSONS
+    from pyagent.input.sources import load_lines
+
+    found = []
+    for start in range(0, len(lines), MAX_PERSONS):
+        case = load_lines(roster, set(lines[start:start + MAX_PERSONS]), as_of=config.as_of,
+                          readings=config.readings, parameters=config.parameters)
+        found += flips_between(case, config.compare, lang)
+    write_flips(path, found, lang)
+
+
+def _summary_table(err, summary, flips: Path | None) -> None:
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    table.add_column("question", no_wrap=True, min_width=29)
+    for s in ("yes", "no", "unknown"):
+        table.add_column(s, justify="right")
+    if summary.flips is not None:
+        shown = ", ".join(f"{k}={v}" for k, v in summary.compare.items())
+        table.add_column(f"flips under {shown}")
+    for q, c in summary.counts.items():
+        row = [q, f"{c['yes']:,}", f"{c['no']:,}", f"{c['unknown']:,}"]
+        if summary.flips is not None:
+            row.append(", ".join(f"{k} {v:,}" for k, v in summary.flips[q].items()) or "none")
+        table.add_row(*row)
+    err.print(table)
+    err.print(
+        f"{summary.persons_in:,} persons in = {summary.persons_out:,} answered ({summary.output}) "
+        f"+ {summary.errors:,} in errors ({summary.errors_file}); "
+        f"{summary.seconds:,.1f} s, {summary.persons_in / max(summary.seconds, 1e-9):,.0f} persons/s",
+        markup=False,
+    )
+    if flips is not None:
+        err.print(f"who flips, with the reasons under both readings: {flips}", markup=False)

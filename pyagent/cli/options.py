@@ -1,0 +1,203 @@
+"""What every command shares: its options (the same names and meanings everywhere), the one
+way errors end a command, the input loader, and the output formats.
+
+Output: ``--format text`` (rich, the default), ``markdown``, ``html`` (rich's export of the
+same view) or ``json`` (``--json`` is the same as ``--format json``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from rich.console import Console
+
+from pyagent.cli.render import THEME
+from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
+from pyagent.input.case import MAX_BYTES, parse_date, parse_readings
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class Format(str, Enum):
+    text = "text"
+    tree = "tree"  # the name of text before --format html and json existed
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+ReadingOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--reading", "-r", help="Override a reading: name=value (repeatable).",
+                 metavar="NAME=VALUE"),
+]
+AsOfOpt = Annotated[
+    Optional[str], typer.Option("--as-of", help="The date asked on (YYYY-MM-DD).", metavar="DATE")
+]
+ParameterOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--parameter", help="A parameter of SPEC section 6: name=years (repeatable).",
+                 metavar="NAME=VALUE"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output: en or zh.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="text (default), markdown, html or json.")
+]
+PersonOpt = Annotated[
+    Optional[str],
+    typer.Option("--person", "-p", help="The person (id) asked about; for a roster, its row.",
+                 metavar="ID"),
+]
+CaseArg = Annotated[
+    Path,
+    typer.Argument(help="A case file (YAML or JSON, SPEC section 2), a roster (.csv, .xlsx, "
+                   ".jsonl) with --person, or - for standard input.", metavar="CASE"),
+]
+
+
+def _seconds(value: Optional[float]) -> Optional[float]:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a number of seconds greater than 0")
+    return value
+
+
+TimeoutOpt = Annotated[
+    Optional[float],
+    typer.Option("--timeout", help="Stop with exit code 3 if the solver has not finished after "
+                 "SECONDS.", metavar="SECONDS", callback=_seconds),
+]
+MaxBytesOpt = Annotated[
+    int, typer.Option("--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES",
+                      min=1),
+]
+
+
+def out_console(record: bool = False) -> Console:
+    """stdout: the terminal's width, or 120 columns when it is a file or a pipe (rich's 80
+    would fold clause ids and paths in the answer table)."""
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+    return Console(theme=THEME, highlight=False, soft_wrap=False, width=width, record=record)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """The single exit path for errors: one message on stderr, no traceback."""
+    err_console().print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err_console().print(message, markup=False, style="yellow")
+
+
+@contextmanager
+def reported(lang: str = "en") -> Iterator[None]:
+    """Bad input anywhere in a command: its one message (in ``lang``), exit code 2."""
+    try:
+        yield
+    except InputError as err:
+        fail(err.text(lang))
+    except TimeLimitError as err:
+        fail(err.text(lang), EXIT_TIME_LIMIT)
+
+
+def print_json(data: object) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):  # e.g. PYTHONIOENCODING=ascii: the same JSON, escaped
+        text = json.dumps(data, ensure_ascii=True, indent=2, sort_keys=False) + "\n"
+    sys.stdout.write(text)
+
+
+def chosen_format(format_: Format, json_: bool, lang: str = "en") -> Format:
+    if json_ and format_ not in (Format.text, Format.tree, Format.json):
+        fail(f"--json 与 --format {format_.value} 只能选其一" if lang == "zh"
+             else f"--json and --format {format_.value}: choose one")
+    if json_:
+        return Format.json
+    return Format.text if format_ is Format.tree else format_
+
+
+def emit(format_: Format, view: Callable[[], object], to_json: Callable[[], object],
+         markdown: Callable[[], str] | None = None) -> None:
+    """Print a result in the format asked for.  ``view`` builds the rich renderable (text
+    and html), ``to_json`` the JSON data; without a ``markdown`` of its own, markdown is the
+    text view in a fenced block."""
+    if format_ is Format.json:
+        print_json(to_json())
+    elif format_ is Format.markdown:
+        if markdown is not None:
+            sys.stdout.write(markdown())
+        else:
+            console = Console(theme=THEME, highlight=False, soft_wrap=False, width=120,
+                              record=True, file=io.StringIO(), color_system=None)
+            console.print(view())
+            sys.stdout.write("```text\n" + console.export_text().rstrip() + "\n```\n")
+    elif format_ is Format.html:
+        console = Console(theme=THEME, highlight=False, soft_wrap=False, width=120, record=True,
+                          file=io.StringIO())
+        console.print(view())
+        sys.stdout.write(console.export_html(inline_styles=True))
+    else:
+        out_console().print(view())
+
+
+def as_of_date(as_of: str | None):
+    return parse_date(as_of, "--as-of", "") if as_of is not None else None
+
+
+def load(case: Path, reading: list[str] | None, as_of: str | None, max_bytes: int = MAX_BYTES,
+         *, person: str | None = None, parameter: list[str] | None = None):
+    """The case (a case file, a roster row with ``person``, or stdin) with the command
+    line's overrides; warnings about likely slips go to stderr."""
+    from pyagent.input.sources import load_input
+
+    overrides = parse_readings(reading or [])
+    params = parse_parameters(parameter or []) if parameter else None
+    loaded = load_input(case, person=person, as_of=as_of_date(as_of), readings=overrides,
+                        parameters=params, max_bytes=max_bytes)
+    for message in getattr(loaded, "warnings", ()) or ():
+        warn(message)
+    return loaded
+
+
+def parse_parameters(pairs: list[str]) -> dict[str, int]:
+    from pyagent.batch.pipeline import parse_parameters as parse
+
+    return parse(pairs)
+
+
+@contextmanager
+def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for a case of many persons, when stderr is a terminal."""
+    if total < least or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeRemainingColumn)
+
+    err = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("persons", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)

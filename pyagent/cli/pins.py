@@ -1,0 +1,170 @@
+"""The commands on pinned cases and readings: check, coverage, lint, diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pyagent.cli.app import app
+from pyagent.cli.options import (
+    AsOfOpt,
+    Format,
+    FormatOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    ParameterOpt,
+    ReadingOpt,
+    as_of_date,
+    chosen_format,
+    emit,
+    parse_parameters,
+    reported,
+)
+from pyagent.errors import InputError
+from pyagent.input.case import parse_readings
+
+PinPathsArg = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Pin files or directories of them (default: queries/).",
+                   metavar="[PATH]..."),
+]
+KbOpt = Annotated[
+    Optional[Path],
+    typer.Option("--kb", help="Check against the knowledge base in DIR instead of the project's.",
+                 metavar="DIR"),
+]
+
+
+def _kb_dir(kb: Optional[Path]) -> Optional[Path]:
+    if kb is not None and not (kb / "main.lp").is_file():
+        raise InputError(str(kb), "", "not a knowledge base directory (it has no main.lp)")
+    return kb
+
+
+@app.command()
+def check(
+    paths: PinPathsArg = None,
+    kb: KbOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="List every pin, not only those that fail.")] = False,
+    json_: JsonOpt = False,
+    format_: FormatOpt = Format.text,
+) -> None:
+    """Run the pinned cases: exit 1 if any answer, or any reason pinned, is not what it must be.
+
+    Example: pyagent check queries/p3_s1_assistant --kb /tmp/kb-copy
+    """
+    shown = chosen_format(format_, json_)
+    with reported():
+        directory = _kb_dir(kb)
+        from pyagent.cli.render import pin_report_view
+        from pyagent.pins.check import load_pins, run_pins
+
+        report = run_pins(load_pins(paths or [Path("queries")]), directory)
+    emit(shown, lambda: pin_report_view(report, verbose), report.to_json)
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+@app.command()
+def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
+    """What the pins cover: per clause and reading value, pins by status; rules never fired.
+
+    Exit 1 when an encoded clause lacks a yes or a no pin, or a reading lacks a pin whose
+    answer changes under it.  Example: pyagent coverage queries/
+    """
+    from pyagent.cli.options import out_console
+
+    with reported():
+        directory = _kb_dir(kb)
+        from pyagent.cli.render import coverage_view
+        from pyagent.pins.check import load_pins
+        from pyagent.pins.coverage import coverage as pin_coverage
+
+        report = pin_coverage(load_pins(paths or [Path("queries")]), directory)
+    out_console().print(coverage_view(report))
+    if report.gaps:
+        raise typer.Exit(1)
+
+
+@app.command()
+def lint(
+    kb: KbOpt = None,
+    notice: Annotated[
+        Optional[Path],
+        typer.Option("--notice", help="The notice's clause table (default: ../shared/notice/"
+                     "clauses.md in a source checkout; an installed copy checks the verbatim "
+                     "text kb/clauses.lp carries).", metavar="FILE"),
+    ] = None,
+) -> None:
+    """Check the knowledge base's conventions: citations, clauses, grounding, readings, docs.
+
+    Exit 1 on any problem.  Example: pyagent lint
+    """
+    from pyagent.cli.options import out_console
+
+    with reported():
+        if notice is not None and not notice.is_file():
+            raise InputError(str(notice), "", "no such file")
+        from pyagent.cli.render import lint_view
+        from pyagent.pins.lint import lint as lint_kb
+
+        report = lint_kb(_kb_dir(kb), notice)
+    out_console().print(lint_view(report))
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Case files, pin files, rosters (.csv, .xlsx, .jsonl), "
+                                   "directories of cases or pins, or - for standard input.",
+                                   metavar="CASE-OR-DIR...")
+    ],
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
+    parameter: ParameterOpt = None,
+    kb: KbOpt = None,
+    flips: Annotated[Optional[Path], typer.Option(
+        "--flips", help="Also write every answer that flips, by id, with its reason under both "
+        "readings, to FILE (.csv, .xlsx or .jsonl).", metavar="FILE")] = None,
+    json_: JsonOpt = False,
+    format_: FormatOpt = Format.text,
+    lang: LangOpt = Lang.en,
+) -> None:
+    """Which answers the readings given change against the defaults, by person, with the reason
+    under each and the clause responsible.
+
+    Example: pyagent diff roster.csv --reading basically_qualified=passes --flips flips.xlsx
+    """
+    shown = chosen_format(format_, json_, lang.value)
+    with reported(lang.value):
+        from pyagent.cli.render import reading_diff_view
+        from pyagent.explain.flips import write_flips
+        from pyagent.pins.diff import reading_diff
+
+        if flips is not None:
+            from pyagent.input.sheets import table_format
+
+            table_format(flips)  # refused before any work when the extension cannot be written
+        result = reading_diff(paths, parse_readings(reading or []), _kb_dir(kb),
+                              as_of=as_of_date(as_of),
+                              parameters=parse_parameters(parameter) if parameter else None)
+        if flips is not None:
+            write_flips(flips, diff_flips(result, lang.value), lang.value)
+    emit(shown, lambda: reading_diff_view(result), result.to_json)
+
+
+def diff_flips(result, lang: str = "en") -> list:
+    """The changes of a reading diff as flips (a row per person and question)."""
+    from pyagent.explain.flips import Flip, readings_label
+
+    given = readings_label(result.readings, lang)
+    default = readings_label({}, lang)
+    return [Flip(c.person, c.question, ((default, c.before, c.reason_before),
+                                        (given, c.after, c.reason_after)), c.clauses, c.source)
+            for c in result.changes]

@@ -1,0 +1,543 @@
+"""The columns of a table roster (CSV or Excel): what each header means, a row as a person.
+
+A header names each column in English (``cert1_level``, ``assessment_2024``) or in Chinese
+(``证书1等级``, ``2024年度考核``; the first certificate's and title's columns also without the
+number: ``证书等级``, ``取得日期``).  A header that is neither is refused with the nearest
+known name (``assesment_2024``: did you mean ``assessment_2024``?).  `csv_person` turns a
+row into a SPEC section 2 person mapping, and every problem of a row is reported at once,
+each under the column's name as the file writes it (`row_person`).
+
+>>> layout = CsvLayout.from_header(["编号", "证书等级", "取得日期", "2025年度考核"], "r.csv")
+>>> csv_person(layout, ["li", "技师", "2020-05-10", "合格"], "r.csv", 2)
+{'id': 'li', 'certificates': [{'level': '技师', 'obtained': '2020-05-10'}], 'annual_assessments': [{'year': 2025, 'grade': '合格'}]}
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import IO
+
+from pyagent.errors import InputError
+from pyagent.input.case import MAX_ITEMS, parse_person
+from pyagent.input.model import Person
+from pyagent.input.vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
+
+# numbered groups of columns, one group per list entry (cert1_level, cert2_level, ...)
+GROUPS = {
+    "cert": ("certificates", ("level", "kind", "obtained", "occupation")),
+    "work": ("technical_work", ("from", "to")),
+    "title": ("titles", ("rank", "series", "obtained")),
+}
+LISTS = ("certificates", "technical_work", "annual_assessments", "honours", "titles")
+SCALARS = ("id", "field", "outstanding_contribution", "social_benefit", "economic_benefit",
+           "cumulative_work_years", *NEVER_DECISIVE_KEYS)
+POST = ("current_post", "post_since", "post_occupation")
+NONE_WORDS = ("none", "无")
+TRUE_WORDS = ("true", "yes", "是")
+FALSE_WORDS = ("false", "no", "否")
+_TRISTATE_ZH = {"是": "true", "否": "false", "未知": "unknown"}
+_GROUP = re.compile(r"(cert|work|title)([1-9][0-9]?)_([a-z]+)")
+_ASSESSMENT = re.compile(r"assessment_([0-9]{4})(_at_current_post)?")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+# The Chinese name of every column (numbered groups: N stands for the number).
+ZH_NAMES = {
+    "id": "编号", "field": "领域", "outstanding_contribution": "突出贡献",
+    "social_benefit": "社会效益", "economic_benefit": "经济效益",
+    "cumulative_work_years": "累计工作年限", "education": "学历", "papers": "论文",
+    "foreign_language": "外语", "computer_skills": "计算机能力",
+    "current_post": "现岗位", "post_since": "现岗位起始", "post_occupation": "现岗位职业",
+    "certificates": "证书", "technical_work": "技术工作", "annual_assessments": "年度考核",
+    "honours": "荣誉", "titles": "职称",
+}
+ZH_GROUPS = {
+    ("cert", "level"): "证书N等级", ("cert", "kind"): "证书N类别",
+    ("cert", "obtained"): "证书N取得日期", ("cert", "occupation"): "证书N职业",
+    ("work", "from"): "技术工作N起始", ("work", "to"): "技术工作N截止",
+    ("title", "rank"): "职称N级别", ("title", "series"): "职称N系列",
+    ("title", "obtained"): "职称N取得日期",
+}
+# the first certificate's columns as an analyst writes them for one certificate
+ZH_SHORT = {"证书等级": "cert1_level", "证书类别": "cert1_kind", "取得日期": "cert1_obtained",
+            "证书取得日期": "cert1_obtained", "证书职业": "cert1_occupation",
+            "职称级别": "title1_rank", "职称系列": "title1_series", "职称取得日期": "title1_obtained",
+            "技术工作起始": "work1_from", "技术工作截止": "work1_to"}
+_ZH_SCALAR = {v: k for k, v in ZH_NAMES.items()}
+_ZH_GROUP = re.compile(r"(证书|技术工作|职称)([1-9][0-9]?)(等级|类别|取得日期|职业|起始|截止|级别|系列)")
+_ZH_PREFIX = {"证书": "cert", "技术工作": "work", "职称": "title"}
+_ZH_ASSESSMENT = re.compile(r"([0-9]{4})年度?考核(在现岗位)?")
+
+
+def zh_name(name: str) -> str:
+    """The Chinese header of an English column name (``cert2_level`` -> ``证书2等级``)."""
+    if name in ZH_NAMES:
+        return ZH_NAMES[name]
+    m = _GROUP.fullmatch(name)
+    if m and (m.group(1), m.group(3)) in ZH_GROUPS:
+        return ZH_GROUPS[m.group(1), m.group(3)].replace("N", m.group(2))
+    a = _ASSESSMENT.fullmatch(name)
+    if a:
+        return f"{a.group(1)}年度考核" + ("在现岗位" if a.group(2) else "")
+    return name
+
+
+def english_name(name: str) -> str:
+    """The English column a header stands for (itself when it is English or unknown)."""
+    if name in _ZH_SCALAR:
+        return _ZH_SCALAR[name]
+    if name in ZH_SHORT:
+        return ZH_SHORT[name]
+    m = _ZH_GROUP.fullmatch(name)
+    if m:
+        for (prefix, field), zh in ZH_GROUPS.items():
+            if prefix == _ZH_PREFIX[m.group(1)] and zh.endswith(m.group(3)):
+                return f"{prefix}{m.group(2)}_{field}"
+    a = _ZH_ASSESSMENT.fullmatch(name)
+    if a:
+        return f"assessment_{a.group(1)}" + ("_at_current_post" if a.group(2) else "")
+    return name
+
+
+def _known_names(name: str) -> list[str]:
+    """The header names a misspelt ``name`` may have meant (with its own numbers and years)."""
+    numbers = re.findall(r"[0-9]+", name) or ["1"]
+    years = [n for n in numbers if len(n) == 4] or ["2024"]
+    out = [*SCALARS, *POST, *LISTS, *ZH_NAMES.values(), *ZH_SHORT]
+    for n in numbers[:3]:
+        for prefix, (_, fields) in GROUPS.items():
+            out += [f"{prefix}{n}_{f}" for f in fields]
+        out += [z.replace("N", n) for z in ZH_GROUPS.values()]
+    for y in years[:3]:
+        out += [f"assessment_{y}", f"assessment_{y}_at_current_post", f"{y}年度考核",
+                f"{y}年度考核在现岗位"]
+    return out
+
+
+def near_header(name: str) -> str | None:
+    """The known header nearest to an unknown one, if any is near enough."""
+    close = difflib.get_close_matches(name, _known_names(name), n=1, cutoff=0.75)
+    if not close:
+        close = difflib.get_close_matches(name.lower(), _known_names(name), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What each column of a table roster's header means."""
+
+    header: tuple[str, ...]  # as the file writes it
+    scalars: tuple[tuple[int, str], ...]  # (column, key)
+    groups: tuple[tuple[str, int, tuple[tuple[int, str], ...]], ...]  # (list, n, ((column, field)...))
+    assessments: tuple[tuple[int, int, int | None], ...]  # (year, grade column, at-post column)
+    lists: tuple[tuple[int, str], ...]  # (column, list name): 'none' says the list is empty
+    honours: int | None
+    post: tuple[int | None, int | None, int | None]  # current_post, post_since, post_occupation
+
+    @classmethod
+    def from_header(cls, header: Iterable[str], source: str) -> CsvLayout:
+        names = tuple(h.strip() for h in header)
+        seen: dict[str, int] = {}
+        scalars, lists = [], []
+        groups: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        grades: dict[int, int] = {}
+        at_post: dict[int, int] = {}
+        honours = None
+        post: list[int | None] = [None, None, None]
+        unknown: list[str] = []
+        for i, written in enumerate(names):
+            name = english_name(written)
+            place = f"column {i + 1} ({written!r})"
+            if name in seen:
+                first = names[seen[name]]
+                also = "" if first == written else f" (as {first!r})"
+                raise InputError(source, place, f"the column {name!r} is given twice{also}", 1)
+            seen[name] = i
+            m = _GROUP.fullmatch(name)
+            a = _ASSESSMENT.fullmatch(name)
+            if name in SCALARS:
+                scalars.append((i, name))
+            elif name in POST:
+                post[POST.index(name)] = i
+            elif name == "honours":
+                honours = i
+            elif name in LISTS:
+                lists.append((i, name))
+            elif m and m.group(3) in GROUPS[m.group(1)][1]:
+                groups.setdefault((m.group(1), int(m.group(2))), []).append((i, m.group(3)))
+            elif a:
+                (at_post if a.group(2) else grades)[int(a.group(1))] = i
+            else:
+                near = near_header(written)
+                hint = f"; did you mean {near!r}?" if near else ""
+                unknown.append(f"{written!r} (column {i + 1}{hint})")
+        if unknown:
+            raise InputError(source, "", "unknown column" + ("s " if len(unknown) > 1 else " ")
+                             + "; ".join(unknown) + "; the columns are described in the README "
+                             "(pyagent batch) and `pyagent template` writes them all", 1)
+        if "id" not in seen:
+            raise InputError(source, "", "the header has no 'id' (编号) column", 1)
+        for year in at_post:
+            if year not in grades:
+                raise InputError(source, names[at_post[year]], f"there is no assessment_{year} "
+                                 "column for it", 1)
+        for (prefix, n), _ in groups.items():
+            if n > MAX_ITEMS:
+                raise InputError(source, f"{prefix}{n}", f"more than {MAX_ITEMS} entries", 1)
+        ordered = tuple(
+            (GROUPS[prefix][0], n, tuple(cols)) for (prefix, n), cols in sorted(groups.items())
+        )
+        return cls(names, tuple(scalars), ordered,
+                   tuple((y, grades[y], at_post.get(y)) for y in sorted(grades)),
+                   tuple(lists), honours, (post[0], post[1], post[2]))
+
+    def id_column(self) -> int:
+        return next(i for i, key in self.scalars if key == "id")
+
+
+def _cell(row: list[str], i: int | None) -> str:
+    if i is None or i >= len(row):
+        return ""
+    return row[i].strip()
+
+
+class _Problems:
+    """Every problem of one row, each under its column as the file names it."""
+
+    def __init__(self, source: str, line: int) -> None:
+        self.source, self.line = source, line
+        self.found: list[tuple[str, str]] = []
+
+    def add(self, column: str, message: str) -> None:
+        self.found.append((column, message))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise row_error(self.source, self.line, self.found)
+
+
+def row_error(source: str, line: int | None, found: list[tuple[str, str]]) -> InputError:
+    """One error for every problem of a row: the first place, then the others after it."""
+    place, message = found[0]
+    rest = "".join(f"; {p}: {m}" if p else f"; {m}" for p, m in found[1:])
+    return InputError(source, place, message + rest, line)
+
+
+def _number(text: str, column: str, problems: _Problems) -> int | float | None:
+    if not _NUMBER.fullmatch(text):
+        problems.add(column, f"{text!r} is not a number")
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _boolean(text: str, column: str, problems: _Problems) -> bool | None:
+    folded = text.lower()
+    if folded in TRUE_WORDS:
+        return True
+    if folded in FALSE_WORDS:
+        return False
+    problems.add(column, f"{text!r} is not true or false (是/否)")
+    return None
+
+
+def csv_person(layout: CsvLayout, row: list[str], source: str, line: int) -> dict:
+    """One row as a SPEC section 2 person mapping (blank cell: absent, i.e. unknown)."""
+    if len(row) > len(layout.header):
+        raise InputError(source, "", f"{len(row)} cells, but the header has "
+                         f"{len(layout.header)} columns", line)
+    header = layout.header
+    problems = _Problems(source, line)
+    out: dict[str, object] = {}
+    for i, key in layout.scalars:
+        text = _cell(row, i)
+        if not text:
+            continue
+        if key == "cumulative_work_years":
+            number = _number(text, header[i], problems)
+            if number is not None:
+                out[key] = number
+        elif key in ("outstanding_contribution", "social_benefit", "economic_benefit"):
+            out[key] = _TRISTATE_ZH.get(text, text)
+        else:
+            out[key] = text
+    items: dict[str, list[dict]] = {}
+    for name, _, cols in layout.groups:
+        entry = {field: _cell(row, i) for i, field in cols}
+        entry = {k: v for k, v in entry.items() if v}
+        if entry:
+            items.setdefault(name, []).append(entry)
+    assessments = []
+    for year, grade_col, post_col in layout.assessments:
+        grade = _cell(row, grade_col)
+        at_post = _cell(row, post_col)
+        if not grade:
+            if at_post:
+                problems.add(header[post_col], f"given without a grade in {header[grade_col]}")
+            continue
+        item: dict[str, object] = {"year": year, "grade": grade}
+        if at_post:
+            flag = _boolean(at_post, header[post_col], problems)  # type: ignore[index]
+            if flag is not None:
+                item["at_current_post"] = flag
+        assessments.append(item)
+    if assessments:
+        items["annual_assessments"] = assessments
+    if layout.honours is not None:
+        text = _cell(row, layout.honours)
+        if text and text.lower() not in NONE_WORDS:
+            items["honours"] = _honours(text)
+        elif text:
+            out["honours"] = []
+    for i, name in layout.lists:
+        text = _cell(row, i)
+        if not text:
+            continue
+        if text.lower() not in NONE_WORDS:
+            problems.add(header[i], f"{text!r}: this column only says 'none' (the list is empty);"
+                         " list the entries in their own columns")
+        elif name in items:
+            problems.add(header[i], f"says 'none' but the row lists {name}")
+        else:
+            out[name] = []
+    for name in LISTS:
+        if name in items:
+            out[name] = items[name]
+    kind, since, occupation = (_cell(row, i) for i in layout.post)
+    post_name = header[layout.post[0]] if layout.post[0] is not None else "current_post"
+    if kind.lower() in NONE_WORDS:
+        if since or occupation:
+            problems.add(post_name, "says 'none' but post_since or post_occupation is given")
+        else:
+            out["current_post"] = "none"
+    elif kind or since or occupation:
+        if kind and kind.lower() not in TRUE_WORDS:
+            problems.add(post_name, f"{kind!r}: expected yes, none or a blank cell")
+        post: dict[str, str] = {}
+        if since:
+            post["since"] = since
+        if occupation:
+            post["occupation"] = occupation
+        out["current_post"] = post
+    problems.raise_any()
+    return {k: out[k] for k in _ORDER if k in out}
+
+
+def _honours(text: str) -> list[object]:
+    honours: list[object] = []
+    for part in (p.strip() for p in re.split(r"[;；]", text)):
+        if not part:
+            continue
+        code, _, detail = (s.strip() for s in part.replace("：", ":").partition(":"))
+        if not detail:
+            honours.append(code)
+        elif "contest" in code or detail in ("i", "ii", "一类", "二类"):
+            honours.append({"code": code, "class": detail})
+        else:
+            honours.append({"code": code, "category": detail})
+    return honours
+
+
+_ORDER = ("id", "certificates", "technical_work", "field", "current_post", "annual_assessments",
+          "honours", "outstanding_contribution", "social_benefit", "economic_benefit", "titles",
+          "cumulative_work_years", *NEVER_DECISIVE_KEYS)
+
+
+def csv_places(layout: CsvLayout, row: list[str]) -> dict[str, str]:
+    """The place in the person mapping of `csv_person` -> the column as the file names it."""
+    header = layout.header
+    places: dict[str, str] = {}
+    for i, key in layout.scalars:
+        places[key] = header[i]
+    counts: dict[str, int] = {}
+    for name, _, cols in layout.groups:
+        if not any(_cell(row, i) for i, _ in cols):
+            continue
+        n = counts.get(name, 0)
+        counts[name] = n + 1
+        places[f"{name}[{n}]"] = header[cols[0][0]]
+        for i, field in cols:
+            places[f"{name}[{n}].{field}"] = header[i]
+    n = 0
+    for _, grade_col, post_col in layout.assessments:
+        if not _cell(row, grade_col):
+            continue
+        places[f"annual_assessments[{n}]"] = header[grade_col]
+        places[f"annual_assessments[{n}].grade"] = header[grade_col]
+        places[f"annual_assessments[{n}].year"] = header[grade_col]
+        if post_col is not None:
+            places[f"annual_assessments[{n}].at_current_post"] = header[post_col]
+        n += 1
+    if layout.honours is not None:
+        places["honours"] = header[layout.honours]
+    for i, name in layout.lists:
+        places.setdefault(name, header[i])
+    for i, key in zip(layout.post, ("current_post", "current_post.since", "current_post.occupation"),
+                      strict=True):
+        if i is not None:
+            places[key] = header[i]
+    if "current_post" not in places:
+        places["current_post"] = places.get("current_post.since") or places.get(
+            "current_post.occupation", "current_post")
+    return places
+
+
+def _column_of(place: str, places: Mapping[str, str]) -> str:
+    if place in places:
+        return places[place]
+    m = re.match(r"(honours)\[([0-9]+)\]", place)
+    if m and "honours" in places:
+        return f"{places['honours']} (entry {int(m.group(2)) + 1})"
+    parent = place.rsplit(".", 1)[0] if "." in place else place.split("[")[0]
+    return places.get(parent, place)
+
+
+# ---------------------------------------------------------------------------
+# Every problem of a row, not only the first.
+
+_REQUIRED_STAND_IN = {"id": "row", "level": "technician", "from": "2000-01-01", "year": 2000,
+                      "grade": "qualified", "rank": "intermediate", "code": "china_skills_award"}
+_ITEM_STAND_IN = {"certificates": {"level": "technician"}, "technical_work": {"from": "2000-01-01"},
+                  "titles": {"rank": "intermediate"}, "honours": "china_skills_award"}
+_TOKEN = re.compile(r"([A-Za-z_]+)|\[([0-9]+)\]")
+
+
+def _patch(data: dict, place: str) -> bool:
+    """Take the value at ``place`` out of the way of the next check (a stand-in or deleted)."""
+    tokens: list[str | int] = []
+    for m in _TOKEN.finditer(place):
+        tokens.append(m.group(1) if m.group(1) else int(m.group(2)))
+    if not tokens or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(
+            ".") != place:
+        return False
+    parent: object = data
+    for t in tokens[:-1]:
+        try:
+            parent = parent[t]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = tokens[-1]
+    if isinstance(parent, dict) and isinstance(last, str) and last in parent:
+        if last in _REQUIRED_STAND_IN:
+            parent[last] = _REQUIRED_STAND_IN[last]
+        else:
+            del parent[last]
+        return True
+    if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        name = next((t for t in reversed(tokens[:-1]) if isinstance(t, str)), "")
+        if name not in _ITEM_STAND_IN:
+            return False
+        parent[last] = copy.deepcopy(_ITEM_STAND_IN[name])
+        return True
+    return False
+
+
+def row_person(data: object, source: str, line: int,
+               places: Mapping[str, str] | None = None) -> Person:
+    """A row's person mapping validated; if bad, one error naming every problem of the row,
+    each at its column (``places``, from `csv_places`) or at its place in a JSON row."""
+    try:
+        return parse_person(data, source, "")
+    except InputError as first:
+        found = [first]
+    if isinstance(data, dict):
+        work = copy.deepcopy(data)
+        for _ in range(30):
+            if not _patch(work, found[-1].place):
+                break
+            try:
+                parse_person(work, source, "")
+                break
+            except InputError as err:
+                if any(e.place == err.place and e.message == err.message for e in found):
+                    break
+                found.append(err)
+    named = [(_column_of(e.place, places) if places is not None else e.place, e.message)
+             for e in found]
+    raise row_error(source, line, named)
+
+
+# ---------------------------------------------------------------------------
+# Writing persons as rows (the template, the generator of bench/, the round-trip tests).
+
+
+def csv_header(certificates: int = 3, periods: int = 3, titles: int = 2,
+               years: Iterable[int] = range(2019, 2026)) -> list[str]:
+    cols = ["id"]
+    for n in range(1, certificates + 1):
+        cols += [f"cert{n}_{f}" for f in GROUPS["cert"][1]]
+    cols.append("certificates")
+    for n in range(1, periods + 1):
+        cols += [f"work{n}_{f}" for f in GROUPS["work"][1]]
+    cols += ["technical_work", "field", "current_post", "post_since", "post_occupation"]
+    for y in years:
+        cols += [f"assessment_{y}", f"assessment_{y}_at_current_post"]
+    cols += ["annual_assessments", "honours", "outstanding_contribution", "social_benefit",
+             "economic_benefit"]
+    for n in range(1, titles + 1):
+        cols += [f"title{n}_{f}" for f in GROUPS["title"][1]]
+    cols += ["titles", "cumulative_work_years", *NEVER_DECISIVE_KEYS]
+    return cols
+
+
+def person_csv_row(person: Mapping[str, object], header: list[str]) -> list[str]:
+    """A person mapping (plain JSON data, as in a JSONL roster) as a row under ``header``
+    (English column names)."""
+    cells = {c: "" for c in header}
+
+    def put(column: str, value: object) -> None:
+        if column not in cells:
+            raise ValueError(f"the header has no column {column!r} for this person")
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        cells[column] = "" if value is None else str(value)
+
+    for key, value in person.items():
+        if key in SCALARS:
+            put(key, value)
+        elif key in ("certificates", "technical_work", "titles"):
+            prefix = {"certificates": "cert", "technical_work": "work", "titles": "title"}[key]
+            if not value:
+                put(key, "none")
+            for n, item in enumerate(value, 1):  # type: ignore[arg-type]
+                for field, v in item.items():
+                    put(f"{prefix}{n}_{field}", v)
+        elif key == "annual_assessments":
+            if not value:
+                put(key, "none")
+            for item in value:  # type: ignore[union-attr]
+                put(f"assessment_{item['year']}", item["grade"])
+                if "at_current_post" in item:
+                    put(f"assessment_{item['year']}_at_current_post", item["at_current_post"])
+        elif key == "honours":
+            parts = []
+            for h in value:  # type: ignore[union-attr]
+                if isinstance(h, str):
+                    parts.append(h)
+                else:
+                    detail = h.get("class", h.get("category"))
+                    parts.append(h["code"] if detail is None else f"{h['code']}:{detail}")
+            put(key, "; ".join(parts) if parts else "none")
+        elif key == "current_post":
+            if isinstance(value, str):
+                put("current_post", value)
+            else:
+                put("current_post", "yes")
+                put("post_since", value.get("since"))  # type: ignore[union-attr]
+                put("post_occupation", value.get("occupation"))  # type: ignore[union-attr]
+        else:
+            raise ValueError(f"no CSV column for {key!r}")
+    return [cells[c] for c in header]
+
+
+def write_csv_persons(handle: IO[str], persons: Iterable[Mapping[str, object]],
+                      header: list[str] | None = None) -> None:
+    header = header or csv_header()
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    for p in persons:
+        writer.writerow(person_csv_row(p, header))

@@ -1,0 +1,220 @@
+"""Whatever an analyst points a command at, as a case: a case file, a roster, or stdin.
+
+`load_input` reads a YAML or JSON case file (SPEC section 2) or a roster (``.csv``,
+``.xlsx``, ``.jsonl``: one person a row, as ``pyagent batch`` reads it) as a `Case`, so
+that ``why``, ``why-not``, ``what-if``, ``ask`` and ``diff`` answer a row of a roster as
+they answer a case.  With ``person``, only that person's row is read and validated (a
+roster of 100,000 rows is asked about one row without parsing the rest).  ``-`` reads
+standard input: a roster when it looks like one (a JSON object a line, or a CSV header
+that starts with ``id``/``编号``), a case otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from pyagent.errors import InputError
+from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
+from pyagent.input.columns import CsvLayout, csv_person, csv_places, english_name, row_person
+from pyagent.input.model import Case, Person
+from pyagent.input.roster import SUFFIXES, load_row_strict, read_csv_rows
+
+__all__ = ["STDIN", "is_roster", "load_input", "load_lines", "read_stdin"]
+
+STDIN = "<stdin>"
+
+
+def is_roster(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def read_stdin(max_bytes: int = MAX_BYTES) -> str:
+    raw = sys.stdin.buffer.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise InputError(STDIN, "", f"the input is larger than {max_bytes:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(STDIN, "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be "
+                         "decoded)", raw.count(b"\n", 0, err.start) + 1) from None
+
+
+def _sniff(text: str) -> str | None:
+    """``jsonl`` or ``csv`` when the text reads as a roster, else None (a case)."""
+    lines = [t for t in text.splitlines() if t.strip()]
+    if not lines:
+        return None
+    if len(lines) > 1 and all(t.lstrip().startswith("{") for t in lines):
+        try:
+            json.loads(lines[0])
+            return "jsonl"
+        except ValueError:
+            return None
+    first = next(csv.reader([lines[0]]), [])
+    if len(first) > 1 and english_name(first[0].strip()) == "id":
+        return "csv"
+    return None
+
+
+def load_input(
+    path: str | Path,
+    *,
+    person: str | None = None,
+    as_of: dt.date | None = None,
+    readings: Mapping[str, str] | None = None,
+    parameters: Mapping[str, int] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Case:
+    """A case file, a roster or ``-`` (stdin) as a `Case`, with the command line's overrides.
+
+    ``person`` narrows a roster to that row (an unknown id lists some of the roster's ids);
+    for a case file the command selects the person itself.
+    """
+    cli_as_of, cli_readings = _overrides(as_of, readings)
+    if str(path) == "-":
+        text = read_stdin(max_bytes)
+        kind = _sniff(text)
+        if kind is None:
+            case = parse_case(text, STDIN, as_of=cli_as_of, readings=cli_readings)
+        else:
+            rows = _text_rows(text, kind, STDIN)
+            case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
+    elif is_roster(path):
+        case = _roster_case(_file_rows(Path(path), max_bytes), str(path), person, cli_as_of,
+                            cli_readings)
+    else:
+        case = load_case(path, as_of=cli_as_of, readings=cli_readings, max_bytes=max_bytes)
+    if parameters:
+        case = dataclasses.replace(case, parameters={**case.parameters, **parameters})
+    return case
+
+
+# A row source: (line, the id as written, a function validating the row into a Person).
+_Rows = Iterator[tuple[int, str | None, "_Parse"]]
+
+
+class _Parse:
+    def __init__(self, fn, *args) -> None:
+        self.fn, self.args = fn, args
+
+    def __call__(self) -> Person:
+        return self.fn(*self.args)
+
+
+def _csv_row(layout: CsvLayout, row: list[str], source: str, line: int) -> Person:
+    data = csv_person(layout, row, source, line)
+    return row_person(data, source, line, csv_places(layout, row))
+
+
+def _jsonl_row(text: str, source: str, line: int) -> Person:
+    return row_person(load_row_strict(text, source, line), source, line)
+
+
+def _table_rows(layout: CsvLayout, rows: Iterator[tuple[int, list[str]]], source: str) -> _Rows:
+    id_col = layout.id_column()
+    for line, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        pid = row[id_col].strip() if id_col < len(row) else None
+        yield line, pid or None, _Parse(_csv_row, layout, row, source, line)
+
+
+def _jsonl_lines(lines: Iterator[str], source: str) -> _Rows:
+    for line, text in enumerate(lines, 1):
+        text = text.rstrip("\r\n")
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+            pid = data.get("id") if isinstance(data, dict) else None
+        except ValueError:
+            pid = None
+        yield line, pid if isinstance(pid, str) else None, _Parse(_jsonl_row, text, source, line)
+
+
+def _text_rows(text: str, kind: str, source: str) -> _Rows:
+    if kind == "jsonl":
+        return _jsonl_lines(iter(text.splitlines()), source)
+    layout, rows = read_csv_rows(io.StringIO(text, newline=""), source)
+    return _table_rows(layout, rows, source)
+
+
+def _file_rows(path: Path, max_bytes: int) -> _Rows:
+    from pyagent.input.roster import roster_format
+
+    source = str(path)
+    kind = roster_format(path)
+    if not path.exists():
+        raise InputError(source, "", "no such file")
+    if kind == "xlsx":
+        from pyagent.input.sheets import read_rows
+
+        header, rows = read_rows(path, source)
+        return _table_rows(CsvLayout.from_header(header, source), rows, source)
+    text = _read_file(path, max(max_bytes, 1 << 30), "a roster")
+    return _text_rows(text.lstrip("\ufeff"), kind, source)
+
+
+def _roster_case(rows: _Rows, source: str, person: str | None, as_of: dt.date | None,
+                 readings: Mapping[str, str]) -> Case:
+    persons: list[Person] = []
+    seen: dict[str, int] = {}
+    ids: list[str] = []
+    problems: list[InputError] = []
+    for line, pid, parse in rows:
+        if person is not None:
+            if pid is not None and len(ids) < 50:
+                ids.append(pid)
+            if pid != person:
+                continue
+        if pid is not None and pid in seen:
+            raise InputError(source, "id", f"the id {pid!r} is used twice (first on line "
+                             f"{seen[pid]})", line)
+        if pid is not None:
+            seen[pid] = line
+        try:
+            persons.append(parse())
+        except InputError as err:
+            problems.append(err)
+        if person is None and len(persons) + len(problems) > MAX_PERSONS:
+            raise InputError(source, "", f"more than {MAX_PERSONS:,} persons; ask about one with "
+                             "--person ID, or answer them all with pyagent batch")
+    if problems:
+        more = len(problems) - 1
+        first = problems[0]
+        if more:
+            raise InputError(first.source, first.place, f"{first.message} (and {more} more "
+                             f"row{'s' if more > 1 else ''} with errors; pyagent batch lists "
+                             "them all)", first.line, first.column)
+        raise first
+    if person is not None and not persons:
+        listing = ", ".join(ids) + (" ..." if len(ids) >= 50 else "")
+        raise InputError(source, "--person", f"no row has the id {person!r}; its ids are: "
+                         f"{listing or '(none)'}")
+    if not persons:
+        raise InputError(source, "", "the roster has no persons")
+    return Case(source=source, as_of=as_of or dt.date.today(), readings=dict(readings),
+                parameters={}, persons=tuple(persons))
+
+
+def load_lines(
+    path: str | Path,
+    lines: Iterator[int] | set[int],
+    *,
+    as_of: dt.date | None = None,
+    readings: Mapping[str, str] | None = None,
+    parameters: Mapping[str, int] | None = None,
+) -> Case:
+    """The persons on the given lines (rows) of a roster, as one case (``batch --flips``)."""
+    wanted = set(lines)
+    persons = tuple(parse() for line, _, parse in _file_rows(Path(path), MAX_BYTES)
+                    if line in wanted)
+    return Case(source=str(path), as_of=as_of or dt.date.today(), readings=dict(readings or {}),
+                parameters=dict(parameters or {}), persons=persons)
