@@ -1,6 +1,6 @@
 """Pinned cases: loading, checking, coverage, the pytest plugin, and `pyagent check/coverage/diff`.
 
-The pins themselves run as test items of their own (tests/conftest.py); here the machinery
+The pins themselves run as test items of their own (pyagent.pins.pytest_plugin); here the machinery
 is tested, and the coverage of the notice by the pins is asserted, so that CI fails when an
 encoded clause lacks a yes and a no pin, a reading lacks a pin whose answer changes under it,
 or a rule never fires.
@@ -304,11 +304,16 @@ def test_a_person_with_no_expectation_is_an_error(tmp_path):
 # -- the pytest plugin ----------------------------------------------------------------
 
 
-def test_the_plugin_collects_each_pin_as_an_item_and_passes_over_plain_cases(tmp_path):
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "conftest.py").write_text(
-        (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")
-    )
+def test_the_plugin_is_a_pytest11_entry_point_of_the_package():
+    from importlib.metadata import entry_points
+
+    found = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert found.get("pyagent") == "pyagent.pins.pytest_plugin"
+
+
+def test_another_repositorys_pins_run_under_plain_pytest(tmp_path):
+    """No conftest.py, no configuration: the installed plugin collects queries/ by itself,
+    each pin an item, and passes over plain cases."""
     queries = tmp_path / "queries" / "p3"
     queries.mkdir(parents=True)
     (tmp_path / "queries" / "demo.yaml").write_text(
@@ -326,7 +331,7 @@ def test_the_plugin_collects_each_pin_as_an_item_and_passes_over_plain_cases(tmp
     )
     write(queries, pin_text("li: {title.asistant: yes}"), "malformed.yaml")
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"],
+        [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "queries"],
         check=False,
         cwd=tmp_path,
         capture_output=True,

@@ -61,6 +61,7 @@ from pyagent.input.roster import (
     read_csv_rows,
     roster_format,
     row_person,
+    table_row_person,
 )
 from pyagent.engine.signature import FastFacts, Keys, _Slow, analyse
 from pyagent.engine.solve import person_term, solve
@@ -269,7 +270,11 @@ class Engine:
     def _row(self, line: int, raw: object) -> tuple[str, tuple, bool]:
         """(id, full key, took the fast path) of a good row; raises InputError for a bad one."""
         if self.input_format == "csv":
-            data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+            try:
+                data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+            except InputError:  # the row's every problem, by column
+                table_row_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+                raise
             exact = True
             text = None
         else:

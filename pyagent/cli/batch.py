@@ -128,6 +128,8 @@ def batch(
         def progress(persons: int, done: int, total: int) -> None:
             rate = persons / max(time.perf_counter() - began, 1e-9)
             bar.update(task, completed=done, total=total, persons=persons, rate=rate)
+            if show:
+                bar.refresh()  # each block shows as it comes, not at the next tick only
 
         def bad_row(e: dict) -> None:
             suffix = f" (row not answered: {e['id']})" if e.get("id") else " (row not answered)"

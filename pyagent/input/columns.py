@@ -245,8 +245,12 @@ def _boolean(text: str, column: str, problems: _Problems) -> bool | None:
     return None
 
 
-def csv_person(layout: CsvLayout, row: list[str], source: str, line: int) -> dict:
-    """One row as a SPEC section 2 person mapping (blank cell: absent, i.e. unknown)."""
+def csv_person(layout: CsvLayout, row: list[str], source: str, line: int,
+               collect: list[tuple[str, str]] | None = None) -> dict:
+    """One row as a SPEC section 2 person mapping (blank cell: absent, i.e. unknown).
+
+    A cell that cannot be read raises; with ``collect``, its problem is added there instead
+    and the cell left out (`table_row_person` reports them with the rest of the row's)."""
     if len(row) > len(layout.header):
         raise InputError(source, "", f"{len(row)} cells, but the header has "
                          f"{len(layout.header)} columns", line)
@@ -323,7 +327,10 @@ def csv_person(layout: CsvLayout, row: list[str], source: str, line: int) -> dic
         if occupation:
             post["occupation"] = occupation
         out["current_post"] = post
-    problems.raise_any()
+    if collect is not None:
+        collect.extend(problems.found)
+    else:
+        problems.raise_any()
     return {k: out[k] for k in _ORDER if k in out}
 
 
@@ -436,15 +443,28 @@ def _patch(data: dict, place: str) -> bool:
     return False
 
 
+def table_row_person(layout: CsvLayout, row: list[str], source: str, line: int) -> Person:
+    """A CSV or worksheet row as a person; if bad, one error naming every problem of the row
+    by its column: the cells that cannot be read and the values that are not valid."""
+    cells: list[tuple[str, str]] = []
+    data = csv_person(layout, row, source, line, cells)
+    return row_person(data, source, line, csv_places(layout, row), cells)
+
+
 def row_person(data: object, source: str, line: int,
-               places: Mapping[str, str] | None = None) -> Person:
+               places: Mapping[str, str] | None = None,
+               earlier: list[tuple[str, str]] | None = None) -> Person:
     """A row's person mapping validated; if bad, one error naming every problem of the row,
-    each at its column (``places``, from `csv_places`) or at its place in a JSON row."""
+    each at its column (``places``, from `csv_places`) or at its place in a JSON row
+    (``earlier``: problems of cells found before, already by column)."""
     try:
-        return parse_person(data, source, "")
+        person = parse_person(data, source, "")
+        if not earlier:
+            return person
+        found: list[InputError] = []
     except InputError as first:
         found = [first]
-    if isinstance(data, dict):
+    if isinstance(data, dict) and found:
         work = copy.deepcopy(data)
         for _ in range(30):
             if not _patch(work, found[-1].place):
@@ -458,7 +478,9 @@ def row_person(data: object, source: str, line: int,
                 found.append(err)
     named = [(_column_of(e.place, places) if places is not None else e.place, e.message)
              for e in found]
-    raise row_error(source, line, named)
+    order = {name: i for i, name in enumerate(places.values())} if places else {}
+    every = sorted([*(earlier or []), *named], key=lambda f: order.get(f[0].split(" (")[0], 999))
+    raise row_error(source, line, every)
 
 
 # ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from pyagent.input.columns import (  # noqa: F401 - importable from here as befo
     csv_places,
     person_csv_row,
     row_person,
+    table_row_person,
     write_csv_persons,
 )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pyagent.errors import InputError
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
-from pyagent.input.columns import CsvLayout, csv_person, csv_places, english_name, row_person
+from pyagent.input.columns import CsvLayout, english_name, row_person, table_row_person
 from pyagent.input.model import Case, Person
 from pyagent.input.roster import SUFFIXES, load_row_strict, read_csv_rows
 
@@ -109,8 +109,7 @@ class _Parse:
 
 
 def _csv_row(layout: CsvLayout, row: list[str], source: str, line: int) -> Person:
-    data = csv_person(layout, row, source, line)
-    return row_person(data, source, line, csv_places(layout, row))
+    return table_row_person(layout, row, source, line)
 
 
 def _jsonl_row(text: str, source: str, line: int) -> Person:

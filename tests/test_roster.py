@@ -1,0 +1,230 @@
+"""Rosters as an analyst works with them (issue 13): a row asked about like a case, who
+flips, Excel both ways, Chinese headers, the template, row errors that help, the progress
+bar; and the conventions: stdin, shell completion."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pyagent.cli import app
+from pyagent.errors import InputError
+from pyagent.input.case import parse_person
+from pyagent.input.columns import CsvLayout, csv_person, zh_name
+from pyagent.input.sheets import read_rows, write_table
+from pyagent.input.sources import load_input
+
+runner = CliRunner()
+AS_OF = "2026-07-01"
+HEADER = ["id", "cert1_level", "cert1_obtained", "work1_from", "field", "post_occupation",
+          "assessment_2023", "assessment_2024", "assessment_2025"]
+ROWS = [
+    ["li", "senior_worker", "2020-01-01", "2015-01-01", "engineering", "电工", "", "", ""],
+    ["bq", "technician", "2018-01-01", "2010-01-01", "engineering", "电工", "basically_qualified",
+     "basically_qualified", "basically_qualified"],
+    ["wang", "technician", "2018-01-01", "2010-01-01", "engineering", "电工", "qualified",
+     "qualified", "qualified"],
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def table(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def test_why_answers_a_row_of_a_roster_by_its_id(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    result = runner.invoke(app, ["why", str(roster), "title.intermediate", "--person", "wang",
+                                 "--as-of", AS_OF, "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["explanations"]
+    assert [(e["person"], e["question"]) for e in found] == [("wang", "title.intermediate")]
+    jsonl = tmp_path / "r.jsonl"
+    jsonl.write_text("\n".join(json.dumps(parse_row(r)) for r in ROWS) + "\n", encoding="utf-8")
+    same = runner.invoke(app, ["why", str(jsonl), "title.intermediate", "-p", "wang", "--as-of",
+                               AS_OF, "--json"])
+    assert json.loads(same.stdout)["explanations"][0]["status"] == found[0]["status"]
+    for command in (["why-not", "title.assistant"], ["what-if", "title.assistant"], ["ask"]):
+        other = runner.invoke(app, [command[0], str(roster), *command[1:], "-p", "li", "--as-of",
+                                    AS_OF, "--json"])
+        assert other.exit_code == 0, (command, other.output)
+    missing = runner.invoke(app, ["ask", str(roster), "--person", "zhao"])
+    assert missing.exit_code == 2 and "no row has the id 'zhao'" in missing.stderr
+    assert "li, bq, wang" in missing.stderr
+
+
+def parse_row(row: list[str]) -> dict:
+    return csv_person(CsvLayout.from_header(HEADER, "r.csv"), row, "r.csv", 2)
+
+
+def test_batch_and_diff_list_who_flips_with_both_reasons(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    flips = tmp_path / "flips.csv"
+    result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.jsonl"), "--as-of",
+                                 AS_OF, "-j", "1", "--compare-reading", "basically_qualified=passes",
+                                 "--flips", str(flips)])
+    assert result.exit_code == 0, result.output
+    rows = table(flips)
+    assert rows[0][:2] == ["id", "question"]
+    assert rows[0][2:6] == ["status (default readings)", "reason (default readings)",
+                            "status (basically_qualified=passes)",
+                            "reason (basically_qualified=passes)"]
+    assert {r[0] for r in rows[1:]} == {"bq"}  # only bq's answers change
+    assert all(r[2] != r[4] for r in rows[1:])
+    diff_flips = tmp_path / "d.xlsx"
+    diff = runner.invoke(app, ["diff", str(roster), "-r", "basically_qualified=passes", "--as-of",
+                               AS_OF, "--flips", str(diff_flips), "--lang", "zh"])
+    assert diff.exit_code == 0, diff.output
+    header, body = read_rows(diff_flips)
+    assert header[:3] == ["编号", "问题", "答案（默认读法）"]
+    found = [(r[0], r[1], r[2], r[4]) for _, r in body]
+    assert found == [(r[0], r[1], {"no": "否", "yes": "是", "unknown": "未知"}[r[2]],
+                      {"no": "否", "yes": "是", "unknown": "未知"}[r[4]]) for r in rows[1:]]
+
+
+def test_xlsx_round_trip_and_a_batch_into_a_workbook(tmp_path: Path) -> None:
+    book = tmp_path / "r.xlsx"
+    write_table(book, HEADER, ROWS)
+    header, body = read_rows(book)
+    assert header == HEADER and [r for _, r in body] == ROWS
+    out = tmp_path / "answers.xlsx"
+    result = runner.invoke(app, ["batch", str(book), "-o", str(out), "--as-of", AS_OF, "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"  # a real workbook (a zip), not JSON lines
+    header, body = read_rows(out)
+    answered = {r[0]: r for _, r in body}
+    assert header[:5] == ["id", "title.participate", "title.participate reason",
+                          "title.participate clauses", "title.participate to settle"]
+    assert set(answered) == {"li", "bq", "wang"}
+    asked = json.loads(runner.invoke(app, ["ask", str(book), "-p", "wang", "--as-of", AS_OF,
+                                           "--json"]).stdout)
+    assert answered["wang"][1::4] == [a["status"] for a in asked["persons"][0]["answers"]]
+    refused = runner.invoke(app, ["batch", str(book), "-o", str(tmp_path / "out.xls")])
+    assert refused.exit_code == 2 and "'.xls'" in refused.stderr
+    assert not (tmp_path / "out.xls").exists()
+
+
+def test_csv_output_has_a_bom_and_zh_headers_and_statuses(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    out = tmp_path / "o.csv"
+    result = runner.invoke(app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1",
+                                 "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = table(out)
+    assert rows[0][0] == "编号" and rows[0][1] == "title.participate（可参加职称评审）：答案"
+    assert {c for r in rows[1:] for c in r[1::4]} <= {"是", "否", "未知"}
+
+
+def test_chinese_headers_are_aliases_of_the_english_ones(tmp_path: Path) -> None:
+    zh = ["编号", "证书等级", "取得日期", "技术工作1起始", "领域", "现岗位职业", "2023年度考核",
+          "2024年度考核", "2025年度考核"]
+    assert [zh_name(h) for h in HEADER][0] == "编号"
+    english = load_input(write_csv(tmp_path / "en.csv", HEADER, ROWS))
+    chinese = load_input(write_csv(tmp_path / "zh.csv", zh, ROWS))
+    assert chinese.persons == english.persons
+
+
+def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path) -> None:
+    for name, lang in (("t.xlsx", "zh"), ("t.csv", "en")):
+        path = tmp_path / name
+        result = runner.invoke(app, ["template", str(path), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        case = load_input(path, as_of=None)
+        assert [p.id for p in case.persons] == ["650123"]
+        assert case.persons[0].certificates[0].level == "technician"
+    header = table(tmp_path / "t.csv")[0]
+    for column in ("id", "cert1_level", "work1_from", "field", "post_since", "honours",
+                   "title1_rank", "cumulative_work_years", "education"):
+        assert column in header
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    again = runner.invoke(app, ["template", str(tmp_path / "t.csv")])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    wrong = runner.invoke(app, ["template", str(tmp_path / "t.txt")])
+    assert wrong.exit_code == 2 and "'.txt'" in wrong.stderr
+
+
+def test_a_row_error_names_every_bad_column_as_the_file_writes_it(tmp_path: Path) -> None:
+    header = ["编号", "证书1等级", "证书1取得日期", "assessment_2024", "cumulative_work_years"]
+    roster = write_csv(tmp_path / "r.csv", header, [["li", "tecnician", "2024-13-01", "good", "x"]])
+    with pytest.raises(InputError) as info:
+        load_input(roster)
+    message = str(info.value)
+    assert message.startswith(f"{roster}:2: ")
+    for column in ("证书1等级", "证书1取得日期", "assessment_2024", "cumulative_work_years"):
+        assert f"{column}:" in message or message.startswith(f"{roster}:2: {column}")
+    assert "certificates[0]" not in message and "annual_assessments" not in message
+    assert "did you mean 'technician'" in message
+
+
+def test_a_misspelt_header_is_refused_with_the_near_one(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", ["id", "assesment_2024", "证书等极"], [["li", "", ""]])
+    result = runner.invoke(app, ["ask", str(roster)])
+    assert result.exit_code == 2
+    assert "did you mean 'assessment_2024'" in result.stderr
+    assert "did you mean '证书等级'" in result.stderr
+
+
+def test_a_case_and_a_roster_from_stdin() -> None:
+    case = Path("queries/demo.yaml").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["ask", "-", "--json"], input=case)
+    assert result.exit_code == 0, result.output
+    from_file = runner.invoke(app, ["ask", "queries/demo.yaml", "--json"])
+    assert json.loads(result.stdout)["persons"] == json.loads(from_file.stdout)["persons"]
+    text = "\n".join(",".join(r) for r in [HEADER, *ROWS]) + "\n"
+    row = runner.invoke(app, ["why", "-", "title.assistant", "-p", "li", "--as-of", AS_OF,
+                              "--json"], input=text)
+    assert row.exit_code == 0, row.output
+    assert json.loads(row.stdout)["explanations"][0]["person"] == "li"
+
+
+def test_shell_completion_script_and_completions() -> None:
+    pyagent = str(Path(sys.executable).parent / "pyagent")  # the installed command
+    script = subprocess.run([pyagent, "--show-completion", "bash"],
+                            capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0, script.stderr
+    assert "_PYAGENT_COMPLETE=complete_bash" in script.stdout or "complete_bash" in script.stdout
+    env = {**os.environ, "_PYAGENT_COMPLETE": "complete_bash", "COMP_WORDS": "pyagent wh",
+           "COMP_CWORD": "1"}
+    done = subprocess.run([pyagent], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert {"why", "why-not", "what-if"} <= set(done.stdout.split()), done.stdout + done.stderr
+
+
+def test_the_progress_bar_counts_persons_as_they_go(tmp_path: Path) -> None:
+    """On a pseudo-terminal the bar shows persons and persons/s before the run ends."""
+    import pty
+
+    rows = [[f"p{i:02d}", *ROWS[i % 3][1:]] for i in range(40)]
+    roster = write_csv(tmp_path / "r.csv", HEADER, rows)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stderr is the pseudo-terminal
+        os.execv(sys.executable, [sys.executable, "-m", "pyagent", "batch", str(roster), "-o",
+                                  str(tmp_path / "o.jsonl"), "--as-of", AS_OF, "-j", "1"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    counts = {int(m.group(1)) for m in re.finditer(r"(\d+) persons, [\d,]+/s", seen)}
+    assert any(0 < c < 40 for c in counts), seen[-2000:]
