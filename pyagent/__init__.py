@@ -30,7 +30,7 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            return version("pyagent")
+            return version("xinjiang-guantong")  # the distribution name (pyproject.toml)
         except PackageNotFoundError:  # running from a checkout without installing
             return "0+unknown"
     if name in _EXPORTS:

@@ -66,7 +66,28 @@ def test_the_notice_table_is_read_as_the_lint_test_assumes(tmp_path):
 def test_without_the_notice_table_lint_says_what_it_did_not_check(tmp_path):
     report = lint(copy_kb(tmp_path))  # no ../shared beside the copy
     assert report.holds and report.notice is None
-    assert "was not found" in report.notes[0]
+    assert "checked the knowledge base's own table" in report.notes[0]
+
+
+def test_an_installed_copy_does_not_look_for_the_shared_notice(tmp_path):
+    """A kb/ outside a source checkout (pyagent/_kb in site-packages) never reaches for a
+    ../shared/ beside it, even when one happens to exist there."""
+    from pyagent.pins.lint import default_notice
+
+    site = tmp_path / "site-packages" / "pyagent"
+    (site / "_kb").mkdir(parents=True)
+    (tmp_path / "site-packages" / "shared" / "notice").mkdir(parents=True)
+    (tmp_path / "site-packages" / "shared" / "notice" / "clauses.md").write_text("| P1 | x | y |\n")
+    assert default_notice(site / "_kb") is None
+    assert default_notice(ROOT / "kb") == ((ROOT.parent / "shared" / "notice" / "clauses.md")
+                                           if (ROOT.parent / "shared").is_dir() else None)
+
+
+def test_lint_and_coverage_count_rules_the_same_way():
+    from pyagent.engine.program import load_program
+
+    with_body = sum(1 for r in load_program().rules if r.body)
+    assert lint().rules == with_body
 
 
 # (id, file, pattern, replacement, check, message)
@@ -248,3 +269,15 @@ def test_pyagent_lint_exits_0_clean_1_on_problems_2_on_bad_input(tmp_path):
     ):
         result = runner.invoke(app, ["lint", *args])
         assert result.exit_code == 2 and message in result.stderr
+
+
+def test_coverage_of_one_pin_says_one_pin():
+    from rich.console import Console
+
+    from pyagent.cli.render import coverage_view
+    from pyagent.pins.coverage import Coverage
+
+    console = Console(record=True, width=200, file=__import__("io").StringIO())
+    console.print(coverage_view(Coverage(1, 1, (), (), (), 0)))
+    text = console.export_text()
+    assert "1 pin, 1 pinned answer" in text and "1 pins" not in text

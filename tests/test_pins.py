@@ -416,3 +416,11 @@ def test_diff_needs_a_reading_and_a_known_one():
         result = runner.invoke(app, ["diff", str(QUERIES / "demo.yaml"), *args])
         assert result.exit_code == 2
         assert message in result.stderr
+
+
+def test_a_pin_may_be_named_by_a_chinese_sentence(tmp_path):
+    pins = load_pin_file(write(tmp_path, pin_text("li: {title.assistant: unknown}",
+                                                  name="高级工满两年可申报助理级")))
+    assert [p.name for p in pins] == ["高级工满两年可申报助理级"]
+    with pytest.raises(InputError, match="not a sentence"):
+        load_pin_file(write(tmp_path, pin_text("li: {title.assistant: unknown}", name="技师")))

@@ -473,7 +473,8 @@ def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
 
 def coverage_view(c: Coverage) -> Group:
     """Per clause and per reading value, the pins exercising it by status; rules never fired."""
-    clauses = Table(title=Text(f"Clauses · {c.pins} pins, {c.answers} pinned answers"), expand=False)
+    counted = f"{c.pins} pin{'s' * (c.pins != 1)}, {c.answers} pinned answer{'s' * (c.answers != 1)}"
+    clauses = Table(title=Text(f"Clauses · {counted}"), expand=False)
     for column in ("clause", "kind", "yes", "no", "unknown", "covered"):
         clauses.add_column(column, justify="right" if column in ("yes", "no", "unknown") else "left")
     for k in c.clauses:
@@ -516,7 +517,8 @@ def lint_view(report: LintReport) -> Group:
                    for p in report.problems]
     parts.extend(Text(f"note: {n}", style="muted") for n in report.notes)
     if report.holds:
-        parts.append(Text(f"lint: {report.rules} rules of {report.kb}: no problems.", style="status.yes"))
+        parts.append(Text(f"lint: {report.rules} rules (with a body, as coverage counts them) of "
+                          f"{report.kb}: no problems.", style="status.yes"))
     else:
         parts.append(Text(f"lint: {len(report.problems)} problems in {report.kb}.", style="status.no"))
     return Group(*parts)

@@ -150,8 +150,13 @@ def notice_clauses(path: Path) -> list[tuple[str, str]]:
 
 
 def default_notice(directory: Path) -> Path | None:
-    """``../shared/notice/clauses.md`` beside the repository, where the README says it is."""
-    candidate = directory.resolve().parent.parent / "shared" / "notice" / "clauses.md"
+    """``../shared/notice/clauses.md`` beside the repository, where the README says it is;
+    only for the ``kb/`` of a source checkout (an installed copy has no such neighbour, and
+    lint checks the knowledge base's own clause table there)."""
+    directory = directory.resolve()
+    if directory.name != "kb" or not (directory.parent / "pyproject.toml").is_file():
+        return None
+    candidate = directory.parent.parent / "shared" / "notice" / "clauses.md"
     return candidate if candidate.is_file() else None
 
 
@@ -190,7 +195,8 @@ def lint(kb: Path | None = None, notice: Path | None = None) -> LintReport:
         for u in program.unsupported
     ]
     problems += _check_guarantee(program)
-    return LintReport(directory, notice, len(program.rules), tuple(problems), tuple(notes))
+    rules = sum(1 for r in program.rules if r.body)  # counted as coverage counts them
+    return LintReport(directory, notice, rules, tuple(problems), tuple(notes))
 
 
 def _check_syntax(directory: Path) -> list[LintProblem]:
@@ -252,8 +258,8 @@ def _check_notice(
         yield LintProblem("notice", ref, "both encoded and recorded as not encoded")
     if notice is None:
         notes.append(
-            "the notice's clause table (../shared/notice/clauses.md) was not found; "
-            "checked the knowledge base's own table only"
+            "no notice clause table given (--notice FILE); checked the knowledge base's own "
+            "table (kb/clauses.lp) only"
         )
         return
     rows = notice_clauses(notice)

@@ -172,6 +172,15 @@ def _is_pin_data(data: object) -> bool:
     return isinstance(data, list) or (isinstance(data, dict) and "expect" in data)
 
 
+def _is_sentence(name: str) -> bool:
+    """Three words or more; Chinese, which has no spaces, by its characters (六个汉字 or more:
+    「技师满三年可评中级」 is a sentence, 「技师」 is not)."""
+    if len(name.split()) >= 3:
+        return True
+    han = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+    return han >= 6
+
+
 def pin_files(paths: Iterable[str | Path]) -> list[Path]:
     """The pin files under ``paths``, in a stable order.
 
@@ -265,7 +274,7 @@ def _pin(document: Document, data: object, place: str, index: int | None) -> Pin
             "a pin needs a 'name': a sentence saying what it pins",
         )
     name = " ".join(name.split())
-    if len(name.split()) < 3:
+    if not _is_sentence(name):
         raise document.error(
             _join(place, "name"), f"{name!r} is not a sentence; say what the pin pins"
         )
