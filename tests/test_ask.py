@@ -252,7 +252,7 @@ def test_the_as_of_option_overrides_the_case(case_file):
     # before the report date, a yes becomes unknown (notice_in_force=from_report_date)
     answers = {a["question"]: a for a in data["persons"][0]["answers"]}
     assert answers["special_talent.apply"]["status"] == "unknown"
-    assert answers["special_talent.apply"]["depends_on"] == ["notice_date"]
+    assert answers["special_talent.apply"]["depends_on"] == ["notice_in_force"]
     assert "P2.S1" in answers["special_talent.apply"]["clauses"]
 
 

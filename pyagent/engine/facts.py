@@ -204,7 +204,7 @@ def person_facts(
 
     # P2.S1: before the report date, whether the notice was in force is unknown
     if as_of < REPORT_DATE:
-        add(Fact("notice_issued_by_as_of", (), BEST, "notice_date"))
+        add(Fact("notice_issued_by_as_of", (), BEST, "notice_in_force"))
 
     # P2.S3.b: stated, kept, never decisive
     for key in sorted(person.never_decisive):

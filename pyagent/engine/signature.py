@@ -806,7 +806,7 @@ class FastFacts:
         self.elapsed: dict[tuple[dt.date, dt.date], int] = {}
         self.constant = {name: tuple((keys.abstract(name, args), w, p) for args, w, p in rows)
                          for name, rows in a.constant_facts.items()}
-        self.notice = ((((), BEST, "notice_date"),) if a.as_of < REPORT_DATE else ())
+        self.notice = ((((), BEST, "notice_in_force"),) if a.as_of < REPORT_DATE else ())
         self.unknown_certs_no_work = self._unknown_certificates(None)
         self.unknown_titles = tuple(
             ((t, self.m_rank(rank), self.m_series("stated")), BEST, "titles") for t, rank in enumerate(_RANK_ORDER)

@@ -267,7 +267,7 @@ SUBJECTS = {
         "current_post": "the current post",
         "cumulative_work_years": "the number of cumulative work years",
         "technical_work": "the technical work",
-        "notice_date": "the date of the notice",
+        "notice_in_force": "the date of the notice",
         "current_post.occupation": "the occupation of the current post",
     },
     "zh": {
@@ -278,7 +278,7 @@ SUBJECTS = {
         "current_post": "现工作岗位",
         "cumulative_work_years": "累计工作年限",
         "technical_work": "技术技能工作经历",
-        "notice_date": "《通知》的印发日期",
+        "notice_in_force": "《通知》的印发日期",
         "current_post.occupation": "现岗位的职业（工种）",
     },
 }
@@ -296,8 +296,8 @@ def subject_of(path: str, lang: str) -> str:
 
 # The two ends of an input with no list of values, where plain words say them better.
 ENDS = {
-    "en": {"current_post.occupation": ("stated", "not stated"), "notice_date": ("on or before the date asked", "later")},
-    "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_date": ("不晚于查询日", "晚于查询日")},
+    "en": {"current_post.occupation": ("stated", "not stated"), "notice_in_force": ("on or before the date asked", "later")},
+    "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_in_force": ("不晚于查询日", "晚于查询日")},
 }
 
 
