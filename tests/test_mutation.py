@@ -156,7 +156,8 @@ MUTATIONS = [
         r"^notice_in_force\(P\) :- clause\(p2_s1\), notice_issued_by_as_of",
         "notice_in_force(P) :- clause(p2_s2), notice_issued_by_as_of",
         ("p2_s1_in_force",),
-        {"One day before the report date": {"day_before title.participate"}},
+        {"One day before the report date": {"day_before title.participate"},
+         "On 2021-06-01": {"first_possible_day title.participate", "first_possible_day title.assistant"}},
     ),
 ]
 
