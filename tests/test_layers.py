@@ -22,7 +22,7 @@ LAYERS: dict[str, set[str]] = {
     "explain": {"input", "engine"},
     "pins": {"input", "engine", "explain"},
     "batch": {"input", "engine", "explain"},
-    "cli": {"input", "engine", "explain", "pins", "batch"},
+    "cli": {"input", "engine", "explain", "pins", "batch", "web"},  # web: serve and report
     "web": {"input", "engine", "explain", "pins", "batch"},
 }
 FOUNDATION = {"errors", "kb"}

@@ -1,0 +1,424 @@
+"""`pyagent serve`: the pages and the JSON API (Starlette), on the library's calls.
+
+>>> from starlette.testclient import TestClient            # doctest: +SKIP
+>>> TestClient(create_app()).get("/").status_code            # doctest: +SKIP
+200
+
+Safety, each a property of every response: case text is escaped by Jinja2's autoescape (never
+marked safe); a Content-Security-Policy allows scripts and styles from this server only (no
+inline script, nothing from elsewhere); a request body over ``max_body`` bytes is refused (413)
+before it is read; no path on the server is ever taken from a request (templates and static
+files are the package's own, uploads go to temporary files named here); bad input of any kind
+is a 400 or 422 with the command line's message, never a 500 or a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from pyagent.engine.questions import QUESTIONS
+from pyagent.errors import InputError, TimeLimitError
+from pyagent.input import vocab
+from pyagent.input.case import PARAMETERS, parse_case
+from pyagent.kb import readings as kb_readings
+from pyagent.web import api, compute, form as forms, roster as rosters
+from pyagent.web.i18n import CHANGES, STATUS, WORDS, pick_lang
+from pyagent.web.report import GLOBALS, person_report, roster_report
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY = 6_000_000  # bytes of one request (a roster of the page's limit, with its form around it)
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+PAGE = 50  # roster rows per page
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(GLOBALS)
+
+
+class BodyLimit:
+    """Refuse a request whose body is larger than ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        message = f"the request is larger than {self.limit:,} bytes, the limit of this server"
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await PlainTextResponse(message, 413, headers=_headers())(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413, message)
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+def _headers() -> dict[str, str]:
+    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+
+
+class SecurityHeaders:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))  # a download's own CSP is kept
+                present = {k.lower() for k, _ in headers}
+                for k, v in _headers().items():
+                    if k.lower().encode() not in present:
+                        headers.append((k.encode(), v.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+async def form_data(request: Request) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """The submitted fields as text, and the files as (their own name, bytes)."""
+    try:
+        data = await request.form(max_files=4, max_fields=2000)
+    except HTTPException:
+        raise
+    except Exception as err:  # a malformed body: the parser's own words
+        raise HTTPException(400, f"the form could not be read: {err}") from None
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for key, value in data.multi_items():
+        if isinstance(value, str):
+            fields[key] = value
+        else:
+            files[key] = (value.filename or "", await value.read())
+    return fields, files
+
+
+def lang_of(request: Request, fields: dict[str, str] | None = None) -> str:
+    chosen = (fields or {}).get("lang") or request.query_params.get("lang")
+    return pick_lang(chosen, request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
+def page(request: Request, name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
+    words = WORDS[lang]
+    context.update(
+        lang=lang, w=words, status_words=STATUS[lang], questions=QUESTIONS, path=request.url.path,
+        other_lang="en" if lang == "zh" else "zh",
+    )
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.set_cookie("lang", lang, samesite="strict", httponly=True)
+    return response
+
+
+def _pickers(lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Each picker's choices: (code, the label shown: the alias, with the code in English)."""
+    out = {}
+    for name, v in forms.PICKERS.items():
+        out[name] = [(c, a if lang == "zh" else f"{c} · {a}") for c, a in v.aliases.items()]
+    return out
+
+
+def _form_context(lang: str, values: dict[str, str], errors: dict[str, str]) -> dict:
+    return dict(
+        values=values, errors=errors, pickers=_pickers(lang), rows={n: forms.rows_of(values, n) for n in forms.ROWS},
+        columns=forms.COLUMNS, readings=kb_readings(), parameters=PARAMETERS, tristates=forms.TRISTATES,
+        never_decisive=forms.NEVER_DECISIVE, fields=vocab.FIELDS,
+    )
+
+
+def _input_error(err: InputError) -> str:
+    return str(err)
+
+
+# -- the person page --------------------------------------------------------------------------
+async def person_get(request: Request) -> Response:
+    lang = lang_of(request)
+    values = {"as_of": dt.date.today().isoformat()}
+    return page(request, "person.html", lang, **_form_context(lang, values, {}))
+
+
+def _case_of(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
+    """(case of one person, form values, key) from a pasted/uploaded case or from the form.
+
+    Raises InputError with ``.web_field`` set to the form input it concerns."""
+    upload = files.get("case_file")
+    pasted = fields.get("case_text", "").strip()
+    if (upload and upload[1]) or (pasted and fields.get("action") == "load"):
+        if upload and upload[1]:
+            name = Path(upload[0]).name or "upload"
+            try:
+                text = upload[1].decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise _at(InputError(name, "", f"not UTF-8 text (byte {upload[1][err.start]:#04x} "
+                                     "cannot be decoded)"), "case_text") from None
+        else:
+            name, text = "<pasted case>", fields["case_text"]
+        try:
+            case = parse_case(text, name)
+            one = compute.one_person(case, fields.get("person_pick") or None)
+        except InputError as err:
+            raise _at(err, "case_text") from None
+        values = forms.form_of(one, one.persons[0])
+        values["lang"] = fields.get("lang", "")
+        choices = [p.id for p in case.persons] if len(case.persons) > 1 else []
+        return one, values, forms.case_text(values).text, choices
+    built = forms.case_text(fields)
+    try:
+        case = parse_case(built.text, "form")
+    except InputError as err:
+        raise _at(err, forms.field_of(err.place, built.rows)) from None
+    return case, fields, built.text, []
+
+
+def _at(err: InputError, field: str) -> InputError:
+    err.web_field = field  # type: ignore[attr-defined]
+    return err
+
+
+async def person_post(request: Request) -> Response:
+    fields, files = await form_data(request)
+    lang = lang_of(request, fields)
+    if not (fields.get("action") or fields.get("whatif") or fields.get("id", "").strip()
+            or any(f[1] for f in files.values())):  # the language switched on an empty form
+        return page(request, "person.html", lang, **_form_context(lang, fields, {}))
+    try:
+        case, values, key, choices = _case_of(fields, files)
+    except InputError as err:
+        errors = {getattr(err, "web_field", ""): err.message, "_all": _input_error(err)}
+        return page(request, "person.html", lang, 422, **_form_context(lang, fields, errors))
+    return _person_page(request, lang, case, values, key, choices, fields.get("whatif"))
+
+
+def _person_page(request, lang, case, values, key, choices=(), whatif_q=None) -> Response:
+    try:
+        result = compute.person_result(case, lang)
+        flips = compute.flips(case, key)
+        defaults = None
+        if any(v != kb_readings()[n].default for n, v in case.readings.items() if n in kb_readings()):
+            import dataclasses
+
+            base = compute.person_result(dataclasses.replace(case, readings={}), lang)
+            defaults = {a.question: a.status for a in base.answers.persons[0].answers}
+        whatif = compute.what_if(case, whatif_q) if whatif_q in QUESTIONS else None
+    except (InputError, TimeLimitError) as err:
+        errors = {"_all": str(err)}
+        return page(request, "person.html", lang, 422, **_form_context(lang, values, errors))
+    in_force = dict(result.answers.readings)
+    return page(
+        request, "person.html", lang, **_form_context(lang, values, {}), result=result,
+        flips=flips, in_force=in_force, defaults=defaults, whatif=whatif, changes=CHANGES,
+        choices=choices, picked=case.persons[0].id, kb_version=compute.kb_version(),
+    )
+
+
+async def person_report_post(request: Request) -> Response:
+    fields, files = await form_data(request)
+    lang = lang_of(request, fields)
+    try:
+        case, _values, _key, _choices = _case_of(fields, files)
+        html = person_report(compute.person_result(case, lang), lang)
+    except InputError as err:
+        return PlainTextResponse(str(err), 422)
+    return _download(html, f"report-{_safe_name(case.persons[0].id)}.html", "text/html; charset=utf-8")
+
+
+def _safe_name(text: str) -> str:
+    kept = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:60]
+    return kept or "person"
+
+
+def _download(body: str, filename: str, media: str) -> Response:
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        # a report is a document on its own: its inline CSS only, no script at all
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    })
+
+
+# -- the roster pages --------------------------------------------------------------------------
+def _roster_context(lang: str) -> dict:
+    return dict(limit_persons=rosters.MAX_ROSTER_PERSONS, limit_mb=rosters.MAX_ROSTER_BYTES // 1_000_000,
+                readings=kb_readings(), parameters=PARAMETERS, today=dt.date.today().isoformat(),
+                hint=WORDS[lang]["roster_hint"].format(n=f"{rosters.MAX_ROSTER_PERSONS:,}",
+                                                      mb=rosters.MAX_ROSTER_BYTES // 1_000_000))
+
+
+async def roster_get(request: Request) -> Response:
+    lang = lang_of(request)
+    return page(request, "roster.html", lang, **_roster_context(lang), values={})
+
+
+def _settings(fields: dict[str, str]) -> tuple[dt.date, dict[str, str], dict[str, int]]:
+    """as_of, readings and parameters of a roster form, validated as the command line does."""
+    from pyagent.batch.pipeline import parse_parameters
+    from pyagent.input.case import parse_date, parse_readings
+
+    as_of = parse_date(fields["as_of"], "as_of", "") if fields.get("as_of", "").strip() else dt.date.today()
+    defaults = {n: r.default for n, r in kb_readings().items()}
+    chosen = [f"{n}={fields[f'readings.{n}']}" for n in kb_readings()
+              if fields.get(f"readings.{n}") and fields[f"readings.{n}"] != defaults[n]]
+    params = [f"{p}={fields[f'parameters.{p}'].strip()}" for p in PARAMETERS
+              if fields.get(f"parameters.{p}", "").strip()]
+    return as_of, parse_readings(chosen), parse_parameters(params)
+
+
+async def roster_post(request: Request) -> Response:
+    fields, files = await form_data(request)
+    lang = lang_of(request, fields)
+    name, data = files.get("roster", ("", b""))
+    try:
+        if not data:
+            raise InputError("roster", "", "no roster was uploaded; choose a CSV or JSONL file")
+        as_of, readings, parameters = _settings(fields)
+        from starlette.concurrency import run_in_threadpool
+
+        result = await run_in_threadpool(
+            rosters.answer_roster, data, name, as_of=as_of, readings=readings, parameters=parameters,
+            fmt=fields.get("format") or None, jobs=request.app.state.jobs)
+    except InputError as err:
+        return page(request, "roster.html", lang, 422, **_roster_context(lang), values=fields,
+                    error=str(err))
+    return RedirectResponse(f"/roster/{result.token}?lang={lang}", status_code=303)
+
+
+def _stored(request: Request) -> rosters.RosterResult:
+    result = rosters.stored(request.path_params["token"])
+    if result is None:
+        raise HTTPException(404, "no such roster here (rosters are kept for the last few uploads only); "
+                                 "upload it again")
+    return result
+
+
+async def roster_view(request: Request) -> Response:
+    lang = lang_of(request)
+    result = _stored(request)
+    try:
+        number = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        raise HTTPException(400, "page: expected a whole number") from None
+    pages = max(1, -(-len(result.rows) // PAGE))
+    number = min(number, pages)
+    shown = result.rows[(number - 1) * PAGE: number * PAGE]
+    bars = rosters.chart(result.summary["counts"], STATUS[lang])
+    return page(request, "roster_result.html", lang, result=result, shown=shown, number=number,
+                pages=pages, first=(number - 1) * PAGE, bars=bars)
+
+
+async def roster_person(request: Request) -> Response:
+    lang = lang_of(request)
+    result = _stored(request)
+    try:
+        k = int(request.path_params["index"])
+        person_id = result.rows[k]["id"]
+    except (ValueError, IndexError):
+        raise HTTPException(404, "no such row in this roster") from None
+    text = rosters.person_case_text(result, person_id)
+    if text is None:
+        raise HTTPException(404, "this row cannot be opened as a person")
+    try:
+        case = parse_case(text, result.name)
+    except InputError as err:
+        raise HTTPException(422, str(err)) from None
+    values = forms.form_of(case, case.persons[0])
+    return _person_page(request, lang, case, values, forms.case_text(values).text)
+
+
+async def roster_download(request: Request) -> Response:
+    result = _stored(request)
+    kind = request.path_params["kind"]
+    stem = _safe_name(Path(result.name).stem)
+    if kind == "answers.csv":
+        return _download(rosters.csv_download(result), f"{stem}-answers.csv", "text/csv; charset=utf-8")
+    if kind == "answers.jsonl":
+        return _download(result.jsonl, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8")
+    if kind == "report.html":
+        lang = lang_of(request)
+        return _download(roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8")
+    raise HTTPException(404, "no such download")
+
+
+# -- the notice and the API page ----------------------------------------------------------------
+async def notice_page(request: Request) -> Response:
+    lang = lang_of(request)
+    return page(request, "notice.html", lang, clauses=compute.notice(), readings=kb_readings())
+
+
+async def api_page(request: Request) -> Response:
+    lang = lang_of(request)
+    return page(request, "api.html", lang, schemas=api.SCHEMAS)
+
+
+# -- errors ------------------------------------------------------------------------------------
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith("/api/"):
+        from starlette.responses import JSONResponse
+
+        return JSONResponse({"error": exc.detail}, exc.status_code)
+    lang = lang_of(request)
+    return page(request, "error.html", lang, exc.status_code, message=exc.detail, code=exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("internal error: the request could not be answered", 500)
+
+
+def create_app(*, jobs: int = 1, max_body: int = MAX_BODY) -> Starlette:
+    """The application: pages, the JSON API, static files (the package's own)."""
+    routes = [
+        Route("/", person_get),
+        Route("/person", person_get),
+        Route("/person", person_post, methods=["POST"]),
+        Route("/person/report", person_report_post, methods=["POST"]),
+        Route("/roster", roster_get),
+        Route("/roster", roster_post, methods=["POST"]),
+        Route("/roster/{token}", roster_view),
+        Route("/roster/{token}/person/{index}", roster_person),
+        Route("/roster/{token}/{kind}", roster_download),
+        Route("/notice", notice_page),
+        Route("/api", api_page),
+        *api.routes(),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app.state.jobs = jobs
+    app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, jobs: int = 1) -> None:
+    """Run the server (uvicorn) until Ctrl-C."""
+    import uvicorn
+
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
+    local = host in ("127.0.0.1", "localhost", "::1")
+    print(f"pyagent: serving on {url}" + (" (this machine only; --host 0.0.0.0 to share it)" if local
+                                         else " (reachable from other machines)"), flush=True)
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, (url,)).start()
+    uvicorn.run(create_app(jobs=jobs), host=host, port=port, log_level="warning")

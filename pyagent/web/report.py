@@ -1,0 +1,153 @@
+"""The decision report: one self-contained HTML file (inline CSS, no script) for a person or a
+roster, from the page (`pyagent.web.app`) and from the command line (`pyagent report`).
+
+It holds the answers with their reasons and clauses, every explanation tree (clause quotes in
+full, actual against required), the readings and parameters in force, ``as_of`` and the version
+of the knowledge base; it prints well (``@media print``: no navigation, no breaks inside a row).
+Jinja2 renders it with autoescape on: text of a case is always escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pyagent.engine.questions import QUESTIONS
+from pyagent.kb import readings as kb_readings
+from pyagent.web.i18n import STATUS, WORDS
+
+HERE = Path(__file__).resolve().parent
+MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
+
+
+def first_quotes(root, notes: Sequence = ()) -> set[int]:
+    """The steps (by id) at which a clause is quoted: its first appearance in the tree."""
+    seen: set[str] = set()
+    out: set[int] = set()
+
+    def walk(step) -> None:
+        if step.clause is not None and step.clause.ref not in seen:
+            seen.add(step.clause.ref)
+            out.add(id(step))
+        for c in step.children:
+            walk(c)
+
+    walk(root)
+    for n in notes:
+        walk(n)
+    return out
+
+
+def value_text(value: object, lang: str) -> str:
+    """An input's value as the page shows it; None is "not stated" (SPEC section 9)."""
+    if value is None:
+        return WORDS[lang]["not_stated"]
+    if isinstance(value, bool):
+        return WORDS[lang]["true" if value else "false"]
+    if isinstance(value, (list, tuple, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def decider_text(decider, lang: str) -> str:
+    from pyagent.explain.why import phrase_decider
+
+    return phrase_decider(decider, lang)
+
+
+def answer_extra(answer, name: str):
+    """A field the library may carry on an answer (``reason``, ``to_settle``), or None."""
+    return getattr(answer, name, None)
+
+
+def settle_text(item, lang: str) -> str:
+    """One entry of an answer's ``to_settle``, whatever its shape in the library."""
+    if isinstance(item, str):
+        return item
+    for attr in ("text", "sentence", "what", "document"):
+        if isinstance(getattr(item, attr, None), str):
+            return getattr(item, attr)
+    if isinstance(item, Mapping):
+        return "; ".join(str(v) for v in item.values() if v is not None)
+    return str(item)
+
+
+GLOBALS = dict(first_quotes=first_quotes, is_quoted=lambda step, quoted: id(step) in quoted, value_text=value_text, decider_text=decider_text,
+               answer_extra=answer_extra, settle_text=settle_text, marks=MARKS)
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals.update(GLOBALS)
+    return env
+
+
+@functools.cache
+def _css() -> str:
+    return (HERE / "static" / "style.css").read_text(encoding="utf-8")
+
+
+def _common(lang: str, as_of: dt.date, readings: Mapping[str, str], parameters: Mapping[str, int]) -> dict:
+    from pyagent import __version__
+    from pyagent.web.compute import kb_version
+
+    defaults = {n: r.default for n, r in kb_readings().items()}
+    return dict(lang=lang, w=WORDS[lang], status_words=STATUS[lang], questions=QUESTIONS, css=_css(),
+                as_of=as_of.isoformat(), readings=dict(readings), defaults=defaults,
+                parameters=dict(parameters), kb_version=kb_version(), version=__version__,
+                generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def person_report(result, lang: str = "zh") -> str:
+    """The report of one person (a `pyagent.web.compute.PersonResult`)."""
+    case = result.case
+    return environment().get_template("report_person.html").render(
+        **_common(lang, case.as_of, result.answers.readings, case.parameters), result=result,
+        person=result.person)
+
+
+def counts_of(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
+    """yes / no / unknown per question over rows of ``{"id", "answers": [...]}``."""
+    counts = {q: {"yes": 0, "no": 0, "unknown": 0} for q in QUESTIONS}
+    for row in rows:
+        for a in row["answers"]:
+            counts[a["question"]][a["status"]] += 1
+    return counts
+
+
+def roster_report(result, lang: str = "zh") -> str:
+    """The report of a roster (a `pyagent.web.roster.RosterResult`): the summary chart and every
+    person's answers."""
+    from pyagent.web.roster import chart
+
+    return environment().get_template("report_roster.html").render(
+        **_common(lang, result.as_of, result.readings, result.parameters), name=result.name,
+        summary=result.summary, rows=result.rows, errors=result.errors,
+        bars=chart(result.summary["counts"], STATUS[lang]))
+
+
+def case_report(case, person: str | None = None, lang: str = "zh") -> str:
+    """`pyagent report`: one person's report (``person``, or the only person of ``case``), or
+    the report of every person of the case as a roster."""
+    from pyagent.web.compute import one_person, person_result
+
+    if person is not None or len(case.persons) == 1:
+        return person_report(person_result(one_person(case, person), lang), lang)
+    from pyagent.explain.answers import answer_case
+    from pyagent.web.roster import RosterResult
+
+    doc = answer_case(case).to_json()
+    rows = doc["persons"]
+    counts = counts_of(rows)
+    summary = {"persons_in": len(rows), "persons_out": len(rows), "errors": 0, "counts": counts}
+    result = RosterResult("", Path(case.source).name, "case", summary, rows, [], {}, case.as_of,
+                          doc["readings"], dict(case.parameters), "")
+    return roster_report(result, lang)

@@ -1,0 +1,207 @@
+"""Rosters uploaded to the page: answered by `pyagent.batch.pipeline.run_batch`, kept in memory.
+
+The upload is written to a fresh temporary directory under names chosen here (``roster.csv`` or
+``roster.jsonl``, from the upload's suffix alone), answered there exactly as ``pyagent batch``
+answers it, read back and the directory removed.  Results are kept in memory under a random
+token (the last few uploads only) so that the table can be paged, each row opened as a person
+and the answers downloaded.  No path on the server is ever taken from a request.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import secrets
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyagent.batch.pipeline import BatchConfig, run_batch
+from pyagent.engine.questions import QUESTIONS
+from pyagent.errors import InputError
+from pyagent.input.roster import CsvLayout, csv_person, read_csv_rows
+
+MAX_ROSTER_BYTES = 5_000_000
+MAX_ROSTER_PERSONS = 5_000
+KEEP = 8  # rosters kept in memory
+STATUSES = ("yes", "no", "unknown")
+
+
+@dataclass
+class RosterResult:
+    token: str
+    name: str  # the upload's own name, shown only (escaped)
+    fmt: str  # csv / jsonl
+    summary: dict  # pyagent.batch/1, with the upload's names instead of server paths
+    rows: list[dict]  # {"id", "answers": [...]} in roster order (the JSONL output, parsed)
+    errors: list[dict]  # {"line", "id"?, "place", "message"}
+    raw: dict[str, object]  # id -> the person's mapping as the roster gives it (first row of an id)
+    as_of: dt.date
+    readings: Mapping[str, str]
+    parameters: Mapping[str, int]
+    jsonl: str  # the answers as `pyagent batch -o answers.jsonl` writes them
+
+
+_STORE: OrderedDict[str, RosterResult] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def roster_format(name: str, given: str | None = None) -> str:
+    """csv or jsonl: from the format chosen on the page, else from the upload's suffix."""
+    if given in ("csv", "jsonl"):
+        return given
+    suffix = Path(name or "").suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    raise InputError(name or "<upload>", "", "cannot tell the roster's format from its name; "
+                     "name it .csv or .jsonl, or choose the format")
+
+
+def _check_size(data: bytes, name: str, limit_persons: int, limit_bytes: int) -> None:
+    hint = "; for larger rosters use the command line: pyagent batch ROSTER -o answers.jsonl"
+    if len(data) > limit_bytes:
+        raise InputError(name, "", f"the roster is larger than {limit_bytes:,} bytes, "
+                         f"the limit of this page{hint}")
+    persons = sum(1 for line in data.splitlines() if line.strip())
+    if persons > limit_persons + 1:  # + a CSV header
+        raise InputError(name, "", f"the roster has more than {limit_persons:,} rows, "
+                         f"the limit of this page{hint}")
+
+
+def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
+    """id -> the person's mapping, for opening a row as a person (bad rows are skipped)."""
+    out: dict[str, object] = {}
+    text = data.decode("utf-8-sig", errors="replace")
+    if fmt == "jsonl":
+        for line in text.splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                out.setdefault(row["id"], row)
+        return out
+    try:
+        layout, rows = read_csv_rows(io.StringIO(text, newline=""), source)
+        for line, row in rows:
+            try:
+                person = csv_person(layout, row, source, line)
+            except InputError:
+                continue
+            if isinstance(person.get("id"), str):
+                out.setdefault(person["id"], person)
+    except InputError:
+        pass
+    return out
+
+
+def answer_roster(
+    data: bytes,
+    name: str,
+    *,
+    as_of: dt.date,
+    readings: Mapping[str, str],
+    parameters: Mapping[str, int],
+    fmt: str | None = None,
+    jobs: int = 1,
+    limit_persons: int = MAX_ROSTER_PERSONS,
+    limit_bytes: int = MAX_ROSTER_BYTES,
+) -> RosterResult:
+    """Answer an uploaded roster as `pyagent batch` does; InputError when it cannot start."""
+    fmt = roster_format(name, fmt)
+    shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
+    _check_size(data, shown, limit_persons, limit_bytes)
+    config = BatchConfig(as_of=as_of, readings=dict(readings), parameters=dict(parameters), jobs=jobs)
+    with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
+        roster = Path(tmp) / f"roster.{fmt}"
+        out = Path(tmp) / "answers.jsonl"
+        roster.write_bytes(data)
+        try:
+            summary = run_batch(roster, out, config)
+        except InputError as err:  # name the upload, not the temporary file
+            raise InputError(shown, err.place, err.message, err.line, err.column) from None
+        jsonl = out.read_text(encoding="utf-8")
+        errors = [json.loads(line) for line in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()
+                  if line.strip()]
+    for e in errors:
+        e["message"] = e.get("message", "").replace(str(roster), shown)
+    doc = summary.to_json()
+    doc.update(roster=shown, output="answers.jsonl", errors_file="answers.jsonl.errors.jsonl")
+    rows = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
+    result = RosterResult(
+        secrets.token_urlsafe(12), shown, fmt, doc, rows, errors, _raw_persons(data, fmt, shown),
+        as_of, dict(summary.readings), dict(parameters), jsonl,
+    )
+    with _LOCK:
+        _STORE[result.token] = result
+        while len(_STORE) > KEEP:
+            _STORE.popitem(last=False)
+    return result
+
+
+def stored(token: str) -> RosterResult | None:
+    with _LOCK:
+        return _STORE.get(token)
+
+
+def person_case_text(result: RosterResult, person_id: str) -> str | None:
+    """The case file (JSON) of one person of the roster, under the roster's as_of, readings
+    and parameters; None when the row cannot be found (a bad row)."""
+    raw = result.raw.get(person_id)
+    if raw is None:
+        return None
+    case = {"as_of": result.as_of.isoformat(), "readings": dict(result.readings), "person": raw}
+    if result.parameters:
+        case["parameters"] = dict(result.parameters)
+    return json.dumps(case, ensure_ascii=False)
+
+
+def _cell(text: str) -> str:
+    """A cell Excel shows as text, never runs as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_download(result: RosterResult) -> str:
+    """The answers as CSV with a BOM (Excel reads the Chinese right): a status, the clauses
+    and what an unknown depends on, per question."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = ["id"]
+    for q in QUESTIONS:
+        header += [q, f"{q} clauses", f"{q} depends_on"]
+    writer.writerow(header)
+    for row in result.rows:
+        cells = [_cell(row["id"])]
+        by_q = {a["question"]: a for a in row["answers"]}
+        for q in QUESTIONS:
+            a = by_q.get(q, {})
+            cells += [a.get("status", ""), "; ".join(a.get("clauses", [])),
+                      "; ".join(a.get("depends_on", []))]
+        writer.writerow(cells)
+    return "\ufeff" + buffer.getvalue()
+
+
+def chart(counts: Mapping[str, Mapping[str, int]], words: Mapping[str, str]) -> list[dict]:
+    """The bars of the summary chart: per question, each status's count and share (0..1)."""
+    bars = []
+    for q, c in counts.items():
+        total = sum(c.get(s, 0) for s in STATUSES) or 1
+        x = 0.0
+        parts = []
+        for s in STATUSES:
+            share = c.get(s, 0) / total
+            parts.append({"status": s, "count": c.get(s, 0), "x": x, "share": share, "label": words[s]})
+            x += share
+        bars.append({"question": q, "parts": parts})
+    return bars
+
+
+__all__ = ["RosterResult", "answer_roster", "chart", "csv_download", "person_case_text", "stored",
+           "CsvLayout"]
