@@ -36,7 +36,7 @@ from pyagent.web.report import GLOBALS, person_report, roster_report
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 6_000_000  # bytes of one request (a roster of the page's limit, with its form around it)
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 PAGE = 50  # roster rows per page
 
@@ -208,13 +208,27 @@ async def person_post(request: Request) -> Response:
     except InputError as err:
         errors = {getattr(err, "web_field", ""): err.message, "_all": _input_error(err)}
         return page(request, "person.html", lang, 422, **_form_context(lang, fields, errors))
-    return _person_page(request, lang, case, values, key, choices, fields.get("whatif"))
+    return _person_page(request, lang, case, values, key, choices, fields.get("whatif"),
+                        fields.get("flips") == "1")
 
 
-def _person_page(request, lang, case, values, key, choices=(), whatif_q=None) -> Response:
+async def person_flips(request: Request) -> Response:
+    """The flips of every reading for the form's person, as a fragment of the page (the page's
+    script puts each beside its reading; without script the page's own button shows them)."""
+    fields, files = await form_data(request)
+    lang = lang_of(request, fields)
+    try:
+        case, _values, key, _choices = _case_of(fields, files)
+        flips = compute.flips(case, key)
+    except (InputError, TimeLimitError) as err:
+        return PlainTextResponse(str(err), 422)
+    return page(request, "flips.html", lang, flips=flips)
+
+
+def _person_page(request, lang, case, values, key, choices=(), whatif_q=None, with_flips=False) -> Response:
     try:
         result = compute.person_result(case, lang)
-        flips = compute.flips(case, key)
+        flips = compute.flips(case, key) if with_flips else None
         defaults = None
         if any(v != kb_readings()[n].default for n, v in case.readings.items() if n in kb_readings()):
             import dataclasses
@@ -391,6 +405,7 @@ def create_app(*, jobs: int = 1, max_body: int = MAX_BODY) -> Starlette:
         Route("/person", person_get),
         Route("/person", person_post, methods=["POST"]),
         Route("/person/report", person_report_post, methods=["POST"]),
+        Route("/person/flips", person_flips, methods=["POST"]),
         Route("/roster", roster_get),
         Route("/roster", roster_post, methods=["POST"]),
         Route("/roster/{token}", roster_view),
