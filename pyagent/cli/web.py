@@ -30,7 +30,7 @@ def _need_web() -> None:
         import jinja2  # noqa: F401
         import starlette  # noqa: F401
     except ImportError:
-        fail("the web face needs its extra: pip install 'pyagent[web]' (Starlette, Jinja2, uvicorn)")
+        fail("the web face needs its extra: pip install 'xinjiang-guantong[web]' (Starlette, Jinja2, uvicorn)")
 
 
 @app.command()
@@ -47,7 +47,7 @@ def serve(
     try:
         import uvicorn  # noqa: F401
     except ImportError:
-        fail("pyagent serve needs uvicorn: pip install 'pyagent[web]'")
+        fail("pyagent serve needs uvicorn: pip install 'xinjiang-guantong[web]'")
     from pyagent.web.app import serve as run
 
     run(host, port, open_)
