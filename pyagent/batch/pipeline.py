@@ -33,7 +33,6 @@ import gc
 import json
 import os
 import re
-import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,6 +44,8 @@ from clingo import Function
 from pyagent.explain.answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings, status_of
 from pyagent.input.case import PARAMETERS, MAX_YEARS, parse_person
 from pyagent.errors import InputError
+from pyagent.batch.outputs import OutputError, Outputs, side_files
+from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
 from pyagent.explain.tree import Explainer
 from pyagent.engine.facts import global_facts, person_facts
 from pyagent.engine.questions import QUESTIONS
@@ -182,7 +183,7 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
 
 def outputs_of(out: Path) -> tuple[Path, Path]:
     """The errors file and the summary file that go beside ``out``."""
-    return out.with_name(out.name + ".errors.jsonl"), out.with_name(out.name + ".summary.json")
+    return side_files(out)
 
 
 # ---------------------------------------------------------------------------
@@ -516,7 +517,7 @@ _ENGINE: Engine | None = None
 
 def _init_worker(args: tuple) -> None:
     global _ENGINE
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    init_worker_process()  # SIGINT ignored, dies with its parent, prints nothing
     _ENGINE = Engine(*args)
     gc.collect()
     gc.freeze()  # the KB and the analysis stay: the collector need not walk them again
@@ -575,16 +576,15 @@ def run_batch(
     out_format = roster_format(out, config.output_format)
     if not roster.is_file():
         raise InputError(source, "", "no such file" if not roster.exists() else "not a file")
-    if out.exists() and out.resolve() == roster.resolve():
-        raise InputError(str(out), "", "is the roster itself; choose another output file")
-    if not out.parent.is_dir():
-        raise InputError(str(out), "", f"the directory {out.parent} does not exist")
     errors_path, summary_path = outputs_of(out)
-    partial_out = out.with_name(out.name + ".partial")
-    partial_errors = errors_path.with_name(errors_path.name + ".partial")
     total = roster.stat().st_size
 
-    handle = open(roster, "rb")
+    files = Outputs.claim(roster, out)  # checks OUT and its side files, locks, temp files
+    try:
+        handle = open(roster, "rb")
+    except BaseException:
+        files.discard()
+        raise
     layout = None
     text_handle = None
     try:
@@ -606,13 +606,12 @@ def run_batch(
             blocks: Iterator[object] = _csv_blocks(csv_rows, config.block_bytes // 600 or 1, source)
         else:
             blocks = read_blocks(handle, config.block_bytes)
-        jobs = max(1, config.jobs or os.cpu_count() or 1)
+        jobs = worker_count(config.jobs)
         engine_args = (config, source, in_format, "jsonl", layout)
-        summary_path.unlink(missing_ok=True)  # the old summary no longer describes OUT
         return _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path,
-                    summary_path, partial_out, partial_errors, config, started, progress, on_error,
-                    out_format, on_flip)
+                    summary_path, files, config, started, progress, on_error, out_format, on_flip)
     finally:
+        files.discard()
         if text_handle is not None:
             text_handle.close()
         handle.close()
@@ -649,22 +648,22 @@ def _csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) -
 
 
 def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, summary_path,
-         partial_out, partial_errors, config, started, progress, on_error, out_format,
-         on_flip=None) -> BatchSummary:
+         files, config, started, progress, on_error, out_format, on_flip=None) -> BatchSummary:
     counts = {q: {s: 0 for s in STATUSES} for q in QUESTION_IDS}
     flips: dict[str, Counter] | None = {q: Counter() for q in QUESTION_IDS} if config.compare else None
     persons_in = persons_out = n_errors = solved = disagreements = 0
     last_line = 0
     pool = None
-    out_file = open(partial_out, "w", encoding="utf-8", newline="")
-    err_file = open(partial_errors, "w", encoding="utf-8", newline="")
-    finished = False
+    out_file, err_file = files.out_file, files.err_file
 
     def take(chunk: _Chunk) -> None:
         nonlocal persons_in, persons_out, n_errors, solved, disagreements, last_line
-        out_file.write(chunk.text)
+        try:  # disk full, read-only, ...: one message, nothing left behind
+            out_file.write(chunk.text)
+            err_file.write("".join(_json(e) + "\n" for e in chunk.errors))
+        except OSError as err:
+            raise OutputError(str(out), err) from None
         for e in chunk.errors:
-            err_file.write(_json(e) + "\n")
             if on_error is not None:
                 on_error(e)
         persons_in += chunk.persons_in
@@ -692,10 +691,15 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
             for block in blocks:
                 take(_process_block(engine, block))
         else:
+            import itertools
             import multiprocessing
 
+            first = list(itertools.islice(blocks, jobs))  # never more workers than blocks
+            jobs = max(1, len(first))
+            blocks = itertools.chain(first, blocks)
             ctx = multiprocessing.get_context(start_method())
-            pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(engine_args,))
+            with no_sigint():  # a Ctrl-C while the workers start reaches only the parent
+                pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(engine_args,))
             pending: deque = deque()
             for block in blocks:
                 pending.append(pool.apply_async(_work, (block,)))
@@ -706,29 +710,20 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
             pool.close()
             pool.join()
             pool = None
-        out_file.close()
-        err_file.close()
+        convert = None
         if out_format != "jsonl":  # the table is written from the JSON lines
             from pyagent.batch.tables import jsonl_to_table
 
-            table = out.with_name(out.name + ".table.partial")
-            jsonl_to_table(partial_out, table, out_format, config.lang)
-            partial_out.unlink()
-            partial_out = table
-        os.replace(partial_out, out)
-        os.replace(partial_errors, errors_path)
-        finished = True
+            def convert(answers: Path, table: Path) -> None:
+                jsonl_to_table(answers, table, out_format, config.lang)
+        files.commit(convert)
     except KeyboardInterrupt:
         raise BatchInterrupted(str(roster), str(out), last_line, persons_out) from None
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
-        if not finished:
-            out_file.close()
-            err_file.close()
-            partial_out.unlink(missing_ok=True)
-            partial_errors.unlink(missing_ok=True)
+            with no_sigint():
+                pool.terminate()
+                pool.join()
     assert persons_in == persons_out + n_errors
     summary = BatchSummary(
         roster=str(roster), output=str(out), errors_file=str(errors_path),
@@ -740,7 +735,5 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
         seconds=time.perf_counter() - started, keys_solved=solved,
         fast_path_disagreements=disagreements,
     )
-    tmp = summary_path.with_name(summary_path.name + ".partial")
-    tmp.write_text(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, summary_path)
+    files.write_summary(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
     return summary

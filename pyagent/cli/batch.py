@@ -90,6 +90,7 @@ def batch(
     """
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+    from pyagent.batch.outputs import OutputError
     from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, run_batch
     from pyagent.input.roster import roster_format
 
@@ -145,6 +146,8 @@ def batch(
                                     on_flip=lambda line, _pid: flipped.append(line))
         except BatchInterrupted as stopped:
             fail(str(stopped), 130)
+        except OutputError as broken:  # disk full, read-only, ...: exit 1, nothing left behind
+            fail(str(broken), 1)
         finally:
             signal.signal(signal.SIGTERM, previous)
         if flips is not None and config.compare:

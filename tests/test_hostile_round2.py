@@ -1,0 +1,248 @@
+"""Hostile conditions, round two (issue 12): one test (or a few) per numbered item.
+
+Each test is named after its item (``test_item1_...``) and failed on the code before the fix.
+The long soak (20 random interruptions of a 30,000-row batch) is ``bench/soak_batch.py`` and
+the ``soak`` marker; a small version runs here.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pyagent.batch import outputs as outputs_module
+from pyagent.batch.outputs import OutputError, Outputs
+from pyagent.batch.pipeline import BatchConfig, run_batch
+from pyagent.batch.workers import MAX_JOBS, cpus, worker_count
+from pyagent.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-07-01"
+PYAGENT = [sys.executable, "-m", "pyagent"]
+
+
+def person(i: int, **extra: object) -> dict:
+    row = {
+        "id": f"p{i}",
+        "certificates": [{"level": "technician", "kind": "skill_level", "obtained": "2019-05-10"}],
+        "technical_work": [{"from": "2014-09-01"}],
+        "field": "engineering",
+        "annual_assessments": [{"year": 2024, "grade": "qualified"}],
+    }
+    row.update(extra)
+    return row
+
+
+def roster(path: Path, n: int = 4) -> Path:
+    path.write_text("".join(json.dumps(person(i)) + "\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+def config(**kw) -> BatchConfig:
+    import datetime as dt
+
+    base = dict(as_of=dt.date(2026, 7, 1), jobs=1)
+    base.update(kw)
+    return BatchConfig(**base)
+
+
+def cli(*args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*PYAGENT, *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT, **kw)
+
+
+def one_message(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith((".partial", ".lock")))
+
+
+# -- 1. Two batches to one output -------------------------------------------------------------
+
+
+def test_item1_a_second_batch_to_the_same_output_is_refused_and_the_first_completes(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    out = tmp_path / "c.jsonl"
+    with Outputs.claim(r, out):  # a first run holds OUT
+        with pytest.raises(InputError, match="another pyagent batch is writing this output"):
+            run_batch(r, out, config())
+    assert not out.exists() and leftovers(tmp_path) == []
+    summary = run_batch(r, out, config())  # the lock went with the first run
+    assert summary.persons_out == 4 and len(out.read_text().splitlines()) == 4
+
+
+def test_item1_temporary_files_are_unique_per_run_and_exclusive(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    first = Outputs.claim(r, tmp_path / "a.jsonl")
+    second = Outputs.claim(r, tmp_path / "b.jsonl")
+    try:
+        names = [p.name for p in first._temps + second._temps]
+        assert len(set(names)) == 4 and all(n.startswith(".") and n.endswith(".partial") for n in names)
+        assert not (tmp_path / "a.jsonl.partial").exists()  # the old, shared name is gone
+    finally:
+        first.discard()
+        second.discard()
+    assert leftovers(tmp_path) == []
+
+
+def test_item1_cli_concurrent_runs_one_refused_with_one_message(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    out = tmp_path / "c.jsonl"
+    holder = Outputs.claim(r, out)  # another process's view: the lock is held
+    try:
+        done = cli("batch", str(r), "-o", str(out), "--as-of", AS_OF, "-j", "1")
+    finally:
+        holder.discard()
+    assert done.returncode == 2
+    assert "another pyagent batch" in one_message(done.stderr)
+
+
+# -- 2. Outputs that destroy inputs or other files ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["x.jsonl.errors.jsonl", "x.jsonl.summary.json"])
+def test_item2_a_roster_named_like_a_side_file_is_refused_untouched(tmp_path, name):
+    r = roster(tmp_path / name)
+    before = r.read_bytes()
+    with pytest.raises(InputError, match="roster itself"):
+        run_batch(r, tmp_path / "x.jsonl", config())
+    assert r.read_bytes() == before and leftovers(tmp_path) == []
+
+
+def test_item2_a_roster_named_like_the_old_partial_file_is_kept(tmp_path):
+    r = roster(tmp_path / "x.jsonl.partial")
+    before = r.read_bytes()
+    run_batch(r, tmp_path / "x.jsonl", config())
+    assert r.read_bytes() == before
+    assert len((tmp_path / "x.jsonl").read_text().splitlines()) == 4
+
+
+def test_item2_a_hard_link_or_symlink_to_the_roster_is_refused(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    before = r.read_bytes()
+    os.link(r, tmp_path / "hard.jsonl")
+    (tmp_path / "soft.jsonl.errors.jsonl").symlink_to(r)
+    for out in ("hard.jsonl", "soft.jsonl"):
+        with pytest.raises(InputError, match="roster itself"):
+            run_batch(r, tmp_path / out, config())
+    assert r.read_bytes() == before
+
+
+def test_item2_planted_symlinks_are_never_followed(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (tmp_path / "x.jsonl.partial").symlink_to(victim)  # the old fixed temp name
+    (tmp_path / ".x.jsonl.lock").symlink_to(victim)  # the lock file
+    with pytest.raises(InputError, match="lock"):
+        run_batch(r, tmp_path / "x.jsonl", config())
+    (tmp_path / ".x.jsonl.lock").unlink()
+    run_batch(r, tmp_path / "x.jsonl", config())
+    assert victim.read_text() == "precious\n"
+    assert (tmp_path / "x.jsonl.partial").is_symlink()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-null", "directory", "side-directory"])
+def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_path, kind, monkeypatch):
+    r = roster(tmp_path / "r.jsonl")
+    out = tmp_path / "x.jsonl"
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "dev-null":
+        out = Path(os.devnull)
+    elif kind == "directory":
+        out.mkdir()
+    else:
+        (tmp_path / "x.jsonl.summary.json").mkdir()
+    from pyagent.batch import pipeline
+
+    monkeypatch.setattr(pipeline, "Engine", None)  # any work at all would fail loudly
+    with pytest.raises(InputError, match="special file|directory"):
+        run_batch(r, out, config())
+    assert leftovers(tmp_path) == []
+    if kind == "dev-null":
+        assert Path(os.devnull).is_char_device()
+
+
+# -- 3. Tracebacks where one message belongs (the batch's) -------------------------------------
+
+
+def test_item3_output_an_existing_directory_is_one_message_exit_2(tmp_path):
+    r = roster(tmp_path / "r.jsonl")
+    (tmp_path / "d").mkdir()
+    done = cli("batch", str(r), "-o", str(tmp_path / "d"), "--as-of", AS_OF, "-j", "1")
+    assert done.returncode == 2
+    assert "is a directory" in one_message(done.stderr)
+
+
+def test_item3_an_unwritable_output_directory_is_one_message(tmp_path, monkeypatch):
+    r = roster(tmp_path / "r.jsonl")
+
+    def read_only(*args, **kw):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(outputs_module.tempfile, "mkstemp", read_only)
+    with pytest.raises(InputError, match="read-only"):
+        run_batch(r, tmp_path / "x.jsonl", config())
+    assert leftovers(tmp_path) == []
+
+
+def _small_files() -> None:  # in the child: files over 64 KiB fail (EFBIG), as on a full disk
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_item3_a_full_disk_is_one_message_exit_1_and_no_partial_file(tmp_path, jobs):
+    r = roster(tmp_path / "r.jsonl", 200)  # about 180 KB of answers
+    out = tmp_path / "x.jsonl"
+    done = cli("batch", str(r), "-o", str(out), "--as-of", AS_OF, "-j", jobs,
+               preexec_fn=_small_files)
+    assert done.returncode == 1, done.stderr
+    assert "cannot write the output" in one_message(done.stderr)
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_item3_output_error_names_the_reason():
+    assert "disk is full" in str(OutputError("x", OSError(errno.ENOSPC, "No space left")))
+
+
+# -- 9. --jobs without a cap -------------------------------------------------------------------
+
+
+def test_item9_jobs_are_capped_at_the_cpus():
+    assert worker_count(300) == min(cpus(), MAX_JOBS)
+    assert worker_count(100_000) <= min(cpus(), MAX_JOBS)
+    assert worker_count(None) == min(cpus(), MAX_JOBS)
+    assert worker_count(1) == 1
+
+
+def test_item9_never_more_workers_than_blocks(tmp_path, monkeypatch):
+    import multiprocessing.context
+
+    started: list[int] = []
+    real = multiprocessing.context.ForkContext.Pool
+
+    def spy(self, processes=None, *args, **kw):
+        started.append(processes)
+        return real(self, processes, *args, **kw)
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", spy)
+    monkeypatch.setattr("pyagent.batch.pipeline.worker_count", lambda jobs: 8)
+    run_batch(roster(tmp_path / "r.jsonl", 3), tmp_path / "x.jsonl", config(jobs=300))
+    assert started == [1]  # one block of 3 rows: one worker, not 300 (nor 8)
