@@ -120,14 +120,14 @@ def test_item2_a_roster_named_like_a_side_file_is_refused_untouched(tmp_path, na
     r = roster(tmp_path / name)
     before = r.read_bytes()
     with pytest.raises(InputError, match="roster itself"):
-        run_batch(r, tmp_path / "x.jsonl", config())
+        run_batch(r, tmp_path / "x.jsonl", config(input_format="jsonl"))
     assert r.read_bytes() == before and leftovers(tmp_path) == []
 
 
 def test_item2_a_roster_named_like_the_old_partial_file_is_kept(tmp_path):
     r = roster(tmp_path / "x.jsonl.partial")
     before = r.read_bytes()
-    run_batch(r, tmp_path / "x.jsonl", config())
+    run_batch(r, tmp_path / "x.jsonl", config(input_format="jsonl"))
     assert r.read_bytes() == before
     assert len((tmp_path / "x.jsonl").read_text().splitlines()) == 4
 
@@ -173,7 +173,7 @@ def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_pat
 
     monkeypatch.setattr(pipeline, "Engine", None)  # any work at all would fail loudly
     with pytest.raises(InputError, match="special file|directory"):
-        run_batch(r, out, config())
+        run_batch(r, out, config(output_format="jsonl"))
     assert leftovers(tmp_path) == []
     if kind == "dev-null":
         assert Path(os.devnull).is_char_device()
@@ -185,7 +185,8 @@ def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_pat
 def test_item3_output_an_existing_directory_is_one_message_exit_2(tmp_path):
     r = roster(tmp_path / "r.jsonl")
     (tmp_path / "d").mkdir()
-    done = cli("batch", str(r), "-o", str(tmp_path / "d"), "--as-of", AS_OF, "-j", "1")
+    done = cli("batch", str(r), "-o", str(tmp_path / "d"), "--as-of", AS_OF, "-j", "1",
+               "--format", "jsonl")
     assert done.returncode == 2
     assert "is a directory" in one_message(done.stderr)
 
