@@ -169,7 +169,10 @@ def test_a_killed_batch_leaves_nothing_that_looks_complete_and_a_rerun_is_comple
     roster = tmp_path / "roster.jsonl"
     roster.write_text("\n".join(roster_rows(6000)) + "\n", encoding="utf-8")
     out = tmp_path / "answers.jsonl"
-    partial = tmp_path / "answers.jsonl.partial"
+
+    def partial_written() -> bool:  # the run's own temporary file (.answers.jsonl.<random>.partial)
+        return any(p.stat().st_size > 0 for p in tmp_path.glob(".answers.jsonl.*.partial"))
+
     run = subprocess.Popen(
         [
             sys.executable,
@@ -189,7 +192,7 @@ def test_a_killed_batch_leaves_nothing_that_looks_complete_and_a_rerun_is_comple
         stderr=subprocess.DEVNULL,
     )
     try:
-        while run.poll() is None and not (partial.exists() and partial.stat().st_size > 0):
+        while run.poll() is None and not partial_written():
             time.sleep(0.005)
         run.send_signal(signal.SIGKILL)
     finally:
@@ -200,3 +203,4 @@ def test_a_killed_batch_leaves_nothing_that_looks_complete_and_a_rerun_is_comple
     summary = run_batch(roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1))
     assert summary.persons_in == summary.persons_out == 6000
     assert len(out.read_text(encoding="utf-8").splitlines()) == 6000 and summary_file.exists()
+    assert not list(tmp_path.glob(".answers.jsonl.*")), "the killed run's temporary files were left"
