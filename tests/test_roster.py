@@ -18,21 +18,47 @@ from typer.testing import CliRunner
 
 from pyagent.cli import app
 from pyagent.errors import InputError
-from pyagent.input.case import parse_person
 from pyagent.input.columns import CsvLayout, csv_person, zh_name
 from pyagent.input.sheets import read_rows, write_table
 from pyagent.input.sources import load_input
 
 runner = CliRunner()
 AS_OF = "2026-07-01"
-HEADER = ["id", "cert1_level", "cert1_obtained", "work1_from", "field", "post_occupation",
-          "assessment_2023", "assessment_2024", "assessment_2025"]
+HEADER = [
+    "id",
+    "cert1_level",
+    "cert1_obtained",
+    "work1_from",
+    "field",
+    "post_occupation",
+    "assessment_2023",
+    "assessment_2024",
+    "assessment_2025",
+]
 ROWS = [
     ["li", "senior_worker", "2020-01-01", "2015-01-01", "engineering", "电工", "", "", ""],
-    ["bq", "technician", "2018-01-01", "2010-01-01", "engineering", "电工", "basically_qualified",
-     "basically_qualified", "basically_qualified"],
-    ["wang", "technician", "2018-01-01", "2010-01-01", "engineering", "电工", "qualified",
-     "qualified", "qualified"],
+    [
+        "bq",
+        "technician",
+        "2018-01-01",
+        "2010-01-01",
+        "engineering",
+        "电工",
+        "basically_qualified",
+        "basically_qualified",
+        "basically_qualified",
+    ],
+    [
+        "wang",
+        "technician",
+        "2018-01-01",
+        "2010-01-01",
+        "engineering",
+        "电工",
+        "qualified",
+        "qualified",
+        "qualified",
+    ],
 ]
 
 
@@ -48,19 +74,23 @@ def table(path: Path) -> list[list[str]]:
 
 def test_why_answers_a_row_of_a_roster_by_its_id(tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
-    result = runner.invoke(app, ["why", str(roster), "title.intermediate", "--person", "wang",
-                                 "--as-of", AS_OF, "--json"])
+    result = runner.invoke(
+        app,
+        ["why", str(roster), "title.intermediate", "--person", "wang", "--as-of", AS_OF, "--json"],
+    )
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)["explanations"]
     assert [(e["person"], e["question"]) for e in found] == [("wang", "title.intermediate")]
     jsonl = tmp_path / "r.jsonl"
     jsonl.write_text("\n".join(json.dumps(parse_row(r)) for r in ROWS) + "\n", encoding="utf-8")
-    same = runner.invoke(app, ["why", str(jsonl), "title.intermediate", "-p", "wang", "--as-of",
-                               AS_OF, "--json"])
+    same = runner.invoke(
+        app, ["why", str(jsonl), "title.intermediate", "-p", "wang", "--as-of", AS_OF, "--json"]
+    )
     assert json.loads(same.stdout)["explanations"][0]["status"] == found[0]["status"]
     for command in (["why-not", "title.assistant"], ["what-if", "title.assistant"], ["ask"]):
-        other = runner.invoke(app, [command[0], str(roster), *command[1:], "-p", "li", "--as-of",
-                                    AS_OF, "--json"])
+        other = runner.invoke(
+            app, [command[0], str(roster), *command[1:], "-p", "li", "--as-of", AS_OF, "--json"]
+        )
         assert other.exit_code == 0, (command, other.output)
     missing = runner.invoke(app, ["ask", str(roster), "--person", "zhao"])
     assert missing.exit_code == 2 and "no row has the id 'zhao'" in missing.stderr
@@ -74,26 +104,63 @@ def parse_row(row: list[str]) -> dict:
 def test_batch_and_diff_list_who_flips_with_both_reasons(tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
     flips = tmp_path / "flips.csv"
-    result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.jsonl"), "--as-of",
-                                 AS_OF, "-j", "1", "--compare-reading", "basically_qualified=passes",
-                                 "--flips", str(flips)])
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(roster),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--as-of",
+            AS_OF,
+            "-j",
+            "1",
+            "--compare-reading",
+            "basically_qualified=passes",
+            "--flips",
+            str(flips),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = table(flips)
     assert rows[0][:2] == ["id", "question"]
-    assert rows[0][2:6] == ["status (default readings)", "reason (default readings)",
-                            "status (basically_qualified=passes)",
-                            "reason (basically_qualified=passes)"]
+    assert rows[0][2:6] == [
+        "status (default readings)",
+        "reason (default readings)",
+        "status (basically_qualified=passes)",
+        "reason (basically_qualified=passes)",
+    ]
     assert {r[0] for r in rows[1:]} == {"bq"}  # only bq's answers change
     assert all(r[2] != r[4] for r in rows[1:])
     diff_flips = tmp_path / "d.xlsx"
-    diff = runner.invoke(app, ["diff", str(roster), "-r", "basically_qualified=passes", "--as-of",
-                               AS_OF, "--flips", str(diff_flips), "--lang", "zh"])
+    diff = runner.invoke(
+        app,
+        [
+            "diff",
+            str(roster),
+            "-r",
+            "basically_qualified=passes",
+            "--as-of",
+            AS_OF,
+            "--flips",
+            str(diff_flips),
+            "--lang",
+            "zh",
+        ],
+    )
     assert diff.exit_code == 0, diff.output
     header, body = read_rows(diff_flips)
     assert header[:3] == ["编号", "问题", "答案（默认读法）"]
     found = [(r[0], r[1], r[2], r[4]) for _, r in body]
-    assert found == [(r[0], r[1], {"no": "否", "yes": "是", "unknown": "未知"}[r[2]],
-                      {"no": "否", "yes": "是", "unknown": "未知"}[r[4]]) for r in rows[1:]]
+    assert found == [
+        (
+            r[0],
+            r[1],
+            {"no": "否", "yes": "是", "unknown": "未知"}[r[2]],
+            {"no": "否", "yes": "是", "unknown": "未知"}[r[4]],
+        )
+        for r in rows[1:]
+    ]
 
 
 def test_xlsx_round_trip_and_a_batch_into_a_workbook(tmp_path: Path) -> None:
@@ -107,11 +174,17 @@ def test_xlsx_round_trip_and_a_batch_into_a_workbook(tmp_path: Path) -> None:
     assert out.read_bytes()[:2] == b"PK"  # a real workbook (a zip), not JSON lines
     header, body = read_rows(out)
     answered = {r[0]: r for _, r in body}
-    assert header[:5] == ["id", "title.participate", "title.participate reason",
-                          "title.participate clauses", "title.participate to settle"]
+    assert header[:5] == [
+        "id",
+        "title.participate",
+        "title.participate reason",
+        "title.participate clauses",
+        "title.participate to settle",
+    ]
     assert set(answered) == {"li", "bq", "wang"}
-    asked = json.loads(runner.invoke(app, ["ask", str(book), "-p", "wang", "--as-of", AS_OF,
-                                           "--json"]).stdout)
+    asked = json.loads(
+        runner.invoke(app, ["ask", str(book), "-p", "wang", "--as-of", AS_OF, "--json"]).stdout
+    )
     assert answered["wang"][1::4] == [a["status"] for a in asked["persons"][0]["answers"]]
     refused = runner.invoke(app, ["batch", str(book), "-o", str(tmp_path / "out.xls")])
     assert refused.exit_code == 2 and "'.xls'" in refused.stderr
@@ -121,8 +194,9 @@ def test_xlsx_round_trip_and_a_batch_into_a_workbook(tmp_path: Path) -> None:
 def test_csv_output_has_a_bom_and_zh_headers_and_statuses(tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
     out = tmp_path / "o.csv"
-    result = runner.invoke(app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1",
-                                 "--lang", "zh"])
+    result = runner.invoke(
+        app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1", "--lang", "zh"]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = table(out)
@@ -131,8 +205,17 @@ def test_csv_output_has_a_bom_and_zh_headers_and_statuses(tmp_path: Path) -> Non
 
 
 def test_chinese_headers_are_aliases_of_the_english_ones(tmp_path: Path) -> None:
-    zh = ["编号", "证书等级", "取得日期", "技术工作1起始", "领域", "现岗位职业", "2023年度考核",
-          "2024年度考核", "2025年度考核"]
+    zh = [
+        "编号",
+        "证书等级",
+        "取得日期",
+        "技术工作1起始",
+        "领域",
+        "现岗位职业",
+        "2023年度考核",
+        "2024年度考核",
+        "2025年度考核",
+    ]
     assert [zh_name(h) for h in HEADER][0] == "编号"
     english = load_input(write_csv(tmp_path / "en.csv", HEADER, ROWS))
     chinese = load_input(write_csv(tmp_path / "zh.csv", zh, ROWS))
@@ -148,8 +231,17 @@ def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path
         assert [p.id for p in case.persons] == ["650123"]
         assert case.persons[0].certificates[0].level == "technician"
     header = table(tmp_path / "t.csv")[0]
-    for column in ("id", "cert1_level", "work1_from", "field", "post_since", "honours",
-                   "title1_rank", "cumulative_work_years", "education"):
+    for column in (
+        "id",
+        "cert1_level",
+        "work1_from",
+        "field",
+        "post_since",
+        "honours",
+        "title1_rank",
+        "cumulative_work_years",
+        "education",
+    ):
         assert column in header
     assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     again = runner.invoke(app, ["template", str(tmp_path / "t.csv")])
@@ -186,22 +278,27 @@ def test_a_case_and_a_roster_from_stdin() -> None:
     from_file = runner.invoke(app, ["ask", "queries/demo.yaml", "--json"])
     assert json.loads(result.stdout)["persons"] == json.loads(from_file.stdout)["persons"]
     text = "\n".join(",".join(r) for r in [HEADER, *ROWS]) + "\n"
-    row = runner.invoke(app, ["why", "-", "title.assistant", "-p", "li", "--as-of", AS_OF,
-                              "--json"], input=text)
+    row = runner.invoke(
+        app, ["why", "-", "title.assistant", "-p", "li", "--as-of", AS_OF, "--json"], input=text
+    )
     assert row.exit_code == 0, row.output
     assert json.loads(row.stdout)["explanations"][0]["person"] == "li"
 
 
 def test_shell_completion_script_and_completions() -> None:
     pyagent = str(Path(sys.executable).parent / "pyagent")  # the installed command
-    script = subprocess.run([pyagent, "--show-completion", "bash"],
-                            capture_output=True, text=True, timeout=60)
+    script = subprocess.run(
+        [pyagent, "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+    )
     assert script.returncode == 0, script.stderr
     assert "_PYAGENT_COMPLETE=complete_bash" in script.stdout or "complete_bash" in script.stdout
-    env = {**os.environ, "_PYAGENT_COMPLETE": "complete_bash", "COMP_WORDS": "pyagent wh",
-           "COMP_CWORD": "1"}
-    done = subprocess.run([pyagent], capture_output=True, text=True,
-                          env=env, timeout=60)
+    env = {
+        **os.environ,
+        "_PYAGENT_COMPLETE": "complete_bash",
+        "COMP_WORDS": "pyagent wh",
+        "COMP_CWORD": "1",
+    }
+    done = subprocess.run([pyagent], capture_output=True, text=True, env=env, timeout=60)
     assert {"why", "why-not", "what-if"} <= set(done.stdout.split()), done.stdout + done.stderr
 
 
@@ -213,8 +310,22 @@ def test_the_progress_bar_counts_persons_as_they_go(tmp_path: Path) -> None:
     roster = write_csv(tmp_path / "r.csv", HEADER, rows)
     pid, fd = pty.fork()
     if pid == 0:  # the child: stderr is the pseudo-terminal
-        os.execv(sys.executable, [sys.executable, "-m", "pyagent", "batch", str(roster), "-o",
-                                  str(tmp_path / "o.jsonl"), "--as-of", AS_OF, "-j", "1"])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "pyagent",
+                "batch",
+                str(roster),
+                "-o",
+                str(tmp_path / "o.jsonl"),
+                "--as-of",
+                AS_OF,
+                "-j",
+                "1",
+            ],
+        )
     chunks = []
     while True:
         try:
@@ -228,3 +339,28 @@ def test_the_progress_bar_counts_persons_as_they_go(tmp_path: Path) -> None:
     seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
     counts = {int(m.group(1)) for m in re.finditer(r"(\d+) persons, [\d,]+/s", seen)}
     assert any(0 < c < 40 for c in counts), seen[-2000:]
+
+
+def test_packaging_conventions_and_ci_runs_ruff_and_mypy() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "MIT" and (root / "LICENSE").read_text().startswith("MIT License")
+    assert project["name"] != "pyagent"  # pyagent on PyPI is another project's
+    assert project["scripts"]["pyagent"] == "pyagent.cli:main"
+    assert (root / "CHANGELOG.md").is_file()
+    assert any(d.startswith("typer") and "<0.29" in d for d in project["dependencies"])
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    for step in ("ruff check", "ruff format --check", "mypy"):
+        assert f".venv/bin/{step}" in ci
+    ruff = Path(sys.executable).parent / "ruff"
+    if ruff.exists():  # installed by the test extra: the lint CI runs is clean
+        run = subprocess.run(
+            [str(ruff), "check", "pyagent", "tests", "bench"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stdout

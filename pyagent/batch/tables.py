@@ -43,8 +43,12 @@ def answer_row(line: str, lang: str = "en") -> list[object]:
     for a in data["answers"]:
         status = STATUS_ZH[a["status"]] if lang == "zh" else a["status"]
         settle = a.get("to_settle") or []
-        row += [status, a.get("reason", ""), ", ".join(a.get("clauses", [])),
-                "; ".join(_settle_text(s) for s in settle) if a["status"] == "unknown" else ""]
+        row += [
+            status,
+            a.get("reason", ""),
+            ", ".join(a.get("clauses", [])),
+            "; ".join(_settle_text(s) for s in settle) if a["status"] == "unknown" else "",
+        ]
     return row
 
 

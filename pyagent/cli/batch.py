@@ -36,8 +36,9 @@ def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
     text = read_stdin(1 << 40)
     kind = input_format or _sniff(text)
     if kind not in ("jsonl", "csv"):
-        raise InputError("<stdin>", "", "cannot tell the roster's format; give --input-format "
-                         "jsonl or csv")
+        raise InputError(
+            "<stdin>", "", "cannot tell the roster's format; give --input-format jsonl or csv"
+        )
     handle = tempfile.NamedTemporaryFile("w", suffix=f".{kind}", delete=False, encoding="utf-8")
     with handle:
         handle.write(text)
@@ -46,37 +47,77 @@ def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
 
 @app.command()
 def batch(
-    roster: Annotated[Path, typer.Argument(
-        help="A roster: JSONL (one SPEC section 2 person a line), CSV or Excel (.xlsx) with the "
-        "columns of the README (English or Chinese headers), or - for standard input.",
-        metavar="ROSTER")],
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="The answers: OUT.jsonl (SPEC section 8 per person), OUT.csv or "
-        "OUT.xlsx (per question: status, reason, clauses, what would settle it); errors and "
-        "summary go beside it.", metavar="OUT")],
+    roster: Annotated[
+        Path,
+        typer.Argument(
+            help="A roster: JSONL (one SPEC section 2 person a line), CSV or Excel (.xlsx) with the "
+            "columns of the README (English or Chinese headers), or - for standard input.",
+            metavar="ROSTER",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The answers: OUT.jsonl (SPEC section 8 per person), OUT.csv or "
+            "OUT.xlsx (per question: status, reason, clauses, what would settle it); errors and "
+            "summary go beside it.",
+            metavar="OUT",
+        ),
+    ],
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
     parameter: ParameterOpt = None,
-    compare_reading: Annotated[Optional[list[str]], typer.Option(
-        "--compare-reading", help="Also answer under this reading and count the answers that "
-        "flip, each way (repeatable).", metavar="NAME=VALUE")] = None,
-    flips: Annotated[Optional[Path], typer.Option(
-        "--flips", help="With --compare-reading: write every answer that flips, by id, with its "
-        "status and reason under both readings, to FILE (.csv, .xlsx or .jsonl).",
-        metavar="FILE")] = None,
-    jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: every core).")] = None,
-    output_format: Annotated[Optional[str], typer.Option(
-        "--format", help="Output format, jsonl, csv or xlsx (default: from OUT's name).")] = None,
-    input_format: Annotated[Optional[str], typer.Option(
-        "--input-format", help="Roster format, jsonl, csv or xlsx (default: from ROSTER's name)."
-    )] = None,
+    compare_reading: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--compare-reading",
+            help="Also answer under this reading and count the answers that "
+            "flip, each way (repeatable).",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+    flips: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--flips",
+            help="With --compare-reading: write every answer that flips, by id, with its "
+            "status and reason under both readings, to FILE (.csv, .xlsx or .jsonl).",
+            metavar="FILE",
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: every core)."),
+    ] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format", help="Output format, jsonl, csv or xlsx (default: from OUT's name)."
+        ),
+    ] = None,
+    input_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--input-format",
+            help="Roster format, jsonl, csv or xlsx (default: from ROSTER's name).",
+        ),
+    ] = None,
     lang: LangOpt = Lang.en,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No progress bar (there is none either when stderr is not a "
-        "terminal).")] = False,
-    json_: Annotated[bool, typer.Option(
-        "--json", help="Print the summary as JSON on stdout (it is always written beside OUT).")
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress bar (there is none either when stderr is not a terminal).",
+        ),
+    ] = False,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the summary as JSON on stdout (it is always written beside OUT)."
+        ),
     ] = False,
 ) -> None:
     """Every question for every person of a roster, streamed to OUT in input order.
@@ -88,7 +129,13 @@ def batch(
 
     Example: pyagent batch roster.xlsx -o answers.xlsx --compare-reading basically_qualified=passes --flips flips.xlsx
     """
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from pyagent.batch.outputs import OutputError
     from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, run_batch
@@ -98,8 +145,11 @@ def batch(
     with reported(lang.value):
         if flips is not None:
             if not compare_reading:
-                raise InputError("--flips", "", "needs --compare-reading NAME=VALUE (the reading "
-                                 "to compare with)")
+                raise InputError(
+                    "--flips",
+                    "",
+                    "needs --compare-reading NAME=VALUE (the reading to compare with)",
+                )
             from pyagent.input.sheets import table_format
 
             table_format(flips)
@@ -110,7 +160,9 @@ def batch(
             as_of=parse_date(as_of, "--as-of", "") if as_of is not None else dt.date.today(),
             readings=parse_readings(reading or []),
             parameters=parse_parameters(parameter or []),
-            compare=parse_readings(compare_reading, "--compare-reading") if compare_reading else None,
+            compare=parse_readings(compare_reading, "--compare-reading")
+            if compare_reading
+            else None,
             jobs=jobs,
             output_format=output_format,
             input_format=input_format,
@@ -118,9 +170,14 @@ def batch(
         )
         show = sys.stderr.isatty() and not quiet
         bar = Progress(
-            TextColumn("answering"), BarColumn(), TaskProgressColumn(),
+            TextColumn("answering"),
+            BarColumn(),
+            TaskProgressColumn(),
             TextColumn("{task.fields[persons]:,} persons, {task.fields[rate]:,.0f}/s"),
-            TimeRemainingColumn(), console=err, transient=True, disable=not show,
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not show,
         )
         task = bar.add_task("batch", total=None, persons=0, rate=0.0)
         began = time.perf_counter()
@@ -142,8 +199,14 @@ def batch(
         previous = signal.signal(signal.SIGTERM, stop)
         try:
             with bar:
-                summary = run_batch(roster, output, config, progress=progress, on_error=bad_row,
-                                    on_flip=lambda line, _pid: flipped.append(line))
+                summary = run_batch(
+                    roster,
+                    output,
+                    config,
+                    progress=progress,
+                    on_error=bad_row,
+                    on_flip=lambda line, _pid: flipped.append(line),
+                )
         except BatchInterrupted as stopped:
             fail(str(stopped), 130)
         except OutputError as broken:  # disk full, read-only, ...: exit 1, nothing left behind
@@ -165,8 +228,13 @@ def _write_flips(roster: Path, path: Path, lines: list[int], config, lang: str) 
 
     found = []
     for start in range(0, len(lines), MAX_PERSONS):
-        case = load_lines(roster, set(lines[start:start + MAX_PERSONS]), as_of=config.as_of,
-                          readings=config.readings, parameters=config.parameters)
+        case = load_lines(
+            roster,
+            set(lines[start : start + MAX_PERSONS]),
+            as_of=config.as_of,
+            readings=config.readings,
+            parameters=config.parameters,
+        )
         found += flips_between(case, config.compare, lang)
     write_flips(path, found, lang)
 

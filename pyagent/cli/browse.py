@@ -12,18 +12,49 @@ from rich.table import Table
 from rich.text import Text
 
 from pyagent.cli.app import app
-from pyagent.cli.options import Format, FormatOpt, JsonOpt, Lang, LangOpt, chosen_format, emit, reported
+from pyagent.cli.options import (
+    Format,
+    FormatOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    chosen_format,
+    emit,
+    reported,
+)
 from pyagent.errors import InputError
 
 WORDS = {
-    "en": {"clause": "clause", "text": "text", "encoded": "encoded by", "pins": "pins",
-           "not_encoded": "not encoded: {why}", "reading": "reading", "values": "values",
-           "default": "default", "question": "question", "reason": "why the default",
-           "clauses_of": "clauses", "rules": "{n} rule(s)", "none": "none"},
-    "zh": {"clause": "条款", "text": "原文", "encoded": "编码规则", "pins": "固定案例",
-           "not_encoded": "未编码：{why}", "reading": "读法", "values": "取值",
-           "default": "默认", "question": "问题", "reason": "默认理由",
-           "clauses_of": "条款", "rules": "{n}条规则", "none": "无"},
+    "en": {
+        "clause": "clause",
+        "text": "text",
+        "encoded": "encoded by",
+        "pins": "pins",
+        "not_encoded": "not encoded: {why}",
+        "reading": "reading",
+        "values": "values",
+        "default": "default",
+        "question": "question",
+        "reason": "why the default",
+        "clauses_of": "clauses",
+        "rules": "{n} rule(s)",
+        "none": "none",
+    },
+    "zh": {
+        "clause": "条款",
+        "text": "原文",
+        "encoded": "编码规则",
+        "pins": "固定案例",
+        "not_encoded": "未编码：{why}",
+        "reading": "读法",
+        "values": "取值",
+        "default": "默认",
+        "question": "问题",
+        "reason": "默认理由",
+        "clauses_of": "条款",
+        "rules": "{n}条规则",
+        "none": "无",
+    },
 }
 
 
@@ -37,19 +68,30 @@ def clause_rows(wanted: str | None = None) -> list[dict]:
     directory = kb_dir()
     atoms = _static_model(directory / "clauses.lp")
     order = {a.arguments[0].name: a.arguments[1].number for a in atoms if a.name == "clause_order"}
-    not_encoded = {a.arguments[0].string: a.arguments[1].string for a in atoms
-                   if a.name == "not_encoded"}
+    not_encoded = {
+        a.arguments[0].string: a.arguments[1].string for a in atoms if a.name == "not_encoded"
+    }
     cited = cited_clauses(load_program())
     pins = _pins_by_clause()
     rows = []
-    for a in sorted((a for a in atoms if a.name == "clause_text"),
-                    key=lambda a: order.get(a.arguments[0].name, 999)):
+    for a in sorted(
+        (a for a in atoms if a.name == "clause_text"),
+        key=lambda a: order.get(a.arguments[0].name, 999),
+    ):
         cid, ref, text = a.arguments[0].name, a.arguments[1].string, a.arguments[2].string
         if wanted is not None and wanted.casefold() not in (cid.casefold(), ref.casefold()):
             continue
         rules = [f"{Path(r.file).name}:{r.line}" for r in cited.get(cid, [])]
-        rows.append({"clause": ref, "id": cid, "text": text, "rules": rules,
-                     "not_encoded": not_encoded.get(ref), "pins": pins.get(ref, [])})
+        rows.append(
+            {
+                "clause": ref,
+                "id": cid,
+                "text": text,
+                "rules": rules,
+                "not_encoded": not_encoded.get(ref),
+                "pins": pins.get(ref, []),
+            }
+        )
     if wanted is not None and not rows:
         refs = ", ".join(a.arguments[1].string for a in atoms if a.name == "clause_text")
         raise InputError("clauses", wanted, f"no such clause; the clauses are: {refs}")
@@ -77,8 +119,10 @@ def _pins_by_clause() -> dict[str, list[str]]:
 
 @app.command()
 def clauses(
-    clause: Annotated[Optional[str], typer.Argument(help="A clause (P3.S1 or p3_s1); default: all.",
-                                                    metavar="[ID]")] = None,
+    clause: Annotated[
+        Optional[str],
+        typer.Argument(help="A clause (P3.S1 or p3_s1); default: all.", metavar="[ID]"),
+    ] = None,
     lang: LangOpt = Lang.en,
     json_: JsonOpt = False,
     format_: FormatOpt = Format.text,
@@ -98,12 +142,16 @@ def clauses(
             parts.append(Text(f"{r['clause']}", style="bold clause"))
             parts.append(Text(f"  {r['text']}"))
             if r["not_encoded"]:
-                parts.append(Text("  " + w["not_encoded"].format(why=r["not_encoded"]), style="muted"))
+                parts.append(
+                    Text("  " + w["not_encoded"].format(why=r["not_encoded"]), style="muted")
+                )
             rules = ", ".join(r["rules"]) or w["none"]
             parts.append(Text(f"  {w['encoded']}: {rules}", style="muted"))
             pins = r["pins"]
             shown_pins = "; ".join(pins[:5]) + (f" (+{len(pins) - 5})" if len(pins) > 5 else "")
-            parts.append(Text(f"  {w['pins']} ({len(pins)}): {shown_pins or w['none']}", style="muted"))
+            parts.append(
+                Text(f"  {w['pins']} ({len(pins)}): {shown_pins or w['none']}", style="muted")
+            )
         return Group(*parts)
 
     emit(shown, view, lambda: {"schema": "pyagent.clauses/1", "clauses": rows})
@@ -130,27 +178,57 @@ def readings(
         for key in ("reading", "values", "default", "clauses_of", "question", "reason"):
             table.add_column(w[key], overflow="fold")
         for r in table_rows:
-            table.add_row(Text(r.name, style="reading"), Text(", ".join(r.options)),
-                          Text(r.default), Text(", ".join(r.clauses), style="clause"),
-                          Text(r.question), Text(r.reason))
+            table.add_row(
+                Text(r.name, style="reading"),
+                Text(", ".join(r.options)),
+                Text(r.default),
+                Text(", ".join(r.clauses), style="clause"),
+                Text(r.question),
+                Text(r.reason),
+            )
         return table
 
-    emit(shown, view, lambda: {"schema": "pyagent.readings/1", "readings": [
-        {"name": r.name, "values": list(r.options), "default": r.default,
-         "clauses": list(r.clauses), "question": r.question, "reason": r.reason}
-        for r in table_rows]})
+    emit(
+        shown,
+        view,
+        lambda: {
+            "schema": "pyagent.readings/1",
+            "readings": [
+                {
+                    "name": r.name,
+                    "values": list(r.options),
+                    "default": r.default,
+                    "clauses": list(r.clauses),
+                    "question": r.question,
+                    "reason": r.reason,
+                }
+                for r in table_rows
+            ],
+        },
+    )
 
 
 EXAMPLE = {
-    "id": "650123", "cert1_level": "technician", "cert1_kind": "skill_level",
-    "cert1_obtained": "2021-06-30", "cert1_occupation": "电工", "work1_from": "2015-03-01",
-    "field": "engineering", "current_post": "yes", "post_since": "2016-03-01",
-    "post_occupation": "电工", "honours": "none", "outstanding_contribution": "unknown",
-    "titles": "none", "cumulative_work_years": "12",
+    "id": "650123",
+    "cert1_level": "technician",
+    "cert1_kind": "skill_level",
+    "cert1_obtained": "2021-06-30",
+    "cert1_occupation": "电工",
+    "work1_from": "2015-03-01",
+    "field": "engineering",
+    "current_post": "yes",
+    "post_since": "2016-03-01",
+    "post_occupation": "电工",
+    "honours": "none",
+    "outstanding_contribution": "unknown",
+    "titles": "none",
+    "cumulative_work_years": "12",
 }
 
 
-def template_table(lang: str = "en", today: dt.date | None = None) -> tuple[list[str], list[list[str]]]:
+def template_table(
+    lang: str = "en", today: dt.date | None = None
+) -> tuple[list[str], list[list[object]]]:
     """Every column of a roster and one example row (``--lang zh``: Chinese headers and values)."""
     from pyagent.input.columns import csv_header, zh_name
     from pyagent.input.vocab import FIELDS, LEVELS, CERTIFICATE_KINDS, GRADES
@@ -161,18 +239,27 @@ def template_table(lang: str = "en", today: dt.date | None = None) -> tuple[list
     for y in range(year - 3, year):
         example[f"assessment_{y}"] = "qualified"
     if lang == "zh":
-        zh_values = {"technician": LEVELS.aliases["technician"],
-                     "skill_level": CERTIFICATE_KINDS.aliases["skill_level"],
-                     "engineering": FIELDS.aliases["engineering"], "qualified": GRADES.aliases["qualified"],
-                     "yes": "是", "none": "无", "unknown": "未知"}
+        zh_values = {
+            "technician": LEVELS.aliases["technician"],
+            "skill_level": CERTIFICATE_KINDS.aliases["skill_level"],
+            "engineering": FIELDS.aliases["engineering"],
+            "qualified": GRADES.aliases["qualified"],
+            "yes": "是",
+            "none": "无",
+            "unknown": "未知",
+        }
         example = {k: zh_values.get(v, v) for k, v in example.items()}
-        return [zh_name(c) for c in header], [[example.get(c, "") for c in header]]
-    return header, [[example.get(c, "") for c in header]]
+        zh_row: list[object] = [example.get(c, "") for c in header]
+        return [zh_name(c) for c in header], [zh_row]
+    row: list[object] = [example.get(c, "") for c in header]
+    return header, [row]
 
 
 @app.command()
 def template(
-    path: Annotated[Path, typer.Argument(help="The roster to write: .xlsx or .csv.", metavar="FILE")],
+    path: Annotated[
+        Path, typer.Argument(help="The roster to write: .xlsx or .csv.", metavar="FILE")
+    ],
     lang: LangOpt = Lang.en,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:

@@ -77,17 +77,29 @@ def ask(
 
 
 QuestionArg = Annotated[
-    str, typer.Argument(help="A question id of SPEC section 3, e.g. title.assistant.",
-                        metavar="QUESTION")
+    str,
+    typer.Argument(
+        help="A question id of SPEC section 3, e.g. title.assistant.", metavar="QUESTION"
+    ),
 ]
 WhyJsonOpt = Annotated[
     bool, typer.Option("--json", help="Print the pyagent.explanation/1 JSON document.")
 ]
 
 
-def _explain(mode: str, case: Path, question: str, person: str | None,
-             reading: list[str] | None, as_of: str | None, parameter: list[str] | None,
-             json_: bool, lang: Lang, format_: Format, max_bytes: int) -> None:
+def _explain(
+    mode: str,
+    case: Path,
+    question: str,
+    person: str | None,
+    reading: list[str] | None,
+    as_of: str | None,
+    parameter: list[str] | None,
+    json_: bool,
+    lang: Lang,
+    format_: Format,
+    max_bytes: int,
+) -> None:
     from pyagent.cli.render import explanation_markdown, explanation_view
     from pyagent.explain.why import explain_question
 
@@ -95,8 +107,7 @@ def _explain(mode: str, case: Path, question: str, person: str | None,
     with reported(lang.value):
         loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter)
         found = explain_question(loaded, question, person=person, lang=lang.value, mode=mode)
-    emit(shown, lambda: explanation_view(found), found.to_json,
-         lambda: explanation_markdown(found))
+    emit(shown, lambda: explanation_view(found), found.to_json, lambda: explanation_markdown(found))
 
 
 @app.command()
@@ -117,8 +128,9 @@ def why(
 
     Example: pyagent why queries/demo.yaml title.intermediate --person wang_technician
     """
-    _explain("why", case, question, person, reading, as_of, parameter, json_, lang, format_,
-             max_bytes)
+    _explain(
+        "why", case, question, person, reading, as_of, parameter, json_, lang, format_, max_bytes
+    )
 
 
 @app.command("why-not")
@@ -138,8 +150,19 @@ def why_not(
 
     Example: pyagent why-not queries/demo.yaml title.assistant --person li_senior_worker
     """
-    _explain("why_not", case, question, person, reading, as_of, parameter, json_, lang, format_,
-             max_bytes)
+    _explain(
+        "why_not",
+        case,
+        question,
+        person,
+        reading,
+        as_of,
+        parameter,
+        json_,
+        lang,
+        format_,
+        max_bytes,
+    )
 
 
 @app.command("what-if")
@@ -148,8 +171,10 @@ def what_if_command(
     question: QuestionArg,
     person: PersonOpt = None,
     max_sets: Annotated[
-        int, typer.Option("--max", help="List at most this many smallest sets of changes (ties).",
-                          min=1)
+        int,
+        typer.Option(
+            "--max", help="List at most this many smallest sets of changes (ties).", min=1
+        ),
     ] = 5,
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
@@ -189,4 +214,3 @@ def main() -> None:
 from pyagent.cli import batch as _batch  # noqa: E402,F401
 from pyagent.cli import browse as _browse  # noqa: E402,F401
 from pyagent.cli import pins as _pins  # noqa: E402,F401
-

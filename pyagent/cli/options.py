@@ -41,16 +41,20 @@ class Format(str, Enum):
 
 ReadingOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--reading", "-r", help="Override a reading: name=value (repeatable).",
-                 metavar="NAME=VALUE"),
+    typer.Option(
+        "--reading", "-r", help="Override a reading: name=value (repeatable).", metavar="NAME=VALUE"
+    ),
 ]
 AsOfOpt = Annotated[
     Optional[str], typer.Option("--as-of", help="The date asked on (YYYY-MM-DD).", metavar="DATE")
 ]
 ParameterOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--parameter", help="A parameter of SPEC section 6: name=years (repeatable).",
-                 metavar="NAME=VALUE"),
+    typer.Option(
+        "--parameter",
+        help="A parameter of SPEC section 6: name=years (repeatable).",
+        metavar="NAME=VALUE",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output: en or zh.")]
@@ -59,13 +63,17 @@ FormatOpt = Annotated[
 ]
 PersonOpt = Annotated[
     Optional[str],
-    typer.Option("--person", "-p", help="The person (id) asked about; for a roster, its row.",
-                 metavar="ID"),
+    typer.Option(
+        "--person", "-p", help="The person (id) asked about; for a roster, its row.", metavar="ID"
+    ),
 ]
 CaseArg = Annotated[
     Path,
-    typer.Argument(help="A case file (YAML or JSON, SPEC section 2), a roster (.csv, .xlsx, "
-                   ".jsonl) with --person, or - for standard input.", metavar="CASE"),
+    typer.Argument(
+        help="A case file (YAML or JSON, SPEC section 2), a roster (.csv, .xlsx, "
+        ".jsonl) with --person, or - for standard input.",
+        metavar="CASE",
+    ),
 ]
 
 
@@ -77,12 +85,18 @@ def _seconds(value: Optional[float]) -> Optional[float]:
 
 TimeoutOpt = Annotated[
     Optional[float],
-    typer.Option("--timeout", help="Stop with exit code 3 if the solver has not finished after "
-                 "SECONDS.", metavar="SECONDS", callback=_seconds),
+    typer.Option(
+        "--timeout",
+        help="Stop with exit code 3 if the solver has not finished after SECONDS.",
+        metavar="SECONDS",
+        callback=_seconds,
+    ),
 ]
 MaxBytesOpt = Annotated[
-    int, typer.Option("--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES",
-                      min=1),
+    int,
+    typer.Option(
+        "--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES", min=1
+    ),
 ]
 
 
@@ -129,15 +143,22 @@ def print_json(data: object) -> None:
 
 def chosen_format(format_: Format, json_: bool, lang: str = "en") -> Format:
     if json_ and format_ not in (Format.text, Format.tree, Format.json):
-        fail(f"--json 与 --format {format_.value} 只能选其一" if lang == "zh"
-             else f"--json and --format {format_.value}: choose one")
+        fail(
+            f"--json 与 --format {format_.value} 只能选其一"
+            if lang == "zh"
+            else f"--json and --format {format_.value}: choose one"
+        )
     if json_:
         return Format.json
     return Format.text if format_ is Format.tree else format_
 
 
-def emit(format_: Format, view: Callable[[], object], to_json: Callable[[], object],
-         markdown: Callable[[], str] | None = None) -> None:
+def emit(
+    format_: Format,
+    view: Callable[[], object],
+    to_json: Callable[[], object],
+    markdown: Callable[[], str] | None = None,
+) -> None:
     """Print a result in the format asked for.  ``view`` builds the rich renderable (text
     and html), ``to_json`` the JSON data; without a ``markdown`` of its own, markdown is the
     text view in a fenced block."""
@@ -147,13 +168,26 @@ def emit(format_: Format, view: Callable[[], object], to_json: Callable[[], obje
         if markdown is not None:
             sys.stdout.write(markdown())
         else:
-            console = Console(theme=THEME, highlight=False, soft_wrap=False, width=120,
-                              record=True, file=io.StringIO(), color_system=None)
+            console = Console(
+                theme=THEME,
+                highlight=False,
+                soft_wrap=False,
+                width=120,
+                record=True,
+                file=io.StringIO(),
+                color_system=None,
+            )
             console.print(view())
             sys.stdout.write("```text\n" + console.export_text().rstrip() + "\n```\n")
     elif format_ is Format.html:
-        console = Console(theme=THEME, highlight=False, soft_wrap=False, width=120, record=True,
-                          file=io.StringIO())
+        console = Console(
+            theme=THEME,
+            highlight=False,
+            soft_wrap=False,
+            width=120,
+            record=True,
+            file=io.StringIO(),
+        )
         console.print(view())
         sys.stdout.write(console.export_html(inline_styles=True))
     else:
@@ -164,16 +198,29 @@ def as_of_date(as_of: str | None):
     return parse_date(as_of, "--as-of", "") if as_of is not None else None
 
 
-def load(case: Path, reading: list[str] | None, as_of: str | None, max_bytes: int = MAX_BYTES,
-         *, person: str | None = None, parameter: list[str] | None = None):
+def load(
+    case: Path,
+    reading: list[str] | None,
+    as_of: str | None,
+    max_bytes: int = MAX_BYTES,
+    *,
+    person: str | None = None,
+    parameter: list[str] | None = None,
+):
     """The case (a case file, a roster row with ``person``, or stdin) with the command
     line's overrides; warnings about likely slips go to stderr."""
     from pyagent.input.sources import load_input
 
     overrides = parse_readings(reading or [])
     params = parse_parameters(parameter or []) if parameter else None
-    loaded = load_input(case, person=person, as_of=as_of_date(as_of), readings=overrides,
-                        parameters=params, max_bytes=max_bytes)
+    loaded = load_input(
+        case,
+        person=person,
+        as_of=as_of_date(as_of),
+        readings=overrides,
+        parameters=params,
+        max_bytes=max_bytes,
+    )
     for message in getattr(loaded, "warnings", ()) or ():
         warn(message)
     return loaded
@@ -191,13 +238,22 @@ def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], No
     if total < least or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     err = Console(stderr=True, highlight=False)
     with Progress(
-        TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        TextColumn("answering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task("persons", total=total)
         yield lambda done, _total: bar.update(task, completed=done)

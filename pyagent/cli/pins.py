@@ -28,13 +28,17 @@ from pyagent.input.case import parse_readings
 
 PinPathsArg = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Pin files or directories of them (default: queries/).",
-                   metavar="[PATH]..."),
+    typer.Argument(
+        help="Pin files or directories of them (default: queries/).", metavar="[PATH]..."
+    ),
 ]
 KbOpt = Annotated[
     Optional[Path],
-    typer.Option("--kb", help="Check against the knowledge base in DIR instead of the project's.",
-                 metavar="DIR"),
+    typer.Option(
+        "--kb",
+        help="Check against the knowledge base in DIR instead of the project's.",
+        metavar="DIR",
+    ),
 ]
 
 
@@ -48,8 +52,9 @@ def _kb_dir(kb: Optional[Path]) -> Optional[Path]:
 def check(
     paths: PinPathsArg = None,
     kb: KbOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v",
-                                          help="List every pin, not only those that fail.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every pin, not only those that fail.")
+    ] = False,
     json_: JsonOpt = False,
     format_: FormatOpt = Format.text,
 ) -> None:
@@ -95,9 +100,13 @@ def lint(
     kb: KbOpt = None,
     notice: Annotated[
         Optional[Path],
-        typer.Option("--notice", help="The notice's clause table (default: ../shared/notice/"
-                     "clauses.md in a source checkout; an installed copy checks the verbatim "
-                     "text kb/clauses.lp carries).", metavar="FILE"),
+        typer.Option(
+            "--notice",
+            help="The notice's clause table (default: ../shared/notice/"
+            "clauses.md in a source checkout; an installed copy checks the verbatim "
+            "text kb/clauses.lp carries).",
+            metavar="FILE",
+        ),
     ] = None,
 ) -> None:
     """Check the knowledge base's conventions: citations, clauses, grounding, readings, docs.
@@ -121,17 +130,26 @@ def lint(
 @app.command()
 def diff(
     paths: Annotated[
-        list[Path], typer.Argument(help="Case files, pin files, rosters (.csv, .xlsx, .jsonl), "
-                                   "directories of cases or pins, or - for standard input.",
-                                   metavar="CASE-OR-DIR...")
+        list[Path],
+        typer.Argument(
+            help="Case files, pin files, rosters (.csv, .xlsx, .jsonl), "
+            "directories of cases or pins, or - for standard input.",
+            metavar="CASE-OR-DIR...",
+        ),
     ],
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
     parameter: ParameterOpt = None,
     kb: KbOpt = None,
-    flips: Annotated[Optional[Path], typer.Option(
-        "--flips", help="Also write every answer that flips, by id, with its reason under both "
-        "readings, to FILE (.csv, .xlsx or .jsonl).", metavar="FILE")] = None,
+    flips: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--flips",
+            help="Also write every answer that flips, by id, with its reason under both "
+            "readings, to FILE (.csv, .xlsx or .jsonl).",
+            metavar="FILE",
+        ),
+    ] = None,
     json_: JsonOpt = False,
     format_: FormatOpt = Format.text,
     lang: LangOpt = Lang.en,
@@ -151,9 +169,13 @@ def diff(
             from pyagent.input.sheets import table_format
 
             table_format(flips)  # refused before any work when the extension cannot be written
-        result = reading_diff(paths, parse_readings(reading or []), _kb_dir(kb),
-                              as_of=as_of_date(as_of),
-                              parameters=parse_parameters(parameter) if parameter else None)
+        result = reading_diff(
+            paths,
+            parse_readings(reading or []),
+            _kb_dir(kb),
+            as_of=as_of_date(as_of),
+            parameters=parse_parameters(parameter) if parameter else None,
+        )
         if flips is not None:
             write_flips(flips, diff_flips(result, lang.value), lang.value)
     emit(shown, lambda: reading_diff_view(result), result.to_json)
@@ -165,6 +187,13 @@ def diff_flips(result, lang: str = "en") -> list:
 
     given = readings_label(result.readings, lang)
     default = readings_label({}, lang)
-    return [Flip(c.person, c.question, ((default, c.before, c.reason_before),
-                                        (given, c.after, c.reason_after)), c.clauses, c.source)
-            for c in result.changes]
+    return [
+        Flip(
+            c.person,
+            c.question,
+            ((default, c.before, c.reason_before), (given, c.after, c.reason_after)),
+            c.clauses,
+            c.source,
+        )
+        for c in result.changes
+    ]

@@ -52,9 +52,15 @@ def flips_between(case: Case, compare: Mapping[str, str], lang: str = "en") -> l
             if a.status == b.status:
                 continue
             clauses = tuple(dict.fromkeys((*a.clauses, *b.clauses)))
-            out.append(Flip(person.id, question.id, ((first, a.status, reason_of(a)),
-                                                     (second, b.status, reason_of(b))), clauses,
-                            case.source))
+            out.append(
+                Flip(
+                    person.id,
+                    question.id,
+                    ((first, a.status, reason_of(a)), (second, b.status, reason_of(b))),
+                    clauses,
+                    case.source,
+                )
+            )
     return out
 
 
@@ -63,8 +69,11 @@ def flip_table(flips: Sequence[Flip], lang: str = "en") -> tuple[list[str], list
     labels = list(dict.fromkeys(label for f in flips for label, _, _ in f.under))
     header = ["编号", "问题"] if zh else ["id", "question"]
     for label in labels:
-        header += [f"答案（{label}）", f"理由（{label}）"] if zh else [f"status ({label})",
-                                                                    f"reason ({label})"]
+        header += (
+            [f"答案（{label}）", f"理由（{label}）"]
+            if zh
+            else [f"status ({label})", f"reason ({label})"]
+        )
     header.append("条款" if zh else "clauses")
     rows: list[list[object]] = []
     for f in flips:

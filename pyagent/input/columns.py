@@ -20,7 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from pyagent.errors import InputError
 from pyagent.input.case import MAX_ITEMS, parse_person
@@ -34,8 +34,15 @@ GROUPS = {
     "title": ("titles", ("rank", "series", "obtained")),
 }
 LISTS = ("certificates", "technical_work", "annual_assessments", "honours", "titles")
-SCALARS = ("id", "field", "outstanding_contribution", "social_benefit", "economic_benefit",
-           "cumulative_work_years", *NEVER_DECISIVE_KEYS)
+SCALARS = (
+    "id",
+    "field",
+    "outstanding_contribution",
+    "social_benefit",
+    "economic_benefit",
+    "cumulative_work_years",
+    *NEVER_DECISIVE_KEYS,
+)
 POST = ("current_post", "post_since", "post_occupation")
 NONE_WORDS = ("none", "无")
 TRUE_WORDS = ("true", "yes", "是")
@@ -47,28 +54,53 @@ _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 # The Chinese name of every column (numbered groups: N stands for the number).
 ZH_NAMES = {
-    "id": "编号", "field": "领域", "outstanding_contribution": "突出贡献",
-    "social_benefit": "社会效益", "economic_benefit": "经济效益",
-    "cumulative_work_years": "累计工作年限", "education": "学历", "papers": "论文",
-    "foreign_language": "外语", "computer_skills": "计算机能力",
-    "current_post": "现岗位", "post_since": "现岗位起始", "post_occupation": "现岗位职业",
-    "certificates": "证书", "technical_work": "技术工作", "annual_assessments": "年度考核",
-    "honours": "荣誉", "titles": "职称",
+    "id": "编号",
+    "field": "领域",
+    "outstanding_contribution": "突出贡献",
+    "social_benefit": "社会效益",
+    "economic_benefit": "经济效益",
+    "cumulative_work_years": "累计工作年限",
+    "education": "学历",
+    "papers": "论文",
+    "foreign_language": "外语",
+    "computer_skills": "计算机能力",
+    "current_post": "现岗位",
+    "post_since": "现岗位起始",
+    "post_occupation": "现岗位职业",
+    "certificates": "证书",
+    "technical_work": "技术工作",
+    "annual_assessments": "年度考核",
+    "honours": "荣誉",
+    "titles": "职称",
 }
 ZH_GROUPS = {
-    ("cert", "level"): "证书N等级", ("cert", "kind"): "证书N类别",
-    ("cert", "obtained"): "证书N取得日期", ("cert", "occupation"): "证书N职业",
-    ("work", "from"): "技术工作N起始", ("work", "to"): "技术工作N截止",
-    ("title", "rank"): "职称N级别", ("title", "series"): "职称N系列",
+    ("cert", "level"): "证书N等级",
+    ("cert", "kind"): "证书N类别",
+    ("cert", "obtained"): "证书N取得日期",
+    ("cert", "occupation"): "证书N职业",
+    ("work", "from"): "技术工作N起始",
+    ("work", "to"): "技术工作N截止",
+    ("title", "rank"): "职称N级别",
+    ("title", "series"): "职称N系列",
     ("title", "obtained"): "职称N取得日期",
 }
 # the first certificate's columns as an analyst writes them for one certificate
-ZH_SHORT = {"证书等级": "cert1_level", "证书类别": "cert1_kind", "取得日期": "cert1_obtained",
-            "证书取得日期": "cert1_obtained", "证书职业": "cert1_occupation",
-            "职称级别": "title1_rank", "职称系列": "title1_series", "职称取得日期": "title1_obtained",
-            "技术工作起始": "work1_from", "技术工作截止": "work1_to"}
+ZH_SHORT = {
+    "证书等级": "cert1_level",
+    "证书类别": "cert1_kind",
+    "取得日期": "cert1_obtained",
+    "证书取得日期": "cert1_obtained",
+    "证书职业": "cert1_occupation",
+    "职称级别": "title1_rank",
+    "职称系列": "title1_series",
+    "职称取得日期": "title1_obtained",
+    "技术工作起始": "work1_from",
+    "技术工作截止": "work1_to",
+}
 _ZH_SCALAR = {v: k for k, v in ZH_NAMES.items()}
-_ZH_GROUP = re.compile(r"(证书|技术工作|职称)([1-9][0-9]?)(等级|类别|取得日期|职业|起始|截止|级别|系列)")
+_ZH_GROUP = re.compile(
+    r"(证书|技术工作|职称)([1-9][0-9]?)(等级|类别|取得日期|职业|起始|截止|级别|系列)"
+)
 _ZH_PREFIX = {"证书": "cert", "技术工作": "work", "职称": "title"}
 _ZH_ASSESSMENT = re.compile(r"([0-9]{4})年度?考核(在现岗位)?")
 
@@ -113,8 +145,12 @@ def _known_names(name: str) -> list[str]:
             out += [f"{prefix}{n}_{f}" for f in fields]
         out += [z.replace("N", n) for z in ZH_GROUPS.values()]
     for y in years[:3]:
-        out += [f"assessment_{y}", f"assessment_{y}_at_current_post", f"{y}年度考核",
-                f"{y}年度考核在现岗位"]
+        out += [
+            f"assessment_{y}",
+            f"assessment_{y}_at_current_post",
+            f"{y}年度考核",
+            f"{y}年度考核在现岗位",
+        ]
     return out
 
 
@@ -132,7 +168,9 @@ class CsvLayout:
 
     header: tuple[str, ...]  # as the file writes it
     scalars: tuple[tuple[int, str], ...]  # (column, key)
-    groups: tuple[tuple[str, int, tuple[tuple[int, str], ...]], ...]  # (list, n, ((column, field)...))
+    groups: tuple[
+        tuple[str, int, tuple[tuple[int, str], ...]], ...
+    ]  # (list, n, ((column, field)...))
     assessments: tuple[tuple[int, int, int | None], ...]  # (year, grade column, at-post column)
     lists: tuple[tuple[int, str], ...]  # (column, list name): 'none' says the list is empty
     honours: int | None
@@ -176,24 +214,38 @@ class CsvLayout:
                 hint = f"; did you mean {near!r}?" if near else ""
                 unknown.append(f"{written!r} (column {i + 1}{hint})")
         if unknown:
-            raise InputError(source, "", "unknown column" + ("s " if len(unknown) > 1 else " ")
-                             + "; ".join(unknown) + "; the columns are described in the README "
-                             "(pyagent batch) and `pyagent template` writes them all", 1)
+            raise InputError(
+                source,
+                "",
+                "unknown column"
+                + ("s " if len(unknown) > 1 else " ")
+                + "; ".join(unknown)
+                + "; the columns are described in the README "
+                "(pyagent batch) and `pyagent template` writes them all",
+                1,
+            )
         if "id" not in seen:
             raise InputError(source, "", "the header has no 'id' (编号) column", 1)
         for year in at_post:
             if year not in grades:
-                raise InputError(source, names[at_post[year]], f"there is no assessment_{year} "
-                                 "column for it", 1)
+                raise InputError(
+                    source, names[at_post[year]], f"there is no assessment_{year} column for it", 1
+                )
         for (prefix, n), _ in groups.items():
             if n > MAX_ITEMS:
                 raise InputError(source, f"{prefix}{n}", f"more than {MAX_ITEMS} entries", 1)
         ordered = tuple(
             (GROUPS[prefix][0], n, tuple(cols)) for (prefix, n), cols in sorted(groups.items())
         )
-        return cls(names, tuple(scalars), ordered,
-                   tuple((y, grades[y], at_post.get(y)) for y in sorted(grades)),
-                   tuple(lists), honours, (post[0], post[1], post[2]))
+        return cls(
+            names,
+            tuple(scalars),
+            ordered,
+            tuple((y, grades[y], at_post.get(y)) for y in sorted(grades)),
+            tuple(lists),
+            honours,
+            (post[0], post[1], post[2]),
+        )
 
     def id_column(self) -> int:
         return next(i for i, key in self.scalars if key == "id")
@@ -245,15 +297,21 @@ def _boolean(text: str, column: str, problems: _Problems) -> bool | None:
     return None
 
 
-def csv_person(layout: CsvLayout, row: list[str], source: str, line: int,
-               collect: list[tuple[str, str]] | None = None) -> dict:
+def csv_person(
+    layout: CsvLayout,
+    row: list[str],
+    source: str,
+    line: int,
+    collect: list[tuple[str, str]] | None = None,
+) -> dict:
     """One row as a SPEC section 2 person mapping (blank cell: absent, i.e. unknown).
 
     A cell that cannot be read raises; with ``collect``, its problem is added there instead
     and the cell left out (`table_row_person` reports them with the rest of the row's)."""
     if len(row) > len(layout.header):
-        raise InputError(source, "", f"{len(row)} cells, but the header has "
-                         f"{len(layout.header)} columns", line)
+        raise InputError(
+            source, "", f"{len(row)} cells, but the header has {len(layout.header)} columns", line
+        )
     header = layout.header
     problems = _Problems(source, line)
     out: dict[str, object] = {}
@@ -269,7 +327,7 @@ def csv_person(layout: CsvLayout, row: list[str], source: str, line: int,
             out[key] = _TRISTATE_ZH.get(text, text)
         else:
             out[key] = text
-    items: dict[str, list[dict]] = {}
+    items: dict[str, list] = {}
     for name, _, cols in layout.groups:
         entry = {field: _cell(row, i) for i, field in cols}
         entry = {k: v for k, v in entry.items() if v}
@@ -280,7 +338,7 @@ def csv_person(layout: CsvLayout, row: list[str], source: str, line: int,
         grade = _cell(row, grade_col)
         at_post = _cell(row, post_col)
         if not grade:
-            if at_post:
+            if at_post and post_col is not None:
                 problems.add(header[post_col], f"given without a grade in {header[grade_col]}")
             continue
         item: dict[str, object] = {"year": year, "grade": grade}
@@ -302,8 +360,11 @@ def csv_person(layout: CsvLayout, row: list[str], source: str, line: int,
         if not text:
             continue
         if text.lower() not in NONE_WORDS:
-            problems.add(header[i], f"{text!r}: this column only says 'none' (the list is empty);"
-                         " list the entries in their own columns")
+            problems.add(
+                header[i],
+                f"{text!r}: this column only says 'none' (the list is empty);"
+                " list the entries in their own columns",
+            )
         elif name in items:
             problems.add(header[i], f"says 'none' but the row lists {name}")
         else:
@@ -349,9 +410,21 @@ def _honours(text: str) -> list[object]:
     return honours
 
 
-_ORDER = ("id", "certificates", "technical_work", "field", "current_post", "annual_assessments",
-          "honours", "outstanding_contribution", "social_benefit", "economic_benefit", "titles",
-          "cumulative_work_years", *NEVER_DECISIVE_KEYS)
+_ORDER = (
+    "id",
+    "certificates",
+    "technical_work",
+    "field",
+    "current_post",
+    "annual_assessments",
+    "honours",
+    "outstanding_contribution",
+    "social_benefit",
+    "economic_benefit",
+    "titles",
+    "cumulative_work_years",
+    *NEVER_DECISIVE_KEYS,
+)
 
 
 def csv_places(layout: CsvLayout, row: list[str]) -> dict[str, str]:
@@ -383,13 +456,15 @@ def csv_places(layout: CsvLayout, row: list[str]) -> dict[str, str]:
         places["honours"] = header[layout.honours]
     for i, name in layout.lists:
         places.setdefault(name, header[i])
-    for i, key in zip(layout.post, ("current_post", "current_post.since", "current_post.occupation"),
-                      strict=True):
-        if i is not None:
-            places[key] = header[i]
+    for column, key in zip(
+        layout.post, ("current_post", "current_post.since", "current_post.occupation"), strict=True
+    ):
+        if column is not None:
+            places[key] = header[column]
     if "current_post" not in places:
         places["current_post"] = places.get("current_post.since") or places.get(
-            "current_post.occupation", "current_post")
+            "current_post.occupation", "current_post"
+        )
     return places
 
 
@@ -406,10 +481,21 @@ def _column_of(place: str, places: Mapping[str, str]) -> str:
 # ---------------------------------------------------------------------------
 # Every problem of a row, not only the first.
 
-_REQUIRED_STAND_IN = {"id": "row", "level": "technician", "from": "2000-01-01", "year": 2000,
-                      "grade": "qualified", "rank": "intermediate", "code": "china_skills_award"}
-_ITEM_STAND_IN = {"certificates": {"level": "technician"}, "technical_work": {"from": "2000-01-01"},
-                  "titles": {"rank": "intermediate"}, "honours": "china_skills_award"}
+_REQUIRED_STAND_IN = {
+    "id": "row",
+    "level": "technician",
+    "from": "2000-01-01",
+    "year": 2000,
+    "grade": "qualified",
+    "rank": "intermediate",
+    "code": "china_skills_award",
+}
+_ITEM_STAND_IN = {
+    "certificates": {"level": "technician"},
+    "technical_work": {"from": "2000-01-01"},
+    "titles": {"rank": "intermediate"},
+    "honours": "china_skills_award",
+}
 _TOKEN = re.compile(r"([A-Za-z_]+)|\[([0-9]+)\]")
 
 
@@ -418,8 +504,10 @@ def _patch(data: dict, place: str) -> bool:
     tokens: list[str | int] = []
     for m in _TOKEN.finditer(place):
         tokens.append(m.group(1) if m.group(1) else int(m.group(2)))
-    if not tokens or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(
-            ".") != place:
+    if (
+        not tokens
+        or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(".") != place
+    ):
         return False
     parent: object = data
     for t in tokens[:-1]:
@@ -451,9 +539,13 @@ def table_row_person(layout: CsvLayout, row: list[str], source: str, line: int) 
     return row_person(data, source, line, csv_places(layout, row), cells)
 
 
-def row_person(data: object, source: str, line: int,
-               places: Mapping[str, str] | None = None,
-               earlier: list[tuple[str, str]] | None = None) -> Person:
+def row_person(
+    data: object,
+    source: str,
+    line: int,
+    places: Mapping[str, str] | None = None,
+    earlier: list[tuple[str, str]] | None = None,
+) -> Person:
     """A row's person mapping validated; if bad, one error naming every problem of the row,
     each at its column (``places``, from `csv_places`) or at its place in a JSON row
     (``earlier``: problems of cells found before, already by column)."""
@@ -476,8 +568,9 @@ def row_person(data: object, source: str, line: int,
                 if any(e.place == err.place and e.message == err.message for e in found):
                     break
                 found.append(err)
-    named = [(_column_of(e.place, places) if places is not None else e.place, e.message)
-             for e in found]
+    named = [
+        (_column_of(e.place, places) if places is not None else e.place, e.message) for e in found
+    ]
     order = {name: i for i, name in enumerate(places.values())} if places else {}
     every = sorted([*(earlier or []), *named], key=lambda f: order.get(f[0].split(" (")[0], 999))
     raise row_error(source, line, every)
@@ -487,8 +580,12 @@ def row_person(data: object, source: str, line: int,
 # Writing persons as rows (the template, the generator of bench/, the round-trip tests).
 
 
-def csv_header(certificates: int = 3, periods: int = 3, titles: int = 2,
-               years: Iterable[int] = range(2019, 2026)) -> list[str]:
+def csv_header(
+    certificates: int = 3,
+    periods: int = 3,
+    titles: int = 2,
+    years: Iterable[int] = range(2019, 2026),
+) -> list[str]:
     cols = ["id"]
     for n in range(1, certificates + 1):
         cols += [f"cert{n}_{f}" for f in GROUPS["cert"][1]]
@@ -498,15 +595,20 @@ def csv_header(certificates: int = 3, periods: int = 3, titles: int = 2,
     cols += ["technical_work", "field", "current_post", "post_since", "post_occupation"]
     for y in years:
         cols += [f"assessment_{y}", f"assessment_{y}_at_current_post"]
-    cols += ["annual_assessments", "honours", "outstanding_contribution", "social_benefit",
-             "economic_benefit"]
+    cols += [
+        "annual_assessments",
+        "honours",
+        "outstanding_contribution",
+        "social_benefit",
+        "economic_benefit",
+    ]
     for n in range(1, titles + 1):
         cols += [f"title{n}_{f}" for f in GROUPS["title"][1]]
     cols += ["titles", "cumulative_work_years", *NEVER_DECISIVE_KEYS]
     return cols
 
 
-def person_csv_row(person: Mapping[str, object], header: list[str]) -> list[str]:
+def person_csv_row(person: Mapping[str, Any], header: list[str]) -> list[str]:
     """A person mapping (plain JSON data, as in a JSONL roster) as a row under ``header``
     (English column names)."""
     cells = {c: "" for c in header}
@@ -525,19 +627,19 @@ def person_csv_row(person: Mapping[str, object], header: list[str]) -> list[str]
             prefix = {"certificates": "cert", "technical_work": "work", "titles": "title"}[key]
             if not value:
                 put(key, "none")
-            for n, item in enumerate(value, 1):  # type: ignore[arg-type]
+            for n, item in enumerate(value, 1):
                 for field, v in item.items():
                     put(f"{prefix}{n}_{field}", v)
         elif key == "annual_assessments":
             if not value:
                 put(key, "none")
-            for item in value:  # type: ignore[union-attr]
+            for item in value:
                 put(f"assessment_{item['year']}", item["grade"])
                 if "at_current_post" in item:
                     put(f"assessment_{item['year']}_at_current_post", item["at_current_post"])
         elif key == "honours":
             parts = []
-            for h in value:  # type: ignore[union-attr]
+            for h in value:
                 if isinstance(h, str):
                     parts.append(h)
                 else:
@@ -549,15 +651,16 @@ def person_csv_row(person: Mapping[str, object], header: list[str]) -> list[str]
                 put("current_post", value)
             else:
                 put("current_post", "yes")
-                put("post_since", value.get("since"))  # type: ignore[union-attr]
-                put("post_occupation", value.get("occupation"))  # type: ignore[union-attr]
+                put("post_since", value.get("since"))
+                put("post_occupation", value.get("occupation"))
         else:
             raise ValueError(f"no CSV column for {key!r}")
     return [cells[c] for c in header]
 
 
-def write_csv_persons(handle: IO[str], persons: Iterable[Mapping[str, object]],
-                      header: list[str] | None = None) -> None:
+def write_csv_persons(
+    handle: IO[str], persons: Iterable[Mapping[str, object]], header: list[str] | None = None
+) -> None:
     header = header or csv_header()
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(header)

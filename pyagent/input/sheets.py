@@ -33,7 +33,9 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(path: str | Path, source: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def read_rows(
+    path: str | Path, source: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header of the first worksheet and its rows with their row numbers (from 2)."""
     import zipfile
 
@@ -45,7 +47,9 @@ def read_rows(path: str | Path, source: str | None = None) -> tuple[list[str], I
     except FileNotFoundError:
         raise InputError(source, "", "no such file") from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InputError(source, "", f"not an Excel workbook (.xlsx) openpyxl can read: {err}") from None
+        raise InputError(
+            source, "", f"not an Excel workbook (.xlsx) openpyxl can read: {err}"
+        ) from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
@@ -70,8 +74,9 @@ def read_rows(path: str | Path, source: str | None = None) -> tuple[list[str], I
     return header, body()
 
 
-def write_rows(path: str | Path, header: list[str], rows: Iterable[list[object]],
-               sheet: str = "answers") -> None:
+def write_rows(
+    path: str | Path, header: list[str], rows: Iterable[list[object]], sheet: str = "answers"
+) -> None:
     """A workbook of one sheet: the header (bold, frozen) and the rows (streamed)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -105,13 +110,19 @@ def table_format(path: str | Path, given: str | None = None, option: str = "--fo
     suffix = Path(path).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         shown = repr(suffix) if suffix else "a file without an extension"
-        raise InputError(str(path), "", f"cannot write a table as {shown}; name it .csv, .xlsx "
-                         "or .jsonl")
+        raise InputError(
+            str(path), "", f"cannot write a table as {shown}; name it .csv, .xlsx or .jsonl"
+        )
     return TABLE_SUFFIXES[suffix]
 
 
-def write_table(path: str | Path, header: list[str], rows: Iterable[list[object]],
-                fmt: str | None = None, sheet: str = "answers") -> None:
+def write_table(
+    path: str | Path,
+    header: list[str],
+    rows: Iterable[list[object]],
+    fmt: str | None = None,
+    sheet: str = "answers",
+) -> None:
     """A table as CSV (UTF-8 with a BOM, so that Excel reads Chinese right), as a workbook,
     or as JSON lines (one object a row, keyed by the header)."""
     import csv
@@ -128,5 +139,6 @@ def write_table(path: str | Path, header: list[str], rows: Iterable[list[object]
     else:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             for row in rows:
-                handle.write(json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
-                             + "\n")
+                handle.write(
+                    json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False) + "\n"
+                )

@@ -42,8 +42,12 @@ def read_stdin(max_bytes: int = MAX_BYTES) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(STDIN, "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be "
-                         "decoded)", raw.count(b"\n", 0, err.start) + 1) from None
+        raise InputError(
+            STDIN,
+            "",
+            f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)",
+            raw.count(b"\n", 0, err.start) + 1,
+        ) from None
 
 
 def _sniff(text: str) -> str | None:
@@ -87,8 +91,9 @@ def load_input(
             rows = _text_rows(text, kind, STDIN)
             case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
     elif is_roster(path):
-        case = _roster_case(_file_rows(Path(path), max_bytes), str(path), person, cli_as_of,
-                            cli_readings)
+        case = _roster_case(
+            _file_rows(Path(path), max_bytes), str(path), person, cli_as_of, cli_readings
+        )
     else:
         case = load_case(path, as_of=cli_as_of, readings=cli_readings, max_bytes=max_bytes)
     if parameters:
@@ -161,8 +166,9 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
     return _text_rows(text.lstrip("\ufeff"), kind, source)
 
 
-def _roster_case(rows: _Rows, source: str, person: str | None, as_of: dt.date | None,
-                 readings: Mapping[str, str]) -> Case:
+def _roster_case(
+    rows: _Rows, source: str, person: str | None, as_of: dt.date | None, readings: Mapping[str, str]
+) -> Case:
     persons: list[Person] = []
     seen: dict[str, int] = {}
     ids: list[str] = []
@@ -174,8 +180,9 @@ def _roster_case(rows: _Rows, source: str, person: str | None, as_of: dt.date | 
             if pid != person:
                 continue
         if pid is not None and pid in seen:
-            raise InputError(source, "id", f"the id {pid!r} is used twice (first on line "
-                             f"{seen[pid]})", line)
+            raise InputError(
+                source, "id", f"the id {pid!r} is used twice (first on line {seen[pid]})", line
+            )
         if pid is not None:
             seen[pid] = line
         try:
@@ -183,24 +190,40 @@ def _roster_case(rows: _Rows, source: str, person: str | None, as_of: dt.date | 
         except InputError as err:
             problems.append(err)
         if person is None and len(persons) + len(problems) > MAX_PERSONS:
-            raise InputError(source, "", f"more than {MAX_PERSONS:,} persons; ask about one with "
-                             "--person ID, or answer them all with pyagent batch")
+            raise InputError(
+                source,
+                "",
+                f"more than {MAX_PERSONS:,} persons; ask about one with "
+                "--person ID, or answer them all with pyagent batch",
+            )
     if problems:
         more = len(problems) - 1
         first = problems[0]
         if more:
-            raise InputError(first.source, first.place, f"{first.message} (and {more} more "
-                             f"row{'s' if more > 1 else ''} with errors; pyagent batch lists "
-                             "them all)", first.line, first.column)
+            raise InputError(
+                first.source,
+                first.place,
+                f"{first.message} (and {more} more "
+                f"row{'s' if more > 1 else ''} with errors; pyagent batch lists "
+                "them all)",
+                first.line,
+                first.column,
+            )
         raise first
     if person is not None and not persons:
         listing = ", ".join(ids) + (" ..." if len(ids) >= 50 else "")
-        raise InputError(source, "--person", f"no row has the id {person!r}; its ids are: "
-                         f"{listing or '(none)'}")
+        raise InputError(
+            source, "--person", f"no row has the id {person!r}; its ids are: {listing or '(none)'}"
+        )
     if not persons:
         raise InputError(source, "", "the roster has no persons")
-    return Case(source=source, as_of=as_of or dt.date.today(), readings=dict(readings),
-                parameters={}, persons=tuple(persons))
+    return Case(
+        source=source,
+        as_of=as_of or dt.date.today(),
+        readings=dict(readings),
+        parameters={},
+        persons=tuple(persons),
+    )
 
 
 def load_lines(
@@ -213,7 +236,13 @@ def load_lines(
 ) -> Case:
     """The persons on the given lines (rows) of a roster, as one case (``batch --flips``)."""
     wanted = set(lines)
-    persons = tuple(parse() for line, _, parse in _file_rows(Path(path), MAX_BYTES)
-                    if line in wanted)
-    return Case(source=str(path), as_of=as_of or dt.date.today(), readings=dict(readings or {}),
-                parameters=dict(parameters or {}), persons=persons)
+    persons = tuple(
+        parse() for line, _, parse in _file_rows(Path(path), MAX_BYTES) if line in wanted
+    )
+    return Case(
+        source=str(path),
+        as_of=as_of or dt.date.today(),
+        readings=dict(readings or {}),
+        parameters=dict(parameters or {}),
+        persons=persons,
+    )

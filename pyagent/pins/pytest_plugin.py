@@ -22,8 +22,12 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("pyagent_pins", "directories of pyagent pin files collected as tests",
-                  type="paths", default=["queries"])
+    parser.addini(
+        "pyagent_pins",
+        "directories of pyagent pin files collected as tests",
+        type="paths",
+        default=["queries"],
+    )
 
 
 def _pin_dirs(config: pytest.Config) -> list[Path]:
