@@ -10,12 +10,10 @@ from __future__ import annotations
 import errno
 import json
 import os
-import random
 import resource
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
