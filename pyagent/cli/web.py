@@ -11,13 +11,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from pyagent.cli.commands import (
+from pyagent.cli.app import app
+from pyagent.cli.options import (
     AsOfOpt,
     CaseArg,
     Lang,
     MaxBytesOpt,
+    ParameterOpt,
     ReadingOpt,
-    app,
     fail,
     load,
     reported,
@@ -63,6 +64,7 @@ def report(
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: zh or en.")] = Lang.zh,
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
+    parameter: ParameterOpt = None,
     max_bytes: MaxBytesOpt = MAX_BYTES,
 ) -> None:
     """A decision report of CASE as one self-contained HTML file (inline CSS, no script): the
@@ -73,8 +75,9 @@ def report(
     _need_web()
     from pyagent.web.report import case_report
 
-    with reported():
-        html = case_report(load(case, reading, as_of, max_bytes), person, lang.value)
+    with reported(lang.value):
+        loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter)
+        html = case_report(loaded, person, lang.value)
     if not output.parent.is_dir():
         fail(f"{output}: the directory {output.parent} does not exist")
     try:

@@ -95,10 +95,9 @@ def handled(endpoint):
     async def run(request: Request) -> Response:
         try:
             return await endpoint(request)
-        except InputError as err:
-            return _error(str(err), 422)
-        except TimeLimitError as err:
-            return _error(str(err), 422)
+        except (InputError, TimeLimitError) as err:
+            lang = request.query_params.get("lang")
+            return _error(err.text(lang) if lang in ("en", "zh") and hasattr(err, "text") else str(err), 422)
     return run
 
 

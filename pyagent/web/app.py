@@ -148,8 +148,16 @@ def _form_context(lang: str, values: dict[str, str], errors: dict[str, str]) -> 
     )
 
 
-def _input_error(err: InputError) -> str:
-    return str(err)
+def _input_error(err: InputError | TimeLimitError, lang: str = "en") -> str:
+    """The command line's message, in the page's language where the library has it."""
+    text = getattr(err, "text", None)
+    return text(lang) if callable(text) else str(err)
+
+
+def _message(err: InputError, lang: str) -> str:
+    """The message alone (no file or place), for beside its field."""
+    text = getattr(err.message, "text", None)
+    return text(lang) if callable(text) else str(err.message)
 
 
 # -- the person page --------------------------------------------------------------------------
@@ -206,7 +214,7 @@ async def person_post(request: Request) -> Response:
     try:
         case, values, key, choices = _case_of(fields, files)
     except InputError as err:
-        errors = {getattr(err, "web_field", ""): err.message, "_all": _input_error(err)}
+        errors = {getattr(err, "web_field", ""): _message(err, lang), "_all": _input_error(err, lang)}
         return page(request, "person.html", lang, 422, **_form_context(lang, fields, errors))
     return _person_page(request, lang, case, values, key, choices, fields.get("whatif"),
                         fields.get("flips") == "1")
@@ -221,7 +229,7 @@ async def person_flips(request: Request) -> Response:
         case, _values, key, _choices = _case_of(fields, files)
         flips = compute.flips(case, key)
     except (InputError, TimeLimitError) as err:
-        return PlainTextResponse(str(err), 422)
+        return PlainTextResponse(_input_error(err, lang), 422)
     return page(request, "flips.html", lang, flips=flips)
 
 
@@ -237,7 +245,7 @@ def _person_page(request, lang, case, values, key, choices=(), whatif_q=None, wi
             defaults = {a.question: a.status for a in base.answers.persons[0].answers}
         whatif = compute.what_if(case, whatif_q) if whatif_q in QUESTIONS else None
     except (InputError, TimeLimitError) as err:
-        errors = {"_all": str(err)}
+        errors = {"_all": _input_error(err, lang)}
         return page(request, "person.html", lang, 422, **_form_context(lang, values, errors))
     in_force = dict(result.answers.readings)
     return page(
@@ -254,7 +262,7 @@ async def person_report_post(request: Request) -> Response:
         case, _values, _key, _choices = _case_of(fields, files)
         html = person_report(compute.person_result(case, lang), lang)
     except InputError as err:
-        return PlainTextResponse(str(err), 422)
+        return PlainTextResponse(_input_error(err, lang), 422)
     return _download(html, f"report-{_safe_name(case.persons[0].id)}.html", "text/html; charset=utf-8")
 
 
@@ -313,7 +321,7 @@ async def roster_post(request: Request) -> Response:
             fmt=fields.get("format") or None, jobs=request.app.state.jobs)
     except InputError as err:
         return page(request, "roster.html", lang, 422, **_roster_context(lang), values=fields,
-                    error=str(err))
+                    error=_input_error(err, lang))
     return RedirectResponse(f"/roster/{result.token}?lang={lang}", status_code=303)
 
 
@@ -354,7 +362,7 @@ async def roster_person(request: Request) -> Response:
     try:
         case = parse_case(text, result.name)
     except InputError as err:
-        raise HTTPException(422, str(err)) from None
+        raise HTTPException(422, _input_error(err, lang)) from None
     values = forms.form_of(case, case.persons[0])
     return _person_page(request, lang, case, values, forms.case_text(values).text)
 
