@@ -187,8 +187,24 @@ def notice() -> tuple[ClauseEntry, ...]:
     program = load_program()
     texts: dict[str, list[str]] = {}
     rules: dict[str, list[RuleText]] = {}
+    ids = set(clause_table())
+    # tables whose first argument is a clause (rank_clause(p3_s1, ...)): a rule citing clause(S)
+    # with S bound by such a table encodes each clause the table lists
+    tables: dict[str, list[str]] = {}
+    for path in sorted(kb_dir().glob("*.lp")):
+        for m in re.finditer(r"^(\w+)\((\w+)\s*,", path.read_text(encoding="utf-8"), re.MULTILINE):
+            if m.group(2) in ids and m.group(1) not in ("clause_text", "clause_order", "clause_kind"):
+                tables.setdefault(m.group(1), []).append(m.group(2))
     for rule in program.rules:
+        cited = []
         for cid in _CITE.findall(rule.text):
+            if cid in ids:
+                cited.append(cid)
+            elif cid[:1].isupper():
+                for table, listed in tables.items():
+                    if re.search(rf"\b{table}\(\s*{cid}\s*,", rule.text):
+                        cited += listed
+        for cid in dict.fromkeys(cited):
             path = Path(rule.file)
             if path.name not in texts:
                 texts[path.name] = path.read_text(encoding="utf-8").splitlines()
@@ -204,6 +220,11 @@ def notice() -> tuple[ClauseEntry, ...]:
         entries.append(ClauseEntry(
             cid, ref, text, kind, tuple(rules.get(cid, ())), tuple(about.get(ref, ())),
             tuple(pins.get(ref, ())), _not_encoded().get(ref)))
+    encoded = {e.ref for e in entries}
+    for ref, why in sorted(_not_encoded().items()):
+        if ref not in encoded:  # in the notice, encoded by no rule: its reason instead
+            entries.append(ClauseEntry(ref.lower().replace(".", "_"), ref, "", "not_encoded", (),
+                                       tuple(about.get(ref, ())), tuple(pins.get(ref, ())), why))
     return tuple(entries)
 
 

@@ -59,7 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "kb_version": "knowledge base", "generated": "generated", "report_title": "Decision report",
         "choose_person": "Person", "api_title": "JSON API", "schemas": "JSON Schemas",
         "bind_note": "", "kind_normative": "normative", "kind_metadata": "metadata",
-        "kind_contract": "contract", "none_yet": "none",
+        "kind_contract": "contract (SPEC)", "kind_not_encoded": "not encoded", "none_yet": "none",
         "expected": "expected", "case": "case",
     },
     "zh": {
@@ -112,7 +112,7 @@ WORDS: dict[str, dict[str, str]] = {
         "kb_version": "知识库版本", "generated": "生成于", "report_title": "决定报告",
         "choose_person": "人员", "api_title": "JSON 接口", "schemas": "JSON Schema",
         "bind_note": "", "kind_normative": "规范性", "kind_metadata": "元数据",
-        "kind_contract": "约定", "none_yet": "无",
+        "kind_contract": "约定（SPEC）", "kind_not_encoded": "未编码", "none_yet": "无",
         "expected": "预期", "case": "案例",
     },
 }

@@ -30,7 +30,8 @@ def first_quotes(root, notes: Sequence = ()) -> set[int]:
     out: set[int] = set()
 
     def walk(step) -> None:
-        if step.clause is not None and step.clause.ref not in seen:
+        # a clause of the notice is quoted where it first appears (not SPEC's own contract)
+        if step.clause is not None and step.clause.ref not in seen and step.clause.kind != "contract":
             seen.add(step.clause.ref)
             out.add(id(step))
         for c in step.children:
