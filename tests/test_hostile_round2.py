@@ -245,3 +245,81 @@ def test_item9_never_more_workers_than_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr("pyagent.batch.pipeline.worker_count", lambda jobs: 8)
     run_batch(roster(tmp_path / "r.jsonl", 3), tmp_path / "x.jsonl", config(jobs=300))
     assert started == [1]  # one block of 3 rows: one worker, not 300 (nor 8)
+
+
+# -- 11. The parse cache never unpickles -------------------------------------------------------
+
+
+def _planted_cache(folder: Path, canary: Path) -> str:
+    import pickle
+
+    from pyagent.engine.program import _fingerprint
+    from pyagent.kb import kb_dir
+
+    class Payload:
+        def __reduce__(self):
+            return (exec, (f"open({str(canary)!r}, 'w').write('ran'); raise SystemExit(7)",))
+
+    key = _fingerprint(kb_dir().resolve())
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (f"program-{key}.pickle", f"program-{key}.json"):
+        (folder / name).write_bytes(pickle.dumps(Payload()))
+    return key
+
+
+def test_item11_a_crafted_cache_file_never_runs_and_the_program_is_parsed(tmp_path, monkeypatch):
+    from pyagent.engine.program import reload_program
+    from pyagent.kb import kb_dir
+
+    canary = tmp_path / "canary"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PYAGENT_NO_CACHE", raising=False)
+    key = _planted_cache(tmp_path / "cache" / "pyagent", canary)
+    program = reload_program(kb_dir())
+    assert not canary.exists() and program.rules
+    cached = json.loads((tmp_path / "cache" / "pyagent" / f"program-{key}.json").read_text())
+    assert cached["format"].startswith("pyagent.program/")  # replaced by plain data
+
+
+@pytest.mark.parametrize("payload", [
+    '{"format": "pyagent.program/2", "directory": "x", "rules": "no"}',
+    '[1, 2, 3]', '{"format": "pyagent.program/2"', "\xff\xfe",
+])
+def test_item11_a_cache_file_in_any_doubt_is_parsed_again(tmp_path, monkeypatch, payload):
+    from pyagent.engine import program_cache
+    from pyagent.engine.program import _fingerprint, reload_program
+    from pyagent.kb import kb_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("PYAGENT_NO_CACHE", raising=False)
+    key = _fingerprint(kb_dir().resolve())
+    (tmp_path / "pyagent").mkdir()
+    (tmp_path / "pyagent" / f"program-{key}.json").write_text(payload, encoding="utf-8",
+                                                              errors="surrogateescape")
+    assert program_cache.read(key, kb_dir().resolve()) is None
+    assert reload_program(kb_dir()).rules
+
+
+def test_item11_the_cli_is_not_steered_by_a_planted_cache(tmp_path):
+    canary = tmp_path / "canary"
+    _planted_cache(tmp_path / "cache" / "pyagent", canary)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("PYAGENT_NO_CACHE", None)
+    done = cli("ask", "queries/demo.yaml", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert not canary.exists()
+
+
+# -- 12. Smaller: the cache under a missing home ------------------------------------------------
+
+
+def test_item12_a_missing_home_is_not_created_by_the_cache(tmp_path):
+    home = tmp_path / "nonexistent"
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "PYAGENT_NO_CACHE")}
+    env["HOME"] = str(home)
+    code = ("from pyagent.engine.program import reload_program; from pyagent.kb import kb_dir;"
+            " assert reload_program(kb_dir()).rules")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not home.exists()

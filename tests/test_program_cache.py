@@ -26,7 +26,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_cached_program_equals_a_parsed_one(cache: Path, monkeypatch: pytest.MonkeyPatch):
     first = parse(kb_dir())
-    assert len(list(cache.glob("program-*.pickle"))) == 1
+    assert len(list(cache.glob("program-*.json"))) == 1
     again = parse(kb_dir())  # from the cache
     monkeypatch.setenv("PYAGENT_NO_CACHE", "1")
     fresh = parse(kb_dir())
@@ -51,7 +51,7 @@ def test_an_edited_knowledge_base_is_parsed_again(cache: Path, tmp_path: Path):
     after = parse(copy)
     assert any("senior_worker,2)" in t for _, _, t in _texts(before))
     assert any("senior_worker,3)" in t for _, _, t in _texts(after))
-    assert len(list(cache.glob("program-*.pickle"))) == 2
+    assert len(list(cache.glob("program-*.json"))) == 2
 
 
 def test_an_unwritable_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,63 +77,30 @@ def reload_program(directory: Path) -> Program:
 
 @functools.cache
 def _load(directory: Path) -> Program:
+    from pyagent.engine import program_cache
+
     key = _fingerprint(directory)
-    cached = _cache_read(key)
+    cached = program_cache.read(key, directory)
     if cached is not None:
         return cached
     program = _parse(directory)
-    _cache_write(key, program)
+    program_cache.write(key, program)
     return program
 
 
-# The parse is cached on disk: converting the knowledge base's syntax trees into Python costs
-# more than the rest of a `pyagent why` together.  The key covers the directory, every .lp
-# file's bytes and the code that converts them, so an edit to either is never served stale.
-# PYAGENT_NO_CACHE=1 turns the cache off; an unwritable cache directory is simply not used.
-_CACHE_FILES = 32
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pyagent"
+# The parse is cached on disk (pyagent.engine.program_cache: plain JSON, checked when read,
+# never unpickled).  The key covers the directory, every .lp file's bytes and the code that
+# converts them, so an edit to either is never served stale.
 
 
 def _fingerprint(directory: Path) -> str:
     digest = hashlib.sha256(str(directory).encode())
     for path in sorted(directory.rglob("*.lp")):
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
-    for module in ("program.py", "rules.py", "values.py"):
+    for module in ("program.py", "program_cache.py", "rules.py", "values.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     digest.update(clingo.__version__.encode())
     return digest.hexdigest()[:32]
-
-
-def _cache_read(key: str) -> Program | None:
-    if os.environ.get("PYAGENT_NO_CACHE"):
-        return None
-    try:
-        with open(_cache_dir() / f"program-{key}.pickle", "rb") as handle:
-            program = pickle.load(handle)
-    except Exception:  # absent, unreadable, or written by other code: parse instead
-        return None
-    return program if isinstance(program, Program) else None
-
-
-def _cache_write(key: str, program: Program) -> None:
-    if os.environ.get("PYAGENT_NO_CACHE"):
-        return
-    folder = _cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".program-", delete=False)
-        with handle:
-            pickle.dump(program, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, folder / f"program-{key}.pickle")
-        old = sorted(folder.glob("program-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-_CACHE_FILES]:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        return
 
 
 def _parse(directory: Path) -> Program:
