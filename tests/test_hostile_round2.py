@@ -323,3 +323,68 @@ def test_item12_a_missing_home_is_not_created_by_the_cache(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert not home.exists()
+
+
+# -- 6. Invisible and look-alike characters ---------------------------------------------------
+
+LOOKALIKES = ["engi\u200bneering", "\ufeffengineering", "\u200fengineering\u200e", "engi\u00adneering",
+              "工\u200d程", "ｅｎｇｉｎｅｅｒｉｎｇ", "工\u2060程"]
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_item6_invisible_and_lookalike_characters_in_a_field_are_normalised(text):
+    from pyagent.input.case import parse_person
+
+    assert parse_person({"id": "a", "field": text}, "<t>", "p").field == "engineering"
+    titled = parse_person({"id": "a", "titles": [{"rank": "intermediate", "series": text}]}, "<t>", "p")
+    assert titled.titles[0].series == "engineering"
+
+
+@pytest.mark.parametrize("place, value, code", [
+    (("certificates", 0, "level"), "ｔｅｃｈｎｉｃｉａｎ", "technician"),
+    (("certificates", 0, "level"), "技\u200b师", "technician"),
+    (("certificates", 0, "kind"), "skill\u00ad_level", "skill_level"),
+    (("annual_assessments", 0, "grade"), "\ufeff合格", "qualified"),
+    (("honours", 0), "national\u200b_technical_expert", "national_technical_expert"),
+    (("titles", 0, "rank"), "中\u200c级", "intermediate"),
+])
+def test_item6_every_code_field_is_normalised_alike(place, value, code):
+    from pyagent.input.case import parse_person
+
+    row = person(0, honours=["china_skills_award"],
+                 titles=[{"rank": "junior", "series": "engineering"}])
+    target = row
+    for step in place[:-1]:
+        target = target[step]
+    target[place[-1]] = value
+    parsed = parse_person(row, "<t>", "p")
+    found = {
+        "certificates": lambda: getattr(parsed.certificates[0], place[-1]),
+        "annual_assessments": lambda: parsed.annual_assessments[0].grade,
+        "honours": lambda: parsed.honours[0].code,
+        "titles": lambda: parsed.titles[0].rank,
+    }[place[0]]()
+    assert found == code
+
+
+def test_item6_a_batch_answers_lookalikes_as_the_plain_value_and_the_fast_path_agrees(tmp_path):
+    rows = [person(0)] + [person(i + 1, field=t) for i, t in enumerate(LOOKALIKES)]
+    r = tmp_path / "r.jsonl"
+    r.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
+    summary = run_batch(r, tmp_path / "a.jsonl", config())
+    assert summary.errors == 0 and summary.fast_path_disagreements == 0
+    answers = [json.loads(line)["answers"] for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert all(a == answers[0] for a in answers)
+
+
+# -- 3. Tracebacks where one message belongs (options) -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["²", "５", "٣"])
+def test_item3_a_parameter_that_is_not_ascii_digits_is_one_message(tmp_path, value):
+    r = roster(tmp_path / "r.jsonl")
+    done = cli("batch", str(r), "-o", str(tmp_path / "a.jsonl"), "--as-of", AS_OF,
+               "--parameter", f"application_years.technician={value}")
+    assert done.returncode == 2
+    assert "whole number" in one_message(done.stderr)
+    assert not (tmp_path / "a.jsonl").exists()

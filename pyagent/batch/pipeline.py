@@ -173,7 +173,7 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
             raise InputError(source, pair, "expected NAME=VALUE, e.g. application_years.technician=5")
         if name not in PARAMETERS:
             raise InputError(source, name, f"not a parameter; expected one of: {', '.join(PARAMETERS)}")
-        if not value.isdigit() or not 0 <= int(value) <= MAX_YEARS:
+        if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= MAX_YEARS:
             raise InputError(source, name, f"{value!r} is not a whole number of years 0..{MAX_YEARS}")
         if name in out and out[name] != int(value):
             raise InputError(source, name, "given twice")

@@ -48,6 +48,7 @@ import bisect
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -887,6 +888,8 @@ class FastFacts:
             return code
         if _SQUASH.sub("", s).casefold() in self.squashed:
             raise _Slow  # a listed field mistyped: pyagent.input.case says so
+        if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
+            raise _Slow  # look-alike characters (full-width): pyagent.input.person.normal
         return ("str", s)
 
     def _months(self, obtained: dt.date, periods, end: dt.date) -> int:

@@ -105,6 +105,7 @@ from pyagent.input.person import (  # noqa: F401 - re-exported: importers use py
     _int,
     _mapping,
     _person,
+    normal,
     parse_date,
     parse_person,
 )
@@ -148,7 +149,7 @@ def _reading(ctx: _Ctx, name: object, value: object, place: str) -> tuple[str, s
         value = "yes" if value else "no"  # YAML reads an unquoted yes/no as a boolean
     if not isinstance(value, str):
         ctx.fail(place, f"expected one of: {valid}; found {_describe(value)}")
-    text = value.strip()
+    text = normal(value).strip()
     if text not in options:
         guess = _suggest(text, options)
         hint = f"did you mean {guess!r}? " if guess else ""

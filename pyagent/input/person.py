@@ -105,6 +105,17 @@ def _text(ctx: _Ctx, value: object, place: str, what: str = "text") -> str:
     ctx.fail(place, f"expected {what}, found {_describe(value)}")
 
 
+def normal(text: str) -> str:
+    """A code field as meant: format characters (zero-width spaces and joiners, a BOM, RTL
+    marks, soft hyphens) removed, then NFKC (full-width ``ｅｎｇｉｎｅｅｒｉｎｇ`` is
+    ``engineering``), so that an invisible or look-alike character never turns a listed
+    value into another one."""
+    if text.isascii():
+        return text
+    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", kept)
+
+
 def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) -> str:
     if not isinstance(value, str):
         ctx.fail(
@@ -112,6 +123,7 @@ def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) ->
             f"expected {_a(vocabulary.kind)}, found {_describe(value)}; "
             f"one of: {_listing(vocabulary)}",
         )
+    value = normal(value).strip() or value
     code = vocabulary.code(value)
     if code is not None:
         return code
@@ -133,7 +145,9 @@ def _squash(text: str) -> str:
 
 def _field(ctx: _Ctx, value: object, place: str) -> str:
     """A FIELDS code, or an unlisted field kept as written."""
-    text = _text(ctx, value, place, "a field")
+    text = normal(_text(ctx, value, place, "a field")).strip()
+    if not text:
+        ctx.fail(place, "is empty (it holds only invisible characters)")
     code = vocab.FIELDS.code(text)
     if code is not None:
         return code
@@ -171,8 +185,8 @@ def _bool(ctx: _Ctx, value: object, place: str) -> bool:
 def _tristate(ctx: _Ctx, value: object, place: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in vocab.TRISTATE:
-        return vocab.TRISTATE[value.strip().lower()]
+    if isinstance(value, str) and normal(value).strip().lower() in vocab.TRISTATE:
+        return vocab.TRISTATE[normal(value).strip().lower()]
     ctx.fail(place, f"expected true, false or unknown, found {_describe(value)}")
 
 
@@ -253,7 +267,7 @@ def _period(ctx: _Ctx, item: object, place: str) -> Period:
 def _post(ctx: _Ctx, value: object, place: str) -> Post | NoPost | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().lower() in NO_POST_WORDS:
+    if isinstance(value, str) and normal(value).strip().lower() in NO_POST_WORDS:
         return NO_POST
     if not isinstance(value, dict):
         ctx.fail(
