@@ -283,3 +283,42 @@ def test_pyagent_report_writes_one_file(tmp_path):
     assert r.exit_code == 0 and "<svg" in (tmp_path / "all.html").read_text("utf-8")
     r = CliRunner().invoke(app, ["report", str(DEMO), "--person", "nobody", "-o", str(out)])
     assert r.exit_code == 2 and "nobody" in r.output and "Traceback" not in r.output
+
+
+def test_a_roster_id_is_always_text(client):
+    rows = (json.dumps({"id": XSS, "honours": []}) + "\n").encode()
+    r = client.post("/roster", data={"as_of": "2026-07-01"},
+                    files={"roster": ("x.jsonl", rows, "application/x-ndjson")}, follow_redirects=True)
+    assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;" in r.text
+    token = re.search(r'/roster/([\w-]+)/answers\.csv', r.text).group(1)
+    person = client.get(f"/roster/{token}/person/0")
+    assert person.status_code == 200 and XSS not in person.text
+
+
+def test_pyagent_serve_binds_this_machine_only_and_says_so():
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "pyagent", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line and "this machine only" in line
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/notice?lang=en", timeout=5) as r:
+                    assert r.status == 200 and "Content-Security-Policy" in r.headers
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not answer")
+    finally:
+        proc.terminate()
+        proc.wait(10)
