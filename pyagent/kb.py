@@ -10,7 +10,10 @@ repository; an installed wheel carries the same files as ``pyagent/_kb``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +22,34 @@ import clingo
 _HERE = Path(__file__).resolve().parent
 
 
+_ACTIVE: ContextVar[Path | None] = ContextVar("pyagent_kb", default=None)
+
+
 def kb_dir() -> Path:
-    """The directory of the knowledge base (``main.lp`` and the files it includes)."""
+    """The directory of the knowledge base (``main.lp`` and the files it includes): the one
+    `using_kb` made current, else the project's own."""
+    active = _ACTIVE.get()
+    if active is not None:
+        return active
     for candidate in (_HERE.parent / "kb", _HERE / "_kb"):
         if (candidate / "main.lp").is_file():
             return candidate
     raise FileNotFoundError("the knowledge base (kb/main.lp) is not installed beside pyagent")
+
+
+@contextlib.contextmanager
+def using_kb(directory: Path | str | None) -> Iterator[Path]:
+    """Within the block, `kb_dir` is ``directory`` (None: unchanged), so that everything read
+    from the knowledge base (its reading tables, clause ids, rules) comes from it:
+    ``pyagent check --kb DIR``."""
+    if directory is None:
+        yield kb_dir()
+        return
+    token = _ACTIVE.set(Path(directory).resolve())
+    try:
+        yield kb_dir()
+    finally:
+        _ACTIVE.reset(token)
 
 
 @dataclass(frozen=True)
@@ -52,10 +77,15 @@ def _static_model(path: Path) -> list[clingo.Symbol]:
     return symbols
 
 
-@functools.cache
 def readings(directory: Path | None = None) -> dict[str, Reading]:
-    """Every reading the knowledge base declares, in file order."""
-    path = (directory or kb_dir()) / "readings.lp"
+    """Every reading the knowledge base in ``directory`` (default: `kb_dir`) declares, in
+    file order."""
+    return _readings(Path(directory or kb_dir()).resolve())
+
+
+@functools.cache
+def _readings(directory: Path) -> dict[str, Reading]:
+    path = directory / "readings.lp"
     text = path.read_text(encoding="utf-8")
     symbols = _static_model(path)
     options: dict[str, list[str]] = {}

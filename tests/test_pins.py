@@ -5,7 +5,6 @@ is tested, and the coverage of the notice by the pins is asserted, so that CI fa
 encoded clause lacks a yes and a no pin, a reading lacks a pin whose answer changes under it,
 or a rule never fires.
 """
-
 from __future__ import annotations
 
 import json
@@ -27,6 +26,10 @@ from pyagent.pins.check import load_pin_file, load_pins, pin_files, run_pin, run
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 runner = CliRunner()
+
+# Li's answers with their reasons, as a pin states them.
+ASSISTANT = "{status: unknown, clauses: [P2.S2, P2.S3.a, P3.S1], depends_on: ['annual_assessments[2].grade']}"
+PARTICIPATE = "{status: unknown, clauses: [P2.S2, P2.S3.a], depends_on: ['annual_assessments[2].grade']}"
 
 # A person who passes the P2.S3.a gate: a 高级工 of 2024-07-01, 24 months of work on 2026-07-01.
 LI = """\
@@ -142,17 +145,29 @@ li:
   title.intermediate: no
   title.assistant: unknown
   title.participate:
-    - {status: unknown, depends_on: ["annual_assessments[2].grade"], clauses: [P2.S3.a]}
-    - {status: no, readings: {field_list: open, rank_needs_gate: no}}
-    - {status: yes, readings: {basically_qualified: passes}}
+    - {status: unknown, depends_on: ["annual_assessments[2].grade"], clauses: [P2.S2, P2.S3.a]}
+    - {status: no, readings: {field_list: open, rank_needs_gate: no}, clauses: [P2.S2, P2.S3.a]}
+    - {status: yes, readings: {basically_qualified: passes}, clauses: [P2.S2, P2.S3.a]}
 """),
     )
     (pin,) = load_pin_file(path)
     assert [e.status for e in pin.expectations] == ["no", "unknown", "unknown", "no", "yes"]
     result = run_pin(pin)
     failing = [(o.expectation.label(), o.problems) for o in result.failures]
-    # field_list and rank_needs_gate do not touch a pending grade; basically_qualified neither
+    # field_list and rank_needs_gate do not touch a pending grade; basically_qualified neither;
+    # a bare status states no reasons, which check reports (and --update fills in)
     assert failing == [
+        (
+            "li title.intermediate",
+            ("states no clauses; it cites P3.S2 (pyagent check --update fills them in)",),
+        ),
+        (
+            "li title.assistant",
+            (
+                "states no clauses; it cites P2.S2, P2.S3.a, P3.S1 (pyagent check --update fills them in)",
+                "states no depends_on; it depends on annual_assessments[2].grade (pyagent check --update fills them in)",
+            ),
+        ),
         (
             "li title.participate [field_list=open] [rank_needs_gate=no]",
             ("expected no, got unknown",),
@@ -168,19 +183,19 @@ def test_a_wrong_pin_reports_expected_against_actual_and_explains_the_actual_ans
 li:
   title.assistant: {status: yes, clauses: [P3.S2]}
   title.participate: {status: unknown, depends_on: [field]}
-  title.intermediate: {status: no, explanation_contains: ["this phrase is nowhere", "P3.S2"]}
+  title.intermediate: {status: no, clauses: [], explanation_contains: ["this phrase is nowhere", "P3.S2"]}
 """),
     )
     result = run_pin(load_pin_file(path)[0])
     problems = {o.expectation.question: o.problems for o in result.outcomes}
     assert problems["title.assistant"][0] == "expected yes, got unknown"
-    assert problems["title.assistant"][1].startswith(
-        "does not cite P3.S2 (cites: P2.S2, P2.S3.a, P3.S1"
-    )
+    assert problems["title.assistant"][1] == "cites P2.S2, P2.S3.a, P3.S1, expected P3.S2"
     assert problems["title.participate"] == (
+        "states no clauses; it cites P2.S2, P2.S3.a (pyagent check --update fills them in)",
         "depends on annual_assessments[2].grade, expected field",
     )
     assert problems["title.intermediate"] == (
+        "cites P3.S2, expected nothing",
         "the explanation does not contain 'this phrase is nowhere'",
     )
     explained = {o.expectation.question: o.explanation for o in result.outcomes}
@@ -191,14 +206,14 @@ li:
 def test_pins_in_one_file_and_across_files_share_solves_and_agree_with_one_by_one(tmp_path):
     one = write(
         tmp_path,
-        f"- {pin_text('li: {title.assistant: unknown}', name='First pin of a list.')}".replace(
+        f"- {pin_text('li: {title.assistant: ' + ASSISTANT + '}', name='First pin of a list.')}".replace(
             "\n", "\n  "
         ),
         "a.yaml",
     )
     two = write(
         tmp_path,
-        pin_text("li: {title.participate: unknown}", name="A second pin in its own file."),
+        pin_text("li: {title.participate: " + PARTICIPATE + "}", name="A second pin in its own file."),
         "b.yaml",
     )
     together = run_pins(load_pins([tmp_path]))
@@ -321,7 +336,7 @@ def test_another_repositorys_pins_run_under_plain_pytest(tmp_path):
     )
     write(
         queries,
-        pin_text("li: {title.assistant: unknown}", name="A holding pin of the plugin test."),
+        pin_text("li: {title.assistant: " + ASSISTANT + "}", name="A holding pin of the plugin test."),
         "good.yaml",
     )
     write(

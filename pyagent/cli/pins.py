@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -55,23 +58,99 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every pin, not only those that fail.")
     ] = False,
+    update: Annotated[bool, typer.Option(
+        "--update",
+        help="Write the clauses (and depends_on) the answers give into the pins whose status holds; print the diff.",
+    )] = False,
     json_: JsonOpt = False,
     format_: FormatOpt = Format.text,
 ) -> None:
     """Run the pinned cases: exit 1 if any answer, or any reason pinned, is not what it must be.
 
-    Example: pyagent check queries/p3_s1_assistant --kb /tmp/kb-copy
+    Everything read from the knowledge base (rules, reading tables, clause ids) comes from
+    --kb DIR when given.  Example: pyagent check queries/p3_s1_assistant --kb /tmp/kb-copy
     """
     shown = chosen_format(format_, json_)
     with reported():
         directory = _kb_dir(kb)
+        from pyagent.cli.options import err_console
         from pyagent.cli.render import pin_report_view
+        from pyagent.kb import using_kb
         from pyagent.pins.check import load_pins, run_pins
 
-        report = run_pins(load_pins(paths or [Path("queries")]), directory)
-    emit(shown, lambda: pin_report_view(report, verbose), report.to_json)
+        with using_kb(directory):
+            pins = load_pins(paths or [Path("queries")])
+            if update:
+                from pyagent.pins.update import update_pins
+
+                change = update_pins(pins, directory)
+                change.write()
+                sys.stdout.write(change.diff)
+                for line in change.skipped:
+                    err_console().print(f"left alone (its status does not hold): {line}", markup=False)
+                err_console().print(
+                    f"{change.changed} pinned answer{'s' * (change.changed != 1)} rewritten in "
+                    f"{len(change.texts)} file{'s' * (len(change.texts) != 1)}: read the diff before committing.",
+                    markup=False,
+                )
+                pins = load_pins(paths or [Path("queries")])
+            report = run_pins(pins, directory)
+            emit(shown, lambda: pin_report_view(report, verbose), report.to_json)
     if not report.holds:
         raise typer.Exit(1)
+
+
+@app.command()
+def mutate(
+    kb: KbOpt = None,
+    pins: Annotated[Optional[list[Path]], typer.Option(
+        "--pins", help="Pin files or directories (default: queries/ beside the knowledge base).",
+        metavar="PATH")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: every core).",
+                                                min=1)] = None,
+    sample: Annotated[Optional[int], typer.Option("--sample", help="Run N mutants drawn with --seed, not all.",
+                                                  min=1, metavar="N")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="The seed of --sample.", metavar="S")] = 0,
+    search: Annotated[bool, typer.Option(
+        "--search/--no-search",
+        help="Search a case that tells each survivor apart (--no-search: survivors not listed as equivalent fail).",
+    )] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """Mutation testing of the knowledge base against the pins: exit 1 if a mutant survives
+    that a case tells apart from the original (the case is printed, ready to become a pin).
+
+    Example: pyagent mutate --sample 40 --seed 1
+    """
+    with reported():
+        directory = _kb_dir(kb)
+        from pyagent.cli.options import out_console, print_json
+        from pyagent.cli.render_mutate import mutation_view
+        from pyagent.pins.mutate import mutate as run_mutate
+
+        with _mutation_bar() as progress:
+            report = run_mutate(directory, pins, jobs=jobs, sample=sample, seed=seed, search=search,
+                                progress=progress)
+    if json_:
+        print_json(report.to_json())
+    else:
+        out_console().print(mutation_view(report))
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _mutation_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """Mutants done / all on stderr, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("mutants", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @app.command()

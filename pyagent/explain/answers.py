@@ -95,7 +95,7 @@ def answer_of(
 ) -> Answer:
     """The answer an explanation tree gives: its status, the clauses it rests on (in the
     notice's order) and, when unknown, the unknown inputs that decide it (SPEC section 8)."""
-    ids = sorted(cited_clauses(node, kinds), key=lambda c: refs[c][1])
+    ids = sorted(cited_clauses(node, kinds), key=lambda c: (refs[c][1], refs[c][0], c))  # a tie never depends on hashing
     depends = sorted(unknown_inputs(node)) if node.status == "unknown" else []
     return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
 

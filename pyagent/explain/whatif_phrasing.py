@@ -59,5 +59,5 @@ def _clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, .
             continue
         if any(leaf.path in paths for leaf in leaves.get(n.key, ())):
             found.add(way.clause)
-    return tuple(refs[c][0] for c in sorted(found, key=lambda c: refs[c][1]) if c in refs)
+    return tuple(refs[c][0] for c in sorted(found, key=lambda c: (refs[c][1], refs[c][0], c)) if c in refs)
 

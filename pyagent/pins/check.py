@@ -74,28 +74,32 @@ def check_expectation(pin: Pin, e: Expectation, directory: Path | None = None) -
     index = _index(pin.case, e.person)
     question = QUESTIONS[e.question]
     status = s.status(index, question)
-    needs_reasons = e.clauses is not None or e.depends_on is not None or e.explanation_contains
-    answer = s.answer(index, question) if needs_reasons or status != e.status else None
+    answer = s.answer(index, question)  # a pin states its reasons: clauses, depends_on
     problems: list[str] = []
     if status != e.status:
         problems.append(f"expected {e.status}, got {status}")
     text = None
     if answer is not None:
-        if e.clauses is not None:
-            missing = [c for c in e.clauses if c not in answer.clauses]
-            if missing:
-                problems.append(
-                    f"does not cite {', '.join(missing)} (cites: {', '.join(answer.clauses) or 'nothing'})"
-                )
-        if (
-            e.depends_on is not None
-            and status == "unknown"
-            and set(e.depends_on) != set(answer.depends_on)
-        ):
+        if e.clauses is None:
             problems.append(
-                f"depends on {', '.join(answer.depends_on) or 'nothing'}, "
-                f"expected {', '.join(e.depends_on)}"
+                f"states no clauses; it cites {', '.join(answer.clauses) or 'nothing'}"
+                " (pyagent check --update fills them in)"
             )
+        elif tuple(e.clauses) != tuple(answer.clauses):
+            problems.append(
+                f"cites {', '.join(answer.clauses) or 'nothing'}, expected {', '.join(e.clauses) or 'nothing'}"
+            )
+        if status == "unknown" and e.status == "unknown":
+            if e.depends_on is None:
+                problems.append(
+                    f"states no depends_on; it depends on {', '.join(answer.depends_on) or 'nothing'}"
+                    " (pyagent check --update fills them in)"
+                )
+            elif set(e.depends_on) != set(answer.depends_on):
+                problems.append(
+                    f"depends on {', '.join(answer.depends_on) or 'nothing'}, "
+                    f"expected {', '.join(e.depends_on) or 'nothing'}"
+                )
         if e.explanation_contains:
             text = explanation_text(s, index, e.question)
             trace = rule_trace(s, index, e.question)

@@ -174,7 +174,7 @@ def coverage(pins: Iterable[Pin], kb: Path | None = None) -> Coverage:
                     decisive.setdefault((name, value), set()).add(pin.id)
 
     clauses = []
-    for cid, (ref, order) in sorted(refs.items(), key=lambda kv: kv[1][1]):
+    for cid, (ref, order) in sorted(refs.items(), key=lambda kv: (kv[1][1], kv[1][0], kv[0])):
         kind = kinds.get(cid, "normative")
         if kind == "contract" or cid not in cited:
             continue

@@ -27,6 +27,7 @@ from pyagent.input.case import TOP_KEYS, Document, case_in_document, read_docume
 from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
 from pyagent.kb import kb_dir as default_kb_dir
+from pyagent.kb import using_kb
 
 __all__ = [
     "Expectation",
@@ -53,7 +54,7 @@ class Expectation:
     question: str
     status: str
     readings: Mapping[str, str] = field(default_factory=dict)  # on top of the pin's own
-    clauses: tuple[str, ...] | None = None  # must all be cited ("P3.S1")
+    clauses: tuple[str, ...] | None = None  # exactly the clauses cited, in order ("P3.S1")
     depends_on: tuple[str, ...] | None = None  # exactly these unknown inputs
     explanation_contains: tuple[str, ...] = ()
     place: str = ""  # where in the file, e.g. "[2].expect.li.title.assistant"
@@ -213,11 +214,13 @@ def pin_files(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def load_pins(paths: Iterable[str | Path]) -> list[Pin]:
-    """Every pin under ``paths`` (files or directories), validated."""
+def load_pins(paths: Iterable[str | Path], kb_dir: Path | None = None) -> list[Pin]:
+    """Every pin under ``paths`` (files or directories), validated against the knowledge
+    base in ``kb_dir`` (its readings and clause ids; default: `pyagent.kb.kb_dir`)."""
     pins: list[Pin] = []
-    for path in pin_files(paths):
-        pins.extend(load_pin_file(path))
+    with using_kb(kb_dir):
+        for path in pin_files(paths):
+            pins.extend(load_pin_file(path))
     return pins
 
 
@@ -371,7 +374,7 @@ def _expectation(
         clauses = _strings(
             document, spec["clauses"], _join(place, "clauses"), "clause ids such as P3.S1"
         )
-        known = _clause_refs()
+        known = _clause_refs(default_kb_dir().resolve())
         for c in clauses:
             if c not in known:
                 raise document.error(
@@ -399,8 +402,8 @@ def _expectation(
 
 
 @functools.cache
-def _clause_refs() -> frozenset[str]:
-    """The clause references of the knowledge base ("P3.S1"), from kb/clauses.lp."""
-    text = (default_kb_dir() / "clauses.lp").read_text(encoding="utf-8")
+def _clause_refs(directory: Path) -> frozenset[str]:
+    """The clause references of the knowledge base ("P3.S1"), from its clauses.lp."""
+    text = (directory / "clauses.lp").read_text(encoding="utf-8")
     return frozenset(re.findall(r'^clause_text\(\s*\w+\s*,\s*"([^"]+)"', text, flags=re.MULTILINE))
 

@@ -1,0 +1,281 @@
+"""Mutation testing of the knowledge base against the pins: ``pyagent mutate``.
+
+Each mutant of `pyagent.pins.mutants` is written into a copy of the knowledge base and the
+pins are checked against the copy, in parallel worker processes.  A mutant is
+
+- ``invalid`` when clingo cannot parse or ground it (an unsafe variable, an undefined
+  operation);
+- ``guarded`` when the knowledge base's own guards stop it before an answer is given: its
+  reading tables no longer load (`pyagent.kb.readings`), it has no model, or the tools
+  refuse it;
+- ``killed`` when a pin does not hold against it, or a reading a pin sets is no longer one
+  of the copy's (``pyagent check --kb`` would stop with an error);
+- ``survived`` otherwise; then a case on which it answers differently from the original is
+  searched for (`pyagent.pins.distinguish`): found, it is printed as a pin to add; not found
+  within the bounds, the mutant is ``equivalent`` (probably).
+
+The score is killed / (all - invalid - guarded - equivalent).
+
+>>> from pyagent.pins.mutate import mutate
+>>> report = mutate(sample=20, seed=1, jobs=2)              # doctest: +SKIP
+>>> report.score                                            # doctest: +SKIP
+1.0
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyagent.engine.solve import GroundingError
+from pyagent.errors import InputError
+from pyagent.kb import kb_dir as default_kb_dir
+from pyagent.kb import readings as kb_readings
+from pyagent.pins.check import check_expectation
+from pyagent.pins.distinguish import Distinction, distinguish
+from pyagent.pins.mutants import Mutant, mutants
+from pyagent.pins.pin import Pin, load_pins
+from pyagent.pins import solved as pin_solves
+
+__all__ = ["MutantResult", "MutationReport", "VERDICTS", "mutate", "run_mutant"]
+
+VERDICTS = ("killed", "survived", "equivalent", "invalid", "guarded")
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    mutant: Mutant
+    verdict: str  # one of VERDICTS
+    detail: str  # killed: the pin and what broke; invalid/guarded: the message
+    distinction: Distinction | None = None  # survived: the case that tells them apart
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            **self.mutant.to_json(),
+            "verdict": self.verdict,
+            "detail": self.detail,
+            "distinction": None if self.distinction is None else self.distinction.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class MutationReport:
+    kb: Path
+    pins: int
+    total: int  # mutants of the knowledge base
+    results: tuple[MutantResult, ...]  # those run (all, or a sample)
+    seconds: float
+    sample: int | None = None
+    seed: int | None = None
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for r in self.results if r.verdict == verdict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {v: self.count(v) for v in VERDICTS}
+
+    @property
+    def score(self) -> float | None:
+        """killed / (all - invalid - guarded - equivalent); None when nothing counts."""
+        c = self.counts
+        base = len(self.results) - c["invalid"] - c["guarded"] - c["equivalent"]
+        return c["killed"] / base if base else None
+
+    @property
+    def survivors(self) -> tuple[MutantResult, ...]:
+        return tuple(r for r in self.results if r.verdict == "survived")
+
+    @property
+    def holds(self) -> bool:
+        """No mutant survived with a distinguishing case."""
+        return not self.survivors
+
+    def to_json(self) -> dict:
+        return {
+            "schema": "pyagent.mutate/1",
+            "kb": str(self.kb),
+            "pins": self.pins,
+            "mutants": self.total,
+            "run": len(self.results),
+            "sample": self.sample,
+            "seed": self.seed,
+            "counts": self.counts,
+            "score": self.score,
+            "seconds": round(self.seconds, 1),
+            "by_operator": {
+                op: dict(Counter(r.verdict for r in self.results if r.mutant.operator == op))
+                for op in sorted({r.mutant.operator for r in self.results})
+            },
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+# ---------------------------------------------------------------------------
+# One mutant (in a worker).
+
+_STATE: dict[str, object] = {}
+
+
+def _init(kb: str, pin_paths: Sequence[str], workdir: str) -> None:
+    os.environ["PYAGENT_NO_CACHE"] = "1"  # a mutant's parse is used once: keep ~/.cache clean
+    _STATE["kb"] = Path(kb)
+    _STATE["pins"] = load_pins(pin_paths, Path(kb))
+    _STATE["tmp"] = Path(workdir)
+
+
+def _first_failure(pins: Sequence[Pin], directory: Path) -> str | None:
+    """The first pin that does not hold against ``directory``, and why; statuses first
+    (a model each), reasons after (explanations)."""
+    pin_solves.prepare(pins, directory)
+    known = kb_readings(directory)
+    for pin in pins:
+        for e in pin.expectations:
+            for name, value in pin.readings_of(e).items():
+                if name not in known or value not in known[name].options:
+                    return f"{pin.source}: {pin.name}: the reading {name}={value} is not one of the knowledge base's"
+    for reasons in (False, True):
+        for pin in pins:
+            for e in pin.expectations:
+                has_reasons = e.clauses is not None or e.depends_on is not None or bool(e.explanation_contains)
+                if has_reasons != reasons:
+                    continue
+                if not reasons:
+                    s = pin_solves.solved(pin, pin.readings_of(e), directory)
+                    index = next(i for i, p in enumerate(pin.case.persons) if p.id == e.person)
+                    from pyagent.engine.questions import QUESTIONS
+
+                    if s.status(index, QUESTIONS[e.question]) == e.status:
+                        continue
+                outcome = check_expectation(pin, e, directory)
+                if outcome.problems:
+                    return f"{pin.source}: {pin.name}: {e.label()}: {'; '.join(outcome.problems)}"
+    return None
+
+
+def run_mutant(
+    mutant: Mutant, pins: Sequence[Pin], kb: Path, workdir: Path, search: bool = True
+) -> MutantResult:
+    """Write ``mutant`` into a copy of ``kb`` under ``workdir``, check the pins, and search
+    for a distinguishing case when it survives."""
+    start = time.perf_counter()
+    copy = workdir / f"m{mutant.id}"
+    shutil.copytree(kb, copy)
+    mutant.apply(copy)
+    pin_solves._CACHE.clear()
+    pin_solves._PENDING.clear()
+    try:
+        try:
+            kb_readings(copy)
+        except (RuntimeError, KeyError, IndexError, AttributeError, TypeError) as err:
+            if "error" in str(err) and "parsing" in str(err):
+                return MutantResult(mutant, "invalid", _one_line(err))
+            return MutantResult(mutant, "guarded", f"the reading tables do not load: {_one_line(err)}")
+        try:
+            failure = _first_failure(pins, copy)
+        except GroundingError as err:
+            verdict = "guarded" if "no model" in str(err) else "invalid"
+            return MutantResult(mutant, verdict, _one_line(err))
+        except RuntimeError as err:  # clingo: parsing failed, unsafe variables
+            return MutantResult(mutant, "invalid", _one_line(err))
+        except (InputError, KeyError, ValueError, AssertionError, AttributeError, TypeError) as err:
+            return MutantResult(mutant, "guarded", f"the tools refuse it: {type(err).__name__}: {_one_line(err)}")
+        if failure is not None:
+            return MutantResult(mutant, "killed", failure)
+        if not search:
+            return MutantResult(mutant, "survived", "not searched")
+        found = distinguish(pins, copy, kb)
+        if found is None:
+            return MutantResult(mutant, "equivalent", "no case within the bounds of the search answers differently")
+        return MutantResult(mutant, "survived", f"{found.question} differs", found)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        elapsed = time.perf_counter() - start
+        _STATE["last"] = elapsed
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return text[:300]
+
+
+def _work(mutant: Mutant) -> MutantResult:
+    result = run_mutant(mutant, _STATE["pins"], _STATE["kb"], _STATE["tmp"])  # type: ignore[arg-type]
+    return _with_time(result, float(_STATE.get("last", 0.0)))  # type: ignore[arg-type]
+
+
+def _with_time(result: MutantResult, seconds: float) -> MutantResult:
+    from dataclasses import replace
+
+    return replace(result, seconds=seconds)
+
+
+# ---------------------------------------------------------------------------
+# The run.
+
+
+def select(all_mutants: Sequence[Mutant], sample: int | None, seed: int) -> list[Mutant]:
+    """All mutants, or ``sample`` of them drawn with ``seed`` (in id order)."""
+    if sample is None or sample >= len(all_mutants):
+        return list(all_mutants)
+    chosen = random.Random(seed).sample(range(len(all_mutants)), sample)
+    return [all_mutants[i] for i in sorted(chosen)]
+
+
+def mutate(
+    kb: Path | str | None = None,
+    pins: Iterable[Path | str] | None = None,
+    *,
+    jobs: int | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    only: Callable[[Mutant], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MutationReport:
+    """Mutation testing of the knowledge base in ``kb`` (default: the project's) against the
+    pins under ``pins`` (default: ``queries/`` beside it).  ``jobs`` worker processes (default:
+    every core); ``sample``: that many mutants drawn with ``seed``; ``only``: a filter."""
+    start = time.perf_counter()
+    directory = Path(kb or default_kb_dir()).resolve()
+    if not (directory / "main.lp").is_file():
+        raise InputError(str(directory), "", "not a knowledge base directory (no main.lp)")
+    pin_paths = [str(p) for p in (pins or [directory.parent / "queries"])]
+    loaded = load_pins(pin_paths, directory)  # errors in the pins stop the run here
+    every = mutants(directory)
+    chosen = [m for m in select(every, sample, seed) if only is None or only(m)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen) or 1))
+    results: list[MutantResult] = []
+    workdir = tempfile.mkdtemp(prefix="pyagent-mutate-")
+    saved = os.environ.get("PYAGENT_NO_CACHE")
+    try:
+        if jobs == 1:
+            _init(str(directory), pin_paths, workdir)
+            for m in chosen:
+                results.append(_work(m))
+                if progress is not None:
+                    progress(len(results), len(chosen))
+        else:
+            context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+            with context.Pool(jobs, _init, (str(directory), pin_paths, workdir), maxtasksperchild=50) as pool:
+                for r in pool.imap_unordered(_work, chosen):
+                    results.append(r)
+                    if progress is not None:
+                        progress(len(results), len(chosen))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if saved is None:
+            os.environ.pop("PYAGENT_NO_CACHE", None)
+    results.sort(key=lambda r: r.mutant.id)
+    return MutationReport(
+        directory, len(loaded), len(every), tuple(results), time.perf_counter() - start,
+        sample, seed if sample is not None else None,
+    )
