@@ -1,0 +1,245 @@
+"""`pyagent mutate`: the operators on a small knowledge base, a survivor found with the case
+that tells it apart, the reasons a pin fixes (clauses, depends_on), `check --update`,
+`check --kb` reading everything from DIR, and ties that never depend on hashing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pyagent.cli import app
+from pyagent.kb import kb_dir
+from pyagent.pins.check import load_pin_file, load_pins, run_pin, run_pins
+from pyagent.pins.mutants import mutants
+from pyagent.pins.mutate import run_mutant
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+runner = CliRunner()
+
+SMALL = {
+    "main.lp": '#include "rules.lp".\n',
+    "rules.lp": textwrap.dedent(
+        """\
+        % a comment is not a rule
+        template(p, 1, en, "{1} is p").
+        p(X) :- q(X), X >= 2, not r(X).
+        t(a; b).
+        u(a, c). u(b, d).
+        s(X) :- t(X), u(X, c).
+        #show p/1.
+        """
+    ),
+}
+
+
+def small_kb(tmp_path: Path) -> Path:
+    d = tmp_path / "small"
+    d.mkdir()
+    for name, text in SMALL.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def by_operator(directory: Path) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for m in mutants(directory):
+        out.setdefault(m.operator, set()).add((m.before, m.after))
+    return out
+
+
+P = "p(X) :- q(X), X >= 2, not r(X)."
+S = "s(X) :- t(X), u(X, c)."
+
+
+def test_each_operator_on_a_small_knowledge_base(tmp_path):
+    d = small_kb(tmp_path)
+    ops = by_operator(d)
+    assert ops["number"] == {(P, "p(X) :- q(X); X >= 3; not r(X)."), (P, "p(X) :- q(X); X >= 1; not r(X).")}
+    assert ops["comparison"] == {(P, "p(X) :- q(X); X < 2; not r(X)."), (P, "p(X) :- q(X); X > 2; not r(X).")}
+    assert (P, "p(X) :- X >= 2; not r(X).") in ops["drop"]
+    assert (P, "p(X) :- q(X); X >= 2.") in ops["drop"]
+    assert (S, "s(X) :- u(X,c).") in ops["drop"]
+    assert ops["negate"] >= {
+        (P, "p(X) :- not q(X); X >= 2; not r(X)."),
+        (P, "p(X) :- q(X); X >= 2; r(X)."),
+        (S, "s(X) :- not t(X); u(X,c)."),
+    }
+    # a constant replaced by another of the same place of the same predicate
+    assert (S, "s(X) :- t(X); u(X,d).") in ops["constant"]
+    assert ("u(a, c).", "u(a,d).") in ops["constant"]
+    assert ("t(a; b).", "t(b).") in ops["delete"] and ("t(a; b).", "t(a).") in ops["delete"]
+    assert (P, "") in ops["delete"] and (S, "") in ops["delete"]
+    # templates, comments and #show are not mutated
+    everything = {b for pairs in ops.values() for b, _ in pairs}
+    assert not any("template" in b or "show" in b or "comment" in b for b in everything)
+    m = next(m for m in mutants(d) if m.after == "p(X) :- q(X); X > 2; not r(X).")
+    assert m.where == "rules.lp:3"
+    m.apply(d)
+    assert "p(X) :- q(X); X > 2; not r(X).\nt(a; b)." in (d / "rules.lp").read_text(encoding="utf-8")
+
+
+def test_the_knowledge_base_yields_every_operator_and_skips_the_templates():
+    ms = mutants()
+    assert {m.operator for m in ms} == {"number", "comparison", "drop", "negate", "constant", "delete"}
+    assert not any(m.before.startswith(("template(", "clause_text(")) for m in ms)
+    assert not any(m.file == "whatif.lp" for m in ms)
+    assert [m.id for m in ms] == list(range(len(ms)))
+
+
+def _special_talent_mutant():
+    return next(
+        m
+        for m in mutants()
+        if m.file == "p4_special_talent.lp"
+        and m.operator == "drop"
+        and m.before.startswith("benefits_brought(P) :-")
+        and "benefit(P,social)" not in m.after
+        and "benefit(P,economic)" in m.after
+        and "reading(special_talent_benefits,both)" in m.after
+    )
+
+
+def test_a_survivor_is_found_with_a_case_that_becomes_a_pin_telling_it_apart(tmp_path):
+    """Against the 助理级 pins only, dropping 社会效益 from P4.S3 survives; the search finds a
+    person whose special-talent answer differs, and the case printed is a pin that holds
+    against the knowledge base and fails against the mutant."""
+    pins = load_pins([QUERIES / "p3_s1_assistant"])
+    mutant = _special_talent_mutant()
+    result = run_mutant(mutant, pins, kb_dir(), tmp_path)
+    assert result.verdict == "survived", result.detail
+    found = result.distinction
+    assert found.question == "special_talent.apply"
+    assert found.original != found.mutant
+    pin_file = tmp_path / "new_pin.yaml"
+    pin_file.write_text(found.yaml().replace("say in a sentence what this case pins", "the new pin holds"), "utf-8")
+    (pin,) = load_pin_file(pin_file)
+    assert run_pin(pin).holds
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    mutant.apply(copy)
+    assert not run_pins([pin], copy).holds
+    # with the new pin, the mutant is killed
+    killed = run_mutant(mutant, [*pins, pin], kb_dir(), tmp_path)
+    assert killed.verdict == "killed" and "the new pin holds" in killed.detail, killed.detail
+
+
+def test_a_mutant_that_does_not_ground_is_invalid(tmp_path):
+    unsafe = next(
+        m for m in mutants()
+        if m.operator == "drop" and m.before.startswith("benefits_brought(P) :- clause(p4_s3), benefit(P, _)")
+        and "benefit(" not in m.after
+    )
+    result = run_mutant(unsafe, load_pins([QUERIES / "p4_s3_special_talent"]), kb_dir(), tmp_path)
+    assert result.verdict == "invalid", result.detail
+    assert "grounding stopped" in result.detail or "unsafe" in result.detail
+
+
+# -- pins fix reasons --------------------------------------------------------------------
+
+PIN = """\
+# a comment kept by --update
+name: A 高级工 with 24 months pinned with its reasons.
+as_of: 2026-07-01
+person:
+  id: li
+  certificates: [{level: senior_worker, kind: skill_level, obtained: 2024-07-01}]
+  technical_work: [{from: 2020-01-01}]
+  field: engineering
+  current_post: {since: 2020-01-01, occupation: 电工}
+  annual_assessments: [{year: 2023, grade: qualified}, {year: 2024, grade: qualified}, {year: 2025, grade: qualified}]
+expect:
+  li:
+    title.assistant: {status: yes, clauses: CLAUSES}
+    title.intermediate: no   # bare
+"""
+
+
+@pytest.mark.parametrize(
+    ("clauses", "problem"),
+    [
+        ("[P3.S1]", "cites P2.S2, P2.S3.a, P3.S1, expected P3.S1"),  # one missing
+        ("[P2.S2, P2.S3.a, P3.S1, P3.S2]", "cites P2.S2, P2.S3.a, P3.S1, expected P2.S2, P2.S3.a, P3.S1, P3.S2"),
+        ("[P2.S3.a, P2.S2, P3.S1]", "cites P2.S2, P2.S3.a, P3.S1, expected P2.S3.a, P2.S2, P3.S1"),  # order
+    ],
+)
+def test_a_pin_with_wrong_clauses_fails_check(tmp_path, clauses, problem):
+    path = tmp_path / "pin.yaml"
+    path.write_text(PIN.replace("CLAUSES", clauses), encoding="utf-8")
+    outcome = run_pin(load_pin_file(path)[0]).outcomes[0]
+    assert outcome.status == "yes" and outcome.problems == (problem,)
+
+
+def test_check_update_fills_in_the_reasons_keeping_the_file_and_prints_the_diff(tmp_path):
+    path = tmp_path / "pin.yaml"
+    path.write_text(PIN.replace("CLAUSES", "[P3.S1]"), encoding="utf-8")
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 1
+    result = runner.invoke(app, ["check", "--update", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "-    title.intermediate: no   # bare" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# a comment kept by --update\n")
+    assert "title.assistant: {status: yes, clauses: [P2.S2, P2.S3.a, P3.S1]}" in text
+    assert re.search(r"title.intermediate: \{status: no, clauses: \[[^\]]*P3.S2\]\}   # bare", text)
+    assert run_pin(load_pin_file(path)[0]).holds
+
+
+def test_check_kb_reads_clause_ids_and_readings_from_that_directory(tmp_path):
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    clauses = (copy / "clauses.lp").read_text(encoding="utf-8")
+    (copy / "clauses.lp").write_text(clauses.replace('"P3.S1"', '"P3.S1.x"'), encoding="utf-8")
+    readings = (copy / "readings.lp").read_text(encoding="utf-8")
+    (copy / "readings.lp").write_text(
+        readings.replace("reading_option(field_list, (closed; open)).", "reading_option(field_list, (closed; open; wide)).")
+        , encoding="utf-8"
+    )
+    path = tmp_path / "pin.yaml"
+    text = PIN.replace("CLAUSES", "[P2.S2, P2.S3.a, P3.S1.x]").replace(
+        "    title.intermediate: no   # bare\n", ""
+    ).replace("expect:", "readings: {field_list: wide}\nexpect:")
+    path.write_text(text, encoding="utf-8")
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 2  # not clauses of kb/
+    result = runner.invoke(app, ["check", str(path), "--kb", str(copy)])
+    assert result.exit_code == 0, result.output
+
+
+TIE = """
+import sys
+from pathlib import Path
+from pyagent.input.case import load_case
+from pyagent.explain.answers import answer_case
+case = load_case(Path(sys.argv[1]))
+for p in answer_case(case, Path(sys.argv[2])).persons:
+    for a in p.answers:
+        print(a.question, a.clauses)
+"""
+
+
+def test_a_tie_in_clause_order_never_depends_on_the_hash_seed(tmp_path):
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    text = (copy / "clauses.lp").read_text(encoding="utf-8")
+    (copy / "clauses.lp").write_text(
+        text.replace("clause_order(p2_s2, 2).", "clause_order(p2_s2, 5).").replace(
+            "clause_order(p2_s3_a, 3).", "clause_order(p2_s3_a, 5)."
+        ),
+        encoding="utf-8",
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-c", TIE, str(QUERIES / "demo.yaml"), str(copy)],
+            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert "('P2.S2', 'P2.S3.a', 'P3.S1')" in outputs.pop()  # the tie broken by reference
