@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from pyagent.kb import kb_dir as default_kb_dir
 from pyagent.kb import readings as kb_readings
 from pyagent.pins.pin import Pin
 
-__all__ = ["ROUNDS", "Candidate", "Distinction", "candidates", "distinguish"]
+__all__ = ["ROUNDS", "Candidate", "Distinction", "Focus", "candidates", "distinguish", "focus_of"]
 
 ROUNDS = ("pins", "readings", "variants")
 
@@ -118,10 +119,28 @@ def _pin_settings(pin: Pin) -> list[tuple[tuple[str, str], ...]]:
     return out
 
 
-def candidates(pins: Sequence[Pin], round: str, directory: Path | None = None) -> list[Candidate]:
-    """The candidates of one round of the search (see the module's doc)."""
+@dataclass(frozen=True)
+class Focus:
+    """What a mutant touches, to bound the search: the readings it names (None: not known,
+    every reading) and the clauses it cites (None: every pin's persons are varied)."""
+
+    readings: frozenset[str] | None = None
+    clauses: frozenset[str] | None = None
+
+
+def candidates(
+    pins: Sequence[Pin], round: str, directory: Path | None = None, focus: Focus | None = None
+) -> list[Candidate]:
+    """The candidates of one round of the search (see the module's doc): with ``focus``, the
+    readings round tries only the readings the mutant names (none: the defaults alone) and
+    the variants round varies only the persons of pins citing a clause the mutant cites."""
+    focus = focus or Focus()
     out: list[Candidate] = []
     for pin in pins:
+        if round == "variants" and focus.clauses is not None:
+            cited = {c for e in pin.expectations for c in (e.clauses or ())}
+            if not cited & focus.clauses:
+                continue
         params = tuple(sorted(pin.case.parameters.items()))
         origin = f"pin {pin.name!r}"
         for person in pin.case.persons:
@@ -131,6 +150,8 @@ def candidates(pins: Sequence[Pin], round: str, directory: Path | None = None) -
             elif round == "readings":
                 settings: list[tuple[tuple[str, str], ...]] = [()]
                 for name, r in kb_readings(directory).items():
+                    if focus.readings is not None and name not in focus.readings:
+                        continue
                     settings += [((name, o),) for o in r.options if o != r.default]
                 for setting in settings:
                     out.append(Candidate(person, pin.case.as_of, setting, params, origin))
@@ -283,15 +304,19 @@ def answers(
 
 
 def distinguish(
-    pins: Sequence[Pin], mutant: Path, original: Path | None = None, rounds: Iterable[str] = ROUNDS
+    pins: Sequence[Pin],
+    mutant: Path,
+    original: Path | None = None,
+    rounds: Iterable[str] = ROUNDS,
+    focus: Focus | None = None,
 ) -> Distinction | None:
     """The first case (in the order of the rounds) on which the knowledge bases in
     ``original`` (default: the project's) and ``mutant`` answer differently, or None."""
     original = Path(original or default_kb_dir()).resolve()
     for round in rounds:
-        cands = candidates(pins, round, original)
+        cands = candidates(pins, round, original, focus)
         reasons = round == "pins"
-        key = (str(original), round, tuple(id(p) for p in pins))
+        key = (str(original), round, tuple(id(p) for p in pins), focus)
         if key not in _ORIGINAL:
             _ORIGINAL[key] = answers(cands, original, reasons)
         before = _ORIGINAL[key]
@@ -303,5 +328,34 @@ def distinguish(
     return None
 
 
-def differing(a: Mapping[str, Answer], b: Mapping[str, Answer]) -> list[str]:
-    return [q for q in a if a[q] != b[q]]
+_NAMES = re.compile(r"\b(reading(?:_option|_default)?|clause)\((\w+)")
+
+
+def focus_of(file: str, before: str, after: str, directory: Path) -> Focus:
+    """The readings and clauses a mutant's statement names (``reading(field_list, ...)``,
+    ``clause(p2_s2)``), read off its two texts; a statement that names no reading leaves
+    the defaults alone, one that cites no clause by name (``clause(S)``, a table) varies
+    every pin's persons."""
+    readings: set[str] = set()
+    clauses: set[str] = set()
+    every_reading = every_clause = False
+    for text in (before, after):
+        for kind, name in _NAMES.findall(text):
+            variable = name[0].isupper() or name[0] == "_"
+            if kind == "clause":
+                every_clause |= variable
+                clauses.add(name)
+            else:
+                every_reading |= variable
+                readings.add(name)
+    refs = _clause_ids(directory)
+    named = {refs[c] for c in clauses if c in refs}
+    return Focus(
+        None if every_reading else frozenset(readings),
+        None if every_clause or not named else frozenset(named),
+    )
+
+
+def _clause_ids(directory: Path) -> dict[str, str]:
+    text = (directory / "clauses.lp").read_text(encoding="utf-8")
+    return dict(re.findall(r'^clause_text\(\s*(\w+)\s*,\s*"([^"]+)"', text, flags=re.MULTILINE))

@@ -78,6 +78,11 @@ class Mutant:
     end: int
 
     @property
+    def key(self) -> tuple[str, str, str]:
+        """What names it across edits of other lines: (file, before, after)."""
+        return (self.file, self.before, self.after)
+
+    @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 

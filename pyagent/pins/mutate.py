@@ -40,14 +40,35 @@ from pyagent.errors import InputError
 from pyagent.kb import kb_dir as default_kb_dir
 from pyagent.kb import readings as kb_readings
 from pyagent.pins.check import check_expectation
-from pyagent.pins.distinguish import Distinction, distinguish
+from pyagent.pins.distinguish import Distinction, distinguish, focus_of
 from pyagent.pins.mutants import Mutant, mutants
 from pyagent.pins.pin import Pin, load_pins
 from pyagent.pins import solved as pin_solves
 
-__all__ = ["MutantResult", "MutationReport", "VERDICTS", "mutate", "run_mutant"]
+__all__ = ["EQUIVALENTS", "MutantResult", "MutationReport", "VERDICTS", "load_equivalents", "mutate", "run_mutant"]
 
 VERDICTS = ("killed", "survived", "equivalent", "invalid", "guarded")
+EQUIVALENTS = "EQUIVALENT_MUTANTS.md"
+
+
+def load_equivalents(path: Path) -> dict[tuple[str, str, str], str]:
+    """The mutants listed as equivalent, (file, before, after) -> the reason: the rows of
+    the table in ``path`` (``| `file` | `before` | `after` | reason |``; after ``(deleted)``
+    for a deletion).  No file: none listed."""
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str, str], str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) != 4:
+            raise InputError(str(path), "", "a row needs four cells: file, before, after, reason", number)
+        file, before, after, reason = (c.strip("`") for c in cells)
+        if not reason:
+            raise InputError(str(path), "", "an equivalent mutant needs its reason", number)
+        out[(file, before, "" if after == "(deleted)" else after)] = reason
+    return out
 
 
 @dataclass(frozen=True)
@@ -126,8 +147,10 @@ class MutationReport:
 _STATE: dict[str, object] = {}
 
 
-def _init(kb: str, pin_paths: Sequence[str], workdir: str) -> None:
+def _init(kb: str, pin_paths: Sequence[str], workdir: str, search: bool, equivalents: dict) -> None:
     os.environ["PYAGENT_NO_CACHE"] = "1"  # a mutant's parse is used once: keep ~/.cache clean
+    _STATE["search"] = search
+    _STATE["equivalents"] = equivalents
     _STATE["kb"] = Path(kb)
     _STATE["pins"] = load_pins(pin_paths, Path(kb))
     _STATE["tmp"] = Path(workdir)
@@ -163,10 +186,17 @@ def _first_failure(pins: Sequence[Pin], directory: Path) -> str | None:
 
 
 def run_mutant(
-    mutant: Mutant, pins: Sequence[Pin], kb: Path, workdir: Path, search: bool = True
+    mutant: Mutant,
+    pins: Sequence[Pin],
+    kb: Path,
+    workdir: Path,
+    search: bool = True,
+    listed: str | None = None,
 ) -> MutantResult:
     """Write ``mutant`` into a copy of ``kb`` under ``workdir``, check the pins, and search
-    for a distinguishing case when it survives."""
+    for a distinguishing case when it survives.  ``listed``: the reason the list of
+    equivalent mutants gives for it; without ``search`` a listed survivor is taken as
+    equivalent, an unlisted one as a survivor."""
     start = time.perf_counter()
     copy = workdir / f"m{mutant.id}"
     shutil.copytree(kb, copy)
@@ -192,11 +222,17 @@ def run_mutant(
         if failure is not None:
             return MutantResult(mutant, "killed", failure)
         if not search:
-            return MutantResult(mutant, "survived", "not searched")
-        found = distinguish(pins, copy, kb)
+            if listed is not None:
+                return MutantResult(mutant, "equivalent", f"listed: {listed}")
+            return MutantResult(mutant, "survived", f"not killed, and not listed in {EQUIVALENTS}")
+        found = distinguish(pins, copy, kb, focus=focus_of(mutant.file, mutant.before, mutant.after, kb))
         if found is None:
-            return MutantResult(mutant, "equivalent", "no case within the bounds of the search answers differently")
-        return MutantResult(mutant, "survived", f"{found.question} differs", found)
+            return MutantResult(
+                mutant, "equivalent",
+                f"listed: {listed}" if listed else "no case within the bounds of the search answers differently",
+            )
+        note = f" (listed as equivalent in {EQUIVALENTS}, wrongly)" if listed else ""
+        return MutantResult(mutant, "survived", f"{found.question} differs{note}", found)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
         elapsed = time.perf_counter() - start
@@ -209,7 +245,10 @@ def _one_line(err: BaseException) -> str:
 
 
 def _work(mutant: Mutant) -> MutantResult:
-    result = run_mutant(mutant, _STATE["pins"], _STATE["kb"], _STATE["tmp"])  # type: ignore[arg-type]
+    listed = _STATE["equivalents"].get(mutant.key)  # type: ignore[attr-defined]
+    result = run_mutant(
+        mutant, _STATE["pins"], _STATE["kb"], _STATE["tmp"], bool(_STATE["search"]), listed  # type: ignore[arg-type]
+    )
     return _with_time(result, float(_STATE.get("last", 0.0)))  # type: ignore[arg-type]
 
 
@@ -239,17 +278,26 @@ def mutate(
     sample: int | None = None,
     seed: int = 0,
     only: Callable[[Mutant], bool] | None = None,
+    search: bool = True,
+    equivalents: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MutationReport:
     """Mutation testing of the knowledge base in ``kb`` (default: the project's) against the
     pins under ``pins`` (default: ``queries/`` beside it).  ``jobs`` worker processes (default:
-    every core); ``sample``: that many mutants drawn with ``seed``; ``only``: a filter."""
+    every core); ``sample``: that many mutants drawn with ``seed``; ``only``: a filter.
+    ``equivalents``: the list of equivalent mutants (default: ``EQUIVALENT_MUTANTS.md`` in
+    the first pin directory); ``search``: False to skip the search for distinguishing
+    cases, taking listed survivors as equivalent and the others as survivors (CI)."""
     start = time.perf_counter()
     directory = Path(kb or default_kb_dir()).resolve()
     if not (directory / "main.lp").is_file():
         raise InputError(str(directory), "", "not a knowledge base directory (no main.lp)")
     pin_paths = [str(p) for p in (pins or [directory.parent / "queries"])]
     loaded = load_pins(pin_paths, directory)  # errors in the pins stop the run here
+    if equivalents is None:
+        first = next((Path(p) for p in pin_paths if Path(p).is_dir()), None)
+        equivalents = first / EQUIVALENTS if first is not None else None
+    listed = load_equivalents(Path(equivalents)) if equivalents is not None else {}
     every = mutants(directory)
     chosen = [m for m in select(every, sample, seed) if only is None or only(m)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen) or 1))
@@ -258,14 +306,14 @@ def mutate(
     saved = os.environ.get("PYAGENT_NO_CACHE")
     try:
         if jobs == 1:
-            _init(str(directory), pin_paths, workdir)
+            _init(str(directory), pin_paths, workdir, search, listed)
             for m in chosen:
                 results.append(_work(m))
                 if progress is not None:
                     progress(len(results), len(chosen))
         else:
             context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            with context.Pool(jobs, _init, (str(directory), pin_paths, workdir), maxtasksperchild=50) as pool:
+            with context.Pool(jobs, _init, (str(directory), pin_paths, workdir, search, listed), maxtasksperchild=50) as pool:
                 for r in pool.imap_unordered(_work, chosen):
                     results.append(r)
                     if progress is not None:
