@@ -157,7 +157,9 @@ MUTATIONS = [
         "notice_in_force(P) :- clause(p2_s2), notice_issued_by_as_of",
         ("p2_s1_in_force",),
         {"One day before the report date": {"day_before title.participate"},
-         "On 2021-06-01": {"first_possible_day title.participate", "first_possible_day title.assistant"}},
+         "On 2021-06-01": {"first_possible_day title.participate", "first_possible_day title.assistant"},
+         # pins state their clauses exactly: the no before 2021-06-01 cites P2.S1 too
+         "On 2021-05-31": {"before_issue title.participate", "before_issue title.assistant"}},
     ),
 ]
 
