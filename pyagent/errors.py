@@ -142,3 +142,15 @@ class TimeLimitError(Exception):
 
     def __reduce__(self):  # keep the fields across pickling (e.g. multiprocessing)
         return (type(self), (self.seconds, self.source, self.persons))
+
+
+class NearMatchWarning(UserWarning):
+    """Input accepted as it is but close to something listed (a field 工程技术 near 工程): the
+    command line prints it on stderr, in the language asked for (``text(lang)``)."""
+
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh or en
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en

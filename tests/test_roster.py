@@ -364,3 +364,60 @@ def test_packaging_conventions_and_ci_runs_ruff_and_mypy() -> None:
             timeout=120,
         )
         assert run.returncode == 0, run.stdout
+
+
+def test_a_field_close_to_a_listed_one_is_taken_as_unlisted_with_a_warning(tmp_path: Path) -> None:
+    case = tmp_path / "c.yaml"
+    case.write_text(
+        "as_of: 2026-07-01\nperson: {id: li, field: 工程技术, certificates: "
+        "[{level: senior_worker, obtained: 2020-01-01}]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["ask", str(case), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "'工程技术' is not a listed field but is close to 工程 (engineering)" in result.stderr
+    assert result.stderr.count("close to") == 1
+    zh = runner.invoke(app, ["why", str(case), "title.participate", "--lang", "zh"])
+    assert "与工程（engineering）相近" in zh.stderr
+    from pyagent.errors import NearMatchWarning
+
+    with pytest.warns(NearMatchWarning, match="close to 工程"):
+        assert load_input(case).persons[0].field == "工程技术"  # unlisted, kept as written
+    plain = tmp_path / "p.yaml"
+    plain.write_text("as_of: 2026-07-01\nperson: {id: li, field: 金融}\n", encoding="utf-8")
+    assert "close to" not in runner.invoke(app, ["ask", str(plain)]).stderr
+
+
+def test_batch_workers_started_by_spawn_answer_as_fork_does(tmp_path: Path) -> None:
+    """Where fork is unavailable or unsafe (macOS, Windows) the workers are spawned."""
+    from pyagent.batch.pipeline import start_method
+
+    assert start_method() == ("fork" if sys.platform.startswith("linux") else start_method())
+    roster = write_csv(tmp_path / "r.csv", HEADER, [[f"p{i}", *ROWS[i % 3][1:]] for i in range(12)])
+    outs = []
+    for method in ("fork", "spawn"):
+        out = tmp_path / f"{method}.jsonl"
+        env = {**os.environ, "PYAGENT_START_METHOD": method}
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pyagent",
+                "batch",
+                str(roster),
+                "-o",
+                str(out),
+                "--as-of",
+                AS_OF,
+                "-j",
+                "2",
+                "-q",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1] and outs[0].count("\n") == 12

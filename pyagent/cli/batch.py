@@ -141,6 +141,11 @@ def batch(
     from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, run_batch
     from pyagent.input.roster import roster_format
 
+    import warnings
+
+    from pyagent.errors import NearMatchWarning
+
+    warnings.simplefilter("ignore", NearMatchWarning)  # not once per row of a large roster
     err = err_console()
     with reported(lang.value):
         if flips is not None:

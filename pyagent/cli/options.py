@@ -206,24 +206,46 @@ def load(
     *,
     person: str | None = None,
     parameter: list[str] | None = None,
+    lang: str = "en",
 ):
     """The case (a case file, a roster row with ``person``, or stdin) with the command
-    line's overrides; warnings about likely slips go to stderr."""
+    line's overrides; warnings about likely slips (a field near a listed one) go to stderr,
+    each once, in ``lang``."""
     from pyagent.input.sources import load_input
 
     overrides = parse_readings(reading or [])
     params = parse_parameters(parameter or []) if parameter else None
-    loaded = load_input(
-        case,
-        person=person,
-        as_of=as_of_date(as_of),
-        readings=overrides,
-        parameters=params,
-        max_bytes=max_bytes,
-    )
-    for message in getattr(loaded, "warnings", ()) or ():
-        warn(message)
-    return loaded
+    with near_matches(lang):
+        return load_input(
+            case,
+            person=person,
+            as_of=as_of_date(as_of),
+            readings=overrides,
+            parameters=params,
+            max_bytes=max_bytes,
+        )
+
+
+@contextmanager
+def near_matches(lang: str = "en") -> Iterator[None]:
+    """Input accepted but close to something listed (`NearMatchWarning`): each such warning
+    once on stderr, in ``lang``, after the block (even when it ends in an error)."""
+    import warnings
+
+    from pyagent.errors import NearMatchWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NearMatchWarning)
+        try:
+            yield
+        finally:
+            shown: set[str] = set()
+            for w in caught:
+                if isinstance(w.message, NearMatchWarning):
+                    text = w.message.text(lang)
+                    if text not in shown:
+                        shown.add(text)
+                        warn(("提示：" if lang == "zh" else "warning: ") + text)
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, int]:

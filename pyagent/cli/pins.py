@@ -23,6 +23,7 @@ from pyagent.cli.options import (
     as_of_date,
     chosen_format,
     emit,
+    near_matches,
     parse_parameters,
     reported,
 )
@@ -239,7 +240,7 @@ def diff(
     Example: pyagent diff roster.csv --reading basically_qualified=passes --flips flips.xlsx
     """
     shown = chosen_format(format_, json_, lang.value)
-    with reported(lang.value):
+    with reported(lang.value), near_matches(lang.value):
         from pyagent.cli.render import reading_diff_view
         from pyagent.explain.flips import write_flips
         from pyagent.pins.diff import reading_diff

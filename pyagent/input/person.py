@@ -10,8 +10,10 @@ import datetime as dt
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 
+from pyagent.errors import NearMatchWarning
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
 from pyagent.input.model import (
@@ -159,7 +161,30 @@ def _field(ctx: _Ctx, value: object, place: str) -> str:
                     f"{_q(text)} is not how a listed field is written; did you mean {spelling!r}? "
                     "(any other value is taken as an unlisted field)",
                 )
+    near = near_field(text)
+    if near is not None:
+        warnings.warn(NearMatchWarning(
+            f"{ctx.source}: {place}: {_q(text)} is not a listed field but is close to "
+            f"{near[1]} ({near[0]}); it is taken as an unlisted field",
+            f"{ctx.source}: {place}: {_q(text)} 不是所列领域，但与{near[1]}（{near[0]}）相近；"
+            "按未列领域处理"), stacklevel=2)
     return text
+
+
+def near_field(text: str) -> tuple[str, str] | None:
+    """(code, alias) of the listed field an unlisted one is close to (工程技术 -> 工程), if any:
+    a field's alias inside it, or a spelling near a code or an alias."""
+    import difflib
+
+    for code, alias in vocab.FIELDS.aliases.items():
+        if alias in text or (len(text) >= 4 and text.casefold() in code):
+            return code, alias
+    spellings = {s: c for c, a in vocab.FIELDS.aliases.items() for s in (c, a)}
+    close = difflib.get_close_matches(text.casefold(), list(spellings), n=1, cutoff=0.75)
+    if close:
+        code = spellings[close[0]]
+        return code, vocab.FIELDS.aliases[code]
+    return None
 
 
 def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -> int:
