@@ -269,6 +269,9 @@ def test_a_misspelt_header_is_refused_with_the_near_one(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "did you mean 'assessment_2024'" in result.stderr
     assert "did you mean '证书等级'" in result.stderr
+    zh = runner.invoke(app, ["ask", str(roster), "--lang", "zh"])
+    assert "未知的列" in zh.stderr and "是否应为'assessment_2024'" in zh.stderr
+    assert "unknown column" not in zh.stderr
 
 
 def test_a_case_and_a_roster_from_stdin() -> None:

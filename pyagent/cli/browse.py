@@ -22,7 +22,7 @@ from pyagent.cli.options import (
     emit,
     reported,
 )
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 
 WORDS = {
     "en": {
@@ -272,9 +272,23 @@ def template(
     with reported(lang.value):
         fmt = table_format(path)
         if fmt == "jsonl":
-            raise InputError(str(path), "", "a template is a table: name it .xlsx or .csv")
+            raise InputError(
+                str(path),
+                "",
+                msg(
+                    "a template is a table: name it .xlsx or .csv",
+                    "模板是表格：请用.xlsx或.csv作文件名",
+                ),
+            )
         if path.exists() and not force:
-            raise InputError(str(path), "", "exists already; give --force to overwrite it")
+            raise InputError(
+                str(path),
+                "",
+                msg(
+                    "exists already; give --force to overwrite it",
+                    "文件已存在；如要覆盖请加--force",
+                ),
+            )
         header, rows = template_table(lang.value)
         write_table(path, header, rows, fmt, sheet="roster")
     typer.echo(f"wrote {path}: {len(header)} columns and one example row")

@@ -68,7 +68,9 @@ def ask(
 
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value)
+        loaded = load(
+            case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
+        )
         if person is not None and len(loaded.persons) > 1:
             loaded = dataclasses.replace(loaded, persons=(loaded.person(person),))
         with persons_bar(len(loaded.persons)) as advance:
@@ -105,7 +107,9 @@ def _explain(
 
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value)
+        loaded = load(
+            case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
+        )
         found = explain_question(loaded, question, person=person, lang=lang.value, mode=mode)
     emit(shown, lambda: explanation_view(found), found.to_json, lambda: explanation_markdown(found))
 
@@ -193,7 +197,9 @@ def what_if_command(
         from pyagent.cli.render import what_if_view
         from pyagent.explain.whatif import what_if
 
-        loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value)
+        loaded = load(
+            case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
+        )
         result = what_if(loaded, person, question, max_sets=max_sets)
     emit(shown, lambda: what_if_view(result, lang.value), result.to_json)
 

@@ -18,11 +18,11 @@ import copy
 import csv
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_ITEMS, parse_person
 from pyagent.input.model import Person
 from pyagent.input.vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
@@ -186,14 +186,19 @@ class CsvLayout:
         at_post: dict[int, int] = {}
         honours = None
         post: list[int | None] = [None, None, None]
-        unknown: list[str] = []
+        unknown: list[tuple[str, int, str | None]] = []
         for i, written in enumerate(names):
             name = english_name(written)
             place = f"column {i + 1} ({written!r})"
             if name in seen:
                 first = names[seen[name]]
                 also = "" if first == written else f" (as {first!r})"
-                raise InputError(source, place, f"the column {name!r} is given twice{also}", 1)
+                raise InputError(
+                    source,
+                    place,
+                    msg("the column {n!r} is given twice{a}", "列{n!r}重复{a}", n=name, a=also),
+                    1,
+                )
             seen[name] = i
             m = _GROUP.fullmatch(name)
             a = _ASSESSMENT.fullmatch(name)
@@ -211,21 +216,33 @@ class CsvLayout:
                 (at_post if a.group(2) else grades)[int(a.group(1))] = i
             else:
                 near = near_header(written)
-                hint = f"; did you mean {near!r}?" if near else ""
-                unknown.append(f"{written!r} (column {i + 1}{hint})")
+                unknown.append((written, i + 1, near))
         if unknown:
+            en = "; ".join(
+                f"{w!r} (column {n}" + (f"; did you mean {near!r}?)" if near else ")")
+                for w, n, near in unknown
+            )
+            zh = "；".join(
+                f"{w!r}（第{n}列" + (f"；是否应为{near!r}？）" if near else "）")
+                for w, n, near in unknown
+            )
             raise InputError(
                 source,
                 "",
-                "unknown column"
-                + ("s " if len(unknown) > 1 else " ")
-                + "; ".join(unknown)
-                + "; the columns are described in the README "
-                "(pyagent batch) and `pyagent template` writes them all",
+                msg(
+                    "unknown column{s} {e}; the columns are described in the README (pyagent batch) "
+                    "and `pyagent template` writes them all",
+                    "未知的列：{z}；各列见README（pyagent batch），`pyagent template`可写出全部列",
+                    s="s" if len(unknown) > 1 else "",
+                    e=en,
+                    z=zh,
+                ),
                 1,
             )
         if "id" not in seen:
-            raise InputError(source, "", "the header has no 'id' (编号) column", 1)
+            raise InputError(
+                source, "", msg("the header has no 'id' (编号) column", "表头没有'编号'（id）列"), 1
+            )
         for year in at_post:
             if year not in grades:
                 raise InputError(
@@ -273,15 +290,19 @@ class _Problems:
 
 
 def row_error(source: str, line: int | None, found: list[tuple[str, str]]) -> InputError:
-    """One error for every problem of a row: the first place, then the others after it."""
+    """One error for every problem of a row: the first place, then the others after it (in
+    both languages where the messages have them)."""
     place, message = found[0]
-    rest = "".join(f"; {p}: {m}" if p else f"; {m}" for p, m in found[1:])
-    return InputError(source, place, message + rest, line)
+    en = str(message) + "".join(f"; {p}: {m}" if p else f"; {m}" for p, m in found[1:])
+    zh = in_lang(message, "zh") + "".join(
+        f"；{p}：{in_lang(m, 'zh')}" if p else f"；{in_lang(m, 'zh')}" for p, m in found[1:]
+    )
+    return InputError(source, place, Msg(en, zh), line)
 
 
 def _number(text: str, column: str, problems: _Problems) -> int | float | None:
     if not _NUMBER.fullmatch(text):
-        problems.add(column, f"{text!r} is not a number")
+        problems.add(column, msg("{t!r} is not a number", "{t!r}不是数字", t=text))
         return None
     value = float(text)
     return int(value) if value.is_integer() and "." not in text else value
@@ -293,7 +314,9 @@ def _boolean(text: str, column: str, problems: _Problems) -> bool | None:
         return True
     if folded in FALSE_WORDS:
         return False
-    problems.add(column, f"{text!r} is not true or false (是/否)")
+    problems.add(
+        column, msg("{t!r} is not true or false (是/否)", "{t!r}不是是或否（true/false）", t=text)
+    )
     return None
 
 
@@ -362,11 +385,18 @@ def csv_person(
         if text.lower() not in NONE_WORDS:
             problems.add(
                 header[i],
-                f"{text!r}: this column only says 'none' (the list is empty);"
-                " list the entries in their own columns",
+                msg(
+                    "{t!r}: this column only says 'none' (the list is empty); list the entries "
+                    "in their own columns",
+                    "{t!r}：此列只能填'无'（表示没有）；各项请填在各自的列中",
+                    t=text,
+                ),
             )
         elif name in items:
-            problems.add(header[i], f"says 'none' but the row lists {name}")
+            problems.add(
+                header[i],
+                msg("says 'none' but the row lists {n}", "填了'无'，但本行列有{n}", n=name),
+            )
         else:
             out[name] = []
     for name in LISTS:
@@ -376,12 +406,21 @@ def csv_person(
     post_name = header[layout.post[0]] if layout.post[0] is not None else "current_post"
     if kind.lower() in NONE_WORDS:
         if since or occupation:
-            problems.add(post_name, "says 'none' but post_since or post_occupation is given")
+            problems.add(
+                post_name,
+                msg(
+                    "says 'none' but post_since or post_occupation is given",
+                    "填了'无'，但又填了现岗位起始或现岗位职业",
+                ),
+            )
         else:
             out["current_post"] = "none"
     elif kind or since or occupation:
         if kind and kind.lower() not in TRUE_WORDS:
-            problems.add(post_name, f"{kind!r}: expected yes, none or a blank cell")
+            problems.add(
+                post_name,
+                msg("{k!r}: expected yes, none or a blank cell", "{k!r}：应为是、无或留空", k=kind),
+            )
         post: dict[str, str] = {}
         if since:
             post["since"] = since
@@ -536,7 +575,7 @@ def table_row_person(layout: CsvLayout, row: list[str], source: str, line: int) 
     by its column: the cells that cannot be read and the values that are not valid."""
     cells: list[tuple[str, str]] = []
     data = csv_person(layout, row, source, line, cells)
-    return row_person(data, source, line, csv_places(layout, row), cells)
+    return row_person(data, source, line, csv_places(layout, row), cells, layout.header)
 
 
 def row_person(
@@ -545,6 +584,7 @@ def row_person(
     line: int,
     places: Mapping[str, str] | None = None,
     earlier: list[tuple[str, str]] | None = None,
+    header: Sequence[str] | None = None,
 ) -> Person:
     """A row's person mapping validated; if bad, one error naming every problem of the row,
     each at its column (``places``, from `csv_places`) or at its place in a JSON row
@@ -571,7 +611,7 @@ def row_person(
     named = [
         (_column_of(e.place, places) if places is not None else e.place, e.message) for e in found
     ]
-    order = {name: i for i, name in enumerate(places.values())} if places else {}
+    order = {name: i for i, name in enumerate(header or ())}
     every = sorted([*(earlier or []), *named], key=lambda f: order.get(f[0].split(" (")[0], 999))
     raise row_error(source, line, every)
 

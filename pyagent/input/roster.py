@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.input.case import DuplicateKey, json_constant, json_object
 from pyagent.input.columns import (  # noqa: F401 - importable from here as before
     CsvLayout,
@@ -53,13 +53,16 @@ def roster_format(path: Path, given: str | None = None, option: str = "--format"
     extension that is none of them is refused (it would be written as something else)."""
     if given is not None:
         if given not in FORMATS:
-            raise InputError(option, "", f"{given!r} is not a format; expected jsonl, csv or xlsx")
+            raise InputError(option, "", msg("{g!r} is not a format; expected jsonl, csv or xlsx",
+                                             "{g!r}不是可用的格式；应为jsonl、csv或xlsx", g=given))
         return given
     suffix = path.suffix.lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
-    raise InputError(str(path), "", f"cannot tell the format from the extension {suffix or '(none)'!r}"
-                     f"; name it .jsonl, .csv or .xlsx, or give {option} jsonl|csv|xlsx")
+    raise InputError(str(path), "", msg(
+        "cannot tell the format from the extension {s!r}; name it .jsonl, .csv or .xlsx, or give "
+        "{o} jsonl|csv|xlsx", "无法从扩展名{s!r}判断格式；请用.jsonl、.csv或.xlsx作文件名，或给出"
+        "{o} jsonl|csv|xlsx", s=suffix or "(none)", o=option))
 
 
 # ---------------------------------------------------------------------------

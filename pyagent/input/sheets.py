@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 
 
 def cell_text(value: object) -> str:
@@ -105,13 +105,29 @@ def table_format(path: str | Path, given: str | None = None, option: str = "--fo
     refused rather than written as something it is not."""
     if given is not None:
         if given not in ("csv", "xlsx", "jsonl"):
-            raise InputError(option, "", f"{given!r} is not a format; expected csv, xlsx or jsonl")
+            raise InputError(
+                option,
+                "",
+                msg(
+                    "{g!r} is not a format; expected csv, xlsx or jsonl",
+                    "{g!r}不是可用的格式；应为csv、xlsx或jsonl",
+                    g=given,
+                ),
+            )
         return given
     suffix = Path(path).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         shown = repr(suffix) if suffix else "a file without an extension"
+        zh = repr(suffix) if suffix else "无扩展名的文件"
         raise InputError(
-            str(path), "", f"cannot write a table as {shown}; name it .csv, .xlsx or .jsonl"
+            str(path),
+            "",
+            msg(
+                "cannot write a table as {s}; name it .csv, .xlsx or .jsonl",
+                "无法写成{z}；请用.csv、.xlsx或.jsonl作文件名",
+                s=shown,
+                z=zh,
+            ),
         )
     return TABLE_SUFFIXES[suffix]
 

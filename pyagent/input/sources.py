@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
 from pyagent.input.columns import CsvLayout, english_name, row_person, table_row_person
 from pyagent.input.model import Case, Person
@@ -181,7 +181,15 @@ def _roster_case(
                 continue
         if pid is not None and pid in seen:
             raise InputError(
-                source, "id", f"the id {pid!r} is used twice (first on line {seen[pid]})", line
+                source,
+                "id",
+                msg(
+                    "the id {p!r} is used twice (first on line {n})",
+                    "编号{p!r}重复（首次在第{n}行）",
+                    p=pid,
+                    n=seen[pid],
+                ),
+                line,
             )
         if pid is not None:
             seen[pid] = line
@@ -193,8 +201,12 @@ def _roster_case(
             raise InputError(
                 source,
                 "",
-                f"more than {MAX_PERSONS:,} persons; ask about one with "
-                "--person ID, or answer them all with pyagent batch",
+                msg(
+                    "more than {n:,} persons; ask about one with --person ID, or answer them all "
+                    "with pyagent batch",
+                    "超过{n:,}人；请用--person ID询问其中一人，或用pyagent batch回答全部",
+                    n=MAX_PERSONS,
+                ),
             )
     if problems:
         more = len(problems) - 1
@@ -203,9 +215,11 @@ def _roster_case(
             raise InputError(
                 first.source,
                 first.place,
-                f"{first.message} (and {more} more "
-                f"row{'s' if more > 1 else ''} with errors; pyagent batch lists "
-                "them all)",
+                Msg(
+                    f"{first.message} (and {more} more row{'s' if more > 1 else ''} with errors; "
+                    "pyagent batch lists them all)",
+                    f"{in_lang(first.message, 'zh')}（另有{more}行有错误；pyagent batch会全部列出）",
+                ),
                 first.line,
                 first.column,
             )
@@ -213,10 +227,17 @@ def _roster_case(
     if person is not None and not persons:
         listing = ", ".join(ids) + (" ..." if len(ids) >= 50 else "")
         raise InputError(
-            source, "--person", f"no row has the id {person!r}; its ids are: {listing or '(none)'}"
+            source,
+            "--person",
+            msg(
+                "no row has the id {p!r}; its ids are: {ids}",
+                "没有编号为{p!r}的行；已有编号：{ids}",
+                p=person,
+                ids=listing or "(none)",
+            ),
         )
     if not persons:
-        raise InputError(source, "", "the roster has no persons")
+        raise InputError(source, "", msg("the roster has no persons", "名册中没有人员"))
     return Case(
         source=source,
         as_of=as_of or dt.date.today(),
