@@ -322,3 +322,9 @@ def test_pyagent_serve_binds_this_machine_only_and_says_so():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_row_numbered_far_away_is_read_and_the_page_stays_small(client):
+    r = client.post("/person", data={**FORM, "certificates[99999].level": "technician"})
+    assert r.status_code == 200 and len(r.text) < 400_000
+    assert 'name="certificates[101].level"' not in r.text

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pyagent.input import vocab
-from pyagent.input.case import PARAMETERS
+from pyagent.input.case import MAX_ITEMS, PARAMETERS
 from pyagent.input.model import NO_POST, Case, Person, Post
 from pyagent.kb import readings as kb_readings
 
@@ -61,11 +61,18 @@ class FormCase:
     rows: dict[str, list[int]] = field(default_factory=dict)  # list -> form row of entry k
 
 
+def _filled(form: Mapping[str, str], name: str) -> list[int]:
+    """The rows of the list ``name`` with something filled in, in order."""
+    return sorted({int(m.group(2)) for k, v in form.items()
+                   if v.strip() and (m := _ROW_NAME.fullmatch(k)) and m.group(1) == name})
+
+
 def rows_of(form: Mapping[str, str], name: str) -> int:
-    """How many rows the list ``name`` shows: its default, or one more than the last filled."""
-    filled = [int(m.group(2)) for k, v in form.items()
-              if v.strip() and (m := _ROW_NAME.fullmatch(k)) and m.group(1) == name]
-    return max(ROWS[name], (max(filled) + 2) if filled else 0)
+    """How many rows the list ``name`` shows: its default, or one more than the last filled
+    (at most one more than a list may hold: a row numbered beyond is still read, and refused
+    by the case reader when the list is too long)."""
+    filled = _filled(form, name)
+    return min(max(ROWS[name], (filled[-1] + 2) if filled else 0), MAX_ITEMS + 1)
 
 
 def _number(text: str) -> object:
@@ -98,7 +105,7 @@ def case_mapping(form: Mapping[str, str]) -> tuple[dict, dict[str, list[int]]]:
     rows: dict[str, list[int]] = {}
     for name, columns in COLUMNS.items():
         entries, used = [], []
-        for r in range(rows_of(form, name)):
+        for r in _filled(form, name):
             cells = {c: get(f"{name}[{r}].{c}") for c in columns}
             if not any(cells.values()):
                 continue
