@@ -186,19 +186,18 @@ def test_the_roster_page(client):
 def test_a_roster_over_the_limit_points_to_batch(client, monkeypatch):
     from pyagent.web import roster
 
-    monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 2)
     rows = b"\n".join(json.dumps({"id": f"p{i}"}).encode() for i in range(5))
-    r = client.post("/roster", files={"roster": ("r.jsonl", rows, "application/x-ndjson")})
-    # the limit is read where the page is built: the module's own default is what the page says
-    r = client.post("/api/batch?format=jsonl", content=rows)
-    assert r.status_code in (200, 422)
-    big = roster.answer_roster
-    with pytest.raises(Exception) as err:
-        big(rows, "r.jsonl", as_of=__import__("datetime").date(2026, 7, 1), readings={},
-            parameters={}, limit_persons=2)
-    assert "pyagent batch" in str(err.value)
+    monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 2)
+    r = client.post("/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")})
+    assert r.status_code == 422 and "more than 2 rows" in r.text and "pyagent batch" in r.text
+    monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 100)
+    monkeypatch.setattr(roster, "MAX_ROSTER_BYTES", 50)
+    r = client.post("/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")})
+    assert r.status_code == 422 and "larger than 50 bytes" in r.text and "pyagent batch" in r.text
     r = client.post("/roster", files={"roster": ("r.txt", rows, "text/plain")})
     assert r.status_code == 422 and "format" in r.text
+    r = client.post("/roster", data={"lang": "en"})
+    assert r.status_code == 422 and "no roster was uploaded" in r.text
 
 
 def test_the_notice_page(client):

@@ -318,7 +318,8 @@ async def roster_post(request: Request) -> Response:
 
         result = await run_in_threadpool(
             rosters.answer_roster, data, name, as_of=as_of, readings=readings, parameters=parameters,
-            fmt=fields.get("format") or None, jobs=request.app.state.jobs)
+            fmt=fields.get("format") or None, jobs=request.app.state.jobs,
+            limit_persons=rosters.MAX_ROSTER_PERSONS, limit_bytes=rosters.MAX_ROSTER_BYTES)
     except InputError as err:
         return page(request, "roster.html", lang, 422, **_roster_context(lang), values=fields,
                     error=_input_error(err, lang))
