@@ -12,9 +12,10 @@ it calls when it runs, so that ``pyagent why`` does not load batch, pins or what
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -32,6 +33,7 @@ from pyagent.cli.options import (
     PersonOpt,
     ReadingOpt,
     TimeoutOpt,
+    deadline,
     chosen_format,
     emit,
     fail,  # noqa: F401 - importable from here as before
@@ -68,9 +70,10 @@ def ask(
 
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        loaded = load(
-            case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
-        )
+        with deadline(timeout, case):  # the time limit covers reading the case too
+            loaded = load(
+                case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
+            )
         if person is not None and len(loaded.persons) > 1:
             loaded = dataclasses.replace(loaded, persons=(loaded.person(person),))
         with persons_bar(len(loaded.persons)) as advance:
@@ -212,8 +215,37 @@ def main() -> None:
     try:
         with reported():
             app(standalone_mode=True)
+        sys.stdout.flush()
     except typer.Exit as done:
+        _flush_or_fail()
         sys.exit(done.exit_code)
+    except OSError as err:  # stdout on a full disk, a closed pipe, ...: one message, exit 1
+        _io_failed(err)
+
+
+def _flush_or_fail() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as err:
+        _io_failed(err)
+
+
+def _io_failed(err: OSError) -> NoReturn:
+    import errno
+
+    try:  # nothing more goes to the broken stream, not even at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if err.errno == errno.EPIPE:
+        os._exit(1)  # the reader went away (| head): nothing to say
+    reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+               errno.EFBIG: "the file grew past the size this system allows"}
+    reason = reasons.get(err.errno, err.strerror or str(err))
+    where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+    sys.stderr.write(f"{where}cannot write the output: {reason}\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 # The other commands register on the same app.

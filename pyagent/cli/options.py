@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 
 from pyagent.cli.render import THEME
-from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError
+from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError, msg
 from pyagent.input.case import MAX_BYTES, parse_date, parse_readings
 
 
@@ -77,10 +77,51 @@ CaseArg = Annotated[
 ]
 
 
+MAX_TIMEOUT = 1e9  # seconds (31 years): more is "no limit", and clingo's wait overflows past ~9e9
+
+
 def _seconds(value: Optional[float]) -> Optional[float]:
     if value is not None and not (math.isfinite(value) and value > 0):
         raise typer.BadParameter(f"{value} is not a number of seconds greater than 0")
+    return None if value is None else min(value, MAX_TIMEOUT)
+
+
+@contextmanager
+def deadline(seconds: Optional[float], source: object) -> Iterator[None]:
+    """``--timeout`` also bounds reading and parsing the case: TimeLimitError when it runs out."""
+    import signal
+    import threading
+
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeLimitError(seconds, str(source))
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+MAX_MAX_BYTES = 1 << 31  # --max-bytes: a case file is read whole into memory
+
+
+def _max_bytes(value: int) -> int:
+    if value > MAX_MAX_BYTES:
+        raise InputError("--max-bytes", "", msg(
+            "{v} is more than a case file may hold (at most {m:,} bytes)",
+            "{v} 超过案例文件的上限（至多 {m:,} 字节）", v=_cut(str(value)), m=MAX_MAX_BYTES))
     return value
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """Echoed user text, cut short: a 100,000-character value is not printed in full."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 TimeoutOpt = Annotated[
@@ -95,7 +136,8 @@ TimeoutOpt = Annotated[
 MaxBytesOpt = Annotated[
     int,
     typer.Option(
-        "--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES", min=1
+        "--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES", min=1,
+        callback=_max_bytes,
     ),
 ]
 

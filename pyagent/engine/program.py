@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
 from clingo import ast
 
+from pyagent.errors import InputError, msg
 from pyagent.kb import kb_dir
 from pyagent.engine.rules import Fn, Literal, Unsupported, convert_literal, convert_term
 
@@ -93,10 +95,28 @@ def _load(directory: Path) -> Program:
 # converts them, so an edit to either is never served stale.
 
 
+def kb_files(directory: Path) -> list[tuple[Path, bytes]]:
+    """Every ``.lp`` file under ``directory`` with its bytes; a file or subdirectory that
+    cannot be read, or one that is not a regular file (a FIFO would hang clingo), is an
+    InputError naming it."""
+    from pyagent.input.document import walk_files
+
+    out = []
+    for path in walk_files(directory, (".lp",)):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                out.append((path, handle.read()))
+        except OSError as err:
+            raise InputError(str(path), "", msg("cannot read the file: {r}", "无法读取文件：{r}",
+                                                r=err.strerror or str(err))) from None
+    return out
+
+
 def _fingerprint(directory: Path) -> str:
     digest = hashlib.sha256(str(directory).encode())
-    for path in sorted(directory.rglob("*.lp")):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
+    for path, data in kb_files(directory):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0" + data)
     for module in ("program.py", "program_cache.py", "rules.py", "values.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     digest.update(clingo.__version__.encode())
@@ -132,7 +152,16 @@ def _parse(directory: Path) -> Program:
                 Rule(len(rules), term, term.name, len(term.args), body, loc.filename, loc.line, str(rule))
             )
 
-    ast.parse_files([str(directory / "main.lp")], collect)  # follows the #include lines
+    messages: list[str] = []
+    try:  # follows the #include lines
+        ast.parse_files([str(directory / "main.lp")], collect,
+                        logger=lambda _code, text: messages.append(" ".join(text.split())),
+                        message_limit=5)
+    except RuntimeError:
+        first = messages[0] if messages else "parsing failed"
+        raise InputError(str(directory / "main.lp"), "", msg(
+            "clingo cannot parse the knowledge base: {m}", "clingo 无法解析知识库：{m}",
+            m=first[:300])) from None
     by_head: dict[tuple[str, int], list[Rule]] = {}
     for r in rules:
         by_head.setdefault((r.name, r.arity), []).append(r)

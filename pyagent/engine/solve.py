@@ -19,7 +19,7 @@ from pathlib import Path
 import clingo
 from clingo import Function, Number, Symbol, SymbolType
 
-from pyagent.errors import TimeLimitError
+from pyagent.errors import InputError, TimeLimitError, msg
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.kb import kb_dir
 from pyagent.engine.values import Value, convert, is_person, order_key, parse, value_of
@@ -189,6 +189,11 @@ FATAL_MESSAGES = frozenset(
 )
 
 
+# clingo's wait counts nanoseconds in 64 bits: more than about 9.2e9 s wraps around (1e10 ended
+# at once).  Longer than 1e9 s (31 years) is "no limit" in practice.
+MAX_WAIT = 1e9
+
+
 def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     """A control with the knowledge base loaded and a logger that keeps fatal messages."""
     messages: list[str] = []
@@ -198,7 +203,13 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
             messages.append(message.strip())
 
     ctl = clingo.Control(["--warn=all"], logger=logger, message_limit=100)
-    ctl.load(str((directory or kb_dir()) / "main.lp"))
+    main = (directory or kb_dir()) / "main.lp"
+    try:
+        ctl.load(str(main))
+    except RuntimeError:  # a syntax error in the knowledge base: one message, not a traceback
+        first = " ".join(messages[0].split()) if messages else "parsing failed"
+        raise InputError(str(main), "", msg("clingo cannot parse the knowledge base: {m}",
+                                            "clingo 无法解析知识库：{m}", m=first[:300])) from None
     return ctl, messages
 
 
@@ -249,7 +260,7 @@ def solve(
         result = ctl.solve(on_model=on_model)
     else:
         with ctl.solve(on_model=on_model, async_=True) as handle:  # type: ignore[union-attr]
-            if not handle.wait(timeout):
+            if not handle.wait(min(timeout, MAX_WAIT)):
                 handle.cancel()
                 raise TimeLimitError(timeout, source, len(persons))
             result = handle.get()

@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import NoReturn
 import yaml
 from yaml.constructor import SafeConstructor
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 
 __all__ = [
     "MAX_BYTES",
@@ -466,9 +468,17 @@ def _read_text(text: str, source: str) -> _Tree:
 def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
     """The UTF-8 text of a file of at most ``max_bytes`` (no more is read), or InputError."""
     source = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(source, "", msg(
+                    "not a regular file (a FIFO, device or socket); give a file, or - for "
+                    "standard input", "不是普通文件（管道、设备或套接字）；请给出文件，或用 - 表示标准输入"))
+            raw = handle.read(min(max_bytes, info.st_size + (1 << 20)) + 1)
     except FileNotFoundError:
         raise InputError(source, "", "no such file") from None
     except IsADirectoryError:
@@ -489,6 +499,39 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
             line,
             column,
         ) from None
+
+
+def walk_files(directory: str | Path, suffixes: Iterable[str]) -> list[Path]:
+    """The files under ``directory`` whose names end in one of ``suffixes``, sorted.
+
+    A subdirectory that cannot be read, or a matching name that is not a regular file (a
+    FIFO would hang the reader), is an InputError: nothing under a directory is silently
+    passed over.
+    """
+    wanted = tuple(suffixes)
+    out: list[Path] = []
+
+    def refuse(err: OSError) -> NoReturn:
+        raise InputError(str(err.filename or directory), "", msg(
+            "cannot read the directory: {r}", "无法读取目录：{r}", r=err.strerror or str(err)))
+
+    for root, dirs, names in os.walk(directory, onerror=refuse):
+        dirs.sort()
+        for name in names:
+            if not name.endswith(wanted):
+                continue
+            path = Path(root) / name
+            try:
+                info = os.stat(path)
+            except OSError as err:
+                raise InputError(str(path), "", msg("cannot read the file: {r}", "无法读取文件：{r}",
+                                                    r=err.strerror or str(err))) from None
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(str(path), "", msg(
+                    "not a regular file (a FIFO, device or socket)",
+                    "不是普通文件（管道、设备或套接字）"))
+            out.append(path)
+    return sorted(out)
 
 
 # ---------------------------------------------------------------------------

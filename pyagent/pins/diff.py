@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pyagent.explain.answers import SolvedCase, solve_case
 from pyagent.input.case import load_case, read_document
+from pyagent.input.document import walk_files
 from pyagent.errors import InputError
 from pyagent.explain.tree import Node, walk
 from pyagent.kb import readings as kb_readings
@@ -82,7 +83,7 @@ def _cases(paths: Iterable[str | Path], as_of: dt.date | None = None,
             yield str(raw), load_input(path, as_of=as_of, parameters=parameters)
             continue
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            files = walk_files(path, SUFFIXES)
         elif path.exists():
             files = [path]
         else:

@@ -141,8 +141,10 @@ def cited_clauses(program: Program) -> dict[str, list[Rule]]:
 
 def notice_clauses(path: Path) -> list[tuple[str, str]]:
     """(id, kind) of every row of the notice's clause table (``notice/clauses.md``)."""
+    from pyagent.input.document import _read_file
+
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _read_file(path, 50_000_000, "a clause table").splitlines():
         m = re.match(r"^\|\s*(H\.\d+|P\d[\w.]*)\s*\|.*\|\s*([^|]*?)\s*\|\s*$", line)
         if m:
             rows.append((m.group(1), m.group(2)))

@@ -24,6 +24,7 @@ from pathlib import Path
 from pyagent.errors import InputError
 from pyagent.explain.answers import Answer
 from pyagent.input.case import TOP_KEYS, Document, case_in_document, read_document, readings_in_document
+from pyagent.input.document import walk_files
 from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
 from pyagent.kb import kb_dir as default_kb_dir
@@ -193,12 +194,8 @@ def pin_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if (
-                    candidate.suffix in SUFFIXES
-                    and candidate.is_file()
-                    and _is_pin_data(read_document(candidate).data)
-                ):
+            for candidate in walk_files(path, SUFFIXES):
+                if _is_pin_data(read_document(candidate).data):
                     out.append(candidate)
         elif path.exists():
             out.append(path)
