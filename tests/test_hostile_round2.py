@@ -14,6 +14,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -388,3 +389,129 @@ def test_item3_a_parameter_that_is_not_ascii_digits_is_one_message(tmp_path, val
     assert done.returncode == 2
     assert "whole number" in one_message(done.stderr)
     assert not (tmp_path / "a.jsonl").exists()
+
+
+def test_item3_max_bytes_beyond_any_file_is_one_message():
+    done = cli("ask", "queries/demo.yaml", "--max-bytes", "1" + "0" * 27)
+    assert done.returncode == 2
+    assert "--max-bytes" in one_message(done.stderr)
+
+
+def test_item3_stdout_on_a_full_disk_is_one_message_exit_1():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([*PYAGENT, "ask", "queries/demo.yaml", "--json"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1
+    assert "disk is full" in one_message(done.stderr)
+
+
+@pytest.fixture()
+def kb_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from pyagent.kb import kb_dir
+
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    return copy
+
+
+def test_item3_check_with_a_broken_main_lp_is_one_message(kb_copy):
+    with (kb_copy / "main.lp").open("a") as handle:
+        handle.write("\nbroken(\n")
+    done = cli("check", "queries/p3_s1_assistant", "--kb", str(kb_copy))
+    assert done.returncode == 2
+    assert "cannot parse the knowledge base" in one_message(done.stderr)
+
+
+def test_item3_lint_of_a_binary_notice_is_one_message():
+    done = cli("lint", "--notice", sys.executable)
+    assert done.returncode == 2
+    assert "not UTF-8" in one_message(done.stderr)
+
+
+def test_item3_an_unreadable_lp_is_one_message(kb_copy, monkeypatch):
+    from pyagent.engine.program import reload_program
+
+    real = os.open
+
+    def deny(path, *args, **kw):
+        if str(path).endswith("p3_ranks.lp"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kw)
+
+    monkeypatch.setattr(os, "open", deny)
+    with pytest.raises(InputError, match="p3_ranks.lp: cannot read the file: Permission denied"):
+        reload_program(kb_copy)
+
+
+# -- 8. --timeout ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e10", "1e18", "1e300"])
+def test_item8_a_huge_timeout_is_no_limit(value):
+    done = cli("ask", "queries/demo.yaml", "--json", "--timeout", value)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["persons"]
+
+
+def test_item8_the_timeout_bounds_reading_the_case(monkeypatch):
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+    from pyagent.errors import EXIT_TIME_LIMIT
+    from pyagent.input import sources
+
+    def slow_load(*args, **kw):  # a case whose reading takes forever
+        time.sleep(30)
+
+    monkeypatch.setattr(sources, "load_input", slow_load)
+    started = time.monotonic()
+    done = CliRunner().invoke(app, ["ask", "queries/demo.yaml", "--timeout", "0.5"])
+    assert time.monotonic() - started < 10
+    assert done.exit_code == EXIT_TIME_LIMIT
+    assert "did not finish within 0.5 s" in done.output
+
+
+# -- 10. Hangs and silent skips ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["ask"], ["check"], ["diff", "-r", "field_list=open"]])
+def test_item10_a_fifo_as_a_case_or_pin_is_refused_not_waited_on(tmp_path, command):
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    done = cli(*command, str(fifo), timeout=60)
+    assert done.returncode == 2
+    assert "not a regular file" in one_message(done.stderr)
+
+
+def test_item10_a_fifo_lp_in_the_knowledge_base_is_refused(kb_copy):
+    os.mkfifo(kb_copy / "extra.lp")
+    done = cli("check", "queries/p3_s1_assistant", "--kb", str(kb_copy), timeout=60)
+    assert done.returncode == 2
+    assert "extra.lp: not a regular file" in one_message(done.stderr)
+
+
+@pytest.mark.parametrize("command", ["check", "diff"])
+def test_item10_an_unreadable_subdirectory_fails_instead_of_all_hold(tmp_path, monkeypatch, command):
+    import shutil
+
+    from pyagent.pins.check import load_pins
+    from pyagent.pins.diff import reading_diff
+
+    pins = tmp_path / "pins"
+    shutil.copytree(ROOT / "queries" / "p3_s1_assistant", pins)
+    (pins / "hidden").mkdir()
+    real = os.scandir
+
+    def unreadable(path="."):  # as for a directory of mode 000 read by another user
+        if str(path).endswith("hidden"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    with pytest.raises(InputError, match="hidden: cannot read the directory: Permission denied"):
+        if command == "check":
+            load_pins([pins])
+        else:
+            reading_diff([pins], {"field_list": "open"}, None)
