@@ -56,6 +56,17 @@ class Msg(str):
         return (Msg, (str(self), self.zh))
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """Text from outside (a file name, an id, a number) as it may be printed: control and
+    other non-printable characters escaped (a name cannot drive the terminal), and cut to
+    ``limit`` characters (a 100,000-character --person is not echoed in full)."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def msg(en: str, zh: str, **values: object) -> Msg:
     """A message in both languages, each formatted with ``values`` (``str.format``)."""
     return Msg(en.format(**values), zh.format(**values))
@@ -90,7 +101,7 @@ class InputError(Exception):
         super().__init__(self._format())
 
     def _format(self, lang: str = "en") -> str:
-        where = self.source
+        where = shown(self.source, 1000)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:

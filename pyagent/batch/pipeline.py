@@ -50,6 +50,7 @@ from pyagent.explain.tree import Explainer
 from pyagent.engine.facts import global_facts, person_facts
 from pyagent.engine.questions import QUESTIONS
 from pyagent.input.roster import (
+    BadRow,
     CsvLayout,
     csv_person,
     csv_places,
@@ -205,8 +206,13 @@ class _Chunk:
     flipped: list = field(default_factory=list)  # (line, id) of persons whose answers flip
 
 
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """One JSON line: characters that a line reader may take as a line break (U+2028, U+2029,
+    NEL) are escaped, so that a row never splits."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def _csv_cell(text: str) -> str:
@@ -271,6 +277,8 @@ class Engine:
     def _row(self, line: int, raw: object) -> tuple[str, tuple, bool]:
         """(id, full key, took the fast path) of a good row; raises InputError for a bad one."""
         if self.input_format == "csv":
+            if isinstance(raw, BadRow):
+                raise InputError(self.source, "", raw.message, line)
             try:
                 data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
             except InputError:  # the row's every problem, by column
@@ -598,7 +606,9 @@ def run_batch(
         elif in_format == "csv":
             import io
 
-            text_handle = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+            # surrogateescape: a bad byte in a late row is that row's error (roster.BadRow)
+            text_handle = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="",
+                                           errors="surrogateescape")
             try:
                 layout, csv_rows = read_csv_rows(text_handle, source)
             except UnicodeDecodeError:

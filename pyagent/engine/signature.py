@@ -1101,6 +1101,10 @@ class FastFacts:
         if self.notice:
             groups[ix["notice_issued_by_as_of"]] = self.notice
         credentials = [k for k in vocab.NEVER_DECISIVE if k in row]
+        for k in credentials:  # bounded like any field: plain short text, or the full path says why
+            v = row[k]
+            if not (v is None or (type(v) is str and len(v) <= 200)):
+                raise _Slow
         if credentials:
             groups[ix["credential"]] = tuple(((k,), BOTH, None) for k in sorted(credentials))
         for i, ms in self.post:

@@ -37,7 +37,7 @@ from clingo import Function
 from pyagent.engine.facts import WORST
 from pyagent.engine.questions import question_of
 from pyagent.engine.solve import person_term
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, msg, shown
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
 from pyagent.explain.decide import decide_unknown, phrase_decider, subject_of
@@ -135,7 +135,7 @@ def _index(solved: SolvedCase, person_id: str) -> int:
         raise InputError(
             solved.case.source, "--person",
             msg("no person {p!r} in the case; its persons are: {all}", "案例中没有人员「{p}」；案例中的人员有：{all}",
-                p=person_id, all=", ".join(p.id for p in solved.case.persons)),
+                p=shown(person_id), all=", ".join(p.id for p in solved.case.persons[:50])),
         ) from None
 
 

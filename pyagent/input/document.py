@@ -49,6 +49,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present;
 MAX_DEPTH = 50
 MAX_ALIASES = 1000
 MAX_EXPANDED = 100_000
+MAX_EXPANDED_TEXT = 1_000_000  # characters that aliases may add beyond the document's own
 MAX_BYTES = 5_000_000  # the default size limit of a case file
 
 
@@ -193,6 +194,8 @@ class _Builder:
         self.seen: set[int] = set()
         self.open: set[int] = set()
         self.expanded = 0
+        self.text = 0  # characters of scalar text built, aliases expanded
+        self.text_limit = MAX_EXPANDED_TEXT
         self.constructor = SafeConstructor()
 
     def fail(self, node: yaml.Node, place: str, message: str) -> NoReturn:
@@ -212,6 +215,10 @@ class _Builder:
         self.seen.add(key)
         self.marks[place] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > self.text_limit:  # aliases of long text: bounded in size, not count
+                self.fail(node, place, f"aliases expand the document past {self.text_limit:,} "
+                          "characters of text")
             return self.scalar(node, place)
         self.open.add(key)
         try:
@@ -301,6 +308,7 @@ def _read_yaml(text: str, source: str) -> _Tree:
     if node is None:
         return _Tree(None, {}, {})
     builder = _Builder(source)
+    builder.text_limit = len(text) + MAX_EXPANDED_TEXT
     data = builder.build(node, "", 0)
     return _Tree(data, builder.marks, builder.key_marks)
 

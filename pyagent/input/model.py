@@ -96,9 +96,9 @@ class Case:
         for p in self.persons:
             if p.id == person_id:
                 return p
-        from pyagent.errors import InputError, msg
+        from pyagent.errors import InputError, msg, shown
 
         listing = ", ".join(p.id for p in self.persons[:50]) + (" ..." if len(self.persons) > 50 else "")
         raise InputError(self.source, "--person", msg(
             "no person {p!r} in the case; its persons are: {all}", "案例中没有人员「{p}」；案例中的人员有：{all}",
-            p=person_id, all=listing))
+            p=shown(person_id), all=listing))

@@ -13,7 +13,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 
-from pyagent.errors import NearMatchWarning
+from pyagent.errors import NearMatchWarning, shown
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
 from pyagent.input.model import (
@@ -197,7 +197,7 @@ def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -
             ctx.fail(place, f"expected {what}, found {_describe(value)}")
         ctx.fail(place, f"expected {what}, found {_describe(value)}; write {int(value)}")
     if not low <= value <= high:
-        ctx.fail(place, f"{value} is outside {low}..{high}")
+        ctx.fail(place, f"{shown(value, 20)} is outside {low}..{high}")
     return value
 
 
@@ -403,7 +403,7 @@ def _years(ctx: _Ctx, value: object, place: str) -> float | None:
     if not math.isfinite(value):
         ctx.fail(place, f"expected a number of years, found {_describe(value)}")
     if not 0 <= value <= MAX_YEARS:
-        ctx.fail(place, f"{value} is outside 0..{MAX_YEARS}")
+        ctx.fail(place, f"{shown(value, 20)} is outside 0..{MAX_YEARS}")
     return float(value)
 
 
@@ -461,8 +461,38 @@ def _person(ctx: _Ctx, data: object, place: str) -> Person:
         cumulative_work_years=_years(
             ctx, data.get("cumulative_work_years"), _join(place, "cumulative_work_years")
         ),
-        never_decisive={k: data[k] for k in vocab.NEVER_DECISIVE if k in data},
+        never_decisive={
+            k: _never_decisive(ctx, data[k], _join(place, k)) for k in vocab.NEVER_DECISIVE if k in data
+        },
     )
+
+
+MAX_FREE_TEXT = 10_000  # characters in all of one never-decisive field (education, papers, ...)
+
+
+def _never_decisive(ctx: _Ctx, value: object, place: str) -> object:
+    """A field that never decides an answer, kept as written but bounded like the others: at
+    most MAX_ITEMS entries in a list and MAX_FREE_TEXT characters of text in all."""
+    budget = [MAX_FREE_TEXT]
+    stack = [(value, place, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, str):
+            budget[0] -= len(item)
+            if budget[0] < 0:
+                ctx.fail(place, f"holds more than {MAX_FREE_TEXT:,} characters of text; it never "
+                         "decides an answer, shorten it")
+        elif isinstance(item, (list, dict)):
+            if len(item) > MAX_ITEMS or depth > 3:
+                ctx.fail(where, f"{len(item):,} entries (or nesting) are more than kept here "
+                         f"(at most {MAX_ITEMS} entries, 3 levels)")
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for k, v in pairs:
+                stack.append((v, f"{where}[{k!r}]" if isinstance(item, dict) else f"{where}[{k}]",
+                              depth + 1))
+                if isinstance(k, str):
+                    budget[0] -= len(k)
+    return value
 
 
 def parse_person(data: object, source: str, place: str) -> Person:

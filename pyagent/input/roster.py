@@ -87,9 +87,14 @@ def read_blocks(
     rest = b""
     skipping = False
     step = min(size, 1 << 13)
+    first = True
     while True:
         data = handle.read(step)
         step = min(size, step * 2)
+        if first:  # a BOM (Notepad's UTF-8) is not part of row 1
+            first = False
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
         if not data:
             if skipping:
                 yield line, OVERLONG
@@ -179,6 +184,31 @@ def key_marks(text: str) -> int:
 # Tables: CSV (the columns are `pyagent.input.columns`).
 
 
+class BadRow(list):
+    """A CSV row that cannot be read (not UTF-8, a cell past the size limit): the batch
+    reports it by its line and goes on.  It holds one non-blank cell, so that it is not
+    taken for a blank row, and no cell can be read from it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(["\x00"])
+        self.message = message
+
+    def __getitem__(self, index):  # type: ignore[override]
+        raise IndexError(index)
+
+
+def _not_utf8(row: list[str]) -> str | None:
+    """The message for a row read with ``surrogateescape`` that holds bytes that are not UTF-8."""
+    for column, cell in enumerate(row, 1):
+        if not cell.isascii():
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError as err:
+                byte = ord(cell[err.start]) - 0xDC00
+                return f"not UTF-8 text (byte {byte:#04x} in column {column} cannot be decoded)"
+    return None
+
+
 def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tuple[int, list[str]]]]:
     """The layout of the header and the rows with the number of the line each starts on."""
     reader = csv.reader(handle)
@@ -189,6 +219,8 @@ def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tup
     except csv.Error as err:
         raise InputError(source, "", f"invalid CSV: {err}", 1) from None
     layout = CsvLayout.from_header(header, source)
+    if csv.field_size_limit() < MAX_ROW_BYTES:  # a long cell is a bad row, reported by its column
+        csv.field_size_limit(MAX_ROW_BYTES)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1
@@ -197,9 +229,12 @@ def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tup
                 row = next(reader)
             except StopIteration:
                 return
-            except csv.Error as err:
-                raise InputError(source, "", f"invalid CSV: {err}", reader.line_num) from None
-            yield line, row
+            except csv.Error as err:  # one bad row, not the end of the batch
+                yield line, BadRow(f"invalid CSV: {err}")
+                line = reader.line_num + 1
+                continue
+            bad = _not_utf8(row)
+            yield line, (BadRow(bad) if bad else row)
             line = reader.line_num + 1
 
     return layout, rows()

@@ -74,6 +74,22 @@ def read_rows(
     return header, body()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def inert(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs: text that a spreadsheet would read as a
+    formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _inert_rows(rows: Iterable[list[object]]) -> Iterable[list[object]]:
+    for row in rows:
+        yield [inert(v) for v in row]
+
+
 def write_rows(
     path: str | Path, header: list[str], rows: Iterable[list[object]], sheet: str = "answers"
 ) -> None:
@@ -92,8 +108,8 @@ def write_rows(
         cell.font = bold
         cells.append(cell)
     ws.append(cells)
-    for row in rows:
-        ws.append(list(row))
+    for row in _inert_rows(rows):
+        ws.append(row)
     book.save(path)
 
 
@@ -151,7 +167,7 @@ def write_table(
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows(_inert_rows(rows))
     else:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             for row in rows:
