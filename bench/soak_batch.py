@@ -74,8 +74,9 @@ def _files(out: Path) -> tuple[Path, Path]:
 
 
 def soak(rows: int = 30_000, rounds: int = 20, seed: int = 7, workdir: Path | None = None,
-         quiet: bool = False) -> list[str]:
-    """Run the soak; the problems found (empty when every check held)."""
+         quiet: bool = False, cycle: bool = False) -> list[str]:
+    """Run the soak; the problems found (empty when every check held).  ``cycle``: the
+    signals in turn (SIGINT, SIGTERM, SIGKILL) rather than at random."""
     rng = random.Random(seed)
     base = Path(workdir or tempfile.mkdtemp(prefix="pyagent-soak-"))
     roster = base / "roster.jsonl"
@@ -102,7 +103,7 @@ def soak(rows: int = 30_000, rounds: int = 20, seed: int = 7, workdir: Path | No
         time.sleep(rng.uniform(0.05, 0.3))
         second = _batch(roster, out)
         when = rng.uniform(0.2, max(0.5, full * 0.9))
-        sig = rng.choice(SIGNALS)
+        sig = SIGNALS[n % len(SIGNALS)] if cycle else rng.choice(SIGNALS)
         time.sleep(when)
         workers = _children(first.pid)
         if first.poll() is None:

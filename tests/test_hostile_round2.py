@@ -515,3 +515,185 @@ def test_item10_an_unreadable_subdirectory_fails_instead_of_all_hold(tmp_path, m
             load_pins([pins])
         else:
             reading_diff([pins], {"field_list": "open"}, None)
+
+
+# -- 4. Signals with -j 2, and the soak (small) ------------------------------------------------
+
+
+def _soak_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("soak_batch", ROOT / "bench" / "soak_batch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_item4_ctrl_c_with_workers_prints_one_line(tmp_path):
+    sig = signal.SIGINT
+    soak = _soak_module()
+    r = tmp_path / "r.jsonl"
+    soak._roster(r, 400, 5)
+    run = soak._batch(r, tmp_path / "a.jsonl")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(soak._children(run.pid)) < 2:
+        time.sleep(0.05)  # the workers are up
+    time.sleep(0.3)
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=60)
+    if run.returncode == 0:
+        pytest.fail("the batch finished before it could be interrupted")
+    assert run.returncode == 130
+    assert one_message(err).startswith("interrupted:")
+    assert leftovers(tmp_path) == [] and not (tmp_path / "a.jsonl").exists()
+
+
+def test_item4_workers_die_with_a_killed_parent_and_print_nothing(tmp_path):
+    soak = _soak_module()
+    r = tmp_path / "r.jsonl"
+    soak._roster(r, 400, 6)
+    run = soak._batch(r, tmp_path / "a.jsonl")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(soak._children(run.pid)) < 2:
+        time.sleep(0.05)
+    workers = soak._children(run.pid)
+    assert workers, "no worker started"
+    run.send_signal(signal.SIGKILL)
+    _, err = run.communicate(timeout=60)
+    deadline = time.monotonic() + 5
+    while any(soak._alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(soak._alive(w) for w in workers)
+    assert err == ""
+
+
+def test_item4_soak_small_interruptions_and_concurrent_runs_leave_only_correct_outputs(tmp_path):
+    problems = _soak_module().soak(rows=60, rounds=3, seed=11, workdir=tmp_path, quiet=True,
+                                   cycle=True)  # SIGINT, SIGTERM, SIGKILL
+    assert problems == []
+
+
+@pytest.mark.soak
+def test_item4_soak_full(tmp_path):  # pytest -m soak: 20 interruptions of 30,000 rows
+    problems = _soak_module().soak(rows=30_000, rounds=20, seed=7, workdir=tmp_path, quiet=True)
+    assert problems == []
+
+
+# -- 5. YAML aliases in never-decisive fields --------------------------------------------------
+
+
+def test_item5_aliases_of_long_text_are_refused_by_size(tmp_path):
+    from pyagent.input.case import load_case
+
+    text = ("as_of: 2026-07-01\nperson:\n  id: a\n  education: &s " + "x" * 100_000 + "\n"
+            "  papers: [" + ", ".join(["*s"] * 50) + "]\n")
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match="aliases expand the document past"):
+        load_case(path)
+
+
+def test_item5_a_huge_never_decisive_list_is_refused_quickly():
+    from pyagent.input.case import parse_person
+
+    started = time.monotonic()
+    with pytest.raises(InputError, match="papers"):
+        parse_person({"id": "a", "papers": ["p"] * 200_000}, "<t>", "p")
+    with pytest.raises(InputError, match="education"):
+        parse_person({"id": "a", "education": "x" * 20_000}, "<t>", "p")
+    assert time.monotonic() - started < 2
+    kept = parse_person({"id": "a", "papers": ["one", "two"], "education": "本科"}, "<t>", "p")
+    assert kept.never_decisive == {"papers": ["one", "two"], "education": "本科"}
+
+
+def test_item5_a_batch_row_with_a_huge_never_decisive_field_is_a_bad_row(tmp_path):
+    r = tmp_path / "r.jsonl"
+    r.write_text(json.dumps(person(0)) + "\n" + json.dumps(person(1, papers=["p"] * 5000)) + "\n")
+    summary = run_batch(r, tmp_path / "a.jsonl", config())
+    assert summary.persons_out == 1 and summary.errors == 1
+
+
+# -- 7. One bad CSV row stops the batch --------------------------------------------------------
+
+
+def _csv_roster(path: Path, rows: list[bytes]) -> Path:
+    header = b"id,cert1_level,cert1_obtained,field,assessment_2024\n"
+    good = [b"p%d,technician,2019-05-10,engineering,qualified\n" % i for i in range(3)]
+    path.write_bytes(header + good[0] + b"".join(rows) + good[1] + good[2])
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("bad, says", [
+    (b"big," + b"x" * 140_000 + b",2019-05-10,engineering,qualified\n", "cert1_level"),
+    (b"latin,technician,2019-05-10,ing\xe9nierie,qualified\n", "not UTF-8"),
+    (b'quote,"technician,2019-05-10,engineering,qualified\n', ""),
+], ids=["long-cell", "bad-byte", "open-quote"])
+def test_item7_one_bad_csv_row_goes_to_the_errors_file(tmp_path, jobs, bad, says):
+    r = _csv_roster(tmp_path / "r.csv", [bad])
+    out = tmp_path / "a.jsonl"
+    summary = run_batch(r, out, config(jobs=jobs, block_bytes=600))
+    assert summary.persons_in == summary.persons_out + summary.errors
+    assert summary.errors == 1
+    errors = [json.loads(x) for x in (tmp_path / "a.jsonl.errors.jsonl").read_text().splitlines()]
+    assert errors[0]["line"] == 3 and says in errors[0]["message"]
+    if says != "":  # an open quote swallows the rest of the file into one cell
+        assert summary.persons_out == 3
+
+
+def test_item7_a_jsonl_roster_with_a_bom_keeps_row_1(tmp_path):
+    r = tmp_path / "r.jsonl"
+    r.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(person(i)) + "\n" for i in range(3)).encode())
+    summary = run_batch(r, tmp_path / "a.jsonl", config())
+    assert summary.errors == 0 and summary.persons_out == 3
+
+
+def test_item7_a_line_separator_inside_an_id_never_splits_a_row(tmp_path):
+    r = tmp_path / "r.jsonl"
+    rows = [person(0, id="a\u2028b"), person(1, id="c\u2029d"), person(2)]
+    r.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
+    summary = run_batch(r, tmp_path / "a.jsonl", config())
+    assert summary.persons_out == 3
+    lines = (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()  # splits on U+2028 too
+    assert [json.loads(x)["id"] for x in lines] == [x["id"] for x in rows]
+
+
+# -- 12. Smaller --------------------------------------------------------------------------------
+
+
+def test_item12_formula_cells_in_a_csv_output_are_inert(tmp_path):
+    import csv
+
+    r = tmp_path / "r.jsonl"
+    ids = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "plain"]
+    r.write_text("".join(json.dumps(person(i, id=x)) + "\n" for i, x in enumerate(ids)))
+    run_batch(r, tmp_path / "a.csv", config())
+    with open(tmp_path / "a.csv", encoding="utf-8-sig", newline="") as handle:
+        cells = [row[0] for row in csv.reader(handle)][1:]
+    assert cells == ["'" + x for x in ids[:4]] + ["plain"]
+
+
+def test_item12_an_unreadable_case_is_one_line():
+    done = cli("ask", "/nonexistent/case.yaml")
+    assert done.returncode == 2
+    assert "no such file" in one_message(done.stderr)
+
+
+def test_item12_escape_sequences_in_file_names_are_printed_inert(tmp_path):
+    name = tmp_path / "evil\x1b[31mred\x07.yaml"
+    name.write_text("as_of: [\n")
+    done = cli("ask", str(name))
+    assert done.returncode == 2
+    line = one_message(done.stderr)
+    assert "\x1b" not in line and "\x07" not in line and "\\x1b[31mred" in line
+
+
+def test_item12_over_long_person_and_numbers_are_not_echoed_in_full(tmp_path):
+    done = cli("why", "queries/demo.yaml", "title.assistant", "--person", "x" * 100_000)
+    assert done.returncode == 2
+    assert len(one_message(done.stderr)) < 2000
+    case = tmp_path / "c.yaml"
+    case.write_text("person:\n  id: a\n  annual_assessments: [{year: " + "9" * 309 + ", grade: qualified}]\n")
+    done = cli("ask", str(case))
+    assert done.returncode == 2
+    assert "9" * 40 not in one_message(done.stderr)
