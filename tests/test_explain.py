@@ -120,11 +120,15 @@ def test_no_lists_every_failed_condition_with_actual_and_required_values():
 
     every = list(nodes(e["tree"]))
     assert all(n["holds"] is False for n in every if n["kind"] == "conclusion" and "clause" in n and n is e["tree"])
-    months = [n for n in every if n["kind"] == "comparison"]
+    months = [n for n in every if n["kind"] == "comparison" and n["holds"] is False]
     assert [(c["actual"], c["op"], c["required"], c["holds"]) for n in months for c in n["comparisons"]] == [
         (21, ">=", 24, False)
     ]
     assert "21 months" in months[0]["text"] and "P3.S1 requires 24 months" in months[0]["text"]
+    assert "(21 < 24)" in months[0]["text"]  # as it came out, never "21 ≥ 24" marked failed
+    # a no shows the conditions of the rule that hold too (SPEC 9): here the notice's date
+    held = [n for n in every if n["kind"] == "comparison" and n["holds"] is True]
+    assert held
     # the three failed conditions of P3.S1, each with its clause and its quote
     clauses = {n["clause"] for n in every if "clause" in n}
     assert {"P3.S1", "P2.S3.a", "P2.S2"} <= clauses
@@ -232,7 +236,7 @@ def test_zh_uses_the_chinese_templates():
     text = rendered(explain("zhou_no", "title.assistant", lang="zh"), width=200)
     assert "为什么？" in text
     assert "可申报评审相应专业助理级（assistant）职称" in text
-    assert "zhou_no2024年度考核合格" in text
+    assert "「zhou_no」2024年度考核合格" in text  # the id set apart (SPEC 9)
     assert "P3.S1要求24个月" in text
     outside_quotes = re.sub(r"「[^」]*」", "", text)  # the quotes are verbatim, whatever the language
     assert " the " not in outside_quotes and " holds " not in outside_quotes
@@ -301,7 +305,7 @@ persons:
     assert any("12" in s.text and s.comparisons[0].required == 20 for s in failed)
     assert any(s.text == "newcomer has served twenty years or more" and s.holds == "no" for s in steps(new.root))
     zh = explain_question(case, "special_talent.apply", person="old_hand", directory=kb, lang="zh")
-    assert any(s.text == "old_hand累计工作满二十年" for s in steps(zh.explanations[0].root))
+    assert any(s.text == "「old_hand」累计工作满二十年" for s in steps(zh.explanations[0].root))
 
 
 # -- the command line ---------------------------------------------------------------------------
@@ -309,7 +313,7 @@ def test_cli_why_prints_the_tree():
     result = runner.invoke(app, ["why", str(CASES), "title.assistant", "--person", "zhou_no"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Why? zhou_no · title.assistant")
-    assert "P3.S1 requires 24 months (21 ≥ 24)" in result.stdout.replace("\n", " ") or "21 ≥ 24" in result.stdout
+    assert "P3.S1 requires 24 months (21 < 24)" in result.stdout.replace("\n", " ") or "21 < 24" in result.stdout
 
 
 def test_cli_json_and_markdown():
@@ -377,7 +381,7 @@ def test_cli_why_in_chinese():
     assert result.exit_code == 0
     assert result.stdout.startswith("为什么？ zhou_no · title.assistant")
     flat = result.stdout.replace("\n", "").replace(" ", "").replace("│", "")
-    assert "P2.S2的领域范围不妨碍zhou_no走技能人才评职称的路径" in flat
+    assert "P2.S2的领域范围不妨碍「zhou_no」走技能人才评职称的路径" in flat
     data = json.loads(runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh",
                                           "--json"]).stdout)
     assert data["lang"] == "zh" and data["explanations"][0]["question_text"] == "可申报评审助理级职称"

@@ -63,28 +63,63 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
 def answers_table(answers: Answers, lang: str = "en") -> Group:
     """A row per person and question: status, clauses, what an unknown depends on."""
     zh = lang == "zh"
-    title = f"{answers.source} · as of {answers.as_of.isoformat()}"
+    title = f"{answers.source} · {'查询日' if zh else 'as of'} {answers.as_of.isoformat()}"
     table = Table(title=Text(title), show_lines=False, expand=False)
     table.add_column("人员" if zh else "person", no_wrap=True)
     table.add_column("问题" if zh else "question", no_wrap=True)
     table.add_column("答案" if zh else "answer", no_wrap=True)
     table.add_column("条款" if zh else "clauses", style="clause", overflow="fold")
     table.add_column("取决于" if zh else "depends on", style="depends", overflow="fold")
+    reasons = any(a.reason is not None for p in answers.persons for a in p.answers)
+    if reasons:
+        table.add_column("理由" if zh else "reason", overflow="fold", ratio=1)
+    settle: list = []
     for p in answers.persons:
         for k, a in enumerate(p.answers):
             label = Text(a.question)
             if zh:
                 label.append(f" {QUESTIONS[a.question].zh}", style="muted")
-            table.add_row(
+            row = [
                 Text(p.id) if k == 0 else Text(""),
                 label,
                 status_text(a.status, lang),
                 Text(", ".join(a.clauses)),
                 Text(", ".join(a.depends_on)),
-                end_section=k == len(p.answers) - 1,
-            )
+            ]
+            if reasons:
+                row.append(Text(a.reason or ""))
+            table.add_row(*row, end_section=k == len(p.answers) - 1)
+        items = _settle_items(p, lang)
+        if items is not None:
+            settle.append(items)
     note = readings_note(answers, lang)
-    return Group(*(x for x in (note, table) if x is not None))
+    return Group(*(x for x in (note, table, *settle) if x is not None))
+
+
+def _settle_items(person, lang: str) -> Tree | None:
+    """Under the table, per person: what would settle each unknown answer (SPEC 9)."""
+    zh = lang == "zh"
+    unknown = [a for a in person.answers if a.status == "unknown" and a.to_settle]
+    if not unknown:
+        return None
+    head = Text(f"「{person.id}」待核实事项" if zh else f"To settle for {person.id}", style="bold")
+    tree = Tree(head, guide_style="muted")
+    seen: dict[str, Tree] = {}
+    for a in unknown:
+        for t in a.to_settle:
+            branch = seen.get(t.path)
+            if branch is None:
+                line = Text(t.name, style="depends")
+                if t.document:
+                    line.append(f"（{t.document}）" if zh else f" (document: {t.document})", style="muted")
+                branch = seen[t.path] = tree.add(line)
+            gives = {"yes": "是", "unknown": "仍为未知"}.get(t.status, t.status) if zh else (
+                "yes" if t.status == "yes" else "still unknown")
+            values = (" / " if not zh else "或").join(t.values)
+            said = (f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，则{gives}" if zh
+                    else f"{a.question}: {gives} if {values}")
+            branch.add(Text(said))
+    return tree
 
 
 # -- explanations (pyagent why / why-not) ---------------------------------------------------
@@ -131,6 +166,8 @@ def _input_value_text(value: object, lang: str) -> str | None:
         return _WHY_WORDS[lang]["not_stated"]
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, (int, float, str)):
         return str(value)
     return None
@@ -160,16 +197,48 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     if step.readings and step.kind != "reading":
         shown = ", ".join(f"{n}={v}" for n, v in step.readings)
         label.append(w["readings_of"].format(list=shown), style="reading")
-    if step.inputs:
-        shown = []
-        for ref in step.inputs:
-            value = _input_value_text(ref.value, lang)
-            shown.append(ref.path + (f": {value}" if value is not None else ""))
+    shown = _inputs_shown(step)
+    if shown:
         label.append(" ← " + ", ".join(shown), style="muted")
     if step.clause is not None and step.clause.id not in quoted:
         quoted.add(step.clause.id)
-        label.append("\n「" + step.clause.text + "」", style="muted")
+        label.append("\n")
+        label.append_text(_quote(step.clause, lang))
     return label
+
+
+def _inputs_shown(step: Step) -> list[str]:
+    """The inputs a step rests on (``path: value``); one the case leaves out is said in the
+    step's own sentence ("not stated"), so it is not repeated here."""
+    if step.kind == "input" and step.holds == "unknown" and any(i.value is None for i in step.inputs):
+        return []
+    shown = []
+    for ref in step.inputs:
+        value = _input_value_text(ref.value, "en")
+        shown.append(ref.path + (f": {value}" if value is not None else ""))
+    return shown
+
+
+def _quotes(clause, lang: str) -> tuple[str, str]:
+    """The notice is quoted in 「」; SPEC's own wording in the quotation marks of the language."""
+    if clause.kind == "contract" and lang == "en":
+        return "“", "”"
+    return "「", "」"
+
+
+def _quote(clause, lang: str) -> Text:
+    """A clause's whole sentence, its marked words underlined."""
+    left, right = _quotes(clause, lang)
+    text = Text(left, style="muted")
+    for piece, marked in clause.spans():
+        text.append(piece, style="bold underline" if marked else "muted")
+    text.append(right, style="muted")
+    return text
+
+
+def _quote_markdown(clause, lang: str) -> str:
+    left, right = _quotes(clause, lang)
+    return left + "".join(f"**{_md(p)}**" if m else _md(p) for p, m in clause.spans()) + right
 
 
 def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
@@ -250,16 +319,13 @@ def explanation_markdown(found: Explanations) -> str:
                 line += f" **{_md(s.clause.ref)}**"
             if s.readings and s.kind != "reading":
                 line += w["readings_of"].format(list=", ".join(f"`{n}={v}`" for n, v in s.readings))
-            if s.inputs:
-                shown = []
-                for ref in s.inputs:
-                    value = _input_value_text(ref.value, lang)
-                    shown.append(f"`{ref.path}`" + (f": {_md(value)}" if value is not None else ""))
-                line += " ← " + ", ".join(shown)
+            shown = _inputs_shown(s)
+            if shown:
+                line += " ← " + ", ".join(f"`{x}`" for x in shown)
             out.append(line)
             if s.clause is not None and s.clause.id not in quoted:
                 quoted.add(s.clause.id)
-                out.append(f"{pad}  > 「{_md(s.clause.text)}」")
+                out.append(f"{pad}  > {_quote_markdown(s.clause, lang)}")
             steps(s.children, depth + 1, quoted)
 
     for k, e in enumerate(found.explanations):

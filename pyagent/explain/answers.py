@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
@@ -32,6 +33,8 @@ class Answer:
     status: str  # yes / no / unknown
     clauses: tuple[str, ...]  # clause refs ("P3.S1"), in the notice's order
     depends_on: tuple[str, ...]  # unknown inputs that decide it; empty unless unknown
+    reason: str | None = None  # the answer in one line, in the language asked (`pyagent.explain.reasons`)
+    to_settle: tuple = ()  # unknown: what would settle it (`pyagent.explain.reasons.Settle`)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Answers:
                             "status": a.status,
                             "clauses": list(a.clauses),
                             "depends_on": list(a.depends_on),
+                            **({} if a.reason is None else {
+                                "reason": a.reason, "to_settle": [t.to_json() for t in a.to_settle]}),
                         }
                         for a in p.answers
                     ],
@@ -150,8 +155,14 @@ class SolvedCase:
         node = self.explain(index, question, lean=True)
         return answer_of(question, node, *self._clauses)
 
-    def answers(self, progress: Callable[[int, int], None] | None = None) -> Answers:
-        """Every question for every person; ``progress(done, total)`` after each person."""
+    def answers(
+        self, progress: Callable[[int, int], None] | None = None, *, lang: str | None = None
+    ) -> Answers:
+        """Every question for every person; ``progress(done, total)`` after each person.
+
+        ``lang`` (en, zh): each answer also gets its one-line ``reason`` and, when unknown, what
+        would settle it (`with_reason`), in that language.
+        """
         refs, kinds = self._clauses
         persons = []
         total = len(self.case.persons)
@@ -159,12 +170,25 @@ class SolvedCase:
             answers = tuple(
                 answer_of(q, self.explain(i, q, lean=True), refs, kinds) for q in QUESTIONS.values()
             )
+            if lang is not None:
+                answers = tuple(self.with_reason(i, a, lang) for a in answers)
             persons.append(PersonAnswers(p.id, answers))
             if progress is not None:
                 progress(i + 1, total)
         return Answers(
             self.case.source, self.case.as_of, resolved_readings(self.case.readings), tuple(persons)
         )
+
+
+    def with_reason(self, index: int, answer: Answer, lang: str = "en") -> Answer:
+        """``answer`` with its one-line reason and what would settle it, read off its explanation."""
+        from pyagent.explain.reasons import reason, to_settle
+        from pyagent.explain.why import explain_solved
+
+        e = explain_solved(self, self.case.persons[index].id, answer.question, lang=lang,
+                           decide=answer.status == "unknown")
+        settle = to_settle(e)
+        return dataclasses.replace(answer, reason=reason(e, settle), to_settle=settle)
 
 
 def solve_case(
@@ -192,9 +216,11 @@ def answer_case(
     *,
     timeout: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lang: str | None = None,
 ) -> Answers:
-    """Every question of SPEC section 3 for every person of ``case``.
+    """Every question of SPEC section 3 for every person of ``case``, each with its one-line
+    reason and, when unknown, what would settle it, in ``lang`` (None: without them).
 
     ``progress(done, total)`` is called after each person's answers (a long case shows a bar).
     """
-    return solve_case(case, directory, timeout=timeout).answers(progress)
+    return solve_case(case, directory, timeout=timeout).answers(progress, lang=lang)

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Compared, Unbound, dedupe, evaluate, render_literal
+from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, dedupe, evaluate, ordered, render_literal
+from pyagent.engine.facts import BEST, WORST
+from pyagent.engine.program import Rule
 from pyagent.engine.rules import ATOM, NEGATION, Fn, Literal
 from pyagent.engine.values import SUP, Value, is_person, is_string, name_of, symbol_of, text
 from pyagent.engine.values import person as person_value
@@ -62,6 +64,11 @@ def parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
             else:
                 out.append(render_literal(lit, b))
     return tuple(out)
+
+
+def at(rule, literal: Literal) -> int:
+    """The place of ``literal`` in ``rule``'s body."""
+    return next((k for k, lit in enumerate(rule.body) if lit is literal), -1)
 
 
 def first_value(citation, bindings: list[Binding]) -> str | None:
@@ -136,3 +143,48 @@ def leaf_text(v: Value) -> str:
     return text(v)
 
 
+# -- rule instances, as the walk looks for them ---------------------------------------------
+def first_instance(ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None) -> Binding | None:
+    """The first binding under which ``rule`` derives the atom (depth first: no more work
+    than one derivation needs)."""
+    full = (person, *args) if person is not None else tuple(args)
+    b = ev.head_binding(rule, full)
+    if b is None:
+        return None
+    body = ordered(rule.body)
+    head = rule.head
+    want = with_person(rule.name, args, person) if None not in args else None
+
+    def extend(k: int, cb: Binding) -> Binding | None:
+        if k == len(body):
+            if want is None:
+                return cb
+            try:
+                return cb if evaluate(head, cb) == want else None
+            except Unbound:
+                return None
+        for nb in ev.literal_solutions(body[k], cb):
+            found = extend(k + 1, nb)
+            if found is not None:
+                return found
+        return None
+
+    try:
+        return extend(0, b)
+    except Unbound:
+        return None
+
+def pattern_instances(ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None) -> list[Binding]:
+    full = (person, *args) if person is not None else tuple(args)
+    b = ev.head_binding(rule, full)
+    if b is None:
+        return []
+    return ev.solutions(rule.body, b)
+
+def other_world_match(ev: Evaluator, term, b: Binding) -> Value:
+    for world in (WORST, BEST):
+        swapped = {k: swap(v, world) for k, v in b.items()}
+        found = next((g for g, _ in ev.matches(term, swapped)), None)
+        if found is not None:
+            return found
+    raise Unbound(str(term))

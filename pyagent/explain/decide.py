@@ -6,6 +6,7 @@ the two ends the case leaves open, and the person is answered afresh under each.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from pyagent.engine.questions import Question
 from pyagent.engine.solve import GroundingError, control, person_term
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value
+from pyagent.explain.inputs import input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
 from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
 from pyagent.explain.steps import WHY_NOT, Decider, Outcome
@@ -69,8 +71,75 @@ def decide_unknown(
         results = statuses[k:k + len(vs)]
         k += len(vs)
         outcomes = _group(vs, results, ranges, order, builder.words)
+        if len(set(results)) > 1 and _DATED.fullmatch(path):
+            outcomes = _date_outcomes(case, person, question, path, solved.program.directory, builder) or outcomes
         out.append(Decider(path, subject, case_value(case, person, path), outcomes))
     return tuple(out)
+
+
+_DATED = re.compile(r"(certificates|titles)\[(\d+)\]\.obtained")
+
+
+def _statuses(persons: Sequence[Sequence[Fact]], case: Case, question: Question, directory) -> list[str]:
+    shown = _shown_answers(persons, case, directory)
+    out = []
+    for i in range(len(persons)):
+        worst = Function("answer", [person_term(i, WORST), question.term]) in shown
+        best = Function("answer", [person_term(i, BEST), question.term]) in shown
+        out.append(YES if worst else UNKNOWN if best else NO)
+    return out
+
+
+def _date_outcomes(
+    case: Case, person: Person, question: Question, path: str, directory, builder: Builder
+) -> tuple[Outcome, ...] | None:
+    """An undated certificate or title: the latest date it may have been obtained for the best
+    answer ("yes if certificates[0] was obtained on or before 2024-07-01"), found to the day.
+    An earlier date never counts less time, so the answer can only worsen as the date moves
+    later: the dates are tried by year, then by month, then by day, one solve each."""
+    m = _DATED.fullmatch(path)
+    assert m is not None
+    kind, k = m.group(1), int(m.group(2))
+    items = list(getattr(person, kind))
+    as_of = case.as_of
+    starts = [w.start for w in (person.technical_work or ()) if w.start is not None]
+    first = min([*starts, as_of.replace(year=as_of.year - 40)]) if not starts else min(starts)
+    first = first - dt.timedelta(days=1)
+
+    def facts_at(day: dt.date) -> tuple[Fact, ...]:
+        changed = items[:k] + [dataclasses.replace(items[k], obtained=day)] + items[k + 1:]
+        return tuple(person_facts(dataclasses.replace(person, **{kind: tuple(changed)}), as_of, case.parameters))
+
+    def search(days: list[dt.date]) -> tuple[list[str], list[dt.date]]:
+        return _statuses([facts_at(d) for d in days], case, question, directory), days
+
+    rank = {NO: 0, UNKNOWN: 1, YES: 2}
+    years = sorted({first, *(dt.date(y, 1, 1) for y in range(first.year + 1, as_of.year + 1)), as_of})
+    statuses, days = search(years)
+    top = max(statuses, key=rank.__getitem__)
+    if statuses[-1] == top:
+        return None  # the date does not decide it
+    last = max(i for i, st in enumerate(statuses) if st == top)
+    lo, hi = days[last], days[last + 1]  # lo gives the best answer, hi does not
+    for step in ("month", "day"):
+        if step == "month":
+            cands = [dt.date(y, mo, 1) for y in range(lo.year, hi.year + 1) for mo in range(1, 13)]
+        else:
+            cands = [lo + dt.timedelta(days=n) for n in range(1, (hi - lo).days + 1)]
+        cands = [d for d in cands if lo < d < hi] if step == "month" else [d for d in cands if lo < d <= hi]
+        if not cands:
+            continue
+        sts, ds = search(cands)
+        for st, d in zip(sts, ds):
+            if st == top:
+                lo = d
+            else:
+                hi = d
+                break
+    w = builder.words
+    worse = statuses[-1]
+    return (Outcome((w["on_or_before"].format(date=lo.isoformat()),), top),
+            Outcome((w["after"].format(date=lo.isoformat()),), worse))
 
 
 def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None) -> frozenset[Symbol]:
@@ -99,7 +168,7 @@ def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Pat
 
 def _unknown_paths(node: Node) -> set[str]:
     out: set[str] = set()
-    for n in all_nodes(node):
+    for n in all_nodes(node, held=False):
         if n.status != UNKNOWN:
             continue
         for leaf in n.leaves:
@@ -258,30 +327,6 @@ def _ends(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
     return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
 
 
-SUBJECTS = {
-    "en": {
-        "certificates": "the certificate held",
-        "titles": "the title held",
-        "honours": "the honour held",
-        "field": "the field of the post",
-        "current_post": "the current post",
-        "cumulative_work_years": "the number of cumulative work years",
-        "technical_work": "the technical work",
-        "notice_in_force": "the date of the notice",
-        "current_post.occupation": "the occupation of the current post",
-    },
-    "zh": {
-        "certificates": "所持证书",
-        "titles": "所持职称",
-        "honours": "所获荣誉",
-        "field": "现岗位所属领域",
-        "current_post": "现工作岗位",
-        "cumulative_work_years": "累计工作年限",
-        "technical_work": "技术技能工作经历",
-        "notice_in_force": "《通知》的印发日期",
-        "current_post.occupation": "现岗位的职业（工种）",
-    },
-}
 PHRASES = {
     "en": {"if": "if {subject} is {values}: {status}", "otherwise": "otherwise: {status}", "sep": "; "},
     "zh": {"if": "若{subject}为{values}：{status}", "otherwise": "否则：{status}", "sep": "；"},
@@ -289,9 +334,8 @@ PHRASES = {
 
 
 def subject_of(path: str, lang: str) -> str:
-    if path.startswith("parameters."):
-        return ("参数" if lang == "zh" else "the parameter ") + path[len("parameters."):]
-    return SUBJECTS[lang].get(path, path)
+    """An unknown input as an analyst names it (`pyagent.explain.inputs.input_name`)."""
+    return input_name(path, lang)
 
 
 # The two ends of an input with no list of values, where plain words say them better.

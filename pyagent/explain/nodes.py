@@ -13,11 +13,27 @@ from dataclasses import dataclass
 from clingo import Symbol
 
 from pyagent.engine.evaluate import Compared
+from pyagent.engine.rules import term_vars
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
 
 # Predicates that are bookkeeping of the knowledge base, not conditions a reader weighs.
+
+
+def rank(status: str) -> int:
+    return _RANK[status]
+
+
+def operand_node(term, bound_node: Mapping[str, Node]) -> Node | None:
+    """The weakest atom not known to hold that gave an operand of a comparison its value
+    (None: the operand is known); ``bound_node`` maps a variable to the atom that bound it."""
+    found: Node | None = None
+    for v in term_vars(term):
+        n = bound_node.get(v)
+        if n is not None and (found is None or _RANK[n.status] < _RANK[found.status]):
+            found = n
+    return found
 
 
 def weakest(statuses: Iterable[str]) -> str:
@@ -78,6 +94,10 @@ class Condition:
     reading: tuple[str, str] | None = None  # (name, value) a way needs, not the one in force
     parts: tuple[Part | str, ...] = ()
     function: str | None = None  # count, sum, min, max
+    # comparisons: per operand (the left term, then each guard's), the node of the weakest atom
+    # that bound its variables when that atom is not known to hold (None: the operand is known)
+    sides: tuple[Node | None, ...] = ()
+    at: int = -1  # its place in the rule's body (full trees only), to show conditions in order
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,9 @@ class Way:
     status: str
     conditions: tuple[Condition, ...]
     readings: tuple[tuple[str, str], ...]  # the readings the rule consulted
+    # a rule that failed: the conditions of it that hold (full trees only; `walk` does not
+    # follow them, so that an answer's clauses stay those of what decided it)
+    held: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from collections.abc import Iterator, Sequence
 
 from clingo import Symbol, SymbolType
 
-from pyagent.engine.facts import WORST
+from pyagent.engine.facts import BEST, WORST
 from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.solve import person_term
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value
-from pyagent.engine.rules import AGGREGATE, COMPARISON, NEGATION
+from pyagent.explain.inputs import input_name, is_parameter
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
 from pyagent.explain.steps import (
     COMPARE,
@@ -36,7 +37,7 @@ from pyagent.explain.steps import (
     InputRef,
     Step,
 )
-from pyagent.explain.templates import Phrasing, templates_for
+from pyagent.explain.templates import Phrasing, placeholders, templates_for
 
 TEXT = {
     "en": {
@@ -77,6 +78,14 @@ TEXT = {
         "title_rank": "a {rank} title",
         "true": "true",
         "false": "false",
+        "unknown": "unknown",
+        "not_set": "not set",
+        "is_not_stated": "{name}: not stated",
+        "is_not_set": "{name}: not set",
+        "open_between": "not known ({a} to {b})",
+        "open_at_least": "not known (at least {a})",
+        "on_or_before": "on or before {date}",
+        "after": "after {date}",
     },
     "zh": {
         "way": "途径{k}（共{n}条）",
@@ -90,12 +99,12 @@ TEXT = {
         "otherwise": "否则",
         "values_sep": "或",
         "alone": "无论取何值：{status}",
-        "at_most": "不超过{n}",
-        "at_least": "至少{n}",
+        "at_most": "{n}或以下",
+        "at_least": "{n}或以上",
         "between": "{a}至{b}",
         "any_value": "任意值",
-        "favourable": "取案例允许的最有利值",
-        "unfavourable": "取案例允许的最不利值",
+        "favourable": "案例允许的最有利情形",
+        "unfavourable": "案例允许的最不利情形",
         "none": "无",
         "all_grade": "三年均为{grade}",
         "one_unqualified": "其中一年为{grade}",
@@ -114,22 +123,31 @@ TEXT = {
         "title_undated": "取得日期不详的职称",
         "cert_level": "{level}证书",
         "title_rank": "{rank}职称",
-        "true": "true",
-        "false": "false",
+        "true": "是",
+        "false": "否",
+        "unknown": "未知",
+        "not_set": "未设定",
+        "is_not_stated": "{name}：未注明",
+        "is_not_set": "{name}：未设定",
+        "open_between": "未确定（{a}至{b}）",
+        "open_at_least": "未确定（至少{a}）",
+        "on_or_before": "{date}或更早",
+        "after": "{date}之后",
     },
 }
 STATUS_TEXT = {"en": {YES: "yes", NO: "no", UNKNOWN: "unknown"}, "zh": {YES: "是", NO: "否", UNKNOWN: "未知"}}
 
 
 # -- from explanation nodes to steps ----------------------------------------------------
-def all_nodes(node: Node) -> Iterator[Node]:
-    """Every node of a tree, context nodes included."""
+def all_nodes(node: Node, *, held: bool = True) -> Iterator[Node]:
+    """Every node of a tree, context nodes included (and, with ``held``, the conditions that
+    hold in rules that failed)."""
     stack = [node]
     while stack:
         n = stack.pop()
         yield n
         for way in n.ways:
-            for c in way.conditions:
+            for c in (*way.conditions, *way.held) if held else way.conditions:
                 if c.node is not None:
                     stack.append(c.node)
                 stack.extend(c.context)
@@ -152,12 +170,20 @@ class Builder:
         self.case = solved.case
         model = solved.model
         table = solved.explainer.clause_table()
-        self.clauses = {cid: ClauseRef(cid, ref, text, kind) for cid, (ref, text, kind, _) in table.items()}
+        wording = {a.arguments[0].name: a.arguments[2].string for a in model.atoms_of("clause_wording", 3)
+                   if a.arguments[1].name == lang}
+        marks: dict[str, list[str]] = {}
+        for a in model.atoms_of("clause_mark", 2):
+            marks.setdefault(a.arguments[0].name, []).append(a.arguments[1].string)
+        self.clauses = {
+            cid: ClauseRef(cid, ref, wording.get(cid, text), kind, tuple(marks.get(cid, ())))
+            for cid, (ref, text, kind, _) in table.items()
+        }
         self.order = {cid: row[3] for cid, row in table.items()}
         self.phrasing = Phrasing(
             templates_for(solved.program),
             lang,
-            person=self.person.id,
+            person=f"「{self.person.id}」" if lang == "zh" else self.person.id,
             clause_refs={c: r.ref for c, r in self.clauses.items()},
             questions={q.term: (q.zh if lang == "zh" else q.en) for q in QUESTIONS.values()},
             describe=self._describe,
@@ -182,7 +208,50 @@ class Builder:
         return self.phrasing.sentence(name, arity, args, person=person)
 
     def node_text(self, node: Node) -> str:
-        return self.sentence(node.predicate, node.arity, node.arguments, node.person)
+        args: Sequence = node.arguments
+        open_args = self._open_args(node)
+        if open_args:
+            fmts = self._formats(node.predicate, node.arity)
+            args = list(args)
+            for k, (worst, best) in open_args.items():
+                args[k] = self._open_value(worst, best, fmts.get(k))
+        return self.sentence(node.predicate, node.arity, args, node.person)
+
+    def _formats(self, name: str, arity: int) -> dict[int, str | None]:
+        text = self.phrasing.templates.text(name, arity, self.lang) or ""
+        return {int(k) - 1: f for k, f in placeholders(text) if k != "P"}
+
+    def _open_args(self, node: Node) -> dict[int, tuple[Symbol, Symbol]]:
+        """The arguments of an unknown atom that hold only in the completion shown: each with
+        its value in the other completion and in this one.  An atom that holds in one
+        completion only, with a nearest atom in the other differing in some arguments, got
+        those from what the case leaves open (a month count of an undated certificate)."""
+        args = node.arguments
+        if node.status != UNKNOWN or not node.person or not args:
+            return {}
+        model = self.solved.model
+        for world in (WORST, BEST):
+            here = [a.arguments[1:] for a in model.atoms_of(node.predicate, node.arity, person_term(self.index, world))]
+            if any(all(x is None or x == y for x, y in zip(args, h)) for h in here):
+                continue  # holds in this completion: the other one is looked at
+            nearest: tuple[list[int], Sequence[Symbol]] | None = None
+            for h in here:
+                diff = [k for k, (x, y) in enumerate(zip(args, h)) if x is not None and x != y]
+                if diff and len(diff) < len(args) and (nearest is None or len(diff) < len(nearest[0])):
+                    nearest = (diff, h)
+            if nearest is None:
+                return {}
+            diff, other = nearest
+            return {k: (other[k], args[k]) for k in diff if args[k] is not None}
+        return {}
+
+    def _open_value(self, a: Symbol, b: Symbol, fmt: str | None) -> str:
+        """A value the case leaves open, between its two completions."""
+        w = self.words
+        lo, hi = (a, b) if _order(a) <= _order(b) else (b, a)
+        if hi.type == SymbolType.Supremum:
+            return w["open_at_least"].format(a=self.phrasing.term(lo, fmt))
+        return w["open_between"].format(a=self.phrasing.term(lo, fmt), b=self.phrasing.term(hi, fmt))
 
     def _negative(self, text: str, status: str) -> str:
         """why-not speaks of what fails: a failing step says so."""
@@ -205,7 +274,10 @@ class Builder:
             node = self.full.get(node.key, node)
         text = self._negative(self.node_text(node), node.status)
         if not node.derived:
-            return Step(text, node.status, INPUT, inputs=self.inputs_of(node))
+            inputs = self.inputs_of(node)
+            if node.status == UNKNOWN and any(leaf.unknown for leaf in node.leaves):
+                text = self.unstated(inputs) or text
+            return Step(text, node.status, INPUT, inputs=inputs)
         if not node.person and all(not w.conditions for w in node.ways) and node.status != NO:
             # a fact of the knowledge base's own tables: said once
             if node.key in self.shown:
@@ -219,6 +291,10 @@ class Builder:
         if node.status != NO and ways:
             first = next((w for w in ways if w.status == node.status), ways[0])
             ways = [first]
+        elif len(ways) > 1:  # rules for other kinds of values (a pending grade) say nothing here
+            other = [w for w in ways if self._other_kind(w)]
+            if other and any(w not in other and self._reading_only(w) is None for w in ways):
+                ways = [w for w in ways if w not in other]
         if not ways:
             return Step(text, node.status, CONCLUSION)
         if len(ways) == 1:
@@ -253,19 +329,38 @@ class Builder:
         return None
 
     def conditions(self, way: Way) -> Iterator[Step]:
+        """A rule's conditions in its body's order: for a rule that failed, those that hold too."""
         failed = way.status == NO
-        for c in way.conditions:
-            s = self.condition(c, failed)
+        every = sorted((*way.conditions, *way.held), key=lambda c: c.at) if way.held else way.conditions
+        for c in every:
+            s = self.condition(c, failed and c.status == NO, bool(way.held))
             if s is not None:
                 yield s
 
-    def condition(self, c: Condition, failed: bool) -> Step | None:
+    def _other_kind(self, way: Way) -> bool:
+        """A rule that failed because it is about other kinds of values than the person's: a
+        fact table of the knowledge base has no entry for the value (undetermined_grade:
+        pending and unknown, not unqualified), or two constants differ."""
+        program = self.solved.program
+        for c in way.conditions:
+            if c.status != NO:
+                continue
+            if c.kind == ATOM and c.node is not None and not c.node.person and \
+                    program.is_table(c.node.predicate, c.node.arity):
+                return True
+            if c.kind == COMPARISON and c.compared and all(
+                x.op == "=" and x.left.type == x.right.type == SymbolType.Function for x in c.compared
+            ):
+                return True
+        return False
+
+    def condition(self, c: Condition, failed: bool, held: bool = False) -> Step | None:
         if c.reading is not None:
             name, value = c.reading
             current = self.reading_values.get(name, "?")
             return Step(self.words["reading"].format(name=name, value=value, current=current), NO, READING)
         if c.kind == COMPARISON:
-            return self.comparison(c, failed)
+            return self.comparison(c, failed, held)
         if c.kind == AGGREGATE:
             return self.aggregate(c)
         if c.kind == NEGATION:
@@ -275,7 +370,7 @@ class Builder:
         step = self.step(c.node)
         if step is None:
             return None
-        if c.context:
+        if c.context and not held:  # the way's conditions that hold are shown beside it already
             extra = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
             if extra:
                 step = dataclasses.replace(step, children=extra + step.children)
@@ -297,23 +392,46 @@ class Builder:
                 children, clause = s.children, s.clause
         return Step(text, c.status, NOT, clause, children=children)
 
-    def comparison(self, c: Condition, failed: bool) -> Step:
-        comparisons = tuple(self._compared(x) for x in c.compared)
-        shown = ", ".join(f"{x.actual_text} {OPS.get(x.op, x.op)} {x.required_text}" for x in comparisons)
+    def comparison(self, c: Condition, failed: bool, held: bool = False) -> Step:
+        comparisons = tuple(self._compared(x, c, k) for k, x in enumerate(c.compared))
+        shown = _shown(comparisons)
         children: tuple[Step, ...] = ()
         if failed and c.context:
             said = self.words["context_sep"].join(self.node_text(n) for n in c.context)
             text = self.words["compared"].format(said=said, shown=shown)
-            children = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
+            if not held:
+                children = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
         else:
             text = shown
         return Step(self._negative(text, c.status), c.status, COMPARE, comparisons=comparisons, children=children)
 
-    def _compared(self, x) -> Comparison:
-        return Comparison(
-            _json_value(x.left), x.op, _json_value(x.right), x.holds,
-            self._value_text(x.left), self._value_text(x.right),
-        )
+    def _compared(self, x, c: Condition | None = None, k: int = 0) -> Comparison:
+        """A link of a comparison as it came out: an operand the case leaves open reads
+        "unknown" ("not set" for a parameter), never its placeholder value."""
+        left, right = _json_value(x.left), _json_value(x.right)
+        left_text, right_text = self._value_text(x.left), self._value_text(x.right)
+        holds: object = x.holds
+        if c is not None and c.status == UNKNOWN and c.sides:
+            for pos in (k, k + 1):
+                unknown = self._open_operand(c.sides[pos] if pos < len(c.sides) else None)
+                if unknown is None:
+                    continue
+                holds = UNKNOWN
+                if pos == k:
+                    left, left_text = None, unknown
+                else:
+                    right, right_text = None, unknown
+        return Comparison(left, x.op, right, holds, left_text, right_text)
+
+    def _open_operand(self, node: Node | None) -> str | None:
+        """How an operand bound by ``node`` reads when the case leaves it open, or None."""
+        if node is None or node.status != UNKNOWN:
+            return None
+        node = self.full.get(node.key, node)
+        paths = [i.path for i in self.inputs_of(node)] if not node.derived else []
+        if paths and all(is_parameter(p) and case_value(self.case, self.person, p) is None for p in paths):
+            return self.words["not_set"]
+        return self.words["unknown"]
 
     def _value_text(self, s: Symbol) -> str:
         if s.type == SymbolType.Number and 19000101 <= s.number <= 21001231:
@@ -332,11 +450,22 @@ class Builder:
         text = self.words["count"].format(what=self.words["count_sep"].join(what), value=value)
         comparisons = tuple(self._compared(x) for x in c.compared)
         if comparisons:
-            shown = ", ".join(f"{x.actual_text} {OPS.get(x.op, x.op)} {x.required_text}" for x in comparisons)
+            shown = _shown(comparisons)
             text = self.words["compared"].format(said=text, shown=shown)
         return Step(self._negative(text, c.status), c.status, COUNT, comparisons=comparisons)
 
     # -- inputs ---------------------------------------------------------------------------
+    def unstated(self, inputs: Sequence[InputRef]) -> str | None:
+        """An input the case leaves out, as it is: not stated (a parameter: not set), never the
+        placeholder value the completion gave it.  None when every input is stated."""
+        missing = [i.path for i in inputs if i.value is None]
+        if not missing:
+            return None
+        w = self.words
+        said = [w["is_not_set" if is_parameter(p) else "is_not_stated"].format(name=input_name(p, self.lang))
+                for p in missing]
+        return w["context_sep"].join(said)
+
     def inputs_of(self, node: Node) -> tuple[InputRef, ...]:
         paths: list[str] = []
         for leaf in node.leaves:
@@ -367,6 +496,28 @@ class Builder:
                 s = self.step(node)
                 if s is not None:
                     yield s
+
+
+NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "=": "≠", "!=": "=="}
+
+
+def _order(s: Symbol) -> tuple[int, object]:
+    if s.type == SymbolType.Number:
+        return (0, s.number)
+    if s.type == SymbolType.Supremum:
+        return (1, 0)
+    return (0, str(s))
+
+
+def _shown(comparisons: Sequence[Comparison]) -> str:
+    """``23 < 24``: each link as it came out (a failed ``>=`` reads ``<``)."""
+    out = []
+    for x in comparisons:
+        op = OPS.get(x.op, x.op) if x.holds is not False else NEGATED.get(x.op, "≠")
+        if op == "==":
+            op = "="
+        out.append(f"{x.actual_text} {op} {x.required_text}")
+    return ", ".join(out)
 
 
 # Where each input predicate comes from in a case file (for an input that is not there).

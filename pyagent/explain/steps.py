@@ -38,8 +38,25 @@ class ClauseRef:
 
     id: str  # p3_s1
     ref: str  # P3.S1
-    text: str
+    text: str  # the whole sentence, verbatim (a contract: SPEC's wording in the language asked)
     kind: str = "normative"  # normative, metadata, contract (kb/clauses.lp)
+    marks: tuple[str, ...] = ()  # the words of the sentence that matter (their first place)
+
+    def spans(self) -> list[tuple[str, bool]]:
+        """The text in pieces, each marked or not: ``[("…取得助理级、", False), ("中级", True), ...]``."""
+        places = sorted((self.text.find(m), m) for m in self.marks if m and m in self.text)
+        out: list[tuple[str, bool]] = []
+        at = 0
+        for start, m in places:
+            if start < at:
+                continue
+            if start > at:
+                out.append((self.text[at:start], False))
+            out.append((m, True))
+            at = start + len(m)
+        if at < len(self.text):
+            out.append((self.text[at:], False))
+        return out
 
 
 @dataclass(frozen=True)
@@ -57,8 +74,8 @@ class Comparison:
 
     actual: object  # a number, a text, or None (unknown)
     op: str  # >=, <, ...
-    required: object
-    holds: bool
+    required: object  # None: unknown (a parameter not set, an input not stated)
+    holds: object  # True, False, or "unknown" (an operand the case leaves open)
     actual_text: str = ""
     required_text: str = ""
 
@@ -154,6 +171,8 @@ def _step_json(step: Step) -> dict:
     if step.clause is not None:
         out["clause"] = step.clause.ref
         out["quote"] = step.clause.text
+        if step.clause.marks:
+            out["marks"] = list(step.clause.marks)
     if step.readings:
         out["readings"] = dict(step.readings)
     if step.inputs:
@@ -173,7 +192,8 @@ def _explanation_json(e: Explanation) -> dict:
         "question": e.question,
         "question_text": e.question_text,
         "status": e.status,
-        "clauses": [{"clause": c.ref, "quote": c.text} for c in e.clauses],
+        "clauses": [{"clause": c.ref, "quote": c.text, **({"marks": list(c.marks)} if c.marks else {})}
+                    for c in e.clauses],
         "tree": _step_json(e.root),
         "notes": [_step_json(n) for n in e.notes],
         "decided_by": [

@@ -5,27 +5,27 @@ clingo computed, never from text written per conclusion:
 
 - a conclusion that holds (``yes``) is explained by the rule instances that
   derive it in the worst completion, down to the person's input facts;
-- one that fails (``no``) by every rule that could derive it, each with *all*
-  its conditions that failed in the best completion (comparisons with their
-  actual and required values), followed down to the inputs;
+- one that fails (``no``) by every rule that could derive it, each with *all* its conditions
+  that failed in the best completion (comparisons with their actual and required values),
+  followed down to the inputs, and (full trees) the conditions of it that hold (``Way.held``);
 - one that is ``unknown`` by the instances that derive it in the completion
   where it holds, down to the unknown inputs it depends on.
 
-Nodes are plain frozen dataclasses; ``render.py`` draws them.  The walk itself runs on
-values (``pyagent.engine.values``), not on clingo symbols, which cost a foreign call per attribute;
-the nodes hand symbols out as before.  A *lean* tree (``explain(..., lean=True)``) is what an
+Nodes are frozen dataclasses (``nodes.py``).  The walk runs on values (``pyagent.engine.values``),
+not on clingo symbols, which cost a foreign call per attribute.  A *lean* tree (``explain(..., lean=True)``) is what an
 answer's ``clauses`` and ``depends_on`` are read from: the same nodes, ways and leaves without
 the parts only a reader sees, and with sub-trees shared between the answers of one person.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, evaluate, ordered, render, render_literal
+from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, evaluate, render, render_literal
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.engine.program import Program, Rule
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, term_vars
@@ -33,6 +33,10 @@ from pyagent.engine.solve import Model
 from pyagent.engine.values import Value, is_person, name_of, symbol_of, text, value_of
 from pyagent.engine.values import person as person_value
 from pyagent.explain.atoms import (
+    first_instance,
+    other_world_match,
+    pattern_instances,
+    at as _at,
     CITATION,
     READING,
     dedupe_bindings as _dedupe,
@@ -42,18 +46,16 @@ from pyagent.explain.atoms import (
     parts as _parts,
     string as _string,
     strip as _strip,
-    swap as _swap,
     symbols as _symbols,
     leaf_text as _text,
     unique as _unique,
     with_person as _with_person,
 )
-from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, InputLeaf, Node, Part, Way, weakest
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, InputLeaf, Node, Part, Way, operand_node, rank, weakest
 from pyagent.explain.nodes import cited_clauses, unknown_inputs, walk  # re-exported (see __all__)
 
 MAX_DEPTH = 24
 MAX_WAYS = 12
-
 
 @dataclass
 class _Context:
@@ -243,7 +245,7 @@ class Explainer:
                 if way is not None:
                     ways.append(way)
             elif ctx.first:
-                b = self._first_instance(rule, args, person)
+                b = first_instance(self.ev, rule, args, person)
                 if b is not None:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             elif None not in args:
@@ -251,7 +253,7 @@ class Explainer:
                 for b in self.ev.instances(rule, atom)[:MAX_WAYS]:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             else:
-                for b in self._pattern_instances(rule, args, person)[:MAX_WAYS]:
+                for b in pattern_instances(self.ev, rule, args, person)[:MAX_WAYS]:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             if len(ways) >= MAX_WAYS or (ctx.first and ways and status != NO):
                 break
@@ -278,43 +280,6 @@ class Explainer:
                     seen.add((path, value))
                     yield InputLeaf(path, value, unknown)
 
-    def _first_instance(self, rule: Rule, args: Sequence[Value | None], person: Value | None) -> Binding | None:
-        """The first binding under which ``rule`` derives the atom (depth first: no more work
-        than one derivation needs)."""
-        full = (person, *args) if person is not None else tuple(args)
-        b = self.ev.head_binding(rule, full)
-        if b is None:
-            return None
-        body = ordered(rule.body)
-        head = rule.head
-        want = _with_person(rule.name, args, person) if None not in args else None
-
-        def extend(k: int, cb: Binding) -> Binding | None:
-            if k == len(body):
-                if want is None:
-                    return cb
-                try:
-                    return cb if evaluate(head, cb) == want else None
-                except Unbound:
-                    return None
-            for nb in self.ev.literal_solutions(body[k], cb):
-                found = extend(k + 1, nb)
-                if found is not None:
-                    return found
-            return None
-
-        try:
-            return extend(0, b)
-        except Unbound:
-            return None
-
-    def _pattern_instances(self, rule: Rule, args: Sequence[Value | None], person: Value | None) -> list[Binding]:
-        full = (person, *args) if person is not None else tuple(args)
-        b = self.ev.head_binding(rule, full)
-        if b is None:
-            return []
-        return self.ev.solutions(rule.body, b)
-
     # -- a rule that fired -------------------------------------------------------
     def _fired_way(self, rule: Rule, b: Binding, index: int | None, ctx: _Context, depth: int) -> Way:
         """The conditions of a rule instance that holds: ``b`` is a solution of its whole body
@@ -323,6 +288,7 @@ class Explainer:
         clause = None
         readings: list[tuple[str, str]] = []
         bound_by: dict[str, str] = {}  # variable -> status of the atom that bound it
+        bound_node: dict[str, Node] = {}  # variable -> the weakest atom that bound it
         lean = ctx.lean
         for literal in rule.body:
             kind = literal.kind
@@ -331,7 +297,7 @@ class Explainer:
                 sig = literal.signature
                 ground = next((g for g, _ in self.ev.matches(term, b)), None)
                 if ground is None:  # holds in the other completion only
-                    ground = self._other_world_match(term, b)
+                    ground = other_world_match(self.ev, term, b)
                 if sig == CITATION:
                     clause = name_of(ground[3])
                     continue
@@ -343,6 +309,8 @@ class Explainer:
                 node = self._node(name, args, idx, ctx, depth + 1)
                 for v in literal.vars:
                     bound_by[v] = weakest([bound_by.get(v, YES), node.status])
+                    if node.status != YES and (v not in bound_node or rank(node.status) < rank(bound_node[v].status)):
+                        bound_node[v] = node
                 if lean:
                     conditions.append(Condition(ATOM, "", node.status, node))
                     continue
@@ -373,7 +341,9 @@ class Explainer:
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
                 # the atoms that gave its values are conditions of this way already
-                conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared))
+                sides = tuple(operand_node(t, bound_node) for t in (literal.term, *(g for _, g in literal.guards)))
+                conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared,
+                                            sides=sides))
             else:
                 if lean:
                     basis = weakest(bound_by.get(v, YES) for v in literal.vars)
@@ -388,14 +358,6 @@ class Explainer:
                 )
         status = weakest(c.status for c in conditions)
         return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
-
-    def _other_world_match(self, term, b: Binding) -> Value:
-        for world in (WORST, BEST):
-            swapped = {k: _swap(v, world) for k, v in b.items()}
-            found = next((g for g, _ in self.ev.matches(term, swapped)), None)
-            if found is not None:
-                return found
-        raise Unbound(str(term))
 
     # -- what gave a condition its values ----------------------------------------------
     def _context(
@@ -456,6 +418,8 @@ class Explainer:
             return None  # the rule concludes something else
         bindings = [b0]
         conditions: list[Condition] = []
+        held: list[Condition] = []  # full trees: the conditions that hold, for a reader
+        bound_node: dict[str, Node] = {}
         clause = None
         readings: list[tuple[str, str]] = []
         citation = None
@@ -498,13 +462,18 @@ class Explainer:
                     return Way(rule.index, rule.file, rule.line, clause, NO, tuple(conditions), tuple(readings))
             if solutions:
                 bindings = _dedupe(solutions)
+                if not ctx.lean:
+                    c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
+                    if c is not None:
+                        held.append(dataclasses.replace(c, at=_at(rule, literal)))
                 continue
             if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
                 continue  # depends on a condition that already failed
             if kind == ATOM and self.program.is_table(*literal.signature):
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
-            conditions.append(self._failed_condition(rule, literal, kind, bindings, index, ctx, depth))
+            failed = self._failed_condition(rule, literal, kind, bindings, index, ctx, depth)
+            conditions.append(failed if ctx.lean else dataclasses.replace(failed, at=_at(rule, literal)))
         for cb in bindings:
             try:
                 clause = name_of(evaluate(citation, cb)[3])
@@ -514,7 +483,44 @@ class Explainer:
         if clause is None and not conditions:
             return None
         status = NO if conditions else YES
-        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
+        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings),
+                   tuple(held) if conditions else ())
+
+    def _held_condition(
+        self, literal: Literal, b: Binding, bound_node: dict[str, Node], index: int | None, ctx: _Context,
+        depth: int,
+    ) -> Condition | None:
+        """A condition of a failed rule that holds (in the completion the rule was tried in)."""
+        kind = literal.kind
+        try:
+            if kind == ATOM:
+                if literal.signature in (CITATION, READING):
+                    return None
+                name, args, person = _strip(evaluate(literal.term, b))
+                idx = index if person is not None else None
+                node = self._node(name, args, idx, ctx.side(), depth + 1)  # never hides the tree's own
+                for v in literal.vars:
+                    if node.status != YES and (v not in bound_node or rank(node.status) < rank(bound_node[v].status)):
+                        bound_node[v] = node
+                part = Part(name, _symbols(args), person is not None)
+                return Condition(ATOM, render(literal.term, b), node.status, node, atom=part)
+            sides = tuple(operand_node(t, bound_node) for t in (literal.term, *(g for _, g in literal.guards))) \
+                if kind == COMPARISON else ()
+            basis = weakest([YES, *(n.status for n in sides if n is not None)])
+            if kind == COMPARISON:
+                compared = tuple(self.ev.compare(literal, b))
+                return Condition(COMPARISON, render_literal(literal, b), basis, None, compared, sides=sides)
+            if kind == NEGATION:
+                name, args, person = _strip(evaluate(literal.term, b))
+                idx = index if person is not None else None
+                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[self.status(name, args, idx)]
+                part = Part(name, _symbols(args), person is not None, negated=True)
+                return Condition(NEGATION, render_literal(literal, b), status, None, atom=part)
+            _, value, checks = self.ev.aggregate_holds(literal, b)
+            return Condition(AGGREGATE, literal.text, YES, None, tuple(checks), symbol_of(value),
+                             parts=_parts(literal, b), function=literal.function)
+        except Unbound:
+            return None
 
     def _reading_value(self, name: Value) -> Value | None:
         for atom in self.model.values_of("reading", 2):
