@@ -140,6 +140,8 @@ _WHY_WORDS = {
         "notes": "Not counted (P2.S3.b)",
         "decides": "What decides it",
         "now": "now: {value}",
+        "now_sep": "; ",
+        "in_short": "In short: {reason}",
         "not_stated": "not stated",
         "nothing_fails": "nothing stands in the way: the answer is yes",
     },
@@ -154,6 +156,8 @@ _WHY_WORDS = {
         "notes": "不作为限制性条件（P2.S3.b）",
         "decides": "取决于",
         "now": "目前：{value}",
+        "now_sep": "；",
+        "in_short": "小结：{reason}",
         "not_stated": "未注明",
         "nothing_fails": "没有任何条件不满足：答案为是",
     },
@@ -277,14 +281,15 @@ def explanation_view(found: Explanations) -> Group:
         if e.decided_by:
             decides = Tree(Text(w["decides"], style="bold"), guide_style="muted")
             for d in e.decided_by:
-                line = Text(d.path, style="depends")
-                value = _input_value_text(d.value, lang)
-                if value is not None:
-                    line.append(f" ({w['now'].format(value=value)})", style="muted")
-                line.append(": ")
-                line.append(_phrase_decider(d, lang))
+                line = Text(_phrase_decider(d, lang))
+                if d.value is not None:
+                    value = _input_value_text(d.value, lang)
+                    if value is not None:
+                        line.append(w["now_sep"] + w["now"].format(value=value), style="muted")
                 decides.add(line)
             parts.append(decides)
+        if e.reason:
+            parts.append(Text(w["in_short"].format(reason=e.reason), style="bold"))
     return Group(*parts)
 
 
@@ -348,7 +353,10 @@ def explanation_markdown(found: Explanations) -> str:
             out.append(f"**{_md(w['decides'])}**")
             out.append("")
             for d in e.decided_by:
-                out.append(f"- `{d.path}`: {_md(_phrase_decider(d, lang))}")
+                out.append(f"- {_md(_phrase_decider(d, lang))}")
+        if e.reason:
+            out.append("")
+            out.append(f"**{_md(w['in_short'].format(reason=e.reason))}**")
     return "\n".join(out) + "\n"
 
 

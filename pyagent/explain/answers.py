@@ -182,13 +182,11 @@ class SolvedCase:
 
     def with_reason(self, index: int, answer: Answer, lang: str = "en") -> Answer:
         """``answer`` with its one-line reason and what would settle it, read off its explanation."""
-        from pyagent.explain.reasons import reason, to_settle
         from pyagent.explain.why import explain_solved
 
         e = explain_solved(self, self.case.persons[index].id, answer.question, lang=lang,
-                           decide=answer.status == "unknown")
-        settle = to_settle(e)
-        return dataclasses.replace(answer, reason=reason(e, settle), to_settle=settle)
+                           decide=answer.status == "unknown", notes=False)
+        return dataclasses.replace(answer, reason=e.reason, to_settle=e.to_settle)
 
 
 def solve_case(

@@ -24,12 +24,12 @@ WORDS = {
     "en": {
         YES: "yes", NO: "no", UNKNOWN: "unknown", "head": "{status}: ", "sep": "; ", "list": ", ",
         "not": "not so: {s}", "holds": "holds: {s}", "clause": " ({c})", "on": "rests on {c}",
-        "depends": "depends on {s}", "settle": "{name}: {values}",
+        "depends": "depends on {s}", "settle": "{name}: {values}", "with": "{s} ({c})",
     },
     "zh": {
         YES: "是", NO: "否", UNKNOWN: "未知", "head": "{status}：", "sep": "；", "list": "、",
         "not": "不成立：{s}", "holds": "已满足：{s}", "clause": "（{c}）", "on": "依据{c}",
-        "depends": "取决于{s}", "settle": "{name}：{values}",
+        "depends": "取决于{s}", "settle": "{name}：{values}", "with": "{s}（{c}）",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -79,7 +79,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
         return head + w["depends"].format(s=w["list"].join(said))
     if e.status == YES:
         return head + w["on"].format(c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative"))
-    failed, held = _failure(e.root)
+    failed, held = _failure(e.root, w)
     parts = [w["not"].format(s=s.text) + _clause(s, w) for s in failed[:2]]
     parts += [w["holds"].format(s=s.text) + _clause(s, w) for s in held[:1]]
     return head + w["sep"].join(parts)
@@ -89,7 +89,7 @@ def _clause(step: Step, w) -> str:
     return w["clause"].format(c=step.clause.ref) if step.clause is not None and step.clause.kind != "contract" else ""
 
 
-def _failure(root: Step) -> tuple[list[Step], list[Step]]:
+def _failure(root: Step, w) -> tuple[list[Step], list[Step]]:
     """Where a no comes down to: the tree followed from the root while exactly one condition
     fails (readings aside), and there the failing conditions (or the step, when they are
     alternative ways); beside the path, the conditions that hold, each with a comparison of
@@ -106,8 +106,8 @@ def _failure(root: Step) -> tuple[list[Step], list[Step]]:
                     cmp = next(iter(reversed(list(_comparisons(c)))), None)  # the last: a duration
                     if cmp is not None:
                         text = c.text if c.kind != COMPARE else ""
-                        held.append(Step(f"{text}（{cmp.text}）" if text else cmp.text, YES, c.kind,
-                                         c.clause or cmp.clause))
+                        said = w["with"].format(s=text, c=cmp.text) if text else cmp.text
+                        held.append(Step(said, YES, c.kind, c.clause or cmp.clause))
         if len(failing) != 1:
             break
         step = failing[0]

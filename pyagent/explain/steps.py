@@ -135,6 +135,8 @@ class Explanation:
     notes: tuple[Step, ...] = ()
     decided_by: tuple[Decider, ...] = ()
     clauses: tuple[ClauseRef, ...] = ()  # cited in the tree, in the notice's order
+    reason: str = ""  # the answer in one line (`pyagent.explain.reasons.reason`)
+    to_settle: tuple = ()  # unknown: what would settle it (`pyagent.explain.reasons.Settle`)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ def _explanation_json(e: Explanation) -> dict:
         "question": e.question,
         "question_text": e.question_text,
         "status": e.status,
+        "reason": e.reason,
+        "to_settle": [t.to_json() for t in e.to_settle],
         "clauses": [{"clause": c.ref, "quote": c.text, **({"marks": list(c.marks)} if c.marks else {})}
                     for c in e.clauses],
         "tree": _step_json(e.root),

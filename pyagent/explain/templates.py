@@ -197,6 +197,8 @@ class Phrasing:
             shown = [self.term(a) for a in args]
             inside = ", ".join(([self.person] if person else []) + shown)
             return f"{name}({inside})"
+        if self.lang == "en":
+            text = quoted_terms(text)
 
         def fill(m: re.Match[str]) -> str:
             key, fmt = m.group(1), m.group(2)
@@ -236,8 +238,10 @@ class Phrasing:
             return w["unknown"]
         if t == SymbolType.Number:
             return self._number(value.number, fmt)
-        if t == SymbolType.String:
-            return value.string if value.string else w["not_stated"]
+        if t == SymbolType.String:  # the case's own words (an occupation, an unlisted field)
+            if not value.string:
+                return w["not_stated"]
+            return quoted_terms(value.string) if self.lang == "en" else value.string
         return self._function(value)
 
     def _number(self, n: int, fmt: str | None) -> str:
@@ -268,7 +272,7 @@ class Phrasing:
             return self.clause_refs[name]
         word = self.templates.terms.get((name, self.lang))
         if word is not None:
-            return word
+            return quoted_terms(word) if self.lang == "en" else word
         alias = ALIASES.get(name)
         if alias is not None:
             return self.words["alias"].format(alias=alias, code=name)
@@ -278,6 +282,40 @@ class Phrasing:
         """A vocabulary code with its alias (``高级工 (senior_worker)``), else as written."""
         alias = ALIASES.get(name)
         return self.words["alias"].format(alias=alias, code=name) if alias else name
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff](?:[\u3400-\u9fff0-9，、…]|N(?=[\u3400-\u9fff]))*[\u3400-\u9fff]|[\u3400-\u9fff]")
+_QUOTED_TERMS: dict[str, str] = {}
+
+
+def quoted_terms(text: str) -> str:
+    """An English template with its Chinese terms of the notice quoted: ``meets the gate of
+    P2.S3.a: 「高技能人才」 with 「近3年年度考核合格」``, so that every sentence stays English with
+    the Chinese quoted (SPEC 9).  The Chinese names of codes (高级工) stand as names; text
+    already in quotation marks is left alone.
+
+    >>> quoted_terms("{P} is 高技能人才 for {1}: holds a certificate of 高级工 or above")
+    '{P} is 「高技能人才」 for {1}: holds a certificate of 高级工 or above'
+    """
+    known = _QUOTED_TERMS.get(text)
+    if known is not None:
+        return known
+    names = set(ALIASES.values())
+    out: list[str] = []
+    at = 0
+    depth = 0
+    for m in _CJK_RUN.finditer(text):
+        before = text[at:m.start()]
+        depth += before.count("「") + before.count("“") + before.count("《") - before.count("」") - \
+            before.count("”") - before.count("》")
+        out.append(before)
+        run = m.group(0)
+        out.append(run if depth > 0 or run in names else f"「{run}」")
+        at = m.end()
+    out.append(text[at:])
+    found = "".join(out).replace("(「", "「").replace("」)", "」")
+    _QUOTED_TERMS[text] = found
+    return found
 
 
 def placeholders(text: str) -> list[tuple[str, str | None]]:
@@ -293,6 +331,7 @@ __all__ = [
     "Templates",
     "load_templates",
     "placeholders",
+    "quoted_terms",
     "templates_for",
     "templates_of",
 ]

@@ -42,6 +42,7 @@ from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
 from pyagent.explain.decide import decide_unknown, phrase_decider, subject_of
 from pyagent.explain.nodes import UNKNOWN
+from pyagent.explain.reasons import reason, to_settle
 from pyagent.explain.sentences import TEXT, Builder
 from pyagent.explain.steps import (
     COMPARE,
@@ -104,11 +105,13 @@ def explain_solved(
     lang: str = "en",
     mode: str = WHY,
     decide: bool = True,
+    notes: bool = True,
 ) -> Explanation:
     """Explain one answer of a case already solved (the in-process call, e.g. in a notebook).
 
     ``decide``: for an unknown answer, re-answer the person under each value of each
     unknown input it depends on (one more solve); without it ``decided_by`` is empty.
+    ``notes``: the credentials not counted (P2.S3.b) of a title question.
     """
     question = question_of(question_id)
     index = _index(solved, person_id)
@@ -117,15 +120,17 @@ def explain_solved(
     builder = Builder(solved, index, lang, mode)
     root = builder.step(node)
     assert root is not None
-    notes: tuple[Step, ...] = ()
-    if question.id.startswith("title."):
-        notes = tuple(builder.notes(P2_S3_B_NOTE))
+    said: tuple[Step, ...] = ()
+    if notes and question.id.startswith("title."):
+        said = tuple(builder.notes(P2_S3_B_NOTE))
     deciders: tuple[Decider, ...] = ()
     if decide and node.status == UNKNOWN:
         deciders = decide_unknown(solved, person, question, node, builder, mode)
-    clauses = _clauses_in(root, notes)
+    clauses = _clauses_in(root, said)
     label = question.zh if lang == "zh" else question.en
-    return Explanation(person.id, question.id, label, node.status, mode, lang, root, notes, deciders, clauses)
+    e = Explanation(person.id, question.id, label, node.status, mode, lang, root, said, deciders, clauses)
+    settle = to_settle(e)
+    return dataclasses.replace(e, reason=reason(e, settle), to_settle=settle)
 
 
 def _index(solved: SolvedCase, person_id: str) -> int:

@@ -1,0 +1,142 @@
+"""SPEC section 9 over every pinned answer: every explanation and reason, in both languages.
+
+Each pinned answer of ``queries/`` is explained (why, its one-line reason, and for an unknown
+what decides it) in English and in Chinese, rendered as Markdown (the words a reader sees:
+headers, steps, quotes, notes, what decides it), and every line is checked for what SPEC 9
+forbids:
+
+- rule text: an atom of a predicate of the knowledge base (``post_counts(P,true)``), or a
+  capitalised rule variable between brackets and commas (``(P,true)``, ``, X)``);
+- the other language: an English phrase of three words or more under zh; a Chinese phrase
+  outside quotation marks under en (the vocabulary's Chinese names of codes aside);
+- a placeholder value for an input the case does not state: an input step whose value is not
+  stated must say so ("not stated" / 未注明, "not set" / 未设定);
+- ``≥`` beside a failed comparison (it reads as it came out: ``23 < 24``).
+
+The pins are solved together (`pyagent.pins.solved`), as ``pyagent check`` does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pyagent.cli.render import explanation_markdown
+from pyagent.engine.program import load_program
+from pyagent.explain.reasons import reason
+from pyagent.explain.steps import Explanations
+from pyagent.explain.templates import ALIASES
+from pyagent.explain.why import explain_solved
+from pyagent.kb import readings as kb_readings
+from pyagent.pins.check import load_pins, prepare, solved
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+
+_CJK = r"\u3400-\u9fff"
+_QUOTED = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』|《[^》]*》")
+_ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
+_CHINESE = re.compile(rf"[{_CJK}][{_CJK}，、；：（）0-9]*[{_CJK}]")
+_VARIABLE = re.compile(r"[(,]\s*[A-Z][A-Za-z_]*\s*[,)]")
+_NOT_STATED = ("not stated", "not set", "未注明", "未设定")
+
+
+def _predicates() -> set[str]:
+    program = load_program()
+    names = {name for name, _ in program.by_head}
+    return {n for n in names if len(n) > 2}
+
+
+def _pinned() -> list[tuple]:
+    """(pin, expectation) for every pinned answer, pins solved together."""
+    pins = load_pins([QUERIES])
+    prepare(pins)
+    return [(pin, e) for pin in pins for e in pin.expectations]
+
+
+@pytest.fixture(scope="module")
+def rendered() -> list[tuple[str, str, Explanations, str]]:
+    """Every pinned answer explained and rendered, in en and zh: (label, lang, doc, text)."""
+    out = []
+    seen: set[tuple] = set()
+    for pin, e in _pinned():
+        readings = pin.readings_of(e)
+        s = solved(pin, readings)
+        index = next(k for k, p in enumerate(pin.case.persons) if p.id == e.person)
+        case, pid = s.view(index)
+        key = (pin.source, pin.index, tuple(sorted(readings.items())), e.person, e.question)
+        if key in seen:
+            continue
+        seen.add(key)
+        for lang in ("en", "zh"):
+            x = explain_solved(case, pid, e.question, lang=lang, decide=e.status == "unknown")
+            doc = Explanations(pin.source, pin.case.as_of, {**{n: r.default for n, r in kb_readings().items()},
+                                                             **readings}, (), lang, "why", (x,))
+            text = explanation_markdown(doc) + "\n" + reason(x) + "\n"
+            out.append((f"{pin.id} · {e.label()} · {lang}", lang, doc, text))
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(">")]
+
+
+def test_every_pinned_answer_is_explained_in_both_languages(rendered) -> None:
+    assert {lang for _, lang, _, _ in rendered} == {"en", "zh"}
+    assert len(rendered) >= 200  # every pinned answer, twice
+
+
+def test_no_rule_text(rendered) -> None:
+    predicates = _predicates()
+    atom = re.compile(r"\b(" + "|".join(sorted(map(re.escape, predicates), key=len, reverse=True)) + r")\(")
+    bad = []
+    for label, _, _, text in rendered:
+        for line in _lines(text):
+            plain = _QUOTED.sub("", line)
+            if atom.search(plain) or _VARIABLE.search(plain):
+                bad.append(f"{label}: {line.strip()}")
+    assert not bad, "rule text in an explanation:\n" + "\n".join(bad[:20])
+
+
+def test_one_language_per_output(rendered) -> None:
+    aliases = set(ALIASES.values())
+    bad = []
+    for label, lang, _, text in rendered:
+        for line in _lines(text):
+            plain = _QUOTED.sub("", line)
+            plain = re.sub(r"`[^`]*`", "", plain)
+            if lang == "zh":
+                found = _ENGLISH.search(plain)
+            else:
+                for name in sorted(aliases, key=len, reverse=True):  # the Chinese names of codes
+                    plain = plain.replace(name, "")
+                found = _CHINESE.search(plain)
+            if found:
+                bad.append(f"{label}: {found.group(0)!r} in {line.strip()}")
+    assert not bad, "a sentence in the other language:\n" + "\n".join(bad[:30])
+
+
+def test_unstated_inputs_are_said_to_be_unstated(rendered) -> None:
+    bad = []
+    for label, _, doc, _ in rendered:
+        for s in doc.explanations[0].root.walk():
+            if s.kind == "input" and s.holds == "unknown" and s.inputs and all(i.value is None for i in s.inputs):
+                if not any(w in s.text for w in _NOT_STATED):
+                    bad.append(f"{label}: {s.text}")
+    assert not bad, "a placeholder for an input the case does not state:\n" + "\n".join(bad[:20])
+
+
+def test_failed_comparisons_read_the_way_they_came_out(rendered) -> None:
+    bad = []
+    for label, _, doc, _ in rendered:
+        for s in doc.explanations[0].root.walk():
+            for c in s.comparisons:
+                if c.holds is False and c.op in (">=", ">") and f"{c.actual_text} {'≥' if c.op == '>=' else '>'} " \
+                        f"{c.required_text}" in s.text:
+                    bad.append(f"{label}: {s.text}")
+            if s.holds == "no" and s.kind == "comparison" and "≥" in s.text and all(
+                c.op in (">=", ">") for c in s.comparisons
+            ):
+                bad.append(f"{label}: {s.text}")
+    assert not bad, "a failed comparison shown as holding:\n" + "\n".join(bad[:20])

@@ -1,0 +1,83 @@
+"""Goldens of SPEC section 9, in zh and en, as a tree and as Markdown (tests/golden/spec9_*).
+
+One person per point (tests/golden/spec9_cases.yaml): an input the case leaves out (and a
+numeric id), a failed comparison, a no with holding and failing conditions, an unset
+parameter with the P5 quote.  ``PYAGENT_UPDATE_GOLDEN=1 pytest tests/test_explain_spec9.py``
+rewrites the goldens; read every line of the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from pyagent.cli.render import THEME, explanation_markdown, explanation_view
+from pyagent.explain.answers import solve_case
+from pyagent.explain.steps import Explanations
+from pyagent.explain.why import explain_solved
+from pyagent.input.case import load_case
+from pyagent.kb import readings as kb_readings
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("PYAGENT_UPDATE_GOLDEN") == "1"
+ASKED = (
+    ("650123", "title.assistant"),  # unknown: an undated certificate
+    ("li_short", "title.assistant"),  # no: 23 < 24
+    ("wu_basic", "title.intermediate"),  # no: 49 ≥ 36 holds, 2024 基本合格 fails
+    ("zhao_title", "skill.technician"),  # unknown: application_years.technician not set; P5 quoted
+)
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, Explanations]:
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    solved = solve_case(case)
+    readings = {n: r.default for n, r in kb_readings().items()}
+    out = {}
+    for lang in ("en", "zh"):
+        items = tuple(explain_solved(solved, p, q, lang=lang) for p, q in ASKED)
+        out[lang] = Explanations("spec9_cases.yaml", case.as_of, readings, (), lang, "why", items)
+    return out
+
+
+def _tree(doc: Explanations) -> str:
+    out = io.StringIO()
+    Console(file=out, width=110, color_system=None, theme=THEME, highlight=False).print(explanation_view(doc))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("form", ["txt", "md"])
+def test_spec9_golden(found, lang: str, form: str) -> None:
+    doc = found[lang]
+    text = _tree(doc) if form == "txt" else explanation_markdown(doc)
+    path = GOLDEN / f"spec9_{lang}.{form}"
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"rendering differs from {path}"
+
+
+def test_spec9_says_what_section_9_asks(found) -> None:
+    en, zh = _tree(found["en"]), _tree(found["zh"])
+    flat_en = " ".join(en.replace("│", " ").replace("├──", " ").replace("└──", " ").split())
+    flat_zh = "".join(zh.split()).replace("│", "")
+    # unknown shown as unknown, with the deciding value
+    assert "the date certificates[0] was obtained: not stated" in flat_en
+    assert "is on or before 2024-07-01: yes; otherwise: no" in flat_en
+    assert "证书取得日期（certificates[0]）：未注明" in flat_zh and "为2024-07-01或更早：是" in flat_zh
+    # a failed comparison reads as it came out
+    assert "(23 < 24)" in flat_en and "（23<24）" in flat_zh and "23 ≥ 24" not in en
+    # an unset parameter is not set, never a requirement of 0
+    assert "(parameter application_years.technician): not set" in flat_en and "16 ≥ not set" in flat_en
+    assert "未设定" in flat_zh and "0年" not in flat_zh
+    # a no shows what holds beside what fails
+    assert "49 ≥ 36" in en and "「wu_basic」2024年度考核合格" in flat_zh
+    # P5 quoted as the whole sentence; the numeric id set apart
+    assert "可分别申报与现岗位相对应职业（工种）的高级工、技师、高级技师职业技能评价或职业技能等级认定。" in flat_zh
+    assert "同句" not in zh and "「650123」" in flat_zh
+    # one language: SPEC.3 in Chinese under zh
+    assert "A question is answered" not in zh and "问题的答案为“是”" in flat_zh
