@@ -258,7 +258,7 @@ def diff(
         )
         if flips is not None:
             write_flips(flips, diff_flips(result, lang.value), lang.value)
-    emit(shown, lambda: reading_diff_view(result), result.to_json)
+    emit(shown, lambda: reading_diff_view(result, lang.value), result.to_json)
 
 
 def diff_flips(result, lang: str = "en") -> list:

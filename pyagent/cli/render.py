@@ -54,7 +54,7 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
     changed = [(n, v) for n, v in answers.readings.items() if defaults.get(n) != v]
     if not changed:
         return None
-    head = "读法（非默认）: " if lang == "zh" else "Readings (not the default): "
+    head = "读法（非默认）：" if lang == "zh" else "Readings (not the default): "
     text = Text(head, style="bold")
     text.append(", ".join(f"{n}={v}" for n, v in changed), style="reading")
     return text
@@ -401,7 +401,7 @@ def _readings_line(readings: Mapping[str, str], lang: str) -> Text | None:
     changed = [(n, v) for n, v in readings.items() if defaults.get(n) != v]
     if not changed:
         return None
-    text = Text("读法（非默认）: " if lang == "zh" else "Readings (not the default): ", style="bold")
+    text = Text("读法（非默认）：" if lang == "zh" else "Readings (not the default): ", style="bold")
     text.append(", ".join(f"{n}={v}" for n, v in changed), style="reading")
     return text
 
@@ -598,13 +598,21 @@ def lint_view(report: LintReport) -> Group:
     return Group(*parts)
 
 
-def reading_diff_view(d: ReadingDiff) -> Group:
+def reading_diff_view(d: ReadingDiff, lang: str = "en") -> Group:
+    zh = lang == "zh"
     given = ", ".join(f"{n}={v}" for n, v in d.readings.items())
-    table = Table(title=Text(f"Answers that change under {given}"), expand=False)
-    for column in ("case", "person", "question", "default", given, "clauses responsible"):
+    title = f"在读法 {given} 下改变的答案" if zh else f"Answers that change under {given}"
+    table = Table(title=Text(title), expand=False)
+    columns = ("案例", "人员", "问题", "默认读法", given, "相关条款") if zh else (
+        "case", "person", "question", "default", given, "clauses responsible")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for ch in d.changes:
-        table.add_row(Text(ch.source), Text(ch.person), Text(ch.question), status_text(ch.before),
-                      status_text(ch.after), Text(", ".join(ch.clauses), style="clause"))
-    summary = Text(f"{len(d.changes)} of {d.answers} answers in {d.cases} cases change.")
+        label = Text(ch.question)
+        if zh:
+            label.append(f" {QUESTIONS[ch.question].zh}", style="muted")
+        table.add_row(Text(ch.source), Text(ch.person), label, status_text(ch.before, lang),
+                      status_text(ch.after, lang), Text(", ".join(ch.clauses), style="clause"))
+    summary = Text(f"{d.cases}个案例的{d.answers}个答案中，{len(d.changes)}个改变。" if zh
+                   else f"{len(d.changes)} of {d.answers} answers in {d.cases} cases change.")
     return Group(table, summary) if d.changes else Group(summary)
