@@ -292,9 +292,10 @@ class Builder:
             first = next((w for w in ways if w.status == node.status), ways[0])
             ways = [first]
         elif len(ways) > 1:  # rules for other kinds of values (a pending grade) say nothing here
-            other = [w for w in ways if self._other_kind(w)]
-            if other and any(w not in other and self._reading_only(w) is None for w in ways):
-                ways = [w for w in ways if w not in other]
+            for strict in (True, False):  # two constants that differ first, then table guards
+                other = [w for w in ways if self._other_kind(w, strict)]
+                if other and any(w not in other and self._reading_only(w) is None for w in ways):
+                    ways = [w for w in ways if w not in other]
         if not ways:
             return Step(text, node.status, CONCLUSION)
         if len(ways) == 1:
@@ -337,7 +338,7 @@ class Builder:
             if s is not None:
                 yield s
 
-    def _other_kind(self, way: Way) -> bool:
+    def _other_kind(self, way: Way, constants_only: bool = False) -> bool:
         """A rule that failed because it is about other kinds of values than the person's: a
         fact table of the knowledge base has no entry for the value (undetermined_grade:
         pending and unknown, not unqualified), or two constants differ."""
@@ -345,7 +346,7 @@ class Builder:
         for c in way.conditions:
             if c.status != NO:
                 continue
-            if c.kind == ATOM and c.node is not None and not c.node.person and \
+            if not constants_only and c.kind == ATOM and c.node is not None and not c.node.person and \
                     program.is_table(c.node.predicate, c.node.arity):
                 return True
             if c.kind == COMPARISON and c.compared and all(
