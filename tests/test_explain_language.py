@@ -7,7 +7,7 @@ forbids:
 
 - rule text: an atom of a predicate of the knowledge base (``post_counts(P,true)``), or a
   capitalised rule variable between brackets and commas (``(P,true)``, ``, X)``);
-- the other language: an English phrase of three words or more under zh; a Chinese phrase
+- the other language: an English phrase of two words or more under zh; a Chinese phrase
   outside quotation marks under en (the vocabulary's Chinese names of codes aside);
 - a placeholder value for an input the case does not state: an input step whose value is not
   stated must say so ("not stated" / 未注明, "not set" / 未设定);
@@ -36,7 +36,7 @@ QUERIES = Path(__file__).resolve().parent.parent / "queries"
 
 _CJK = r"\u3400-\u9fff"
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』|《[^》]*》")
-_ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
+_ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,})+\b")
 _CHINESE = re.compile(rf"[{_CJK}][{_CJK}，、；：（）0-9]*[{_CJK}]")
 _VARIABLE = re.compile(r"[(,]\s*[A-Z][A-Za-z_]*\s*[,)]")
 _NOT_STATED = ("not stated", "not set", "未注明", "未设定")

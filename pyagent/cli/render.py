@@ -172,6 +172,10 @@ def _input_value_text(value: object, lang: str) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    from pyagent.explain.templates import ALIASES
+
+    if isinstance(value, str) and value in ALIASES:  # a code: with its Chinese name
+        return (f"{ALIASES[value]}（{value}）" if lang == "zh" else f"{ALIASES[value]} ({value})")
     if isinstance(value, (int, float, str)):
         return str(value)
     return None

@@ -34,7 +34,7 @@ class Answer:
     clauses: tuple[str, ...]  # clause refs ("P3.S1"), in the notice's order
     depends_on: tuple[str, ...]  # unknown inputs that decide it; empty unless unknown
     reason: str | None = None  # the answer in one line, in the language asked (`pyagent.explain.reasons`)
-    to_settle: tuple = ()  # unknown: what would settle it (`pyagent.explain.reasons.Settle`)
+    to_settle: tuple | None = None  # what would settle it, when unknown (`pyagent.explain.reasons.Settle`)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Answers:
                             "clauses": list(a.clauses),
                             "depends_on": list(a.depends_on),
                             **({} if a.reason is None else {
-                                "reason": a.reason, "to_settle": [t.to_json() for t in a.to_settle]}),
+                                "reason": a.reason, "to_settle": [t.to_json() for t in a.to_settle or ()]}),
                         }
                         for a in p.answers
                     ],

@@ -61,9 +61,17 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         best = max(d.outcomes, key=lambda o: _RANK[o.status])
         if best.status == NO:
             continue
-        out.append(Settle(d.path, input_name(d.path, e.lang), best.values, best.status,
+        out.append(Settle(d.path, _named(d.subject, d.path, e.lang), best.values, best.status,
                           input_document(d.path, e.lang)))
     return tuple(out)
+
+
+def _named(subject: str, path: str, lang: str) -> str:
+    """The decider's subject (「2025年度考核」) with the place in the case file, once."""
+    if not subject or path in subject:
+        return subject or input_name(path, lang)
+    place = path.split(".grade")[0]
+    return f"{subject}（{place}）" if lang == "zh" else f"{subject} ({place})"
 
 
 def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
