@@ -164,7 +164,7 @@ _WHY_WORDS = {
 }
 
 
-def _input_value_text(value: object, lang: str) -> str | None:
+def _input_value_text(value: object, lang: str, named: bool = False) -> str | None:
     """An input's value when it is short enough to show in a tree line, else None."""
     if value is None:
         return _WHY_WORDS[lang]["not_stated"]
@@ -174,7 +174,7 @@ def _input_value_text(value: object, lang: str) -> str | None:
         return str(int(value))
     from pyagent.explain.templates import ALIASES
 
-    if isinstance(value, str) and value in ALIASES:  # a code: with its Chinese name
+    if named and isinstance(value, str) and value in ALIASES:  # a code: with its Chinese name
         return (f"{ALIASES[value]}（{value}）" if lang == "zh" else f"{ALIASES[value]} ({value})")
     if isinstance(value, (int, float, str)):
         return str(value)
@@ -287,7 +287,7 @@ def explanation_view(found: Explanations) -> Group:
             for d in e.decided_by:
                 line = Text(_phrase_decider(d, lang))
                 if d.value is not None:
-                    value = _input_value_text(d.value, lang)
+                    value = _input_value_text(d.value, lang, named=True)
                     if value is not None:
                         line.append(w["now_sep"] + w["now"].format(value=value), style="muted")
                 decides.add(line)

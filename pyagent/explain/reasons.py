@@ -13,6 +13,7 @@ Both come from the explanation (`pyagent.explain.why.explain_solved`), so from t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -68,7 +69,8 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
 
 def _named(subject: str, path: str, lang: str) -> str:
     """The decider's subject (「2025年度考核」) with the place in the case file, once."""
-    if not subject or path in subject:
+    head = re.split(r"[.\[]", path)[0]
+    if not subject or "（" in subject or "(" in subject or head in subject:  # its place said already
         return subject or input_name(path, lang)
     place = path.split(".grade")[0]
     return f"{subject}（{place}）" if lang == "zh" else f"{subject} ({place})"
