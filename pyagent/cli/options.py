@@ -311,6 +311,7 @@ def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], No
     )
 
     err = Console(stderr=True, highlight=False)
+    # drawn when a person is done, not by a timer: a slow person writes nothing meanwhile
     with Progress(
         TextColumn("answering"),
         BarColumn(),
@@ -318,6 +319,7 @@ def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], No
         TimeRemainingColumn(),
         console=err,
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("persons", total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        yield lambda done, _total: bar.update(task, completed=done, refresh=True)
