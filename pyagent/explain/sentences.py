@@ -242,7 +242,12 @@ class Builder:
             if nearest is None:
                 return {}
             diff, other = nearest
-            return {k: (other[k], args[k]) for k in diff if args[k] is not None}
+            out: dict[int, tuple[Symbol, Symbol]] = {}
+            for k in diff:
+                shown = args[k]
+                if shown is not None:
+                    out[k] = (other[k], shown)
+            return out
         return {}
 
     def _open_value(self, a: Symbol, b: Symbol, fmt: str | None) -> str:
