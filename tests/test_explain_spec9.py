@@ -81,3 +81,47 @@ def test_spec9_says_what_section_9_asks(found) -> None:
     assert "同句" not in zh and "「650123」" in flat_zh
     # one language: SPEC.3 in Chinese under zh
     assert "A question is answered" not in zh and "问题的答案为“是”" in flat_zh
+
+
+def test_ask_gives_each_answer_a_reason_and_what_would_settle_it() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+
+    runner = CliRunner()
+    case = str(GOLDEN / "spec9_cases.yaml")
+    doc = json.loads(runner.invoke(app, ["ask", case, "--json", "--lang", "zh"]).stdout)
+    answers = {(p["id"], a["question"]): a for p in doc["persons"] for a in p["answers"]}
+    unknown = answers[("650123", "title.assistant")]
+    assert unknown["status"] == "unknown" and unknown["reason"].startswith("未知：")
+    assert unknown["to_settle"] == [{
+        "input": "certificates[0].obtained", "name": "证书取得日期（certificates[0]）",
+        "values": ["2024-07-01或更早"], "gives": "yes", "document": "职业资格证书或职业技能等级证书",
+    }]
+    no = answers[("wu_basic", "title.intermediate")]
+    assert no["reason"].startswith("否：") and "2024年度考核" in no["reason"] and "49 ≥ 36" in no["reason"]
+    assert no["to_settle"] == [] and all(a["reason"] for a in answers.values())
+    english = json.loads(runner.invoke(app, ["ask", case, "--json"]).stdout)
+    li = next(a for p in english["persons"] if p["id"] == "li_short" for a in p["answers"]
+              if a["question"] == "title.assistant")
+    assert li["reason"].startswith("no: ") and "(23 < 24)" in li["reason"]
+    table = runner.invoke(app, ["ask", case, "--lang", "zh"], env={"COLUMNS": "200"}).stdout
+    assert "理由" in table and "「650123」待核实事项" in table and "查询日 2026-07-01" in table
+    assert "as of" not in table
+
+
+def test_errors_in_the_language_asked() -> None:
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+
+    runner = CliRunner()
+    case = str(GOLDEN / "spec9_cases.yaml")
+    zh = runner.invoke(app, ["why", case, "title.asistant", "--lang", "zh"])
+    assert zh.exit_code == 2 and "「title.asistant」不是问题；是否要找「title.assistant」？" in zh.stderr
+    en = runner.invoke(app, ["why", case, "title.assistant", "--person", "nobody"])
+    assert en.exit_code == 2 and "no person 'nobody' in the case" in en.stderr
+    zh = runner.invoke(app, ["why", case, "title.assistant", "--person", "nobody", "--lang", "zh"])
+    assert "案例中没有人员「nobody」" in zh.stderr

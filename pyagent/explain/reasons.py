@@ -25,12 +25,12 @@ WORDS = {
     "en": {
         YES: "yes", NO: "no", UNKNOWN: "unknown", "head": "{status}: ", "sep": "; ", "list": ", ",
         "not": "not so: {s}", "holds": "holds: {s}", "clause": " ({c})", "on": "rests on {c}",
-        "depends": "depends on {s}", "settle": "{name}: {values}", "with": "{s} ({c})",
+        "depends": "depends on {s}", "settle": "{name}: {values}", "with": "{s} ({c})", "about": "{a}: {s}",
     },
     "zh": {
         YES: "是", NO: "否", UNKNOWN: "未知", "head": "{status}：", "sep": "；", "list": "、",
         "not": "不成立：{s}", "holds": "已满足：{s}", "clause": "（{c}）", "on": "依据{c}",
-        "depends": "取决于{s}", "settle": "{name}：{values}", "with": "{s}（{c}）",
+        "depends": "取决于{s}", "settle": "{name}：{values}", "with": "{s}（{c}）", "about": "{a}——{s}",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -89,7 +89,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
         return head + w["depends"].format(s=w["list"].join(said))
     if e.status == YES:
         return head + w["on"].format(c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative"))
-    failed, held = _failure(e.root, w)
+    failed, held = _failure(e.root, w, e.person)
     parts = [w["not"].format(s=s.text) + _clause(s, w) for s in failed[:2]]
     parts += [w["holds"].format(s=s.text) + _clause(s, w) for s in held[:1]]
     return head + w["sep"].join(parts)
@@ -99,7 +99,7 @@ def _clause(step: Step, w) -> str:
     return w["clause"].format(c=step.clause.ref) if step.clause is not None and step.clause.kind != "contract" else ""
 
 
-def _failure(root: Step, w) -> tuple[list[Step], list[Step]]:
+def _failure(root: Step, w, person: str = "") -> tuple[list[Step], list[Step]]:
     """Where a no comes down to: the tree followed from the root while exactly one condition
     fails (readings aside), and there the failing conditions (or the step, when they are
     alternative ways); beside the path, the conditions that hold, each with a comparison of
@@ -107,12 +107,13 @@ def _failure(root: Step, w) -> tuple[list[Step], list[Step]]:
     held: list[Step] = []
     step = root
     clause = None
+    about: Step | None = None
     while True:
         clause = step.clause or clause
         failing = [c for c in step.children if c.holds == NO and c.kind != READING]
         if step is not root:
             for c in step.children:
-                if c.holds == YES and c.kind != WAY:
+                if c.holds == YES and c.kind != WAY and (not person or person in c.text):  # about the person
                     cmp = next(iter(reversed(list(_comparisons(c)))), None)  # the last: a duration
                     if cmp is not None:
                         text = c.text if c.kind != COMPARE else ""
@@ -120,11 +121,17 @@ def _failure(root: Step, w) -> tuple[list[Step], list[Step]]:
                         held.append(Step(said, YES, c.kind, c.clause or cmp.clause))
         if len(failing) != 1:
             break
+        if person and person in step.text and step.kind != WAY:
+            about = step  # the last step that says whose it is (「wu」2024年度考核合格)
         step = failing[0]
     found = [step]
     if len(failing) > 1 and not all(c.kind == WAY for c in failing):
         found = [c for c in failing if c.kind != WAY][:2]
-    out = [s if s.clause is not None or clause is None else Step(s.text, s.holds, s.kind, clause) for s in found]
+    out = []
+    for s in found:
+        if person and person not in s.text and about is not None and about is not step:
+            s = Step(w["about"].format(a=about.text, s=s.text), s.holds, s.kind, s.clause or about.clause)
+        out.append(s if s.clause is not None or clause is None else Step(s.text, s.holds, s.kind, clause))
     return out, held
 
 
