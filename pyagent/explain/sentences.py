@@ -172,6 +172,7 @@ class Builder:
         table = solved.explainer.clause_table()
         wording = {a.arguments[0].name: a.arguments[2].string for a in model.atoms_of("clause_wording", 3)
                    if a.arguments[1].name == lang}
+        wording.update((a.arguments[0].name, a.arguments[1].string) for a in model.atoms_of("clause_sentence", 2))
         marks: dict[str, list[str]] = {}
         for a in model.atoms_of("clause_mark", 2):
             marks.setdefault(a.arguments[0].name, []).append(a.arguments[1].string)
