@@ -125,3 +125,18 @@ def test_errors_in_the_language_asked() -> None:
     assert en.exit_code == 2 and "no person 'nobody' in the case" in en.stderr
     zh = runner.invoke(app, ["why", case, "title.assistant", "--person", "nobody", "--lang", "zh"])
     assert "案例中没有人员「nobody」" in zh.stderr
+
+
+def test_an_unset_parameter_is_no_requirement_of_zero_in_json(found) -> None:
+    doc = found["en"].to_json()
+    zhao = next(e for e in doc["explanations"] if e["person"] == "zhao_title")
+
+    def nodes(node):
+        yield node
+        for child in node["children"]:
+            yield from nodes(child)
+
+    compared = [c for n in nodes(zhao["tree"]) for c in n.get("comparisons", []) if c["actual"] == 16]
+    assert compared == [{"actual": 16, "op": ">=", "required": None, "holds": "unknown"}]
+    assert zhao["to_settle"][0]["input"] == "parameters.application_years.technician"
+    assert zhao["to_settle"][0]["values"] == ["at most 16"]
