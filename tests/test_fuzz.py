@@ -782,7 +782,9 @@ def ask_outcome(line: str, readings: dict) -> str | tuple:
     except InputError:
         return "refused"
     (person_,) = answer_case(case).persons
-    return (person_.id, [json.loads(json.dumps(dataclasses.asdict(a))) for a in person_.answers])
+    # reason and to_settle are None when not asked for (answer_case without lang): not written
+    return (person_.id, [json.loads(json.dumps({k: v for k, v in dataclasses.asdict(a).items() if v is not None}))
+                         for a in person_.answers])
 
 
 @pytest.mark.parametrize("run_index", RUNS)
