@@ -327,3 +327,12 @@ def test_a_row_numbered_far_away_is_read_and_the_page_stays_small(client):
     r = client.post("/person", data={**FORM, "certificates[99999].level": "technician"})
     assert r.status_code == 200 and len(r.text) < 400_000
     assert 'name="certificates[101].level"' not in r.text
+
+
+def test_the_language_switch_keeps_the_form(client):
+    empty = client.post("/person", data={"lang": "zh"})
+    assert empty.status_code == 200 and "单人查询" in empty.text and 'class="error"' not in empty.text
+    filled = client.post("/person", data={**FORM, "action": "", "lang": "zh"})
+    assert filled.status_code == 200 and 'value="gao_ji_gong"' in filled.text and "为什么" in filled.text
+    what = client.post("/person", data={**FORM, "lang": "zh", "whatif": "title.participate"})
+    assert "仅凭时间" in what.text and "年度考核获得" in what.text
