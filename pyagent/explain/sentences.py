@@ -106,8 +106,8 @@ TEXT = {
         "favourable": "案例允许的最有利情形",
         "unfavourable": "案例允许的最不利情形",
         "none": "无",
-        "all_grade": "三年均为{grade}",
-        "one_unqualified": "其中一年为{grade}",
+        "all_grade": "三年均{grade}",
+        "one_unqualified": "其中一年{grade}",
         "listed_field": "八个贯通领域之一",
         "unlisted_field": "《通知》未列明的领域",
         "no_post": "无岗位（none）",
@@ -339,10 +339,22 @@ class Builder:
         """A rule's conditions in its body's order: for a rule that failed, those that hold too."""
         failed = way.status == NO
         every = sorted((*way.conditions, *way.held), key=lambda c: c.at) if way.held else way.conditions
+        # a table fact about the value the case leaves open (工程 is a listed field, beside a field
+        # not stated) would bring the placeholder back: it is not shown
+        placeholders = {a for c in every if c.node is not None and c.status == UNKNOWN and self._unstated_node(c.node)
+                        for a in c.node.arguments if a is not None}
         for c in every:
+            if placeholders and c.kind == ATOM and c.node is not None and not c.node.person and \
+                    placeholders.intersection(a for a in c.node.arguments if a is not None):
+                continue
             s = self.condition(c, failed and c.status == NO, bool(way.held))
             if s is not None:
                 yield s
+
+    def _unstated_node(self, node: Node) -> bool:
+        if node.derived or not any(leaf.unknown for leaf in node.leaves):
+            return False
+        return any(i.value is None for i in self.inputs_of(node))
 
     def _other_kind(self, way: Way, constants_only: bool = False) -> bool:
         """A rule that failed because it is about other kinds of values than the person's: a
