@@ -58,12 +58,7 @@ def decide_unknown(
     variants = [v for _, _, vs, _ in plans for v in vs]
     if not variants:
         return ()
-    shown = _shown_answers([v.facts for v in variants], case, solved.program.directory)
-    statuses = []
-    for i in range(len(variants)):
-        worst = Function("answer", [person_term(i, WORST), question.term]) in shown
-        best = Function("answer", [person_term(i, BEST), question.term]) in shown
-        statuses.append(YES if worst else UNKNOWN if best else NO)
+    statuses = _statuses([v.facts for v in variants], case, question, solved.program.directory)
     out: list[Decider] = []
     k = 0
     order = [NO, UNKNOWN, YES] if mode == WHY_NOT else [YES, UNKNOWN, NO]
@@ -80,12 +75,33 @@ def decide_unknown(
 _DATED = re.compile(r"(certificates|titles)\[(\d+)\]\.obtained")
 
 
+_ANSWERED: dict[tuple, frozenset[tuple[str, Symbol]]] = {}  # a variant -> its answers (world, question)
+
+
 def _statuses(persons: Sequence[Sequence[Fact]], case: Case, question: Question, directory) -> list[str]:
-    shown = _shown_answers(persons, case, directory)
+    """The status of ``question`` for each of these variants of a person.  Every question's
+    answers of a variant are kept (a variant's facts, the date, readings and knowledge base are
+    the key), so that the other unknown answers of the person, as `pyagent ask` explains them
+    one after another, reuse the solve."""
+    shared = (case.as_of, tuple(sorted(case.readings.items())), str(directory))
+    keys = [(shared, tuple(facts)) for facts in persons]
+    todo = [k for k in dict.fromkeys(keys) if k not in _ANSWERED]
+    if todo:
+        shown = _shown_answers([facts for _, facts in todo], case, directory)
+        found: dict[int, set[tuple[str, Symbol]]] = {i: set() for i in range(len(todo))}
+        for atom in shown:
+            if atom.name == "answer" and len(atom.arguments) == 2:
+                p, q = atom.arguments
+                found.setdefault(p.arguments[0].number, set()).add((p.arguments[1].name, q))
+        if len(_ANSWERED) > 4096:
+            _ANSWERED.clear()
+        for i, k in enumerate(todo):
+            _ANSWERED[k] = frozenset(found[i])
     out = []
-    for i in range(len(persons)):
-        worst = Function("answer", [person_term(i, WORST), question.term]) in shown
-        best = Function("answer", [person_term(i, BEST), question.term]) in shown
+    for k in keys:
+        answered = _ANSWERED[k]
+        worst = (WORST, question.term) in answered
+        best = (BEST, question.term) in answered
         out.append(YES if worst else UNKNOWN if best else NO)
     return out
 
