@@ -92,8 +92,13 @@ def test_the_form_answers_with_unknown_and_what_would_settle_it(client):
     from pyagent.explain.answers import answer_case
     from pyagent.web.form import case_text
 
-    expected = answer_case(parse_case(case_text(FORM).text)).persons[0].answers
+    expected = answer_case(parse_case(case_text(FORM).text), lang="en").persons[0].answers
     assert found == {a.question: a.status for a in expected}
+    import html
+
+    reasons = [html.unescape(x) for x in re.findall(r'<td class="reason">(.*?)</td>', r.text, re.S)]
+    assert reasons == [a.reason for a in expected]  # the library's reasons, as pyagent ask gives them
+    assert "annual assessment" in r.text.split('id="answer-title.participate"')[1].split("why-row")[0]
 
 
 def test_a_reading_switched_shows_the_flip(client):
@@ -214,7 +219,8 @@ def test_the_json_api_gives_the_clis_documents(client):
     from pyagent.explain.answers import answer_case
     from pyagent.input.case import load_case
 
-    assert ask.json()["persons"] == answer_case(load_case(DEMO)).to_json()["persons"]
+    assert ask.json()["persons"] == answer_case(load_case(DEMO), lang="en").to_json()["persons"]
+    assert ask.json()["persons"][1]["answers"][0]["to_settle"]  # li: unknown, settled by 2025
     why = client.post("/api/why?question=title.assistant&person=li_senior_worker&lang=zh", content=text)
     assert why.status_code == 200
     validator("explanation").validate(why.json())

@@ -106,7 +106,8 @@ async def ask(request: Request) -> Response:
     from pyagent.explain.answers import answer_case
 
     case = _case(request, await _text(request, "a case file (YAML or JSON)"))
-    return _json((await run_in_threadpool(answer_case, case)).to_json())
+    lang = _lang(request)  # as `pyagent ask --json --lang`: reasons in that language
+    return _json((await run_in_threadpool(lambda: answer_case(case, lang=lang))).to_json())
 
 
 @handled

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import Answer, Answers, solve_case
-from pyagent.explain.why import WHY, WHY_NOT, Explanation, explain_solved
+from pyagent.explain.why import WHY, Explanation, explain_solved
 from pyagent.input.case import parse_case
 from pyagent.input.model import Case
 from pyagent.kb import kb_dir, readings as kb_readings
@@ -47,16 +47,21 @@ def one_person(case: Case, person_id: str | None) -> Case:
 
 
 def person_result(case: Case, lang: str) -> PersonResult:
-    """Every question for the one person of ``case``, each explained (why for yes and unknown,
-    why-not for no), from one solve: what `pyagent ask` and `pyagent why` compute."""
+    """Every question for the one person of ``case``, each explained, from one solve: what
+    `pyagent ask --lang` and `pyagent why` compute."""
     solved = solve_case(case)
     answers = solved.answers()
     pid = case.persons[0].id
     explanations = tuple(
-        explain_solved(solved, pid, a.question, lang=lang, mode=WHY_NOT if a.status == "no" else WHY)
-        for a in answers.persons[0].answers
+        explain_solved(solved, pid, a.question, lang=lang, mode=WHY) for a in answers.persons[0].answers
     )
-    return PersonResult(case, answers, explanations)
+    # each answer's one-line reason and what would settle it, read off its explanation as
+    # `SolvedCase.with_reason` reads them (here from the trees the page shows anyway)
+    person = answers.persons[0]
+    person = dataclasses.replace(person, answers=tuple(
+        dataclasses.replace(a, reason=e.reason, to_settle=e.to_settle)
+        for a, e in zip(person.answers, explanations)))
+    return PersonResult(case, dataclasses.replace(answers, persons=(person,)), explanations)
 
 
 # -- which answers flip under each reading ------------------------------------------------

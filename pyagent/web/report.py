@@ -68,15 +68,16 @@ def answer_extra(answer, name: str):
 
 
 def settle_text(item, lang: str) -> str:
-    """One entry of an answer's ``to_settle``, whatever its shape in the library."""
-    if isinstance(item, str):
-        return item
-    for attr in ("text", "sentence", "what", "document"):
-        if isinstance(getattr(item, attr, None), str):
-            return getattr(item, attr)
-    if isinstance(item, Mapping):
-        return "; ".join(str(v) for v in item.values() if v is not None)
-    return str(item)
+    """One entry of an answer's ``to_settle`` (`pyagent.explain.reasons.Settle`), worded as
+    ``pyagent ask`` words it: the input, the values that settle it, what it then gives."""
+    zh = lang == "zh"
+    gives = ({"yes": "是", "unknown": "仍为未知"} if zh else {"yes": "yes", "unknown": "still unknown"})
+    values = ("或" if zh else " / ").join(getattr(item, "values", ()))
+    status = gives.get(getattr(item, "status", ""), getattr(item, "status", ""))
+    said = (f"{item.name}：若为{values}，则{status}" if zh else f"{item.name}: {status} if {values}")
+    if getattr(item, "document", ""):
+        said += f"（{item.document}）" if zh else f" (document: {item.document})"
+    return said
 
 
 GLOBALS = dict(first_quotes=first_quotes, is_quoted=lambda step, quoted: id(step) in quoted, value_text=value_text, decider_text=decider_text,
