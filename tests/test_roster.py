@@ -424,3 +424,50 @@ def test_batch_workers_started_by_spawn_answer_as_fork_does(tmp_path: Path) -> N
         assert run.returncode == 0, run.stderr
         outs.append(out.read_text(encoding="utf-8"))
     assert outs[0] == outs[1] and outs[0].count("\n") == 12
+
+
+def test_every_answering_command_takes_the_same_options() -> None:
+    import typer.main
+
+    command = typer.main.get_command(app)
+    common = {"--as-of", "--reading", "--parameter", "--lang", "--format"}
+    for name in ("ask", "why", "why-not", "what-if", "diff", "batch"):
+        options = {o for p in command.commands[name].params for o in p.opts}
+        wanted = common - ({"--format"} if name == "batch" else set())
+        assert wanted <= options, (name, wanted - options)
+        if name != "batch":
+            assert "--person" in options and "--json" in options, name
+    for name in ("check", "coverage", "lint", "clauses", "readings"):
+        assert "--format" in {o for p in command.commands[name].params for o in p.opts}, name
+
+
+def test_formats_markdown_html_and_json(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    args = ["ask", str(roster), "-p", "wang", "--as-of", AS_OF]
+    html = runner.invoke(app, [*args, "--format", "html"])
+    assert html.exit_code == 0 and html.stdout.lstrip().startswith("<!DOCTYPE html>")
+    assert "wang" in html.stdout
+    markdown = runner.invoke(app, [*args, "--format", "markdown"])
+    assert markdown.exit_code == 0 and markdown.stdout.startswith("```")
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert data["persons"][0]["id"] == "wang"
+    both = runner.invoke(app, [*args, "--json", "--format", "html"])
+    assert both.exit_code == 2 and "choose one" in both.stderr
+    readings = json.loads(runner.invoke(app, ["readings", "--json"]).stdout)
+    assert readings["readings"][0]["default"]
+    clause = json.loads(runner.invoke(app, ["clauses", "P3.S1", "--json"]).stdout)["clauses"]
+    assert [c["clause"] for c in clause] == ["P3.S1"] and clause[0]["rules"]
+    assert "取得高级工" in clause[0]["text"]
+    zh = runner.invoke(app, ["clauses", "P3.S1", "--lang", "zh"])
+    assert "编码规则" in zh.stdout
+
+
+def test_diff_takes_a_person_of_a_roster(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    args = ["diff", str(roster), "-r", "basically_qualified=passes", "--as-of", AS_OF, "--json"]
+    everyone = json.loads(runner.invoke(app, args).stdout)["changes"]
+    bq = json.loads(runner.invoke(app, [*args, "--person", "bq"]).stdout)["changes"]
+    assert bq and bq == [c for c in everyone if c["person"] == "bq"]
+    assert json.loads(runner.invoke(app, [*args, "-p", "wang"]).stdout)["changes"] == []
+    missing = runner.invoke(app, [*args, "-p", "zhao"])
+    assert missing.exit_code == 2 and "zhao" in missing.stderr

@@ -239,9 +239,12 @@ def _io_failed(err: OSError) -> NoReturn:
         pass
     if err.errno == errno.EPIPE:
         os._exit(1)  # the reader went away (| head): nothing to say
-    reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-               errno.EFBIG: "the file grew past the size this system allows"}
-    reason = reasons.get(err.errno, err.strerror or str(err))
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the file system is read-only",
+        errno.EFBIG: "the file grew past the size this system allows",
+    }
+    reason = reasons.get(err.errno or 0, err.strerror or str(err))
     where = f"{err.filename}: " if getattr(err, "filename", None) else ""
     sys.stderr.write(f"{where}cannot write the output: {reason}\n")
     sys.stderr.flush()

@@ -113,9 +113,16 @@ MAX_MAX_BYTES = 1 << 31  # --max-bytes: a case file is read whole into memory
 
 def _max_bytes(value: int) -> int:
     if value > MAX_MAX_BYTES:
-        raise InputError("--max-bytes", "", msg(
-            "{v} is more than a case file may hold (at most {m:,} bytes)",
-            "{v} 超过案例文件的上限（至多 {m:,} 字节）", v=_cut(str(value)), m=MAX_MAX_BYTES))
+        raise InputError(
+            "--max-bytes",
+            "",
+            msg(
+                "{v} is more than a case file may hold (at most {m:,} bytes)",
+                "{v} 超过案例文件的上限（至多 {m:,} 字节）",
+                v=_cut(str(value)),
+                m=MAX_MAX_BYTES,
+            ),
+        )
     return value
 
 
@@ -136,7 +143,10 @@ TimeoutOpt = Annotated[
 MaxBytesOpt = Annotated[
     int,
     typer.Option(
-        "--max-bytes", help="Refuse a case file larger than this.", metavar="BYTES", min=1,
+        "--max-bytes",
+        help="Refuse a case file larger than this.",
+        metavar="BYTES",
+        min=1,
         callback=_max_bytes,
     ),
 ]

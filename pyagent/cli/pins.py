@@ -19,6 +19,7 @@ from pyagent.cli.options import (
     Lang,
     LangOpt,
     ParameterOpt,
+    PersonOpt,
     ReadingOpt,
     as_of_date,
     chosen_format,
@@ -59,10 +60,13 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every pin, not only those that fail.")
     ] = False,
-    update: Annotated[bool, typer.Option(
-        "--update",
-        help="Write the clauses (and depends_on) the answers give into the pins whose status holds; print the diff.",
-    )] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Write the clauses (and depends_on) the answers give into the pins whose status holds; print the diff.",
+        ),
+    ] = False,
     json_: JsonOpt = False,
     format_: FormatOpt = Format.text,
 ) -> None:
@@ -88,7 +92,9 @@ def check(
                 change.write()
                 sys.stdout.write(change.diff)
                 for line in change.skipped:
-                    err_console().print(f"left alone (its status does not hold): {line}", markup=False)
+                    err_console().print(
+                        f"left alone (its status does not hold): {line}", markup=False
+                    )
                 err_console().print(
                     f"{change.changed} pinned answer{'s' * (change.changed != 1)} rewritten in "
                     f"{len(change.texts)} file{'s' * (len(change.texts) != 1)}: read the diff before committing.",
@@ -104,18 +110,32 @@ def check(
 @app.command()
 def mutate(
     kb: KbOpt = None,
-    pins: Annotated[Optional[list[Path]], typer.Option(
-        "--pins", help="Pin files or directories (default: queries/ beside the knowledge base).",
-        metavar="PATH")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: every core).",
-                                                min=1)] = None,
-    sample: Annotated[Optional[int], typer.Option("--sample", help="Run N mutants drawn with --seed, not all.",
-                                                  min=1, metavar="N")] = None,
+    pins: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--pins",
+            help="Pin files or directories (default: queries/ beside the knowledge base).",
+            metavar="PATH",
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", help="Worker processes (default: every core).", min=1),
+    ] = None,
+    sample: Annotated[
+        Optional[int],
+        typer.Option(
+            "--sample", help="Run N mutants drawn with --seed, not all.", min=1, metavar="N"
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="The seed of --sample.", metavar="S")] = 0,
-    search: Annotated[bool, typer.Option(
-        "--search/--no-search",
-        help="Search a case that tells each survivor apart (--no-search: survivors not listed as equivalent fail).",
-    )] = True,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search/--no-search",
+            help="Search a case that tells each survivor apart (--no-search: survivors not listed as equivalent fail).",
+        ),
+    ] = True,
     json_: JsonOpt = False,
 ) -> None:
     """Mutation testing of the knowledge base against the pins: exit 1 if a mutant survives
@@ -130,8 +150,15 @@ def mutate(
         from pyagent.pins.mutate import mutate as run_mutate
 
         with _mutation_bar() as progress:
-            report = run_mutate(directory, pins, jobs=jobs, sample=sample, seed=seed, search=search,
-                                progress=progress)
+            report = run_mutate(
+                directory,
+                pins,
+                jobs=jobs,
+                sample=sample,
+                seed=seed,
+                search=search,
+                progress=progress,
+            )
     if json_:
         print_json(report.to_json())
     else:
@@ -155,14 +182,18 @@ def _mutation_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 @app.command()
-def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
+def coverage(
+    paths: PinPathsArg = None,
+    kb: KbOpt = None,
+    json_: JsonOpt = False,
+    format_: FormatOpt = Format.text,
+) -> None:
     """What the pins cover: per clause and reading value, pins by status; rules never fired.
 
     Exit 1 when an encoded clause lacks a yes or a no pin, or a reading lacks a pin whose
     answer changes under it.  Example: pyagent coverage queries/
     """
-    from pyagent.cli.options import out_console
-
+    shown = chosen_format(format_, json_)
     with reported():
         directory = _kb_dir(kb)
         from pyagent.cli.render import coverage_view
@@ -170,7 +201,7 @@ def coverage(paths: PinPathsArg = None, kb: KbOpt = None) -> None:
         from pyagent.pins.coverage import coverage as pin_coverage
 
         report = pin_coverage(load_pins(paths or [Path("queries")]), directory)
-    out_console().print(coverage_view(report))
+    emit(shown, lambda: coverage_view(report), lambda: plain(report, "pyagent.coverage/1"))
     if report.gaps:
         raise typer.Exit(1)
 
@@ -188,13 +219,14 @@ def lint(
             metavar="FILE",
         ),
     ] = None,
+    json_: JsonOpt = False,
+    format_: FormatOpt = Format.text,
 ) -> None:
     """Check the knowledge base's conventions: citations, clauses, grounding, readings, docs.
 
     Exit 1 on any problem.  Example: pyagent lint
     """
-    from pyagent.cli.options import out_console
-
+    shown = chosen_format(format_, json_)
     with reported():
         if notice is not None and not notice.is_file():
             raise InputError(str(notice), "", "no such file")
@@ -202,7 +234,7 @@ def lint(
         from pyagent.pins.lint import lint as lint_kb
 
         report = lint_kb(_kb_dir(kb), notice)
-    out_console().print(lint_view(report))
+    emit(shown, lambda: lint_view(report), lambda: plain(report, "pyagent.lint/1"))
     if not report.holds:
         raise typer.Exit(1)
 
@@ -221,6 +253,7 @@ def diff(
     as_of: AsOfOpt = None,
     parameter: ParameterOpt = None,
     kb: KbOpt = None,
+    person: PersonOpt = None,
     flips: Annotated[
         Optional[Path],
         typer.Option(
@@ -255,6 +288,7 @@ def diff(
             _kb_dir(kb),
             as_of=as_of_date(as_of),
             parameters=parse_parameters(parameter) if parameter else None,
+            person=person,
         )
         if flips is not None:
             write_flips(flips, diff_flips(result, lang.value), lang.value)
@@ -277,3 +311,26 @@ def diff_flips(result, lang: str = "en") -> list:
         )
         for c in result.changes
     ]
+
+
+def plain(report: object, schema: str) -> dict:
+    """A report dataclass as JSON data (paths as text, tuples as lists), with its schema."""
+    import dataclasses
+
+    def walk(value: object) -> object:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: walk(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, dict):
+            return {str(k): walk(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [walk(v) for v in value]
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        return str(value)
+
+    data = walk(report)
+    assert isinstance(data, dict)
+    for name in ("gaps", "holds"):  # properties worth having in the JSON too
+        if hasattr(report, name) and name not in data:
+            data[name] = walk(getattr(report, name))
+    return {"schema": schema, **data}

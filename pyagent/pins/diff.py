@@ -75,12 +75,20 @@ class ReadingDiff:
         }
 
 
-def _cases(paths: Iterable[str | Path], as_of: dt.date | None = None,
-           parameters: Mapping[str, int] | None = None) -> Iterator[tuple[str, Case]]:
+def _cases(
+    paths: Iterable[str | Path],
+    as_of: dt.date | None = None,
+    parameters: Mapping[str, int] | None = None,
+    person: str | None = None,
+) -> Iterator[tuple[str, Case]]:
     for raw in paths:
         path = Path(raw)
         if str(raw) == "-" or is_roster(path):  # a roster (or stdin): one case of its rows
-            yield str(raw), load_input(path, as_of=as_of, parameters=parameters)
+            try:
+                yield str(raw), load_input(path, person=person, as_of=as_of, parameters=parameters)
+            except InputError as err:
+                if person is None or err.place != "--person":
+                    raise  # a roster without that id is passed over; reading_diff says if none has it
             continue
         if path.is_dir():
             files = walk_files(path, SUFFIXES)
@@ -116,6 +124,7 @@ def reading_diff(
     *,
     as_of: dt.date | None = None,
     parameters: Mapping[str, int] | None = None,
+    person: str | None = None,
 ) -> ReadingDiff:
     """Every answer of the cases under ``paths`` (case files, pin files, rosters) that
     ``readings`` change, each with its reason under both; ``as_of`` and ``parameters``
@@ -127,20 +136,40 @@ def reading_diff(
     defaults = {n: r.default for n, r in kb_readings(kb).items()}
     changes: list[Change] = []
     cases = answers = 0
-    for source, case in _cases(paths, as_of, parameters):
+    found = False
+    wanted = person
+    for source, case in _cases(paths, as_of, parameters, wanted):
+        if wanted is not None:
+            chosen = tuple(p for p in case.persons if p.id == wanted)
+            if not chosen:
+                continue
+            case = dataclasses.replace(case, persons=chosen)
+        found = True
         cases += 1
         base = {k: v for k, v in case.readings.items() if k not in readings}
         before = solve_case(_with(case, base), kb)
         after = solve_case(_with(case, {**base, **readings}), kb)
-        for i, person in enumerate(case.persons):
+        for i, someone in enumerate(case.persons):
             for question in QUESTIONS.values():
                 answers += 1
                 old, new = before.status(i, question), after.status(i, question)
                 if old == new:
                     continue
                 responsible = _responsible(before, after, i, question, readings, defaults)
-                changes.append(Change(source, person.id, question.id, old, new, responsible,
-                                      _reason(before, i, question), _reason(after, i, question)))
+                changes.append(
+                    Change(
+                        source,
+                        someone.id,
+                        question.id,
+                        old,
+                        new,
+                        responsible,
+                        _reason(before, i, question),
+                        _reason(after, i, question),
+                    )
+                )
+    if wanted is not None and not found:
+        raise InputError("--person", wanted, "no case or roster given has a person with this id")
     return ReadingDiff(dict(readings), cases, answers, tuple(changes))
 
 
