@@ -471,3 +471,43 @@ def test_diff_takes_a_person_of_a_roster(tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, [*args, "-p", "wang"]).stdout)["changes"] == []
     missing = runner.invoke(app, [*args, "-p", "zhao"])
     assert missing.exit_code == 2 and "zhao" in missing.stderr
+
+
+def test_tables_and_flips_carry_each_persons_reason(tmp_path: Path) -> None:
+    roster = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    out, flips = tmp_path / "o.csv", tmp_path / "f.csv"
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(roster),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "-j",
+            "1",
+            "--compare-reading",
+            "basically_qualified=passes",
+            "--flips",
+            str(flips),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r[0]: r for r in table(out)[1:]}
+    asked = json.loads(
+        runner.invoke(app, ["ask", str(roster), "--as-of", AS_OF, "--lang", "en", "--json"]).stdout
+    )
+    for person in asked["persons"]:
+        reasons = rows[person["id"]][2::4]
+        assert all(reasons) and reasons == [a["reason"] for a in person["answers"]]
+    li = rows["li"]
+    unknown = [i for i, s in enumerate(li[1::4]) if s == "unknown"]
+    assert unknown and all(li[4 + 4 * i] for i in unknown)  # what would settle each unknown
+    flipped = table(flips)[1:]
+    assert flipped and all(r[3] and r[5] and r[3] != r[5] for r in flipped)
+    bare = tmp_path / "bare.csv"
+    runner.invoke(
+        app, ["batch", str(roster), "-o", str(bare), "--as-of", AS_OF, "-j", "1", "--no-reasons"]
+    )
+    assert not any(r[2::4] != [""] * 9 for r in table(bare)[1:])

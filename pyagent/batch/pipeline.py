@@ -98,6 +98,7 @@ class BatchConfig:
     output_format: str | None = None  # jsonl / csv / xlsx; None: from OUT's name
     input_format: str | None = None  # jsonl / csv / xlsx; None: from ROSTER's name
     lang: str = "en"  # a CSV or xlsx table's headers and statuses (batch/tables.py)
+    reasons: bool = True  # a table's reason and to-settle columns (each person explained)
     block_bytes: int = 1 << 20  # a JSONL block; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
     verify: bool = True  # check the fast path against pyagent.case/facts for every new key
@@ -725,7 +726,8 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
             from pyagent.batch.tables import jsonl_to_table
 
             def convert(answers: Path, table: Path) -> None:
-                jsonl_to_table(answers, table, out_format, config.lang)
+                jsonl_to_table(answers, table, out_format, config.lang,
+                               roster if config.reasons else None, config)
         files.commit(convert)
     except KeyboardInterrupt:
         raise BatchInterrupted(str(roster), str(out), last_line, persons_out) from None

@@ -105,6 +105,14 @@ def batch(
         ),
     ] = None,
     lang: LangOpt = Lang.en,
+    reasons: Annotated[
+        bool,
+        typer.Option(
+            "--reasons/--no-reasons",
+            help="In OUT.csv or OUT.xlsx, each answer's reason and what would settle an unknown "
+            "(each person explained, about what ask costs a person); --no-reasons leaves them out.",
+        ),
+    ] = True,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -172,6 +180,7 @@ def batch(
             output_format=output_format,
             input_format=input_format,
             lang=lang.value,
+            reasons=reasons,
         )
         show = sys.stderr.isatty() and not quiet
         bar = Progress(

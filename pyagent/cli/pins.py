@@ -289,6 +289,7 @@ def diff(
             as_of=as_of_date(as_of),
             parameters=parse_parameters(parameter) if parameter else None,
             person=person,
+            lang=lang.value,
         )
         if flips is not None:
             write_flips(flips, diff_flips(result, lang.value), lang.value)

@@ -51,6 +51,7 @@ def flips_between(case: Case, compare: Mapping[str, str], lang: str = "en") -> l
             a, b = base.answer(i, question), alt.answer(i, question)
             if a.status == b.status:
                 continue
+            a, b = base.with_reason(i, a, lang), alt.with_reason(i, b, lang)
             clauses = tuple(dict.fromkeys((*a.clauses, *b.clauses)))
             out.append(
                 Flip(

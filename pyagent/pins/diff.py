@@ -125,6 +125,7 @@ def reading_diff(
     as_of: dt.date | None = None,
     parameters: Mapping[str, int] | None = None,
     person: str | None = None,
+    lang: str = "en",
 ) -> ReadingDiff:
     """Every answer of the cases under ``paths`` (case files, pin files, rosters) that
     ``readings`` change, each with its reason under both; ``as_of`` and ``parameters``
@@ -164,8 +165,8 @@ def reading_diff(
                         old,
                         new,
                         responsible,
-                        _reason(before, i, question),
-                        _reason(after, i, question),
+                        _reason(before, i, question, lang),
+                        _reason(after, i, question, lang),
                     )
                 )
     if wanted is not None and not found:
@@ -173,9 +174,9 @@ def reading_diff(
     return ReadingDiff(dict(readings), cases, answers, tuple(changes))
 
 
-def _reason(solved: SolvedCase, index: int, question) -> str:
-    """The answer's one-line reason (``Answer.reason``), where the library gives one."""
-    return str(getattr(solved.answer(index, question), "reason", "") or "")
+def _reason(solved: SolvedCase, index: int, question, lang: str = "en") -> str:
+    """The answer's one-line reason, read off its explanation."""
+    return solved.with_reason(index, solved.answer(index, question), lang).reason or ""
 
 
 def _responsible(
