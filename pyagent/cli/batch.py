@@ -26,6 +26,7 @@ from pyagent.cli.options import (
     reported,
 )
 from pyagent.errors import InputError
+from pyagent.errors import shown as inert_text
 from pyagent.input.case import parse_date, parse_readings
 
 
@@ -270,8 +271,8 @@ def _summary_table(err, summary, flips: Path | None) -> None:
         table.add_row(*row)
     err.print(table)
     err.print(
-        f"{summary.persons_in:,} persons in = {summary.persons_out:,} answered ({summary.output}) "
-        f"+ {summary.errors:,} in errors ({summary.errors_file}); "
+        f"{summary.persons_in:,} persons in = {summary.persons_out:,} answered ({inert_text(summary.output, 1000)}) "
+        f"+ {summary.errors:,} in errors ({inert_text(summary.errors_file, 1000)}); "
         f"{summary.seconds:,.1f} s, {summary.persons_in / max(summary.seconds, 1e-9):,.0f} persons/s",
         markup=False,
     )
