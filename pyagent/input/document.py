@@ -217,8 +217,9 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             self.text += len(node.value)
             if self.text > self.text_limit:  # aliases of long text: bounded in size, not count
-                self.fail(node, place, f"aliases expand the document past {self.text_limit:,} "
-                          "characters of text")
+                self.fail(node, place, msg("aliases expand the document past {n:,} characters "
+                                           "of text", "别名展开后文字超过 {n:,} 个字符",
+                                           n=self.text_limit))
             return self.scalar(node, place)
         self.open.add(key)
         try:

@@ -13,7 +13,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 
-from pyagent.errors import NearMatchWarning, shown
+from pyagent.errors import NearMatchWarning, msg, shown
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
 from pyagent.input.model import (
@@ -480,12 +480,14 @@ def _never_decisive(ctx: _Ctx, value: object, place: str) -> object:
         if isinstance(item, str):
             budget[0] -= len(item)
             if budget[0] < 0:
-                ctx.fail(place, f"holds more than {MAX_FREE_TEXT:,} characters of text; it never "
-                         "decides an answer, shorten it")
+                ctx.fail(place, msg("holds more than {n:,} characters of text; it never decides "
+                                    "an answer, shorten it", "文字超过 {n:,} 个字符；此项从不决定答案，请缩短",
+                                    n=MAX_FREE_TEXT))
         elif isinstance(item, (list, dict)):
             if len(item) > MAX_ITEMS or depth > 3:
-                ctx.fail(where, f"{len(item):,} entries (or nesting) are more than kept here "
-                         f"(at most {MAX_ITEMS} entries, 3 levels)")
+                ctx.fail(where, msg("{k:,} entries (or nesting) are more than kept here (at most "
+                                    "{m} entries, 3 levels)", "{k:,} 项（或嵌套）超出上限（至多 {m} 项、3 层）",
+                                    k=len(item), m=MAX_ITEMS))
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
             for k, v in pairs:
                 stack.append((v, f"{where}[{k!r}]" if isinstance(item, dict) else f"{where}[{k}]",
