@@ -209,6 +209,9 @@ def what_if_command(
 
 def main() -> None:
     """The console script: bad input ends with exit code 2 and one message, never a traceback."""
+    from pyagent.__main__ import started
+
+    started()  # from here on Ctrl-C is KeyboardInterrupt, handled by each command
     for stream in (sys.stdout, sys.stderr):  # text the terminal cannot show is escaped, not fatal
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
