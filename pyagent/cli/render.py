@@ -16,7 +16,7 @@ from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
 
-from pyagent.errors import shown
+from pyagent.errors import shown as _inert
 from pyagent.kb import readings as kb_readings
 from pyagent.engine.questions import QUESTIONS
 from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
@@ -64,7 +64,7 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
 def answers_table(answers: Answers, lang: str = "en") -> Group:
     """A row per person and question: status, clauses, what an unknown depends on."""
     zh = lang == "zh"
-    title = f"{shown(answers.source, 1000)} · {'查询日' if zh else 'as of'} {answers.as_of.isoformat()}"
+    title = f"{_inert(answers.source, 1000)} · {'查询日' if zh else 'as of'} {answers.as_of.isoformat()}"
     table = Table(title=Text(title), show_lines=False, expand=False)
     table.add_column("人员" if zh else "person", no_wrap=True)
     table.add_column("问题" if zh else "question", no_wrap=True)
@@ -514,14 +514,14 @@ def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
     for source, results in files.items():
         failed = sum(1 for r in results if not r.holds)
         result = Text("all hold", style="status.yes") if not failed else Text(f"{failed} fail", style="status.no")
-        table.add_row(Text(shown(source, 1000)), str(len(results)), str(sum(len(r.outcomes) for r in results)), result)
+        table.add_row(Text(_inert(source, 1000)), str(len(results)), str(sum(len(r.outcomes) for r in results)), result)
         if verbose:
             for r in results:
                 mark = Text("  ✓ " if r.holds else "  ✗ ", style="status.yes" if r.holds else "status.no")
                 table.add_row(mark + Text(r.pin.name, style="muted"), "", str(len(r.outcomes)), "")
     parts.append(table)
     for r in report.failed:
-        where = shown(f"{r.pin.source}:{r.pin.line}" if r.pin.line else r.pin.source, 1000)
+        where = _inert(f"{r.pin.source}:{r.pin.line}" if r.pin.line else r.pin.source, 1000)
         parts.append(Text.assemble(("✗ ", "status.no"), (r.pin.name, "bold"), f"  ({where})"))
         rows = Table(show_header=True, expand=False, box=None, padding=(0, 2, 0, 2))
         for column in ("answer", "expected", "actual", "what is wrong"):
@@ -616,7 +616,7 @@ def reading_diff_view(d: ReadingDiff, lang: str = "en") -> Group:
         label = Text(ch.question)
         if zh:
             label.append(f" {QUESTIONS[ch.question].zh}", style="muted")
-        table.add_row(Text(shown(ch.source, 1000)), Text(shown(ch.person, 200)), label,
+        table.add_row(Text(_inert(ch.source, 1000)), Text(_inert(ch.person, 200)), label,
                       status_text(ch.before, lang), status_text(ch.after, lang),
                       Text(", ".join(ch.clauses), style="clause"))
     summary = Text(f"{d.cases}个案例的{d.answers}个答案中，{len(d.changes)}个改变。" if zh
