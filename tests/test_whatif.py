@@ -210,17 +210,92 @@ person:
 """
 
 
-@pytest.mark.parametrize(
-    "question", ["title.participate", "title.associate_senior", "title.full_senior_recognition"]
-)
-def test_unlisted_field_the_field_change_is_the_only_change(question):
+THREE_YEARS_AT_THE_NEW_POST = [
+    ("grade", "annual_assessments.2027", PASSING),
+    ("grade", "annual_assessments.2028", PASSING),
+    ("grade", "annual_assessments.2029", PASSING),
+]
+
+
+@pytest.mark.parametrize("question", ["title.participate", "title.associate_senior"])
+def test_unlisted_field_a_move_is_a_new_post_and_the_three_years_start_again(question):
+    """Moving to a post in a listed field is taking up a new post on as_of (SPEC section 4,
+    v2): 2023-2025 were not at it, 2026 was partly (unknown), so the gate needs 2027-2029
+    assessed at the new post: yes from 2030-01-01."""
     doc = whatif_json(UNLISTED_FIELD, question)
     assert doc["status"] == "no"
-    assert sets_of(doc) == [[("field", "field", LISTED_FIELDS)]]
-    assert doc["changes"]["sets"][0]["changes"][0]["clauses"] == ["P2.S2"]
+    assert doc["changes"]["on"] == "2030-01-01"
+    assert sets_of(doc) == [[("field", "field", LISTED_FIELDS), *THREE_YEARS_AT_THE_NEW_POST]]
     assert doc["changes"]["sets"][0]["status"] == "yes"
+    assert "P2.S2" in doc["changes"]["sets"][0]["changes"][0]["clauses"]
     assert doc["earliest"]["date"] is None
-    assert {"clause": "P2.S2", "condition": 'through_field("finance")'} in doc["earliest"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "question, readings",
+    [("title.full_senior_recognition", {}), ("title.participate", {"assessment_post": "any_post"})],
+)
+def test_unlisted_field_the_move_alone_where_the_past_years_need_not_be_at_the_post(
+    question, readings
+):
+    """The green channel needs no P2.S3.a gate by default; under assessment_post=any_post
+    the years before the move still count: the move alone, today."""
+    doc = whatif_json(UNLISTED_FIELD, question, **readings)
+    assert doc["changes"]["on"] == "2026-07-01"
+    assert sets_of(doc) == [[("field", "field", LISTED_FIELDS)]]
+    assert doc["changes"]["sets"][0]["changes"][0]["clauses"][0] == "P2.S2"
+    assert doc["changes"]["sets"][0]["status"] == "yes"
+
+
+NO_POST = """
+as_of: 2026-07-01
+person:
+  id: gao
+  certificates: [{level: senior_worker, kind: skill_level, obtained: 2020-05-01}]
+  technical_work: [{from: 2018-01-01}]
+  field: engineering
+  current_post: none
+  annual_assessments:
+    - {year: 2023, grade: qualified}
+    - {year: 2024, grade: qualified}
+    - {year: 2025, grade: qualified}
+  honours: []
+  titles: []
+"""
+
+
+def test_no_post_taking_one_and_three_passing_years_there():
+    """A 高级工 with three 合格 years and no post (issue 10): a post taken today, and
+    2027-2029 passed at it, make taking part yes from 2030-01-01."""
+    doc = whatif_json(NO_POST, "title.participate")
+    assert doc["status"] == "no"
+    assert doc["changes"]["on"] == "2030-01-01"
+    assert sets_of(doc) == [[("post", "current_post", ["true"]), *THREE_YEARS_AT_THE_NEW_POST]]
+    assert doc["changes"]["sets"][0]["status"] == "yes"
+    assert doc["earliest"]["date"] is None and doc["earliest"]["possible_from"] is None
+
+
+def test_no_post_under_any_post_is_already_yes():
+    doc = whatif_json(NO_POST, "title.participate", assessment_post="any_post")
+    assert doc["already_yes"] is True
+
+
+def test_a_new_post_reads_each_year_against_its_date():
+    """The change model's post: years that ended before it were not at it, the year it
+    began in is unknown, later years were at it (SPEC section 4, v2)."""
+    case = parse_case(NO_POST, "<test>")
+    me = case.persons[0]
+    post = next(c for c in candidates(me, case.as_of, dt.date(2030, 1, 1)) if c.kind == "post")
+    grades = [
+        c
+        for c in candidates(me, case.as_of, dt.date(2030, 1, 1))
+        if c.kind == "grade" and c.code == "qualified"
+    ]
+    for order in ([*grades, post], [post, *grades]):
+        after = apply_changes(me, order)
+        assert after.current_post.since == case.as_of
+        at_post = {a.year: a.at_current_post for a in after.annual_assessments}
+        assert at_post[2025] is False and at_post[2027] is True and at_post[2029] is True
 
 
 @pytest.mark.parametrize(

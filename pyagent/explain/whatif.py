@@ -41,6 +41,7 @@ from pyagent.explain.answers import resolved_readings, solve_case
 from pyagent.explain.tree import NO, YES
 from pyagent.explain.whatif_changes import (
     KINDS,
+    POST_KINDS,
     Candidate,
     apply_changes,
     candidates,
@@ -221,7 +222,9 @@ def _check(
     group: list[list[Candidate]],
 ) -> ChangeSet | None:
     """Apply a set (its first values) to the person and answer afresh: the status after it,
-    and the clauses each change satisfies; None when the set does not make it yes."""
+    and the clauses each change satisfies; None when the set does not make it yes.  A post
+    change is made last (the grades are read against it) and shown first."""
+    group = sorted(group, key=lambda values: values[0].kind in POST_KINDS)
     changed = person
     before = set(target_facts(person_facts(changed, day, case.parameters)))
     added: list[set[str]] = []  # the inputs each change adds, made one after the other
@@ -245,6 +248,7 @@ def _check(
         )
         for values, paths in zip(kept, added)
     )
+    changes = tuple(sorted(changes, key=lambda c: c.kind not in POST_KINDS))
     return ChangeSet(changes, answer.status, answer.depends_on)
 
 

@@ -18,12 +18,12 @@ grade              a year of 近3年 not yet graded         receive grade G (优
                    list, every year of an absent list;    is the past and never changes; with
                    with an empty list only years from     ``annual_assessments: []`` the past years are
                    the as_of year on)                     known to have had none
-field              the field is unknown or unlisted       move to a post in listed field F (the field
-                                                          fact is replaced; the assessments are taken
-                                                          to carry over, see below)
-post               no post, unknown post, or a post       hold a post with a stated occupation (工种);
-                   whose occupation is not stated         from ``current_post: none`` the past years
-                                                          were not at that post
+field              the field is unknown or unlisted       take up a post in listed field F today (a
+                                                          new post: see "A new post" below)
+post               no post, unknown post, or a post       with no post or an unknown one: take up a
+                   whose occupation is not stated         post with a stated occupation (工种) today
+                                                          (a new post); with a post whose occupation
+                                                          is not stated: state it (the post stays)
 honour             always                                 receive an honour P4.S2 can count (WorldSkills
                                                           and national contest medals, class I; 中华技能
                                                           大奖; 全国技术能手; 国家级技能大师工作室领办人;
@@ -53,9 +53,19 @@ since changing the person cannot decide it.  A set is therefore smallest for
 each set is reported with what it still depends on.  An empty set means no
 change of the person's is needed.
 
-Moving to a post in another field: the three assessment years are taken to
-carry over (as under ``assessment_post=any_post``, or a post whose field is
-re-designated); a move that restarts 在现工作岗位上近3年 is not modelled.
+A new post.  Taking up a post and moving to a post in a listed field are the
+same change to the post: it is held from ``as_of``, and each assessment is
+read against that date as SPEC section 4 (v2) reads ``current_post.since``: a
+year that ended before it was not at the new post (it fails under
+``assessment_post=current_post``), the year it began in is unknown (taken at
+its least favourable: not at the post), later years were at it.  So under the
+default reading the three years of 在现工作岗位上近3年 start again, and the
+change set also holds the grades of the years to come (e.g. a post taken on
+2026-07-01 and 2027-2029 assessed 合格: yes from 2030-01-01); under
+``assessment_post=any_post`` the past years still count.  These changes are
+*post changes* (`POST_KINDS`): at most one of them is made (kb/whatif.lp),
+and they are applied after the others, so that the grades received are read
+against the new post.
 """
 
 from __future__ import annotations
@@ -68,7 +78,7 @@ from functools import partial
 from clingo import Function, Number, Symbol
 
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
-from pyagent.input.model import NO_POST, Assessment, Certificate, Honour, Person, Post, Title
+from pyagent.input.model import Assessment, Certificate, Honour, Person, Post, Title
 from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 # Input predicates a change of the person's can settle: their unknowns are taken at worst.
@@ -104,6 +114,8 @@ KINDS = (
 # yes, and `_check` keeps, of those, the values that do so when the set is answered afresh.
 GIVEN_GRADES = tuple(g for g in GRADES.codes if g not in ("pending", "none"))
 STATED = "stated"  # the occupation of a post taken up by a change: stated, its text unknown
+# Changes that set the post (module docstring, "A new post"): one at most, applied last.
+POST_KINDS = frozenset({"field", "post"})
 
 
 # -- the change model ------------------------------------------------------------
@@ -126,38 +138,53 @@ def _add_certificate(level: str, now: dt.date, p: Person) -> Person:
 
 
 def _grade(year: int, grade: str, now: dt.date, day: dt.date, p: Person) -> Person:
-    at_post = p.current_post is not NO_POST
     listed = p.annual_assessments
     if listed is None:
-        return replace(p, annual_assessments=(Assessment(year, grade, at_post),))
+        return replace(p, annual_assessments=(Assessment(year, grade),))
     if not listed:  # the past years are known to have had none
         past = tuple(Assessment(y, "none") for y in range(day.year - 3, now.year))
-        return replace(p, annual_assessments=(*past, Assessment(year, grade, at_post)))
+        return replace(p, annual_assessments=(*past, Assessment(year, grade)))
     out: list[Assessment] = []
     done = False
     for a in listed:
         if a.year == year:  # a pending year: its grade arrives, at the post it was held at
-            out.append(Assessment(year, grade, a.at_current_post))
+            out.append(replace(a, grade=grade))
             done = True
         else:
             out.append(a)
-    if not done:
-        out.append(Assessment(year, grade, at_post))
+    if not done:  # at the post as the case leaves it: not stated (a post change restates it)
+        out.append(Assessment(year, grade))
     return replace(p, annual_assessments=tuple(out))
 
 
-def _move_field(field: str, p: Person) -> Person:
-    return replace(p, field=field)
+def at_post_since(year: int, since: dt.date) -> bool | None:
+    """Was ``year``'s assessment at a post held since ``since``?  SPEC section 4 (v2): the
+    post began on or before 1 January: yes; after 31 December: no; during the year: None
+    (unknown)."""
+    if since <= dt.date(year, 1, 1):
+        return True
+    if since > dt.date(year, 12, 31):
+        return False
+    return None
+
+
+def _new_post(now: dt.date, field: str | None, p: Person) -> Person:
+    """A post held from ``now`` (in ``field``): each assessment is read against its date."""
+    listed = p.annual_assessments
+    if listed:
+        listed = tuple(replace(a, at_current_post=at_post_since(a.year, now)) for a in listed)
+    return replace(p, field=field, current_post=Post(now, STATED), annual_assessments=listed)
+
+
+def _move_field(field: str, now: dt.date, p: Person) -> Person:
+    return _new_post(now, field, p)
 
 
 def _take_post(now: dt.date, p: Person) -> Person:
     post = p.current_post
-    if isinstance(post, Post):
+    if isinstance(post, Post):  # the post stays; its occupation is stated
         return replace(p, current_post=replace(post, occupation=post.occupation or STATED))
-    listed = p.annual_assessments
-    if post is NO_POST and listed:  # the years before were not at the post taken up now
-        listed = tuple(replace(a, at_current_post=False) for a in listed)
-    return replace(p, current_post=Post(now, STATED), annual_assessments=listed)
+    return _new_post(now, p.field, p)
 
 
 def _add_honour(code: str, p: Person) -> Person:
@@ -216,7 +243,7 @@ def candidates(person: Person, now: dt.date, day: dt.date | None = None) -> list
             )
     if person.field is None or person.field not in FIELDS.aliases:
         for field in FIELDS.codes:
-            add(Function("field"), field, "field", "field", partial(_move_field, field))
+            add(Function("field"), field, "field", "field", partial(_move_field, field, now))
     post = person.current_post
     if not isinstance(post, Post) or post.occupation is None:
         add(Function("post"), "true", "post", "current_post", partial(_take_post, now))
@@ -234,9 +261,15 @@ def candidates(person: Person, now: dt.date, day: dt.date | None = None) -> list
     return out
 
 
+def in_order(chosen: Iterable[Candidate]) -> list[Candidate]:
+    """The order changes are applied in: a post change last, so that the grades received
+    are read against the new post (module docstring)."""
+    return sorted(chosen, key=lambda c: c.kind in POST_KINDS)
+
+
 def apply_changes(person: Person, chosen: Iterable[Candidate]) -> Person:
-    """The person once the chosen changes are made (in slot order)."""
-    for c in chosen:
+    """The person once the chosen changes are made (a post change last)."""
+    for c in in_order(chosen):
         person = c.apply(person)
     return person
 

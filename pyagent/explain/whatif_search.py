@@ -19,16 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import clingo
 from clingo import Function, Symbol
 
-from pyagent.engine.facts import BEST, REPORT_DATE, WORST, global_facts, person_facts
+from pyagent.engine.facts import BEST, REPORT_DATE, WORST, Fact, global_facts, person_facts
 from pyagent.engine.questions import Question
 from pyagent.engine.solve import GroundingError, add_facts, control, person_term
 from pyagent.explain.tree import NO, UNKNOWN, YES
-from pyagent.explain.whatif_changes import Candidate, FactKey, candidates, target_facts
+from pyagent.explain.whatif_changes import (
+    POST_KINDS,
+    Candidate,
+    FactKey,
+    candidates,
+    target_facts,
+)
 from pyagent.input.duration import calendar_months
 from pyagent.input.model import Case, Person, Post
 from pyagent.kb import kb_dir
@@ -38,6 +44,13 @@ MAX_COMBINATIONS = 512  # value combinations read per set of slots
 
 
 # -- abduction ---------------------------------------------------------------------
+def _touched(before: Person, after: Person) -> frozenset[str]:
+    """The inputs of the person that a change rewrites."""
+    return frozenset(
+        f.name for f in fields(Person) if getattr(before, f.name) != getattr(after, f.name)
+    )
+
+
 class _Abduction:
     """One person, one question, one date: the ground program of kb/whatif.lp."""
 
@@ -46,19 +59,38 @@ class _Abduction:
         self.case = case
         self.question = question
         self.day = day
-        self.base = target_facts(person_facts(person, day, case.parameters))
+
+        def facts(p: Person) -> dict[FactKey, Fact]:
+            return target_facts(person_facts(p, day, case.parameters))
+
+        self.base = facts(person)
         self.candidates = candidates(person, case.as_of, day)
-        self.added: list[set[FactKey]] = []
-        self.removed: list[set[FactKey]] = []
-        for c in self.candidates:
-            changed = target_facts(person_facts(c.apply(person), day, case.parameters))
-            self.added.append(set(changed) - set(self.base))
-            self.removed.append(set(self.base) - set(changed))
+        applied = [c.apply(person) for c in self.candidates]
+        touched = [_touched(person, after) for after in applied]
+        # A post change sets the post: the others' facts are read once without one (None) and,
+        # for those touching what it touches (the assessments), once more under each of them.
+        self.posts = [k for k, c in enumerate(self.candidates) if c.kind in POST_KINDS]
+        self.bases: dict[int | None, set[FactKey]] = {None: set(self.base)}
+        for x in self.posts:
+            self.bases[x] = set(facts(applied[x]))
+        self.deltas: dict[tuple[int | None, int], tuple[set[FactKey], set[FactKey]]] = {}
+        for k, c in enumerate(self.candidates):
+            if k in self.posts:
+                continue
+            after = set(facts(applied[k]))
+            self.deltas[(None, k)] = (after - self.bases[None], self.bases[None] - after)
+            for x in self.posts:
+                if touched[k] & touched[x]:
+                    both = set(facts(self.candidates[x].apply(applied[k])))
+                    self.deltas[(x, k)] = (both - self.bases[x], self.bases[x] - both)
         self.slots: list[Symbol] = []
         for c in self.candidates:
             if c.slot not in self.slots:
                 self.slots.append(c.slot)
         self.ctl = self._ground()
+
+    def _delta(self, context: int | None, k: int) -> tuple[set[FactKey], set[FactKey]]:
+        return self.deltas.get((context, k)) or self.deltas[(None, k)]
 
     def _ground(self) -> clingo.Control:
         ctl, messages = control()
@@ -73,17 +105,31 @@ class _Abduction:
             for s in global_facts(self.day, self.case.readings):
                 backend.add_rule([lit(s)])
             change_lit = [lit(Function("change", [c.slot, c.value])) for c in self.candidates]
-            taken_by: dict[FactKey, list[int]] = {}
-            for k, keys in enumerate(self.removed):
-                for key in keys:
-                    taken_by.setdefault(key, []).append(change_lit[k])
-            for key in self.base:
-                head = [lit(atom(*key))]
-                backend.add_rule(head, [-x for x in taken_by.get(key, [])])
+            # the post in force: none changed (an atom of its own), or the post change made
+            context_lit: dict[int | None, int] = {None: lit()}
+            backend.add_rule([context_lit[None]], [-change_lit[x] for x in self.posts])
+            for x in self.posts:
+                context_lit[x] = change_lit[x]
+                backend.add_rule([lit(Function("post_change", [self.candidates[x].slot]))])
+            plain = [k for k in range(len(self.candidates)) if k not in self.posts]
+            for context, base in self.bases.items():
+                taken_by: dict[FactKey, list[int]] = {}
+                for k in plain:
+                    for key in self._delta(context, k)[1]:
+                        taken_by.setdefault(key, []).append(change_lit[k])
+                for key in sorted(base):
+                    body = [context_lit[context], *[-x for x in taken_by.get(key, [])]]
+                    backend.add_rule([lit(atom(*key))], body)
             for k, c in enumerate(self.candidates):
                 backend.add_rule([lit(Function("candidate", [c.slot, c.value]))])
-                for key in sorted(self.added[k]):
-                    backend.add_rule([lit(atom(*key))], [change_lit[k]])
+            for k in plain:
+                if not any((x, k) in self.deltas for x in self.posts):
+                    for key in sorted(self.deltas[(None, k)][0]):  # the same under any post
+                        backend.add_rule([lit(atom(*key))], [change_lit[k]])
+                    continue
+                for context in self.bases:
+                    for key in sorted(self._delta(context, k)[0]):
+                        backend.add_rule([lit(atom(*key))], [change_lit[k], context_lit[context]])
             backend.add_rule([lit(Function("goal", [term, self.question.term]))])
         ctl.ground([("base", [])])
         if messages:
