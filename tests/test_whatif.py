@@ -164,7 +164,12 @@ def test_technician_whose_only_gap_is_an_unassessed_year_needs_that_years_grade(
     # time alone never grades 2025: never, because of it
     assert doc["earliest"]["date"] is None
     assert doc["earliest"]["reason"] == [
-        {"clause": None, "condition": "depends on annual_assessments[2].grade"}
+        {
+            "clause": None,
+            "condition": "the 2025 assessment grade (annual_assessments[2].grade)",
+            "inputs": ["annual_assessments[2].grade"],
+            "kind": "depends",
+        }
     ]
 
 
@@ -229,6 +234,10 @@ def test_unlisted_field_a_move_is_a_new_post_and_the_three_years_start_again(que
     assert doc["changes"]["sets"][0]["status"] == "yes"
     assert "P2.S2" in doc["changes"]["sets"][0]["changes"][0]["clauses"]
     assert doc["earliest"]["date"] is None
+    # what stands in the way, as the knowledge base phrases it (no rule text)
+    [reason] = [r for r in doc["earliest"]["reason"] if r["clause"] == "P2.S2"]
+    assert reason["kind"] == "fails" and reason["inputs"] == ["field"]
+    assert "finance" in reason["condition"] and "(" not in reason["condition"].split("finance")[0]
 
 
 @pytest.mark.parametrize(
@@ -528,7 +537,8 @@ def test_cli_rendering_in_both_languages():
         app, ["what-if", str(DEMO), "title.participate", "-p", "li_senior_worker"]
     )
     assert result.exit_code == 0, result.output
-    assert "2025" in result.stdout and "qualified" in result.stdout and "never" in result.stdout
+    assert "2025" in result.stdout and "qualified" in result.stdout
+    assert "stays unknown up to 2036-07-01" in result.stdout
     zh = runner.invoke(
         app,
         [

@@ -197,14 +197,19 @@ def what_if_command(
     """
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        from pyagent.cli.render import what_if_view
+        from pyagent.cli.render import what_if_markdown, what_if_view
         from pyagent.explain.whatif import what_if
 
         loaded = load(
             case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
         )
-        result = what_if(loaded, person, question, max_sets=max_sets)
-    emit(shown, lambda: what_if_view(result, lang.value), result.to_json)
+        result = what_if(loaded, person, question, max_sets=max_sets, lang=lang.value)
+    emit(
+        shown,
+        lambda: what_if_view(result, lang.value),
+        result.to_json,
+        lambda: what_if_markdown(result, lang.value),
+    )
 
 
 def main() -> None:

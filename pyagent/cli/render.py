@@ -7,7 +7,7 @@ legal text is full of brackets.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -19,7 +19,6 @@ from rich.theme import Theme
 from pyagent.errors import shown as _inert
 from pyagent.kb import readings as kb_readings
 from pyagent.engine.questions import QUESTIONS
-from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
 
 if TYPE_CHECKING:  # for annotations only: a command loads only the modules it uses
     from pyagent.explain.answers import Answers
@@ -27,7 +26,7 @@ if TYPE_CHECKING:  # for annotations only: a command loads only the modules it u
     from pyagent.pins.diff import ReadingDiff
     from pyagent.pins.lint import LintReport
     from pyagent.pins.check import PinReport
-    from pyagent.explain.whatif import Change, WhatIf
+    from pyagent.explain.whatif import WhatIf
 
 THEME = Theme(
     {
@@ -365,137 +364,46 @@ def explanation_markdown(found: Explanations) -> str:
     return "\n".join(out) + "\n"
 
 
-# -- what-if (pyagent.explain.whatif) ------------------------------------------------------------
-_CHANGE_TEXT = {
-    # kind: (English, Chinese)
-    "certificate": ("obtain a skill certificate (职业技能等级) today, of level", "今日取得职业技能等级证书，等级"),
-    "grade": ("receive the {year} annual assessment grade", "{year}年度考核获得"),
-    "field": ("move to a post in a through-field", "转到贯通领域的岗位"),
-    "post": ("hold a post with a stated occupation (工种)", "在职业（工种）明确的岗位上工作"),
-    "honour": ("receive an honour P4.S2 counts", "获得第四段所列荣誉"),
-    "contribution": ("make an outstanding contribution (有突出贡献)", "有突出贡献"),
-    "social_benefit": ("bring social benefit (社会效益)", "带来社会效益"),
-    "economic_benefit": ("bring economic benefit (经济效益)", "带来经济效益"),
-    "title": ("obtain a professional title today, of rank", "今日取得职称，级别"),
-}
-
-
-def _value_label(kind: str, code: str) -> str:
-    vocabulary = {"certificate": LEVELS, "grade": GRADES, "field": FIELDS, "honour": HONOURS,
-                  "title": RANKS}.get(kind)
-    if vocabulary is None:
-        return "" if code == "true" else code
-    alias = vocabulary.alias(code)
-    return code if alias == code else f"{code} {alias}"
-
-
-def change_text(change: Change, lang: str = "en") -> Text:
-    """One change: what to do, and the values each of which would do."""
-    en, zh = _CHANGE_TEXT.get(change.kind, (change.kind, change.kind))
-    year = change.place.rpartition(".")[2]
-    text = Text((zh if lang == "zh" else en).format(year=year))
-    values = [v for v in (_value_label(change.kind, c) for c in change.values) if v]
-    if values:
-        text.append(": " if len(values) == 1 else (" — 任一：" if lang == "zh" else " — any of: "))
-        text.append(" / ".join(values), style="bold")
-    return text
-
-
-def _readings_line(readings: Mapping[str, str], lang: str) -> Text | None:
-    defaults = {n: r.default for n, r in kb_readings().items()}
-    changed = [(n, v) for n, v in readings.items() if defaults.get(n) != v]
-    if not changed:
-        return None
-    text = Text("读法（非默认）：" if lang == "zh" else "Readings (not the default): ", style="bold")
-    text.append(", ".join(f"{n}={v}" for n, v in changed), style="reading")
-    return text
-
-
+# -- what-if (pyagent.explain.whatif; sentences from pyagent.explain.whatif_phrasing) -------------
 def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     """A what-if: the answer now, the smallest sets of changes, and the earliest date."""
-    zh = lang == "zh"
-    q = QUESTIONS[w.question]
-    parts: list = []
-    head = Text(f"{w.person} · {w.question} ", style="bold")
-    head.append(q.zh if zh else q.en, style="muted")
-    head.append(f" · {'日期' if zh else 'as of'} {w.as_of.isoformat()}")
-    parts.append(head)
-    note = _readings_line(w.readings, lang)
-    if note is not None:
-        parts.append(note)
-    now = Text("现在：" if zh else "Now: ")
-    now.append_text(status_text(w.status, lang))
-    if w.clauses:
-        now.append(f"  ({', '.join(w.clauses)})", style="clause")
-    if w.depends_on:
-        now.append(("  取决于 " if zh else "  depends on ") + ", ".join(w.depends_on), style="depends")
-    parts.append(now)
-    if w.already_yes:
-        parts.append(Text("已经是“是”：无需任何改变。" if zh else "Already yes: nothing needs to change."))
-        return Group(*parts)
+    from pyagent.explain.whatif_phrasing import phrase
 
-    # the smallest sets of changes
-    if w.size is None:
-        parts.append(Text(
-            f"到 {w.earliest.horizon.isoformat()} 为止，变化模型中的任何变化组合都不能使答案为“是”。" if zh
-            else f"No set of changes in the change model makes it yes by {w.earliest.horizon.isoformat()}."
-        ))
-    else:
-        assert w.sets_on is not None
-        later = w.sets_on != w.as_of
-        if w.size == 0:
-            line = ("无需改变本人情况" if zh else "No change to the person's situation is needed")
-            line += (f"，自 {w.sets_on.isoformat()} 起" if zh else f", from {w.sets_on.isoformat()}") if later else ""
-            parts.append(Text(line + ("。" if zh else ".")))
-        else:
-            if later:
-                line = (f"今天的任何变化都不够；今天做出以下变化，自 {w.sets_on.isoformat()} 起为“是”" if zh else
-                        f"No change makes it yes today; with these changes made today it is yes from "
-                        f"{w.sets_on.isoformat()}")
-            else:
-                line = "使答案为“是”的最少变化" if zh else "The smallest changes that would make it yes"
-            count = f"（每组 {w.size} 项）" if zh else f" ({w.size} change{'s' if w.size != 1 else ''} each)"
-            parts.append(Text(line + count + ("：" if zh else ":"), style="bold"))
-            table = Table(show_lines=False, expand=False, show_header=True)
-            table.add_column("#", no_wrap=True)
-            table.add_column("变化" if zh else "change", overflow="fold")
-            table.add_column("条款" if zh else "clauses", style="clause", no_wrap=True)
-            for k, s in enumerate(w.sets, 1):
-                for i, c in enumerate(s.changes):
-                    table.add_row(Text(str(k) if i == 0 else ""), change_text(c, lang),
-                                  Text(", ".join(c.clauses)), end_section=i == len(s.changes) - 1)
-            parts.append(table)
-            if w.more:
-                parts.append(Text("还有更多同样小的组合（--max）。" if zh else
-                                  "There are more sets as small (--max).", style="muted"))
-        for k, s in enumerate(w.sets, 1):
-            if s.status != "yes":
-                line = Text(f"{'第' if zh else 'Set '}{k}{'组' if zh else ''}: " if w.size else "")
-                line.append_text(status_text(s.status, lang))
-                line.append(("  仍取决于 " if zh else "  still depends on ") + ", ".join(s.depends_on),
-                            style="depends")
-                parts.append(line)
-
-    # the earliest date, by time alone
-    e = w.earliest
-    line = Text("仅凭时间：" if zh else "By time alone: ", style="bold")
-    if e.date is not None:
-        line.append_text(status_text("yes", lang))
-        line.append(f" {'自' if zh else 'from'} {e.date.isoformat()}")
-        parts.append(line)
-    else:
-        line.append(f"{'永远不会' if zh else 'never'} ({'至' if zh else 'up to'} {e.horizon.isoformat()})")
-        if e.possible_from is not None:
-            line.append(f"; {'自' if zh else 'unknown from'} {e.possible_from.isoformat()}"
-                        f"{'起为未知' if zh else ''}", style="depends")
-        parts.append(line)
-        for r in e.reason:
-            row = Text("  • ")
-            if r.clause:
-                row.append(f"{r.clause} ", style="clause")
-            row.append(r.condition)
-            parts.append(row)
+    t = phrase(w, lang, listed=True)
+    parts: list = [Text(t.title, style="bold"), Text(t.readings, style="muted"), Text(t.now)]
+    parts.append(Text(t.sets_head, style="bold" if t.rows else ""))
+    if t.rows:
+        table = Table(show_lines=False, expand=False, show_header=True)
+        table.add_column(t.columns[0], no_wrap=True)
+        table.add_column(t.columns[1], overflow="fold")
+        table.add_column(t.columns[2], style="clause", no_wrap=True)
+        for i, (k, change, clauses) in enumerate(t.rows):
+            table.add_row(Text(k), Text(change), Text(clauses), end_section=i in t.set_ends)
+        parts.append(table)
+    parts.extend(Text(line, style="depends") for line in t.after_sets)
+    if t.time:
+        parts.append(Text(t.time, style="bold"))
+    parts.extend(Text(f"  • {line}") for line in t.reasons)
     return Group(*parts)
+
+
+def what_if_markdown(w: WhatIf, lang: str = "en") -> str:
+    """A what-if as Markdown, for pasting into a report: the same sentences, the changes as a
+    table."""
+    from pyagent.explain.whatif_phrasing import phrase
+
+    t = phrase(w, lang)
+    out = [f"### {_md(t.title)}", "", _md(t.readings), "", _md(t.now), "", _md(t.sets_head)]
+    if t.rows:
+        out += ["", "| " + " | ".join(t.columns) + " |", "|---|---|---|"]
+        out += [f"| {k} | {_md(c)} | {_md(cl)} |" for k, c, cl in t.rows]
+    if t.after_sets:
+        out += [""] + [_md(line) for line in t.after_sets]
+    if t.time:
+        out += ["", _md(t.time)]
+    if t.reasons:
+        out += [""] + [f"- {_md(line)}" for line in t.reasons]
+    return "\n".join(out) + "\n"
 
 
 # -- pinned cases, coverage, lint and reading diffs (pyagent.pins.check, .coverage, .lint, .diff) ---

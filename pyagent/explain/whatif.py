@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.engine.facts import person_facts
 from pyagent.engine.questions import Question, question_of
 from pyagent.explain.answers import resolved_readings, solve_case
@@ -47,7 +47,7 @@ from pyagent.explain.whatif_changes import (
     candidates,
     target_facts,
 )
-from pyagent.explain.whatif_phrasing import Reason, _clauses_of, _reasons
+from pyagent.explain.whatif_phrasing import Reason, clauses_of, reasons
 from pyagent.explain.whatif_search import (
     HORIZON_YEARS,
     _Abduction,
@@ -118,6 +118,8 @@ class WhatIf:
     sets: tuple[ChangeSet, ...]
     more: bool  # more smallest sets than max_sets
     earliest: Earliest
+    lang: str = "en"  # the language of the reasons
+    record: Person | None = field(default=None, repr=False, compare=False)  # the person as stated
 
     @property
     def already_yes(self) -> bool:
@@ -128,6 +130,7 @@ class WhatIf:
         e = self.earliest
         return {
             "schema": SCHEMA,
+            "lang": self.lang,
             "as_of": self.as_of.isoformat(),
             "readings": dict(self.readings),
             "person": self.person,
@@ -161,7 +164,10 @@ class WhatIf:
                 "date": _iso(e.date),
                 "horizon": e.horizon.isoformat(),
                 "possible_from": _iso(e.possible_from),
-                "reason": [{"clause": r.clause, "condition": r.condition} for r in e.reason],
+                "reason": [
+                    {"clause": r.clause, "condition": r.condition, "inputs": list(r.inputs), "kind": r.kind}
+                    for r in e.reason
+                ],
             },
         }
 
@@ -180,7 +186,12 @@ def select_person(case: Case, person_id: str | None) -> Person:
         raise InputError(
             case.source,
             "",
-            f"the case has {len(case.persons)} persons; choose one with --person ({ids})",
+            msg(
+                "the case has {n} persons; choose one with --person ({ids})",
+                "案例中有{n}人；请用 --person 选择一人（{ids}）",
+                n=len(case.persons),
+                ids=ids,
+            ),
         )
     return case.person(person_id)
 
@@ -244,7 +255,7 @@ def _check(
             values[0].kind,
             values[0].place,
             tuple(v.code for v in values),
-            _clauses_of(solved, node, paths),
+            clauses_of(solved, node, paths),
         )
         for values, paths in zip(kept, added)
     )
@@ -275,11 +286,18 @@ def _values_that_do(
     return out
 
 
-def what_if(case: Case, person_id: str | None, question_id: str, *, max_sets: int = 5) -> WhatIf:
+def what_if(
+    case: Case, person_id: str | None, question_id: str, *, max_sets: int = 5, lang: str = "en"
+) -> WhatIf:
     """What would make ``question_id`` yes for the person: the smallest sets of changes, and
-    the earliest date by time alone (module docstring)."""
+    the earliest date by time alone (module docstring).  ``lang`` (en, zh) is the language
+    of the reasons (what stands in the way)."""
     if max_sets < 1:
-        raise InputError("--max", str(max_sets), "must be at least 1")
+        raise InputError("--max", str(max_sets), msg("must be at least 1", "至少为1"))
+    if lang not in ("en", "zh"):
+        raise InputError(
+            "--lang", "", msg("{lang!r} is not a language; use en or zh", "{lang!r}不是可用的语言；请用 en 或 zh", lang=lang)
+        )
     question = question_of(question_id)
     person = select_person(case, person_id)
     now = case.as_of
@@ -299,6 +317,8 @@ def what_if(case: Case, person_id: str | None, question_id: str, *, max_sets: in
             answer.clauses,
             answer.depends_on,
             **kw,
+            lang=lang,
+            record=person,
         )
 
     if answer.status == YES:
@@ -320,7 +340,7 @@ def what_if(case: Case, person_id: str | None, question_id: str, *, max_sets: in
     if yes_on is None:  # why not: what it depends on once possible, else what fails at the end
         then = possible or horizon
         at = solve_case(_one(case, aged(person, now, then), then))
-        reason = _reasons(at, at.explain(0, question))
+        reason = reasons(at, at.explain(0, question), question.id, lang)
     earliest = Earliest(yes_on, horizon, possible, reason)
 
     size, sets, more = _change_sets(case, person, question, now, max_sets)

@@ -57,8 +57,9 @@ A new post.  Taking up a post and moving to a post in a listed field are the
 same change to the post: it is held from ``as_of``, and each assessment is
 read against that date as SPEC section 4 (v2) reads ``current_post.since``: a
 year that ended before it was not at the new post (it fails under
-``assessment_post=current_post``), the year it began in is unknown (taken at
-its least favourable: not at the post), later years were at it.  So under the
+``assessment_post=current_post``), the year it began in would be unknown and
+is counted as not at the post (so that the date given is the date it is yes
+for certain), later years were at it.  So under the
 default reading the three years of 在现工作岗位上近3年 start again, and the
 change set also holds the grades of the years to come (e.g. a post taken on
 2026-07-01 and 2027-2029 assessed 合格: yes from 2030-01-01); under
@@ -171,8 +172,8 @@ def at_post_since(year: int, since: dt.date) -> bool | None:
 def _new_post(now: dt.date, field: str | None, p: Person) -> Person:
     """A post held from ``now`` (in ``field``): each assessment is read against its date."""
     listed = p.annual_assessments
-    if listed:
-        listed = tuple(replace(a, at_current_post=at_post_since(a.year, now)) for a in listed)
+    if listed:  # the year it begins in: unknown by SPEC section 4, counted as not at it
+        listed = tuple(replace(a, at_current_post=bool(at_post_since(a.year, now))) for a in listed)
     return replace(p, field=field, current_post=Post(now, STATED), annual_assessments=listed)
 
 

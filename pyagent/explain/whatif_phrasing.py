@@ -1,54 +1,136 @@
-"""What-if's phrasing: what stands in the way of yes, and the clauses a change satisfies."""
+"""What-if's phrasing: what stands in the way of yes, and a what-if as sentences in one language.
+
+SPEC section 9: under ``zh`` every sentence is Chinese and under ``en`` English, codes aside;
+no atom, variable or predicate name of the knowledge base shows.  What stands in the way is
+read off the explanation of the answer (``pyagent.explain.why``: the knowledge base's own
+sentences), never off rule text; inputs are named as an analyst would, with their place in
+the case file set apart: 「2025年度考核结果（annual_assessments[2].grade）」.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import SolvedCase
-from pyagent.explain.tree import NO, UNKNOWN, Node, unknown_inputs, walk
-from pyagent.engine.facts import BEST, WORST
-from pyagent.engine.solve import person_term
+from pyagent.explain.decide import subject_of
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
+from pyagent.explain.steps import Step
+from pyagent.explain.why import explain_solved
+from pyagent.input.duration import calendar_months
+from pyagent.input.model import Person
+from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
+from pyagent.kb import readings as kb_readings
+
+if TYPE_CHECKING:
+    from pyagent.explain.whatif import Change, WhatIf
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A condition that stands in the way: the clause and the condition, with its values."""
+    """What stands in the way: a condition that fails (``fails``), or an unknown input the
+    answer still depends on (``depends``), phrased in the language asked for."""
 
     clause: str | None  # "P3.S1"; None for what an unknown answer depends on
-    condition: str
+    condition: str  # the sentence
+    inputs: tuple[str, ...] = ()  # the places in the case it rests on
+    kind: str = "fails"  # fails, depends
 
 
-def _reasons(solved: SolvedCase, node: Node) -> tuple[Reason, ...]:
-    """What stands in the way: for no, the failed conditions that rest on no other
-    conclusion (tests, inputs); for unknown, the unknown inputs."""
-    refs = solved.clause_refs()
-    term_texts = [str(person_term(0, w)) for w in (WORST, BEST)]
+# -- naming inputs ---------------------------------------------------------------------------
+_INDEXED = [  # a place with an index, its name in (en, zh); {y}: the assessment's year
+    (r"annual_assessments\[(\d+)\]\.grade", ("the {y} assessment grade", "{y}年度考核结果")),
+    (r"annual_assessments\[(\d+)\]\.at_current_post",
+     ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位")),
+    (r"annual_assessments\[(\d+)\]", ("the {y} assessment", "{y}年度考核")),
+    (r"annual_assessments\.(\d{4})(?:\.grade)?", ("the {y} assessment grade", "{y}年度考核结果")),
+    (r"annual_assessments\.(\d{4})\.at_current_post",
+     ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位")),
+    (r"annual_assessments", ("the annual assessments", "年度考核")),
+    (r"certificates\[\d+\]\.obtained", ("the date the certificate was obtained", "证书取得日期")),
+    (r"certificates\[\d+\]\.kind", ("the kind of the certificate", "证书类别")),
+    (r"certificates\[\d+\].*", ("the certificate", "证书")),
+    (r"titles\[\d+\]\.obtained", ("the date the title was obtained", "职称取得日期")),
+    (r"titles\[\d+\].*", ("the title", "职称")),
+    (r"honours\[\d+\]\.class", ("the class of the contest", "竞赛类别")),
+    (r"honours\[\d+\]\.category", ("the category of the allowance", "津贴类别")),
+    (r"honours\[\d+\].*", ("the honour", "荣誉")),
+    (r"current_post\.since", ("the date the current post began", "现岗位的起始日期")),
+    (r"outstanding_contribution", ("whether there is an outstanding contribution", "是否有突出贡献")),
+    (r"social_benefit", ("whether there is social benefit", "是否有社会效益")),
+    (r"economic_benefit", ("whether there is economic benefit", "是否有经济效益")),
+    (r"notice_in_force", ("whether the notice is in force", "《通知》是否已施行")),
+]
 
-    def clean(text: str) -> str:
-        for t in term_texts:
-            text = text.replace(t, "P")
-        return text
 
-    out: list[Reason] = []
+def input_name(path: str, person: Person, lang: str) -> str:
+    """An input as an analyst names it, its place in the case set apart:
+    「证书取得日期（certificates[0].obtained）」, "the 2025 assessment grade (annual_assessments[2].grade)"."""
+    zh = lang == "zh"
+    name = None
+    for pattern, (en_name, zh_name) in _INDEXED:
+        m = re.fullmatch(pattern, path)
+        if m is None:
+            continue
+        year = m.group(1) if m.groups() else ""
+        if year and "[" in path:  # an index into the list: the year it holds
+            listed = person.annual_assessments or ()
+            k = int(year)
+            year = str(listed[k].year) if k < len(listed) else year
+        name = (zh_name if zh else en_name).format(y=year)
+        break
+    if name is None:
+        name = subject_of(path, lang)
+    if name == path:
+        return path
+    return f"{name}（{path}）" if zh else f"{name} ({path})"
+
+
+def _inputs(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> str:
+    return ("、" if lang == "zh" else "; ").join(input_name(p, person, lang) for p in paths)
+
+
+# -- what stands in the way ------------------------------------------------------------------
+def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tuple[Reason, ...]:
+    """What stands in the way, read off the explanation: for unknown, the unknown inputs;
+    for no, the deepest conditions that fail (each as the knowledge base phrases it)."""
+    person = solved.case.persons[0]
     if node.status == UNKNOWN:
-        return tuple(Reason(None, f"depends on {p}") for p in sorted(unknown_inputs(node)))
-    for n, _ in walk(node):
-        for way in n.ways:
-            if way.status != NO:
-                continue
-            for c in way.conditions:
-                if c.status != NO or (c.node is not None and c.node.derived and c.node.ways):
-                    continue  # explained further down the tree
-                if c.kind == "atom" and c.text.startswith("reading("):
-                    continue  # a reading not in force: that rule does not apply
-                clause = refs[way.clause][0] if way.clause in refs else None
-                r = Reason(clause, clean(c.text))
-                if r not in out:
-                    out.append(r)
+        return tuple(
+            Reason(None, input_name(p, person, lang), (p,), "depends")
+            for p in sorted(unknown_inputs(node))
+        )
+    root = explain_solved(solved, person.id, question_id, lang=lang, decide=False).root
+    out: list[Reason] = []
+    for step, clause in _failed_leaves(root, None):
+        paths = tuple(dict.fromkeys(i.path for st in step.walk() for i in st.inputs))
+        r = Reason(clause, step.text, paths, "fails")
+        if all(r.condition != o.condition for o in out):
+            out.append(r)
     return tuple(out)
 
 
-def _clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:
+_NOT_A_CONDITION = ("reading", "see_above", "way")
+
+
+def _failed_leaves(step: Step, clause: str | None) -> Iterator[tuple[Step, str | None]]:
+    """The failed steps under ``step`` with no failed step under them (a way that fails is
+    looked into; a reading not in force, or a step shown above, is not a condition)."""
+    clause = step.clause.ref if step.clause is not None and step.clause.kind != "contract" else clause
+    below = [c for c in step.children if c.holds == NO and c.kind not in ("reading", "see_above")]
+    if not below:
+        if step.holds == NO and step.kind not in _NOT_A_CONDITION:
+            yield step, clause
+        return
+    for c in below:
+        yield from _failed_leaves(c, clause)
+
+
+def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:
     """The clauses of the rules that use the inputs at ``paths`` in the explanation."""
     refs = solved.clause_refs()
     kinds = solved.clause_kinds()
@@ -61,3 +143,196 @@ def _clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, .
             found.add(way.clause)
     return tuple(refs[c][0] for c in sorted(found, key=lambda c: (refs[c][1], refs[c][0], c)) if c in refs)
 
+
+# -- a what-if as sentences ------------------------------------------------------------------
+@dataclass(frozen=True)
+class WhatIfText:
+    """A what-if in one language, line by line, for a renderer to lay out."""
+
+    title: str
+    readings: str
+    now: str
+    sets_head: str  # the sentence about the changes (before the table, if any)
+    columns: tuple[str, str, str]
+    rows: tuple[tuple[str, str, str], ...]  # (set number or "", change, clauses)
+    set_ends: tuple[int, ...]  # the rows that end a set
+    after_sets: tuple[str, ...]  # more sets; the status a set leaves, when not yes
+    time: str
+    reasons: tuple[str, ...]
+
+
+_STATUS = {"en": {YES: "yes", NO: "no", UNKNOWN: "unknown"}, "zh": {YES: "是", NO: "否", UNKNOWN: "未知"}}
+_VOCAB = {"certificate": LEVELS, "grade": GRADES, "field": FIELDS, "honour": HONOURS, "title": RANKS}
+# kind: (en, zh); {values}: the values that would do, {date}: the date asked, {year}
+_CHANGE = {
+    "certificate": ("obtain a 职业技能等级 certificate on {date}, at {values}",
+                    "于{date}取得职业技能等级证书，等级为{values}"),
+    "grade": ("the {year} annual assessment: {values}", "{year}年度考核结果为{values}"),
+    "field": ("take up a post in a listed through-field on {date}: {values}",
+              "自{date}起到所列贯通领域的岗位工作，领域为{values}"),
+    "post": ("take up a post with a stated occupation (工种) on {date}",
+             "自{date}起在职业（工种）明确的岗位上工作"),
+    "post.occupation": ("state the occupation (工种) of the current post", "注明现岗位的职业（工种）"),
+    "honour": ("receive an honour that P4.S2 counts: {values}", "获得P4.S2所列荣誉，为{values}"),
+    "contribution": ("make an outstanding contribution (有突出贡献)", "作出突出贡献"),
+    "social_benefit": ("bring social benefit (社会效益)", "取得社会效益"),
+    "economic_benefit": ("bring economic benefit (经济效益)", "取得经济效益"),
+    "title": ("obtain a professional title on {date}, of rank {values}",
+              "于{date}取得职称，级别为{values}"),
+}
+
+
+def value_label(kind: str, code: str, lang: str) -> str:
+    """A value as the reader sees it: 「合格（qualified）」, "qualified (合格)"; a field not
+    listed, as written."""
+    vocabulary = _VOCAB.get(kind)
+    alias = vocabulary.alias(code) if vocabulary is not None else code
+    if alias == code:
+        return code
+    if lang == "zh":
+        return f"{alias}（{code}）"
+    return f"{code} ({alias})"
+
+
+def change_text(change: Change, as_of: dt.date, lang: str, listed: bool = False) -> str:
+    """One change: what to do, and the values each of which would do (``listed``: more than
+    two values one a line, for a table cell)."""
+    zh = lang == "zh"
+    key = "post.occupation" if change.place == "current_post.occupation" else change.kind
+    en, zh_text = _CHANGE.get(key, (change.kind, change.kind))
+    labels = [value_label(change.kind, v, lang) for v in change.values if v != "true"]
+    lines = listed and len(labels) > 2
+    if len(labels) <= 1:
+        values = "".join(labels)
+    elif zh:
+        values = "以下任一：" + ("\n" if lines else "") + ("\n" if lines else "、").join(labels)
+    else:
+        values = "any of" + ("\n" if lines else " ") + ("\n" if lines else ", ").join(labels)
+    year = change.place.rpartition(".")[2]
+    return (zh_text if zh else en).format(values=values, date=as_of.isoformat(), year=year)
+
+
+def span(start: dt.date, end: dt.date, lang: str) -> str:
+    """The time from ``start`` to ``end`` in whole years, months and days: 「1年2个月」,
+    "1 year 2 months"."""
+    months, days = calendar_months(start, end)
+    years, months = divmod(months, 12)
+    zh = lang == "zh"
+    parts = []
+    for n, en_unit, zh_unit in ((years, "year", "年"), (months, "month", "个月"), (days, "day", "天")):
+        if n:
+            parts.append(f"{n}{zh_unit}" if zh else f"{n} {en_unit}{'s' if n != 1 else ''}")
+    return ("" if zh else " ").join(parts) or ("0天" if zh else "0 days")
+
+
+def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
+    """The what-if ``w`` as sentences in ``lang`` (``en`` or ``zh``); ``listed``: the values
+    of a change one a line (a table cell that wraps)."""
+    zh = lang == "zh"
+    person = w.record if w.record is not None else Person(w.person)
+    status = _STATUS[lang]
+    q = QUESTIONS[w.question]
+    day = w.as_of.isoformat()
+    if zh:
+        title = f"怎样才能为“是”？「{w.person}」· {q.zh}（{w.question}）· 查询日 {day}"
+    else:
+        title = f"What would make it yes? {w.person} · {q.en} ({w.question}) · as of {day}"
+    defaults = {n: r.default for n, r in kb_readings().items()}
+    changed = [f"{n}={v}" for n, v in w.readings.items() if defaults.get(n) != v]
+    if zh:
+        readings = "读法：" + ("默认" if not changed else "非默认：" + "，".join(changed))
+    else:
+        readings = "Readings: " + ("the defaults" if not changed else "not the default: " + ", ".join(changed))
+    clauses = ", ".join(w.clauses)
+    if zh:
+        now = f"现在：{status[w.status]}" + (f"（{clauses}）" if clauses else "")
+        if w.depends_on:
+            now += "，取决于" + _inputs(w.depends_on, person, lang)
+        now += "。"
+    else:
+        now = f"Now: {status[w.status]}" + (f" ({clauses})" if clauses else "")
+        if w.depends_on:
+            now += "; it depends on " + _inputs(w.depends_on, person, lang)
+        now += "."
+
+    rows: list[tuple[str, str, str]] = []
+    ends: list[int] = []
+    after: list[str] = []
+    horizon = w.earliest.horizon.isoformat()
+    if w.already_yes:
+        sets_head = "已经为“是”：无需任何改变。" if zh else "Already yes: nothing needs to change."
+    elif w.size is None:
+        sets_head = (f"到{horizon}为止，本人情况的任何改变都不能使答案为“是”。" if zh else
+                     f"No change to the person's situation makes it yes by {horizon}.")
+    else:
+        assert w.sets_on is not None
+        on = w.sets_on.isoformat()
+        later = w.sets_on != w.as_of
+        if w.size == 0:
+            if later:
+                sets_head = (f"无需改变本人情况：自{on}起为“是”。" if zh else
+                             f"No change to the person's situation is needed: it is yes from {on}.")
+            else:
+                sets_head = ("改变本人情况不能使答案更确定。" if zh else
+                             "No change to the person's situation makes the answer more certain.")
+        else:
+            count = (f"（每组{w.size}项）" if zh else
+                     f" ({w.size} change{'s' if w.size != 1 else ''} in each set)")
+            if later:
+                sets_head = (f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起为“是”{count}：" if zh
+                             else f"No change makes it yes today; with these changes, made today, it is yes "
+                             f"from {on}{count}:")
+            else:
+                sets_head = (f"使答案为“是”的最少改变{count}：" if zh else
+                             f"The fewest changes that make it yes{count}:")
+            for k, s in enumerate(w.sets, 1):
+                for i, c in enumerate(s.changes):
+                    rows.append((str(k) if i == 0 else "", change_text(c, w.as_of, lang, listed),
+                                 ", ".join(c.clauses)))
+                ends.append(len(rows) - 1)
+            if w.more:
+                after.append("还有同样少的其他改变组合（见 --max）。" if zh else
+                             "There are more sets as small (see --max).")
+        for k, s in enumerate(w.sets, 1):
+            if s.status == YES:
+                continue
+            which = (f"第{k}组改变之后" if zh else f"After set {k}") if w.size else ("此后" if zh else "Then")
+            if zh:
+                after.append(f"{which}仍为未知，取决于" + _inputs(s.depends_on, person, lang) + "，这一点改变本人情况无法确定。")
+            else:
+                after.append(f"{which} it is still unknown: it depends on " + _inputs(s.depends_on, person, lang)
+                             + ", which no change to the person's situation settles.")
+
+    e = w.earliest
+    if e.date is not None:
+        if e.date == w.as_of:  # already yes: nothing to wait for
+            time = ""
+        elif zh:
+            time = f"仅凭时间推移：自{e.date.isoformat()}起为“是”（查询日后{span(w.as_of, e.date, lang)}）。"
+        else:
+            time = (f"By time alone: yes from {e.date.isoformat()} "
+                    f"({span(w.as_of, e.date, lang)} after the date asked).")
+    else:
+        years = span(w.as_of, e.horizon, lang)
+        if e.possible_from is None:
+            time = (f"仅凭时间推移：到{horizon}（{years}后）仍不会为“是”；届时仍不满足：" if zh else
+                    f"By time alone: not yes by {horizon} ({years} on); what still fails then:")
+        elif e.possible_from == w.as_of:
+            time = (f"仅凭时间推移：到{horizon}（{years}后）仍为未知，不会变为“是”；取决于：" if zh else
+                    f"By time alone: it stays unknown up to {horizon} ({years} on) and never becomes yes; "
+                    f"it depends on:")
+        else:
+            since = e.possible_from.isoformat()
+            time = (f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；取决于：" if zh else
+                    f"By time alone: unknown from {since}, and not yes by {horizon}; it depends on:")
+    lines = []
+    for r in e.reason:
+        where = f" [{r.clause}]" if r.clause else ""
+        if r.kind == "depends":
+            lines.append(r.condition)
+        else:
+            mark = "不成立：" if zh else "not met: "
+            lines.append(mark + r.condition + where)
+    columns = ("#", "改变", "条款") if zh else ("#", "change", "clauses")
+    return WhatIfText(title, readings, now, sets_head, columns, tuple(rows), tuple(ends),
+                      tuple(after), time, tuple(lines))

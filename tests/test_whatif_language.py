@@ -1,0 +1,158 @@
+"""What-if output obeys SPEC section 9 (issue 10): one language per output, no rule text, inputs
+named as an analyst would; and the goldens of the what-if with a post change set.
+
+Golden renderings live in tests/golden/ (fixed width, no colour).  After a deliberate change
+of wording, regenerate them with ``PYAGENT_UPDATE_GOLDEN=1 pytest tests/test_whatif_language.py``
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from pyagent.cli.render import THEME, what_if_markdown, what_if_view
+from pyagent.engine.program import load_program
+from pyagent.explain.whatif import WhatIf, what_if
+from pyagent.input.case import load_case
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+CASES = GOLDEN / "whatif_cases.yaml"
+DEMO = ROOT / "queries" / "demo.yaml"
+UPDATE = os.environ.get("PYAGENT_UPDATE_GOLDEN") == "1"
+
+# (case file, person, question): a post change set, a move out of an unlisted field, an unknown
+# settled by a grade (a numeric id), honours, P4.S3's benefits, a title for P5, a rank later on
+SHOWN = [
+    (CASES, "gao_nopost", "title.participate"),
+    (CASES, "wei_health", "title.participate"),
+    (CASES, "650123", "title.intermediate"),
+    (DEMO, "zhao_finance", "title.full_senior_recognition"),
+    (DEMO, "chen_engineer", "special_talent.apply"),
+    (DEMO, "li_senior_worker", "skill.technician"),
+    (DEMO, "wang_technician", "title.associate_senior"),
+]
+
+
+@cache
+def result(path: Path, person: str, question: str, lang: str) -> WhatIf:
+    return what_if(load_case(path), person, question, lang=lang)
+
+
+def text_of(w: WhatIf, lang: str, width: int = 100) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, theme=THEME, highlight=False).print(
+        what_if_view(w, lang)
+    )
+    return out.getvalue()
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"rendering differs from {path}"
+
+
+# -- the checker (SPEC section 9) ----------------------------------------------------------------
+@cache
+def kb_predicates() -> frozenset[str]:
+    program = load_program()
+    names = {name for name, _ in program.by_head} | {name for name, _ in program.defined_inputs}
+    for rule in program.rules:
+        names.update(re.findall(r"\b([a-z_][a-z0-9_]*)\(", rule.text))
+    return frozenset(names)
+
+
+CJK = r"[\u3400-\u9fff]"
+_CODES = [
+    r"「[^」]*」",  # quotes, and a person's id set apart
+    r"（[^（）]*）",  # a code or a place beside its Chinese name
+    r"\d{4}-\d{2}-\d{2}",  # ISO dates
+    r"\bP\d(?:\.S\d(?:\.[a-c])?)?\b",  # clause ids
+    r"\[[^\]]*\]",  # clause ids in brackets
+    r"\b[a-z_]+=[a-z_]+\b",  # readings
+    r"--[a-z]+",  # options
+]
+
+
+def problems(text: str, lang: str, allowed: set[str]) -> list[str]:
+    """What breaks SPEC section 9 in one output: rule text, the other language, a placeholder
+    shown as a value, a failed comparison written as if it held."""
+    found = []
+    text = re.sub(r"\\([\\`*_\[\]<>#|])", r"\1", text)  # Markdown's escapes
+    for line in text.splitlines():
+        for name in re.findall(r"\b([a-z_][a-z0-9_]*)\(", line):
+            if name in kb_predicates():
+                found.append(f"a predicate of the knowledge base: {line!r}")
+        if re.search(r"\([A-Z][A-Za-z0-9_]*[,)]", line):
+            found.append(f"a rule variable: {line!r}")
+        if re.search(r"\bunstated\b|\bNone\b", line):
+            found.append(f"a placeholder value: {line!r}")
+        if "≥" in line and re.search(r"✗|not met|不成立", line):
+            found.append(f"≥ beside a failed comparison: {line!r}")
+        bare = line
+        for word in sorted(allowed, key=len, reverse=True):
+            bare = bare.replace(word, " ")
+        if lang == "zh":
+            for pattern in _CODES:
+                bare = re.sub(pattern, " ", bare)
+            if re.search(r"[A-Za-z]{2,}", bare):
+                found.append(f"English under zh: {line!r}")
+            if re.search(rf"{CJK}\s*[(;,]|[);,]\s*{CJK}", line):
+                found.append(f"half-width punctuation in a Chinese sentence: {line!r}")
+        else:
+            bare = re.sub(r"「[^」]*」|\([^()]*\)", " ", bare)
+            if re.search(rf"{CJK}[^A-Za-z]*[，。；：！？]|{CJK}{{13,}}", bare):
+                found.append(f"a Chinese sentence under en: {line!r}")
+    return found
+
+
+def allowed_words(path: Path, person: str) -> set[str]:
+    """Values of the case kept as written (the person's id, an unlisted field, an occupation):
+    codes, not words of either language."""
+    me = load_case(path).person(person)
+    out = {me.id}
+    if me.field:
+        out.add(me.field)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path, person, question", SHOWN, ids=[f"{p}-{q}" for _, p, q in SHOWN])
+def test_what_if_is_in_one_language_without_rule_text(path, person, question, lang):
+    w = result(path, person, question, lang)
+    allowed = allowed_words(path, person)
+    for text in (text_of(w, lang), what_if_markdown(w, lang)):
+        assert problems(text, lang, allowed) == [], text
+
+
+def test_the_checker_finds_what_the_issue_saw():
+    """The lines issue 10 quotes from the what-if of before are each caught."""
+    seen = {
+        "zh": ["仅凭时间：永远不会 (至 2036-07-01); 自 2026-07-01起为未知",
+               "现在：未知  (P2.S3.a)  depends on annual_assessments.2026",
+               "  • P2.S3.a passing_grade(unknown)", "  • P2.S3.a post_counts(P,true)",
+               "  • P2.S3.a current_post(P)", '  • P2.S2 through_field("卫生")'],
+        "en": ["✗ 3 ≥ 5 not met", "By time alone: 仅凭时间推移，到期仍不会为“是”。"],
+    }
+    for lang, lines in seen.items():
+        for line in lines:
+            assert problems(line, lang, set()), line
+
+
+# -- goldens: the what-if with a post change set (zh and en, text and Markdown) -------------------
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_golden_post_change_set(lang):
+    w = result(CASES, "gao_nopost", "title.participate", lang)
+    assert w.sets_on is not None and w.sets_on.isoformat() == "2030-01-01"
+    assert [c.kind for c in w.sets[0].changes] == ["post", "grade", "grade", "grade"]
+    golden(f"whatif_post_{lang}.txt", text_of(w, lang))
+    golden(f"whatif_post_{lang}.md", what_if_markdown(w, lang))
