@@ -272,9 +272,11 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
             if later:
                 sets_head = (f"无需改变本人情况：自{on}起为“是”。" if zh else
                              f"No change to the person's situation is needed: it is yes from {on}.")
-            else:
-                sets_head = ("改变本人情况不能使答案更确定。" if zh else
-                             "No change to the person's situation makes the answer more certain.")
+            else:  # unknown only through what no change settles (the set says which)
+                depends = _inputs(w.sets[0].depends_on, person, lang) if w.sets else ""
+                sets_head = (f"改变本人情况无法确定答案：仍为未知，取决于{depends}。" if zh else
+                             f"No change to the person's situation settles it: it stays unknown, and "
+                             f"depends on {depends}.")
         else:
             count = (f"（每组{w.size}项）" if zh else
                      f" ({w.size} change{'s' if w.size != 1 else ''} in each set)")
@@ -294,9 +296,9 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                 after.append("还有同样少的其他改变组合（见 --max）。" if zh else
                              "There are more sets as small (see --max).")
         for k, s in enumerate(w.sets, 1):
-            if s.status == YES:
+            if s.status == YES or not w.size:
                 continue
-            which = (f"第{k}组改变之后" if zh else f"After set {k}") if w.size else ("此后" if zh else "Then")
+            which = f"第{k}组改变之后" if zh else f"After set {k}"
             if zh:
                 after.append(f"{which}仍为未知，取决于" + _inputs(s.depends_on, person, lang) + "，这一点改变本人情况无法确定。")
             else:
