@@ -19,6 +19,7 @@ from rich.console import Console
 
 from pyagent.cli.render import THEME, what_if_markdown, what_if_view
 from pyagent.engine.program import load_program
+from pyagent.explain.templates import ALIASES
 from pyagent.explain.whatif import WhatIf, what_if
 from pyagent.input.case import load_case
 
@@ -72,6 +73,10 @@ def kb_predicates() -> frozenset[str]:
 
 
 CJK = r"[\u3400-\u9fff]"
+# the same patterns as tests/test_explain_language.py (explain's SPEC 9 checker)
+_QUOTED = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』|《[^》]*》")
+_ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,})+\b")
+_CHINESE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff，、；：（）0-9]*[\u3400-\u9fff]")
 _CODES = [
     r"「[^」]*」",  # quotes, and a person's id set apart
     r"（[^（）]*）",  # a code or a place beside its Chinese name
@@ -108,10 +113,14 @@ def problems(text: str, lang: str, allowed: set[str]) -> list[str]:
                 found.append(f"English under zh: {line!r}")
             if re.search(rf"{CJK}\s*[(;,]|[);,]\s*{CJK}", line):
                 found.append(f"half-width punctuation in a Chinese sentence: {line!r}")
+            if _ENGLISH.search(_QUOTED.sub(" ", line)):
+                found.append(f"an English phrase under zh: {line!r}")
         else:
-            bare = re.sub(r"「[^」]*」|\([^()]*\)", " ", bare)
-            if re.search(rf"{CJK}[^A-Za-z]*[，。；：！？]|{CJK}{{13,}}", bare):
-                found.append(f"a Chinese sentence under en: {line!r}")
+            bare = _QUOTED.sub(" ", bare)
+            for alias in sorted(set(ALIASES.values()), key=len, reverse=True):
+                bare = bare.replace(alias, " ")
+            if _CHINESE.search(bare):
+                found.append(f"Chinese outside quotes under en: {line!r}")
     return found
 
 

@@ -20,6 +20,7 @@ from pyagent.explain.answers import SolvedCase
 from pyagent.explain.decide import subject_of
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
 from pyagent.explain.steps import Step
+from pyagent.explain.templates import ALIASES
 from pyagent.explain.why import explain_solved
 from pyagent.input.duration import calendar_months
 from pyagent.input.model import Person
@@ -108,10 +109,26 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
     out: list[Reason] = []
     for step, clause in _failed_leaves(root, None):
         paths = tuple(dict.fromkeys(i.path for st in step.walk() for i in st.inputs))
-        r = Reason(clause, step.text, paths, "fails")
+        text = step.text if lang == "zh" else quote_terms(step.text)
+        r = Reason(clause, text, paths, "fails")
         if all(r.condition != o.condition for o in out):
             out.append(r)
     return tuple(out)
+
+
+_CJK_RUN = re.compile(r"「[^」]*」|[\u3400-\u9fff][\u3400-\u9fff0-9]*")
+
+
+def quote_terms(text: str) -> str:
+    """An English sentence with the notice's Chinese terms in it quoted (「考核合格」), the Chinese
+    names of codes (合格, 高级工) and what is quoted already left as they are (SPEC section 9)."""
+    aliases = set(ALIASES.values())
+
+    def quote(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return run if run.startswith("「") or run in aliases else f"「{run}」"
+
+    return _CJK_RUN.sub(quote, text)
 
 
 _NOT_A_CONDITION = ("reading", "see_above", "way")
@@ -170,13 +187,13 @@ _CHANGE = {
     "grade": ("the {year} annual assessment: {values}", "{year}年度考核结果为{values}"),
     "field": ("take up a post in a listed through-field on {date}: {values}",
               "自{date}起到所列贯通领域的岗位工作，领域为{values}"),
-    "post": ("take up a post with a stated occupation (工种) on {date}",
+    "post": ("take up a post with a stated occupation (「工种」) on {date}",
              "自{date}起在职业（工种）明确的岗位上工作"),
-    "post.occupation": ("state the occupation (工种) of the current post", "注明现岗位的职业（工种）"),
+    "post.occupation": ("state the occupation (「工种」) of the current post", "注明现岗位的职业（工种）"),
     "honour": ("receive an honour that P4.S2 counts: {values}", "获得P4.S2所列荣誉，为{values}"),
-    "contribution": ("make an outstanding contribution (有突出贡献)", "作出突出贡献"),
-    "social_benefit": ("bring social benefit (社会效益)", "取得社会效益"),
-    "economic_benefit": ("bring economic benefit (经济效益)", "取得经济效益"),
+    "contribution": ("make an outstanding contribution (「有突出贡献」)", "作出突出贡献"),
+    "social_benefit": ("bring social benefit (「社会效益」)", "取得社会效益"),
+    "economic_benefit": ("bring economic benefit (「经济效益」)", "取得经济效益"),
     "title": ("obtain a professional title on {date}, of rank {values}",
               "于{date}取得职称，级别为{values}"),
 }
