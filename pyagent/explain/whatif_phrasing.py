@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import SolvedCase
-from pyagent.explain.decide import subject_of
+from pyagent.explain.inputs import input_name as analyst_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
 from pyagent.explain.steps import Step
 from pyagent.explain.templates import ALIASES
@@ -43,52 +43,25 @@ class Reason:
 
 
 # -- naming inputs ---------------------------------------------------------------------------
-_INDEXED = [  # a place with an index, its name in (en, zh); {y}: the assessment's year
-    (r"annual_assessments\[(\d+)\]\.grade", ("the {y} assessment grade", "{y}年度考核结果")),
+_BY_YEAR = [  # an assessment by its index, named by its year: {y}
     (r"annual_assessments\[(\d+)\]\.at_current_post",
      ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位")),
-    (r"annual_assessments\[(\d+)\]", ("the {y} assessment", "{y}年度考核")),
-    (r"annual_assessments\.(\d{4})(?:\.grade)?", ("the {y} assessment grade", "{y}年度考核结果")),
-    (r"annual_assessments\.(\d{4})\.at_current_post",
-     ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位")),
-    (r"annual_assessments", ("the annual assessments", "年度考核")),
-    (r"certificates\[\d+\]\.obtained", ("the date the certificate was obtained", "证书取得日期")),
-    (r"certificates\[\d+\]\.kind", ("the kind of the certificate", "证书类别")),
-    (r"certificates\[\d+\].*", ("the certificate", "证书")),
-    (r"titles\[\d+\]\.obtained", ("the date the title was obtained", "职称取得日期")),
-    (r"titles\[\d+\].*", ("the title", "职称")),
-    (r"honours\[\d+\]\.class", ("the class of the contest", "竞赛类别")),
-    (r"honours\[\d+\]\.category", ("the category of the allowance", "津贴类别")),
-    (r"honours\[\d+\].*", ("the honour", "荣誉")),
-    (r"current_post\.since", ("the date the current post began", "现岗位的起始日期")),
-    (r"outstanding_contribution", ("whether there is an outstanding contribution", "是否有突出贡献")),
-    (r"social_benefit", ("whether there is social benefit", "是否有社会效益")),
-    (r"economic_benefit", ("whether there is economic benefit", "是否有经济效益")),
-    (r"notice_in_force", ("whether the notice is in force", "《通知》是否已施行")),
+    (r"annual_assessments\[(\d+)\](?:\.grade)?", ("the {y} assessment grade", "{y}年度考核结果")),
 ]
 
 
 def input_name(path: str, person: Person, lang: str) -> str:
-    """An input as an analyst names it, its place in the case set apart:
-    「证书取得日期（certificates[0].obtained）」, "the 2025 assessment grade (annual_assessments[2].grade)"."""
-    zh = lang == "zh"
-    name = None
-    for pattern, (en_name, zh_name) in _INDEXED:
+    """An input as an analyst names it, its place in the case set apart (an assessment by
+    its year: 「2025年度考核结果（annual_assessments[2].grade）」; the others as
+    ``pyagent.explain.inputs.input_name`` names them)."""
+    listed = person.annual_assessments or ()
+    for pattern, (en_name, zh_name) in _BY_YEAR:
         m = re.fullmatch(pattern, path)
-        if m is None:
-            continue
-        year = m.group(1) if m.groups() else ""
-        if year and "[" in path:  # an index into the list: the year it holds
-            listed = person.annual_assessments or ()
-            k = int(year)
-            year = str(listed[k].year) if k < len(listed) else year
-        name = (zh_name if zh else en_name).format(y=year)
-        break
-    if name is None:
-        name = subject_of(path, lang)
-    if name == path:
-        return path
-    return f"{name}（{path}）" if zh else f"{name} ({path})"
+        if m is not None and int(m.group(1)) < len(listed):
+            year = listed[int(m.group(1))].year
+            name = (zh_name if lang == "zh" else en_name).format(y=year)
+            return f"{name}（{path}）" if lang == "zh" else f"{name} ({path})"
+    return analyst_name(path, lang)
 
 
 def _inputs(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> str:
@@ -107,8 +80,11 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
         )
     root = explain_solved(solved, person.id, question_id, lang=lang, decide=False).root
     out: list[Reason] = []
-    for step, clause in _failed_leaves(root, None):
-        paths = tuple(dict.fromkeys(i.path for st in step.walk() for i in st.inputs))
+    for step, clause, beside in _failed_leaves(root, None, ()):
+        # the inputs it rests on: its own, and those of the conditions of its rule that hold
+        paths = tuple(
+            dict.fromkeys(i.path for b in (step, *beside) for st in b.walk() for i in st.inputs)
+        )
         text = step.text if lang == "zh" else quote_terms(step.text)
         r = Reason(clause, text, paths, "fails")
         if all(r.condition != o.condition for o in out):
@@ -134,17 +110,21 @@ def quote_terms(text: str) -> str:
 _NOT_A_CONDITION = ("reading", "see_above", "way")
 
 
-def _failed_leaves(step: Step, clause: str | None) -> Iterator[tuple[Step, str | None]]:
+def _failed_leaves(
+    step: Step, clause: str | None, beside: tuple[Step, ...]
+) -> Iterator[tuple[Step, str | None, tuple[Step, ...]]]:
     """The failed steps under ``step`` with no failed step under them (a way that fails is
-    looked into; a reading not in force, or a step shown above, is not a condition)."""
+    looked into; a reading not in force, or a step shown above, is not a condition), each with
+    the steps beside it that hold (the other conditions of its rule)."""
     clause = step.clause.ref if step.clause is not None and step.clause.kind != "contract" else clause
     below = [c for c in step.children if c.holds == NO and c.kind not in ("reading", "see_above")]
     if not below:
         if step.holds == NO and step.kind not in _NOT_A_CONDITION:
-            yield step, clause
+            yield step, clause, beside
         return
+    held = tuple(c for c in step.children if c.holds == YES)
     for c in below:
-        yield from _failed_leaves(c, clause)
+        yield from _failed_leaves(c, clause, held)
 
 
 def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:
