@@ -137,7 +137,8 @@ async def what_if(request: Request) -> Response:
         raise HTTPException(400, "max: at least 1")
     question = _question(request)
     result = await run_in_threadpool(
-        library_what_if, case, request.query_params.get("person"), question, max_sets=most)
+        lambda: library_what_if(case, request.query_params.get("person"), question, max_sets=most,
+                                lang=_lang(request)))
     return _json(result.to_json())
 
 

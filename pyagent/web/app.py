@@ -243,7 +243,7 @@ def _person_page(request, lang, case, values, key, choices=(), whatif_q=None, wi
 
             base = compute.person_result(dataclasses.replace(case, readings={}), lang)
             defaults = {a.question: a.status for a in base.answers.persons[0].answers}
-        whatif = compute.what_if(case, whatif_q) if whatif_q in QUESTIONS else None
+        whatif = compute.what_if(case, whatif_q, lang) if whatif_q in QUESTIONS else None
     except (InputError, TimeLimitError) as err:
         errors = {"_all": _input_error(err, lang)}
         return page(request, "person.html", lang, 422, **_form_context(lang, values, errors))

@@ -103,11 +103,11 @@ def flips(case: Case, key: str) -> tuple[Flip, ...]:
     return result
 
 
-def what_if(case: Case, question: str):
-    """`pyagent what-if` for the one person of ``case``."""
+def what_if(case: Case, question: str, lang: str = "en"):
+    """`pyagent what-if` for the one person of ``case`` (what stands in the way in ``lang``)."""
     from pyagent.explain.whatif import what_if as library_what_if
 
-    return library_what_if(case, case.persons[0].id, question)
+    return library_what_if(case, case.persons[0].id, question, lang=lang)
 
 
 # -- the knowledge base ---------------------------------------------------------------------
