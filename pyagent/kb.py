@@ -106,7 +106,9 @@ def _readings(directory: Path) -> dict[str, Reading]:
     out: dict[str, Reading] = {}
     for name in order:
         opts = options[name]
-        opts = [default[name]] + sorted(
+        # the default first, when it is a declared option (a default that is not one is
+        # not a value a case may set: the knowledge base never puts it in force then)
+        opts = [default[name]] * (default[name] in opts) + sorted(
             (o for o in opts if o != default[name]), key=lambda o: text.find(o)
         )
         out[name] = Reading(name, default[name], tuple(opts), about[name][0], about[name][1], reason[name])

@@ -243,3 +243,34 @@ def test_a_tie_in_clause_order_never_depends_on_the_hash_seed(tmp_path):
         outputs.add(run.stdout)
     assert len(outputs) == 1
     assert "('P2.S2', 'P2.S3.a', 'P3.S1')" in outputs.pop()  # the tie broken by reference
+
+
+# -- CI: a sampled mutation run ------------------------------------------------------------
+
+CI_SAMPLE, CI_SEED = 16, 7
+
+
+def test_a_sampled_mutation_run_lets_no_new_mutant_survive():
+    """A few dozen mutants of kb/, drawn with a fixed seed, checked against every pin with no
+    search: each is killed, invalid, guarded, or listed in queries/EQUIVALENT_MUTANTS.md
+    (equivalent, or a known gap).  Weakening the pins (a pin deleted, a clause list
+    loosened) lets a sampled mutant survive unlisted and fails this test."""
+    from pyagent.pins.mutate import mutate
+
+    report = mutate(sample=CI_SAMPLE, seed=CI_SEED, jobs=2, search=False)
+    assert len(report.results) == CI_SAMPLE
+    new = [f"{r.mutant.where} {r.mutant.before} -> {r.mutant.after or '(deleted)'}" for r in report.new_survivors]
+    assert not new, "mutants no pin kills (add a pin: pyagent mutate finds the case): " + "; ".join(new)
+    assert report.count("killed") >= CI_SAMPLE // 2
+
+
+def test_a_weakened_pin_set_fails_the_sampled_run():
+    """The sampled mutants of P4.S3 and P5 against the P2.S1 pins alone: they survive, unlisted."""
+    from pyagent.pins.mutate import mutate
+
+    report = mutate(
+        pins=[QUERIES / "p2_s1_in_force"], sample=CI_SAMPLE, seed=CI_SEED, jobs=2, search=False,
+        equivalents=QUERIES / "EQUIVALENT_MUTANTS.md",
+        only=lambda m: m.file in ("p4_special_talent.lp", "p5_reverse.lp"),
+    )
+    assert report.results and report.new_survivors
