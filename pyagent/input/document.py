@@ -282,6 +282,8 @@ class _Builder:
 
 def _at_event(source: str, event: yaml.Event, message: str) -> InputError:
     mark = event.start_mark
+    if mark is None:
+        return InputError(source, "", message)
     return InputError(source, "", message, mark.line + 1, mark.column + 1)
 
 
@@ -401,8 +403,8 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
             return None
         raise InputError(source, "", f"invalid JSON: {err}") from None
     _json_check(data, source, text)
-    located = _Located(text, source)  # line numbers only when a message needs one
-    return _Tree(data, _LazyMarks(located, 0), _LazyMarks(located, 1))  # type: ignore[arg-type]
+    where = _Located(text, source)  # line numbers only when a message needs one
+    return _Tree(data, _LazyMarks(where, 0), _LazyMarks(where, 1))  # type: ignore[arg-type]
 
 
 class _Located:

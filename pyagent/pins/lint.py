@@ -85,9 +85,11 @@ def _static_atoms(directory: Path) -> dict[str, list[clingo.Symbol]]:
     ctl, _ = control(directory)  # grounder messages are _check_grounding's to report
     ctl.ground([("base", [])])
     out: dict[str, list[clingo.Symbol]] = {}
-    ctl.solve(
-        on_model=lambda m: [out.setdefault(s.name, []).append(s) for s in m.symbols(atoms=True)]
-    )
+    def keep(m: clingo.Model) -> None:
+        for s in m.symbols(atoms=True):
+            out.setdefault(s.name, []).append(s)
+
+    ctl.solve(on_model=keep)
     return out
 
 
