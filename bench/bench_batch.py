@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s")
     print(f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
           f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
-          f"fast-path disagreements: {summary['fast_path_disagreements']}")
+          f"row reader: one fact builder")
     print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
     print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
     print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")

@@ -11,9 +11,8 @@ How it scales (bench/README.md has the figures):
   the rules allow (months between two thresholds, values no rule tells apart), and one key
   per question, the part of the facts that question's cone reaches.  An answer is computed
   once per key: a chunk's new keys are solved together in one clingo control, and explained
-  by the same `Explainer` and `answers.answer_of` as ``pyagent ask``.  Keys are verified:
-  the fast path (a JSON row straight to its key) is checked against `pyagent.input.case` and
-  `pyagent.engine.facts` for every person whose key is new.
+  by the same `Explainer` and `answers.answer_of` as ``pyagent ask``.  A row becomes facts as
+  in ``ask``: `pyagent.input.case` validates it, `pyagent.engine.facts` makes its facts.
 * **Streaming, bounded memory**: the roster is read in blocks of whole lines, at most
   ``2 × jobs`` blocks are in flight, caches are capped, and output is written as it comes,
   in input order.
@@ -32,7 +31,6 @@ import datetime as dt
 import gc
 import json
 import os
-import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,30 +40,26 @@ from pathlib import Path
 from clingo import Function
 
 from pyagent.explain.answers import Answer, answer_of, clause_kinds, clause_refs, resolved_readings, status_of
-from pyagent.input.case import PARAMETERS, MAX_YEARS, parse_person
+from pyagent.input.case import PARAMETERS, MAX_YEARS
 from pyagent.errors import InputError
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
 from pyagent.explain.tree import Explainer
-from pyagent.engine.facts import global_facts, person_facts
+from pyagent.engine.facts import global_facts
 from pyagent.engine.questions import QUESTIONS
+from pyagent.batch.rows import NotUtf8, csv_blocks, jsonl_rows, load_row_checked
 from pyagent.input.roster import (
     BadRow,
     CsvLayout,
     csv_person,
     csv_places,
-    key_marks,
-    MAX_ROW_BYTES,
-    OVERLONG,
-    load_row,
-    load_row_strict,
     read_blocks,
     read_csv_rows,
     roster_format,
     row_person,
     table_row_person,
 )
-from pyagent.engine.signature import FastFacts, Keys, _Slow, analyse
+from pyagent.engine.signature import Keys, analyse
 from pyagent.engine.solve import person_term, solve
 
 __all__ = [
@@ -81,7 +75,6 @@ __all__ = [
 SCHEMA = "pyagent.batch/1"
 QUESTION_IDS = tuple(QUESTIONS)
 STATUSES = ("yes", "no", "unknown")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 SOLVE_GROUP = 64  # persons per clingo control when a chunk's new keys are solved
 CACHE_CAP = 200_000  # entries per cache in each worker
 
@@ -101,7 +94,6 @@ class BatchConfig:
     reasons: bool = True  # a table's reason and to-settle columns (each person explained)
     block_bytes: int = 1 << 20  # a JSONL block; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
-    verify: bool = True  # check the fast path against pyagent.case/facts for every new key
 
 
 @dataclass(frozen=True)
@@ -123,7 +115,6 @@ class BatchSummary:
     flips: Mapping[str, Mapping[str, int]] | None  # question -> "yes->no" -> persons
     seconds: float
     keys_solved: int  # distinct (question, key) answers computed
-    fast_path_disagreements: int  # must be 0; counted so that a bug shows
 
     def to_json(self) -> dict:
         return {
@@ -143,7 +134,6 @@ class BatchSummary:
             "seconds": round(self.seconds, 3),
             "persons_per_second": round(self.persons_in / self.seconds) if self.seconds else None,
             "keys_solved": self.keys_solved,
-            "fast_path_disagreements": self.fast_path_disagreements,
         }
 
 
@@ -203,7 +193,6 @@ class _Chunk:
     last_line: int
     combos: Counter  # (statuses, alt statuses) -> persons
     keys_solved: int = 0
-    disagreements: int = 0
     flipped: list = field(default_factory=list)  # (line, id) of persons whose answers flip
 
 
@@ -261,7 +250,6 @@ class Engine:
             abstraction = base.abstraction.common(alt.abstraction)
         self.keys = Keys(base, abstraction)
         self.alt_keys = Keys(alt, abstraction) if alt is not None else None
-        self.fast = FastFacts(self.keys)
         self.program = base.program
         self.refs = clause_refs(base.static)
         self.kinds = clause_kinds(base.static)
@@ -275,8 +263,8 @@ class Engine:
         self.answer_json: dict[Answer, str] = {}
 
     # -- one row ------------------------------------------------------------
-    def _row(self, line: int, raw: object) -> tuple[str, tuple, bool]:
-        """(id, full key, took the fast path) of a good row; raises InputError for a bad one."""
+    def _row(self, line: int, raw: object) -> tuple[str, tuple]:
+        """(id, full key) of a good row; raises InputError for a bad one."""
         if self.input_format == "csv":
             if isinstance(raw, BadRow):
                 raise InputError(self.source, "", raw.message, line)
@@ -285,42 +273,17 @@ class Engine:
             except InputError:  # the row's every problem, by column
                 table_row_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
                 raise
-            exact = True
-            text = None
         else:
-            text = raw  # type: ignore[assignment]
-            data, exact = load_row(text, self.source, line)
-        if self.fast.enabled:
-            try:
-                pid, full, nkeys = self.fast.key(data)
-            except _Slow:
-                pass
-            else:
-                if text is not None and (not exact or key_marks(text) != nkeys
-                                         or _SURROGATE_ESCAPE.search(text)):
-                    load_row_strict(text, self.source, line)  # a duplicate key, a surrogate?
-                return pid, full, True
-        if text is not None:
-            data = load_row_strict(text, self.source, line)
+            data = load_row_checked(raw, self.source, line)  # type: ignore[arg-type]
         places = csv_places(self.layout, raw) if self.input_format == "csv" else None  # type: ignore[arg-type]
         person = row_person(data, self.source, line, places)  # every problem, by column
-        return person.id, self.keys.full_key(person_facts(person, self.config.as_of,
-                                                          self.config.parameters)), False
-
-    def _reference_key(self, line: int, raw: object) -> tuple:
-        """The full key through pyagent.input.case and pyagent.engine.facts (to verify the fast path)."""
-        if self.input_format == "csv":
-            data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
-        else:
-            data = load_row_strict(raw, self.source, line)  # type: ignore[arg-type]
-        person = parse_person(data, self.source, "")
-        return self.keys.full_key(person_facts(person, self.config.as_of, self.config.parameters))
+        return person.id, self.keys.person_key(person)
 
     # -- a block ------------------------------------------------------------
     def process(self, rows: Sequence[tuple[int, object]]) -> _Chunk:
         good: list[tuple[int, str, tuple, tuple | None]] = []
         errors: list[dict] = []
-        fresh: dict[tuple, tuple[int, object, bool]] = {}
+        fresh: dict[tuple, None] = {}
         persons_in = 0
         last = rows[-1][0] if rows else 0
         for line, raw in rows:
@@ -331,33 +294,14 @@ class Engine:
                 continue
             persons_in += 1
             try:
-                pid, full, fast = self._row(line, raw)
+                pid, full = self._row(line, raw)
             except InputError as err:
                 errors.append(self._error(err, line, raw))
                 continue
             entry = self.full.get(full)
             good.append((line, pid, full, entry))
-            if entry is None and full not in fresh:
-                fresh[full] = (line, raw, fast)
-        disagreements = 0
-        if fresh and self.config.verify:
-            for full, (line, raw, fast) in list(fresh.items()):
-                if not fast:
-                    continue
-                try:
-                    reference = self._reference_key(line, raw)
-                except InputError as err:  # the fast path took a bad row: a bug, but not fatal
-                    disagreements += 1
-                    del fresh[full]
-                    errors.append(self._error(err, line, raw))
-                    good = [g for g in good if g[0] != line]
-                    continue
-                if reference != full:  # a bug in the fast path: count it, use the reference
-                    disagreements += 1
-                    del fresh[full]
-                    fresh.setdefault(reference, (line, raw, False))
-                    good = [(n, p, reference if k == full else k, e) for n, p, k, e in good]
-            errors.sort(key=lambda e: e["line"])
+            if entry is None:
+                fresh[full] = None
         entries, solved = self._resolve(list(fresh)) if fresh else ({}, 0)
         lines: list[str] = []
         combos: Counter = Counter()
@@ -374,8 +318,7 @@ class Engine:
                 entry = entry or entries[full]
                 lines.append(_csv_cell(pid) + entry[1] + "\n")
                 combos[entry[2], entry[3]] += 1
-        return _Chunk("".join(lines), errors, persons_in, len(good), last, combos, solved, disagreements,
-                      flipped)
+        return _Chunk("".join(lines), errors, persons_in, len(good), last, combos, solved, flipped)
 
     def _error(self, err: InputError, line: int, raw: object) -> dict:
         pid = None
@@ -475,52 +418,6 @@ class Engine:
 # Blocks of rows, and the worker processes.
 
 
-def _jsonl_rows(block: tuple[int, bytes], source: str) -> list[tuple[int, object]]:
-    first, data = block
-    rows: list[tuple[int, object]] = []
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        split = text.split("\n")
-        if split and split[-1] == "":
-            split.pop()
-        return [(first + i, _row_text(t)) for i, t in enumerate(split)]
-    for i, raw in enumerate(lines):
-        try:
-            t = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            bad = raw[err.start]
-            rows.append((first + i, _NotUtf8(
-                f"not UTF-8 text (byte {bad:#04x} at column {err.start + 1} cannot be decoded)")))
-            continue
-        rows.append((first + i, _row_text(t)))
-    return rows
-
-
-_OVERLONG_TEXT = OVERLONG.decode("utf-8")
-
-
-def _row_text(t: str) -> str | _NotUtf8:
-    if t == _OVERLONG_TEXT:
-        return _NotUtf8(f"the row is longer than {MAX_ROW_BYTES:,} bytes; it was not read")
-    return t[:-1] if t.endswith("\r") else t
-
-
-class _NotUtf8:
-    """A line that cannot be read as a row: not UTF-8 text, or too long (a bad row)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def strip(self) -> str:
-        return "x"
-
-
 _ENGINE: Engine | None = None
 
 
@@ -539,10 +436,10 @@ def _work(block: object) -> _Chunk:
 
 def _process_block(engine: Engine, block: object) -> _Chunk:
     if engine.input_format == "jsonl":
-        rows = _jsonl_rows(block, engine.source)  # type: ignore[arg-type]
-        bad = [(line, raw) for line, raw in rows if isinstance(raw, _NotUtf8)]
+        rows = jsonl_rows(block, engine.source)  # type: ignore[arg-type]
+        bad = [(line, raw) for line, raw in rows if isinstance(raw, NotUtf8)]
         if bad:
-            rows = [(line, raw) for line, raw in rows if not isinstance(raw, _NotUtf8)]
+            rows = [(line, raw) for line, raw in rows if not isinstance(raw, NotUtf8)]
             chunk = engine.process(rows)
             for line, raw in bad:
                 err = InputError(engine.source, "", raw.message, line)
@@ -603,7 +500,7 @@ def run_batch(
             header, sheet_rows = read_rows(roster, source)
             layout = CsvLayout.from_header(header, source)
             in_format = "csv"  # a worksheet's rows are answered as CSV rows are
-            blocks = _csv_blocks(sheet_rows, config.block_bytes // 600 or 1, source)
+            blocks = csv_blocks(sheet_rows, config.block_bytes // 600 or 1, source)
         elif in_format == "csv":
             import io
 
@@ -614,7 +511,7 @@ def run_batch(
                 layout, csv_rows = read_csv_rows(text_handle, source)
             except UnicodeDecodeError:
                 raise InputError(source, "", "not UTF-8 text") from None
-            blocks: Iterator[object] = _csv_blocks(csv_rows, config.block_bytes // 600 or 1, source)
+            blocks: Iterator[object] = csv_blocks(csv_rows, config.block_bytes // 600 or 1, source)
         else:
             blocks = read_blocks(handle, config.block_bytes)
         jobs = worker_count(config.jobs)
@@ -643,32 +540,17 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) -> Iterator[list]:
-    """Blocks of rows: small at first, so that progress shows from the first persons, then
-    doubling up to ``size``."""
-    block: list = []
-    limit = min(size, 8)
-    for line, row in rows:
-        block.append((line, row))
-        if len(block) >= limit:
-            yield block
-            block = []
-            limit = min(size, limit * 2)
-    if block:
-        yield block
-
-
 def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, summary_path,
          files, config, started, progress, on_error, out_format, on_flip=None) -> BatchSummary:
     counts = {q: {s: 0 for s in STATUSES} for q in QUESTION_IDS}
     flips: dict[str, Counter] | None = {q: Counter() for q in QUESTION_IDS} if config.compare else None
-    persons_in = persons_out = n_errors = solved = disagreements = 0
+    persons_in = persons_out = n_errors = solved = 0
     last_line = 0
     pool = None
     out_file, err_file = files.out_file, files.err_file
 
     def take(chunk: _Chunk) -> None:
-        nonlocal persons_in, persons_out, n_errors, solved, disagreements, last_line
+        nonlocal persons_in, persons_out, n_errors, solved, last_line
         try:  # disk full, read-only, ...: one message, nothing left behind
             out_file.write(chunk.text)
             err_file.write("".join(_json(e) + "\n" for e in chunk.errors))
@@ -681,7 +563,6 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
         persons_out += chunk.persons_out
         n_errors += len(chunk.errors)
         solved += chunk.keys_solved
-        disagreements += chunk.disagreements
         last_line = max(last_line, chunk.last_line)
         if on_flip is not None:
             for line, pid in chunk.flipped:
@@ -745,7 +626,6 @@ def _run(blocks, engine_args, jobs, handle, total, roster, out, errors_path, sum
         persons_in=persons_in, persons_out=persons_out, errors=n_errors, counts=counts,
         flips={q: dict(sorted(c.items())) for q, c in flips.items()} if flips is not None else None,
         seconds=time.perf_counter() - started, keys_solved=solved,
-        fast_path_disagreements=disagreements,
     )
     files.write_summary(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
     return summary
