@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from pyagent.input.roster import MAX_ROW_BYTES, OVERLONG, key_marks, load_row_strict
 
-try:  # an optional speed-up: the standard library reads every row without it
-    from orjson import loads as _fast_loads
-except ImportError:  # pragma: no cover - orjson is a dependency
-    _fast_loads = None
+from orjson import loads as _fast_loads
 
 _BIG = 2.0 ** 63  # orjson reads an integer this large or larger as a float
 _WS_COLON = re.compile(r'"[ \t\r]+:')
@@ -30,17 +28,17 @@ def _keys(value: object) -> int:
     """The number of mapping keys in data orjson parsed; -1 when it holds a float so large
     that it may stand for an integer (orjson reads integers beyond 64 bits as floats)."""
     n = 0
-    stack = [value]
+    stack: list[Any] = [value]
     pop, extend = stack.pop, stack.extend
     while stack:
         v = pop()
         t = type(v)
         if t is dict:
-            n += len(v)  # type: ignore[arg-type]
-            extend(v.values())  # type: ignore[union-attr]
+            n += len(v)
+            extend(v.values())
         elif t is list:
-            extend(v)  # type: ignore[arg-type]
-        elif t is float and not -_BIG < v < _BIG:  # type: ignore[operator]
+            extend(v)
+        elif t is float and not -_BIG < v < _BIG:
             return -1
     return n
 
@@ -48,7 +46,7 @@ def _keys(value: object) -> int:
 def load_row_checked(text: str, source: str, line: int) -> object:
     """One JSONL row as data, or `pyagent.errors.InputError` as a case file would raise it
     (invalid JSON, a key given twice, text that is not Unicode)."""
-    if _fast_loads is not None and not _WS_COLON.search(text):
+    if not _WS_COLON.search(text):
         try:
             data = _fast_loads(text)
         except ValueError:
