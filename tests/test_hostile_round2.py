@@ -170,7 +170,7 @@ def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_pat
         (tmp_path / "x.jsonl.summary.json").mkdir()
     from pyagent.batch import pipeline
 
-    monkeypatch.setattr(pipeline, "Engine", None)  # any work at all would fail loudly
+    monkeypatch.setattr(pipeline, "executor", None)  # any work at all would fail loudly
     with pytest.raises(InputError, match="special file|directory"):
         run_batch(r, out, config(output_format="jsonl"))
     assert leftovers(tmp_path) == []
@@ -243,9 +243,12 @@ def test_item9_never_more_workers_than_blocks(tmp_path, monkeypatch):
         return real(self, processes, *args, **kw)
 
     monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", spy)
-    monkeypatch.setattr("pyagent.batch.pipeline.worker_count", lambda jobs: 8)
-    run_batch(roster(tmp_path / "r.jsonl", 3), tmp_path / "x.jsonl", config(jobs=300))
-    assert started == [1]  # one block of 3 rows: one worker, not 300 (nor 8)
+    monkeypatch.setattr("pyagent.batch.executors.worker_count", lambda jobs: 8)
+    r = roster(tmp_path / "r.jsonl", 3)
+    run_batch(r, tmp_path / "x.jsonl", config(jobs=300))
+    assert started == []  # one partition of 3 rows: answered in this process, no worker at all
+    run_batch(r, tmp_path / "y.jsonl", config(jobs=300, block_bytes=r.stat().st_size // 2 + 1))
+    assert started == [2]  # two partitions: two workers, not 300 (nor 8)
 
 
 # -- 11. The parse cache never unpickles -------------------------------------------------------

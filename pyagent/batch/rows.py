@@ -1,4 +1,4 @@
-"""Rows of a roster for ``pyagent batch``: lines read in blocks, a row's text to its data.
+"""Rows of a roster for ``pyagent batch``: the rows of a byte range, a row's text to its data.
 
 A JSONL row is parsed by orjson when it can be (about 2.5 times faster than ``json.loads``)
 and by the standard library otherwise, which also gives every error message: orjson's data is
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pyagent.input.roster import MAX_ROW_BYTES, OVERLONG, key_marks, load_row_strict
+from pyagent.input.roster import MAX_ROW_BYTES, key_marks, load_row_strict
 
 from orjson import loads as _fast_loads
 
@@ -57,39 +57,7 @@ def load_row_checked(text: str, source: str, line: int) -> object:
     return load_row_strict(text, source, line)
 
 
-def jsonl_rows(block: tuple[int, bytes], source: str) -> list[tuple[int, object]]:
-    first, data = block
-    rows: list[tuple[int, object]] = []
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        split = text.split("\n")
-        if split and split[-1] == "":
-            split.pop()
-        return [(first + i, _row_text(t)) for i, t in enumerate(split)]
-    for i, raw in enumerate(lines):
-        try:
-            t = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            bad = raw[err.start]
-            rows.append((first + i, NotUtf8(
-                f"not UTF-8 text (byte {bad:#04x} at column {err.start + 1} cannot be decoded)")))
-            continue
-        rows.append((first + i, _row_text(t)))
-    return rows
-
-
-_OVERLONG_TEXT = OVERLONG.decode("utf-8")
-
-
-def _row_text(t: str) -> str | NotUtf8:
-    if t == _OVERLONG_TEXT:
-        return NotUtf8(f"the row is longer than {MAX_ROW_BYTES:,} bytes; it was not read")
+def _row_text(t: str) -> str:
     return t[:-1] if t.endswith("\r") else t
 
 
@@ -116,3 +84,49 @@ def csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) ->
             limit = min(size, limit * 2)
     if block:
         yield block
+
+
+def range_rows(path: str, start: int, end: int, max_row: int = MAX_ROW_BYTES
+               ) -> tuple[list[tuple[int, object]], int]:
+    """The rows of a JSONL file that start in the byte range [start, end): (index of the row
+    among them, its text or a `NotUtf8`), and how many lines start there.
+
+    A line belongs to the range its first byte is in, so ranges cut anywhere share no line
+    and miss none; the last line of a range is read past ``end`` to its end.  A line longer
+    than ``max_row`` bytes is skipped as it is read and stands as a bad row.
+    """
+    rows: list[tuple[int, object]] = []
+    with open(path, "rb") as handle:
+        if start > 0:
+            handle.seek(start - 1)
+            if handle.read(1) != b"\n":
+                _skip_line(handle)  # that line began in the range before
+        elif handle.read(3) != b"\xef\xbb\xbf":  # a BOM (Notepad's UTF-8) is not part of row 1
+            handle.seek(0)
+        pos = handle.tell()
+        n = 0
+        while pos < end:
+            raw = handle.readline(max_row + 1)
+            if not raw:
+                break
+            if len(raw) > max_row and not raw.endswith(b"\n"):
+                _skip_line(handle)
+                rows.append((n, NotUtf8(f"the row is longer than {max_row:,} bytes; it was not read")))
+            else:
+                if raw.endswith(b"\n"):
+                    raw = raw[:-1]
+                try:
+                    rows.append((n, _row_text(raw.decode("utf-8"))))
+                except UnicodeDecodeError as err:
+                    rows.append((n, NotUtf8(f"not UTF-8 text (byte {raw[err.start]:#04x} at column "
+                                            f"{err.start + 1} cannot be decoded)")))
+            n += 1
+            pos = handle.tell()
+    return rows, n
+
+
+def _skip_line(handle) -> None:
+    while True:
+        chunk = handle.readline(1 << 20)
+        if not chunk or chunk.endswith(b"\n"):
+            return

@@ -92,6 +92,15 @@ def batch(
         Optional[int],
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: every core)."),
     ] = None,
+    dask: Annotated[
+        Optional[str],
+        typer.Option(
+            "--dask",
+            help="Run on Dask: 'local' (a LocalCluster of --jobs workers) or a scheduler's "
+            "address, tcp://HOST:8786 (needs the dask extra; the same output).",
+            metavar="ADDRESS",
+        ),
+    ] = None,
     output_format: Annotated[
         Optional[str],
         typer.Option(
@@ -178,6 +187,7 @@ def batch(
             if compare_reading
             else None,
             jobs=jobs,
+            dask=dask,
             output_format=output_format,
             input_format=input_format,
             lang=lang.value,

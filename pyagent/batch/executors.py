@@ -1,0 +1,143 @@
+"""Where the tasks of `pyagent.batch.phases` run: in this process, in worker processes
+(`pyagent.batch.workers`: how many, and how they behave under signals), or on a Dask cluster (``--dask local`` starts a LocalCluster, ``--dask tcp://HOST:8786`` uses a
+running scheduler).  Every executor hands results back in the order the tasks were given,
+with a bounded number in flight, so the output does not depend on where they ran.
+
+On Dask every worker needs this package installed (the same version) and the roster, and the
+directory of ``OUT``, at the same path (a shared file system): phase 1 reads its byte range
+of the roster itself, and the partitions' row files live beside ``OUT`` between phases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from pyagent.batch import phases
+from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
+from pyagent.errors import InputError
+
+_TASKS: dict[str, Callable[..., object]] = {
+    "key_part": phases.key_part, "answer_keys": phases.answer_keys, "join_part": phases.join_part,
+}
+
+
+def call(name: str, args: tuple, *task: object) -> object:
+    """Run one task (the function a worker is handed)."""
+    return _TASKS[name](args, *task)
+
+
+def start_method() -> str:
+    """fork where it is safe (Linux); elsewhere forkserver or spawn (macOS, Windows), whose
+    workers build their context from the pickled arguments.  PYAGENT_START_METHOD overrides."""
+    import multiprocessing
+    import sys
+
+    methods = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get("PYAGENT_START_METHOD")
+    if chosen in methods:
+        return chosen  # type: ignore[return-value]
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _Inline:
+    def __init__(self, args: tuple) -> None:
+        self.args = args
+
+    def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
+        for task in tasks:
+            yield task, call(name, self.args, *task)
+
+
+class _Pool:
+    def __init__(self, args: tuple, jobs: int) -> None:
+        import multiprocessing
+
+        self.args = args
+        self.jobs = jobs
+        method = start_method()
+        if method == "fork":
+            phases.context(args)  # built once here; the workers inherit it
+        ctx = multiprocessing.get_context(method)
+        with no_sigint():  # a Ctrl-C while the workers start reaches only the parent
+            self.pool = ctx.Pool(jobs, initializer=init_worker_process)
+
+    def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
+        pending: deque = deque()
+        for task in tasks:
+            pending.append((task, self.pool.apply_async(call, (name, self.args, *task))))
+            while len(pending) >= 2 * self.jobs:
+                task_, result = pending.popleft()
+                yield task_, result.get()
+        while pending:
+            task_, result = pending.popleft()
+            yield task_, result.get()
+
+    def close(self, ok: bool) -> None:
+        with no_sigint():
+            if ok:
+                self.pool.close()
+            else:
+                self.pool.terminate()
+            self.pool.join()
+
+
+class _Dask:
+    def __init__(self, args: tuple, address: str, jobs: int | None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("--dask", address, "needs dask.distributed: pip install 'pyagent[dask]'") from None
+        self.args = args
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout="20s")
+            except (OSError, ValueError, TypeError) as err:
+                raise InputError("--dask", address, f"cannot reach the scheduler: {err}") from None
+        self.width = max(1, sum(self.client.nthreads().values()))
+
+    def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
+        pending: deque = deque()
+        for task in tasks:
+            pending.append((task, self.client.submit(call, name, self.args, *task, pure=False)))
+            while len(pending) >= 2 * self.width:
+                task_, future = pending.popleft()
+                yield task_, future.result()
+        while pending:
+            task_, future = pending.popleft()
+            yield task_, future.result()
+
+    def close(self, ok: bool) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextlib.contextmanager
+def executor(config, args: tuple, partitions: int | None = None) -> Iterator:
+    """The executor a batch's configuration asks for (``dask``, ``jobs``); never more worker
+    processes than CPUs (`pyagent.batch.workers.worker_count`) or ``partitions``."""
+    run: _Inline | _Pool | _Dask
+    if config.dask is not None:
+        run = _Dask(args, config.dask, config.jobs)
+    else:
+        jobs = worker_count(config.jobs)
+        if partitions is not None:
+            jobs = max(1, min(jobs, partitions))
+        run = _Inline(args) if jobs == 1 else _Pool(args, jobs)
+    ok = False
+    try:
+        yield run
+        ok = True
+    finally:
+        if not isinstance(run, _Inline):
+            run.close(ok)

@@ -1,0 +1,312 @@
+"""The three phases of ``pyagent batch``, as tasks a worker runs (locally or on Dask).
+
+1. **Key** (`key_part`): one partition of the roster (a byte range of a JSONL file, or rows
+   of a CSV file the parent read) is parsed and validated, row by row, as ``ask`` does
+   (`pyagent.input.case`, `pyagent.engine.facts`); each good row becomes its id and one key
+   per *plan* (`pyagent.engine.signature.Keys.plans`: questions whose rules reach the same
+   input facts share one).  The rows go to a file of the partition (``part-N.rows``: the id
+   as it will be written, and per plan the index of its key among the partition's distinct
+   keys); what comes back is small: the partition's distinct keys, its bad rows, counts.
+2. **Answer** (`answer_keys`): each distinct key of the whole roster, once: solved with the
+   facts the key holds (a plan's key is what its questions' rules can reach) and explained by
+   the same `Explainer` and `answer_of` as ``ask``.
+3. **Join** (`join_part`): a partition's rows with the answers of its keys, written in input
+   order to ``part-N.out``; the parent concatenates the parts.
+
+Memory: a worker holds one partition's rows at a time; the parent holds the distinct keys
+and their answers, never a row.  A task's result depends only on its input, so the output is
+byte for byte the same however the roster is partitioned and wherever the tasks run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import marshal
+import os
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field
+from collections.abc import Mapping
+from pathlib import Path
+
+from clingo import Function
+
+from pyagent.batch.rows import NotUtf8, load_row_checked, range_rows
+from pyagent.engine.facts import Fact, global_facts
+from pyagent.engine.questions import QUESTIONS
+from pyagent.engine.signature import Keys, analyse
+from pyagent.engine.solve import person_term, solve
+from pyagent.engine.values import symbol_of
+from pyagent.errors import InputError
+from pyagent.explain.answers import Answer, answer_of, clause_kinds, clause_refs, status_of
+from pyagent.explain.tree import Explainer
+from pyagent.input.model import Person
+from pyagent.input.roster import BadRow, csv_person, csv_places, row_person, table_row_person
+
+SOLVE_GROUP = 64  # keys per clingo control in phase 2
+MEMO_CAP = 20_000  # persons (without their ids) whose keys a worker keeps
+_PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person) if f.name != "id")
+
+
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_text(value: object) -> str:
+    """One JSON line: characters that a line reader may take as a line break (U+2028, U+2029,
+    NEL) are escaped, so that a row never splits."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
+
+
+def answer_data(a: Answer) -> dict:
+    """An answer as ``ask --json`` writes it (SPEC section 8), with its reason and what would
+    settle it where the library gives them."""
+    data: dict[str, object] = {"question": a.question, "status": a.status,
+                               "clauses": list(a.clauses), "depends_on": list(a.depends_on)}
+    for extra in ("reason", "to_settle"):
+        value = getattr(a, extra, None)
+        if value is not None:
+            data[extra] = value if isinstance(value, str) else _plain(value)
+    return data
+
+
+def _plain(value: object) -> object:
+    """Dataclasses and tuples as JSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Part:
+    """A partition of the roster: a byte range of a JSONL file, or CSV rows read already."""
+
+    number: int
+    path: str
+    start: int = 0
+    end: int = 0
+    rows: tuple = ()  # CSV: ((line, cells), ...), line numbers of the file
+
+
+@dataclass
+class KeyedPart:
+    """What phase 1 gives back for a partition (its rows are in ``part-N.rows``)."""
+
+    number: int
+    lines: int  # lines that start in the partition (a JSONL range); 0 for CSV rows
+    persons_in: int
+    errors: list[tuple]  # (line, id, place, message): line within the partition for a range
+    keys: list[list[tuple]] = field(default_factory=list)  # per space: distinct keys, first seen first
+
+
+class Context:
+    """What a worker needs, built once per process from the batch's arguments."""
+
+    def __init__(self, args: tuple) -> None:
+        config, source, in_format, layout, workdir = args
+        self.config = config
+        self.source = source
+        self.in_format = in_format
+        self.layout = layout
+        self.workdir = Path(workdir)
+        base = analyse(config.as_of, config.readings, config.parameters, config.directory)
+        abstraction = base.abstraction
+        alt = None
+        if config.compare:
+            alt = analyse(config.as_of, {**config.readings, **config.compare}, config.parameters,
+                          config.directory)
+            abstraction = base.abstraction.common(alt.abstraction)
+        self.keys = Keys(base, abstraction)
+        self.alt_keys = Keys(alt, abstraction) if alt is not None else None
+        # a space of keys: (keys, plan); the base plans first, then the compared reading's
+        self.spaces = [(self.keys, p) for p in range(len(self.keys.plans))]
+        if self.alt_keys is not None:
+            self.spaces += [(self.alt_keys, p) for p in range(len(self.alt_keys.plans))]
+        self.program = base.program
+        self.refs = clause_refs(base.static)
+        self.kinds = clause_kinds(base.static)
+        self.shared = global_facts(config.as_of, config.readings)
+        self.alt_shared = global_facts(config.as_of, {**config.readings, **(config.compare or {})})
+        self.questions = tuple(QUESTIONS.values())
+        self._memo: dict[tuple, tuple] = {}
+
+    def questions_of(self, space: int) -> list[int]:
+        keys, plan = self.spaces[space]
+        return [q for q, p in enumerate(keys.plan_of) if p == plan]
+
+    def row(self, raw: object, line: int) -> tuple[str, tuple]:
+        """(id, its key per space) of a good row; raises InputError for a bad one."""
+        places = None
+        data: object
+        if self.in_format == "csv":
+            if isinstance(raw, BadRow):
+                raise InputError(self.source, "", raw.message, line)
+            try:
+                data = csv_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+            except InputError:  # the row's every problem, by column
+                table_row_person(self.layout, raw, self.source, line)  # type: ignore[arg-type]
+                raise
+            places = csv_places(self.layout, raw)  # type: ignore[arg-type]
+        else:
+            data = load_row_checked(raw, self.source, line)  # type: ignore[arg-type]
+        person = row_person(data, self.source, line, places)  # every problem, by column
+        return person.id, self._plan_keys(person)
+
+    def _plan_keys(self, person: Person) -> tuple:
+        """The person's key per space.  Persons who differ only by id have the same keys:
+        the last few thousand are kept by everything but the id (every field of `Person`)."""
+        memo = tuple(json.dumps(v, sort_keys=True, default=str) if isinstance(v, Mapping) else v
+                     for v in (getattr(person, f) for f in _PERSON_FIELDS))
+        found = self._memo.get(memo)
+        if found is None:
+            full = self.keys.person_key(person)
+            found = tuple(self.keys.plan_keys(full))
+            if self.alt_keys is not None:
+                found += tuple(self.alt_keys.plan_keys(full))
+            if len(self._memo) >= MEMO_CAP:
+                self._memo.clear()
+            self._memo[memo] = found
+        return found
+
+    def row_id(self, raw: object) -> str | None:
+        """The id of a bad row, when it can be read (to name the row)."""
+        try:
+            if self.in_format == "jsonl":
+                data = json.loads(raw)  # type: ignore[arg-type]
+                pid = data.get("id") if isinstance(data, dict) else None
+            else:
+                pid = raw[self.layout.scalars[0][0]] if self.layout else None  # type: ignore[index]
+        except Exception:  # noqa: BLE001 - only to name the row
+            pid = None
+        if not isinstance(pid, str) or not pid.strip() or not pid.isprintable():
+            return None
+        return pid
+
+
+_CONTEXTS: dict[str, Context] = {}
+
+
+def context(args: tuple) -> Context:
+    """The worker's context for these arguments (built on first use; Dask workers keep it)."""
+    key = hashlib.blake2b(pickle.dumps(args), digest_size=16).hexdigest()
+    ctx = _CONTEXTS.get(key)
+    if ctx is None:
+        _CONTEXTS.clear()
+        ctx = _CONTEXTS[key] = Context(args)
+    return ctx
+
+
+# ---------------------------------------------------------------------------
+# Phase 1.
+
+
+def key_part(args: tuple, part: Part) -> KeyedPart:
+    ctx = context(args)
+    if ctx.in_format == "jsonl":
+        rows, lines = range_rows(part.path, part.start, part.end)
+    else:
+        rows, lines = list(part.rows), 0
+    local: list[dict] = [{} for _ in ctx.spaces]
+    records: list[tuple[int, str, tuple]] = []
+    errors: list[tuple] = []
+    persons_in = 0
+    for line, raw in rows:
+        if isinstance(raw, NotUtf8):
+            persons_in += 1
+            errors.append((line, None, "", raw.message))
+            continue
+        if isinstance(raw, str):
+            if not raw.strip():
+                continue  # a blank line is not a person
+        elif not any(c.strip() for c in raw):  # type: ignore[attr-defined]
+            continue
+        persons_in += 1
+        try:
+            pid, plan_keys = ctx.row(raw, line)
+        except InputError as err:
+            errors.append((line, ctx.row_id(raw), err.place, err.message))
+            continue
+        indexes = tuple(m.setdefault(k, len(m)) for m, k in zip(local, plan_keys))
+        records.append((line, json_text(pid), indexes))
+    with open(ctx.workdir / f"part-{part.number}.rows", "wb") as handle:
+        marshal.dump(records, handle)
+    return KeyedPart(part.number, lines, persons_in, errors, [list(m) for m in local])
+
+
+# ---------------------------------------------------------------------------
+# Phase 2.
+
+
+def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
+    """The answers of these keys of one space: per key, for a base plan, a (JSON text, status)
+    per question of the plan; for a compared reading's plan, a status per question."""
+    ctx = context(args)
+    space_keys, plan = ctx.spaces[space]
+    questions = [ctx.questions[q] for q in ctx.questions_of(space)]
+    alt = space >= len(ctx.keys.plans)
+    slots = [space_keys.analysis.slots[i] for i, _ in space_keys.plans[plan]]
+    out: list[tuple] = []
+    for start in range(0, len(keys), SOLVE_GROUP):
+        group = keys[start:start + SOLVE_GROUP]
+        facts = [[Fact(name, tuple(symbol_of(a) for a in args_), world, path)
+                  for name, part in zip(slots, key) for args_, world, path in part]
+                 for key in group]
+        model = solve(facts, ctx.alt_shared if alt else ctx.shared, directory=ctx.config.directory,
+                      source=ctx.source)
+        if alt:
+            out.extend(tuple(status_of(model, i, q) for q in questions) for i in range(len(group)))
+            continue
+        explainer = Explainer(ctx.program, model, facts)
+        for i in range(len(group)):
+            answers = []
+            for q in questions:
+                node = explainer.explain(Function("answer", [person_term(i, "worst"), q.term]), lean=True)
+                a = answer_of(q, node, ctx.refs, ctx.kinds)
+                answers.append((json_text(answer_data(a)), a.status))
+            out.append(tuple(answers))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Phase 3.
+
+
+def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int, Counter, list]:
+    """Write partition ``number``'s rows with their answers (``answers[space][local index]``)
+    to ``part-N.out`` as JSON lines: (persons written, persons per (statuses, compared
+    statuses), (row, id) of the persons whose answers flip)."""
+    ctx = context(args)
+    n_base = len(ctx.keys.plans)
+    where = []  # per question: (space, position among the space's questions)
+    for q in range(len(ctx.questions)):
+        plan = ctx.keys.plan_of[q]
+        where.append((plan, ctx.questions_of(plan).index(q)))
+    alt_where = []
+    if ctx.alt_keys is not None:
+        for q in range(len(ctx.questions)):
+            plan = n_base + ctx.alt_keys.plan_of[q]
+            alt_where.append((plan, ctx.questions_of(plan).index(q)))
+    rows_file = ctx.workdir / f"part-{number}.rows"
+    with open(rows_file, "rb") as handle:
+        records = marshal.load(handle)
+    combos: Counter = Counter()
+    lines: list[str] = []
+    flipped: list[tuple[int, str]] = []
+    for line, pid, indexes in records:
+        got = [answers[s][i] for s, i in enumerate(indexes)]
+        per_q = [got[s][k] for s, k in where]
+        statuses = tuple(a[1] for a in per_q)
+        alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
+        combos[statuses, alt] += 1
+        if alt is not None and alt != statuses:
+            flipped.append((line, json.loads(pid)))
+        lines.append('{"id":' + pid + ',"answers":[' + ",".join(a[0] for a in per_q) + "]}\n")
+    with open(ctx.workdir / f"part-{number}.out", "w", encoding="utf-8", newline="") as handle:
+        handle.write("".join(lines))
+    os.unlink(rows_file)
+    return len(records), combos, flipped
