@@ -16,7 +16,14 @@ same file:
    clauses and depends_on; peak memory is the largest resident set of the process tree
    (parent + workers), sampled every 50 ms from /proc.
 
-It prints persons/s, peak memory, batch/floor and batch/plain-clingo.
+4. with ``--dask``: the same batch on a Dask LocalCluster (``--dask local``), its time against
+   the local run's and whether the output is byte for byte the same;
+5. ``--check-ask N``: N persons drawn at random, answered by ``pyagent ask``'s library call,
+   compared with the batch's lines.
+
+It prints persons/s, peak memory, batch/floor and batch/plain-clingo, and the load average
+(the machine may be shared: the figures mean little without it).  ``--kind registry``
+generates a roster as a registry exports one (dates to the month, fewer details).
 """
 
 from __future__ import annotations
@@ -96,9 +103,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def batch(path: Path, out: Path, jobs: int | None) -> tuple[float, int, dict]:
+def batch(path: Path, out: Path, jobs: int | None, dask: str | None = None) -> tuple[float, int, dict]:
     command = [sys.executable, "-m", "pyagent", "batch", str(path), "-o", str(out), "--as-of", AS_OF,
                "--quiet", "--json"]
+    if dask:
+        command += ["--dask", dask]
     for name, value in PARAMETERS.items():
         command += ["-p", f"{name}={value}"]
     if jobs:
@@ -125,6 +134,46 @@ def batch(path: Path, out: Path, jobs: int | None) -> tuple[float, int, dict]:
     return seconds, peak, json.loads(stdout)
 
 
+def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, int]:
+    """Answer ``sample`` random persons of the roster with ``pyagent ask`` (the library call)
+    and compare with the batch's lines: (persons compared, persons that differ)."""
+    import random
+
+    from pyagent.errors import InputError
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import parse_person
+    from pyagent.input.model import Case
+
+    batch_lines = {}
+    with open(out, encoding="utf-8") as handle:
+        for line in handle:
+            batch_lines[json.loads(line)["id"]] = json.loads(line)["answers"]
+    rng = random.Random(seed)
+    chosen = []
+    with open(path, encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            if len(chosen) < sample:
+                chosen.append(line)
+            else:
+                k = rng.randint(0, n)
+                if k < sample:
+                    chosen[k] = line
+    persons = []
+    for line in chosen:
+        try:
+            persons.append(parse_person(json.loads(line), str(path), ""))
+        except (InputError, ValueError):
+            continue
+    differ = 0
+    for start in range(0, len(persons), 200):
+        group = tuple(persons[start:start + 200])
+        case = Case(str(path), dt.date.fromisoformat(AS_OF), {}, PARAMETERS, group)
+        for p in answer_case(case).to_json()["persons"]:
+            if batch_lines.get(p["id"]) != p["answers"]:
+                differ += 1
+    return len(persons), differ
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=2_000)
@@ -134,14 +183,20 @@ def main(argv: list[str] | None = None) -> None:
                         help="persons to ground and solve for the plain-clingo figure (extrapolated)")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="generate into this directory and keep it")
+    parser.add_argument("--kind", choices=sorted(generator.KINDS_OF_ROSTER), default="varied",
+                        help="the roster generated (bench/roster.py --kind)")
+    parser.add_argument("--check-ask", type=int, default=1000,
+                        help="persons drawn at random whose batch answers are compared with ask's")
+    parser.add_argument("--dask", action="store_true",
+                        help="run it again on a Dask LocalCluster of --jobs (default 2) workers")
     args = parser.parse_args(argv)
 
     directory = args.keep or Path(tempfile.mkdtemp(prefix="pyagent-bench-"))
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"roster-{args.persons}-{args.seed}.jsonl"
+    path = directory / f"roster-{args.kind}-{args.persons}-{args.seed}.jsonl"
     if not path.exists():
         t = time.perf_counter()
-        generator.write(path, args.persons, args.seed, args.bad_rate)
+        generator.write(path, args.persons, args.seed, args.bad_rate, args.kind)
         print(f"generated {args.persons:,} persons ({path.stat().st_size / 2**20:,.0f} MiB) "
               f"in {time.perf_counter() - t:,.1f} s -> {path}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run")
@@ -160,11 +215,22 @@ def main(argv: list[str] | None = None) -> None:
     print(f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s")
     print(f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
           f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
-          f"row reader: one fact builder")
+          f"one fact builder")
     print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
     print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
     print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"load average after the batch: {os.getloadavg()[0]:.2f}")
+    if args.dask:
+        dask_out = directory / "answers-dask.jsonl"
+        t_dask, peak_dask, _ = batch(path, dask_out, args.jobs or 2, dask="local")
+        same = dask_out.read_bytes() == out.read_bytes()
+        print(f"pyagent batch --dask local:         {t_dask:8.2f} s   ({t_dask / t_batch:.2f} x the "
+              f"local run; output {'identical' if same else 'DIFFERENT'}; peak {peak_dask / 2**20:,.0f} "
+              "MiB, scheduler and workers)")
+        print(f"load average after the Dask run: {os.getloadavg()[0]:.2f}")
+    if args.check_ask:
+        compared, differ = check_with_ask(path, out, args.check_ask, args.seed)
+        print(f"answers identical to ask on a random sample: {compared - differ:,} of {compared:,}")
     if args.keep is None:
         for p in directory.iterdir():
             p.unlink()

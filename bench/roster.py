@@ -199,6 +199,42 @@ def person(rng: random.Random, pid: str) -> dict:
     return out
 
 
+def registry_person(rng: random.Random, pid: str) -> dict:
+    """A person as a registry exports one: `person`'s variety, but dates kept to the month
+    (the first of it) and, more often than not, absent details left out (no occupation, no
+    kind, no class).  Many persons share a situation; ids stay distinct."""
+    out = person(rng, pid)
+
+    def month(text: object) -> object:
+        return text[:8] + "01" if isinstance(text, str) and len(text) == 10 else text
+
+    for cert in out.get("certificates") or []:
+        cert["obtained"] = month(cert.get("obtained")) if "obtained" in cert else None
+        if cert["obtained"] is None:
+            del cert["obtained"]
+        cert.pop("occupation", None)
+        if rng.random() < 0.7:
+            cert.pop("kind", None)
+    for period in out.get("technical_work") or []:
+        for k in ("from", "to"):
+            if k in period:
+                period[k] = month(period[k])
+    post = out.get("current_post")
+    if isinstance(post, dict):
+        post.pop("occupation", None)
+        if "since" in post:
+            post["since"] = month(post["since"])
+    for title in out.get("titles") or []:
+        if "obtained" in title:
+            title["obtained"] = month(title["obtained"])
+    for k in ("education", "papers", "foreign_language", "computer_skills"):
+        out.pop(k, None)
+    return out
+
+
+KINDS_OF_ROSTER = {"varied": person, "registry": registry_person}
+
+
 def bad_row(rng: random.Random, pid: str) -> str:
     """A row that is bad in one of the ways of ``BAD_ROWS``."""
     kind = rng.choice(BAD_ROWS)
@@ -228,18 +264,19 @@ def bad_row(rng: random.Random, pid: str) -> str:
     return json.dumps(good, ensure_ascii=False)
 
 
-def rows(n: int, seed: int = 0, bad_rate: float = 0.001) -> Iterator[str]:
+def rows(n: int, seed: int = 0, bad_rate: float = 0.001, kind: str = "varied") -> Iterator[str]:
     """``n`` JSONL lines (without newline): persons, ``bad_rate`` of them bad."""
     rng = random.Random(seed)
+    make = KINDS_OF_ROSTER[kind]
     for i in range(n):
         pid = f"p{i:07d}"
         if rng.random() < bad_rate:
             yield bad_row(rng, pid)
         else:
-            yield json.dumps(person(rng, pid), ensure_ascii=False, separators=(",", ":"))
+            yield json.dumps(make(rng, pid), ensure_ascii=False, separators=(",", ":"))
 
 
-def write(path: Path, n: int, seed: int = 0, bad_rate: float = 0.001) -> Path:
+def write(path: Path, n: int, seed: int = 0, bad_rate: float = 0.001, kind: str = "varied") -> Path:
     """Write the roster to ``path``: JSONL, or CSV when the name ends in ``.csv``."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
@@ -250,7 +287,7 @@ def write(path: Path, n: int, seed: int = 0, bad_rate: float = 0.001) -> Path:
             write_csv_persons(handle, (person(rng, f"p{i:07d}") for i in range(n)))
         return path
     with path.open("w", encoding="utf-8") as handle:
-        for line in rows(n, seed, bad_rate):
+        for line in rows(n, seed, bad_rate, kind):
             handle.write(line)
             handle.write("\n")
     return path
@@ -262,8 +299,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bad-rate", type=float, default=0.001)
+    parser.add_argument("--kind", choices=sorted(KINDS_OF_ROSTER), default="varied",
+                        help="varied (every detail) or registry (dates to the month, fewer details)")
     args = parser.parse_args(argv)
-    write(args.output, args.persons, args.seed, args.bad_rate)
+    write(args.output, args.persons, args.seed, args.bad_rate, args.kind)
     print(f"{args.persons:,} persons -> {args.output}", file=sys.stderr)
 
 
