@@ -109,7 +109,7 @@ def batch(path: Path, out: Path, jobs: int | None, dask: str | None = None) -> t
     if dask:
         command += ["--dask", dask]
     for name, value in PARAMETERS.items():
-        command += ["-p", f"{name}={value}"]
+        command += ["--parameter", f"{name}={value}"]
     if jobs:
         command += ["-j", str(jobs)]
     started = time.perf_counter()
