@@ -42,6 +42,7 @@ from pyagent.batch.phases import Part, json_text
 from pyagent.batch.rows import csv_blocks
 from pyagent.batch.executors import executor, start_method  # noqa: F401 - start_method: public here too
 from pyagent.batch.outputs import OutputError, Outputs, side_files
+from pyagent.batch.workers import worker_count
 from pyagent.engine.questions import QUESTIONS
 from pyagent.errors import InputError
 from pyagent.explain.answers import resolved_readings
@@ -130,9 +131,9 @@ class BatchInterrupted(Exception):
         self.output = output
         self.phase = phase
         super().__init__(
-            f"interrupted while {phase}: no line of {roster} was answered, the rest was not "
-            f"processed; nothing was written to {output} (its partial files were removed). "
-            "Run it again for the full result."
+            f"interrupted: stopped while {phase}; no line of {roster} was answered (the rest "
+            f"was not processed) and nothing was written to {output} (its partial files were "
+            "removed). Run it again for the full result."
         )
 
 
@@ -221,8 +222,9 @@ def run_batch(
                      enumerate(csv_blocks(csv_rows, rows_per_part, source)))
             count = None
         else:
-            starts = range(0, total, config.block_bytes)
-            parts = (Part(k, source, start, min(start + config.block_bytes, total))
+            size = _partition_bytes(total, config)
+            starts = range(0, total, size)
+            parts = (Part(k, source, start, min(start + size, total))
                      for k, start in enumerate(starts))
             count = len(starts)
         _sweep_parts(out)  # left by a run that was killed (we hold OUT's lock: none is live)
@@ -253,6 +255,13 @@ def run_batch(
             handle.close()
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _partition_bytes(total: int, config: BatchConfig) -> int:
+    """A JSONL partition: ``block_bytes`` at most, small enough that every worker gets a few
+    (a small roster still uses every core), never below 16 KiB."""
+    workers = worker_count(config.jobs)
+    return max(min(config.block_bytes, 16 << 10), min(config.block_bytes, -(-total // (4 * workers))))
 
 
 def _table_writer(out_format: str, config: BatchConfig, roster: Path):
