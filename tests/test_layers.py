@@ -106,3 +106,9 @@ def test_the_layer_check_resolves_every_form_of_import():
         "pyagent.errors",
     ]
     assert [layer_of(n) for n in names] == ["cli", "explain", "pins", "engine", "foundation"]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_no_module_is_over_600_lines(path: Path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 600, f"{path.relative_to(PACKAGE)} has {lines} lines: split it along its seams"

@@ -230,7 +230,8 @@ def template_table(
     lang: str = "en", today: dt.date | None = None
 ) -> tuple[list[str], list[list[object]]]:
     """Every column of a roster and one example row (``--lang zh``: Chinese headers and values)."""
-    from pyagent.input.columns import csv_header, zh_name
+    from pyagent.input.columns import zh_name
+    from pyagent.input.rows_out import csv_header
     from pyagent.input.vocab import FIELDS, LEVELS, CERTIFICATE_KINDS, GRADES
 
     year = (today or dt.date.today()).year

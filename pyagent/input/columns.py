@@ -15,151 +15,31 @@ each under the column's name as the file writes it (`row_person`).
 from __future__ import annotations
 
 import copy
-import csv
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
 
 from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_ITEMS, parse_person
 from pyagent.input.model import Person
 from pyagent.input.vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
-
-# numbered groups of columns, one group per list entry (cert1_level, cert2_level, ...)
-GROUPS = {
-    "cert": ("certificates", ("level", "kind", "obtained", "occupation")),
-    "work": ("technical_work", ("from", "to")),
-    "title": ("titles", ("rank", "series", "obtained")),
-}
-LISTS = ("certificates", "technical_work", "annual_assessments", "honours", "titles")
-SCALARS = (
-    "id",
-    "field",
-    "outstanding_contribution",
-    "social_benefit",
-    "economic_benefit",
-    "cumulative_work_years",
-    *NEVER_DECISIVE_KEYS,
+from pyagent.input.headers import (  # noqa: F401 - importable from here as before
+    ASSESSMENT_COLUMN,
+    GROUPS,
+    GROUP_COLUMN,
+    LISTS,
+    POST,
+    SCALARS,
+    english_name,
+    near_header,
+    zh_name,
 )
-POST = ("current_post", "post_since", "post_occupation")
+
 NONE_WORDS = ("none", "无")
 TRUE_WORDS = ("true", "yes", "是")
 FALSE_WORDS = ("false", "no", "否")
 _TRISTATE_ZH = {"是": "true", "否": "false", "未知": "unknown"}
-_GROUP = re.compile(r"(cert|work|title)([1-9][0-9]?)_([a-z]+)")
-_ASSESSMENT = re.compile(r"assessment_([0-9]{4})(_at_current_post)?")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-
-# The Chinese name of every column (numbered groups: N stands for the number).
-ZH_NAMES = {
-    "id": "编号",
-    "field": "领域",
-    "outstanding_contribution": "突出贡献",
-    "social_benefit": "社会效益",
-    "economic_benefit": "经济效益",
-    "cumulative_work_years": "累计工作年限",
-    "education": "学历",
-    "papers": "论文",
-    "foreign_language": "外语",
-    "computer_skills": "计算机能力",
-    "current_post": "现岗位",
-    "post_since": "现岗位起始",
-    "post_occupation": "现岗位职业",
-    "certificates": "证书",
-    "technical_work": "技术工作",
-    "annual_assessments": "年度考核",
-    "honours": "荣誉",
-    "titles": "职称",
-}
-ZH_GROUPS = {
-    ("cert", "level"): "证书N等级",
-    ("cert", "kind"): "证书N类别",
-    ("cert", "obtained"): "证书N取得日期",
-    ("cert", "occupation"): "证书N职业",
-    ("work", "from"): "技术工作N起始",
-    ("work", "to"): "技术工作N截止",
-    ("title", "rank"): "职称N级别",
-    ("title", "series"): "职称N系列",
-    ("title", "obtained"): "职称N取得日期",
-}
-# the first certificate's columns as an analyst writes them for one certificate
-ZH_SHORT = {
-    "证书等级": "cert1_level",
-    "证书类别": "cert1_kind",
-    "取得日期": "cert1_obtained",
-    "证书取得日期": "cert1_obtained",
-    "证书职业": "cert1_occupation",
-    "职称级别": "title1_rank",
-    "职称系列": "title1_series",
-    "职称取得日期": "title1_obtained",
-    "技术工作起始": "work1_from",
-    "技术工作截止": "work1_to",
-}
-_ZH_SCALAR = {v: k for k, v in ZH_NAMES.items()}
-_ZH_GROUP = re.compile(
-    r"(证书|技术工作|职称)([1-9][0-9]?)(等级|类别|取得日期|职业|起始|截止|级别|系列)"
-)
-_ZH_PREFIX = {"证书": "cert", "技术工作": "work", "职称": "title"}
-_ZH_ASSESSMENT = re.compile(r"([0-9]{4})年度?考核(在现岗位)?")
-
-
-def zh_name(name: str) -> str:
-    """The Chinese header of an English column name (``cert2_level`` -> ``证书2等级``)."""
-    if name in ZH_NAMES:
-        return ZH_NAMES[name]
-    m = _GROUP.fullmatch(name)
-    if m and (m.group(1), m.group(3)) in ZH_GROUPS:
-        return ZH_GROUPS[m.group(1), m.group(3)].replace("N", m.group(2))
-    a = _ASSESSMENT.fullmatch(name)
-    if a:
-        return f"{a.group(1)}年度考核" + ("在现岗位" if a.group(2) else "")
-    return name
-
-
-def english_name(name: str) -> str:
-    """The English column a header stands for (itself when it is English or unknown)."""
-    if name in _ZH_SCALAR:
-        return _ZH_SCALAR[name]
-    if name in ZH_SHORT:
-        return ZH_SHORT[name]
-    m = _ZH_GROUP.fullmatch(name)
-    if m:
-        for (prefix, field), zh in ZH_GROUPS.items():
-            if prefix == _ZH_PREFIX[m.group(1)] and zh.endswith(m.group(3)):
-                return f"{prefix}{m.group(2)}_{field}"
-    a = _ZH_ASSESSMENT.fullmatch(name)
-    if a:
-        return f"assessment_{a.group(1)}" + ("_at_current_post" if a.group(2) else "")
-    return name
-
-
-def _known_names(name: str) -> list[str]:
-    """The header names a misspelt ``name`` may have meant (with its own numbers and years)."""
-    numbers = re.findall(r"[0-9]+", name) or ["1"]
-    years = [n for n in numbers if len(n) == 4] or ["2024"]
-    out = [*SCALARS, *POST, *LISTS, *ZH_NAMES.values(), *ZH_SHORT]
-    for n in numbers[:3]:
-        for prefix, (_, fields) in GROUPS.items():
-            out += [f"{prefix}{n}_{f}" for f in fields]
-        out += [z.replace("N", n) for z in ZH_GROUPS.values()]
-    for y in years[:3]:
-        out += [
-            f"assessment_{y}",
-            f"assessment_{y}_at_current_post",
-            f"{y}年度考核",
-            f"{y}年度考核在现岗位",
-        ]
-    return out
-
-
-def near_header(name: str) -> str | None:
-    """The known header nearest to an unknown one, if any is near enough."""
-    close = difflib.get_close_matches(name, _known_names(name), n=1, cutoff=0.75)
-    if not close:
-        close = difflib.get_close_matches(name.lower(), _known_names(name), n=1, cutoff=0.75)
-    return close[0] if close else None
 
 
 @dataclass(frozen=True)
@@ -200,8 +80,8 @@ class CsvLayout:
                     1,
                 )
             seen[name] = i
-            m = _GROUP.fullmatch(name)
-            a = _ASSESSMENT.fullmatch(name)
+            m = GROUP_COLUMN.fullmatch(name)
+            a = ASSESSMENT_COLUMN.fullmatch(name)
             if name in SCALARS:
                 scalars.append((i, name))
             elif name in POST:
@@ -614,95 +494,3 @@ def row_person(
     order = {name: i for i, name in enumerate(header or ())}
     every = sorted([*(earlier or []), *named], key=lambda f: order.get(f[0].split(" (")[0], 999))
     raise row_error(source, line, every)
-
-
-# ---------------------------------------------------------------------------
-# Writing persons as rows (the template, the generator of bench/, the round-trip tests).
-
-
-def csv_header(
-    certificates: int = 3,
-    periods: int = 3,
-    titles: int = 2,
-    years: Iterable[int] = range(2019, 2026),
-) -> list[str]:
-    cols = ["id"]
-    for n in range(1, certificates + 1):
-        cols += [f"cert{n}_{f}" for f in GROUPS["cert"][1]]
-    cols.append("certificates")
-    for n in range(1, periods + 1):
-        cols += [f"work{n}_{f}" for f in GROUPS["work"][1]]
-    cols += ["technical_work", "field", "current_post", "post_since", "post_occupation"]
-    for y in years:
-        cols += [f"assessment_{y}", f"assessment_{y}_at_current_post"]
-    cols += [
-        "annual_assessments",
-        "honours",
-        "outstanding_contribution",
-        "social_benefit",
-        "economic_benefit",
-    ]
-    for n in range(1, titles + 1):
-        cols += [f"title{n}_{f}" for f in GROUPS["title"][1]]
-    cols += ["titles", "cumulative_work_years", *NEVER_DECISIVE_KEYS]
-    return cols
-
-
-def person_csv_row(person: Mapping[str, Any], header: list[str]) -> list[str]:
-    """A person mapping (plain JSON data, as in a JSONL roster) as a row under ``header``
-    (English column names)."""
-    cells = {c: "" for c in header}
-
-    def put(column: str, value: object) -> None:
-        if column not in cells:
-            raise ValueError(f"the header has no column {column!r} for this person")
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        cells[column] = "" if value is None else str(value)
-
-    for key, value in person.items():
-        if key in SCALARS:
-            put(key, value)
-        elif key in ("certificates", "technical_work", "titles"):
-            prefix = {"certificates": "cert", "technical_work": "work", "titles": "title"}[key]
-            if not value:
-                put(key, "none")
-            for n, item in enumerate(value, 1):
-                for field, v in item.items():
-                    put(f"{prefix}{n}_{field}", v)
-        elif key == "annual_assessments":
-            if not value:
-                put(key, "none")
-            for item in value:
-                put(f"assessment_{item['year']}", item["grade"])
-                if "at_current_post" in item:
-                    put(f"assessment_{item['year']}_at_current_post", item["at_current_post"])
-        elif key == "honours":
-            parts = []
-            for h in value:
-                if isinstance(h, str):
-                    parts.append(h)
-                else:
-                    detail = h.get("class", h.get("category"))
-                    parts.append(h["code"] if detail is None else f"{h['code']}:{detail}")
-            put(key, "; ".join(parts) if parts else "none")
-        elif key == "current_post":
-            if isinstance(value, str):
-                put("current_post", value)
-            else:
-                put("current_post", "yes")
-                put("post_since", value.get("since"))
-                put("post_occupation", value.get("occupation"))
-        else:
-            raise ValueError(f"no CSV column for {key!r}")
-    return [cells[c] for c in header]
-
-
-def write_csv_persons(
-    handle: IO[str], persons: Iterable[Mapping[str, object]], header: list[str] | None = None
-) -> None:
-    header = header or csv_header()
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(header)
-    for p in persons:
-        writer.writerow(person_csv_row(p, header))

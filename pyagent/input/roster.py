@@ -25,12 +25,14 @@ from pyagent.errors import InputError, msg
 from pyagent.input.case import DuplicateKey, json_constant, json_object
 from pyagent.input.columns import (  # noqa: F401 - importable from here as before
     CsvLayout,
-    csv_header,
     csv_person,
     csv_places,
-    person_csv_row,
     row_person,
     table_row_person,
+)
+from pyagent.input.rows_out import (  # noqa: F401 - importable from here as before
+    csv_header,
+    person_csv_row,
     write_csv_persons,
 )
 
