@@ -153,8 +153,8 @@ def test_tristate_and_defaults():
     )
     assert person.annual_assessments == (
         Assessment(2024, "basically_qualified", False),
-        Assessment(2023, "none", True),
-        Assessment(2022, "pending", True),
+        Assessment(2023, "none", None),  # v2: not stated, follows from the post (SPEC section 4)
+        Assessment(2022, "pending", None),
     )
 
 

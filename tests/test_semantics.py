@@ -51,8 +51,10 @@ def known_person(rng: random.Random, pid: str) -> Person:
     # ten years, so that latest_three finds three held years without reaching below the list
     years = [AS_OF.year - k for k in range(1, 11)]
     # every year known (`none`: no assessment that year), so that only what a test blanks is unknown
+    # at_current_post stated (mostly true) or, v2, left to the post's start date
     assessments = tuple(
-        Assessment(y, rng.choice(GRADES[:2] * 3 + GRADES), rng.random() < 0.9) for y in years
+        Assessment(y, rng.choice(GRADES[:2] * 3 + GRADES), rng.choice([True] * 6 + [False, None, None]))
+        for y in years
     )
     honours = tuple(
         Honour(
@@ -81,7 +83,9 @@ def known_person(rng: random.Random, pid: str) -> Person:
         certificates=certs,
         technical_work=work,
         field=rng.choice(["engineering", "agriculture", "finance"]),
-        current_post=rng.choice([Post(start, "电工"), Post(start, "电工"), NO_POST]),
+        # on 1 January, so that every year is known at the post or not (a start during a year
+        # leaves it unknown: kb/p2_gate.lp)
+        current_post=rng.choice([Post(dt.date(start.year, 1, 1), "电工")] * 2 + [NO_POST]),
         annual_assessments=assessments,
         honours=honours,
         outstanding_contribution=rng.random() < 0.5,
@@ -106,7 +110,14 @@ UNKNOWNS = {
     "field": (lambda p: replace(p, field=None), lambda p: [replace(p, field=f) for f in ("engineering", "finance")]),
     "current_post": (
         lambda p: replace(p, current_post=None),
-        lambda p: [replace(p, current_post=v) for v in (NO_POST, Post(AS_OF, "电工"))],
+        # v2: a post's start decides the years whose at_current_post is not stated
+        lambda p: [replace(p, current_post=v)
+                   for v in (NO_POST, Post(AS_OF, "电工"), Post(dt.date(2000, 1, 1), "电工"))],
+    ),
+    "post_since": (
+        lambda p: replace(p, current_post=Post(None, "电工")) if isinstance(p.current_post, Post) else p,
+        lambda p: [replace(p, current_post=Post(d, "电工")) if isinstance(p.current_post, Post) else p
+                   for d in (dt.date(2000, 1, 1), dt.date(2024, 1, 1), AS_OF)],
     ),
     "assessment_2025": (
         lambda p: _blank_assessment_year(p, 2025),

@@ -39,6 +39,7 @@ _RANKS = ("junior", "assistant", "intermediate", "associate_senior", "full_senio
 
 TRUE = "true"
 FALSE = "false"
+UNSTATED = "post_unstated"  # an assessment whose at_current_post is not stated
 
 
 @dataclass(frozen=True)
@@ -236,14 +237,20 @@ def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[ValueFact]:
     held with an unknown grade: worst, it fails; best, it passes.  A pending
     year likewise, but it stays ``pending`` for the latest_three reading, which
     does not count it as held.  Years after the as_of year are not yet assessed.
+    An empty list means that no assessment was held (SPEC section 2, v2).
+
+    Whether a year was at the current post (SPEC section 4, v2): a stated
+    ``at_current_post`` is ``true``/``false``; otherwise ``post_unstated``, with
+    `_post_facts` saying what the post's start date makes of it.
     """
     Fact = _fact  # noqa: N806
     year = as_of.year
     listed = person.annual_assessments
     if listed is None:
         for y in range(year - 3, year):
-            yield Fact("assessment", (y, "unknown", TRUE), BOTH, "annual_assessments")
+            yield Fact("assessment", (y, "unknown", UNSTATED), BOTH, "annual_assessments")
             yield Fact("grade_may_pass", (y,), BEST, "annual_assessments")
+            yield from _post_facts(person, y, "annual_assessments")
         return
     if not listed:
         return  # empty means none: no assessment held
@@ -253,14 +260,48 @@ def _assessment_facts(person: Person, as_of: dt.date) -> Iterable[ValueFact]:
     # the year before as_of.
     for y in range(min(min(by_year, default=year), year - 3) - 3, year):
         if y not in by_year:
-            yield Fact("assessment", (y, "unknown", TRUE), BOTH, f"annual_assessments.{y}")
-            yield Fact("grade_may_pass", (y,), BEST, f"annual_assessments.{y}")
+            here = f"annual_assessments.{y}"
+            yield Fact("assessment", (y, "unknown", UNSTATED), BOTH, here)
+            yield Fact("grade_may_pass", (y,), BEST, here)
+            yield from _post_facts(person, y, here)
     index = {a.year: k for k, a in enumerate(listed)}
     for y in sorted(by_year):
         a, here = by_year[y], f"annual_assessments[{index[y]}]"
-        yield Fact("assessment", (y, a.grade, TRUE if a.at_current_post else FALSE), BOTH, here)
+        flag = UNSTATED if a.at_current_post is None else TRUE if a.at_current_post else FALSE
+        yield Fact("assessment", (y, a.grade, flag), BOTH, here)
         if a.grade == "pending":
             yield Fact("grade_may_pass", (y,), BEST, f"{here}.grade")
+        if a.at_current_post is None:
+            yield from _post_facts(person, y, f"{here}.at_current_post")
+
+
+def post_start(since: dt.date, year: int) -> str:
+    """Where a post's start falls against an assessment year (kb/schema.lp, post_began/3)."""
+    if since <= dt.date(year, 1, 1):
+        return "by_year_start"
+    if since > dt.date(year, 12, 31):
+        return "after_year_end"
+    return "during_year"
+
+
+def _post_facts(person: Person, year: int, path: str) -> Iterable[ValueFact]:
+    """For a year whose at_current_post is not stated: what the current post's start date says
+    (``post_began``), and the unknown ``at_post_may_hold`` where it leaves the year open:
+    the post began during the year (``path``, the year's at_current_post), its since is not
+    stated (``current_post.since``), or the post itself is not stated (``current_post``).
+    A person with no post has neither: no year was at the current post."""
+    Fact = _fact  # noqa: N806
+    post = person.current_post
+    if post is None:
+        yield Fact("at_post_may_hold", (year,), BEST, "current_post")
+    elif isinstance(post, Post):
+        if post.since is None:
+            yield Fact("at_post_may_hold", (year,), BEST, "current_post.since")
+            return
+        when = post_start(post.since, year)
+        yield Fact("post_began", (year, when), BOTH, "current_post.since")
+        if when == "during_year":
+            yield Fact("at_post_may_hold", (year,), BEST, path)
 
 
 def global_facts(as_of: dt.date, overrides: Mapping[str, str]) -> list[Symbol]:

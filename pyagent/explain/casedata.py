@@ -44,7 +44,7 @@ def person_data(person: Person) -> dict[str, object]:
         "field": person.field,
         "current_post": post,
         "annual_assessments": None if person.annual_assessments is None else [
-            {"year": a.year, "grade": a.grade, "at_current_post": a.at_current_post}
+            _clean({"year": a.year, "grade": a.grade, "at_current_post": a.at_current_post})
             for a in person.annual_assessments
         ],
         "honours": None if person.honours is None else [honour(h) for h in person.honours],

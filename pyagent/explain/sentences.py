@@ -550,6 +550,8 @@ INPUT_FIELDS = {
     "post_occupation": "current_post.occupation",
     "assessment": "annual_assessments",
     "grade_may_pass": "annual_assessments",
+    "post_began": "current_post.since",
+    "at_post_may_hold": "annual_assessments",
     "honour": "honours",
     "honour_class": "honours",
     "honour_category": "honours",

@@ -48,7 +48,7 @@ class Post:
 class Assessment:
     year: int
     grade: str  # a GRADES code
-    at_current_post: bool = True
+    at_current_post: bool | None = None  # None: not stated (derived from the post's since, SPEC v2)
 
 
 @dataclass(frozen=True)

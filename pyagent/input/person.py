@@ -330,7 +330,7 @@ def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
     return Assessment(
         year=year,
         grade=grade,
-        at_current_post=True
+        at_current_post=None
         if at_post is None
         else _bool(ctx, at_post, _join(place, "at_current_post")),
     )
