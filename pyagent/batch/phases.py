@@ -43,6 +43,7 @@ from pyagent.errors import InputError
 from pyagent.explain.answers import Answer, answer_of, clause_kinds, clause_refs, status_of
 from pyagent.explain.tree import Explainer
 from pyagent.input.model import Person
+from pyagent.input.person import post_not_yet_held
 from pyagent.input.roster import BadRow, csv_person, csv_places, row_person, table_row_person
 
 SOLVE_GROUP = 64  # keys per clingo control in phase 2
@@ -155,6 +156,9 @@ class Context:
         else:
             data = load_row_checked(raw, self.source, line)  # type: ignore[arg-type]
         person = row_person(data, self.source, line, places)  # every problem, by column
+        late = post_not_yet_held(person, self.config.as_of, self.source, line=line)
+        if late is not None:  # SPEC v2: a post that begins after as_of is bad input
+            raise late
         return person.id, self._plan_keys(person)
 
     def _plan_keys(self, person: Person) -> tuple:

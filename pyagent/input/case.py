@@ -108,6 +108,7 @@ from pyagent.input.person import (  # noqa: F401 - re-exported: importers use py
     normal,
     parse_date,
     parse_person,
+    post_not_yet_held,
 )
 
 __all__ = [
@@ -279,11 +280,11 @@ def _case(
 
     file_as_of = data.get("as_of")
     if as_of is not None:
-        when = as_of
+        when, when_from = as_of, "--as-of"
     elif file_as_of is not None:
-        when = _date(ctx, file_as_of, "as_of")
+        when, when_from = _date(ctx, file_as_of, "as_of"), "as_of"
     else:
-        when = dt.date.today()
+        when, when_from = dt.date.today(), "today"
     merged = _readings_mapping(ctx, data.get("readings"), "readings")
     parameters = _parameters(ctx, data.get("parameters"), "parameters")
 
@@ -291,6 +292,9 @@ def _case(
     seen: dict[str, str] = {}
     for row, place in zip(rows, places, strict=True):
         person = _person(ctx, row, place)
+        late = post_not_yet_held(person, when, source, place, as_of_from=when_from)
+        if late is not None:  # SPEC v2: a post that begins after as_of is bad input
+            raise ctx.error(late.place, late.message)
         if person.id in seen:
             first = seen[person.id]
             ctx.fail(

@@ -13,7 +13,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 
-from pyagent.errors import NearMatchWarning, msg, shown
+from pyagent.errors import InputError, NearMatchWarning, msg, shown
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
 from pyagent.input.model import (
@@ -28,7 +28,7 @@ from pyagent.input.model import (
     Title,
 )
 
-__all__ = ["MAX_ITEMS", "MAX_TEXT", "MAX_YEARS", "PERSON_KEYS", "parse_date", "parse_person"]
+__all__ = ["MAX_ITEMS", "MAX_TEXT", "MAX_YEARS", "PERSON_KEYS", "parse_date", "parse_person", "post_not_yet_held"]
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_ASSESSMENT_YEAR, MAX_ASSESSMENT_YEAR = 1950, 2100
@@ -495,6 +495,29 @@ def _never_decisive(ctx: _Ctx, value: object, place: str) -> object:
                 if isinstance(k, str):
                     budget[0] -= len(k)
     return value
+
+
+def post_not_yet_held(
+    person: Person, as_of: dt.date, source: str, place: str = "", line: int | None = None,
+    column: int | None = None, as_of_from: str = "as_of",
+) -> InputError | None:
+    """SPEC section 2 (v2): a ``current_post.since`` after ``as_of`` is bad input, the post
+    not yet held on the date asked.  The error, naming the place, or None."""
+    post = person.current_post
+    if not isinstance(post, Post) or post.since is None or post.since <= as_of:
+        return None
+    return InputError(
+        source,
+        _join(_join(place, "current_post"), "since") if place else "current_post.since",
+        msg(
+            "the post begins on {since}, after {what} {as_of}: it is not yet held on the date "
+            "asked; correct the date, or ask on or after it",
+            "岗位起始日期{since}晚于查询日{as_of}（{what}）：查询日尚未任该岗位；请更正日期，或在该日期及之后查询",
+            since=post.since.isoformat(), as_of=as_of.isoformat(), what=as_of_from,
+        ),
+        line,
+        column,
+    )
 
 
 def parse_person(data: object, source: str, place: str) -> Person:

@@ -24,6 +24,7 @@ from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
 from pyagent.input.columns import CsvLayout, english_name, row_person, table_row_person
 from pyagent.input.model import Case, Person
+from pyagent.input.person import post_not_yet_held
 from pyagent.input.roster import SUFFIXES, load_row_strict, read_csv_rows
 
 __all__ = ["STDIN", "is_roster", "load_input", "load_lines", "read_stdin"]
@@ -194,7 +195,12 @@ def _roster_case(
         if pid is not None:
             seen[pid] = line
         try:
-            persons.append(parse())
+            row = parse()
+            late = post_not_yet_held(row, as_of or dt.date.today(), source, line=line,
+                                     as_of_from="--as-of" if as_of else "today")
+            if late is not None:  # SPEC v2: a post that begins after as_of is bad input
+                raise late
+            persons.append(row)
         except InputError as err:
             problems.append(err)
         if person is None and len(persons) + len(problems) > MAX_PERSONS:
