@@ -23,7 +23,9 @@ Decisions the SPEC leaves to us
   ``year``, ``grade``, an honour's ``code``) null is an error.
 * ``current_post: none`` (or ``无``) is "known to hold no post" (`NO_POST`); ``current_post:
   null`` is unknown, like leaving it out; ``current_post: {}`` is a post whose start and
-  occupation are unknown.
+  occupation are unknown.  A ``since`` after ``as_of`` is an error (SPEC v2: the post is not
+  yet held); an assessment's ``at_current_post`` left out is ``None``, to follow from
+  ``since`` (kb/p2_gate.lp).
 * ``outstanding_contribution``, ``social_benefit``, ``economic_benefit``: ``true``/``false``
   (YAML's ``yes``/``no`` too), the strings ``"true"``/``"false"``, or ``unknown``.
 * Readings in a file may be written ``rank_needs_gate: no``; YAML reads that as a boolean,
