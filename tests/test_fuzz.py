@@ -395,6 +395,15 @@ def valid_documents(draw) -> dict:
     parameters = draw(st.one_of(st.just(ABSENT), parameter_choices))
     if parameters is not ABSENT:
         document["parameters"] = parameters
+    # SPEC v2: a post that begins after as_of is bad input, so a valid case has none
+    asked = document["as_of"]
+    asked = asked if isinstance(asked, dt.date) else dt.date.fromisoformat(asked)
+    for p in persons:
+        post = p.get("current_post")
+        if isinstance(post, dict) and post.get("since") is not None:
+            since = post["since"]
+            if (since if isinstance(since, dt.date) else dt.date.fromisoformat(since)) > asked:
+                post["since"] = document["as_of"]
     if len(persons) == 1 and draw(st.booleans()):
         document["person"] = persons[0]
     else:
