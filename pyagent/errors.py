@@ -68,8 +68,10 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def msg(en: str, zh: str, **values: object) -> Msg:
-    """A message in both languages, each formatted with ``values`` (``str.format``)."""
-    return Msg(en.format(**values), zh.format(**values))
+    """A message in both languages, each formatted with ``values`` (``str.format``); a value
+    that is itself a `Msg` goes into each text in that text's language."""
+    zh_values = {k: v.zh if isinstance(v, Msg) else v for k, v in values.items()}
+    return Msg(en.format(**values), zh.format(**zh_values))
 
 
 def in_lang(message: str, lang: str) -> str:

@@ -71,7 +71,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.kb import readings as kb_readings
 from pyagent.input.document import (  # noqa: F401 - re-exported: importers use pyagent.input.case
     MAX_ALIASES,
@@ -89,6 +89,7 @@ from pyagent.input.document import (  # noqa: F401 - re-exported: importers use 
     _read_text,
     _suggest,
     _Tree,
+    _v,
     json_constant,
     json_object,
     read_document,
@@ -138,28 +139,33 @@ PARAMETERS = (
 # ---------------------------------------------------------------------------
 # Readings and parameters.
 
+_NAME_VALUE = msg("expected NAME=VALUE, e.g. field_list=open", "应为 名称=取值，如 field_list=open")
+
 
 def _reading(ctx: _Ctx, name: object, value: object, place: str) -> tuple[str, str]:
     known = kb_readings()
     if not isinstance(name, str) or name not in known:
         guess = _suggest(str(name), known)
-        hint = f"did you mean {guess!r}?" if guess else f"the readings are: {', '.join(known)}"
-        ctx.fail(place, f"{_q(name)} is not a reading; {hint}", at_key=True)
+        hint = (msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess) if guess else
+                msg("the readings are: {r}", "可用的读法：{r}", r=", ".join(known)))
+        ctx.fail(place, msg("{q} is not a reading; {h}", "「{v}」不是读法；{h}", q=_q(name), v=_v(name),
+                            h=hint), at_key=True)
     reading = known[name]
     options = reading.options
-    valid = ", ".join(f"{o} (default)" if o == reading.default else o for o in options)
+    valid = msg(", ".join(f"{o} (default)" if o == reading.default else o for o in options),
+                "、".join(f"{o}（默认）" if o == reading.default else o for o in options))
     if isinstance(value, bool) and {"yes", "no"} <= set(options):
         value = "yes" if value else "no"  # YAML reads an unquoted yes/no as a boolean
     if not isinstance(value, str):
-        ctx.fail(place, f"expected one of: {valid}; found {_describe(value)}")
+        ctx.fail(place, msg("expected one of: {c}; found {d}", "应为以下之一：{c}；实为{d}", c=valid,
+                            d=_describe(value)))
     text = normal(value).strip()
     if text not in options:
         guess = _suggest(text, options)
-        hint = f"did you mean {guess!r}? " if guess else ""
-        ctx.fail(
-            place,
-            f"{_q(value)} is not a value of the reading {_q(name)}; {hint}expected one of: {valid}",
-        )
+        near = msg("did you mean {g!r}? ", "是否应为 {g!r}？", g=guess) if guess else ""
+        ctx.fail(place, msg("{q} is not a value of the reading {n}; {h}expected one of: {c}",
+                            "「{v}」不是读法「{k}」的取值；{h}应为以下之一：{c}", q=_q(value),
+                            v=_v(value), n=_q(name), k=name, h=near, c=valid))
     return name, text
 
 
@@ -167,7 +173,8 @@ def _readings_mapping(ctx: _Ctx, value: object, place: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        ctx.fail(place, f"expected a mapping of reading: value, found {_describe(value)}")
+        ctx.fail(place, msg("expected a mapping of reading: value, found {d}",
+                            "应为「读法: 取值」的映射，实为{d}", d=_describe(value)))
     out: dict[str, str] = {}
     for name, choice in value.items():
         key, text = _reading(ctx, name, choice, _join(place, str(name)))
@@ -187,14 +194,15 @@ def parse_readings(pairs: Iterable[str], source: str = "--reading") -> dict[str,
         pairs = [pairs]
     for pair in pairs:
         if not isinstance(pair, str) or "=" not in pair:
-            ctx.fail(str(pair), "expected NAME=VALUE, e.g. field_list=open")
+            ctx.fail(str(pair), _NAME_VALUE)
         name, _, value = pair.partition("=")
         name = name.strip()
         if not name or not value.strip():
-            ctx.fail(pair, "expected NAME=VALUE, e.g. field_list=open")
+            ctx.fail(pair, _NAME_VALUE)
         key, text = _reading(ctx, name, value, name)
         if key in out and out[key] != text:
-            ctx.fail(key, f"given twice, as {out[key]!r} and as {_q(text)}")
+            ctx.fail(key, msg("given twice, as {a!r} and as {b}", "给出两次：{a!r} 与 {b}",
+                              a=out[key], b=_q(text)))
         out[key] = text
     return out
 
@@ -203,21 +211,25 @@ def _parameters(ctx: _Ctx, value: object, place: str) -> dict[str, int]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        ctx.fail(place, f"expected a mapping of parameter: number, found {_describe(value)}")
+        ctx.fail(place, msg("expected a mapping of parameter: number, found {d}",
+                            "应为「参数: 数值」的映射，实为{d}", d=_describe(value)))
     out: dict[str, int] = {}
 
     def put(name: str, number: object, where: str) -> None:
         if name not in PARAMETERS:
             guess = _suggest(name, PARAMETERS)
-            hint = (
-                f"did you mean {guess!r}?" if guess else f"expected one of: {', '.join(PARAMETERS)}"
-            )
-            ctx.fail(where, f"{_q(name)} is not a parameter; {hint}", at_key=True)
+            hint = (msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess) if guess else
+                    msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(PARAMETERS)))
+            ctx.fail(where, msg("{q} is not a parameter; {h}", "「{v}」不是参数；{h}", q=_q(name),
+                                v=_v(name), h=hint), at_key=True)
         if name in out:
-            ctx.fail(where, f"the parameter {_q(name)} is given twice", at_key=True)
+            ctx.fail(where, msg("the parameter {q} is given twice", "参数「{v}」给出两次", q=_q(name),
+                                v=_v(name)), at_key=True)
         if number is None:
-            ctx.fail(where, "has no value; leave the parameter out if it is unknown")
-        out[name] = _int(ctx, number, where, 0, MAX_YEARS, "a whole number of years")
+            ctx.fail(where, msg("has no value; leave the parameter out if it is unknown",
+                                "没有取值；若未知，请省略该参数"))
+        out[name] = _int(ctx, number, where, 0, MAX_YEARS,
+                         msg("a whole number of years", "整数年数"))
 
     for key, number in value.items():
         where = _join(place, str(key))
@@ -243,42 +255,49 @@ def _case(
     ctx = _Ctx(source, tree.marks, tree.key_marks)
     data = tree.data
     if data is None:
-        ctx.fail("", "the case is empty; expected a mapping with 'persons' (a list) or 'person'")
+        ctx.fail("", msg("the case is empty; expected a mapping with 'persons' (a list) or "
+                         "'person'", "案例为空；应为含 persons（列表）或 person 的映射"))
     if not isinstance(data, dict):
-        ctx.fail(
-            "", f"expected a mapping with 'persons' (a list) or 'person', found {_describe(data)}"
-        )
-    _mapping(ctx, data, "", TOP_KEYS, "a mapping")
+        ctx.fail("", msg("expected a mapping with 'persons' (a list) or 'person', found {d}",
+                         "应为含 persons（列表）或 person 的映射，实为{d}", d=_describe(data)))
+    _mapping(ctx, data, "", TOP_KEYS, msg("a mapping", "映射"))
 
     if "persons" in data and "person" in data:
         ctx.fail(
             "person",
-            "give either 'persons' (a list) or 'person' (one mapping), not both",
+            msg("give either 'persons' (a list) or 'person' (one mapping), not both",
+                "persons（列表）与 person（单个映射）只能给出其一"),
             at_key=True,
         )
     if "persons" in data:
         rows = data["persons"]
         if not isinstance(rows, list):
-            hint = "; for one person write 'person:'" if isinstance(rows, dict) else ""
-            ctx.fail("persons", f"expected a list of persons, found {_describe(rows)}{hint}")
+            hint = (msg("; for one person write 'person:'", "；单个人员请写 person:")
+                    if isinstance(rows, dict) else "")
+            ctx.fail("persons", msg("expected a list of persons, found {d}{h}",
+                                    "应为人员列表，实为{d}{h}", d=_describe(rows), h=hint))
         if not rows:
-            ctx.fail("persons", "the list is empty; a case needs at least one person")
+            ctx.fail("persons", msg("the list is empty; a case needs at least one person",
+                                    "列表为空；案例至少需要一名人员"))
         if len(rows) > MAX_PERSONS:
             ctx.fail(
                 "persons",
-                f"{len(rows):,} persons are more than one case may hold (at most {MAX_PERSONS:,});"
-                " split the case",
+                msg("{n:,} persons are more than one case may hold (at most {m:,}); split the "
+                    "case", "{n:,} 名人员超出一个案例的上限（至多 {m:,} 名）；请拆分案例",
+                    n=len(rows), m=MAX_PERSONS),
             )
         places = [f"persons[{i}]" for i in range(len(rows))]
     elif "person" in data:
         rows = [data["person"]]
         if isinstance(data["person"], list):
             ctx.fail(
-                "person", "expected one person mapping, found a list; for several write 'persons:'"
+                "person", msg("expected one person mapping, found a list; for several write "
+                              "'persons:'", "应为单个人员映射，实为列表；多名人员请写 persons:")
             )
         places = ["person"]
     else:
-        ctx.fail("", "missing 'persons' (a list of persons) or 'person' (a single one)")
+        ctx.fail("", msg("missing 'persons' (a list of persons) or 'person' (a single one)",
+                         "缺少 persons（人员列表）或 person（单个人员）"))
 
     file_as_of = data.get("as_of")
     if as_of is not None:
@@ -301,7 +320,9 @@ def _case(
             first = seen[person.id]
             ctx.fail(
                 _join(place, "id"),
-                f"the id {_q(person.id)} is used twice (first at {first}{ctx.line_of(first)})",
+                msg("the id {q} is used twice (first at {f}{n})", "id「{v}」重复使用（首次在 {f}{z}）",
+                    q=_q(person.id), v=_v(person.id), f=first, n=ctx.line_of(first),
+                    z=ctx.line_of(first).replace(", line ", "，第 ") + (" 行" if ctx.line_of(first) else "")),
             )
         seen[person.id] = _join(place, "id")
         persons.append(person)
@@ -330,7 +351,8 @@ def _overrides(
     """The command-line overrides, checked before the file is read."""
     when = None if as_of is None else _date(_Ctx("--as-of"), as_of, "")
     if readings is not None and not isinstance(readings, Mapping):
-        raise InputError("--reading", "", f"expected a mapping, found {_describe(readings)}")
+        raise InputError("--reading", "", msg("expected a mapping, found {d}", "应为映射，实为{d}",
+                                              d=_describe(readings)))
     chosen = _readings_mapping(_Ctx("--reading"), readings, "") if readings else {}
     return when, chosen
 

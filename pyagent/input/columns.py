@@ -126,11 +126,23 @@ class CsvLayout:
         for year in at_post:
             if year not in grades:
                 raise InputError(
-                    source, names[at_post[year]], f"there is no assessment_{year} column for it", 1
+                    source,
+                    names[at_post[year]],
+                    msg(
+                        "there is no assessment_{y} column for it",
+                        "没有与之对应的 assessment_{y} 列",
+                        y=year,
+                    ),
+                    1,
                 )
         for (prefix, n), _ in groups.items():
             if n > MAX_ITEMS:
-                raise InputError(source, f"{prefix}{n}", f"more than {MAX_ITEMS} entries", 1)
+                raise InputError(
+                    source,
+                    f"{prefix}{n}",
+                    msg("more than {m} entries", "超过 {m} 项", m=MAX_ITEMS),
+                    1,
+                )
         ordered = tuple(
             (GROUPS[prefix][0], n, tuple(cols)) for (prefix, n), cols in sorted(groups.items())
         )
@@ -213,7 +225,15 @@ def csv_person(
     and the cell left out (`table_row_person` reports them with the rest of the row's)."""
     if len(row) > len(layout.header):
         raise InputError(
-            source, "", f"{len(row)} cells, but the header has {len(layout.header)} columns", line
+            source,
+            "",
+            msg(
+                "{n} cells, but the header has {h} columns",
+                "本行有 {n} 个单元格，但表头有 {h} 列",
+                n=len(row),
+                h=len(layout.header),
+            ),
+            line,
         )
     header = layout.header
     problems = _Problems(source, line)

@@ -19,8 +19,6 @@ column.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -34,6 +32,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from pyagent.errors import InputError, msg
+from pyagent.input.wording import _a, _describe, _q, _suggest, _v  # noqa: F401 - re-exported
 
 __all__ = [
     "MAX_BYTES",
@@ -104,48 +103,6 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
-def _q(value: object) -> str:
-    """``repr`` of a value for a message, cut short if the input is long."""
-    if isinstance(value, str) and len(value) > 60:
-        value = value[:57] + "..."
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiouh" else f"a {kind}"
-
-
-def _describe(value: object) -> str:
-    """What a value is, in words, for messages."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, (int, float)):
-        return f"the number {_q(value)}"
-    if isinstance(value, dt.datetime):
-        return f"the date and time {value.isoformat(sep=' ')}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, str):
-        return f"the text {_q(value)}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a value of type {type(value).__name__}"
-
-
-def _suggest(value: str, choices: Iterable[str]) -> str | None:
-    choices = list(choices)
-    folded = {c.casefold(): c for c in choices}
-    if value.strip().casefold() in folded:
-        return folded[value.strip().casefold()]
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 # ---------------------------------------------------------------------------
 # Reading the text: YAML (with marks) or JSON.
 
@@ -165,14 +122,30 @@ def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         char = err.character
         shown = f"{char:#x}" if isinstance(char, int) else repr(char)
-        return InputError(
-            source, "", f"invalid YAML: the character {shown} is not allowed", line, column
-        )
+        return InputError(source, "", msg("invalid YAML: the character {c} is not allowed",
+                                          "YAML 无效：不允许字符 {c}", c=shown), line, column)
     parts = [p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
-    message = "invalid YAML: " + ("; ".join(parts) if parts else str(err).splitlines()[0])
+    detail = "; ".join(parts) if parts else str(err).splitlines()[0]
+    message = msg("invalid YAML: {d}", "YAML 无效（语法错误）：{d}", d=detail)
     if mark is not None:
         return InputError(source, "", message, mark.line + 1, mark.column + 1)
     return InputError(source, "", message)
+
+
+_WHAT_ZH = {"a file": "文件", "a clause table": "条款表", "a case file": "案例文件",
+            "a roster": "花名册"}
+
+
+def _too_deep() -> str:
+    return msg("too deeply nested (more than {n} levels)", "嵌套过深（超过 {n} 层）", n=MAX_DEPTH)
+
+
+def _unsupported_tag(tag: str) -> str:
+    return msg("the tag {q} is not supported", "不支持标签「{v}」", q=_q(tag), v=_v(tag))
+
+
+def _bad_json(detail: str) -> str:
+    return msg("invalid JSON: {d}", "JSON 无效（语法错误）：{d}", d=detail)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -204,14 +177,16 @@ class _Builder:
 
     def build(self, node: yaml.Node, place: str, depth: int) -> object:
         if depth > MAX_DEPTH:
-            self.fail(node, place, f"too deeply nested (more than {MAX_DEPTH} levels)")
+            self.fail(node, place, _too_deep())
         key = id(node)
         if key in self.open:
-            self.fail(node, place, "a recursive alias (an alias inside its own anchor)")
+            self.fail(node, place, msg("a recursive alias (an alias inside its own anchor)",
+                                       "递归别名（别名位于其自身锚点之内）"))
         if key in self.seen:
             self.expanded += 1
             if self.expanded > MAX_EXPANDED:
-                self.fail(node, place, f"too many aliases (they expand past {MAX_EXPANDED} values)")
+                self.fail(node, place, msg("too many aliases (they expand past {n} values)",
+                                           "别名过多（展开后超过 {n} 个值）", n=MAX_EXPANDED))
         self.seen.add(key)
         self.marks[place] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
@@ -225,16 +200,16 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != self._SEQ:
-                    self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+                    self.fail(node, place, _unsupported_tag(node.tag))
                 return [
                     self.build(item, f"{place}[{i}]", depth + 1)
                     for i, item in enumerate(node.value)
                 ]
             if isinstance(node, yaml.MappingNode):
                 if node.tag != self._MAP:
-                    self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+                    self.fail(node, place, _unsupported_tag(node.tag))
                 return self.mapping(node, place, depth)
-            self.fail(node, place, "an unsupported kind of YAML node")  # pragma: no cover
+            self.fail(node, place, msg("an unsupported kind of YAML node", "不支持的 YAML 节点类型"))  # pragma: no cover
         finally:
             self.open.discard(key)
 
@@ -242,23 +217,26 @@ class _Builder:
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(
-                    key_node, place, "a mapping key must be plain text, not a list or mapping"
-                )
+                self.fail(key_node, place, msg("a mapping key must be plain text, not a list or "
+                                               "mapping", "映射的键须为纯文字，不能是列表或映射"))
             if key_node.tag == self._MERGE:
-                self.fail(key_node, place, "merge keys (<<) are not supported; write the keys out")
+                self.fail(key_node, place, msg("merge keys (<<) are not supported; write the keys "
+                                               "out", "不支持合并键（<<）；请逐一写出各键"))
             key = self.scalar(key_node, place)
             if not isinstance(key, str):
                 self.fail(
                     key_node,
                     place,
-                    f"the key {_q(key_node.value)} is read as {_describe(key)}, not text; quote it",
+                    msg("the key {q} is read as {d}, not text; quote it",
+                        "键「{v}」被读作{d}，不是文字；请加引号", q=_q(key_node.value),
+                        v=_v(key_node.value), d=_describe(key)),
                 )
             child = _join(place, key)
             if key in out:
                 first = self.key_marks.get(child)
-                where = f" (first at line {first[0]})" if first else ""
-                self.fail(key_node, child, f"the key {_q(key)} is given twice{where}")
+                where = msg(" (first at line {n})", "（首次出现在第 {n} 行）", n=first[0]) if first else ""
+                self.fail(key_node, child, msg("the key {q} is given twice{w}", "键「{v}」重复出现{w}",
+                                               q=_q(key), v=_v(key), w=where))
             self.key_marks[child] = _mark(key_node)
             out[key] = self.build(value_node, child, depth + 1)
         return out
@@ -272,11 +250,13 @@ class _Builder:
         try:
             value = self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError:
-            self.fail(node, place, f"the tag {_q(node.tag)} is not supported")
+            self.fail(node, place, _unsupported_tag(node.tag))
         except Exception as err:  # noqa: BLE001 - any constructor failure is bad input
-            self.fail(node, place, f"cannot read {_q(node.value)}: {_q(str(err))[1:-1]}")
+            self.fail(node, place, msg("cannot read {q}: {e}", "无法读取「{v}」：{e}",
+                                       q=_q(node.value), v=_v(node.value), e=_q(str(err))[1:-1]))
         if isinstance(value, str) and _has_surrogate(value):  # only the pure-Python reader
-            self.fail(node, place, f"{_q(value)} holds a lone surrogate, not a Unicode character")
+            self.fail(node, place, msg("{q} holds a lone surrogate, not a Unicode character",
+                                       "「{v}」含有孤立代理码位，不是 Unicode 字符", q=_q(value), v=_v(value)))
         return value
 
 
@@ -296,18 +276,19 @@ def _read_yaml(text: str, source: str) -> _Tree:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _at_event(source, event, f"too deeply nested (more than {MAX_DEPTH} levels)")
+                    raise _at_event(source, event, _too_deep())
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
-                    raise _at_event(source, event, f"too many aliases (more than {MAX_ALIASES})")
+                    raise _at_event(source, event, msg("too many aliases (more than {n})",
+                                                       "别名过多（超过 {n} 个）", n=MAX_ALIASES))
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as err:
         raise _yaml_error(source, err, text) from None
     except RecursionError:  # pragma: no cover - the first pass bounds the depth
-        raise InputError(source, "", "too deeply nested") from None
+        raise InputError(source, "", msg("too deeply nested", "嵌套过深")) from None
     if node is None:
         return _Tree(None, {}, {})
     builder = _Builder(source)
@@ -344,7 +325,7 @@ def _json_check(data: object, source: str, text: str) -> None:
     while stack:
         value, depth, place = stack.pop()
         if depth > MAX_DEPTH:
-            raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)")
+            raise InputError(source, "", _too_deep())
         if isinstance(value, dict):
             for key, item in value.items():
                 if _has_surrogate(key):
@@ -365,8 +346,9 @@ def _lone_surrogate(source: str, place: str, text: str, value: str, what: str) -
     raise InputError(
         source,
         place,
-        f"the {what} {_q(value)} holds \\u{code:04x}, a lone surrogate, which is not a "
-        "Unicode character",
+        msg("the {w} {q} holds \\u{c:04x}, a lone surrogate, which is not a Unicode character",
+            "{w}「{v}」含有 \\u{c:04x}，这是孤立代理码位，不是 Unicode 字符",
+            w=msg(what, "键" if what == "key" else "文字"), q=_q(value), v=_v(value), c=code),
         line,
         column,
     )
@@ -384,7 +366,7 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
     except json.JSONDecodeError as err:
         if not strict:
             return None
-        raise InputError(source, "", f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+        raise InputError(source, "", _bad_json(err.msg), err.lineno, err.colno) from None
     except DuplicateKey as err:
         try:  # the YAML reading of the same text knows where the second key is
             _read_yaml(text, source)
@@ -393,15 +375,14 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
                 raise located from None
         except Exception:  # noqa: BLE001 - only a best effort at a line number
             pass
-        raise InputError(
-            source, "", f"the key {_q(err.key)} is given twice in one object"
-        ) from None
+        raise InputError(source, "", msg("the key {q} is given twice in one object",
+                                         "键「{v}」在同一对象中重复出现", q=_q(err.key), v=_v(err.key))) from None
     except RecursionError:
-        raise InputError(source, "", f"too deeply nested (more than {MAX_DEPTH} levels)") from None
+        raise InputError(source, "", _too_deep()) from None
     except ValueError as err:
         if not strict:
             return None
-        raise InputError(source, "", f"invalid JSON: {err}") from None
+        raise InputError(source, "", _bad_json(str(err))) from None
     _json_check(data, source, text)
     where = _Located(text, source)  # line numbers only when a message needs one
     return _Tree(data, _LazyMarks(where, 0), _LazyMarks(where, 1))  # type: ignore[arg-type]
@@ -456,7 +437,8 @@ def _yaml_view(text: str) -> str:
 
 def _read_text(text: str, source: str) -> _Tree:
     if not isinstance(text, str):
-        raise InputError(source, "", f"expected text, got {type(text).__name__}")
+        raise InputError(source, "", msg("expected text, got {t}", "应为文字，实为 {t}",
+                                         t=type(text).__name__))
     if text.startswith("\ufeff"):
         text = text[1:]
     if _has_surrogate(text):
@@ -465,7 +447,8 @@ def _read_text(text: str, source: str) -> _Tree:
         raise InputError(
             source,
             "",
-            f"the character {ord(text[at]):#x} is a lone surrogate, not Unicode text",
+            msg("the character {c:#x} is a lone surrogate, not Unicode text",
+                "字符 {c:#x} 是孤立代理码位，不是 Unicode 文字", c=ord(text[at])),
             line,
             column,
         )
@@ -491,13 +474,16 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
                     "standard input", "不是普通文件（管道、设备或套接字）；请给出文件，或用 - 表示标准输入"))
             raw = handle.read(min(max_bytes, info.st_size + (1 << 20)) + 1)
     except FileNotFoundError:
-        raise InputError(source, "", "no such file") from None
+        raise InputError(source, "", msg("no such file", "文件不存在")) from None
     except IsADirectoryError:
-        raise InputError(source, "", f"is a directory, not {what}") from None
+        raise InputError(source, "", msg("is a directory, not {w}", "是目录，不是{z}", w=what,
+                                         z=_WHAT_ZH.get(what, what))) from None
     except OSError as err:
-        raise InputError(source, "", f"cannot read the file: {err.strerror or err}") from None
+        raise InputError(source, "", msg("cannot read the file: {r}", "无法读取文件：{r}",
+                                         r=err.strerror or err)) from None
     if len(raw) > max_bytes:
-        raise InputError(source, "", f"the file is larger than {max_bytes:,} bytes")
+        raise InputError(source, "", msg("the file is larger than {n:,} bytes",
+                                         "文件超过 {n:,} 字节", n=max_bytes))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -506,7 +492,8 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
         raise InputError(
             source,
             "",
-            f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)",
+            msg("not UTF-8 text (byte {b:#04x} cannot be decoded)",
+                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）", b=raw[err.start]),
             line,
             column,
         ) from None

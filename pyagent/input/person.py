@@ -13,9 +13,9 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 
-from pyagent.errors import InputError, NearMatchWarning, msg, shown
+from pyagent.errors import InputError, Msg, NearMatchWarning, msg, shown
 from pyagent.input import vocab
-from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest
+from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest, _v
 from pyagent.input.model import (
     NO_POST,
     Assessment,
@@ -55,6 +55,14 @@ NO_POST_WORDS = ("none", "无")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = object()
+_TEXT = msg("text", "文字")
+_OCCUPATION = msg("an occupation", "职业（工种）")
+_YEARS = msg("a number of years", "年数")
+_NO_QUOTES = msg("; write it without quotes", "；请去掉引号")
+
+
+def _outside(value: object, low: int, high: int) -> Msg:
+    return msg("{v} is outside {a}..{b}", "{v} 不在 {a}..{b} 之间", v=shown(value, 20), a=low, b=high)
 
 
 # ---------------------------------------------------------------------------
@@ -63,21 +71,25 @@ _MISSING = object()
 
 def _date(ctx: _Ctx, value: object, place: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        ctx.fail(place, f"{value.isoformat(sep=' ')} has a time of day; give a date YYYY-MM-DD")
+        ctx.fail(place, msg("{t} has a time of day; give a date YYYY-MM-DD",
+                            "{t} 带有时刻；请给出日期 YYYY-MM-DD", t=value.isoformat(sep=" ")))
     if isinstance(value, dt.date):
         result = value
     elif isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE.fullmatch(text):
-            ctx.fail(place, f"{_q(value)} is not a date; write YYYY-MM-DD, e.g. 2021-06-30")
+            ctx.fail(place, msg("{q} is not a date; write YYYY-MM-DD, e.g. 2021-06-30",
+                                "「{v}」不是日期；请写作 YYYY-MM-DD，如 2021-06-30", q=_q(value), v=_v(value)))
         try:
             result = dt.date.fromisoformat(text)
         except ValueError as err:
-            ctx.fail(place, f"{_q(value)} is not a real date ({err})")
+            ctx.fail(place, msg("{q} is not a real date ({e})", "「{v}」不是实际存在的日期",
+                                q=_q(value), v=_v(value), e=err))
     else:
-        ctx.fail(place, f"expected a date YYYY-MM-DD, found {_describe(value)}")
+        ctx.fail(place, _expected(msg("a date YYYY-MM-DD", "日期 YYYY-MM-DD"), value))
     if not MIN_YEAR <= result.year <= MAX_YEAR:
-        ctx.fail(place, f"{result.isoformat()} is outside {MIN_YEAR}..{MAX_YEAR}; a typo?")
+        ctx.fail(place, msg("{d} is outside {a}..{b}; a typo?", "{d} 不在 {a}..{b} 年之间；是否笔误？",
+                            d=result.isoformat(), a=MIN_YEAR, b=MAX_YEAR))
     return result
 
 
@@ -90,21 +102,30 @@ def parse_date(value: object, source: str, place: str) -> dt.date:
     return _date(_Ctx(source), value, place)
 
 
-def _text(ctx: _Ctx, value: object, place: str, what: str = "text") -> str:
+def _expected(what: str, value: object, hint: str = "") -> Msg:
+    """``expected WHAT, found VALUE`` (and a hint), in both languages."""
+    return msg("expected {w}, found {d}{h}", "应为{w}，实为{d}{h}", w=what, d=_describe(value), h=hint)
+
+
+def _text(ctx: _Ctx, value: object, place: str, what: str = _TEXT) -> str:
     if isinstance(value, str):
         if not value.strip():
-            ctx.fail(place, "is empty")
+            ctx.fail(place, msg("is empty", "为空"))
         if any(unicodedata.category(ch) == "Cc" for ch in value):
-            ctx.fail(place, f"{_q(value)} contains control characters")
+            ctx.fail(place, msg("{q} contains control characters", "「{v}」含有控制字符", q=_q(value),
+                                v=_v(value)))
         if _has_surrogate(value):
-            ctx.fail(place, f"{_q(value)} holds a lone surrogate, which is not a Unicode character")
+            ctx.fail(place, msg("{q} holds a lone surrogate, which is not a Unicode character",
+                                "「{v}」含有孤立代理码位，不是 Unicode 字符", q=_q(value), v=_v(value)))
         if len(value.strip()) > MAX_TEXT:
-            ctx.fail(place, f"is longer than {MAX_TEXT} characters ({len(value.strip()):,})")
+            ctx.fail(place, msg("is longer than {m} characters ({n:,})", "超过 {m} 个字符（{n:,}）",
+                                m=MAX_TEXT, n=len(value.strip())))
         return value.strip()
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         shown = value.isoformat() if isinstance(value, dt.date) else value
-        ctx.fail(place, f"expected {what}, found {_describe(value)}; quote it: '{shown}'")
-    ctx.fail(place, f"expected {what}, found {_describe(value)}")
+        hint = msg("; quote it: '{s}'", "；请加引号：'{s}'", s=shown)
+        ctx.fail(place, _expected(what, value, hint))
+    ctx.fail(place, _expected(what, value))
 
 
 def normal(text: str) -> str:
@@ -120,21 +141,18 @@ def normal(text: str) -> str:
 
 def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) -> str:
     if not isinstance(value, str):
-        ctx.fail(
-            place,
-            f"expected {_a(vocabulary.kind)}, found {_describe(value)}; "
-            f"one of: {_listing(vocabulary)}",
-        )
+        listing = msg("; one of: {c}", "；可选：{c}", c=_listing(vocabulary))
+        ctx.fail(place, _expected(_a(vocabulary.kind), value, listing))
     value = normal(value).strip() or value
     code = vocabulary.code(value)
     if code is not None:
         return code
     guess = _suggest(value, vocabulary.choices())
     if guess is not None:
-        ctx.fail(place, f"{_q(value)} is not {_a(vocabulary.kind)}; did you mean {guess!r}?")
-    ctx.fail(
-        place, f"{_q(value)} is not {_a(vocabulary.kind)}; expected one of: {_listing(vocabulary)}"
-    )
+        ctx.fail(place, msg("{q} is not {k}; did you mean {g!r}?", "「{v}」不是{k}；是否应为 {g!r}？",
+                            q=_q(value), v=_v(value), k=_a(vocabulary.kind), g=guess))
+    ctx.fail(place, msg("{q} is not {k}; expected one of: {c}", "「{v}」不是{k}；应为以下之一：{c}",
+                        q=_q(value), v=_v(value), k=_a(vocabulary.kind), c=_listing(vocabulary)))
 
 
 def _listing(vocabulary: vocab.Vocabulary) -> str:
@@ -147,9 +165,9 @@ def _squash(text: str) -> str:
 
 def _field(ctx: _Ctx, value: object, place: str) -> str:
     """A FIELDS code, or an unlisted field kept as written."""
-    text = normal(_text(ctx, value, place, "a field")).strip()
+    text = normal(_text(ctx, value, place, msg("a field", "领域"))).strip()
     if not text:
-        ctx.fail(place, "is empty (it holds only invisible characters)")
+        ctx.fail(place, msg("is empty (it holds only invisible characters)", "为空（只含不可见字符）"))
     code = vocab.FIELDS.code(text)
     if code is not None:
         return code
@@ -158,8 +176,9 @@ def _field(ctx: _Ctx, value: object, place: str) -> str:
             if _squash(text) == _squash(spelling):
                 ctx.fail(
                     place,
-                    f"{_q(text)} is not how a listed field is written; did you mean {spelling!r}? "
-                    "(any other value is taken as an unlisted field)",
+                    msg("{q} is not how a listed field is written; did you mean {s!r}? (any "
+                        "other value is taken as an unlisted field)", "「{v}」不是所列领域的写法；"
+                        "是否应为 {s!r}？（其他值均按未列领域处理）", q=_q(text), v=_v(text), s=spelling),
                 )
     near = near_field(text)
     if near is not None:
@@ -189,22 +208,22 @@ def near_field(text: str) -> tuple[str, str] | None:
 
 def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        ctx.fail(place, f"expected {what}, found {_describe(value)}")
+        ctx.fail(place, _expected(what, value))
     if isinstance(value, str):
-        ctx.fail(place, f"expected {what}, found {_describe(value)}; write it without quotes")
+        ctx.fail(place, _expected(what, value, _NO_QUOTES))
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
-            ctx.fail(place, f"expected {what}, found {_describe(value)}")
-        ctx.fail(place, f"expected {what}, found {_describe(value)}; write {int(value)}")
+            ctx.fail(place, _expected(what, value))
+        ctx.fail(place, _expected(what, value, msg("; write {n}", "；请写作 {n}", n=int(value))))
     if not low <= value <= high:
-        ctx.fail(place, f"{shown(value, 20)} is outside {low}..{high}")
+        ctx.fail(place, _outside(value, low, high))
     return value
 
 
 def _bool(ctx: _Ctx, value: object, place: str) -> bool:
     if isinstance(value, bool):
         return value
-    ctx.fail(place, f"expected true or false, found {_describe(value)}")
+    ctx.fail(place, _expected(msg("true or false", "true 或 false"), value))
 
 
 def _tristate(ctx: _Ctx, value: object, place: str) -> bool | None:
@@ -212,7 +231,7 @@ def _tristate(ctx: _Ctx, value: object, place: str) -> bool | None:
         return value
     if isinstance(value, str) and normal(value).strip().lower() in vocab.TRISTATE:
         return vocab.TRISTATE[normal(value).strip().lower()]
-    ctx.fail(place, f"expected true, false or unknown, found {_describe(value)}")
+    ctx.fail(place, _expected(msg("true, false or unknown", "true、false 或 unknown"), value))
 
 
 # ---------------------------------------------------------------------------
@@ -222,15 +241,17 @@ def _tristate(ctx: _Ctx, value: object, place: str) -> bool | None:
 def _mapping(ctx: _Ctx, value: object, place: str, keys: Iterable[str], what: str) -> dict:
     """A mapping with only the known keys; a misspelt key is an error with a suggestion."""
     if not isinstance(value, dict):
-        ctx.fail(place, f"expected {what}, found {_describe(value)}")
+        ctx.fail(place, _expected(what, value))
     allowed = tuple(keys)
     for key in value:
         if not isinstance(key, str):  # only reachable through parse_person on foreign data
-            ctx.fail(place, f"the key {_q(key)} is not text")
+            ctx.fail(place, msg("the key {q} is not text", "键「{v}」不是文字", q=_q(key), v=_v(key)))
         if key not in allowed:
             guess = _suggest(key, allowed)
-            hint = f"did you mean {guess!r}?" if guess else f"expected one of: {', '.join(allowed)}"
-            ctx.fail(_join(place, key), f"unknown key {_q(key)}; {hint}", at_key=True)
+            hint = (msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess) if guess else
+                    msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(allowed)))
+            ctx.fail(_join(place, key), msg("unknown key {q}; {h}", "未知的键「{v}」；{h}", q=_q(key),
+                                            v=_v(key), h=hint), at_key=True)
     return value
 
 
@@ -239,7 +260,8 @@ def _list(ctx: _Ctx, value: object, place: str, what: str) -> list | None:
     if value is None or value is _MISSING:
         return None
     if not isinstance(value, list):
-        ctx.fail(place, f"expected a list of {what}, found {_describe(value)}; write [] for none")
+        ctx.fail(place, msg("expected a list of {w}, found {d}; write [] for none",
+                            "应为{w}的列表，实为{d}；没有则写 []", w=what, d=_describe(value)))
     return value
 
 
@@ -247,8 +269,9 @@ def _required(ctx: _Ctx, data: dict, key: str, place: str) -> object:
     value = data.get(key)
     if value is None:
         if key in data:
-            ctx.fail(_join(place, key), f"{_q(key)} is required and cannot be null")
-        ctx.fail(place, f"missing the required key {_q(key)}")
+            ctx.fail(_join(place, key), msg("{q} is required and cannot be null",
+                                            "「{k}」为必填项，不能为空（null）", q=_q(key), k=key))
+        ctx.fail(place, msg("missing the required key {q}", "缺少必填的键「{k}」", q=_q(key), k=key))
     return value
 
 
@@ -258,7 +281,8 @@ def _certificate(ctx: _Ctx, item: object, place: str) -> Certificate:
         item,
         place,
         ("level", "kind", "obtained", "occupation"),
-        "a certificate mapping {level, kind, obtained, occupation}",
+        msg("a certificate mapping {{level, kind, obtained, occupation}}",
+            "证书映射 {{level, kind, obtained, occupation}}"),
     )
     level = _code(ctx, vocab.LEVELS, _required(ctx, item, "level", place), _join(place, "level"))
     kind = item.get("kind")
@@ -272,19 +296,21 @@ def _certificate(ctx: _Ctx, item: object, place: str) -> Certificate:
         obtained=None if obtained is None else _date(ctx, obtained, _join(place, "obtained")),
         occupation=None
         if occupation is None
-        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+        else _text(ctx, occupation, _join(place, "occupation"), _OCCUPATION),
     )
 
 
 def _period(ctx: _Ctx, item: object, place: str) -> Period:
-    item = _mapping(ctx, item, place, ("from", "to"), "a period mapping {from, to}")
+    item = _mapping(ctx, item, place, ("from", "to"),
+                    msg("a period mapping {{from, to}}", "时段映射 {{from, to}}"))
     start = _date(ctx, _required(ctx, item, "from", place), _join(place, "from"))
     end = item.get("to")
     if end is not None:
         end = _date(ctx, end, _join(place, "to"))
         if end < start:
             ctx.fail(
-                _join(place, "to"), f"{end.isoformat()} is before 'from' ({start.isoformat()})"
+                _join(place, "to"), msg("{e} is before 'from' ({s})", "{e} 早于起始日期 from（{s}）",
+                                        e=end.isoformat(), s=start.isoformat())
             )
     return Period(start=start, end=end)
 
@@ -296,16 +322,17 @@ def _post(ctx: _Ctx, value: object, place: str) -> Post | NoPost | None:
         return NO_POST
     if not isinstance(value, dict):
         ctx.fail(
-            place, f"expected a mapping {{since, occupation}} or 'none', found {_describe(value)}"
+            place, _expected(msg("a mapping {{since, occupation}} or 'none'",
+                                 "映射 {{since, occupation}} 或 'none'"), value)
         )
-    value = _mapping(ctx, value, place, ("since", "occupation"), "a post")
+    value = _mapping(ctx, value, place, ("since", "occupation"), msg("a post", "现岗位"))
     since = value.get("since")
     occupation = value.get("occupation")
     return Post(
         since=None if since is None else _date(ctx, since, _join(place, "since")),
         occupation=None
         if occupation is None
-        else _text(ctx, occupation, _join(place, "occupation"), "an occupation"),
+        else _text(ctx, occupation, _join(place, "occupation"), _OCCUPATION),
     )
 
 
@@ -315,7 +342,8 @@ def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
         item,
         place,
         ("year", "grade", "at_current_post"),
-        "an assessment mapping {year, grade, at_current_post}",
+        msg("an assessment mapping {{year, grade, at_current_post}}",
+            "考核映射 {{year, grade, at_current_post}}"),
     )
     year = _int(
         ctx,
@@ -323,7 +351,7 @@ def _assessment(ctx: _Ctx, item: object, place: str) -> Assessment:
         _join(place, "year"),
         MIN_ASSESSMENT_YEAR,
         MAX_ASSESSMENT_YEAR,
-        "a year (a whole number)",
+        msg("a year (a whole number)", "年份（整数）"),
     )
     grade = _code(ctx, vocab.GRADES, _required(ctx, item, "grade", place), _join(place, "grade"))
     at_post = item.get("at_current_post")
@@ -346,10 +374,10 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
     if not isinstance(item, dict):
         ctx.fail(
             place,
-            "expected an honour code or a mapping {code, class, category}, "
-            f"found {_describe(item)}",
+            _expected(msg("an honour code or a mapping {{code, class, category}}",
+                          "荣誉代码或映射 {{code, class, category}}"), item),
         )
-    item = _mapping(ctx, item, place, ("code", "class", "category"), "an honour")
+    item = _mapping(ctx, item, place, ("code", "class", "category"), msg("an honour", "荣誉"))
     code = _code(ctx, vocab.HONOURS, _required(ctx, item, "code", place), _join(place, "code"))
     contest_class = item.get("class")
     category = item.get("category")
@@ -357,7 +385,8 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
         if not _is_contest(code):
             ctx.fail(
                 _join(place, "class"),
-                f"'class' is only for contest honours, not {code!r}",
+                msg("'class' is only for contest honours, not {c!r}",
+                    "class 仅用于技能大赛荣誉，不用于 {c!r}", c=code),
                 at_key=True,
             )
         if (
@@ -366,14 +395,16 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
             and contest_class in (1, 2)
         ):
             ctx.fail(
-                _join(place, "class"), f"write the class as {'i' if contest_class == 1 else 'ii'!r}"
+                _join(place, "class"), msg("write the class as {c!r}", "类别请写作 {c!r}",
+                                           c="i" if contest_class == 1 else "ii")
             )
         contest_class = _code(ctx, vocab.CONTEST_CLASSES, contest_class, _join(place, "class"))
     if category is not None:
         if code != "state_council_allowance":
             ctx.fail(
                 _join(place, "category"),
-                f"'category' is only for state_council_allowance, not {code!r}",
+                msg("'category' is only for state_council_allowance, not {c!r}",
+                    "category 仅用于 state_council_allowance，不用于 {c!r}", c=code),
                 at_key=True,
             )
         category = _code(ctx, vocab.ALLOWANCE_CATEGORIES, category, _join(place, "category"))
@@ -382,7 +413,8 @@ def _honour(ctx: _Ctx, item: object, place: str) -> Honour:
 
 def _title(ctx: _Ctx, item: object, place: str) -> Title:
     item = _mapping(
-        ctx, item, place, ("rank", "series", "obtained"), "a title mapping {rank, series, obtained}"
+        ctx, item, place, ("rank", "series", "obtained"),
+        msg("a title mapping {{rank, series, obtained}}", "职称映射 {{rank, series, obtained}}")
     )
     rank = _code(ctx, vocab.RANKS, _required(ctx, item, "rank", place), _join(place, "rank"))
     series = item.get("series")
@@ -398,12 +430,11 @@ def _years(ctx: _Ctx, value: object, place: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        hint = "; write it without quotes" if isinstance(value, str) else ""
-        ctx.fail(place, f"expected a number of years, found {_describe(value)}{hint}")
+        ctx.fail(place, _expected(_YEARS, value, _NO_QUOTES if isinstance(value, str) else ""))
     if not math.isfinite(value):
-        ctx.fail(place, f"expected a number of years, found {_describe(value)}")
+        ctx.fail(place, _expected(_YEARS, value))
     if not 0 <= value <= MAX_YEARS:
-        ctx.fail(place, f"{shown(value, 20)} is outside 0..{MAX_YEARS}")
+        ctx.fail(place, _outside(value, 0, MAX_YEARS))
     return float(value)
 
 
@@ -413,43 +444,45 @@ def _items(ctx: _Ctx, data: dict, key: str, place: str, what: str, parse) -> tup
     if items is None:
         return None
     if len(items) > MAX_ITEMS:
-        ctx.fail(
-            where,
-            f"{len(items):,} {what} are more than a person can have here (at most {MAX_ITEMS})",
-        )
+        ctx.fail(where, msg("{n:,} {w} are more than a person can have here (at most {m})",
+                            "{n:,} 项{w}，超出一人可有的上限（至多 {m} 项）", n=len(items), w=what,
+                            m=MAX_ITEMS))
     return tuple(parse(ctx, item, f"{where}[{i}]") for i, item in enumerate(items))
 
 
 def _person(ctx: _Ctx, data: object, place: str) -> Person:
-    data = _mapping(ctx, data, place, PERSON_KEYS, "a person mapping (with at least an 'id')")
+    data = _mapping(ctx, data, place, PERSON_KEYS,
+                    msg("a person mapping (with at least an 'id')", "人员映射（至少含 id）"))
     raw_id = _required(ctx, data, "id", place)
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
         ctx.fail(
-            _join(place, "id"), f"the id {raw_id} is a number; ids are text, quote it: '{raw_id}'"
+            _join(place, "id"), msg("the id {i} is a number; ids are text, quote it: '{i}'",
+                                    "id {i} 是数字；id 须为文字，请加引号：'{i}'", i=raw_id)
         )
-    person_id = _text(ctx, raw_id, _join(place, "id"), "an id (text)")
+    person_id = _text(ctx, raw_id, _join(place, "id"), msg("an id (text)", "id（文字）"))
 
-    assessments = _items(ctx, data, "annual_assessments", place, "assessments", _assessment)
+    assessments = _items(ctx, data, "annual_assessments", place, msg("assessments", "考核"), _assessment)
     if assessments is not None:
         first: dict[int, int] = {}
         for i, a in enumerate(assessments):
             if a.year in first:
                 ctx.fail(
                     f"{_join(place, 'annual_assessments')}[{i}].year",
-                    f"the year {a.year} is given twice "
-                    f"(first at {_join(place, 'annual_assessments')}[{first[a.year]}])",
+                    msg("the year {y} is given twice (first at {p})",
+                        "{y} 年度重复出现（首次在 {p}）", y=a.year,
+                        p=f"{_join(place, 'annual_assessments')}[{first[a.year]}]"),
                 )
             first[a.year] = i
 
     field_value = data.get("field")
     return Person(
         id=person_id,
-        certificates=_items(ctx, data, "certificates", place, "certificates", _certificate),
-        technical_work=_items(ctx, data, "technical_work", place, "periods", _period),
+        certificates=_items(ctx, data, "certificates", place, msg("certificates", "证书"), _certificate),
+        technical_work=_items(ctx, data, "technical_work", place, msg("periods", "工作时段"), _period),
         field=None if field_value is None else _field(ctx, field_value, _join(place, "field")),
         current_post=_post(ctx, data.get("current_post"), _join(place, "current_post")),
         annual_assessments=assessments,
-        honours=_items(ctx, data, "honours", place, "honours", _honour),
+        honours=_items(ctx, data, "honours", place, msg("honours", "荣誉"), _honour),
         outstanding_contribution=_tristate(
             ctx, data.get("outstanding_contribution"), _join(place, "outstanding_contribution")
         ),
@@ -457,7 +490,7 @@ def _person(ctx: _Ctx, data: object, place: str) -> Person:
         economic_benefit=_tristate(
             ctx, data.get("economic_benefit"), _join(place, "economic_benefit")
         ),
-        titles=_items(ctx, data, "titles", place, "titles", _title),
+        titles=_items(ctx, data, "titles", place, msg("titles", "职称"), _title),
         cumulative_work_years=_years(
             ctx, data.get("cumulative_work_years"), _join(place, "cumulative_work_years")
         ),

@@ -137,11 +137,12 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
     try:
         return json.loads(text, parse_constant=json_constant), not _WS_COLON.search(text)
     except RecursionError:
-        raise InputError(source, "", "too deeply nested", line) from None
+        raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
     except json.JSONDecodeError as err:
-        raise InputError(source, "", f"invalid JSON: {err.msg} (column {err.colno})", line) from None
+        raise InputError(source, "", msg("invalid JSON: {d} (column {c})", "JSON 无效（语法错误，第 {c} 列）：{d}",
+                                         d=err.msg, c=err.colno), line) from None
     except ValueError as err:
-        raise InputError(source, "", f"invalid JSON: {err}", line) from None
+        raise InputError(source, "", _bad_json(err), line) from None
 
 
 def load_row_strict(text: str, source: str, line: int) -> object:
@@ -149,13 +150,18 @@ def load_row_strict(text: str, source: str, line: int) -> object:
     try:
         data = json.loads(text, object_pairs_hook=json_object, parse_constant=json_constant)
     except DuplicateKey as err:
-        raise InputError(source, "", f"the key {err.key!r} is given twice in one object", line) from None
+        raise InputError(source, "", msg("the key {k!r} is given twice in one object",
+                                         "键 {k!r} 在同一对象中重复出现", k=err.key), line) from None
     except RecursionError:
-        raise InputError(source, "", "too deeply nested", line) from None
+        raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
     except ValueError as err:
-        raise InputError(source, "", f"invalid JSON: {err}", line) from None
+        raise InputError(source, "", _bad_json(err), line) from None
     _check_text(data, source, line, "")
     return data
+
+
+def _bad_json(err: object) -> str:
+    return msg("invalid JSON: {d}", "JSON 无效（语法错误）：{d}", d=err)
 
 
 def _check_text(value: object, source: str, line: int, place: str) -> None:
@@ -167,8 +173,9 @@ def _check_text(value: object, source: str, line: int, place: str) -> None:
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
-                raise InputError(source, where, "holds a lone surrogate, which is not a Unicode "
-                                 "character", line) from None
+                raise InputError(source, where, msg("holds a lone surrogate, which is not a Unicode "
+                                                    "character", "含有孤立代理码位，不是 Unicode 字符"),
+                                 line) from None
         elif isinstance(v, dict):
             for k, item in v.items():
                 _check_text(k, source, line, where)
@@ -207,8 +214,13 @@ def _not_utf8(row: list[str]) -> str | None:
                 cell.encode("utf-8")
             except UnicodeEncodeError as err:
                 byte = ord(cell[err.start]) - 0xDC00
-                return f"not UTF-8 text (byte {byte:#04x} in column {column} cannot be decoded)"
+                return msg("not UTF-8 text (byte {b:#04x} in column {c} cannot be decoded)",
+                           "不是 UTF-8 文字（第 {c} 列的字节 {b:#04x} 无法解码）", b=byte, c=column)
     return None
+
+
+def _bad_csv(err: object) -> str:
+    return msg("invalid CSV: {d}", "CSV 无效（格式错误）：{d}", d=err)
 
 
 def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tuple[int, list[str]]]]:
@@ -217,9 +229,10 @@ def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tup
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(source, "", "the CSV roster is empty (no header)") from None
+        raise InputError(source, "", msg("the CSV roster is empty (no header)",
+                                         "CSV 花名册为空（没有表头）")) from None
     except csv.Error as err:
-        raise InputError(source, "", f"invalid CSV: {err}", 1) from None
+        raise InputError(source, "", _bad_csv(err), 1) from None
     layout = CsvLayout.from_header(header, source)
     if csv.field_size_limit() < MAX_ROW_BYTES:  # a long cell is a bad row, reported by its column
         csv.field_size_limit(MAX_ROW_BYTES)
@@ -232,7 +245,7 @@ def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tup
             except StopIteration:
                 return
             except csv.Error as err:  # one bad row, not the end of the batch
-                yield line, BadRow(f"invalid CSV: {err}")
+                yield line, BadRow(_bad_csv(err))
                 line = reader.line_num + 1
                 continue
             bad = _not_utf8(row)

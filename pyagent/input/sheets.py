@@ -45,10 +45,16 @@ def read_rows(
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise InputError(source, "", "no such file") from None
+        raise InputError(source, "", msg("no such file", "文件不存在")) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise InputError(
-            source, "", f"not an Excel workbook (.xlsx) openpyxl can read: {err}"
+            source,
+            "",
+            msg(
+                "not an Excel workbook (.xlsx) openpyxl can read: {e}",
+                "不是 openpyxl 能读取的 Excel 工作簿（.xlsx）：{e}",
+                e=err,
+            ),
         ) from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -56,7 +62,14 @@ def read_rows(
         first = next(rows)
     except StopIteration:
         book.close()
-        raise InputError(source, "", "the workbook's first sheet is empty (no header)") from None
+        raise InputError(
+            source,
+            "",
+            msg(
+                "the workbook's first sheet is empty (no header)",
+                "工作簿的第一张工作表为空（没有表头）",
+            ),
+        ) from None
     header = [cell_text(v) for v in first]
     while header and not header[-1]:
         header.pop()

@@ -39,14 +39,22 @@ def is_roster(path: str | Path) -> bool:
 def read_stdin(max_bytes: int = MAX_BYTES) -> str:
     raw = sys.stdin.buffer.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise InputError(STDIN, "", f"the input is larger than {max_bytes:,} bytes")
+        raise InputError(
+            STDIN,
+            "",
+            msg("the input is larger than {n:,} bytes", "输入超过 {n:,} 字节", n=max_bytes),
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(
             STDIN,
             "",
-            f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)",
+            msg(
+                "not UTF-8 text (byte {b:#04x} cannot be decoded)",
+                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）",
+                b=raw[err.start],
+            ),
             raw.count(b"\n", 0, err.start) + 1,
         ) from None
 
@@ -157,7 +165,7 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
     source = str(path)
     kind = roster_format(path)
     if not path.exists():
-        raise InputError(source, "", "no such file")
+        raise InputError(source, "", msg("no such file", "文件不存在"))
     if kind == "xlsx":
         from pyagent.input.sheets import read_rows
 

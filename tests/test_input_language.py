@@ -1,0 +1,187 @@
+"""SPEC section 9 for bad input: under --lang zh the one-line error is Chinese, under --lang en
+English; and every message the input layer raises is written in both languages (`msg`)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pyagent.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+BASE = """\
+as_of: 2026-07-01
+persons:
+  - id: p
+    certificates: [{level: technician, kind: skill_level, obtained: 2020-01-01, occupation: 电工}]
+    technical_work: [{from: 2019-01-01}]
+    field: engineering
+    current_post: {since: 2019-01-01, occupation: 电工}
+    annual_assessments: [{year: 2025, grade: qualified}]
+"""
+
+# name: (case text or bytes, extra arguments, a word of the Chinese message, of the English one)
+BAD: dict[str, tuple[str | bytes, list[str], str, str]] = {
+    "bad date": (
+        BASE.replace("obtained: 2020-01-01", "obtained: 2020-1-5"),
+        [],
+        "不是日期",
+        "is not a date",
+    ),
+    "not a real date": (
+        BASE.replace("obtained: 2020-01-01", "obtained: 2020-02-30"),
+        [],
+        "不是实际存在的日期",
+        "is not a real date",
+    ),
+    "unknown code with a suggestion": (
+        BASE.replace("level: technician", "level: tecnician"),
+        [],
+        "是否应为 'technician'",
+        "did you mean 'technician'",
+    ),
+    "duplicate id": (BASE + "  - id: p\n", [], "重复使用", "is used twice"),
+    "bad reading": (
+        "readings: {field_list: ajar}\n" + BASE,
+        [],
+        "读法",
+        "is not a value of the reading",
+    ),
+    "unknown reading on the command line": (
+        BASE,
+        ["--reading", "feild_list=open"],
+        "不是读法",
+        "is not a reading",
+    ),
+    "unknown key": (
+        BASE.replace("field: engineering", "feild: engineering"),
+        [],
+        "未知的键",
+        "unknown key",
+    ),
+    "wrong type": (
+        BASE.replace("field: engineering", "field: [a]"),
+        [],
+        "应为领域",
+        "expected a field",
+    ),
+    "unknown parameter": (
+        "parameters: {application_years.tecnician: 3}\n" + BASE,
+        [],
+        "不是参数",
+        "is not a parameter",
+    ),
+    "to before from": (
+        BASE.replace("[{from: 2019-01-01}]", "[{from: 2019-01-01, to: 2018-01-01}]"),
+        [],
+        "早于",
+        "is before 'from'",
+    ),
+    "non-UTF-8 file": (
+        BASE.encode("utf-8").replace(b"id: p", b"id: \xff"),
+        [],
+        "不是 UTF-8",
+        "not UTF-8 text",
+    ),
+    "no persons": ("as_of: 2026-07-01\n", [], "缺少", "missing 'persons'"),
+}
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Set apart from the sentence: `code`, 「input」, 'input', "input", and the file's own path.
+_SET_APART = re.compile(r"`[^`]*`|「[^」]*」|'[^']*'|\"[^\"]*\"")
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;]+[A-Za-z]{2,}){2,}\b")
+
+
+def _run(tmp_path: Path, text: str | bytes, extra: list[str], lang: str):
+    path = tmp_path / "case.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["ask", str(path), "--lang", lang, *extra])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    err = result.stderr.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err.replace(str(path), "")
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_a_bad_case_is_told_in_chinese_under_zh_and_in_english_under_en(kind, tmp_path):
+    text, extra, zh_word, en_word = BAD[kind]
+    zh = _run(tmp_path, text, extra, "zh")
+    assert zh_word in zh and _CJK.search(zh), zh
+    run = _ENGLISH_RUN.search(_SET_APART.sub("", zh))
+    assert run is None, f"English under zh: {run.group(0)!r} in {zh}"
+    en = _run(tmp_path, text, extra, "en")
+    assert en_word in en and not _CJK.search(_SET_APART.sub("", en).replace("(技师)", "")), en
+
+
+# -- every message the input layer raises has its Chinese text --------------------------------
+
+# The calls that take a message, and which positional argument it is (-1: the last one).
+_MESSAGE_ARG = {"InputError": 2, "fail": -1, "error": -1, "_at_event": -1, "BadRow": 0}
+
+
+def _plain_text(node: ast.expr) -> bool:
+    """A message written as a plain str, an f-string or a concatenation of them (not `msg`)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _plain_text(node.left) or _plain_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _plain_text(node.body) or _plain_text(node.orelse)
+    return False
+
+
+def _english_only(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else ""
+        )
+        if name not in _MESSAGE_ARG:
+            continue
+        index = _MESSAGE_ARG[name]
+        message = [k.value for k in node.keywords if k.arg == "message"]
+        if not message and node.args and (index == -1 or index < len(node.args)):
+            message = [node.args[index]]
+        if message and _plain_text(message[0]):
+            found.append(f"{path.name}:{node.lineno}: {ast.unparse(message[0])[:70]}")
+    return found
+
+
+def test_every_input_message_is_written_in_both_languages():
+    found = [
+        hit
+        for path in sorted((ROOT / "pyagent" / "input").glob("*.py"))
+        for hit in _english_only(path)
+    ]
+    assert not found, "messages without a Chinese text (write them with errors.msg):\n" + "\n".join(
+        found
+    )
+
+
+def test_the_scan_finds_a_plain_message(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'ctx.fail("x", f"{v} is bad")\nraise InputError(s, "", "no such file")\n'
+        'ctx.fail("x", msg("ok", "好"))\nraise InputError(s, "", message="a" + b)\n',
+        encoding="utf-8",
+    )
+    assert [h.split(":")[1] for h in _english_only(sample)] == ["1", "2", "4"]
