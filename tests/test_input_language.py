@@ -185,3 +185,17 @@ def test_the_scan_finds_a_plain_message(tmp_path):
         encoding="utf-8",
     )
     assert [h.split(":")[1] for h in _english_only(sample)] == ["1", "2", "4"]
+
+
+def test_an_output_error_is_told_in_the_language_asked_for():
+    import errno
+
+    from pyagent.batch.outputs import OutputError
+
+    err = OutputError("out.jsonl", OSError(errno.ENOSPC, "No space left on device"))
+    assert str(err) == (
+        "out.jsonl: cannot write the output: the disk is full; nothing was written "
+        "(its temporary files were removed)"
+    )
+    zh = err.text("zh")
+    assert zh.startswith("out.jsonl：") and "磁盘已满" in zh and not _ENGLISH_RUN.search(zh)

@@ -47,23 +47,27 @@ class OutputError(Exception):
     def __init__(self, path: str, err: OSError | str) -> None:
         self.path = path
         reason = err if isinstance(err, str) else _reason(err)
-        super().__init__(
-            f"{_shown(path)}: cannot write the output: {reason}; nothing was written "
-            "(its temporary files were removed)"
-        )
+        self.message = msg("{p}: cannot write the output: {r}; nothing was written (its temporary "
+                           "files were removed)", "{p}：无法写出输出：{r}；未写出任何内容（其临时文件已删除）",
+                           p=_shown(path), r=reason)
+        super().__init__(str(self.message))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (en, zh)."""
+        return self.message.text(lang)
 
 
 def _reason(err: OSError) -> str:
     if err.errno == errno.ENOSPC:
-        return "the disk is full"
+        return msg("the disk is full", "磁盘已满")
     if err.errno == errno.EROFS:
-        return "the file system is read-only"
+        return msg("the file system is read-only", "文件系统为只读")
     if err.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return msg("permission denied", "权限不足")
     if err.errno == errno.EFBIG:
-        return "the file grew past the size this system allows"
+        return msg("the file grew past the size this system allows", "文件超过本系统允许的大小")
     if err.errno == errno.EDQUOT:
-        return "the disk quota is exceeded"
+        return msg("the disk quota is exceeded", "超出磁盘配额")
     return err.strerror or str(err)
 
 

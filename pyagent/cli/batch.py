@@ -25,7 +25,7 @@ from pyagent.cli.options import (
     print_json,
     reported,
 )
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.errors import shown as inert_text
 from pyagent.input.case import parse_date, parse_readings
 
@@ -38,7 +38,12 @@ def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
     kind = input_format or _sniff(text)
     if kind not in ("jsonl", "csv"):
         raise InputError(
-            "<stdin>", "", "cannot tell the roster's format; give --input-format jsonl or csv"
+            "<stdin>",
+            "",
+            msg(
+                "cannot tell the roster's format; give --input-format jsonl or csv",
+                "无法判断花名册的格式；请给出 --input-format jsonl 或 csv",
+            ),
         )
     handle = tempfile.NamedTemporaryFile("w", suffix=f".{kind}", delete=False, encoding="utf-8")
     with handle:
@@ -171,7 +176,10 @@ def batch(
                 raise InputError(
                     "--flips",
                     "",
-                    "needs --compare-reading NAME=VALUE (the reading to compare with)",
+                    msg(
+                        "needs --compare-reading NAME=VALUE (the reading to compare with)",
+                        "需要 --compare-reading 名称=取值（用来比较的读法）",
+                    ),
                 )
             from pyagent.input.sheets import table_format
 
@@ -235,7 +243,7 @@ def batch(
         except BatchInterrupted as stopped:
             fail(str(stopped), 130)
         except OutputError as broken:  # disk full, read-only, ...: exit 1, nothing left behind
-            fail(str(broken), 1)
+            fail(broken.text(lang.value), 1)
         finally:
             signal.signal(signal.SIGTERM, previous)
         if flips is not None and config.compare:

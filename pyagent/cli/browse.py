@@ -94,7 +94,11 @@ def clause_rows(wanted: str | None = None) -> list[dict]:
         )
     if wanted is not None and not rows:
         refs = ", ".join(a.arguments[1].string for a in atoms if a.name == "clause_text")
-        raise InputError("clauses", wanted, f"no such clause; the clauses are: {refs}")
+        raise InputError(
+            "clauses",
+            wanted,
+            msg("no such clause; the clauses are: {r}", "没有这一条款；条款有：{r}", r=refs),
+        )
     return rows
 
 

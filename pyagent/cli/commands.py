@@ -238,6 +238,17 @@ def _flush_or_fail() -> None:
         _io_failed(err)
 
 
+def _argv_lang() -> str:
+    """The --lang of the command line (main() fails before typer has parsed it)."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return "en"
+
+
 def _io_failed(err: OSError) -> NoReturn:
     import errno
 
@@ -247,14 +258,17 @@ def _io_failed(err: OSError) -> NoReturn:
         pass
     if err.errno == errno.EPIPE:
         os._exit(1)  # the reader went away (| head): nothing to say
+    zh = _argv_lang() == "zh"
     reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EROFS: "the file system is read-only",
-        errno.EFBIG: "the file grew past the size this system allows",
+        errno.ENOSPC: ("the disk is full", "磁盘已满"),
+        errno.EROFS: ("the file system is read-only", "文件系统为只读"),
+        errno.EFBIG: ("the file grew past the size this system allows", "文件超过本系统允许的大小"),
     }
-    reason = reasons.get(err.errno or 0, err.strerror or str(err))
-    where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-    sys.stderr.write(f"{where}cannot write the output: {reason}\n")
+    plain = err.strerror or str(err)
+    reason = reasons.get(err.errno or 0, (plain, plain))[zh]
+    where = f"{err.filename}{'：' if zh else ': '}" if getattr(err, "filename", None) else ""
+    said = f"无法写出输出：{reason}" if zh else f"cannot write the output: {reason}"
+    sys.stderr.write(f"{where}{said}\n")
     sys.stderr.flush()
     os._exit(1)
 

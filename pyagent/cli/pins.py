@@ -28,7 +28,7 @@ from pyagent.cli.options import (
     parse_parameters,
     reported,
 )
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.input.case import parse_readings
 
 PinPathsArg = Annotated[
@@ -49,7 +49,14 @@ KbOpt = Annotated[
 
 def _kb_dir(kb: Optional[Path]) -> Optional[Path]:
     if kb is not None and not (kb / "main.lp").is_file():
-        raise InputError(str(kb), "", "not a knowledge base directory (it has no main.lp)")
+        raise InputError(
+            str(kb),
+            "",
+            msg(
+                "not a knowledge base directory (it has no main.lp)",
+                "不是知识库目录（其中没有 main.lp）",
+            ),
+        )
     return kb
 
 
@@ -229,7 +236,7 @@ def lint(
     shown = chosen_format(format_, json_)
     with reported():
         if notice is not None and not notice.is_file():
-            raise InputError(str(notice), "", "no such file")
+            raise InputError(str(notice), "", msg("no such file", "文件不存在"))
         from pyagent.cli.render import lint_view
         from pyagent.pins.lint import lint as lint_kb
 
