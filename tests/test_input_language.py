@@ -89,6 +89,12 @@ BAD: dict[str, tuple[str | bytes, list[str], str, str]] = {
         "不是 UTF-8",
         "not UTF-8 text",
     ),
+    "post since after as_of": (
+        BASE.replace("current_post: {since: 2019-01-01", "current_post: {since: 2027-01-01"),
+        [],
+        "晚于查询日",
+        "after as_of",
+    ),
     "no persons": ("as_of: 2026-07-01\n", [], "缺少", "missing 'persons'"),
 }
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from pyagent.batch import phases
 from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 
 _TASKS: dict[str, Callable[..., object]] = {
     "key_part": phases.key_part, "answer_keys": phases.answer_keys, "join_part": phases.join_part,
@@ -91,7 +91,8 @@ class _Dask:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask", address, "needs dask.distributed: pip install 'pyagent[dask]'") from None
+            raise InputError("--dask", address, msg("needs dask.distributed: pip install 'pyagent[dask]'",
+                                                    "需要 dask.distributed：pip install 'pyagent[dask]'")) from None
         self.args = args
         self.cluster = None
         if address == "local":
@@ -102,7 +103,8 @@ class _Dask:
             try:
                 self.client = Client(address, timeout="20s")
             except (OSError, ValueError, TypeError) as err:
-                raise InputError("--dask", address, f"cannot reach the scheduler: {err}") from None
+                raise InputError("--dask", address, msg("cannot reach the scheduler: {e}",
+                                                        "无法连接调度器：{e}", e=err)) from None
         self.width = max(1, sum(self.client.nthreads().values()))
 
     def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:

@@ -44,7 +44,7 @@ from pyagent.batch.executors import executor, start_method  # noqa: F401 - start
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import worker_count
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.explain.answers import resolved_readings
 from pyagent.input.case import MAX_YEARS, PARAMETERS
 from pyagent.input.roster import CsvLayout, read_csv_rows, roster_format
@@ -147,13 +147,16 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
     for pair in pairs:
         name, sep, value = (p.strip() for p in pair.partition("="))
         if not sep or not name or not value:
-            raise InputError(source, pair, "expected NAME=VALUE, e.g. application_years.technician=5")
+            raise InputError(source, pair, msg("expected NAME=VALUE, e.g. application_years.technician=5",
+                                               "应为 名称=取值，如 application_years.technician=5"))
         if name not in PARAMETERS:
-            raise InputError(source, name, f"not a parameter; expected one of: {', '.join(PARAMETERS)}")
+            raise InputError(source, name, msg("not a parameter; expected one of: {c}",
+                                               "不是参数；应为以下之一：{c}", c=", ".join(PARAMETERS)))
         if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= MAX_YEARS:
-            raise InputError(source, name, f"{value!r} is not a whole number of years 0..{MAX_YEARS}")
+            raise InputError(source, name, msg("{v!r} is not a whole number of years 0..{m}",
+                                               "{v!r} 不是 0..{m} 之间的整数年数", v=value, m=MAX_YEARS))
         if name in out and out[name] != int(value):
-            raise InputError(source, name, "given twice")
+            raise InputError(source, name, msg("given twice", "给出两次"))
         out[name] = int(value)
     return out
 
@@ -189,7 +192,8 @@ def run_batch(
     in_format = roster_format(roster, config.input_format)
     out_format = roster_format(out, config.output_format)
     if not roster.is_file():
-        raise InputError(source, "", "no such file" if not roster.exists() else "not a file")
+        raise InputError(source, "", msg("no such file", "文件不存在") if not roster.exists()
+                         else msg("not a file", "不是文件"))
     errors_path, summary_path = outputs_of(out)
     total = roster.stat().st_size
     files = Outputs.claim(roster, out)  # checks OUT and its side files, locks, temp files
@@ -217,7 +221,7 @@ def run_batch(
             try:
                 layout, csv_rows = read_csv_rows(handle, source)
             except UnicodeDecodeError:
-                raise InputError(source, "", "not UTF-8 text") from None
+                raise InputError(source, "", msg("not UTF-8 text", "不是 UTF-8 文字")) from None
             parts = (Part(k, source, rows=tuple(block)) for k, block in
                      enumerate(csv_blocks(csv_rows, rows_per_part, source)))
             count = None
