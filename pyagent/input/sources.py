@@ -204,8 +204,13 @@ def _roster_case(
             seen[pid] = line
         try:
             row = parse()
-            late = post_not_yet_held(row, as_of or dt.date.today(), source, line=line,
-                                     as_of_from="--as-of" if as_of else "today")
+            late = post_not_yet_held(
+                row,
+                as_of or dt.date.today(),
+                source,
+                line=line,
+                as_of_from="--as-of" if as_of else "today",
+            )
             if late is not None:  # SPEC v2: a post that begins after as_of is bad input
                 raise late
             persons.append(row)
