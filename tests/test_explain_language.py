@@ -140,3 +140,49 @@ def test_failed_comparisons_read_the_way_they_came_out(rendered) -> None:
             ):
                 bad.append(f"{label}: {s.text}")
     assert not bad, "a failed comparison shown as holding:\n" + "\n".join(bad[:20])
+
+
+_FALLBACK = ("不成立：", "not so:", "并非：", "not: ")
+
+
+def test_a_no_reason_says_each_failed_condition_in_the_negative(rendered) -> None:
+    """A no's reason names the deepest failed conditions, each in the negative from its
+    predicate's ``template_not`` (「卫生不在P2.S2所列八个贯通领域之中」), never a failing step's
+    sentence in the positive after 「不成立：」 / "not so:" (a double negative on a rule head), and
+    never a failing step's positive sentence as if it held (「卫生是P2.S2所列八个贯通领域之一」)."""
+    bad = []
+    for label, _, doc, _ in rendered:
+        e = doc.explanations[0]
+        if e.status != "no":
+            continue
+        failure = e.reason.split("；已满足：")[0].split("; holds: ")[0]
+        if any(f in failure for f in _FALLBACK):
+            bad.append(f"{label}: {e.reason}")
+            continue
+        for s in e.root.walk():
+            if s.holds == "no" and s.negated and s.kind != "comparison" and s.text in failure \
+                    and s.text not in s.negated:
+                bad.append(f"{label}: {s.text!r} said as if it held in {e.reason}")
+                break
+    assert not bad, "a failed condition said in the positive:\n" + "\n".join(bad[:20])
+
+
+def test_a_no_reason_names_values_not_rule_heads(rendered) -> None:
+    """The failed conditions of a reason are the leaves: a failed comparison with its values,
+    a failed input or table fact, a reading not in force, never the rule above them whose
+    conditions fail (「满足P3.S2“取得…后，从事技术技能工作满N年”」)."""
+    bad = []
+    for label, _, doc, _ in rendered:
+        e = doc.explanations[0]
+        if e.status != "no":
+            continue
+        for s in e.root.walk():
+            fails_below = [c for c in s.children if c.holds == "no" and c.kind not in ("reading",)]
+            if s.holds == "no" and fails_below and s.kind == "conclusion" and s.negated and \
+                    s.negated in e.reason and not any(c.negated and c.negated in e.reason or c.text in e.reason
+                                                      for c in s.walk() if c is not s):
+                bad.append(f"{label}: {e.reason}")
+                break
+        if "（3 ≥ 3）" in e.reason or "(3 ≥ 3)" in e.reason:
+            bad.append(f"{label}: {e.reason}")
+    assert not bad, "a reason names a rule head, not what failed under it:\n" + "\n".join(bad[:20])

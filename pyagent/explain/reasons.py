@@ -14,23 +14,46 @@ Both come from the explanation (`pyagent.explain.why.explain_solved`), so from t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyagent.explain.inputs import input_document, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES
-from pyagent.explain.steps import COMPARE, READING, WAY, Explanation, Step
+from pyagent.explain.sentences import TEXT, _shown
+from pyagent.explain.steps import COMPARE, COUNT, READING, SEE_ABOVE, WAY, Explanation, Step
+from pyagent.explain.templates import WORDS as TEMPLATE_WORDS
 
 WORDS = {
     "en": {
-        YES: "yes", NO: "no", UNKNOWN: "unknown", "head": "{status}: ", "sep": "; ", "list": ", ",
-        "not": "not so: {s}", "holds": "holds: {s}", "clause": " ({c})", "on": "rests on {c}",
-        "depends": "depends on {s}", "settle": "{name}: {values}", "with": "{s} ({c})", "about": "{a}: {s}",
+        YES: "yes",
+        NO: "no",
+        UNKNOWN: "unknown",
+        "head": "{status}: ",
+        "sep": "; ",
+        "list": ", ",
+        "not": "not so: {s}",
+        "holds": "holds: {s}",
+        "clause": " ({c})",
+        "on": "rests on {c}",
+        "depends": "depends on {s}",
+        "settle": "{name}: {values}",
+        "with": "{s} ({c})",
+        "about": "{a}: {s}",
     },
     "zh": {
-        YES: "是", NO: "否", UNKNOWN: "未知", "head": "{status}：", "sep": "；", "list": "、",
-        "not": "不成立：{s}", "holds": "已满足：{s}", "clause": "（{c}）", "on": "依据{c}",
-        "depends": "取决于{s}", "settle": "{name}：{values}", "with": "{s}（{c}）", "about": "{a}——{s}",
+        YES: "是",
+        NO: "否",
+        UNKNOWN: "未知",
+        "head": "{status}：",
+        "sep": "；",
+        "list": "、",
+        "not": "不成立：{s}",
+        "holds": "已满足：{s}",
+        "clause": "（{c}）",
+        "on": "依据{c}",
+        "depends": "取决于{s}",
+        "settle": "{name}：{values}",
+        "with": "{s}（{c}）",
+        "about": "{a}：{s}",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -47,8 +70,13 @@ class Settle:
     document: str  # the document that usually shows it ('' when none is obvious)
 
     def to_json(self) -> dict:
-        return {"input": self.path, "name": self.name, "values": list(self.values), "gives": self.status,
-                "document": self.document}
+        return {
+            "input": self.path,
+            "name": self.name,
+            "values": list(self.values),
+            "gives": self.status,
+            "document": self.document,
+        }
 
 
 def to_settle(e: Explanation) -> tuple[Settle, ...]:
@@ -62,15 +90,24 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         best = max(d.outcomes, key=lambda o: _RANK[o.status])
         if best.status == NO:
             continue
-        out.append(Settle(d.path, _named(d.subject, d.path, e.lang), best.values, best.status,
-                          input_document(d.path, e.lang)))
+        out.append(
+            Settle(
+                d.path,
+                _named(d.subject, d.path, e.lang),
+                best.values,
+                best.status,
+                input_document(d.path, e.lang),
+            )
+        )
     return tuple(out)
 
 
 def _named(subject: str, path: str, lang: str) -> str:
     """The decider's subject (「2025年度考核」) with the place in the case file, once."""
     head = re.split(r"[.\[]", path)[0]
-    if not subject or "（" in subject or "(" in subject or head in subject:  # its place said already
+    if (
+        not subject or "（" in subject or "(" in subject or head in subject
+    ):  # its place said already
         return subject or input_name(path, lang)
     place = path.split(".grade")[0]
     return f"{subject}（{place}）" if lang == "zh" else f"{subject} ({place})"
@@ -88,64 +125,130 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
             said = [input_name(p, e.lang) for p in _unknown_inputs(e.root)]
         return head + w["depends"].format(s=w["list"].join(said))
     if e.status == YES:
-        return head + w["on"].format(c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative"))
-    failed, held = _failure(e.root, w, e.person)
-    parts = [w["not"].format(s=s.text) + _clause(s, w) for s in failed[:2]]
-    parts += [w["holds"].format(s=s.text) + _clause(s, w) for s in held[:1]]
+        return head + w["on"].format(
+            c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative")
+        )
+    failed = _failed_leaves(e.root, w, e.person)
+    parts = [s.text + _clause(s, w) for s in failed[:MAX_FAILED]]
+    held = _held_duration(e.root, w)
+    if held is not None:
+        parts.append(w["holds"].format(s=held.text) + _clause(held, w))
     return head + w["sep"].join(parts)
 
 
+MAX_FAILED = 3  # the failed conditions a reason names (the ask table's column is narrow)
+
+
 def _clause(step: Step, w) -> str:
-    return w["clause"].format(c=step.clause.ref) if step.clause is not None and step.clause.kind != "contract" else ""
+    return (
+        w["clause"].format(c=step.clause.ref)
+        if step.clause is not None and step.clause.kind != "contract"
+        else ""
+    )
 
 
-def _failure(root: Step, w, person: str = "") -> tuple[list[Step], list[Step]]:
-    """Where a no comes down to: the tree followed from the root while exactly one condition
-    fails (readings aside), and there the failing conditions (or the step, when they are
-    alternative ways); beside the path, the conditions that hold, each with a comparison of
-    its own (a duration met: 49 ≥ 36)."""
-    held: list[Step] = []
-    step = root
-    clause = None
-    about: Step | None = None
-    while True:
+def _plain(text: str, lang: str) -> str:
+    """A step's sentence without why-not's 「不成立：」 in front."""
+    prefix = TEXT[lang]["negated"].format(s="")
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
+    """Where a no comes down to: the deepest failed conditions of the tree, each said in the
+    negative with its values (a failed comparison: 「…23个月；P3.S2要求36个月（23 < 36）」; a failed
+    input or table fact; a reading not in force: 「基本合格不计为考核合格」).  Ways ("way 1 of 2")
+    are passed through; a way that applies only under another reading is not a failure of the
+    person's.  A failure that does not name the person is said of the last step above it
+    that does, in the negative (「「wu」2024年度考核不计为合格：…」)."""
+    lang = "zh" if w is WORDS["zh"] else "en"
+    found: list[tuple[str, str, object]] = []  # (whose, what, clause)
+
+    def said(step: Step, parent: Step | None) -> str:
+        if step.kind in (COMPARE, COUNT):
+            text = _plain(step.text, lang)
+            if parent is not None and text == _shown(
+                step.comparisons
+            ):  # a bare 16 < 18: say what of
+                what = parent.negated or _plain(parent.text, lang)
+                return w["with"].format(s=what, c=text)
+            return text
+        return step.negated or w["not"].format(s=_plain(step.text, lang))
+
+    def walk(step: Step, parent: Step | None, about: Step | None, clause) -> None:
         clause = step.clause or clause
+        if step.kind == SEE_ABOVE:
+            return
         failing = [c for c in step.children if c.holds == NO and c.kind != READING]
-        if step is not root:
-            for c in step.children:
-                if c.holds == YES and c.kind != WAY and (not person or person in c.text):  # about the person
-                    cmp = next(iter(reversed(list(_comparisons(c)))), None)  # the last: a duration
-                    if cmp is not None:
-                        text = c.text if c.kind != COMPARE else ""
-                        said = w["with"].format(s=text, c=cmp.text) if text else cmp.text
-                        held.append(Step(said, YES, c.kind, c.clause or cmp.clause))
-        if len(failing) != 1:
-            break
-        if person and person in step.text and step.kind != WAY:
-            about = step  # the last step that says whose it is (「wu」2024年度考核合格)
-        step = failing[0]
-    found = [step]
-    if len(failing) > 1 and not all(c.kind == WAY for c in failing):
-        found = [c for c in failing if c.kind != WAY][:2]
-    out = []
-    for s in found:
-        if person and person not in s.text and about is not None and about is not step:
-            s = Step(w["about"].format(a=about.text, s=s.text), s.holds, s.kind, s.clause or about.clause)
-        out.append(s if s.clause is not None or clause is None else Step(s.text, s.holds, s.kind, clause))
-    return out, held
+        if person and person in step.text and step.kind != WAY and step.negated:
+            about = step
+        if failing and step.kind not in (COMPARE, COUNT):
+            for c in failing:
+                walk(c, step if step.kind != WAY else parent, about, clause)
+            return
+        if step.kind in (WAY, READING):
+            return
+        text = said(step, parent)
+        whose = (
+            about.negated
+            if person and person not in text and about is not None and about is not step
+            else ""
+        )
+        if all((whose, text) != (a, b) for a, b, _ in found):
+            found.append((whose, text, step.clause or clause))
+
+    walk(root, None, None, None)
+    out: list[Step] = []
+    groups: dict[str, tuple[int, int]] = {}  # whose -> (its place in out, how many after it)
+    for whose, text, clause in found:  # the failures of one step said after it once
+        if whose and whose in groups:
+            k, n = groups[whose]
+            groups[whose] = (k, n + 1)
+            if n < 2:  # two of them said, the rest an ellipsis
+                out[k] = Step(
+                    out[k].text + w["list"] + (text if n < 1 else "…"),
+                    NO,
+                    out[k].kind,
+                    out[k].clause,
+                )
+            continue
+        if whose:
+            groups[whose] = (len(out), 0)
+            text = w["about"].format(a=whose, s=text)
+        out.append(Step(text, NO, "", clause))  # type: ignore[arg-type]
+    return out
 
 
-def _comparisons(step: Step) -> Iterator[Step]:
-    """The comparisons that hold in a sub-tree that holds (a duration met: 49 ≥ 36), with the
-    clause of the step above them."""
-    stack = [(step, step.clause)]
+def _held_duration(root: Step, w) -> Step | None:
+    """A duration that is met beside the failure (「…49个月（49 ≥ 36）」): the first comparison
+    that holds whose actual value a condition beside it states as months or years."""
+    lang = "zh" if w is WORDS["zh"] else "en"
+    stack = [(root, root.clause)]
     while stack:
         s, clause = stack.pop()
-        if s.kind == COMPARE and s.holds == YES:
-            yield Step(s.text, s.holds, s.kind, clause)
-            continue
+        for c in s.children:
+            if (
+                c.kind != COMPARE
+                or c.holds != YES
+                or not c.comparisons
+                or c.comparisons[0].op not in (">=", ">")
+            ):
+                continue  # a requirement met: 49 ≥ 36
+            actual = c.comparisons[0].actual
+            if not isinstance(actual, int):
+                continue
+            units = [TEMPLATE_WORDS[lang][k].format(n=actual) for k in ("months", "years")]
+            for sib in s.children:
+                if sib is not c and sib.holds == YES and any(u in sib.text for u in units):
+                    return Step(
+                        w["with"].format(s=_plain(sib.text, lang), c=c.text),
+                        YES,
+                        COMPARE,
+                        sib.clause or s.clause or clause,
+                    )
         for c in reversed(s.children):
-            stack.append((c, c.clause or clause))
+            if c.kind != SEE_ABOVE:
+                stack.append((c, c.clause or clause))
+    return None
 
 
 def _unknown_inputs(step: Step) -> list[str]:

@@ -205,10 +205,10 @@ class Builder:
         return w[f"{kind}_of"].format(date=item.obtained.isoformat())
 
     # -- sentences ------------------------------------------------------------------------
-    def sentence(self, name: str, arity: int, args: Sequence, person: bool) -> str:
-        return self.phrasing.sentence(name, arity, args, person=person)
+    def sentence(self, name: str, arity: int, args: Sequence, person: bool, negated: bool = False) -> str:
+        return self.phrasing.sentence(name, arity, args, person=person, negated=negated)
 
-    def node_text(self, node: Node) -> str:
+    def node_text(self, node: Node, negated: bool = False) -> str:
         args: Sequence = node.arguments
         open_args = self._open_args(node)
         if open_args:
@@ -216,7 +216,7 @@ class Builder:
             args = list(args)
             for k, (worst, best) in open_args.items():
                 args[k] = self._open_value(worst, best, fmts.get(k))
-        return self.sentence(node.predicate, node.arity, args, node.person)
+        return self.sentence(node.predicate, node.arity, args, node.person, negated)
 
     def _formats(self, name: str, arity: int) -> dict[int, str | None]:
         text = self.phrasing.templates.text(name, arity, self.lang) or ""
@@ -270,6 +270,14 @@ class Builder:
 
     # -- nodes ------------------------------------------------------------------------------
     def step(self, node: Node) -> Step | None:
+        s = self._step(node)
+        if s is not None and s.holds == NO and s.kind != WAY:
+            negated = self.node_text(node, negated=True)
+            if negated:
+                s = dataclasses.replace(s, negated=negated)
+        return s
+
+    def _step(self, node: Node) -> Step | None:
         if not self.full:
             for n in all_nodes(node):
                 if not n.repeated and n.key not in self.full:
@@ -409,7 +417,8 @@ class Builder:
             s = self.step(c.node)
             if s is not None:
                 children, clause = s.children, s.clause
-        return Step(text, c.status, NOT, clause, children=children)
+        # failing, it says that the inner sentence holds
+        return Step(text, c.status, NOT, clause, children=children, negated=inner if c.status == NO else "")
 
     def comparison(self, c: Condition, failed: bool, held: bool = False) -> Step:
         comparisons = tuple(self._compared(x, c, k) for k, x in enumerate(c.compared))

@@ -92,6 +92,7 @@ class Step:
     inputs: tuple[InputRef, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
     children: tuple[Step, ...] = ()
+    negated: str = ""  # a failing step, said in the negative (its predicate's template_not), or ""
 
     def walk(self) -> Iterator[Step]:
         yield self

@@ -39,10 +39,11 @@ from pyagent.engine.program import Program, load_program
 
 TEMPLATE = ("template", 4)
 TEMPLATE_TERM = ("template_term", 3)
+TEMPLATE_NOT = ("template_not", 4)  # the sentence in the negative, for a condition that fails
 LANGS = ("en", "zh")
 
 PLACEHOLDER = re.compile(r"\{(P|\d+)(?::([a-z_]+))?\}")
-FORMATS = ("date", "months", "years", "certificate", "title")
+FORMATS = ("date", "months", "years", "certificate", "title", "honour", "benefit")
 
 _VOCABULARIES = (
     vocab.LEVELS,
@@ -70,6 +71,8 @@ WORDS = {
         "a_certificate": "a certificate",
         "title": "title #{n}",
         "a_title": "a title",
+        "an_honour": "any honour",
+        "a_benefit": "any benefit",
         "alias": "{alias} ({code})",
         "sep": ", ",
     },
@@ -86,6 +89,8 @@ WORDS = {
         "a_certificate": "某项证书",
         "title": "第{n}项职称",
         "a_title": "某项职称",
+        "an_honour": "任何荣誉",
+        "a_benefit": "任何效益",
         "alias": "{alias}（{code}）",
         "sep": "、",
     },
@@ -99,9 +104,10 @@ class Templates:
     sentences: Mapping[tuple[str, int, str], str]  # (name, arity, lang) -> text
     terms: Mapping[tuple[str, str], str]  # (constant, lang) -> text
     locations: Mapping[tuple[str, int, str], tuple[str, int]] = field(default_factory=dict)
+    negated: Mapping[tuple[str, int, str], str] = field(default_factory=dict)  # template_not/4
 
-    def text(self, name: str, arity: int, lang: str) -> str | None:
-        return self.sentences.get((name, arity, lang))
+    def text(self, name: str, arity: int, lang: str, negated: bool = False) -> str | None:
+        return (self.negated if negated else self.sentences).get((name, arity, lang))
 
 
 def _const(s: Symbol) -> str | None:
@@ -113,17 +119,20 @@ def _const(s: Symbol) -> str | None:
 def templates_of(program: Program) -> Templates:
     """The ``template/4`` and ``template_term/3`` facts among the program's rules."""
     sentences: dict[tuple[str, int, str], str] = {}
+    negated: dict[tuple[str, int, str], str] = {}
     terms: dict[tuple[str, str], str] = {}
     locations: dict[tuple[str, int, str], tuple[str, int]] = {}
-    for rule in program.rules_for(*TEMPLATE):
-        args = [getattr(a, "symbol", None) for a in rule.head.args]
-        if rule.body or any(a is None for a in args):
-            continue
-        name, arity, lang, text = args
-        if _const(name) and arity.type == SymbolType.Number and _const(lang) and text.type == SymbolType.String:
-            key = (name.name, arity.number, lang.name)
-            sentences[key] = text.string
-            locations[key] = (rule.file, rule.line)
+    for signature, into in ((TEMPLATE, sentences), (TEMPLATE_NOT, negated)):
+        for rule in program.rules_for(*signature):
+            args = [getattr(a, "symbol", None) for a in rule.head.args]
+            if rule.body or any(a is None for a in args):
+                continue
+            name, arity, lang, text = args
+            if _const(name) and arity.type == SymbolType.Number and _const(lang) and text.type == SymbolType.String:
+                key = (name.name, arity.number, lang.name)
+                into[key] = text.string
+                if into is sentences:
+                    locations[key] = (rule.file, rule.line)
     for rule in program.rules_for(*TEMPLATE_TERM):
         args = [getattr(a, "symbol", None) for a in rule.head.args]
         if rule.body or any(a is None for a in args):
@@ -131,7 +140,7 @@ def templates_of(program: Program) -> Templates:
         term, lang, text = args
         if _const(lang) and text.type == SymbolType.String:
             terms[(str(term), lang.name)] = text.string
-    return Templates(sentences, terms, locations)
+    return Templates(sentences, terms, locations, negated)
 
 
 _BY_PROGRAM: dict[int, tuple[Program, Templates]] = {}
@@ -184,15 +193,18 @@ class Phrasing:
         return self.templates.text(name, arity, self.lang) == ""
 
     def sentence(
-        self, name: str, arity: int, args: Sequence[Symbol | str | None], *, person: bool
+        self, name: str, arity: int, args: Sequence[Symbol | str | None], *, person: bool, negated: bool = False
     ) -> str:
-        """The sentence for ``name(P, args...)`` (``person``) or ``name(args...)``.
+        """The sentence for ``name(P, args...)`` (``person``) or ``name(args...)``; ``negated``:
+        the sentence that says it does not hold (``template_not/4``; "" when there is none).
 
         An argument may be None (any value) or a string (a variable, shown as written).
         Without a template the atom is written out, so that a missing template shows
         rather than breaks an explanation (tests/test_explain_templates.py keeps them all).
         """
-        text = self.templates.text(name, arity, self.lang)
+        text = self.templates.text(name, arity, self.lang, negated)
+        if text is None and negated:
+            return ""  # no sentence in the negative: the caller says it its own way
         if text is None:
             shown = [self.term(a) for a in args]
             inside = ", ".join(([self.person] if person else []) + shown)
@@ -219,6 +231,10 @@ class Phrasing:
                 return w["a_certificate"]
             if fmt == "title":
                 return w["a_title"]
+            if fmt == "honour":
+                return w["an_honour"]
+            if fmt == "benefit":
+                return w["a_benefit"]
             return w["any"]
         if isinstance(value, str):
             return value

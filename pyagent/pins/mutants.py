@@ -40,7 +40,7 @@ OPERATORS = ("number", "comparison", "drop", "negate", "constant", "delete")
 
 # Facts that only word or document explanations: their mutants change no answer by design.
 DOC_PREDICATES = frozenset(
-    {"template", "template_term", "clause_text", "reading_reason", "reading_about", "not_encoded"}
+    {"template", "template_term", "template_not", "clause_text", "reading_reason", "reading_about", "not_encoded"}
 )
 
 # How many other constants of the same place replace one constant (the nearest in the
