@@ -116,8 +116,17 @@ def _settle_items(person, lang: str) -> Tree | None:
             gives = {"yes": "是", "unknown": "仍为未知"}.get(t.status, t.status) if zh else (
                 "yes" if t.status == "yes" else "still unknown")
             values = (" / " if not zh else "或").join(t.values)
-            said = (f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，则{gives}" if zh
-                    else f"{a.question}: {gives} if {values}")
+            together = getattr(t, "together", ())
+            others = ("、" if zh else " and ").join(together)
+            if together and t.status == "yes":  # yes only with the others at their values too
+                said = (f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，且{others}亦为所列值，则为是" if zh
+                        else f"{a.question}: yes if {values}, together with {others} at theirs")
+            elif together:  # what else it needs, when that cannot be told to be enough
+                said = (f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，仍取决于{others}" if zh
+                        else f"{a.question}: if {values}, still depends on {others}")
+            else:
+                said = (f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，则{gives}" if zh
+                        else f"{a.question}: {gives} if {values}")
             branch.add(Text(said))
     return tree
 
@@ -143,6 +152,7 @@ _WHY_WORDS = {
         "now_sep": "; ",
         "in_short": "In short: {reason}",
         "not_stated": "not stated",
+        "not_set": "not set",
         "nothing_fails": "nothing stands in the way: the answer is yes",
     },
     "zh": {
@@ -159,6 +169,7 @@ _WHY_WORDS = {
         "now_sep": "；",
         "in_short": "小结：{reason}",
         "not_stated": "未注明",
+        "not_set": "未设定",
         "nothing_fails": "没有任何条件不满足：答案为是",
     },
 }
@@ -169,7 +180,7 @@ def _input_value_text(value: object, lang: str, named: bool = False) -> str | No
     if value is None:
         return _WHY_WORDS[lang]["not_stated"]
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     from pyagent.explain.templates import ALIASES
@@ -205,7 +216,7 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     if step.readings and step.kind != "reading":
         shown = ", ".join(f"{n}={v}" for n, v in step.readings)
         label.append(w["readings_of"].format(list=shown), style="reading")
-    shown = _inputs_shown(step)
+    shown = _inputs_shown(step, lang)
     if shown:
         label.append(" ← " + ", ".join(shown), style="muted")
     if step.clause is not None and step.clause.id not in quoted:
@@ -215,14 +226,14 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     return label
 
 
-def _inputs_shown(step: Step) -> list[str]:
+def _inputs_shown(step: Step, lang: str = "en") -> list[str]:
     """The inputs a step rests on (``path: value``); one the case leaves out is said in the
     step's own sentence ("not stated"), so it is not repeated here."""
     if step.kind == "input" and step.holds == "unknown" and any(i.value is None for i in step.inputs):
         return []
     shown = []
     for ref in step.inputs:
-        value = _input_value_text(ref.value, "en")
+        value = _input_value_text(ref.value, lang)
         shown.append(ref.path + (f": {value}" if value is not None else ""))
     return shown
 
@@ -249,8 +260,16 @@ def _quote_markdown(clause, lang: str) -> str:
     return left + "".join(f"**{_md(p)}**" if m else _md(p) for p, m in clause.spans()) + right
 
 
+def _drawn(steps: Sequence[Step]) -> list[Step]:
+    """The steps drawn: a comparison with a side not set (``16 ≥ not set``) is not, the line
+    above it says "not set" already (its data stays in --json)."""
+    unset = {w["not_set"] for w in _WHY_WORDS.values()}
+    return [s for s in steps if not (s.kind == "comparison" and s.holds == "unknown" and any(
+        c.actual_text in unset or c.required_text in unset for c in s.comparisons))]
+
+
 def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
-    for step in steps:
+    for step in _drawn(steps):
         branch = tree.add(_step_label(step, lang, quoted))
         _add_steps(branch, step.children, lang, quoted)
 
@@ -320,7 +339,7 @@ def explanation_markdown(found: Explanations) -> str:
 
     def steps(items: Sequence[Step], depth: int, quoted: set[str]) -> None:
         pad = "  " * depth
-        for s in items:
+        for s in _drawn(items):
             line = f"{pad}- {MARKS[s.holds]} {_md(s.text)}"
             if s.kind == "see_above":
                 line += _md(w["see_above"])
@@ -328,7 +347,7 @@ def explanation_markdown(found: Explanations) -> str:
                 line += f" **{_md(s.clause.ref)}**"
             if s.readings and s.kind != "reading":
                 line += w["readings_of"].format(list=", ".join(f"`{n}={v}`" for n, v in s.readings))
-            shown = _inputs_shown(s)
+            shown = _inputs_shown(s, lang)
             if shown:
                 line += " ← " + ", ".join(f"`{x}`" for x in shown)
             out.append(line)

@@ -64,6 +64,21 @@ def person_data(person: Person) -> dict[str, object]:
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)|\[(\d+)\]|\.(\d{4})\b|\.")
 
 
+def stated_at(case: Case, person: Person, path: str) -> tuple[str, object]:
+    """Where the case says something about ``path``, and what: the path itself and its value,
+    or, when the case gives a place above it a value that is not a mapping (``current_post:
+    none``: no post, so no occupation to state), that place and its value."""
+    value = case_value(case, person, path)
+    if value is not None:
+        return path, value
+    for m in reversed(list(re.finditer(r"[.\[]", path))):
+        above = path[:m.start()]
+        v = case_value(case, person, above)
+        if v is not None:
+            return (above, v) if isinstance(v, str) else (path, None)
+    return path, None
+
+
 def case_value(case: Case, person: Person, path: str) -> object:
     """The value at ``path`` of a person (or of the case: as_of, parameters...), or None."""
     if path == "as_of":

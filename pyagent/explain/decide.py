@@ -35,6 +35,19 @@ class _Variant:
     range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
 
 
+class _Changed(tuple):
+    """A variant's facts, with the person's fields and the parameters it changes (so that
+    variants of several inputs can be combined)."""
+
+    changes: Mapping[str, object]
+    parameters: Mapping[str, int]
+
+    def __new__(cls, facts, changes: Mapping[str, object], parameters: Mapping[str, int] | None = None):
+        self = super().__new__(cls, facts)
+        self.changes, self.parameters = changes, parameters or {}
+        return self
+
+
 def decide_unknown(
     solved: SolvedCase, person: Person, question: Question, node: Node, builder: Builder, mode: str
 ) -> tuple[Decider, ...]:
@@ -69,7 +82,42 @@ def decide_unknown(
         if len(set(results)) > 1 and _DATED.fullmatch(path):
             outcomes = _date_outcomes(case, person, question, path, solved.program.directory, builder) or outcomes
         out.append(Decider(path, subject, case_value(case, person, path), outcomes))
-    return tuple(out)
+    return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
+
+
+def _together(
+    deciders: tuple[Decider, ...], plans, statuses: list[str], case: Case, person: Person, question: Question,
+    directory,
+) -> tuple[Decider, ...]:
+    """Inputs none of which makes the answer yes alone (each, at its best, leaves it unknown):
+    each is told which others it needs.  Where their variants can be combined (fields of the
+    person, parameters), one solve checks that together, each at its best, they make it yes;
+    ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes."""
+    best: dict[str, _Variant | None] = {}
+    k = 0
+    for (path, _, vs, _), d in zip(plans, deciders):
+        results = statuses[k:k + len(vs)]
+        k += len(vs)
+        if d.decides and YES not in results and UNKNOWN in results:
+            v = vs[results.index(UNKNOWN)]
+            best[path] = v if isinstance(v.facts, _Changed) else None
+    if len(best) < 2:
+        return deciders
+    jointly = False
+    if all(v is not None for v in best.values()):
+        changes: dict[str, object] = {}
+        parameters: dict[str, int] = dict(case.parameters)
+        for v in best.values():
+            assert v is not None and isinstance(v.facts, _Changed)
+            changes.update(v.facts.changes)
+            parameters.update(v.facts.parameters)
+        facts = tuple(person_facts(dataclasses.replace(person, **changes), case.as_of, parameters))
+        jointly = _statuses([facts], case, question, directory) == [YES]
+    return tuple(
+        dataclasses.replace(d, together=tuple(p for p in best if p != d.path), jointly=jointly)
+        if d.path in best else d
+        for d in deciders
+    )
 
 
 _DATED = re.compile(r"(certificates|titles)\[(\d+)\]\.obtained")
@@ -229,7 +277,7 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         return tuple(person_facts(p, as_of, parameters if parameters is not None else params))
 
     def with_(**changes) -> tuple[Fact, ...]:
-        return pf(dataclasses.replace(person, **changes))
+        return _Changed(pf(dataclasses.replace(person, **changes)), changes)
 
     m = re.fullmatch(r"annual_assessments\[(\d+)\]\.grade", path)
     if m and person.annual_assessments is not None:
@@ -263,7 +311,7 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         variants.append(_Variant(w["none"], with_(annual_assessments=())))
         return w["assessments_subject"].format(a=years[0], b=years[-1]), variants, False
     if path in ("outstanding_contribution", "social_benefit", "economic_benefit"):
-        return path, [_Variant(w["true"], with_(**{path: True})), _Variant(w["false"], with_(**{path: False}))], False
+        return path, [_Variant(w[str(v).lower()], with_(**{path: v})) for v in (True, False)], False
     m = re.fullmatch(r"honours\[(\d+)\]\.(class|category)", path)
     if m and person.honours is not None:
         k, what = int(m.group(1)), m.group(2)
@@ -312,7 +360,7 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         years = int(person.cumulative_work_years)
         name = f"application_years.{m.group(1)}"
         def at(n: int) -> tuple[Fact, ...]:
-            return pf(person, {**params, name: n})
+            return _Changed(pf(person, {**params, name: n}), {}, {name: n})
 
         variants = [_Variant("", at(years), (None, years)), _Variant("", at(years + 1), (years + 1, None))]
         return path, variants, True

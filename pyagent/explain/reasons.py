@@ -38,6 +38,7 @@ WORDS = {
         "settle": "{name}: {values}",
         "with": "{s} ({c})",
         "about": "{a}: {s}",
+        "jointly": "yes if all of: {s}",
     },
     "zh": {
         YES: "是",
@@ -54,6 +55,7 @@ WORDS = {
         "settle": "{name}：{values}",
         "with": "{s}（{c}）",
         "about": "{a}：{s}",
+        "jointly": "以下同时成立时为是：{s}",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -66,8 +68,11 @@ class Settle:
     path: str  # where it goes in the case file
     name: str  # as an analyst names it
     values: tuple[str, ...]  # the values that make the answer `status`
-    status: str  # yes, or unknown when this input alone cannot make it yes
+    status: str  # yes, or unknown when this input cannot make it yes (alone or `together`)
     document: str  # the document that usually shows it ('' when none is obvious)
+    together: tuple[
+        str, ...
+    ] = ()  # the inputs it needs too (status yes: these at their values give yes)
 
     def to_json(self) -> dict:
         return {
@@ -76,6 +81,7 @@ class Settle:
             "values": list(self.values),
             "gives": self.status,
             "document": self.document,
+            **({"together": list(self.together)} if self.together else {}),
         }
 
 
@@ -90,13 +96,15 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         best = max(d.outcomes, key=lambda o: _RANK[o.status])
         if best.status == NO:
             continue
+        together = d.together if best.status == UNKNOWN else ()
         out.append(
             Settle(
                 d.path,
                 _named(d.subject, d.path, e.lang),
                 best.values,
-                best.status,
+                YES if together and d.jointly else best.status,
                 input_document(d.path, e.lang),
+                together,
             )
         )
     return tuple(out)
@@ -119,11 +127,23 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
     head = w["head"].format(status=w[e.status])
     if e.status == UNKNOWN:
         items = settle if settle is not None else to_settle(e)
-        if items:
-            said = [w["settle"].format(name=s.name, values=" / ".join(s.values)) for s in items]
-        else:
+        if not items:
             said = [input_name(p, e.lang) for p in _unknown_inputs(e.root)]
-        return head + w["depends"].format(s=w["list"].join(said))
+            return head + w["depends"].format(s=w["list"].join(said))
+        alone = [
+            w["settle"].format(name=s.name, values=" / ".join(s.values))
+            for s in items
+            if not (s.together and s.status == YES)
+        ]
+        joint = [
+            w["settle"].format(name=s.name, values=" / ".join(s.values))
+            for s in items
+            if s.together and s.status == YES
+        ]
+        parts = [w["depends"].format(s=w["list"].join(alone))] if alone else []
+        if joint:
+            parts.append(w["jointly"].format(s=w["list"].join(joint)))
+        return head + w["sep"].join(parts)
     if e.status == YES:
         return head + w["on"].format(
             c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative")

@@ -16,7 +16,7 @@ from pyagent.engine.facts import BEST, WORST
 from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.solve import person_term
 from pyagent.explain.answers import SolvedCase
-from pyagent.explain.casedata import case_value
+from pyagent.explain.casedata import case_value, stated_at
 from pyagent.explain.inputs import input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
@@ -502,7 +502,8 @@ class Builder:
                     paths.append(p)
         if not paths:
             paths = [self._input_path(node)]
-        return tuple(InputRef(p, case_value(self.case, self.person, p)) for p in paths)
+        refs = [InputRef(*stated_at(self.case, self.person, p)) for p in paths]
+        return tuple(r for k, r in enumerate(refs) if r not in refs[:k])
 
     def _input_path(self, node: Node) -> str:
         """Where in the case an input that is not there would be written."""

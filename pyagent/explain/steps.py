@@ -116,6 +116,8 @@ class Decider:
     subject: str  # how the input reads ("the 2025 assessment")
     value: object  # its value in the case (None: not stated)
     outcomes: tuple[Outcome, ...]
+    together: tuple[str, ...] = ()  # the other inputs it needs (it cannot make the answer yes alone)
+    jointly: bool = False  # together, each at its best value, they make the answer yes
 
     @property
     def decides(self) -> bool:

@@ -43,6 +43,7 @@ TEMPLATE_NOT = ("template_not", 4)  # the sentence in the negative, for a condit
 LANGS = ("en", "zh")
 
 PLACEHOLDER = re.compile(r"\{(P|\d+)(?::([a-z_]+))?\}")
+LAST_VALUE = re.compile(r"(?:: |：)\{(\d+)\}$")  # a sentence that ends on a value after a colon
 FORMATS = ("date", "months", "years", "certificate", "title", "honour", "benefit")
 
 _VOCABULARIES = (
@@ -221,6 +222,10 @@ class Phrasing:
                 return m.group(0)
             return self.term(args[k], fmt)
 
+        last = LAST_VALUE.search(text)
+        if last is not None and last.group(1) != "P" and 0 <= int(last.group(1)) - 1 < len(args) \
+                and args[int(last.group(1)) - 1] is None:
+            text = text[: last.start()]  # 「已注明：任一」: a value that may be any is not said
         return PLACEHOLDER.sub(fill, text)
 
     # -- values ------------------------------------------------------------------
