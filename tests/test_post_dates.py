@@ -61,3 +61,33 @@ def test_a_roster_row_with_a_post_not_yet_held_is_a_bad_row(tmp_path: Path) -> N
     assert (summary.persons_out, summary.errors) == (1, 1)
     errors = [json.loads(line) for line in outputs_of(out)[0].read_text(encoding="utf-8").splitlines()]
     assert errors[0]["line"] == 2 and "current_post.since" in errors[0]["message"]
+
+
+MID_YEAR = """\
+as_of: 2026-07-01
+person:
+  id: zhao
+  certificates: [{level: senior_worker, kind: skill_level, obtained: 2018-01-01}]
+  technical_work: [{from: 2018-01-01}]
+  field: engineering
+  current_post: {since: 2023-05-01, occupation: 电工}
+  annual_assessments:
+    - {year: 2025, grade: qualified}
+    - {year: 2024, grade: qualified}
+    - {year: 2023, grade: excellent}
+"""
+
+
+@pytest.mark.parametrize("lang, value", [("en", "yes"), ("zh", "是")])
+def test_a_year_begun_at_the_post_mid_year_is_settled_by_a_yes(tmp_path: Path, lang, value) -> None:
+    """SPEC v2 section 4 and section 9: a post begun during 2023 leaves that year's
+    at_current_post open; what settles it is a yes, said as such, never a placeholder."""
+    path = tmp_path / "case.yaml"
+    path.write_text(MID_YEAR, encoding="utf-8")
+    result = runner.invoke(app, ["ask", str(path), "--json", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)["persons"][0]["answers"][0]
+    assert answer["status"] == "unknown"
+    assert answer["depends_on"] == ["annual_assessments[2].at_current_post"]
+    assert [s["values"] for s in answer["to_settle"]] == [[value]]
+    assert "favourable" not in answer["reason"] and "最有利" not in answer["reason"]

@@ -387,7 +387,10 @@ def _ends(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         return tuple(others + kept)
 
     w = builder.words
-    best, worst = ENDS[builder.lang].get(path, (w["favourable"], w["unfavourable"]))
+    best, worst = ENDS[builder.lang].get(path) or next(
+        (ends for suffix, ends in SUFFIX_ENDS[builder.lang] if path.endswith(suffix)),
+        (w["favourable"], w["unfavourable"]),
+    )
     return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
 
 
@@ -406,6 +409,12 @@ def subject_of(path: str, lang: str) -> str:
 ENDS = {
     "en": {"current_post.occupation": ("stated", "not stated"), "notice_in_force": ("on or before the date asked", "later")},
     "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_in_force": ("不晚于查询日", "晚于查询日")},
+}
+# Inputs that are a yes or a no (SPEC section 9: "yes if the 2023 assessment was at the current
+# post"): their two ends are said as such, never as "as favourable as the case allows".
+SUFFIX_ENDS = {
+    "en": ((".at_current_post", ("yes", "no")),),
+    "zh": ((".at_current_post", ("是", "否")),),
 }
 
 
