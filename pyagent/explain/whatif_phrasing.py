@@ -40,6 +40,7 @@ class Reason:
     condition: str  # the sentence
     inputs: tuple[str, ...] = ()  # the places in the case it rests on
     kind: str = "fails"  # fails, depends
+    negated: bool = False  # the sentence says the failure itself (its template_not), no mark needed
 
 
 # -- naming inputs ---------------------------------------------------------------------------
@@ -85,8 +86,9 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
         paths = tuple(
             dict.fromkeys(i.path for b in (step, *beside) for st in b.walk() for i in st.inputs)
         )
-        text = step.text if lang == "zh" else quote_terms(step.text)
-        r = Reason(clause, text, paths, "fails")
+        said = step.negated or step.text
+        text = said if lang == "zh" else quote_terms(said)
+        r = Reason(clause, text, paths, "fails", negated=bool(step.negated))
         if all(r.condition != o.condition for o in out):
             out.append(r)
     return tuple(out)
@@ -330,7 +332,7 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
         if r.kind == "depends":
             lines.append(r.condition)
         else:
-            mark = "不成立：" if zh else "not met: "
+            mark = "" if r.negated else "不成立：" if zh else "not met: "
             lines.append(mark + r.condition + where)
     columns = ("#", "改变", "条款") if zh else ("#", "change", "clauses")
     return WhatIfText(title, readings, now, sets_head, columns, tuple(rows), tuple(ends),
