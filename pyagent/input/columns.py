@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_ITEMS, parse_person
+from pyagent.input.person import PERSON_KEYS
 from pyagent.input.model import Person
-from pyagent.input.vocab import NEVER_DECISIVE as NEVER_DECISIVE_KEYS
 from pyagent.input.headers import (  # noqa: F401 - importable from here as before
     ASSESSMENT_COLUMN,
     GROUPS,
@@ -331,7 +331,7 @@ def csv_person(
         collect.extend(problems.found)
     else:
         problems.raise_any()
-    return {k: out[k] for k in _ORDER if k in out}
+    return {k: out[k] for k in PERSON_KEYS if k in out}  # in SPEC section 2's order
 
 
 def _honours(text: str) -> list[object]:
@@ -349,21 +349,6 @@ def _honours(text: str) -> list[object]:
     return honours
 
 
-_ORDER = (
-    "id",
-    "certificates",
-    "technical_work",
-    "field",
-    "current_post",
-    "annual_assessments",
-    "honours",
-    "outstanding_contribution",
-    "social_benefit",
-    "economic_benefit",
-    "titles",
-    "cumulative_work_years",
-    *NEVER_DECISIVE_KEYS,
-)
 
 
 def csv_places(layout: CsvLayout, row: list[str]) -> dict[str, str]:
