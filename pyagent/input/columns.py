@@ -349,8 +349,6 @@ def _honours(text: str) -> list[object]:
     return honours
 
 
-
-
 def csv_places(layout: CsvLayout, row: list[str]) -> dict[str, str]:
     """The place in the person mapping of `csv_person` -> the column as the file names it."""
     header = layout.header
