@@ -45,8 +45,11 @@ sys.path.insert(0, str(HERE))
 import roster as generator  # noqa: E402
 
 AS_OF = "2026-07-01"
-PARAMETERS = {"application_years.senior_worker": 5, "application_years.technician": 8,
-              "application_years.senior_technician": 10}
+PARAMETERS = {
+    "application_years.senior_worker": 5,
+    "application_years.technician": 8,
+    "application_years.senior_technician": 10,
+}
 
 
 def floor(path: Path) -> float:
@@ -80,7 +83,7 @@ def plain_clingo(path: Path, sample: int) -> tuple[float, int]:
                 continue
     shared = global_facts(as_of, {})
     for start in range(0, len(persons), 200):
-        group = persons[start:start + 200]
+        group = persons[start : start + 200]
         solve([person_facts(p, as_of, PARAMETERS) for p in group], shared)
     return time.perf_counter() - started, len(persons)
 
@@ -103,9 +106,22 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def batch(path: Path, out: Path, jobs: int | None, dask: str | None = None) -> tuple[float, int, dict]:
-    command = [sys.executable, "-m", "pyagent", "batch", str(path), "-o", str(out), "--as-of", AS_OF,
-               "--quiet", "--json"]
+def batch(
+    path: Path, out: Path, jobs: int | None, dask: str | None = None
+) -> tuple[float, int, dict]:
+    command = [
+        sys.executable,
+        "-m",
+        "pyagent",
+        "batch",
+        str(path),
+        "-o",
+        str(out),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--json",
+    ]
     if dask:
         command += ["--dask", dask]
     for name, value in PARAMETERS.items():
@@ -166,7 +182,7 @@ def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, 
             continue
     differ = 0
     for start in range(0, len(persons), 200):
-        group = tuple(persons[start:start + 200])
+        group = tuple(persons[start : start + 200])
         case = Case(str(path), dt.date.fromisoformat(AS_OF), {}, PARAMETERS, group)
         for p in answer_case(case).to_json()["persons"]:
             if batch_lines.get(p["id"]) != p["answers"]:
@@ -179,16 +195,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--persons", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bad-rate", type=float, default=0.001)
-    parser.add_argument("--solve-sample", type=int, default=1_000,
-                        help="persons to ground and solve for the plain-clingo figure (extrapolated)")
+    parser.add_argument(
+        "--solve-sample",
+        type=int,
+        default=1_000,
+        help="persons to ground and solve for the plain-clingo figure (extrapolated)",
+    )
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--keep", type=Path, default=None, help="generate into this directory and keep it")
-    parser.add_argument("--kind", choices=sorted(generator.KINDS_OF_ROSTER), default="varied",
-                        help="the roster generated (bench/roster.py --kind)")
-    parser.add_argument("--check-ask", type=int, default=1000,
-                        help="persons drawn at random whose batch answers are compared with ask's")
-    parser.add_argument("--dask", action="store_true",
-                        help="run it again on a Dask LocalCluster of --jobs (default 2) workers")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="generate into this directory and keep it"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=sorted(generator.KINDS_OF_ROSTER),
+        default="varied",
+        help="the roster generated (bench/roster.py --kind)",
+    )
+    parser.add_argument(
+        "--check-ask",
+        type=int,
+        default=1000,
+        help="persons drawn at random whose batch answers are compared with ask's",
+    )
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="run it again on a Dask LocalCluster of --jobs (default 2) workers",
+    )
     args = parser.parse_args(argv)
 
     directory = args.keep or Path(tempfile.mkdtemp(prefix="pyagent-bench-"))
@@ -197,12 +230,16 @@ def main(argv: list[str] | None = None) -> None:
     if not path.exists():
         t = time.perf_counter()
         generator.write(path, args.persons, args.seed, args.bad_rate, args.kind)
-        print(f"generated {args.persons:,} persons ({path.stat().st_size / 2**20:,.0f} MiB) "
-              f"in {time.perf_counter() - t:,.1f} s -> {path}")
+        print(
+            f"generated {args.persons:,} persons ({path.stat().st_size / 2**20:,.0f} MiB) "
+            f"in {time.perf_counter() - t:,.1f} s -> {path}"
+        )
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run")
 
     t_floor = floor(path)
-    print(f"floor (read + json.loads):          {t_floor:8.2f} s   {args.persons / t_floor:>10,.0f} lines/s")
+    print(
+        f"floor (read + json.loads):          {t_floor:8.2f} s   {args.persons / t_floor:>10,.0f} lines/s"
+    )
     sample = min(args.solve_sample, args.persons)
     t_sample, solved = plain_clingo(path, sample)
     t_clingo = t_sample * args.persons / max(solved, 1)
@@ -213,9 +250,11 @@ def main(argv: list[str] | None = None) -> None:
     t_batch, peak, summary = batch(path, out, args.jobs)
     rate = summary["persons_in"] / t_batch
     print(f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s")
-    print(f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
-          f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
-          f"one fact builder")
+    print(
+        f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
+        f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
+        f"one fact builder"
+    )
     print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
     print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
     print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")
@@ -224,9 +263,11 @@ def main(argv: list[str] | None = None) -> None:
         dask_out = directory / "answers-dask.jsonl"
         t_dask, peak_dask, _ = batch(path, dask_out, args.jobs or 2, dask="local")
         same = dask_out.read_bytes() == out.read_bytes()
-        print(f"pyagent batch --dask local:         {t_dask:8.2f} s   ({t_dask / t_batch:.2f} x the "
-              f"local run; output {'identical' if same else 'DIFFERENT'}; peak {peak_dask / 2**20:,.0f} "
-              "MiB, scheduler and workers)")
+        print(
+            f"pyagent batch --dask local:         {t_dask:8.2f} s   ({t_dask / t_batch:.2f} x the "
+            f"local run; output {'identical' if same else 'DIFFERENT'}; peak {peak_dask / 2**20:,.0f} "
+            "MiB, scheduler and workers)"
+        )
         print(f"load average after the Dask run: {os.getloadavg()[0]:.2f}")
     if args.check_ask:
         compared, differ = check_with_ask(path, out, args.check_ask, args.seed)

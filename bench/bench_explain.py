@@ -87,7 +87,9 @@ def one_round(case: Case) -> tuple[dict[str, list[float]], float, str]:
     for i in range(n):
         for q in QUESTIONS.values():
             t0 = clock()
-            answer_of(q, solved.explain(i, q, lean=True) if lean else solved.explain(i, q), refs, kinds)
+            answer_of(
+                q, solved.explain(i, q, lean=True) if lean else solved.explain(i, q), refs, kinds
+            )
             times["answer"].append(clock() - t0)
     for i in range(n):
         for q in QUESTIONS.values():
@@ -107,8 +109,10 @@ def one_round(case: Case) -> tuple[dict[str, list[float]], float, str]:
 def figures(label: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p90 = ms[int(len(ms) * 0.9)]
-    return (f"{label:<8} median {statistics.median(ms):7.2f} ms   mean {statistics.fmean(ms):7.2f} ms"
-            f"   p90 {p90:7.2f} ms   max {ms[-1]:7.1f} ms   total {sum(ms) / 1000:6.2f} s")
+    return (
+        f"{label:<8} median {statistics.median(ms):7.2f} ms   mean {statistics.fmean(ms):7.2f} ms"
+        f"   p90 {p90:7.2f} ms   max {ms[-1]:7.1f} ms   total {sum(ms) / 1000:6.2f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -120,8 +124,10 @@ def main(argv: list[str] | None = None) -> None:
 
     case = roster_case(args.persons, args.seed)
     load = os.getloadavg()
-    print(f"{len(case.persons)} persons x {len(QUESTIONS)} questions, seed {args.seed}, "
-          f"best of {args.repeat} rounds; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"{len(case.persons)} persons x {len(QUESTIONS)} questions, seed {args.seed}, "
+        f"best of {args.repeat} rounds; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     best: dict[str, list[float]] = {}
     solves = []
     digests = set()

@@ -27,13 +27,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 FORM = {
-    "id": "gao_ji_gong", "as_of": "2026-07-01",
-    "certificates[0].level": "senior_worker", "certificates[0].kind": "skill_level",
-    "certificates[0].obtained": "2022-03-01", "technical_work[0].from": "2018-01-01",
-    "field": "engineering", "current_post.since": "2018-01-01", "current_post.occupation": "电工",
-    "annual_assessments[0].year": "2023", "annual_assessments[0].grade": "qualified",
-    "annual_assessments[1].year": "2024", "annual_assessments[1].grade": "qualified",
-    "honours": "none", "titles": "none", "action": "answer", "lang": "zh",
+    "id": "gao_ji_gong",
+    "as_of": "2026-07-01",
+    "certificates[0].level": "senior_worker",
+    "certificates[0].kind": "skill_level",
+    "certificates[0].obtained": "2022-03-01",
+    "technical_work[0].from": "2018-01-01",
+    "field": "engineering",
+    "current_post.since": "2018-01-01",
+    "current_post.occupation": "电工",
+    "annual_assessments[0].year": "2023",
+    "annual_assessments[0].grade": "qualified",
+    "annual_assessments[1].year": "2024",
+    "annual_assessments[1].grade": "qualified",
+    "honours": "none",
+    "titles": "none",
+    "action": "answer",
+    "lang": "zh",
 }
 
 
@@ -74,18 +84,37 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "roster.csv"
-        subprocess.run([sys.executable, str(HERE / "roster.py"), str(args.persons), "-o", str(roster)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "roster.py"), str(args.persons), "-o", str(roster)],
+            check=True,
+        )
         data = roster.read_bytes()
         t = time.perf_counter()
-        r = client.post("/roster", data={"as_of": "2026-07-01"},
-                        files={"roster": ("roster.csv", data, "text/csv")}, follow_redirects=False)
+        r = client.post(
+            "/roster",
+            data={"as_of": "2026-07-01"},
+            files={"roster": ("roster.csv", data, "text/csv")},
+            follow_redirects=False,
+        )
         upload = time.perf_counter() - t
         assert r.status_code == 303, r.text[:500]
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pyagent", "batch", str(roster), "-o",
-                        str(Path(tmp) / "out.jsonl"), "--as-of", "2026-07-01", "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pyagent",
+                "batch",
+                str(roster),
+                "-o",
+                str(Path(tmp) / "out.jsonl"),
+                "--as-of",
+                "2026-07-01",
+                "--quiet",
+            ],
+            check=True,
+            capture_output=True,
+        )
         cli = time.perf_counter() - t
         from pyagent.batch.pipeline import BatchConfig, run_batch
         import datetime as dt
@@ -93,9 +122,11 @@ def main() -> None:
         t = time.perf_counter()
         run_batch(roster, Path(tmp) / "out2.jsonl", BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1))
         inproc = time.perf_counter() - t
-    print(f"roster of {args.persons:,} persons ({len(data):,} bytes): POST /roster {upload:.2f} s; "
-          f"pyagent batch (whole process) {cli:.2f} s; run_batch in-process, 1 job {inproc:.2f} s; "
-          f"upload / pyagent batch = {upload / cli:.2f}x")
+    print(
+        f"roster of {args.persons:,} persons ({len(data):,} bytes): POST /roster {upload:.2f} s; "
+        f"pyagent batch (whole process) {cli:.2f} s; run_batch in-process, 1 job {inproc:.2f} s; "
+        f"upload / pyagent batch = {upload / cli:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,10 @@ def whole_process(case: Path, question: str, person: str, repeat: int) -> tuple[
         start = time.perf_counter()
         done = subprocess.run(
             [*pyagent_command(), "why", str(case), question, "--person", person, "--json"],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
@@ -94,13 +97,21 @@ def in_process(case: Path, repeat: int) -> None:
             m = statistics.median(runs)
             by_status[status].append(m)
             every.append(m)
-    print(f"in process, one explanation (median over {len(every)} answers): {statistics.median(every):.1f} ms"
-          f"  (target ≤ {ONE_TARGET_MS:.0f} ms)")
+    print(
+        f"in process, one explanation (median over {len(every)} answers): {statistics.median(every):.1f} ms"
+        f"  (target ≤ {ONE_TARGET_MS:.0f} ms)"
+    )
     print(f"  slowest answer: {max(every):.1f} ms")
     for status, ms in by_status.items():
         if ms:
-            print(f"  {status:8} answers: median {statistics.median(ms):5.1f} ms, slowest {max(ms):5.1f} ms"
-                  + ("  (with the re-answering of each deciding input)" if status == "unknown" else ""))
+            print(
+                f"  {status:8} answers: median {statistics.median(ms):5.1f} ms, slowest {max(ms):5.1f} ms"
+                + (
+                    "  (with the re-answering of each deciding input)"
+                    if status == "unknown"
+                    else ""
+                )
+            )
 
 
 def main() -> None:
@@ -116,8 +127,10 @@ def main() -> None:
             ("title.assistant", "chen_engineer_3"),
         ):
             seconds, status = whole_process(case, question, person, args.repeat)
-            print(f"whole process, pyagent why {question} --person {person} ({status}): "
-                  f"median {seconds:.3f} s of {args.repeat}  (target ≤ {WHOLE_TARGET} s)")
+            print(
+                f"whole process, pyagent why {question} --person {person} ({status}): "
+                f"median {seconds:.3f} s of {args.repeat}  (target ≤ {WHOLE_TARGET} s)"
+            )
         in_process(case, args.repeat)
 
 

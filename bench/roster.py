@@ -37,24 +37,85 @@ LEVELS = (
     ("高级技师", 2),
 )
 KINDS = (("skill_level", 58), ("vocational_qualification", 34), ("职业技能等级", 3), (None, 5))
-OCCUPATIONS = ("电工", "焊工", "钳工", "车工", "铣工", "数控车工", "汽车维修工", "电梯安装维修工",
-               "农艺工", "园艺工", "茶艺师", "工艺品雕刻工", "地毯设计师", "文物修复师", "化学检验员",
-               "育婴员", "美容师", "厨师", "维吾尔族刺绣工", "架子工")
-FIELDS = (("engineering", 40), ("工程", 4), ("agriculture", 12), ("农业", 2), ("arts_and_crafts", 5),
-          ("cultural_heritage", 2), ("laboratory", 5), ("art", 3), ("sports", 2),
-          ("technical_school_teaching", 6), ("技工院校教师", 1), ("finance", 4), ("卫生", 4),
-          ("教育", 3), ("商贸", 3), ("物流", 2), ("旅游", 2))
-GRADES = (("qualified", 60), ("合格", 3), ("excellent", 19), ("basically_qualified", 7),
-          ("unqualified", 3), ("none", 3))
-HONOURS = ("worldskills_gold", "worldskills_silver", "worldskills_bronze", "worldskills_excellence",
-           "national_contest_gold", "national_contest_silver", "national_contest_bronze",
-           "national_contest_first_prize", "national_contest_second_prize",
-           "national_selection_trial", "provincial_contest_gold", "provincial_contest_silver",
-           "china_skills_award", "national_technical_expert", "regional_technical_expert",
-           "national_master_studio_leader", "provincial_master_studio_leader",
-           "state_council_allowance", "全国技术能手")
-RANKS = (("junior", 10), ("assistant", 30), ("助理级", 2), ("intermediate", 34), ("中级", 3),
-         ("associate_senior", 16), ("full_senior", 5))
+OCCUPATIONS = (
+    "电工",
+    "焊工",
+    "钳工",
+    "车工",
+    "铣工",
+    "数控车工",
+    "汽车维修工",
+    "电梯安装维修工",
+    "农艺工",
+    "园艺工",
+    "茶艺师",
+    "工艺品雕刻工",
+    "地毯设计师",
+    "文物修复师",
+    "化学检验员",
+    "育婴员",
+    "美容师",
+    "厨师",
+    "维吾尔族刺绣工",
+    "架子工",
+)
+FIELDS = (
+    ("engineering", 40),
+    ("工程", 4),
+    ("agriculture", 12),
+    ("农业", 2),
+    ("arts_and_crafts", 5),
+    ("cultural_heritage", 2),
+    ("laboratory", 5),
+    ("art", 3),
+    ("sports", 2),
+    ("technical_school_teaching", 6),
+    ("技工院校教师", 1),
+    ("finance", 4),
+    ("卫生", 4),
+    ("教育", 3),
+    ("商贸", 3),
+    ("物流", 2),
+    ("旅游", 2),
+)
+GRADES = (
+    ("qualified", 60),
+    ("合格", 3),
+    ("excellent", 19),
+    ("basically_qualified", 7),
+    ("unqualified", 3),
+    ("none", 3),
+)
+HONOURS = (
+    "worldskills_gold",
+    "worldskills_silver",
+    "worldskills_bronze",
+    "worldskills_excellence",
+    "national_contest_gold",
+    "national_contest_silver",
+    "national_contest_bronze",
+    "national_contest_first_prize",
+    "national_contest_second_prize",
+    "national_selection_trial",
+    "provincial_contest_gold",
+    "provincial_contest_silver",
+    "china_skills_award",
+    "national_technical_expert",
+    "regional_technical_expert",
+    "national_master_studio_leader",
+    "provincial_master_studio_leader",
+    "state_council_allowance",
+    "全国技术能手",
+)
+RANKS = (
+    ("junior", 10),
+    ("assistant", 30),
+    ("助理级", 2),
+    ("intermediate", 34),
+    ("中级", 3),
+    ("associate_senior", 16),
+    ("full_senior", 5),
+)
 EDUCATION = ("初中", "高中", "中专", "大专", "本科", "硕士")
 
 # Ways a row can be bad; each is reported with its line number and the batch goes on.
@@ -102,7 +163,9 @@ def person(rng: random.Random, pid: str) -> dict:
                 elif u < 0.04:
                     cert["obtained"] = _day(rng, AS_OF, dt.date(2027, 6, 30)).isoformat()  # not yet
                 else:
-                    cert["obtained"] = _day(rng, max(career_start, dt.date(1995, 1, 1)), AS_OF).isoformat()
+                    cert["obtained"] = _day(
+                        rng, max(career_start, dt.date(1995, 1, 1)), AS_OF
+                    ).isoformat()
                 if rng.random() < 0.7:
                     cert["occupation"] = rng.choice(OCCUPATIONS)
                 certs.append(cert)
@@ -146,7 +209,11 @@ def person(rng: random.Random, pid: str) -> dict:
             for year in range(first, AS_OF.year):
                 if rng.random() < 0.06:
                     continue  # a year missing from the list: unknown
-                grade = "pending" if year == AS_OF.year - 1 and rng.random() < 0.08 else _pick(rng, GRADES)
+                grade = (
+                    "pending"
+                    if year == AS_OF.year - 1 and rng.random() < 0.08
+                    else _pick(rng, GRADES)
+                )
                 a: dict[str, object] = {"year": year, "grade": grade}
                 if rng.random() < 0.05:
                     a["at_current_post"] = False
@@ -161,13 +228,18 @@ def person(rng: random.Random, pid: str) -> dict:
                 if "contest" in code and "provincial" not in code and rng.random() < 0.6:
                     honours.append({"code": code, "class": rng.choice(("i", "ii"))})
                 elif code == "state_council_allowance" and rng.random() < 0.7:
-                    honours.append({"code": code, "category": rng.choice(("high_skill", "professional"))})
+                    honours.append(
+                        {"code": code, "category": rng.choice(("high_skill", "professional"))}
+                    )
                 else:
                     honours.append(code)
         out["honours"] = honours
 
-    for key, p_true in (("outstanding_contribution", 0.12), ("social_benefit", 0.25),
-                        ("economic_benefit", 0.25)):
+    for key, p_true in (
+        ("outstanding_contribution", 0.12),
+        ("social_benefit", 0.25),
+        ("economic_benefit", 0.25),
+    ):
         r = rng.random()
         if r < 0.25:
             continue  # unknown
@@ -259,8 +331,10 @@ def bad_row(rng: random.Random, pid: str) -> str:
     elif kind == "period ends before it starts":
         good["technical_work"] = [{"from": "2020-01-01", "to": "2019-01-01"}]
     elif kind == "duplicate assessment year":
-        good["annual_assessments"] = [{"year": 2024, "grade": "qualified"},
-                                      {"year": 2024, "grade": "excellent"}]
+        good["annual_assessments"] = [
+            {"year": 2024, "grade": "qualified"},
+            {"year": 2024, "grade": "excellent"},
+        ]
     return json.dumps(good, ensure_ascii=False)
 
 
@@ -299,8 +373,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bad-rate", type=float, default=0.001)
-    parser.add_argument("--kind", choices=sorted(KINDS_OF_ROSTER), default="varied",
-                        help="varied (every detail) or registry (dates to the month, fewer details)")
+    parser.add_argument(
+        "--kind",
+        choices=sorted(KINDS_OF_ROSTER),
+        default="varied",
+        help="varied (every detail) or registry (dates to the month, fewer details)",
+    )
     args = parser.parse_args(argv)
     write(args.output, args.persons, args.seed, args.bad_rate, args.kind)
     print(f"{args.persons:,} persons -> {args.output}", file=sys.stderr)

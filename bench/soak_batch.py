@@ -41,15 +41,41 @@ ALLOWED = {0, 1, 2, 130, -signal.SIGKILL, -signal.SIGINT, -signal.SIGTERM}
 
 
 def _roster(path: Path, rows: int, seed: int) -> None:
-    subprocess.run([sys.executable, str(ROOT / "bench" / "roster.py"), str(rows), "-o", str(path),
-                    "--seed", str(seed)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "roster.py"),
+            str(rows),
+            "-o",
+            str(path),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _batch(roster: Path, out: Path, jobs: int = 2) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pyagent", "batch", str(roster), "-o", str(out), "--as-of", AS_OF,
-         "-j", str(jobs), "-q"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pyagent",
+            "batch",
+            str(roster),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "-j",
+            str(jobs),
+            "-q",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -76,8 +102,14 @@ def _files(out: Path) -> tuple[Path, Path]:
     return out.with_name(out.name + ".errors.jsonl"), out.with_name(out.name + ".summary.json")
 
 
-def soak(rows: int = 30_000, rounds: int = 20, seed: int = 7, workdir: Path | None = None,
-         quiet: bool = False, cycle: bool = False) -> list[str]:
+def soak(
+    rows: int = 30_000,
+    rounds: int = 20,
+    seed: int = 7,
+    workdir: Path | None = None,
+    quiet: bool = False,
+    cycle: bool = False,
+) -> list[str]:
     """Run the soak; the problems found (empty when every check held).  ``cycle``: the
     signals in turn (SIGINT, SIGTERM, SIGKILL) rather than at random."""
     rng = random.Random(seed)
@@ -138,8 +170,10 @@ def soak(rows: int = 30_000, rounds: int = 20, seed: int = 7, workdir: Path | No
                 problems.append(f"round {n}: a complete-looking output differs from the reference")
             if summary["persons_in"] != rows:
                 problems.append(f"round {n}: the summary counts {summary['persons_in']} rows")
-        say(f"round {n + 1:2}: {sig.name:7} after {when:5.2f} s -> exit {results[0][0]:4}, "
-            f"second run exit {results[1][0]:4}; complete-looking: {complete}")
+        say(
+            f"round {n + 1:2}: {sig.name:7} after {when:5.2f} s -> exit {results[0][0]:4}, "
+            f"second run exit {results[1][0]:4}; complete-looking: {complete}"
+        )
     last = _batch(roster, out)
     _, err = last.communicate()
     if last.returncode != 0 or out.read_bytes() != want_out:

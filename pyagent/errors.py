@@ -62,8 +62,9 @@ def shown(value: object, limit: int = 60) -> str:
     ``limit`` characters (a 100,000-character --person is not echoed in full)."""
     text = str(value)
     if not text.isprintable():
-        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                       for c in text)
+        text = "".join(
+            c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+        )
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -139,8 +140,10 @@ class TimeLimitError(Exception):
 
     def _format(self, lang: str = "en") -> str:
         if lang == "zh":
-            return (f"{self.source}：求解器未在{self.seconds:g}秒内完成（--timeout）；"
-                    f"其{self.persons:,}人均未作答")
+            return (
+                f"{self.source}：求解器未在{self.seconds:g}秒内完成（--timeout）；"
+                f"其{self.persons:,}人均未作答"
+            )
         whom = "its person" if self.persons == 1 else f"its {self.persons:,} persons"
         return (
             f"{self.source}: the solver did not finish within {self.seconds:g} s (--timeout); "

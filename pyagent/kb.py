@@ -111,5 +111,7 @@ def _readings(directory: Path) -> dict[str, Reading]:
         opts = [default[name]] * (default[name] in opts) + sorted(
             (o for o in opts if o != default[name]), key=lambda o: text.find(o)
         )
-        out[name] = Reading(name, default[name], tuple(opts), about[name][0], about[name][1], reason[name])
+        out[name] = Reading(
+            name, default[name], tuple(opts), about[name][0], about[name][1], reason[name]
+        )
     return out

@@ -23,9 +23,7 @@ runner = CliRunner()
 
 def statuses(text: str, **readings: str) -> dict[str, dict[str, str]]:
     case = parse_case(text, "<test>", readings=readings or None)
-    return {
-        p.id: {a.question: a.status for a in p.answers} for p in answer_case(case).persons
-    }
+    return {p.id: {a.question: a.status for a in p.answers} for p in answer_case(case).persons}
 
 
 def test_demo_json_has_every_person_and_question_and_is_byte_stable():
@@ -34,7 +32,9 @@ def test_demo_json_has_every_person_and_question_and_is_byte_stable():
     data = json.loads(first.stdout)
     assert data["schema"] == "pyagent.answers/1"
     assert data["as_of"] == "2026-07-01"
-    assert set(data["readings"]) >= {"field_list", "notice_in_force"} and len(data["readings"]) == 18
+    assert (
+        set(data["readings"]) >= {"field_list", "notice_in_force"} and len(data["readings"]) == 18
+    )
     assert [p["id"] for p in data["persons"]] == [
         "wang_technician",
         "li_senior_worker",
@@ -158,16 +158,16 @@ def test_education_papers_language_and_computer_skills_never_change_an_answer(ex
     for variant in (BASE, BASE.replace("{year: 2024, grade: qualified},", "")):
         for readings in ({}, {"rank_needs_gate": "no", "green_channel_gate": "yes"}):
             without = statuses(variant, **readings)
-            with_extra = statuses(variant.replace("    titles: []\n", "    titles: []\n" + extra), **readings)
+            with_extra = statuses(
+                variant.replace("    titles: []\n", "    titles: []\n" + extra), **readings
+            )
             assert with_extra == without
 
 
 def test_the_explanation_data_records_what_p2_s3_b_does_not_count():
     text = BASE.replace("    titles: []\n", "    titles: []\n    education: 初中\n")
     solved = solve_case(parse_case(text, "<t>"))
-    assert any(
-        a.arguments[1].name == "education" for a in solved.model.atoms_of("not_counted", 2)
-    )
+    assert any(a.arguments[1].name == "education" for a in solved.model.atoms_of("not_counted", 2))
 
 
 # -- bad input ----------------------------------------------------------------------------
@@ -185,15 +185,27 @@ def case_file(tmp_path: Path):
 
 BAD = {
     "bad yaml": ("persons: [\n  - id: a\n", "case.yaml:"),
-    "unknown field": (BASE.replace("field: engineering", "feild: engineering"), "did you mean 'field'"),
+    "unknown field": (
+        BASE.replace("field: engineering", "feild: engineering"),
+        "did you mean 'field'",
+    ),
     "level not in vocabulary": (
         BASE.replace("level: technician", "level: tecnician"),
         "'tecnician' is not a skill level; did you mean 'technician'?",
     ),
-    "grade not in vocabulary": (BASE.replace("grade: qualified}, {year: 2024", "grade: good}, {year: 2024"), "grade"),
-    "date that is not a date": (BASE.replace("obtained: 2020-01-01", "obtained: 2020-02-30"), "obtained"),
+    "grade not in vocabulary": (
+        BASE.replace("grade: qualified}, {year: 2024", "grade: good}, {year: 2024"),
+        "grade",
+    ),
+    "date that is not a date": (
+        BASE.replace("obtained: 2020-01-01", "obtained: 2020-02-30"),
+        "obtained",
+    ),
     "to before from": (
-        BASE.replace("technical_work: [{from: 2019-01-01}]", "technical_work: [{from: 2019-01-01, to: 2018-01-01}]"),
+        BASE.replace(
+            "technical_work: [{from: 2019-01-01}]",
+            "technical_work: [{from: 2019-01-01, to: 2018-01-01}]",
+        ),
         "technical_work[0]",
     ),
     "duplicate person id": (BASE + "  - id: p\n", "persons[1].id"),
@@ -237,7 +249,9 @@ def test_a_missing_file_exits_2(tmp_path):
 
 def test_the_console_script_never_prints_a_traceback(case_file):
     path = case_file(BASE.replace("level: technician", "level: tecnician"))
-    done = subprocess.run([sys.executable, "-m", "pyagent", "ask", str(path)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pyagent", "ask", str(path)], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "did you mean 'technician'" in done.stderr
@@ -263,12 +277,17 @@ def test_a_long_case_shows_a_progress_bar_on_a_terminal_and_keeps_stdout_clean(t
     import yaml
 
     persons = yaml.safe_load(DEMO.read_text(encoding="utf-8"))["persons"]
-    doc = {"as_of": "2026-07-01", "persons": [dict(p, id=f"{p['id']}_{k}") for k in range(6) for p in persons]}
+    doc = {
+        "as_of": "2026-07-01",
+        "persons": [dict(p, id=f"{p['id']}_{k}") for k in range(6) for p in persons],
+    }
     path = tmp_path / "long.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     main, secondary = pty.openpty()
     done = subprocess.run(
-        [sys.executable, "-m", "pyagent", "ask", str(path), "--json"], stdout=subprocess.PIPE, stderr=secondary
+        [sys.executable, "-m", "pyagent", "ask", str(path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
     )
     os.close(secondary)
     chunks = []
@@ -286,5 +305,7 @@ def test_a_long_case_shows_a_progress_bar_on_a_terminal_and_keeps_stdout_clean(t
     assert "answering" in shown and "/24" in shown
     assert len(json.loads(done.stdout)["persons"]) == 24
     # not a terminal: no bar at all
-    quiet = subprocess.run([sys.executable, "-m", "pyagent", "ask", str(path), "--json"], capture_output=True)
+    quiet = subprocess.run(
+        [sys.executable, "-m", "pyagent", "ask", str(path), "--json"], capture_output=True
+    )
     assert quiet.stderr == b""

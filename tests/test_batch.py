@@ -21,7 +21,13 @@ from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, outputs_of, ru
 from pyagent.input.case import parse_person
 from pyagent.cli import app
 from pyagent.input.model import Case
-from pyagent.input.roster import csv_header, csv_person, CsvLayout, person_csv_row, write_csv_persons
+from pyagent.input.roster import (
+    csv_header,
+    csv_person,
+    CsvLayout,
+    person_csv_row,
+    write_csv_persons,
+)
 
 AS_OF = dt.date(2026, 7, 1)
 PARAMETERS = {"application_years.senior_worker": 5, "application_years.technician": 8}
@@ -51,17 +57,27 @@ def near_thresholds(seed: int) -> list[dict]:
     for i, months in enumerate((23, 24, 35, 36, 47, 48)):
         year, month = divmod(AS_OF.year * 12 + AS_OF.month - 1 - months, 12)
         obtained = dt.date(year, month + 1, 1) + dt.timedelta(days=rng.choice((-1, 0, 1)))
-        out.append({
-            "id": f"edge{seed}_{i}",
-            "certificates": [{"level": rng.choice(("senior_worker", "technician", "senior_technician")),
-                              "obtained": obtained.isoformat()}],
-            "technical_work": [{"from": "2000-01-01"}],
-            "field": "engineering",
-            "current_post": {"occupation": "电工"},
-            "annual_assessments": [{"year": y, "grade": "qualified"} for y in (2023, 2024, 2025)],
-            "titles": [{"rank": rng.choice(("assistant", "intermediate")), "series": "engineering"}],
-            "cumulative_work_years": rng.choice((4, 4.9, 5, 7.9, 8, 8.5)),
-        })
+        out.append(
+            {
+                "id": f"edge{seed}_{i}",
+                "certificates": [
+                    {
+                        "level": rng.choice(("senior_worker", "technician", "senior_technician")),
+                        "obtained": obtained.isoformat(),
+                    }
+                ],
+                "technical_work": [{"from": "2000-01-01"}],
+                "field": "engineering",
+                "current_post": {"occupation": "电工"},
+                "annual_assessments": [
+                    {"year": y, "grade": "qualified"} for y in (2023, 2024, 2025)
+                ],
+                "titles": [
+                    {"rank": rng.choice(("assistant", "intermediate")), "series": "engineering"}
+                ],
+                "cumulative_work_years": rng.choice((4, 4.9, 5, 7.9, 8, 8.5)),
+            }
+        )
     return out
 
 
@@ -74,8 +90,13 @@ def write_jsonl(path: Path, rows: list[object]) -> Path:
 
 
 def ask_json(rows: list[dict], readings: dict[str, str] | None = None) -> list[dict]:
-    case = Case("<ask>", AS_OF, readings or {}, PARAMETERS,
-                tuple(parse_person(r, "<ask>", "") for r in rows))
+    case = Case(
+        "<ask>",
+        AS_OF,
+        readings or {},
+        PARAMETERS,
+        tuple(parse_person(r, "<ask>", "") for r in rows),
+    )
     return answer_case(case).to_json()["persons"]
 
 
@@ -91,10 +112,20 @@ def config(**kw) -> BatchConfig:
 
 def test_a_roster_mixing_good_and_bad_rows(tmp_path: Path) -> None:
     good = persons(1, 12)
-    rows: list[object] = [good[0], "{not json", good[1], "", good[2],
-                          {"id": "bad_level", "certificates": [{"level": "tecnician"}]},
-                          good[3], '{"id": "twice", "field": "art", "field": "sports"}',
-                          ["a list"], good[4], {"certificates": []}, *good[5:]]
+    rows: list[object] = [
+        good[0],
+        "{not json",
+        good[1],
+        "",
+        good[2],
+        {"id": "bad_level", "certificates": [{"level": "tecnician"}]},
+        good[3],
+        '{"id": "twice", "field": "art", "field": "sports"}',
+        ["a list"],
+        good[4],
+        {"certificates": []},
+        *good[5:],
+    ]
     roster = write_jsonl(tmp_path / "roster.jsonl", rows)
     with roster.open("ab") as handle:
         handle.write(b'{"id": "latin1", "field": "\xe9"}\n')
@@ -107,7 +138,9 @@ def test_a_roster_mixing_good_and_bad_rows(tmp_path: Path) -> None:
     errors = read_jsonl(errors_file)
     assert errors == seen
     assert [e["line"] for e in errors] == [2, 6, 8, 9, 11, 19]
-    assert "invalid JSON" in errors[0]["message"] and errors[0]["message"].startswith(f"{roster}:2:")
+    assert "invalid JSON" in errors[0]["message"] and errors[0]["message"].startswith(
+        f"{roster}:2:"
+    )
     assert "tecnician" in errors[1]["message"] and errors[1]["id"] == "bad_level"
     assert "given twice" in errors[2]["message"]
     assert "not UTF-8" in errors[5]["message"]
@@ -118,11 +151,19 @@ def test_a_roster_mixing_good_and_bad_rows(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.partial"))
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10**6), readings=st.sampled_from([
-    {}, {"assessment_years": "latest_three", "basically_qualified": "passes"},
-    {"field_list": "open", "certificate_clock": "latest", "duration_end": "year_end"},
-]))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10**6),
+    readings=st.sampled_from(
+        [
+            {},
+            {"assessment_years": "latest_three", "basically_qualified": "passes"},
+            {"field_list": "open", "certificate_clock": "latest", "duration_end": "year_end"},
+        ]
+    ),
+)
 def test_batch_answers_equal_ask_answers(tmp_path: Path, seed: int, readings: dict) -> None:
     rows = persons(seed, 10) + near_thresholds(seed)
     rows += [dict(r, id=r["id"] + "_again") for r in rows[:4]]  # repeated signatures: cache hits
@@ -165,14 +206,19 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     expected = read_jsonl(tmp_path / "from_jsonl.jsonl")
     for cells, person in zip(table[1:], expected, strict=True):
         assert cells[0] == person["id"]
-        assert cells[1::4] == [a["status"] for a in person["answers"]]  # status, reason, clauses, to settle
+        assert cells[1::4] == [
+            a["status"] for a in person["answers"]
+        ]  # status, reason, clauses, to settle
         assert cells[3::4] == [", ".join(a["clauses"]) for a in person["answers"]]
 
 
 def test_csv_bad_cells_are_bad_rows(tmp_path: Path) -> None:
     roster = tmp_path / "r.csv"
-    roster.write_text("id,cumulative_work_years,honours,cert1_level\n"
-                      "a,12,none,technician\nb,twelve,,\nc,3,,tecnician\n", encoding="utf-8")
+    roster.write_text(
+        "id,cumulative_work_years,honours,cert1_level\n"
+        "a,12,none,technician\nb,twelve,,\nc,3,,tecnician\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "o.jsonl"
     summary = run_batch(roster, out, config())
     assert (summary.persons_in, summary.persons_out, summary.errors) == (3, 1, 2)
@@ -187,11 +233,19 @@ def test_csv_bad_cells_are_bad_rows(tmp_path: Path) -> None:
 
 def test_compare_reading_counts_flips(tmp_path: Path) -> None:
     rows = persons(11, 30) + [
-        {"id": f"bq{i}", "certificates": [{"level": "technician", "obtained": "2018-01-01"}],
-         "technical_work": [{"from": "2010-01-01"}], "field": "engineering",
-         "current_post": {"occupation": "电工"},
-         "annual_assessments": [{"year": y, "grade": g} for y, g in zip((2023, 2024, 2025), grades)]}
-        for i, grades in enumerate((("basically_qualified",) * 3, ("qualified", "basically_qualified", "excellent")))
+        {
+            "id": f"bq{i}",
+            "certificates": [{"level": "technician", "obtained": "2018-01-01"}],
+            "technical_work": [{"from": "2010-01-01"}],
+            "field": "engineering",
+            "current_post": {"occupation": "电工"},
+            "annual_assessments": [
+                {"year": y, "grade": g} for y, g in zip((2023, 2024, 2025), grades)
+            ],
+        }
+        for i, grades in enumerate(
+            (("basically_qualified",) * 3, ("qualified", "basically_qualified", "excellent"))
+        )
     ]
     roster = write_jsonl(tmp_path / "r.jsonl", rows)
     change = {"basically_qualified": "passes"}
@@ -231,18 +285,39 @@ def test_cli_batch(tmp_path: Path) -> None:
     rows = persons(2, 8)
     roster = write_jsonl(tmp_path / "r.jsonl", [*rows, "{oops"])
     runner = CliRunner()
-    result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.csv"), "--as-of",
-                                 "2026-07-01", "--parameter", "application_years.technician=8", "--json", "-j", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(roster),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--as-of",
+            "2026-07-01",
+            "--parameter",
+            "application_years.technician=8",
+            "--json",
+            "-j",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert (summary["persons_in"], summary["persons_out"], summary["errors"]) == (9, 8, 1)
-    assert "r.jsonl:9: invalid JSON" in result.stderr and "9 persons in = 8 answered" in result.stderr
+    assert (
+        "r.jsonl:9: invalid JSON" in result.stderr and "9 persons in = 8 answered" in result.stderr
+    )
     lines = (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("id,title.participate,") and len(lines) == 9
-    missing = runner.invoke(app, ["batch", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x.jsonl")])
+    missing = runner.invoke(
+        app, ["batch", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x.jsonl")]
+    )
     assert missing.exit_code == 2 and "no such file" in missing.stderr
-    bad = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "--parameter", "years=3"])
+    bad = runner.invoke(
+        app, ["batch", str(roster), "-o", str(tmp_path / "x.jsonl"), "--parameter", "years=3"]
+    )
     assert bad.exit_code == 2 and "not a parameter" in bad.stderr and "Traceback" not in bad.stderr
+
 
 def test_each_distinct_key_is_answered_once(tmp_path: Path) -> None:
     """Persons with different full keys share keys of a plan: each (plan, key) of the roster

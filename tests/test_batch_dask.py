@@ -56,7 +56,9 @@ def test_dask_output_equals_the_local_output(tmp_path: Path) -> None:
     local = tmp_path / "local.jsonl"
     run_batch(r, local, BatchConfig(as_of=AS_OF, jobs=1))
     on_dask = tmp_path / "dask.jsonl"
-    summary = run_batch(r, on_dask, BatchConfig(as_of=AS_OF, jobs=2, dask="local", block_bytes=3000))
+    summary = run_batch(
+        r, on_dask, BatchConfig(as_of=AS_OF, jobs=2, dask="local", block_bytes=3000)
+    )
     assert summary.persons_in == 20 and summary.errors == 2
     assert outputs(on_dask) == outputs(local)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith((".partial", ".parts"))]

@@ -20,9 +20,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, summary.persons
 """
 
 PERSONS = [
-    {"field": "art"}, {"field": "engineering", "titles": []}, {"honours": ["全国技术能手"]},
+    {"field": "art"},
+    {"field": "engineering", "titles": []},
+    {"honours": ["全国技术能手"]},
     {"certificates": [{"level": "technician", "obtained": "2020-05-01"}], "technical_work": []},
-    {"current_post": "none", "cumulative_work_years": 12}, {},
+    {"current_post": "none", "cumulative_work_years": 12},
+    {},
 ]
 
 
@@ -32,8 +35,12 @@ def peak(tmp_path: Path, n: int) -> int:
         for i in range(n):
             handle.write(json.dumps({"id": f"person-{i:07d}", **PERSONS[i % len(PERSONS)]}) + "\n")
     out = tmp_path / f"o{n}.jsonl"
-    run = subprocess.run([sys.executable, "-c", PROBE, str(roster), str(out)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, str(roster), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     got, written = map(int, run.stdout.split())
     assert written == n

@@ -23,14 +23,24 @@ spec.loader.exec_module(gen)  # type: ignore[union-attr]
 
 
 ODD_TEXTS = [
-    '"id": "a", "id": "b"', '"x": NaN', '"x": 12345678901234567890123', '"x": -9223372036854775809',
-    '"x": "\\ud800"', '"x" : 1', '"x": 1e400', '"x": [1, {"y": 2, "y": 3}]', '"x": "\\u00e9"', '"x": 1.5',
+    '"id": "a", "id": "b"',
+    '"x": NaN',
+    '"x": 12345678901234567890123',
+    '"x": -9223372036854775809',
+    '"x": "\\ud800"',
+    '"x" : 1',
+    '"x": 1e400',
+    '"x": [1, {"y": 2, "y": 3}]',
+    '"x": "\\u00e9"',
+    '"x": 1.5',
 ]
 
 
 @settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 2**32), odd=st.sampled_from([None, *ODD_TEXTS]))
-def test_rows_read_by_orjson_are_what_the_standard_library_reads(seed: int, odd: str | None) -> None:
+def test_rows_read_by_orjson_are_what_the_standard_library_reads(
+    seed: int, odd: str | None
+) -> None:
     """batch's row reader (orjson where it is exact) gives the data or the error message of
     the standard path, whatever the row holds."""
     from pyagent.batch.rows import load_row_checked
@@ -62,7 +72,9 @@ def test_thresholds_and_classes_come_from_the_knowledge_base() -> None:
     assert grade("excellent") == grade("qualified") != grade("unqualified")
     assert grade("basically_qualified") == "basically_qualified"  # a rule names it
     field = a.abstraction.mapper("field", 0)
-    assert field("engineering") == field("art") and field(("str", "finance")) == field(("str", "卫生"))
+    assert field("engineering") == field("art") and field(("str", "finance")) == field(
+        ("str", "卫生")
+    )
     assert field("engineering") != field(("str", "finance"))
     # the cones: the P5 questions never read assessments, the calendar reading only 2023..2025
     assert "assessment" not in a.cones["skill.technician"].inputs

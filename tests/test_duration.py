@@ -123,7 +123,9 @@ def test_one_stretch_is_never_rounded_up_by_its_leftover_days():
 
 def test_an_unknown_certificate_date_cannot_create_technical_work_that_is_not_there():
     person = _senior_worker(D(2024, 1, 1), ())
-    undated = Person(**{**person.__dict__, "certificates": (Certificate("senior_worker", None, None),)})
+    undated = Person(
+        **{**person.__dict__, "certificates": (Certificate("senior_worker", None, None),)}
+    )
     assert _assistant(undated) == "no"  # no technical work at all: no, whatever the date
     short = Person(**{**undated.__dict__, "technical_work": (Period(D(2025, 1, 1), None),)})
     assert _assistant(short) == "no"  # 18 months of work at most

@@ -119,11 +119,15 @@ def test_no_lists_every_failed_condition_with_actual_and_required_values():
             yield from nodes(child)
 
     every = list(nodes(e["tree"]))
-    assert all(n["holds"] is False for n in every if n["kind"] == "conclusion" and "clause" in n and n is e["tree"])
+    assert all(
+        n["holds"] is False
+        for n in every
+        if n["kind"] == "conclusion" and "clause" in n and n is e["tree"]
+    )
     months = [n for n in every if n["kind"] == "comparison" and n["holds"] is False]
-    assert [(c["actual"], c["op"], c["required"], c["holds"]) for n in months for c in n["comparisons"]] == [
-        (21, ">=", 24, False)
-    ]
+    assert [
+        (c["actual"], c["op"], c["required"], c["holds"]) for n in months for c in n["comparisons"]
+    ] == [(21, ">=", 24, False)]
     assert "21 months" in months[0]["text"] and "P3.S1 requires 24 months" in months[0]["text"]
     assert "(21 < 24)" in months[0]["text"]  # as it came out, never "21 ≥ 24" marked failed
     # a no shows the conditions of the rule that hold too (SPEC 9): here the notice's date
@@ -136,7 +140,10 @@ def test_no_lists_every_failed_condition_with_actual_and_required_values():
     assert quote.startswith("按照国家有关规定，取得高级工职业资格或职业技能等级后")
     # followed down to the inputs, each with its path and its value in the case file
     inputs = {i["path"]: i["value"] for n in every for i in n.get("inputs", [])}
-    assert inputs["annual_assessments[1]"] == {"year": 2024, "grade": "unqualified"}  # v2: at_current_post not stated
+    assert inputs["annual_assessments[1]"] == {
+        "year": 2024,
+        "grade": "unqualified",
+    }  # v2: at_current_post not stated
     assert inputs["field"] == "finance"
     assert inputs["technical_work"] == [{"from": "2018-03-01"}]
     # a rule that needs another reading says so, with the reading in force
@@ -152,9 +159,13 @@ def test_unknown_says_which_inputs_decide_it_and_how():
     assert d.path == "annual_assessments[2].grade" and d.value == "pending"
     outcome = {o.status: o.values for o in d.outcomes}
     assert set(outcome) == {"yes", "no"}
-    assert any("excellent" in v for v in outcome["yes"]) and any("qualified" in v for v in outcome["yes"])
+    assert any("excellent" in v for v in outcome["yes"]) and any(
+        "qualified" in v for v in outcome["yes"]
+    )
     assert any("unqualified" in v for v in outcome["no"])
-    assert phrase_decider(d).startswith("if the 2025 assessment is 优秀 (excellent) or 合格 (qualified): yes")
+    assert phrase_decider(d).startswith(
+        "if the 2025 assessment is 优秀 (excellent) or 合格 (qualified): yes"
+    )
     assert phrase_decider(d).endswith("otherwise: no")
     leaf = next(s for s in steps(e.root) if s.holds == "unknown" and s.kind == "input")
     assert leaf.inputs[0].path == "annual_assessments[2].grade"
@@ -166,10 +177,18 @@ def test_unknown_outcomes_agree_with_answering_each_value():
     e = explain_question(case, "title.participate", person="li_unknown").explanations[0]
     [d] = e.decided_by
     li = next(p for p in case.persons if p.id == "li_unknown")
-    for grade, status in (("excellent", "yes"), ("qualified", "yes"), ("basically_qualified", "no"),
-                          ("unqualified", "no")):
-        items = li.annual_assessments[:2] + (dataclasses.replace(li.annual_assessments[2], grade=grade),)
-        one = dataclasses.replace(case, persons=(dataclasses.replace(li, annual_assessments=items),))
+    for grade, status in (
+        ("excellent", "yes"),
+        ("qualified", "yes"),
+        ("basically_qualified", "no"),
+        ("unqualified", "no"),
+    ):
+        items = li.annual_assessments[:2] + (
+            dataclasses.replace(li.annual_assessments[2], grade=grade),
+        )
+        one = dataclasses.replace(
+            case, persons=(dataclasses.replace(li, annual_assessments=items),)
+        )
         assert solve_case(one).answer(0, QUESTIONS["title.participate"]).status == status
         assert any(grade in v for o in d.outcomes if o.status == status for v in o.values)
 
@@ -190,7 +209,10 @@ person:
     e = explain_question(case, "skill.technician", person="wu").explanations[0]
     assert e.status == "unknown"
     d = next(d for d in e.decided_by if d.path == "cumulative_work_years")
-    assert [(o.values, o.status) for o in d.outcomes] == [(("at most 7",), "no"), (("at least 8",), "yes")]
+    assert [(o.values, o.status) for o in d.outcomes] == [
+        (("at most 7",), "no"),
+        (("at least 8",), "yes"),
+    ]
 
 
 def test_credentials_are_reported_as_not_counted_for_titles_only():
@@ -211,13 +233,22 @@ def test_each_clause_is_quoted_once_in_a_tree():
 
 
 def test_trees_show_no_solver_internals():
-    for person, question in (("ma_yes", "title.assistant"), ("zhou_no", "title.assistant"),
-                             ("li_unknown", "title.participate")):
+    for person, question in (
+        ("ma_yes", "title.assistant"),
+        ("zhou_no", "title.assistant"),
+        ("li_unknown", "title.participate"),
+    ):
         text = rendered(explain(person, question), width=200)
         assert "p(0," not in text and "#sup" not in text
         internal = re.findall(r"\b[a-z]+(?:_[a-z]+)+\(", text)
         assert not internal, f"predicate names in the tree: {internal}"
-        for name in ("may_apply_rank", "year_passes", "counted_months", "high_skilled", "within_fields"):
+        for name in (
+            "may_apply_rank",
+            "year_passes",
+            "counted_months",
+            "high_skilled",
+            "within_fields",
+        ):
             assert name not in text
 
 
@@ -238,7 +269,9 @@ def test_zh_uses_the_chinese_templates():
     assert "可申报评审相应专业助理级（assistant）职称" in text
     assert "「zhou_no」2024年度考核合格" in text  # the id set apart (SPEC 9)
     assert "P3.S1要求24个月" in text
-    outside_quotes = re.sub(r"「[^」]*」", "", text)  # the quotes are verbatim, whatever the language
+    outside_quotes = re.sub(
+        r"「[^」]*」", "", text
+    )  # the quotes are verbatim, whatever the language
     assert " the " not in outside_quotes and " holds " not in outside_quotes
 
 
@@ -303,7 +336,10 @@ persons:
     assert new.status == "no"
     failed = [s for s in steps(new.root) if s.kind == "comparison"]
     assert any("12" in s.text and s.comparisons[0].required == 20 for s in failed)
-    assert any(s.text == "newcomer has served twenty years or more" and s.holds == "no" for s in steps(new.root))
+    assert any(
+        s.text == "newcomer has served twenty years or more" and s.holds == "no"
+        for s in steps(new.root)
+    )
     zh = explain_question(case, "special_talent.apply", person="old_hand", directory=kb, lang="zh")
     assert any(s.text == "「old_hand」累计工作满二十年" for s in steps(zh.explanations[0].root))
 
@@ -313,16 +349,23 @@ def test_cli_why_prints_the_tree():
     result = runner.invoke(app, ["why", str(CASES), "title.assistant", "--person", "zhou_no"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Why? zhou_no · title.assistant")
-    assert "P3.S1 requires 24 months (21 < 24)" in result.stdout.replace("\n", " ") or "21 < 24" in result.stdout
+    assert (
+        "P3.S1 requires 24 months (21 < 24)" in result.stdout.replace("\n", " ")
+        or "21 < 24" in result.stdout
+    )
 
 
 def test_cli_json_and_markdown():
-    result = runner.invoke(app, ["why", str(CASES), "title.participate", "--person", "li_unknown", "--json"])
+    result = runner.invoke(
+        app, ["why", str(CASES), "title.participate", "--person", "li_unknown", "--json"]
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["schema"] == "pyagent.explanation/1"
     assert data["explanations"][0]["decided_by"][0]["path"] == "annual_assessments[2].grade"
-    md = runner.invoke(app, ["why-not", str(CASES), "title.assistant", "-p", "zhou_no", "--format", "markdown"])
+    md = runner.invoke(
+        app, ["why-not", str(CASES), "title.assistant", "-p", "zhou_no", "--format", "markdown"]
+    )
     assert md.exit_code == 0
     assert md.stdout.startswith("### Why not? zhou\\_no · title.assistant: no")
     assert "> 「按照国家有关规定" in md.stdout
@@ -333,13 +376,28 @@ def test_cli_every_person_without_person_option():
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert [(e["person"], e["status"]) for e in data["explanations"]] == [
-        ("ma_yes", "yes"), ("zhou_no", "no"), ("li_unknown", "unknown")
+        ("ma_yes", "yes"),
+        ("zhou_no", "no"),
+        ("li_unknown", "unknown"),
     ]
 
 
 def test_cli_readings_and_as_of_apply():
-    result = runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--json",
-                                 "--reading", "field_list=open", "--as-of", "2026-12-31"])
+    result = runner.invoke(
+        app,
+        [
+            "why",
+            str(CASES),
+            "title.assistant",
+            "-p",
+            "zhou_no",
+            "--json",
+            "--reading",
+            "field_list=open",
+            "--as-of",
+            "2026-12-31",
+        ],
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["readings"]["field_list"] == "open" and data["as_of"] == "2026-12-31"
@@ -361,10 +419,14 @@ def test_cli_unknown_question_or_person_lists_the_valid_ones(args, listed):
 
 def test_cli_bad_input_is_one_message_and_exit_2(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("as_of: 2026-07-01\nperson: {id: x, certificates: [{level: tecnician}]}\n", encoding="utf-8")
+    bad.write_text(
+        "as_of: 2026-07-01\nperson: {id: x, certificates: [{level: tecnician}]}\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["why", str(bad), "title.assistant"])
     assert result.exit_code == 2 and "tecnician" in result.stderr
-    both = runner.invoke(app, ["why", str(CASES), "title.assistant", "--json", "--format", "markdown"])
+    both = runner.invoke(
+        app, ["why", str(CASES), "title.assistant", "--json", "--format", "markdown"]
+    )
     assert both.exit_code == 2
 
 
@@ -377,11 +439,18 @@ def test_library_errors_name_the_valid_ids():
 
 
 def test_cli_why_in_chinese():
-    result = runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh"])
+    result = runner.invoke(
+        app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh"]
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith("为什么？ zhou_no · title.assistant")
     flat = result.stdout.replace("\n", "").replace(" ", "").replace("│", "")
     assert "P2.S2的领域范围不妨碍「zhou_no」走技能人才评职称的路径" in flat
-    data = json.loads(runner.invoke(app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh",
-                                          "--json"]).stdout)
-    assert data["lang"] == "zh" and data["explanations"][0]["question_text"] == "可申报评审助理级职称"
+    data = json.loads(
+        runner.invoke(
+            app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh", "--json"]
+        ).stdout
+    )
+    assert (
+        data["lang"] == "zh" and data["explanations"][0]["question_text"] == "可申报评审助理级职称"
+    )

@@ -71,15 +71,24 @@ def rendered() -> list[tuple[str, str, Explanations, str]]:
         seen.add(key)
         for lang in ("en", "zh"):
             x = explain_solved(case, pid, e.question, lang=lang, decide=e.status == "unknown")
-            doc = Explanations(pin.source, pin.case.as_of, {**{n: r.default for n, r in kb_readings().items()},
-                                                             **readings}, (), lang, "why", (x,))
+            doc = Explanations(
+                pin.source,
+                pin.case.as_of,
+                {**{n: r.default for n, r in kb_readings().items()}, **readings},
+                (),
+                lang,
+                "why",
+                (x,),
+            )
             text = explanation_markdown(doc) + "\n" + reason(x) + "\n"
             out.append((f"{pin.id} · {e.label()} · {lang}", lang, doc, text))
     return out
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(">")]
+    return [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(">")
+    ]
 
 
 def test_every_pinned_answer_is_explained_in_both_languages(rendered) -> None:
@@ -89,7 +98,9 @@ def test_every_pinned_answer_is_explained_in_both_languages(rendered) -> None:
 
 def test_no_rule_text(rendered) -> None:
     predicates = _predicates()
-    atom = re.compile(r"\b(" + "|".join(sorted(map(re.escape, predicates), key=len, reverse=True)) + r")\(")
+    atom = re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, predicates), key=len, reverse=True)) + r")\("
+    )
     bad = []
     for label, _, _, text in rendered:
         for line in _lines(text):
@@ -124,7 +135,12 @@ def test_unstated_inputs_are_said_to_be_unstated(rendered) -> None:
     bad = []
     for label, _, doc, _ in rendered:
         for s in doc.explanations[0].root.walk():
-            if s.kind == "input" and s.holds == "unknown" and s.inputs and all(i.value is None for i in s.inputs):
+            if (
+                s.kind == "input"
+                and s.holds == "unknown"
+                and s.inputs
+                and all(i.value is None for i in s.inputs)
+            ):
                 if not any(w in s.text for w in _NOT_STATED):
                     bad.append(f"{label}: {s.text}")
     assert not bad, "a placeholder for an input the case does not state:\n" + "\n".join(bad[:20])
@@ -135,11 +151,18 @@ def test_failed_comparisons_read_the_way_they_came_out(rendered) -> None:
     for label, _, doc, _ in rendered:
         for s in doc.explanations[0].root.walk():
             for c in s.comparisons:
-                if c.holds is False and c.op in (">=", ">") and f"{c.actual_text} {'≥' if c.op == '>=' else '>'} " \
-                        f"{c.required_text}" in s.text:
+                if (
+                    c.holds is False
+                    and c.op in (">=", ">")
+                    and f"{c.actual_text} {'≥' if c.op == '>=' else '>'} {c.required_text}"
+                    in s.text
+                ):
                     bad.append(f"{label}: {s.text}")
-            if s.holds == "no" and s.kind == "comparison" and "≥" in s.text and all(
-                c.op in (">=", ">") for c in s.comparisons
+            if (
+                s.holds == "no"
+                and s.kind == "comparison"
+                and "≥" in s.text
+                and all(c.op in (">=", ">") for c in s.comparisons)
             ):
                 bad.append(f"{label}: {s.text}")
     assert not bad, "a failed comparison shown as holding:\n" + "\n".join(bad[:20])
@@ -163,8 +186,13 @@ def test_a_no_reason_says_each_failed_condition_in_the_negative(rendered) -> Non
             bad.append(f"{label}: {e.reason}")
             continue
         for s in e.root.walk():
-            if s.holds == "no" and s.negated and s.kind != "comparison" and s.text in failure \
-                    and s.text not in s.negated:
+            if (
+                s.holds == "no"
+                and s.negated
+                and s.kind != "comparison"
+                and s.text in failure
+                and s.text not in s.negated
+            ):
                 bad.append(f"{label}: {s.text!r} said as if it held in {e.reason}")
                 break
     assert not bad, "a failed condition said in the positive:\n" + "\n".join(bad[:20])
@@ -181,9 +209,18 @@ def test_a_no_reason_names_values_not_rule_heads(rendered) -> None:
             continue
         for s in e.root.walk():
             fails_below = [c for c in s.children if c.holds == "no" and c.kind not in ("reading",)]
-            if s.holds == "no" and fails_below and s.kind == "conclusion" and s.negated and \
-                    s.negated in e.reason and not any(c.negated and c.negated in e.reason or c.text in e.reason
-                                                      for c in s.walk() if c is not s):
+            if (
+                s.holds == "no"
+                and fails_below
+                and s.kind == "conclusion"
+                and s.negated
+                and s.negated in e.reason
+                and not any(
+                    c.negated and c.negated in e.reason or c.text in e.reason
+                    for c in s.walk()
+                    if c is not s
+                )
+            ):
                 bad.append(f"{label}: {e.reason}")
                 break
         if "（3 ≥ 3）" in e.reason or "(3 ≥ 3)" in e.reason:
@@ -199,7 +236,9 @@ def test_what_would_settle_it_says_what_else_an_item_needs(rendered) -> None:
         items = doc.explanations[0].to_settle
         for t in items:
             if t.status != "yes" and len(items) > 1 and not t.together:
-                bad.append(f"{label}: {t.path} still unknown, with nothing said of {[x.path for x in items]}")
+                bad.append(
+                    f"{label}: {t.path} still unknown, with nothing said of {[x.path for x in items]}"
+                )
     assert not bad, "\n".join(bad[:20])
 
 
@@ -227,7 +266,9 @@ def test_a_post_that_is_none_is_not_an_occupation_not_stated(tmp_path) -> None:
         for text in (out.getvalue(), explanation_markdown(doc)):
             assert "current_post: none" in text
             assert "current_post.occupation" not in text
-            assert "任一" not in text and "any" not in text.split("In short")[0].replace("anyone", "")
+            assert "任一" not in text and "any" not in text.split("In short")[0].replace(
+                "anyone", ""
+            )
             assert "≥ 未设定" not in text and "≥ not set" not in text
             assert "not stated" not in text or lang == "en"
         # P4.S3: the contribution and the two benefits, none of them yes alone, are yes together

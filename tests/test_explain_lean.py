@@ -28,8 +28,13 @@ AS_OF = dt.date(2026, 7, 1)
 READING_SETS = [
     {},
     {"field_list": "open", "assessment_years": "latest_three", "rank_needs_gate": "no"},
-    {"certificate_clock": "latest", "green_channel_gate": "yes", "notice_in_force": "retroactive",
-     "reverse_lower_levels": "no", "special_talent_benefits": "either"},
+    {
+        "certificate_clock": "latest",
+        "green_channel_gate": "yes",
+        "notice_in_force": "retroactive",
+        "reverse_lower_levels": "no",
+        "special_talent_benefits": "either",
+    },
 ]
 
 
@@ -44,12 +49,25 @@ def _roster(seed: int, n: int) -> list:
 def shape(node: Node) -> tuple:
     """Everything of a tree that `walk`, `cited_clauses` and `unknown_inputs` can reach."""
     return (
-        node.key, node.predicate, tuple(map(str, node.arguments)), node.status, node.derived,
-        node.repeated, node.person, node.leaves,
+        node.key,
+        node.predicate,
+        tuple(map(str, node.arguments)),
+        node.status,
+        node.derived,
+        node.repeated,
+        node.person,
+        node.leaves,
         tuple(
-            (w.rule, w.clause, w.status, w.readings,
-             tuple((c.kind, c.status, c.reading, None if c.node is None else shape(c.node))
-                   for c in w.conditions))
+            (
+                w.rule,
+                w.clause,
+                w.status,
+                w.readings,
+                tuple(
+                    (c.kind, c.status, c.reading, None if c.node is None else shape(c.node))
+                    for c in w.conditions
+                ),
+            )
             for w in node.ways
         ),
     )
@@ -71,8 +89,11 @@ def test_lean_trees_are_the_full_trees_without_the_readers_parts(readings: dict[
             assert shape(lean) == shape(full), (persons[i].id, q.id)
             assert cited_clauses(lean, kinds) == cited_clauses(full, kinds)
             assert unknown_inputs(lean) == unknown_inputs(full)
-            assert all(c.text == "" and not c.context and c.value is None
-                       for _, w in _ways(lean) for c in w.conditions)
+            assert all(
+                c.text == "" and not c.context and c.value is None
+                for _, w in _ways(lean)
+                for c in w.conditions
+            )
             statuses.add(lean.status)
     assert statuses == {"yes", "no", "unknown"}
 

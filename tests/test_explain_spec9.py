@@ -46,7 +46,9 @@ def found() -> dict[str, Explanations]:
 
 def _tree(doc: Explanations) -> str:
     out = io.StringIO()
-    Console(file=out, width=110, color_system=None, theme=THEME, highlight=False).print(explanation_view(doc))
+    Console(file=out, width=110, color_system=None, theme=THEME, highlight=False).print(
+        explanation_view(doc)
+    )
     return out.getvalue()
 
 
@@ -68,17 +70,24 @@ def test_spec9_says_what_section_9_asks(found) -> None:
     # unknown shown as unknown, with the deciding value
     assert "the date certificates[0] was obtained: not stated" in flat_en
     assert "is on or before 2024-07-01: yes; otherwise: no" in flat_en
-    assert "证书取得日期（certificates[0]）：未注明" in flat_zh and "为2024-07-01或更早：是" in flat_zh
+    assert (
+        "证书取得日期（certificates[0]）：未注明" in flat_zh and "为2024-07-01或更早：是" in flat_zh
+    )
     # a failed comparison reads as it came out
     assert "(23 < 24)" in flat_en and "（23<24）" in flat_zh and "23 ≥ 24" not in en
     # an unset parameter is not set, never a requirement of 0
     assert "(parameter application_years.technician): not set" in flat_en
-    assert "16 ≥ not set" not in flat_en and "≥ 未设定" not in flat_zh  # the line above says it is not set
+    assert (
+        "16 ≥ not set" not in flat_en and "≥ 未设定" not in flat_zh
+    )  # the line above says it is not set
     assert "未设定" in flat_zh and "0年" not in flat_zh
     # a no shows what holds beside what fails
     assert "49 ≥ 36" in en and "「wu_basic」2024年度考核合格" in flat_zh
     # P5 quoted as the whole sentence; the numeric id set apart
-    assert "可分别申报与现岗位相对应职业（工种）的高级工、技师、高级技师职业技能评价或职业技能等级认定。" in flat_zh
+    assert (
+        "可分别申报与现岗位相对应职业（工种）的高级工、技师、高级技师职业技能评价或职业技能等级认定。"
+        in flat_zh
+    )
     assert "同句" not in zh and "「650123」" in flat_zh
     # one language: SPEC.3 in Chinese under zh
     assert "A question is answered" not in zh and "问题的答案为“是”" in flat_zh
@@ -97,16 +106,30 @@ def test_ask_gives_each_answer_a_reason_and_what_would_settle_it() -> None:
     answers = {(p["id"], a["question"]): a for p in doc["persons"] for a in p["answers"]}
     unknown = answers[("650123", "title.assistant")]
     assert unknown["status"] == "unknown" and unknown["reason"].startswith("未知：")
-    assert unknown["to_settle"] == [{
-        "input": "certificates[0].obtained", "name": "证书取得日期（certificates[0]）",
-        "values": ["2024-07-01或更早"], "gives": "yes", "document": "职业资格证书或职业技能等级证书",
-    }]
+    assert unknown["to_settle"] == [
+        {
+            "input": "certificates[0].obtained",
+            "name": "证书取得日期（certificates[0]）",
+            "values": ["2024-07-01或更早"],
+            "gives": "yes",
+            "document": "职业资格证书或职业技能等级证书",
+        }
+    ]
     no = answers[("wu_basic", "title.intermediate")]
-    assert no["reason"].startswith("否：") and "2024年度考核" in no["reason"] and "49 ≥ 36" in no["reason"]
+    assert (
+        no["reason"].startswith("否：")
+        and "2024年度考核" in no["reason"]
+        and "49 ≥ 36" in no["reason"]
+    )
     assert no["to_settle"] == [] and all(a["reason"] for a in answers.values())
     english = json.loads(runner.invoke(app, ["ask", case, "--json"]).stdout)
-    li = next(a for p in english["persons"] if p["id"] == "li_short" for a in p["answers"]
-              if a["question"] == "title.assistant")
+    li = next(
+        a
+        for p in english["persons"]
+        if p["id"] == "li_short"
+        for a in p["answers"]
+        if a["question"] == "title.assistant"
+    )
     assert li["reason"].startswith("no: ") and "(23 < 24)" in li["reason"]
     table = runner.invoke(app, ["ask", case, "--lang", "zh"], env={"COLUMNS": "200"}).stdout
     assert "理由" in table and "「650123」待核实事项" in table and "查询日 2026-07-01" in table
@@ -121,7 +144,10 @@ def test_errors_in_the_language_asked() -> None:
     runner = CliRunner()
     case = str(GOLDEN / "spec9_cases.yaml")
     zh = runner.invoke(app, ["why", case, "title.asistant", "--lang", "zh"])
-    assert zh.exit_code == 2 and "「title.asistant」不是问题；是否要找「title.assistant」？" in zh.stderr
+    assert (
+        zh.exit_code == 2
+        and "「title.asistant」不是问题；是否要找「title.assistant」？" in zh.stderr
+    )
     en = runner.invoke(app, ["why", case, "title.assistant", "--person", "nobody"])
     assert en.exit_code == 2 and "no person 'nobody' in the case" in en.stderr
     zh = runner.invoke(app, ["why", case, "title.assistant", "--person", "nobody", "--lang", "zh"])
@@ -137,7 +163,9 @@ def test_an_unset_parameter_is_no_requirement_of_zero_in_json(found) -> None:
         for child in node["children"]:
             yield from nodes(child)
 
-    compared = [c for n in nodes(zhao["tree"]) for c in n.get("comparisons", []) if c["actual"] == 16]
+    compared = [
+        c for n in nodes(zhao["tree"]) for c in n.get("comparisons", []) if c["actual"] == 16
+    ]
     assert compared == [{"actual": 16, "op": ">=", "required": None, "holds": "unknown"}]
     assert zhao["to_settle"][0]["input"] == "parameters.application_years.technician"
     assert zhao["to_settle"][0]["values"] == ["at most 16"]

@@ -94,7 +94,9 @@ def test_placeholders_fit_their_predicate():
             if key == "P" and not person:
                 problems.append(f"{name}/{arity} {lang}: {{P}} but no person argument")
             if key != "P" and not 1 <= int(key) <= after:
-                problems.append(f"{name}/{arity} {lang}: {{{key}}} but {after} argument(s) after the person")
+                problems.append(
+                    f"{name}/{arity} {lang}: {{{key}}} but {after} argument(s) after the person"
+                )
             if fmt is not None and fmt not in FORMATS:
                 problems.append(f"{name}/{arity} {lang}: unknown format {fmt!r}")
     assert not problems, "\n".join(problems)
@@ -122,9 +124,11 @@ def test_every_doc_block_is_followed_by_its_templates_in_both_languages():
             if (name, 4) in (TEMPLATE, TEMPLATE_NOT) or (name, 3) == TEMPLATE_TERM:
                 continue
             end = next(j for j in range(k, len(lines)) if lines[j].strip() == "*%")
-            after = [TEMPLATE_LINE.match(x) for x in lines[end + 1:end + 3]]
+            after = [TEMPLATE_LINE.match(x) for x in lines[end + 1 : end + 3]]
             langs = {a.group(3) for a in after if a and a.group(1) == name}
-            assert langs == {"en", "zh"}, f"{path.name}:{end + 1}: {name} is not followed by its two templates"
+            assert langs == {"en", "zh"}, (
+                f"{path.name}:{end + 1}: {name} is not followed by its two templates"
+            )
 
 
 def test_a_sentence_fills_values_formats_and_aliases():
@@ -135,17 +139,26 @@ def test_a_sentence_fills_values_formats_and_aliases():
         "technical work after certificate #0, counted for P3.S1: 23 months"
     )
     assert "23个月" in zh.sentence("counted_months", 4, args, person=True)
-    assert en.sentence("as_of_date", 1, (Number(20260701),), person=False) == "the question is asked on 2026-07-01"
-    assert en.sentence("level_rank", 2, (Function("technician"), Number(4)), person=False).startswith(
-        "技师 (technician) is level 4"
+    assert (
+        en.sentence("as_of_date", 1, (Number(20260701),), person=False)
+        == "the question is asked on 2026-07-01"
     )
+    assert en.sentence(
+        "level_rank", 2, (Function("technician"), Number(4)), person=False
+    ).startswith("技师 (technician) is level 4")
     assert "unknown" in en.sentence("cumulative_work_years", 2, (Supremum,), person=True)
-    assert en.sentence("field", 2, (String("finance"),), person=True) == "the field of wang's current post is finance"
+    assert (
+        en.sentence("field", 2, (String("finance"),), person=True)
+        == "the field of wang's current post is finance"
+    )
 
 
 def test_a_predicate_without_template_is_written_out_not_lost():
     en = Phrasing(load_templates(), "en", person="wang")
-    assert en.sentence("no_such_predicate", 2, (Number(1),), person=True) == "no_such_predicate(wang, 1)"
+    assert (
+        en.sentence("no_such_predicate", 2, (Number(1),), person=True)
+        == "no_such_predicate(wang, 1)"
+    )
 
 
 def test_guards_are_hidden_by_an_empty_template():

@@ -792,8 +792,15 @@ def ask_outcome(line: str, readings: dict) -> str | tuple:
         return "refused"
     (person_,) = answer_case(case).persons
     # reason and to_settle are None when not asked for (answer_case without lang): not written
-    return (person_.id, [json.loads(json.dumps({k: v for k, v in dataclasses.asdict(a).items() if v is not None}))
-                         for a in person_.answers])
+    return (
+        person_.id,
+        [
+            json.loads(
+                json.dumps({k: v for k, v in dataclasses.asdict(a).items() if v is not None})
+            )
+            for a in person_.answers
+        ],
+    )
 
 
 @pytest.mark.parametrize("run_index", RUNS)

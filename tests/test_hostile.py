@@ -187,7 +187,9 @@ def test_program_text_in_a_case_is_inert_data_echoed_intact(tmp_path):
     for name, person in zip(texts, data["persons"][1:], strict=True):
         # the same answers, clauses and depends_on as the plain person: nothing was obeyed
         # (the one-line reason names the person: the id echoed intact, in place of "plain")
-        said = [{**a, "reason": a["reason"].replace(person["id"], "plain")} for a in person["answers"]]
+        said = [
+            {**a, "reason": a["reason"].replace(person["id"], "plain")} for a in person["answers"]
+        ]
         assert said == baseline, name
 
 

@@ -56,8 +56,9 @@ def config(**kw) -> BatchConfig:
 
 
 def cli(*args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([*PYAGENT, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT, **kw)
+    return subprocess.run(
+        [*PYAGENT, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT, **kw
+    )
 
 
 def one_message(stderr: str) -> str:
@@ -91,7 +92,9 @@ def test_item1_temporary_files_are_unique_per_run_and_exclusive(tmp_path):
     second = Outputs.claim(r, tmp_path / "b.jsonl")
     try:
         names = [p.name for p in first._temps + second._temps]
-        assert len(set(names)) == 4 and all(n.startswith(".") and n.endswith(".partial") for n in names)
+        assert len(set(names)) == 4 and all(
+            n.startswith(".") and n.endswith(".partial") for n in names
+        )
         assert not (tmp_path / "a.jsonl.partial").exists()  # the old, shared name is gone
     finally:
         first.discard()
@@ -157,7 +160,9 @@ def test_item2_planted_symlinks_are_never_followed(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-null", "directory", "side-directory"])
-def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_path, kind, monkeypatch):
+def test_item2_special_files_and_directories_are_refused_before_any_work(
+    tmp_path, kind, monkeypatch
+):
     r = roster(tmp_path / "r.jsonl")
     out = tmp_path / "x.jsonl"
     if kind == "fifo":
@@ -184,8 +189,9 @@ def test_item2_special_files_and_directories_are_refused_before_any_work(tmp_pat
 def test_item3_output_an_existing_directory_is_one_message_exit_2(tmp_path):
     r = roster(tmp_path / "r.jsonl")
     (tmp_path / "d").mkdir()
-    done = cli("batch", str(r), "-o", str(tmp_path / "d"), "--as-of", AS_OF, "-j", "1",
-               "--format", "jsonl")
+    done = cli(
+        "batch", str(r), "-o", str(tmp_path / "d"), "--as-of", AS_OF, "-j", "1", "--format", "jsonl"
+    )
     assert done.returncode == 2
     assert "is a directory" in one_message(done.stderr)
 
@@ -211,8 +217,9 @@ def _small_files() -> None:  # in the child: files over 64 KiB fail (EFBIG), as 
 def test_item3_a_full_disk_is_one_message_exit_1_and_no_partial_file(tmp_path, jobs):
     r = roster(tmp_path / "r.jsonl", 200)  # about 180 KB of answers
     out = tmp_path / "x.jsonl"
-    done = cli("batch", str(r), "-o", str(out), "--as-of", AS_OF, "-j", jobs,
-               preexec_fn=_small_files)
+    done = cli(
+        "batch", str(r), "-o", str(out), "--as-of", AS_OF, "-j", jobs, preexec_fn=_small_files
+    )
     assert done.returncode == 1, done.stderr
     assert "cannot write the output" in one_message(done.stderr)
     assert not out.exists() and leftovers(tmp_path) == []
@@ -285,10 +292,15 @@ def test_item11_a_crafted_cache_file_never_runs_and_the_program_is_parsed(tmp_pa
     assert cached["format"].startswith("pyagent.program/")  # replaced by plain data
 
 
-@pytest.mark.parametrize("payload", [
-    '{"format": "pyagent.program/2", "directory": "x", "rules": "no"}',
-    '[1, 2, 3]', '{"format": "pyagent.program/2"', "\xff\xfe",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{"format": "pyagent.program/2", "directory": "x", "rules": "no"}',
+        "[1, 2, 3]",
+        '{"format": "pyagent.program/2"',
+        "\xff\xfe",
+    ],
+)
 def test_item11_a_cache_file_in_any_doubt_is_parsed_again(tmp_path, monkeypatch, payload):
     from pyagent.engine import program_cache
     from pyagent.engine.program import _fingerprint, reload_program
@@ -298,8 +310,9 @@ def test_item11_a_cache_file_in_any_doubt_is_parsed_again(tmp_path, monkeypatch,
     monkeypatch.delenv("PYAGENT_NO_CACHE", raising=False)
     key = _fingerprint(kb_dir().resolve())
     (tmp_path / "pyagent").mkdir()
-    (tmp_path / "pyagent" / f"program-{key}.json").write_text(payload, encoding="utf-8",
-                                                              errors="surrogateescape")
+    (tmp_path / "pyagent" / f"program-{key}.json").write_text(
+        payload, encoding="utf-8", errors="surrogateescape"
+    )
     assert program_cache.read(key, kb_dir().resolve()) is None
     assert reload_program(kb_dir()).rules
 
@@ -321,18 +334,28 @@ def test_item12_a_missing_home_is_not_created_by_the_cache(tmp_path):
     home = tmp_path / "nonexistent"
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "PYAGENT_NO_CACHE")}
     env["HOME"] = str(home)
-    code = ("from pyagent.engine.program import reload_program; from pyagent.kb import kb_dir;"
-            " assert reload_program(kb_dir()).rules")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "from pyagent.engine.program import reload_program; from pyagent.kb import kb_dir;"
+        " assert reload_program(kb_dir()).rules"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert not home.exists()
 
 
 # -- 6. Invisible and look-alike characters ---------------------------------------------------
 
-LOOKALIKES = ["engi\u200bneering", "\ufeffengineering", "\u200fengineering\u200e", "engi\u00adneering",
-              "工\u200d程", "ｅｎｇｉｎｅｅｒｉｎｇ", "工\u2060程"]
+LOOKALIKES = [
+    "engi\u200bneering",
+    "\ufeffengineering",
+    "\u200fengineering\u200e",
+    "engi\u00adneering",
+    "工\u200d程",
+    "ｅｎｇｉｎｅｅｒｉｎｇ",
+    "工\u2060程",
+]
 
 
 @pytest.mark.parametrize("text", LOOKALIKES)
@@ -340,23 +363,29 @@ def test_item6_invisible_and_lookalike_characters_in_a_field_are_normalised(text
     from pyagent.input.case import parse_person
 
     assert parse_person({"id": "a", "field": text}, "<t>", "p").field == "engineering"
-    titled = parse_person({"id": "a", "titles": [{"rank": "intermediate", "series": text}]}, "<t>", "p")
+    titled = parse_person(
+        {"id": "a", "titles": [{"rank": "intermediate", "series": text}]}, "<t>", "p"
+    )
     assert titled.titles[0].series == "engineering"
 
 
-@pytest.mark.parametrize("place, value, code", [
-    (("certificates", 0, "level"), "ｔｅｃｈｎｉｃｉａｎ", "technician"),
-    (("certificates", 0, "level"), "技\u200b师", "technician"),
-    (("certificates", 0, "kind"), "skill\u00ad_level", "skill_level"),
-    (("annual_assessments", 0, "grade"), "\ufeff合格", "qualified"),
-    (("honours", 0), "national\u200b_technical_expert", "national_technical_expert"),
-    (("titles", 0, "rank"), "中\u200c级", "intermediate"),
-])
+@pytest.mark.parametrize(
+    "place, value, code",
+    [
+        (("certificates", 0, "level"), "ｔｅｃｈｎｉｃｉａｎ", "technician"),
+        (("certificates", 0, "level"), "技\u200b师", "technician"),
+        (("certificates", 0, "kind"), "skill\u00ad_level", "skill_level"),
+        (("annual_assessments", 0, "grade"), "\ufeff合格", "qualified"),
+        (("honours", 0), "national\u200b_technical_expert", "national_technical_expert"),
+        (("titles", 0, "rank"), "中\u200c级", "intermediate"),
+    ],
+)
 def test_item6_every_code_field_is_normalised_alike(place, value, code):
     from pyagent.input.case import parse_person
 
-    row = person(0, honours=["china_skills_award"],
-                 titles=[{"rank": "junior", "series": "engineering"}])
+    row = person(
+        0, honours=["china_skills_award"], titles=[{"rank": "junior", "series": "engineering"}]
+    )
     target = row
     for step in place[:-1]:
         target = target[step]
@@ -377,7 +406,9 @@ def test_item6_a_batch_answers_lookalikes_as_the_plain_value(tmp_path):
     r.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
     summary = run_batch(r, tmp_path / "a.jsonl", config())
     assert summary.errors == 0
-    answers = [json.loads(line)["answers"] for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    answers = [
+        json.loads(line)["answers"] for line in (tmp_path / "a.jsonl").read_text().splitlines()
+    ]
     assert all(a == answers[0] for a in answers)
 
 
@@ -387,8 +418,16 @@ def test_item6_a_batch_answers_lookalikes_as_the_plain_value(tmp_path):
 @pytest.mark.parametrize("value", ["²", "５", "٣"])
 def test_item3_a_parameter_that_is_not_ascii_digits_is_one_message(tmp_path, value):
     r = roster(tmp_path / "r.jsonl")
-    done = cli("batch", str(r), "-o", str(tmp_path / "a.jsonl"), "--as-of", AS_OF,
-               "--parameter", f"application_years.technician={value}")
+    done = cli(
+        "batch",
+        str(r),
+        "-o",
+        str(tmp_path / "a.jsonl"),
+        "--as-of",
+        AS_OF,
+        "--parameter",
+        f"application_years.technician={value}",
+    )
     assert done.returncode == 2
     assert "whole number" in one_message(done.stderr)
     assert not (tmp_path / "a.jsonl").exists()
@@ -402,8 +441,14 @@ def test_item3_max_bytes_beyond_any_file_is_one_message():
 
 def test_item3_stdout_on_a_full_disk_is_one_message_exit_1():
     with open("/dev/full", "w") as full:
-        done = subprocess.run([*PYAGENT, "ask", "queries/demo.yaml", "--json"], stdout=full,
-                              stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+        done = subprocess.run(
+            [*PYAGENT, "ask", "queries/demo.yaml", "--json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
     assert done.returncode == 1
     assert "disk is full" in one_message(done.stderr)
 
@@ -496,7 +541,9 @@ def test_item10_a_fifo_lp_in_the_knowledge_base_is_refused(kb_copy):
 
 
 @pytest.mark.parametrize("command", ["check", "diff"])
-def test_item10_an_unreadable_subdirectory_fails_instead_of_all_hold(tmp_path, monkeypatch, command):
+def test_item10_an_unreadable_subdirectory_fails_instead_of_all_hold(
+    tmp_path, monkeypatch, command
+):
     import shutil
 
     from pyagent.pins.check import load_pins
@@ -571,8 +618,9 @@ def test_item4_workers_die_with_a_killed_parent_and_print_nothing(tmp_path):
 
 
 def test_item4_soak_small_interruptions_and_concurrent_runs_leave_only_correct_outputs(tmp_path):
-    problems = _soak_module().soak(rows=60, rounds=3, seed=11, workdir=tmp_path, quiet=True,
-                                   cycle=True)  # SIGINT, SIGTERM, SIGKILL
+    problems = _soak_module().soak(
+        rows=60, rounds=3, seed=11, workdir=tmp_path, quiet=True, cycle=True
+    )  # SIGINT, SIGTERM, SIGKILL
     assert problems == []
 
 
@@ -588,8 +636,10 @@ def test_item4_soak_full(tmp_path):  # pytest -m soak: 20 interruptions of 30,00
 def test_item5_aliases_of_long_text_are_refused_by_size(tmp_path):
     from pyagent.input.case import load_case
 
-    text = ("as_of: 2026-07-01\nperson:\n  id: a\n  education: &s " + "x" * 100_000 + "\n"
-            "  papers: [" + ", ".join(["*s"] * 50) + "]\n")
+    text = (
+        "as_of: 2026-07-01\nperson:\n  id: a\n  education: &s " + "x" * 100_000 + "\n"
+        "  papers: [" + ", ".join(["*s"] * 50) + "]\n"
+    )
     path = tmp_path / "bomb.yaml"
     path.write_text(text)
     with pytest.raises(InputError, match="aliases expand the document past"):
@@ -627,11 +677,15 @@ def _csv_roster(path: Path, rows: list[bytes]) -> Path:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("bad, says", [
-    (b"big," + b"x" * 140_000 + b",2019-05-10,engineering,qualified\n", "cert1_level"),
-    (b"latin,technician,2019-05-10,ing\xe9nierie,qualified\n", "not UTF-8"),
-    (b'quote,"technician,2019-05-10,engineering,qualified\n', ""),
-], ids=["long-cell", "bad-byte", "open-quote"])
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        (b"big," + b"x" * 140_000 + b",2019-05-10,engineering,qualified\n", "cert1_level"),
+        (b"latin,technician,2019-05-10,ing\xe9nierie,qualified\n", "not UTF-8"),
+        (b'quote,"technician,2019-05-10,engineering,qualified\n', ""),
+    ],
+    ids=["long-cell", "bad-byte", "open-quote"],
+)
 def test_item7_one_bad_csv_row_goes_to_the_errors_file(tmp_path, jobs, bad, says):
     r = _csv_roster(tmp_path / "r.csv", [bad])
     out = tmp_path / "a.jsonl"
@@ -646,7 +700,9 @@ def test_item7_one_bad_csv_row_goes_to_the_errors_file(tmp_path, jobs, bad, says
 
 def test_item7_a_jsonl_roster_with_a_bom_keeps_row_1(tmp_path):
     r = tmp_path / "r.jsonl"
-    r.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(person(i)) + "\n" for i in range(3)).encode())
+    r.write_bytes(
+        b"\xef\xbb\xbf" + "".join(json.dumps(person(i)) + "\n" for i in range(3)).encode()
+    )
     summary = run_batch(r, tmp_path / "a.jsonl", config())
     assert summary.errors == 0 and summary.persons_out == 3
 
@@ -696,7 +752,9 @@ def test_item12_over_long_person_and_numbers_are_not_echoed_in_full(tmp_path):
     assert done.returncode == 2
     assert len(one_message(done.stderr)) < 2000
     case = tmp_path / "c.yaml"
-    case.write_text("person:\n  id: a\n  annual_assessments: [{year: " + "9" * 309 + ", grade: qualified}]\n")
+    case.write_text(
+        "person:\n  id: a\n  annual_assessments: [{year: " + "9" * 309 + ", grade: qualified}]\n"
+    )
     done = cli("ask", str(case))
     assert done.returncode == 2
     assert "9" * 40 not in one_message(done.stderr)

@@ -63,7 +63,9 @@ def test_every_clause_file_names_its_source_and_quotes_the_text_it_encodes(path)
 
 def test_every_rule_of_a_clause_file_names_a_declared_clause():
     declared = set(
-        re.findall(r"^clause_text\((\w+),", (KB / "clauses.lp").read_text(encoding="utf-8"), re.MULTILINE)
+        re.findall(
+            r"^clause_text\((\w+),", (KB / "clauses.lp").read_text(encoding="utf-8"), re.MULTILINE
+        )
     )
     missing = [
         f"{Path(r.file).name}:{r.line}: {r.text}"

@@ -82,7 +82,8 @@ def test_no_module_imports_from_a_layer_above_its_own(path: Path):
         return  # the package's entry points: lazy exports and `python -m pyagent`
     allowed = {own, "foundation"} | LAYERS.get(own, set())
     upward = [
-        f"line {line}: {name}" for line, name in imports_of(module_of(path), path.read_text("utf-8"))
+        f"line {line}: {name}"
+        for line, name in imports_of(module_of(path), path.read_text("utf-8"))
         if layer_of(name) not in allowed
     ]
     assert not upward, f"{path.relative_to(PACKAGE)} imports from a layer above its own: {upward}"

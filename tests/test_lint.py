@@ -79,8 +79,11 @@ def test_an_installed_copy_does_not_look_for_the_shared_notice(tmp_path):
     (tmp_path / "site-packages" / "shared" / "notice").mkdir(parents=True)
     (tmp_path / "site-packages" / "shared" / "notice" / "clauses.md").write_text("| P1 | x | y |\n")
     assert default_notice(site / "_kb") is None
-    assert default_notice(ROOT / "kb") == ((ROOT.parent / "shared" / "notice" / "clauses.md")
-                                           if (ROOT.parent / "shared").is_dir() else None)
+    assert default_notice(ROOT / "kb") == (
+        (ROOT.parent / "shared" / "notice" / "clauses.md")
+        if (ROOT.parent / "shared").is_dir()
+        else None
+    )
 
 
 def test_lint_and_coverage_count_rules_the_same_way():

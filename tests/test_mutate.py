@@ -63,8 +63,14 @@ S = "s(X) :- t(X), u(X, c)."
 def test_each_operator_on_a_small_knowledge_base(tmp_path):
     d = small_kb(tmp_path)
     ops = by_operator(d)
-    assert ops["number"] == {(P, "p(X) :- q(X); X >= 3; not r(X)."), (P, "p(X) :- q(X); X >= 1; not r(X).")}
-    assert ops["comparison"] == {(P, "p(X) :- q(X); X < 2; not r(X)."), (P, "p(X) :- q(X); X > 2; not r(X).")}
+    assert ops["number"] == {
+        (P, "p(X) :- q(X); X >= 3; not r(X)."),
+        (P, "p(X) :- q(X); X >= 1; not r(X)."),
+    }
+    assert ops["comparison"] == {
+        (P, "p(X) :- q(X); X < 2; not r(X)."),
+        (P, "p(X) :- q(X); X > 2; not r(X)."),
+    }
     assert (P, "p(X) :- X >= 2; not r(X).") in ops["drop"]
     assert (P, "p(X) :- q(X); X >= 2.") in ops["drop"]
     assert (S, "s(X) :- u(X,c).") in ops["drop"]
@@ -84,12 +90,21 @@ def test_each_operator_on_a_small_knowledge_base(tmp_path):
     m = next(m for m in mutants(d) if m.after == "p(X) :- q(X); X > 2; not r(X).")
     assert m.where == "rules.lp:3"
     m.apply(d)
-    assert "p(X) :- q(X); X > 2; not r(X).\nt(a; b)." in (d / "rules.lp").read_text(encoding="utf-8")
+    assert "p(X) :- q(X); X > 2; not r(X).\nt(a; b)." in (d / "rules.lp").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_knowledge_base_yields_every_operator_and_skips_the_templates():
     ms = mutants()
-    assert {m.operator for m in ms} == {"number", "comparison", "drop", "negate", "constant", "delete"}
+    assert {m.operator for m in ms} == {
+        "number",
+        "comparison",
+        "drop",
+        "negate",
+        "constant",
+        "delete",
+    }
     assert not any(m.before.startswith(("template(", "clause_text(")) for m in ms)
     assert not any(m.file == "whatif.lp" for m in ms)
     assert [m.id for m in ms] == list(range(len(ms)))
@@ -120,7 +135,9 @@ def test_a_survivor_is_found_with_a_case_that_becomes_a_pin_telling_it_apart(tmp
     assert found.question == "special_talent.apply"
     assert found.original != found.mutant
     pin_file = tmp_path / "new_pin.yaml"
-    pin_file.write_text(found.yaml().replace("say in a sentence what this case pins", "the new pin holds"), "utf-8")
+    pin_file.write_text(
+        found.yaml().replace("say in a sentence what this case pins", "the new pin holds"), "utf-8"
+    )
     (pin,) = load_pin_file(pin_file)
     assert run_pin(pin).holds
     copy = tmp_path / "kb"
@@ -134,8 +151,10 @@ def test_a_survivor_is_found_with_a_case_that_becomes_a_pin_telling_it_apart(tmp
 
 def test_a_mutant_that_does_not_ground_is_invalid(tmp_path):
     unsafe = next(
-        m for m in mutants()
-        if m.operator == "drop" and m.before.startswith("benefits_brought(P) :- clause(p4_s3), benefit(P, _)")
+        m
+        for m in mutants()
+        if m.operator == "drop"
+        and m.before.startswith("benefits_brought(P) :- clause(p4_s3), benefit(P, _)")
         and "benefit(" not in m.after
     )
     result = run_mutant(unsafe, load_pins([QUERIES / "p4_s3_special_talent"]), kb_dir(), tmp_path)
@@ -167,8 +186,14 @@ expect:
     ("clauses", "problem"),
     [
         ("[P3.S1]", "cites P2.S2, P2.S3.a, P3.S1, expected P3.S1"),  # one missing
-        ("[P2.S2, P2.S3.a, P3.S1, P3.S2]", "cites P2.S2, P2.S3.a, P3.S1, expected P2.S2, P2.S3.a, P3.S1, P3.S2"),
-        ("[P2.S3.a, P2.S2, P3.S1]", "cites P2.S2, P2.S3.a, P3.S1, expected P2.S3.a, P2.S2, P3.S1"),  # order
+        (
+            "[P2.S2, P2.S3.a, P3.S1, P3.S2]",
+            "cites P2.S2, P2.S3.a, P3.S1, expected P2.S2, P2.S3.a, P3.S1, P3.S2",
+        ),
+        (
+            "[P2.S3.a, P2.S2, P3.S1]",
+            "cites P2.S2, P2.S3.a, P3.S1, expected P2.S3.a, P2.S2, P3.S1",
+        ),  # order
     ],
 )
 def test_a_pin_with_wrong_clauses_fails_check(tmp_path, clauses, problem):
@@ -199,13 +224,18 @@ def test_check_kb_reads_clause_ids_and_readings_from_that_directory(tmp_path):
     (copy / "clauses.lp").write_text(clauses.replace('"P3.S1"', '"P3.S1.x"'), encoding="utf-8")
     readings = (copy / "readings.lp").read_text(encoding="utf-8")
     (copy / "readings.lp").write_text(
-        readings.replace("reading_option(field_list, (closed; open)).", "reading_option(field_list, (closed; open; wide)).")
-        , encoding="utf-8"
+        readings.replace(
+            "reading_option(field_list, (closed; open)).",
+            "reading_option(field_list, (closed; open; wide)).",
+        ),
+        encoding="utf-8",
     )
     path = tmp_path / "pin.yaml"
-    text = PIN.replace("CLAUSES", "[P2.S2, P2.S3.a, P3.S1.x]").replace(
-        "    title.intermediate: no   # bare\n", ""
-    ).replace("expect:", "readings: {field_list: wide}\nexpect:")
+    text = (
+        PIN.replace("CLAUSES", "[P2.S2, P2.S3.a, P3.S1.x]")
+        .replace("    title.intermediate: no   # bare\n", "")
+        .replace("expect:", "readings: {field_list: wide}\nexpect:")
+    )
     path.write_text(text, encoding="utf-8")
     assert runner.invoke(app, ["check", str(path)]).exit_code == 2  # not clauses of kb/
     result = runner.invoke(app, ["check", str(path), "--kb", str(copy)])
@@ -238,7 +268,10 @@ def test_a_tie_in_clause_order_never_depends_on_the_hash_seed(tmp_path):
     for seed in ("1", "2", "3", "4"):
         run = subprocess.run(
             [sys.executable, "-c", TIE, str(QUERIES / "demo.yaml"), str(copy)],
-            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outputs.add(run.stdout)
     assert len(outputs) == 1
@@ -259,8 +292,13 @@ def test_a_sampled_mutation_run_lets_no_new_mutant_survive():
 
     report = mutate(sample=CI_SAMPLE, seed=CI_SEED, jobs=2, search=False)
     assert len(report.results) == CI_SAMPLE
-    new = [f"{r.mutant.where} {r.mutant.before} -> {r.mutant.after or '(deleted)'}" for r in report.new_survivors]
-    assert not new, "mutants no pin kills (add a pin: pyagent mutate finds the case): " + "; ".join(new)
+    new = [
+        f"{r.mutant.where} {r.mutant.before} -> {r.mutant.after or '(deleted)'}"
+        for r in report.new_survivors
+    ]
+    assert not new, "mutants no pin kills (add a pin: pyagent mutate finds the case): " + "; ".join(
+        new
+    )
     assert report.count("killed") >= CI_SAMPLE // 2
 
 
@@ -269,7 +307,11 @@ def test_a_weakened_pin_set_fails_the_sampled_run():
     from pyagent.pins.mutate import mutate
 
     report = mutate(
-        pins=[QUERIES / "p2_s1_in_force"], sample=CI_SAMPLE, seed=CI_SEED, jobs=2, search=False,
+        pins=[QUERIES / "p2_s1_in_force"],
+        sample=CI_SAMPLE,
+        seed=CI_SEED,
+        jobs=2,
+        search=False,
         equivalents=QUERIES / "EQUIVALENT_MUTANTS.md",
         only=lambda m: m.file in ("p4_special_talent.lp", "p5_reverse.lp"),
     )

@@ -83,21 +83,27 @@ MUTATIONS = [
             "A year with no assessment held": {"gap_year title.participate"},
             "A year assessed at a previous post": {"moved_post title.participate"},
             "A person known to hold no post": {"no_post title.participate"},
-            "An empty list of assessments": {"never_assessed title.participate",
-                                             "never_assessed title.participate [assessment_years=latest_three]"},
+            "An empty list of assessments": {
+                "never_assessed title.participate",
+                "never_assessed title.participate [assessment_years=latest_three]",
+            },
             "A pending assessment for 2025": {"pending_2025 title.participate"},
             "A year missing from the list of": {"missing_2024 title.participate"},
             "With the assessments not stated": {"assessments_unknown title.participate"},
             # v2: the post's start date decides the years at the current post (current_post_since.yaml)
             "A post that began in March 2024": {"began_2024 title.participate"},
             "A post that began on 2 January 2023": {"began_during_2023 title.participate"},
-            "A post that began on 31 December 2023": {"last_day_of_2023 title.participate",
-                                                      "first_day_of_2024 title.participate"},
+            "A post that began on 31 December 2023": {
+                "last_day_of_2023 title.participate",
+                "first_day_of_2024 title.participate",
+            },
             "A stated at_current_post decides": {"stated_false title.participate"},
             "A failing grade fails the year": {"unqualified_while_moving title.participate"},
             "A post whose start date is not stated": {"since_not_stated title.participate"},
             "With the current post not stated": {"post_not_stated title.participate"},
-            "A year missing from the list, in which": {"missing_year_of_the_move title.participate"},
+            "A year missing from the list, in which": {
+                "missing_year_of_the_move title.participate"
+            },
             "Under the three latest assessments held": {"latest_three_moved title.participate"},
         },
     ),
@@ -168,10 +174,15 @@ MUTATIONS = [
         r"^notice_in_force\(P\) :- clause\(p2_s1\), notice_issued_by_as_of",
         "notice_in_force(P) :- clause(p2_s2), notice_issued_by_as_of",
         ("p2_s1_in_force",),
-        {"One day before the report date": {"day_before title.participate"},
-         "On 2021-06-01": {"first_possible_day title.participate", "first_possible_day title.assistant"},
-         # pins state their clauses exactly: the no before 2021-06-01 cites P2.S1 too
-         "On 2021-05-31": {"before_issue title.participate", "before_issue title.assistant"}},
+        {
+            "One day before the report date": {"day_before title.participate"},
+            "On 2021-06-01": {
+                "first_possible_day title.participate",
+                "first_possible_day title.assistant",
+            },
+            # pins state their clauses exactly: the no before 2021-06-01 cites P2.S1 too
+            "On 2021-05-31": {"before_issue title.participate", "before_issue title.assistant"},
+        },
     ),
 ]
 

@@ -5,6 +5,7 @@ is tested, and the coverage of the notice by the pins is asserted, so that CI fa
 encoded clause lacks a yes and a no pin, a reading lacks a pin whose answer changes under it,
 or a rule never fires.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ runner = CliRunner()
 
 # Li's answers with their reasons, as a pin states them.
 ASSISTANT = "{status: unknown, clauses: [P2.S2, P2.S3.a, P3.S1], depends_on: ['annual_assessments[2].grade']}"
-PARTICIPATE = "{status: unknown, clauses: [P2.S2, P2.S3.a], depends_on: ['annual_assessments[2].grade']}"
+PARTICIPATE = (
+    "{status: unknown, clauses: [P2.S2, P2.S3.a], depends_on: ['annual_assessments[2].grade']}"
+)
 
 # A person who passes the P2.S3.a gate: a 高级工 of 2024-07-01, 24 months of work on 2026-07-01.
 LI = """\
@@ -213,7 +216,9 @@ def test_pins_in_one_file_and_across_files_share_solves_and_agree_with_one_by_on
     )
     two = write(
         tmp_path,
-        pin_text("li: {title.participate: " + PARTICIPATE + "}", name="A second pin in its own file."),
+        pin_text(
+            "li: {title.participate: " + PARTICIPATE + "}", name="A second pin in its own file."
+        ),
         "b.yaml",
     )
     together = run_pins(load_pins([tmp_path]))
@@ -336,7 +341,9 @@ def test_another_repositorys_pins_run_under_plain_pytest(tmp_path):
     )
     write(
         queries,
-        pin_text("li: {title.assistant: " + ASSISTANT + "}", name="A holding pin of the plugin test."),
+        pin_text(
+            "li: {title.assistant: " + ASSISTANT + "}", name="A holding pin of the plugin test."
+        ),
         "good.yaml",
     )
     write(
@@ -434,8 +441,9 @@ def test_diff_needs_a_reading_and_a_known_one():
 
 
 def test_a_pin_may_be_named_by_a_chinese_sentence(tmp_path):
-    pins = load_pin_file(write(tmp_path, pin_text("li: {title.assistant: unknown}",
-                                                  name="高级工满两年可申报助理级")))
+    pins = load_pin_file(
+        write(tmp_path, pin_text("li: {title.assistant: unknown}", name="高级工满两年可申报助理级"))
+    )
     assert [p.name for p in pins] == ["高级工满两年可申报助理级"]
     with pytest.raises(InputError, match="not a sentence"):
         load_pin_file(write(tmp_path, pin_text("li: {title.assistant: unknown}", name="技师")))

@@ -41,7 +41,9 @@ def test_a_post_beginning_after_as_of_is_bad_input_named_by_its_place(tmp_path: 
     assert "persons[1].current_post.since" in result.stderr and "晚于查询日" in result.stderr
 
 
-def test_a_post_beginning_on_as_of_is_held_and_an_earlier_as_of_makes_it_bad(tmp_path: Path) -> None:
+def test_a_post_beginning_on_as_of_is_held_and_an_earlier_as_of_makes_it_bad(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "case.yaml"
     path.write_text(CASE.split("  - id: not_yet")[0], encoding="utf-8")
     assert load_case(path).persons[0].current_post.since == dt.date(2026, 7, 1)
@@ -51,15 +53,23 @@ def test_a_post_beginning_on_as_of_is_held_and_an_earlier_as_of_makes_it_bad(tmp
 
 def test_a_roster_row_with_a_post_not_yet_held_is_a_bad_row(tmp_path: Path) -> None:
     roster = tmp_path / "roster.jsonl"
-    rows = [{"id": "held", "current_post": {"since": "2020-01-01"}},
-            {"id": "not_yet", "current_post": {"since": "2026-08-01"}}]
+    rows = [
+        {"id": "held", "current_post": {"since": "2020-01-01"}},
+        {"id": "not_yet", "current_post": {"since": "2026-08-01"}},
+    ]
     roster.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     asked = runner.invoke(app, ["ask", str(roster), "--as-of", "2026-07-01"])
-    assert asked.exit_code == 2 and f"{roster}:2:" in asked.stderr and "current_post.since" in asked.stderr
+    assert (
+        asked.exit_code == 2
+        and f"{roster}:2:" in asked.stderr
+        and "current_post.since" in asked.stderr
+    )
     out = tmp_path / "answers.jsonl"
     summary = run_batch(roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), parameters={}, jobs=1))
     assert (summary.persons_out, summary.errors) == (1, 1)
-    errors = [json.loads(line) for line in outputs_of(out)[0].read_text(encoding="utf-8").splitlines()]
+    errors = [
+        json.loads(line) for line in outputs_of(out)[0].read_text(encoding="utf-8").splitlines()
+    ]
     assert errors[0]["line"] == 2 and "current_post.since" in errors[0]["message"]
 
 

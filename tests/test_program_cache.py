@@ -44,7 +44,8 @@ def test_an_edited_knowledge_base_is_parsed_again(cache: Path, tmp_path: Path):
     path = copy / "p3_ranks.lp"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
-            "rank_clause(p3_s1, assistant, senior_worker, 2).", "rank_clause(p3_s1, assistant, senior_worker, 3)."
+            "rank_clause(p3_s1, assistant, senior_worker, 2).",
+            "rank_clause(p3_s1, assistant, senior_worker, 3).",
         ),
         encoding="utf-8",
     )

@@ -29,11 +29,17 @@ def test_read_blocks_skips_an_overlong_line_without_holding_it():
 
 def test_batch_reports_an_overlong_row_by_line_and_answers_the_rest(tmp_path: Path):
     roster = tmp_path / "roster.jsonl"
-    rows = [json.dumps(PERSON), '{"id": "' + "y" * (1 << 21) + '"}', json.dumps({**PERSON, "id": "b"})]
+    rows = [
+        json.dumps(PERSON),
+        '{"id": "' + "y" * (1 << 21) + '"}',
+        json.dumps({**PERSON, "id": "b"}),
+    ]
     roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     errors: list[dict] = []
-    summary = run_batch(roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1), on_error=errors.append)
+    summary = run_batch(
+        roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1), on_error=errors.append
+    )
     answered = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert answered == ["a", "b"]
     assert [e["line"] for e in errors] == [2]

@@ -47,20 +47,28 @@ def known_person(rng: random.Random, pid: str) -> Person:
         for _ in range(rng.randint(0, 2))
     )
     start = _date(rng, 3, 10)
-    work = (Period(start, None),) if rng.random() < 0.8 else (Period(start, start + dt.timedelta(days=400)),)
+    work = (
+        (Period(start, None),)
+        if rng.random() < 0.8
+        else (Period(start, start + dt.timedelta(days=400)),)
+    )
     # ten years, so that latest_three finds three held years without reaching below the list
     years = [AS_OF.year - k for k in range(1, 11)]
     # every year known (`none`: no assessment that year), so that only what a test blanks is unknown
     # at_current_post stated (mostly true) or, v2, left to the post's start date
     assessments = tuple(
-        Assessment(y, rng.choice(GRADES[:2] * 3 + GRADES), rng.choice([True] * 6 + [False, None, None]))
+        Assessment(
+            y, rng.choice(GRADES[:2] * 3 + GRADES), rng.choice([True] * 6 + [False, None, None])
+        )
         for y in years
     )
     honours = tuple(
         Honour(
             code,
             contest_class=rng.choice(["i", "ii"]) if "contest" in code else None,
-            category=rng.choice(["high_skill", "professional"]) if code == "state_council_allowance" else None,
+            category=rng.choice(["high_skill", "professional"])
+            if code == "state_council_allowance"
+            else None,
         )
         for code in rng.sample(
             [
@@ -76,7 +84,10 @@ def known_person(rng: random.Random, pid: str) -> Person:
     )
     titles = tuple(
         Title(rank, "engineering", _date(rng, 0, 8))
-        for rank in rng.sample(["junior", "assistant", "intermediate", "associate_senior", "full_senior"], rng.randint(0, 1))
+        for rank in rng.sample(
+            ["junior", "assistant", "intermediate", "associate_senior", "full_senior"],
+            rng.randint(0, 1),
+        )
     )
     return Person(
         pid,
@@ -107,21 +118,33 @@ def _set_assessment(p: Person, year: int, grade: str | None) -> Person:
 
 
 UNKNOWNS = {
-    "field": (lambda p: replace(p, field=None), lambda p: [replace(p, field=f) for f in ("engineering", "finance")]),
+    "field": (
+        lambda p: replace(p, field=None),
+        lambda p: [replace(p, field=f) for f in ("engineering", "finance")],
+    ),
     "current_post": (
         lambda p: replace(p, current_post=None),
         # v2: a post's start decides the years whose at_current_post is not stated
-        lambda p: [replace(p, current_post=v)
-                   for v in (NO_POST, Post(AS_OF, "电工"), Post(dt.date(2000, 1, 1), "电工"))],
+        lambda p: [
+            replace(p, current_post=v)
+            for v in (NO_POST, Post(AS_OF, "电工"), Post(dt.date(2000, 1, 1), "电工"))
+        ],
     ),
     "post_since": (
-        lambda p: replace(p, current_post=Post(None, "电工")) if isinstance(p.current_post, Post) else p,
-        lambda p: [replace(p, current_post=Post(d, "电工")) if isinstance(p.current_post, Post) else p
-                   for d in (dt.date(2000, 1, 1), dt.date(2024, 1, 1), AS_OF)],
+        lambda p: (
+            replace(p, current_post=Post(None, "电工")) if isinstance(p.current_post, Post) else p
+        ),
+        lambda p: [
+            replace(p, current_post=Post(d, "电工")) if isinstance(p.current_post, Post) else p
+            for d in (dt.date(2000, 1, 1), dt.date(2024, 1, 1), AS_OF)
+        ],
     ),
     "assessment_2025": (
         lambda p: _blank_assessment_year(p, 2025),
-        lambda p: [_set_assessment(p, 2025, g) for g in ("qualified", "basically_qualified", "unqualified", "none")],
+        lambda p: [
+            _set_assessment(p, 2025, g)
+            for g in ("qualified", "basically_qualified", "unqualified", "none")
+        ],
     ),
     "pending_2024": (
         lambda p: _set_assessment(p, 2024, "pending"),
@@ -131,7 +154,11 @@ UNKNOWNS = {
         lambda p: replace(p, honours=None),
         lambda p: [
             replace(p, honours=h)
-            for h in ((), (Honour("national_technical_expert"),), (Honour("worldskills_excellence"),))
+            for h in (
+                (),
+                (Honour("national_technical_expert"),),
+                (Honour("worldskills_excellence"),),
+            )
         ],
     ),
     "contribution": (
@@ -167,7 +194,9 @@ UNKNOWNS = {
     ),
     "technical_work": (
         lambda p: replace(p, technical_work=None),
-        lambda p: [replace(p, technical_work=w) for w in ((), (Period(dt.date(2000, 1, 1), None),))],
+        lambda p: [
+            replace(p, technical_work=w) for w in ((), (Period(dt.date(2000, 1, 1), None),))
+        ],
     ),
 }
 
@@ -180,7 +209,11 @@ PARAMETERS = {
 READING_SETS = [
     {},
     {"assessment_years": "latest_three", "basically_qualified": "passes"},
-    {"certificate_clock": "latest", "assessment_post": "any_post", "special_talent_benefits": "either"},
+    {
+        "certificate_clock": "latest",
+        "assessment_post": "any_post",
+        "special_talent_benefits": "either",
+    },
     {"green_channel_gate": "yes", "worldskills_excellence": "included", "reverse_needs_post": "no"},
 ]
 
@@ -192,7 +225,9 @@ def _completions(person: Person, blanked: list[str]) -> list[Person]:
     return people
 
 
-@pytest.mark.parametrize("readings", READING_SETS, ids=lambda r: ",".join(f"{k}={v}" for k, v in r.items()) or "defaults")
+@pytest.mark.parametrize(
+    "readings", READING_SETS, ids=lambda r: ",".join(f"{k}={v}" for k, v in r.items()) or "defaults"
+)
 def test_worst_and_best_completions_agree_with_brute_force(readings: dict[str, str]) -> None:
     rng = random.Random(zlib.crc32(repr(sorted(readings.items())).encode()))  # reproducible
     checked = 0
@@ -210,7 +245,9 @@ def test_worst_and_best_completions_agree_with_brute_force(readings: dict[str, s
         solved = solve_case(Case("<semantics>", AS_OF, readings, PARAMETERS, persons))
         for q in QUESTIONS.values():
             statuses = {solved.status(k, q) for k in range(1, len(persons))}
-            assert "unknown" not in statuses, f"a completion with every input known is unknown: {q.id}"
+            assert "unknown" not in statuses, (
+                f"a completion with every input known is unknown: {q.id}"
+            )
             expected = statuses.pop() if len(statuses) == 1 else "unknown"
             got = solved.status(0, q)
             assert got == expected, (

@@ -88,19 +88,36 @@ def test_names_clingo_cannot_write_are_read_attribute_by_attribute(s: Symbol) ->
 def test_values_sort_and_compare_in_clingos_order(symbols: list[Symbol]) -> None:
     values = [value_of(s) for s in symbols]
     assert [value_of(s) for s in sorted(symbols)] == sorted(values, key=order_key)
-    ops = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-           "=": operator.eq, "!=": operator.ne}
+    ops = {
+        "<": operator.lt,
+        "<=": operator.le,
+        ">": operator.gt,
+        ">=": operator.ge,
+        "=": operator.eq,
+        "!=": operator.ne,
+    }
     for a, b in zip(symbols, symbols[1:] + symbols[:1]):
         for op, python in ops.items():
             assert compare(op, value_of(a), value_of(b)) == python(a, b), (str(a), op, str(b))
 
 
 def test_the_order_of_kinds_and_the_values_of_edge_symbols() -> None:
-    kinds = [Infimum, Number(-5), Number(3), Function("b"), Function("a", [], False), String(""),
-             Function("", [Number(1)]), Function("a", [Number(1)]), Function("a", [Number(1)], False),
-             Supremum]
+    kinds = [
+        Infimum,
+        Number(-5),
+        Number(3),
+        Function("b"),
+        Function("a", [], False),
+        String(""),
+        Function("", [Number(1)]),
+        Function("a", [Number(1)]),
+        Function("a", [Number(1)], False),
+        Supremum,
+    ]
     assert sorted(kinds) == kinds
-    assert sorted((value_of(s) for s in reversed(kinds)), key=order_key) == [value_of(s) for s in kinds]
+    assert sorted((value_of(s) for s in reversed(kinds)), key=order_key) == [
+        value_of(s) for s in kinds
+    ]
     assert value_of(Supremum) == SUP and value_of(Infimum) == INF
     assert value_of(Tuple_([])) == "" and text("") == "()"
     assert value_of(String('a "quoted"\\ line\n')) == ("str", 'a "quoted"\\ line\n')

@@ -31,14 +31,22 @@ XSS = "<script>alert(1)</script>"
 
 # A 高级工 of 2022 with the 2025 assessment left unstated (the browser test's person).
 FORM = {
-    "id": "gao_ji_gong", "as_of": "2026-07-01",
-    "certificates[0].level": "senior_worker", "certificates[0].kind": "skill_level",
+    "id": "gao_ji_gong",
+    "as_of": "2026-07-01",
+    "certificates[0].level": "senior_worker",
+    "certificates[0].kind": "skill_level",
     "certificates[0].obtained": "2022-03-01",
-    "technical_work[0].from": "2018-01-01", "field": "engineering",
-    "current_post.since": "2018-01-01", "current_post.occupation": "电工",
-    "annual_assessments[0].year": "2023", "annual_assessments[0].grade": "qualified",
-    "annual_assessments[1].year": "2024", "annual_assessments[1].grade": "qualified",
-    "honours": "none", "titles": "none", "action": "answer",
+    "technical_work[0].from": "2018-01-01",
+    "field": "engineering",
+    "current_post.since": "2018-01-01",
+    "current_post.occupation": "电工",
+    "annual_assessments[0].year": "2023",
+    "annual_assessments[0].grade": "qualified",
+    "annual_assessments[1].year": "2024",
+    "annual_assessments[1].grade": "qualified",
+    "honours": "none",
+    "titles": "none",
+    "action": "answer",
 }
 
 
@@ -55,20 +63,31 @@ def statuses(html: str) -> dict[str, str]:
 def validator(name: str):
     schemas = {n: json.loads(schema_text(n)) for n in SCHEMAS}
     registry = Registry().with_resources(
-        (s["$id"], Resource.from_contents(s)) for s in schemas.values())
+        (s["$id"], Resource.from_contents(s)) for s in schemas.values()
+    )
     return jsonschema.Draft202012Validator(schemas[name], registry=registry)
 
 
 def test_every_page_is_served_with_the_security_headers(client):
-    for path in ("/", "/person", "/roster", "/notice", "/api", "/api/schema", "/static/style.css",
-                 "/static/app.js"):
+    for path in (
+        "/",
+        "/person",
+        "/roster",
+        "/notice",
+        "/api",
+        "/api/schema",
+        "/static/style.css",
+        "/static/app.js",
+    ):
         r = client.get(path)
         assert r.status_code == 200, path
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0], path
     page = client.get("/").text
-    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page  # nothing from outside
-    assert "<script src=\"/static/app.js\"" in page and "<script>" not in page
+    assert (
+        "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    )  # nothing from outside
+    assert '<script src="/static/app.js"' in page and "<script>" not in page
 
 
 def test_language_follows_the_browser_and_the_switch(client):
@@ -87,7 +106,9 @@ def test_the_form_answers_with_unknown_and_what_would_settle_it(client):
     assert len(found) == 9 and found["title.participate"] == "unknown"
     assert "annual_assessments" in r.text  # what it depends on / what settles it
     assert "具有高级工以上职业资格或职业技能等级的高技能人才" in r.text  # P2.S3.a quoted in a tree
-    assert "取得高级工职业资格或职业技能等级后，从事技术技能工作满2年" in r.text  # P3.S1 quoted in full
+    assert (
+        "取得高级工职业资格或职业技能等级后，从事技术技能工作满2年" in r.text
+    )  # P3.S1 quoted in full
     # the same answers as the library gives for the same case
     from pyagent.explain.answers import answer_case
     from pyagent.web.form import case_text
@@ -97,8 +118,12 @@ def test_the_form_answers_with_unknown_and_what_would_settle_it(client):
     import html
 
     reasons = [html.unescape(x) for x in re.findall(r'<td class="reason">(.*?)</td>', r.text, re.S)]
-    assert reasons == [a.reason for a in expected]  # the library's reasons, as pyagent ask gives them
-    assert "annual assessment" in r.text.split('id="answer-title.participate"')[1].split("why-row")[0]
+    assert reasons == [
+        a.reason for a in expected
+    ]  # the library's reasons, as pyagent ask gives them
+    assert (
+        "annual assessment" in r.text.split('id="answer-title.participate"')[1].split("why-row")[0]
+    )
 
 
 def test_a_reading_switched_shows_the_flip(client):
@@ -106,7 +131,9 @@ def test_a_reading_switched_shows_the_flip(client):
     before = client.post("/person", data={**form, "flips": "1"}).text
     fragment = client.post("/person/flips", data=form).text
     assert 'data-reading="assessment_post" data-value="any_post"' in fragment
-    flips = re.search(r'data-reading="assessment_post" data-value="any_post">(.*?)</div>', before, re.S)
+    flips = re.search(
+        r'data-reading="assessment_post" data-value="any_post">(.*?)</div>', before, re.S
+    )
     assert flips and "title.participate" in flips.group(1)
     after = client.post("/person", data={**form, "readings.assessment_post": "any_post"}).text
     assert statuses(before)["title.participate"] != statuses(after)["title.participate"]
@@ -137,16 +164,23 @@ def test_an_id_is_always_text(client):
 
 def test_a_pasted_case_with_several_persons_and_a_bad_one(client):
     text = DEMO.read_text("utf-8")
-    r = client.post("/person", data={"case_text": text, "action": "load", "person_pick": "li_senior_worker"})
+    r = client.post(
+        "/person", data={"case_text": text, "action": "load", "person_pick": "li_senior_worker"}
+    )
     assert r.status_code == 200 and statuses(r.text)["title.assistant"] == "no"
     assert 'value="wang_technician"' in r.text  # the person picker
-    r = client.post("/person", data={"case_text": "persons: [{id: a, honours: [gold]}]", "action": "load"})
+    r = client.post(
+        "/person", data={"case_text": "persons: [{id: a, honours: [gold]}]", "action": "load"}
+    )
     assert r.status_code == 422 and 'data-field="case_text"' in r.text
     with pytest.raises(Exception) as err:
         parse_case("persons: [{id: a, honours: [gold]}]", "<pasted case>")
     assert str(escape(str(err.value))) in r.text  # the CLI's message, word for word
-    up = client.post("/person", data={"action": "load"},
-                     files={"case_file": ("x.yaml", b"\xff\xfe", "application/yaml")})
+    up = client.post(
+        "/person",
+        data={"action": "load"},
+        files={"case_file": ("x.yaml", b"\xff\xfe", "application/yaml")},
+    )
     assert up.status_code == 422 and "not UTF-8" in up.text
 
 
@@ -167,12 +201,15 @@ def test_the_person_report_is_self_contained(client):
 
 def test_the_roster_page(client):
     data = DEMO_ROSTER.read_bytes()
-    r = client.post("/roster", data={"as_of": "2026-07-01", "parameters.application_years.technician": "8",
-                                     "lang": "en"},
-                    files={"roster": ("demo_roster.csv", data, "text/csv")}, follow_redirects=True)
+    r = client.post(
+        "/roster",
+        data={"as_of": "2026-07-01", "parameters.application_years.technician": "8", "lang": "en"},
+        files={"roster": ("demo_roster.csv", data, "text/csv")},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "<svg" in r.text and "<rect" in r.text
     assert r.text.count('href="/roster/') >= 4
-    token = re.search(r'/roster/([\w-]+)/answers\.csv', r.text).group(1)
+    token = re.search(r"/roster/([\w-]+)/answers\.csv", r.text).group(1)
     person = client.get(f"/roster/{token}/person/1?lang=en")
     assert person.status_code == 200 and "li_senior_worker" in person.text
     assert statuses(person.text)["title.assistant"] == "no"
@@ -193,11 +230,15 @@ def test_a_roster_over_the_limit_points_to_batch(client, monkeypatch):
 
     rows = b"\n".join(json.dumps({"id": f"p{i}"}).encode() for i in range(5))
     monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 2)
-    r = client.post("/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")})
+    r = client.post(
+        "/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")}
+    )
     assert r.status_code == 422 and "more than 2 rows" in r.text and "pyagent batch" in r.text
     monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 100)
     monkeypatch.setattr(roster, "MAX_ROSTER_BYTES", 50)
-    r = client.post("/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")})
+    r = client.post(
+        "/roster", data={"lang": "en"}, files={"roster": ("r.jsonl", rows, "application/x-ndjson")}
+    )
     assert r.status_code == 422 and "larger than 50 bytes" in r.text and "pyagent batch" in r.text
     r = client.post("/roster", files={"roster": ("r.txt", rows, "text/plain")})
     assert r.status_code == 422 and "format" in r.text
@@ -209,7 +250,9 @@ def test_the_notice_page(client):
     html = client.get("/notice?lang=zh").text
     for ref in ("P2.S2", "P2.S3.a", "P3.S1", "P4.S2", "P5.S1.a"):
         assert f'<span class="clause">{ref}</span>' in html
-    assert "kb/p3_ranks.lp" in html and "assessment_post" in html and "queries/p3_s1_assistant" in html
+    assert (
+        "kb/p3_ranks.lp" in html and "assessment_post" in html and "queries/p3_s1_assistant" in html
+    )
 
 
 def test_the_json_api_gives_the_clis_documents(client):
@@ -221,7 +264,9 @@ def test_the_json_api_gives_the_clis_documents(client):
 
     assert ask.json()["persons"] == answer_case(load_case(DEMO), lang="en").to_json()["persons"]
     assert ask.json()["persons"][1]["answers"][0]["to_settle"]  # li: unknown, settled by 2025
-    why = client.post("/api/why?question=title.assistant&person=li_senior_worker&lang=zh", content=text)
+    why = client.post(
+        "/api/why?question=title.assistant&person=li_senior_worker&lang=zh", content=text
+    )
     assert why.status_code == 200
     validator("explanation").validate(why.json())
     wi = client.post("/api/what-if?question=title.assistant&person=li_senior_worker", content=text)
@@ -240,7 +285,10 @@ def test_the_json_api_refuses_bad_input_with_the_clis_message(client):
         parse_case("persons: [{id: a, field: Engineering}]", "<request>")
     assert r.json()["error"] == str(err.value)
     assert client.post("/api/ask", content=b"").status_code == 400
-    assert client.post("/api/ask?reading=field_list=wide", content=DEMO.read_bytes()).status_code == 422
+    assert (
+        client.post("/api/ask?reading=field_list=wide", content=DEMO.read_bytes()).status_code
+        == 422
+    )
     assert client.post("/api/why", content=DEMO.read_bytes()).status_code == 400
     r = client.post("/api/why?question=title.asistant", content=DEMO.read_bytes())
     assert r.status_code == 422 and "did you mean" in r.json()["error"]
@@ -265,7 +313,9 @@ def test_the_schemas_describe_every_json_output(tmp_path):
     case = validator("case")
     import yaml
 
-    assert case.is_valid(json.loads(json.dumps(yaml.safe_load(DEMO.read_text("utf-8")), default=str)))
+    assert case.is_valid(
+        json.loads(json.dumps(yaml.safe_load(DEMO.read_text("utf-8")), default=str))
+    )
     assert not case.is_valid({"persons": []})
     pins = sorted((ROOT / "queries" / "p3_s1_assistant").glob("*.yaml"))[:1]
     validator("check").validate(run_pins(load_pins(pins)).to_json())
@@ -279,8 +329,9 @@ def test_pyagent_report_writes_one_file(tmp_path):
     from pyagent.cli import app
 
     out = tmp_path / "report.html"
-    r = CliRunner().invoke(app, ["report", str(DEMO), "--person", "li_senior_worker", "--lang", "en",
-                                 "-o", str(out)])
+    r = CliRunner().invoke(
+        app, ["report", str(DEMO), "--person", "li_senior_worker", "--lang", "en", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     html = out.read_text("utf-8")
     assert "Decision report" in html and "li_senior_worker" in html and "<script" not in html
@@ -292,10 +343,14 @@ def test_pyagent_report_writes_one_file(tmp_path):
 
 def test_a_roster_id_is_always_text(client):
     rows = (json.dumps({"id": XSS, "honours": []}) + "\n").encode()
-    r = client.post("/roster", data={"as_of": "2026-07-01"},
-                    files={"roster": ("x.jsonl", rows, "application/x-ndjson")}, follow_redirects=True)
+    r = client.post(
+        "/roster",
+        data={"as_of": "2026-07-01"},
+        files={"roster": ("x.jsonl", rows, "application/x-ndjson")},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;" in r.text
-    token = re.search(r'/roster/([\w-]+)/answers\.csv', r.text).group(1)
+    token = re.search(r"/roster/([\w-]+)/answers\.csv", r.text).group(1)
     person = client.get(f"/roster/{token}/person/0")
     assert person.status_code == 200 and XSS not in person.text
 
@@ -310,14 +365,20 @@ def test_pyagent_serve_binds_this_machine_only_and_says_so():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "pyagent", "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pyagent", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert f"http://127.0.0.1:{port}/" in line and "this machine only" in line
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/notice?lang=en", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/notice?lang=en", timeout=5
+                ) as r:
                     assert r.status == 200 and "Content-Security-Policy" in r.headers
                     break
             except OSError:
@@ -337,8 +398,14 @@ def test_a_row_numbered_far_away_is_read_and_the_page_stays_small(client):
 
 def test_the_language_switch_keeps_the_form(client):
     empty = client.post("/person", data={"lang": "zh"})
-    assert empty.status_code == 200 and "单人查询" in empty.text and 'class="error"' not in empty.text
+    assert (
+        empty.status_code == 200 and "单人查询" in empty.text and 'class="error"' not in empty.text
+    )
     filled = client.post("/person", data={**FORM, "action": "", "lang": "zh"})
-    assert filled.status_code == 200 and 'value="gao_ji_gong"' in filled.text and "为什么" in filled.text
+    assert (
+        filled.status_code == 200
+        and 'value="gao_ji_gong"' in filled.text
+        and "为什么" in filled.text
+    )
     what = client.post("/person", data={**FORM, "lang": "zh", "whatif": "title.participate"})
     assert "仅凭时间" in what.text and "年度考核获得" in what.text

@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver (.ci/run installs them)")
+    not (CHROMIUM and DRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
 
 
 def free_port() -> int:
@@ -58,12 +60,22 @@ def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1600", "--lang=en-US"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--lang=en-US",
+    ):
         options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=DRIVER), options=options
+    )
     driver.downloads = downloads
     yield driver
     driver.quit()
@@ -98,13 +110,22 @@ def test_the_page_in_a_browser(server, browser, tmp_path):
     assert "One person" in d.title
     # a 高级工 of 2022, the 2025 assessment left unstated
     for name, value in {
-        "id": "gao_ji_gong", "as_of": "2026-07-01", "certificates[0].level": "senior_worker",
-        "certificates[0].kind": "skill_level", "certificates[0].obtained": "2022-03-01",
-        "technical_work[0].from": "2018-01-01", "field": "engineering", "current_post": "post",
-        "current_post.since": "2018-01-01", "current_post.occupation": "电工",
-        "annual_assessments[0].year": "2023", "annual_assessments[0].grade": "qualified",
-        "annual_assessments[1].year": "2024", "annual_assessments[1].grade": "qualified",
-        "honours": "none", "titles": "none",
+        "id": "gao_ji_gong",
+        "as_of": "2026-07-01",
+        "certificates[0].level": "senior_worker",
+        "certificates[0].kind": "skill_level",
+        "certificates[0].obtained": "2022-03-01",
+        "technical_work[0].from": "2018-01-01",
+        "field": "engineering",
+        "current_post": "post",
+        "current_post.since": "2018-01-01",
+        "current_post.occupation": "电工",
+        "annual_assessments[0].year": "2023",
+        "annual_assessments[0].grade": "qualified",
+        "annual_assessments[1].year": "2024",
+        "annual_assessments[1].grade": "qualified",
+        "honours": "none",
+        "titles": "none",
     }.items():
         put(d, name, value)
     d.save_screenshot(str(shots / "1-form.png"))
@@ -117,7 +138,9 @@ def test_the_page_in_a_browser(server, browser, tmp_path):
     # the why tree of 助理级 quotes P3.S1 in full
     why = d.find_element(By.ID, "why-title.assistant")
     why.find_element(By.TAG_NAME, "summary").click()
-    quotes = [q.text for q in why.find_elements(By.CSS_SELECTOR, "blockquote.quote") if q.is_displayed()]
+    quotes = [
+        q.text for q in why.find_elements(By.CSS_SELECTOR, "blockquote.quote") if q.is_displayed()
+    ]
     assert any(q.startswith("P3.S1") and "从事技术技能工作满2年" in q for q in quotes), quotes
     d.execute_script("arguments[0].scrollIntoView();", why)
     d.save_screenshot(str(shots / "3-why.png"))
@@ -126,8 +149,11 @@ def test_the_page_in_a_browser(server, browser, tmp_path):
     put(d, "annual_assessments[0].at_current_post", "false")
     submitted(d, lambda: d.find_element(By.ID, "submit").click())
     assert status(d, "title.participate") == "no"
-    flip = WebDriverWait(d, 20).until(EC.presence_of_element_located(
-        (By.CSS_SELECTOR, '#flips-assessment_post .flip[data-value="any_post"]')))
+    flip = WebDriverWait(d, 20).until(
+        EC.presence_of_element_located(
+            (By.CSS_SELECTOR, '#flips-assessment_post .flip[data-value="any_post"]')
+        )
+    )
     assert "title.participate" in flip.text
     toggle = d.find_element(By.NAME, "readings.assessment_post")
     d.execute_script("arguments[0].scrollIntoView();", toggle)

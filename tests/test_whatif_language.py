@@ -146,10 +146,14 @@ def test_what_if_is_in_one_language_without_rule_text(path, person, question, la
 def test_the_checker_finds_what_the_issue_saw():
     """The lines issue 10 quotes from the what-if of before are each caught."""
     seen = {
-        "zh": ["仅凭时间：永远不会 (至 2036-07-01); 自 2026-07-01起为未知",
-               "现在：未知  (P2.S3.a)  depends on annual_assessments.2026",
-               "  • P2.S3.a passing_grade(unknown)", "  • P2.S3.a post_counts(P,true)",
-               "  • P2.S3.a current_post(P)", '  • P2.S2 through_field("卫生")'],
+        "zh": [
+            "仅凭时间：永远不会 (至 2036-07-01); 自 2026-07-01起为未知",
+            "现在：未知  (P2.S3.a)  depends on annual_assessments.2026",
+            "  • P2.S3.a passing_grade(unknown)",
+            "  • P2.S3.a post_counts(P,true)",
+            "  • P2.S3.a current_post(P)",
+            '  • P2.S2 through_field("卫生")',
+        ],
         "en": ["✗ 3 ≥ 5 not met", "By time alone: 仅凭时间推移，到期仍不会为“是”。"],
     }
     for lang, lines in seen.items():

@@ -20,7 +20,9 @@ from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
 from pyagent.errors import InputError, msg
 
 _TASKS: dict[str, Callable[..., object]] = {
-    "key_part": phases.key_part, "answer_keys": phases.answer_keys, "join_part": phases.join_part,
+    "key_part": phases.key_part,
+    "answer_keys": phases.answer_keys,
+    "join_part": phases.join_part,
 }
 
 
@@ -91,20 +93,33 @@ class _Dask:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask", address, msg("needs dask.distributed: pip install 'pyagent[dask]'",
-                                                    "需要 dask.distributed：pip install 'pyagent[dask]'")) from None
+            raise InputError(
+                "--dask",
+                address,
+                msg(
+                    "needs dask.distributed: pip install 'pyagent[dask]'",
+                    "需要 dask.distributed：pip install 'pyagent[dask]'",
+                ),
+            ) from None
         self.args = args
         self.cluster = None
         if address == "local":
-            self.cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=jobs or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
             self.client = Client(self.cluster)
         else:
             try:
                 self.client = Client(address, timeout="20s")
             except (OSError, ValueError, TypeError) as err:
-                raise InputError("--dask", address, msg("cannot reach the scheduler: {e}",
-                                                        "无法连接调度器：{e}", e=err)) from None
+                raise InputError(
+                    "--dask",
+                    address,
+                    msg("cannot reach the scheduler: {e}", "无法连接调度器：{e}", e=err),
+                ) from None
         self.width = max(1, sum(self.client.nthreads().values()))
 
     def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:

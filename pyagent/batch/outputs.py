@@ -47,9 +47,13 @@ class OutputError(Exception):
     def __init__(self, path: str, err: OSError | str) -> None:
         self.path = path
         reason = err if isinstance(err, str) else _reason(err)
-        self.message = msg("{p}: cannot write the output: {r}; nothing was written (its temporary "
-                           "files were removed)", "{p}：无法写出输出：{r}；未写出任何内容（其临时文件已删除）",
-                           p=_shown(path), r=reason)
+        self.message = msg(
+            "{p}: cannot write the output: {r}; nothing was written (its temporary "
+            "files were removed)",
+            "{p}：无法写出输出：{r}；未写出任何内容（其临时文件已删除）",
+            p=_shown(path),
+            r=reason,
+        )
         super().__init__(str(self.message))
 
     def text(self, lang: str = "en") -> str:
@@ -76,8 +80,9 @@ def _shown(path: object) -> str:
     text = str(path)
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 def _umask() -> int:
@@ -105,8 +110,9 @@ def check_outputs(roster: Path, out: Path) -> None:
     try:
         parent_stat = os.stat(parent)
     except OSError:
-        raise _refuse(out, "the directory {d} does not exist", "目录 {d} 不存在",
-                      d=_shown(parent)) from None
+        raise _refuse(
+            out, "the directory {d} does not exist", "目录 {d} 不存在", d=_shown(parent)
+        ) from None
     if not stat.S_ISDIR(parent_stat.st_mode):
         raise _refuse(out, "{d} is not a directory", "{d} 不是目录", d=_shown(parent))
     try:
@@ -114,39 +120,72 @@ def check_outputs(roster: Path, out: Path) -> None:
     except OSError:
         roster_stat = None
     errors, summary = side_files(out)
-    for path, what, what_zh in ((out, "the output", "输出文件"),
-                                (errors, "the errors file", "错误文件"),
-                                (summary, "the summary file", "汇总文件"),
-                                (_lock_path(out), "the lock file", "锁文件")):
+    for path, what, what_zh in (
+        (out, "the output", "输出文件"),
+        (errors, "the errors file", "错误文件"),
+        (summary, "the summary file", "汇总文件"),
+        (_lock_path(out), "the lock file", "锁文件"),
+    ):
         if path.name in (roster.name,) and path.parent.resolve() == roster.parent.resolve():
-            raise _refuse(path, "{w} would be the roster itself; choose another output",
-                          "{wz}将覆盖名单本身；请另选输出文件", w=what, wz=what_zh)
+            raise _refuse(
+                path,
+                "{w} would be the roster itself; choose another output",
+                "{wz}将覆盖名单本身；请另选输出文件",
+                w=what,
+                wz=what_zh,
+            )
         try:
             link = os.lstat(path)
         except FileNotFoundError:
             continue
         except OSError as err:
-            raise _refuse(path, "cannot look at {w}: {r}", "无法查看{wz}：{r}",
-                          w=what, wz=what_zh, r=_reason(err)) from None
+            raise _refuse(
+                path,
+                "cannot look at {w}: {r}",
+                "无法查看{wz}：{r}",
+                w=what,
+                wz=what_zh,
+                r=_reason(err),
+            ) from None
         try:
             target = os.stat(path)
         except OSError:
             target = link  # a dangling symlink: renaming over it is harmless
         if roster_stat is not None and (target.st_dev, target.st_ino) == (
-                roster_stat.st_dev, roster_stat.st_ino):
-            raise _refuse(path, "{w} is the roster itself; choose another output",
-                          "{wz}就是名单本身；请另选输出文件", w=what, wz=what_zh)
+            roster_stat.st_dev,
+            roster_stat.st_ino,
+        ):
+            raise _refuse(
+                path,
+                "{w} is the roster itself; choose another output",
+                "{wz}就是名单本身；请另选输出文件",
+                w=what,
+                wz=what_zh,
+            )
         if stat.S_ISDIR(target.st_mode):
-            raise _refuse(path, "{w} is a directory; give a file name", "{wz}是目录；请给出文件名",
-                          w=what, wz=what_zh)
+            raise _refuse(
+                path,
+                "{w} is a directory; give a file name",
+                "{wz}是目录；请给出文件名",
+                w=what,
+                wz=what_zh,
+            )
         if not stat.S_ISREG(target.st_mode):
-            raise _refuse(path, "{w} is a special file (a device, FIFO or socket), not a regular "
-                          "file; choose another output",
-                          "{wz}是特殊文件（设备、管道或套接字），不是普通文件；请另选输出文件",
-                          w=what, wz=what_zh)
+            raise _refuse(
+                path,
+                "{w} is a special file (a device, FIFO or socket), not a regular "
+                "file; choose another output",
+                "{wz}是特殊文件（设备、管道或套接字），不是普通文件；请另选输出文件",
+                w=what,
+                wz=what_zh,
+            )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise _refuse(out, "cannot write in the directory {d} (read-only or no permission)",
-                      "无法在目录 {d} 中写入（只读或无权限）", d=_shown(parent))
+        raise _refuse(
+            out,
+            "cannot write in the directory {d} (read-only or no permission)",
+            "无法在目录 {d} 中写入（只读或无权限）",
+            d=_shown(parent),
+        )
 
 
 class Outputs:
@@ -187,15 +226,23 @@ class Outputs:
             try:
                 fd = os.open(path, flags, 0o644)
             except OSError as err:
-                raise _refuse(self.out, "cannot create the lock file {p}: {r}",
-                              "无法创建锁文件 {p}：{r}", p=_shown(path), r=_reason(err)) from None
+                raise _refuse(
+                    self.out,
+                    "cannot create the lock file {p}: {r}",
+                    "无法创建锁文件 {p}：{r}",
+                    p=_shown(path),
+                    r=_reason(err),
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
-                raise _refuse(self.out, "another pyagent batch is writing this output; wait for "
-                              "it to finish or choose another output",
-                              "另一个 pyagent batch 正在写入此输出；请等待其结束或另选输出文件") from None
+                raise _refuse(
+                    self.out,
+                    "another pyagent batch is writing this output; wait for "
+                    "it to finish or choose another output",
+                    "另一个 pyagent batch 正在写入此输出；请等待其结束或另选输出文件",
+                ) from None
             try:  # the file may have been removed by the run that held it: lock the one in place
                 same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
             except FileNotFoundError:
@@ -220,12 +267,15 @@ class Outputs:
         for name in names:
             if not (name.startswith(prefix) and name.endswith(".partial")):
                 continue
-            if not _TEMP_NAME.fullmatch(name[len(prefix):-len(".partial")]):
+            if not _TEMP_NAME.fullmatch(name[len(prefix) : -len(".partial")]):
                 continue
             path = self.out.parent / name
             try:
                 found = os.lstat(path)
-                if roster is not None and (found.st_dev, found.st_ino) == (roster.st_dev, roster.st_ino):
+                if roster is not None and (found.st_dev, found.st_ino) == (
+                    roster.st_dev,
+                    roster.st_ino,
+                ):
                     continue  # never the roster, whatever its name
                 path.unlink()
             except OSError:
@@ -233,12 +283,19 @@ class Outputs:
 
     def _temp(self) -> IO[str]:
         try:
-            fd, name = tempfile.mkstemp(prefix="." + self.out.name + ".", suffix=".partial",
-                                        dir=self.out.parent if str(self.out.parent) else ".")
+            fd, name = tempfile.mkstemp(
+                prefix="." + self.out.name + ".",
+                suffix=".partial",
+                dir=self.out.parent if str(self.out.parent) else ".",
+            )
         except OSError as err:
-            raise _refuse(self.out, "cannot write in the directory {d}: {r}",
-                          "无法在目录 {d} 中写入：{r}", d=_shown(self.out.parent or "."),
-                          r=_reason(err)) from None
+            raise _refuse(
+                self.out,
+                "cannot write in the directory {d}: {r}",
+                "无法在目录 {d} 中写入：{r}",
+                d=_shown(self.out.parent or "."),
+                r=_reason(err),
+            ) from None
         self._temps.append(Path(name))
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; OUT gets the usual mode

@@ -63,8 +63,12 @@ def json_text(value: object) -> str:
 def answer_data(a: Answer) -> dict:
     """An answer as ``ask --json`` writes it (SPEC section 8), with its reason and what would
     settle it where the library gives them."""
-    data: dict[str, object] = {"question": a.question, "status": a.status,
-                               "clauses": list(a.clauses), "depends_on": list(a.depends_on)}
+    data: dict[str, object] = {
+        "question": a.question,
+        "status": a.status,
+        "clauses": list(a.clauses),
+        "depends_on": list(a.depends_on),
+    }
     for extra in ("reason", "to_settle"):
         value = getattr(a, extra, None)
         if value is not None:
@@ -102,7 +106,9 @@ class KeyedPart:
     lines: int  # lines that start in the partition (a JSONL range); 0 for CSV rows
     persons_in: int
     errors: list[tuple]  # (line, id, place, message): line within the partition for a range
-    keys: list[list[tuple]] = field(default_factory=list)  # per space: distinct keys, first seen first
+    keys: list[list[tuple]] = field(
+        default_factory=list
+    )  # per space: distinct keys, first seen first
 
 
 class Context:
@@ -119,8 +125,12 @@ class Context:
         abstraction = base.abstraction
         alt = None
         if config.compare:
-            alt = analyse(config.as_of, {**config.readings, **config.compare}, config.parameters,
-                          config.directory)
+            alt = analyse(
+                config.as_of,
+                {**config.readings, **config.compare},
+                config.parameters,
+                config.directory,
+            )
             abstraction = base.abstraction.common(alt.abstraction)
         self.keys = Keys(base, abstraction)
         self.alt_keys = Keys(alt, abstraction) if alt is not None else None
@@ -164,8 +174,10 @@ class Context:
     def _plan_keys(self, person: Person) -> tuple:
         """The person's key per space.  Persons who differ only by id have the same keys:
         the last few thousand are kept by everything but the id (every field of `Person`)."""
-        memo = tuple(json.dumps(v, sort_keys=True, default=str) if isinstance(v, Mapping) else v
-                     for v in (getattr(person, f) for f in _PERSON_FIELDS))
+        memo = tuple(
+            json.dumps(v, sort_keys=True, default=str) if isinstance(v, Mapping) else v
+            for v in (getattr(person, f) for f in _PERSON_FIELDS)
+        )
         found = self._memo.get(memo)
         if found is None:
             full = self.keys.person_key(person)
@@ -256,12 +268,21 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
     slots = [space_keys.analysis.slots[i] for i, _ in space_keys.plans[plan]]
     out: list[tuple] = []
     for start in range(0, len(keys), SOLVE_GROUP):
-        group = keys[start:start + SOLVE_GROUP]
-        facts = [[Fact(name, tuple(symbol_of(a) for a in args_), world, path)
-                  for name, part in zip(slots, key) for args_, world, path in part]
-                 for key in group]
-        model = solve(facts, ctx.alt_shared if alt else ctx.shared, directory=ctx.config.directory,
-                      source=ctx.source)
+        group = keys[start : start + SOLVE_GROUP]
+        facts = [
+            [
+                Fact(name, tuple(symbol_of(a) for a in args_), world, path)
+                for name, part in zip(slots, key)
+                for args_, world, path in part
+            ]
+            for key in group
+        ]
+        model = solve(
+            facts,
+            ctx.alt_shared if alt else ctx.shared,
+            directory=ctx.config.directory,
+            source=ctx.source,
+        )
         if alt:
             out.extend(tuple(status_of(model, i, q) for q in questions) for i in range(len(group)))
             continue
@@ -269,7 +290,9 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
         for i in range(len(group)):
             answers = []
             for q in questions:
-                node = explainer.explain(Function("answer", [person_term(i, "worst"), q.term]), lean=True)
+                node = explainer.explain(
+                    Function("answer", [person_term(i, "worst"), q.term]), lean=True
+                )
                 a = answer_of(q, node, ctx.refs, ctx.kinds)
                 answers.append((json_text(answer_data(a)), a.status))
             out.append(tuple(answers))

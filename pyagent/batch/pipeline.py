@@ -116,7 +116,9 @@ class BatchSummary:
             "persons_out": self.persons_out,
             "errors": self.errors,
             "counts": {q: dict(c) for q, c in self.counts.items()},
-            "flips": {q: dict(c) for q, c in self.flips.items()} if self.flips is not None else None,
+            "flips": {q: dict(c) for q, c in self.flips.items()}
+            if self.flips is not None
+            else None,
             "seconds": round(self.seconds, 3),
             "persons_per_second": round(self.persons_in / self.seconds) if self.seconds else None,
             "keys_solved": self.keys_solved,
@@ -147,14 +149,35 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
     for pair in pairs:
         name, sep, value = (p.strip() for p in pair.partition("="))
         if not sep or not name or not value:
-            raise InputError(source, pair, msg("expected NAME=VALUE, e.g. application_years.technician=5",
-                                               "应为 名称=取值，如 application_years.technician=5"))
+            raise InputError(
+                source,
+                pair,
+                msg(
+                    "expected NAME=VALUE, e.g. application_years.technician=5",
+                    "应为 名称=取值，如 application_years.technician=5",
+                ),
+            )
         if name not in PARAMETERS:
-            raise InputError(source, name, msg("not a parameter; expected one of: {c}",
-                                               "不是参数；应为以下之一：{c}", c=", ".join(PARAMETERS)))
+            raise InputError(
+                source,
+                name,
+                msg(
+                    "not a parameter; expected one of: {c}",
+                    "不是参数；应为以下之一：{c}",
+                    c=", ".join(PARAMETERS),
+                ),
+            )
         if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= MAX_YEARS:
-            raise InputError(source, name, msg("{v!r} is not a whole number of years 0..{m}",
-                                               "{v!r} 不是 0..{m} 之间的整数年数", v=value, m=MAX_YEARS))
+            raise InputError(
+                source,
+                name,
+                msg(
+                    "{v!r} is not a whole number of years 0..{m}",
+                    "{v!r} 不是 0..{m} 之间的整数年数",
+                    v=value,
+                    m=MAX_YEARS,
+                ),
+            )
         if name in out and out[name] != int(value):
             raise InputError(source, name, msg("given twice", "给出两次"))
         out[name] = int(value)
@@ -192,8 +215,13 @@ def run_batch(
     in_format = roster_format(roster, config.input_format)
     out_format = roster_format(out, config.output_format)
     if not roster.is_file():
-        raise InputError(source, "", msg("no such file", "文件不存在") if not roster.exists()
-                         else msg("not a file", "不是文件"))
+        raise InputError(
+            source,
+            "",
+            msg("no such file", "文件不存在")
+            if not roster.exists()
+            else msg("not a file", "不是文件"),
+        )
     errors_path, summary_path = outputs_of(out)
     total = roster.stat().st_size
     files = Outputs.claim(roster, out)  # checks OUT and its side files, locks, temp files
@@ -209,31 +237,40 @@ def run_batch(
             header, sheet_rows = read_rows(roster, source)
             layout = CsvLayout.from_header(header, source)
             in_format = "csv"  # a worksheet's rows are answered as CSV rows are
-            parts: Iterator[Part] = (Part(k, source, rows=tuple(block)) for k, block in
-                                     enumerate(csv_blocks(sheet_rows, rows_per_part, source)))
+            parts: Iterator[Part] = (
+                Part(k, source, rows=tuple(block))
+                for k, block in enumerate(csv_blocks(sheet_rows, rows_per_part, source))
+            )
             count = None
         elif in_format == "csv":
             import io
 
             # surrogateescape: a bad byte in a late row is that row's error (roster.BadRow)
-            handle = io.TextIOWrapper(open(roster, "rb"), encoding="utf-8-sig", newline="",
-                                      errors="surrogateescape")
+            handle = io.TextIOWrapper(
+                open(roster, "rb"), encoding="utf-8-sig", newline="", errors="surrogateescape"
+            )
             try:
                 layout, csv_rows = read_csv_rows(handle, source)
             except UnicodeDecodeError:
                 raise InputError(source, "", msg("not UTF-8 text", "不是 UTF-8 文字")) from None
-            parts = (Part(k, source, rows=tuple(block)) for k, block in
-                     enumerate(csv_blocks(csv_rows, rows_per_part, source)))
+            parts = (
+                Part(k, source, rows=tuple(block))
+                for k, block in enumerate(csv_blocks(csv_rows, rows_per_part, source))
+            )
             count = None
         else:
             size = _partition_bytes(total, config)
             starts = range(0, total, size)
-            parts = (Part(k, source, start, min(start + size, total))
-                     for k, start in enumerate(starts))
+            parts = (
+                Part(k, source, start, min(start + size, total)) for k, start in enumerate(starts)
+            )
             count = len(starts)
         _sweep_parts(out)  # left by a run that was killed (we hold OUT's lock: none is live)
-        workdir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".parts",
-                                        dir=out.parent if str(out.parent) else "."))
+        workdir = Path(
+            tempfile.mkdtemp(
+                prefix=f".{out.name}.", suffix=".parts", dir=out.parent if str(out.parent) else "."
+            )
+        )
         args = (config, source, in_format, layout, str(workdir))
         try:
             with executor(config, args, count) as run:
@@ -241,12 +278,15 @@ def run_batch(
                 phase = "answering"
                 answers = _phase_answers(run, keyed.keys)
                 phase = "writing the answers"
-                persons_out, combos = _phase_join(run, keyed, answers, workdir, files.out_file, on_flip)
+                persons_out, combos = _phase_join(
+                    run, keyed, answers, workdir, files.out_file, on_flip
+                )
         except OSError as err:  # disk full, read-only, ...: one message, nothing left behind
             raise OutputError(str(out), err) from None
         files.commit(_table_writer(out_format, config, roster))
-        summary = _summary(config, roster, out, errors_path, summary_path, keyed, persons_out,
-                           combos, started)
+        summary = _summary(
+            config, roster, out, errors_path, summary_path, keyed, persons_out, combos, started
+        )
         if progress is not None:
             progress(keyed.persons_in, total, total)
         files.write_summary(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -265,7 +305,9 @@ def _partition_bytes(total: int, config: BatchConfig) -> int:
     """A JSONL partition: ``block_bytes`` at most, small enough that every worker gets a few
     (a small roster still uses every core), never below 16 KiB."""
     workers = worker_count(config.jobs)
-    return max(min(config.block_bytes, 16 << 10), min(config.block_bytes, -(-total // (4 * workers))))
+    return max(
+        min(config.block_bytes, 16 << 10), min(config.block_bytes, -(-total // (4 * workers)))
+    )
 
 
 def _table_writer(out_format: str, config: BatchConfig, roster: Path):
@@ -276,8 +318,9 @@ def _table_writer(out_format: str, config: BatchConfig, roster: Path):
     from pyagent.batch.tables import jsonl_to_table
 
     def convert(answers: Path, table: Path) -> None:
-        jsonl_to_table(answers, table, out_format, config.lang,
-                       roster if config.reasons else None, config)
+        jsonl_to_table(
+            answers, table, out_format, config.lang, roster if config.reasons else None, config
+        )
 
     return convert
 
@@ -290,11 +333,14 @@ def _sweep_parts(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _summary(config, roster, out, errors_path, summary_path, keyed, persons_out, combos,
-             started) -> BatchSummary:
+def _summary(
+    config, roster, out, errors_path, summary_path, keyed, persons_out, combos, started
+) -> BatchSummary:
     assert keyed.persons_in == persons_out + keyed.errors
     counts = {q: {s: 0 for s in STATUSES} for q in QUESTION_IDS}
-    flips: dict[str, Counter] | None = {q: Counter() for q in QUESTION_IDS} if config.compare else None
+    flips: dict[str, Counter] | None = (
+        {q: Counter() for q in QUESTION_IDS} if config.compare else None
+    )
     for (statuses, alt), n in combos.items():
         for q, s in zip(QUESTION_IDS, statuses):
             counts[q][s] += n
@@ -303,13 +349,21 @@ def _summary(config, roster, out, errors_path, summary_path, keyed, persons_out,
                 if s != a:
                     flips[q][f"{s}->{a}"] += n
     return BatchSummary(
-        roster=str(roster), output=str(out), errors_file=str(errors_path),
-        summary_file=str(summary_path), as_of=config.as_of,
+        roster=str(roster),
+        output=str(out),
+        errors_file=str(errors_path),
+        summary_file=str(summary_path),
+        as_of=config.as_of,
         readings=resolved_readings(config.readings, config.directory),
-        parameters=dict(config.parameters), compare=dict(config.compare) if config.compare else None,
-        persons_in=keyed.persons_in, persons_out=persons_out, errors=keyed.errors, counts=counts,
+        parameters=dict(config.parameters),
+        compare=dict(config.compare) if config.compare else None,
+        persons_in=keyed.persons_in,
+        persons_out=persons_out,
+        errors=keyed.errors,
+        counts=counts,
         flips={q: dict(sorted(c.items())) for q, c in flips.items()} if flips is not None else None,
-        seconds=time.perf_counter() - started, keys_solved=sum(len(k) for k in keyed.keys),
+        seconds=time.perf_counter() - started,
+        keys_solved=sum(len(k) for k in keyed.keys),
     )
 
 
@@ -348,8 +402,12 @@ def _phase_keys(run, parts, err_file, source, total, progress, on_error) -> _Key
         keyed.offsets.append(offset)
         for rel, pid, place, message in got.errors:
             at = rel + offset
-            e = {"line": at, "id": pid, "place": place,
-                 "message": str(InputError(source, place, message, at))}
+            e = {
+                "line": at,
+                "id": pid,
+                "place": place,
+                "message": str(InputError(source, place, message, at)),
+            }
             err_file.write(json_text(e) + "\n")
             if on_error is not None:
                 on_error(e)
@@ -364,8 +422,11 @@ def _phase_keys(run, parts, err_file, source, total, progress, on_error) -> _Key
 
 
 def _phase_answers(run, keys: list[list[tuple]]) -> list[list[tuple]]:
-    tasks = [(s, space[i:i + ANSWER_CHUNK]) for s, space in enumerate(keys)
-             for i in range(0, len(space), ANSWER_CHUNK)]
+    tasks = [
+        (s, space[i : i + ANSWER_CHUNK])
+        for s, space in enumerate(keys)
+        for i in range(0, len(space), ANSWER_CHUNK)
+    ]
     answers: list[list[tuple]] = [[] for _ in keys]
     for (s, _), got in run.ordered("answer_keys", tasks):
         answers[s].extend(got)
@@ -373,8 +434,10 @@ def _phase_answers(run, keys: list[list[tuple]]) -> list[list[tuple]]:
 
 
 def _phase_join(run, keyed: _Keyed, answers, workdir: Path, target, on_flip):
-    tasks = ((k, [[answers[s][g] for g in local] for s, local in enumerate(maps)])
-             for k, maps in enumerate(keyed.maps))
+    tasks = (
+        (k, [[answers[s][g] for g in local] for s, local in enumerate(maps)])
+        for k, maps in enumerate(keyed.maps)
+    )
     combos: Counter = Counter()
     persons_out = 0
     for (k, _), (n, c, flipped) in run.ordered("join_part", tasks):

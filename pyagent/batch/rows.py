@@ -20,7 +20,7 @@ from pyagent.input.roster import MAX_ROW_BYTES, key_marks, load_row_strict
 
 from orjson import loads as _fast_loads
 
-_BIG = 2.0 ** 63  # orjson reads an integer this large or larger as a float
+_BIG = 2.0**63  # orjson reads an integer this large or larger as a float
 _WS_COLON = re.compile(r'"[ \t\r]+:')
 
 
@@ -86,8 +86,9 @@ def csv_blocks(rows: Iterator[tuple[int, list[str]]], size: int, source: str) ->
         yield block
 
 
-def range_rows(path: str, start: int, end: int, max_row: int = MAX_ROW_BYTES
-               ) -> tuple[list[tuple[int, object]], int]:
+def range_rows(
+    path: str, start: int, end: int, max_row: int = MAX_ROW_BYTES
+) -> tuple[list[tuple[int, object]], int]:
     """The rows of a JSONL file that start in the byte range [start, end): (index of the row
     among them, its text or a `NotUtf8`), and how many lines start there.
 
@@ -111,15 +112,24 @@ def range_rows(path: str, start: int, end: int, max_row: int = MAX_ROW_BYTES
                 break
             if len(raw) > max_row and not raw.endswith(b"\n"):
                 _skip_line(handle)
-                rows.append((n, NotUtf8(f"the row is longer than {max_row:,} bytes; it was not read")))
+                rows.append(
+                    (n, NotUtf8(f"the row is longer than {max_row:,} bytes; it was not read"))
+                )
             else:
                 if raw.endswith(b"\n"):
                     raw = raw[:-1]
                 try:
                     rows.append((n, _row_text(raw.decode("utf-8"))))
                 except UnicodeDecodeError as err:
-                    rows.append((n, NotUtf8(f"not UTF-8 text (byte {raw[err.start]:#04x} at column "
-                                            f"{err.start + 1} cannot be decoded)")))
+                    rows.append(
+                        (
+                            n,
+                            NotUtf8(
+                                f"not UTF-8 text (byte {raw[err.start]:#04x} at column "
+                                f"{err.start + 1} cannot be decoded)"
+                            ),
+                        )
+                    )
             n += 1
             pos = handle.tell()
     return rows, n

@@ -95,4 +95,3 @@ def init_worker_process() -> None:
         os.close(devnull)
     except OSError:
         pass
-

@@ -22,32 +22,54 @@ def _answer(a) -> str:
 def mutation_view(report: MutationReport) -> Group:
     parts: list = []
     ran = len(report.results)
-    what = f"{ran} of {report.total} mutants (sample, seed {report.seed})" if report.sample else f"{ran} mutants"
-    table = Table(title=Text(f"Mutation testing · kb {report.kb} · {report.pins} pins · {what}"), expand=False)
+    what = (
+        f"{ran} of {report.total} mutants (sample, seed {report.seed})"
+        if report.sample
+        else f"{ran} mutants"
+    )
+    table = Table(
+        title=Text(f"Mutation testing · kb {report.kb} · {report.pins} pins · {what}"), expand=False
+    )
     table.add_column("operator")
     for v in VERDICTS:
         table.add_column(v, justify="right")
     for op in sorted({r.mutant.operator for r in report.results}):
         rows = [r for r in report.results if r.mutant.operator == op]
         table.add_row(op, *(str(sum(1 for r in rows if r.verdict == v)) for v in VERDICTS))
-    table.add_row(Text("all", style="bold"), *(Text(str(report.count(v)), style="bold") for v in VERDICTS))
+    table.add_row(
+        Text("all", style="bold"), *(Text(str(report.count(v)), style="bold") for v in VERDICTS)
+    )
     parts.append(table)
     for r in report.survivors:
         m, d = r.mutant, r.distinction
-        parts.append(Text.assemble(("✗ survived ", "status.no"), (f"{m.where} ({m.operator})", "bold")))
+        parts.append(
+            Text.assemble(("✗ survived ", "status.no"), (f"{m.where} ({m.operator})", "bold"))
+        )
         parts.append(Text(f"    before: {m.before}"))
         parts.append(Text(f"    after:  {m.after or '(deleted)'}"))
         if d is not None:
-            parts.append(Text(f"  A case that tells them apart ({d.candidate.origin}):", style="bold"))
+            parts.append(
+                Text(f"  A case that tells them apart ({d.candidate.origin}):", style="bold")
+            )
             parts.append(Text("\n".join("    " + line for line in d.yaml().splitlines())))
             parts.append(Text(f"    {d.question} of {d.candidate.person.id}:"))
             parts.append(Text(f"      original: {_answer(d.original)}"))
             parts.append(Text(f"      mutant:   {_answer(d.mutant)}"))
     equivalents = [r for r in report.results if r.verdict == "equivalent"]
     if equivalents:
-        parts.append(Text(f"Probably equivalent (no case within the bounds of the search answers differently): {len(equivalents)}", style="muted"))
+        parts.append(
+            Text(
+                f"Probably equivalent (no case within the bounds of the search answers differently): {len(equivalents)}",
+                style="muted",
+            )
+        )
         for r in equivalents:
-            parts.append(Text(f"  {r.mutant.where} ({r.mutant.operator}): {r.mutant.before}  →  {r.mutant.after or '(deleted)'}", style="muted"))
+            parts.append(
+                Text(
+                    f"  {r.mutant.where} ({r.mutant.operator}): {r.mutant.before}  →  {r.mutant.after or '(deleted)'}",
+                    style="muted",
+                )
+            )
     score = report.score
     shown = "n/a" if score is None else f"{100 * score:.1f} %"
     c = report.counts

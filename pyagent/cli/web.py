@@ -31,12 +31,16 @@ def _need_web() -> None:
         import jinja2  # noqa: F401
         import starlette  # noqa: F401
     except ImportError:
-        fail("the web face needs its extra: pip install 'xinjiang-guantong[web]' (Starlette, Jinja2, uvicorn)")
+        fail(
+            "the web face needs its extra: pip install 'xinjiang-guantong[web]' (Starlette, Jinja2, uvicorn)"
+        )
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="The address to bind (default: this machine only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="The address to bind (default: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="The port.", min=1, max=65535)] = 8000,
     open_: Annotated[bool, typer.Option("--open", help="Open the page in the browser.")] = False,
 ) -> None:
@@ -57,11 +61,21 @@ def serve(
 @app.command()
 def report(
     case: CaseArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")],
-    person: Annotated[Optional[str], typer.Option(
-        "--person", "-p", help="One person's report (default: the only person, or every person as a roster).",
-        metavar="ID")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report: zh or en.")] = Lang.zh,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")
+    ],
+    person: Annotated[
+        Optional[str],
+        typer.Option(
+            "--person",
+            "-p",
+            help="One person's report (default: the only person, or every person as a roster).",
+            metavar="ID",
+        ),
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the report: zh or en.")
+    ] = Lang.zh,
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
     parameter: ParameterOpt = None,

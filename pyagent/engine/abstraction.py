@@ -18,7 +18,17 @@ from collections.abc import Callable, Mapping
 
 from pyagent.engine.cones import CITATION, READING, _body_literals
 from pyagent.engine.program import Program
-from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Const, Fn, Literal, Var, term_vars
+from pyagent.engine.rules import (
+    AGGREGATE,
+    ATOM,
+    COMPARISON,
+    NEGATION,
+    Const,
+    Fn,
+    Literal,
+    Var,
+    term_vars,
+)
 from pyagent.engine.solve import Model
 from pyagent.engine.values import INF, SUP
 from pyagent.engine.values import convert as native
@@ -159,8 +169,11 @@ def _value_uses(
                 # derived by rules over a variable here: every value it holds, and every value
                 # a rule's head names, stays itself
                 uses.equal |= {native(a.arguments[k]) for a in static.atoms_of(*sig)}
-                uses.equal |= {native(r.head.args[k].symbol) for r in rules
-                               if isinstance(r.head.args[k], Const)}
+                uses.equal |= {
+                    native(r.head.args[k].symbol)
+                    for r in rules
+                    if isinstance(r.head.args[k], Const)
+                }
             return True
         if lit.term.name in constants:
             values = {row[k - 1] for row in constants[lit.term.name]}
@@ -190,8 +203,9 @@ def _value_uses(
                 if var in term_vars(h):
                     if not (isinstance(h, Var) and h.name == var):
                         return None
-                    inner = _value_uses(program, static, person_preds, constants,
-                                        rule.name, j, rule.arity, visiting)
+                    inner = _value_uses(
+                        program, static, person_preds, constants, rule.name, j, rule.arity, visiting
+                    )
                     if inner is None:
                         return None
                     uses.merge(inner)
@@ -221,8 +235,11 @@ def _value_uses(
                         values = {native(partner.symbol)}
                     elif isinstance(partner, Var):
                         binders = [
-                            (b, k) for b in top if b.kind == ATOM and isinstance(b.term, Fn)
-                            for k, a in enumerate(b.term.args) if isinstance(a, Var) and a.name == partner.name
+                            (b, k)
+                            for b in top
+                            if b.kind == ATOM and isinstance(b.term, Fn)
+                            for k, a in enumerate(b.term.args)
+                            if isinstance(a, Var) and a.name == partner.name
                         ]
                         if len(binders) != 1:
                             return None
@@ -259,7 +276,7 @@ def _classes(uses: _Uses, static: Model) -> dict[object, object] | None:
         arity = next((len(a.arguments) for a in static.atoms if a.name == q), None)
         for atom in static.atoms_of(q, arity) if arity is not None else ():
             args = [native(a) for a in atom.arguments]
-            rows.setdefault(args[k], set()).add(tuple(args[:k] + args[k + 1:]))
+            rows.setdefault(args[k], set()).add(tuple(args[:k] + args[k + 1 :]))
         columns[(q, k)] = {v: frozenset(r) for v, r in rows.items()}
         members |= set(rows)
     if uses.tables and any(isinstance(v, int) for v in members):
@@ -292,7 +309,9 @@ def abstraction(
         if name in constants:
             continue
         for pos in range(1, arity):
-            uses = _value_uses(program, static, person_preds, constants, name, pos, arity, frozenset())
+            uses = _value_uses(
+                program, static, person_preds, constants, name, pos, arity, frozenset()
+            )
             if uses is None:
                 continue
             mapping = _classes(uses, static)

@@ -58,8 +58,11 @@ def person_predicates(program: Program, as_of: dt.date) -> frozenset[tuple[str, 
             key = (rule.name, rule.arity)
             if key in out:
                 continue
-            if any(lit.term is not None and isinstance(lit.term, Fn) and lit.signature in out
-                   for lit in _body_literals(rule.body) if lit.kind in (ATOM, NEGATION)):
+            if any(
+                lit.term is not None and isinstance(lit.term, Fn) and lit.signature in out
+                for lit in _body_literals(rule.body)
+                if lit.kind in (ATOM, NEGATION)
+            ):
                 out.add(key)
                 changed = True
     return frozenset(out)
@@ -109,11 +112,17 @@ def _failure_order(body: Sequence[Literal]) -> list[Literal]:
     """The order in which pyagent.explain.tree examines a rule's body (explain._failure_order)."""
     first = [lit for lit in body if lit.kind == ATOM and lit.signature in (CITATION, READING)]
     rest = [lit for lit in body if not any(lit is f for f in first)]
-    return first + [lit for lit in rest if lit.kind == ATOM] + [lit for lit in rest if lit.kind != ATOM]
+    return (
+        first
+        + [lit for lit in rest if lit.kind == ATOM]
+        + [lit for lit in rest if lit.kind != ATOM]
+    )
 
 
 class _ConeBuilder:
-    def __init__(self, program: Program, static: Model, person_preds: frozenset, inputs: Iterable[str]):
+    def __init__(
+        self, program: Program, static: Model, person_preds: frozenset, inputs: Iterable[str]
+    ):
         self.program = program
         self.ev = Evaluator(program, static)
         self.person_preds = person_preds
@@ -135,9 +144,7 @@ class _ConeBuilder:
             if (name, arity) not in self.person_preds:
                 continue
             if name in self.input_names and not self.program.is_derived(name, arity):
-                found.setdefault(name, set()).add(
-                    tuple(pattern[1:])
-                )
+                found.setdefault(name, set()).add(tuple(pattern[1:]))
                 continue
             for rule in self.program.rules_for(name, arity):
                 todo.extend(self._body_goals(rule, pattern))

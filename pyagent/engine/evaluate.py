@@ -24,7 +24,18 @@ from dataclasses import dataclass
 from clingo import Symbol, SymbolType
 
 from pyagent.engine.program import Program, Rule
-from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, BinOp, Const, Fn, Literal, Minus, Var
+from pyagent.engine.rules import (
+    AGGREGATE,
+    ATOM,
+    COMPARISON,
+    NEGATION,
+    BinOp,
+    Const,
+    Fn,
+    Literal,
+    Minus,
+    Var,
+)
 from pyagent.engine.solve import Model
 from pyagent.engine.values import INF, SUP, Value, compare, is_person, order_key, symbol_of, text
 
@@ -147,7 +158,12 @@ def _compared(left: Value, op: str, right: Value, holds: bool) -> Compared:
 
 def _is_binding(lit: Literal) -> bool:
     """``X = term``: a comparison that binds a variable rather than tests."""
-    return lit.kind == COMPARISON and len(lit.guards) == 1 and lit.guards[0][0] == "=" and not lit.negated
+    return (
+        lit.kind == COMPARISON
+        and len(lit.guards) == 1
+        and lit.guards[0][0] == "="
+        and not lit.negated
+    )
 
 
 class Evaluator:
@@ -209,10 +225,13 @@ class Evaluator:
         # Places the index can fix: a bound variable or a constant matches by equality.  The
         # first argument of a person's atom is that person already.
         places = tuple(
-            k for k, (tag, _) in enumerate(plan)
+            k
+            for k, (tag, _) in enumerate(plan)
             if values[k] is not None and (tag == _VAR or tag == _CONST) and (k or person is None)
         )
-        found = self.model.matching(name, len(plan), person, places, tuple(values[k] for k in places))
+        found = self.model.matching(
+            name, len(plan), person, places, tuple(values[k] for k in places)
+        )
         if not found:
             return []
         how = (term, places, person is not None)
@@ -416,7 +435,11 @@ def _plan(term: Fn) -> _Plan:
             out.append((_CONST, a.value))
         else:
             out.append((_TERM, a))
-    return tuple(out), all(tag == _CONST for tag, _ in out), all(tag in (_VAR, _CONST) for tag, _ in out)
+    return (
+        tuple(out),
+        all(tag == _CONST for tag, _ in out),
+        all(tag in (_VAR, _CONST) for tag, _ in out),
+    )
 
 
 _HEADS: dict[int, tuple[Fn, tuple[tuple[int, object], ...]]] = {}  # id(head) -> head, plan
@@ -429,7 +452,8 @@ def _rest(plan: tuple, places: tuple[int, ...], person: bool) -> tuple:
     bound from its place in the atom's value; else ``((), others)``, each (place in the
     value, tag, variable or term), matched in order."""
     others = [
-        (3 + k, tag, x) for k, (tag, x) in enumerate(plan)
+        (3 + k, tag, x)
+        for k, (tag, x) in enumerate(plan)
         if k not in places and not (k == 0 and person) and tag != _ANY
     ]
     names = [x for _, tag, x in others if tag == _VAR]
@@ -481,6 +505,18 @@ def symbol_text(s: Symbol) -> str:
 
 
 __all__ = [
-    "AGGREGATE", "ATOM", "COMPARISON", "NEGATION", "Binding", "Compared", "Evaluator",
-    "Unbound", "evaluate", "match", "ordered", "render", "render_literal", "symbol_text",
+    "AGGREGATE",
+    "ATOM",
+    "COMPARISON",
+    "NEGATION",
+    "Binding",
+    "Compared",
+    "Evaluator",
+    "Unbound",
+    "evaluate",
+    "match",
+    "ordered",
+    "render",
+    "render_literal",
+    "symbol_text",
 ]

@@ -64,21 +64,21 @@ def _field_term(value: str) -> object:
     return value if value in FIELDS.aliases else ("str", value)
 
 
-def person_facts(
-    person: Person, as_of: dt.date, parameters: Mapping[str, int]
-) -> list[Fact]:
+def person_facts(person: Person, as_of: dt.date, parameters: Mapping[str, int]) -> list[Fact]:
     """The input facts of one person, on ``as_of``, as clingo symbols (`person_values`)."""
-    return [Fact(p, tuple(symbol_of(a) for a in args), w, path)
-            for p, args, w, path in person_values(person, as_of, parameters)]
+    return [
+        Fact(p, tuple(symbol_of(a) for a in args), w, path)
+        for p, args, w, path in person_values(person, as_of, parameters)
+    ]
 
 
-def _fact(predicate: str, arguments: tuple, world: str = BOTH, path: str | None = None) -> ValueFact:
+def _fact(
+    predicate: str, arguments: tuple, world: str = BOTH, path: str | None = None
+) -> ValueFact:
     return (predicate, arguments, world, path)
 
 
-def person_values(
-    person: Person, as_of: dt.date, parameters: Mapping[str, int]
-) -> list[ValueFact]:
+def person_values(person: Person, as_of: dt.date, parameters: Mapping[str, int]) -> list[ValueFact]:
     """The input facts of one person, on ``as_of``: (predicate, arguments, world, path),
     arguments as values."""
     Fact = _fact  # noqa: N806 - plain tuples, read as the facts they are
@@ -99,14 +99,20 @@ def person_values(
         return counted_months(dt.date.min, person.technical_work, end), path
 
     if person.certificates is None:
-        for c, level in enumerate(("junior_worker", "intermediate_worker", "senior_worker",
-                                   "technician", "senior_technician")):
+        for c, level in enumerate(
+            (
+                "junior_worker",
+                "intermediate_worker",
+                "senior_worker",
+                "technician",
+                "senior_technician",
+            )
+        ):
             add(Fact("certificate", (c, level, "unstated"), BEST, "certificates"))
             for end_name, end in ends:
                 for counting in ("technical_work", "elapsed"):
                     value, path = best_months(end, counting, "certificates")
-                    add(Fact("certificate_months", (c, end_name, counting, value),
-                             BEST, path))
+                    add(Fact("certificate_months", (c, end_name, counting, value), BEST, path))
     else:
         for c, cert in enumerate(person.certificates):
             if cert.obtained is not None and cert.obtained > as_of:
@@ -129,7 +135,11 @@ def person_values(
                         add(Fact("certificate_months", (*key, elapsed), BEST, "technical_work"))
                     else:
                         months = counted_months(cert.obtained, person.technical_work, end)
-                        add(Fact("certificate_months", (*key, months), BOTH, f"{here}+technical_work"))
+                        add(
+                            Fact(
+                                "certificate_months", (*key, months), BOTH, f"{here}+technical_work"
+                            )
+                        )
 
     # the field of the current post (P2.S2)
     if person.field is None:
@@ -147,7 +157,11 @@ def person_values(
     elif isinstance(post, Post):
         add(Fact("current_post", (), BOTH, "current_post"))
         if post.occupation is not None:
-            add(Fact("post_occupation", (("str", post.occupation),), BOTH, "current_post.occupation"))
+            add(
+                Fact(
+                    "post_occupation", (("str", post.occupation),), BOTH, "current_post.occupation"
+                )
+            )
         else:
             add(Fact("post_occupation", (("str", ""),), BEST, "current_post.occupation"))
     else:
@@ -163,29 +177,38 @@ def person_values(
                 add(Fact("honour_class", (code, "i"), BEST, "honours"))
             if code in _PRIZES:
                 add(Fact("prize_may_be_medal", (code,), BEST, "honours"))
-        add(Fact("honour_category", ("state_council_allowance", "high_skill"), BEST,
-                 "honours"))
+        add(Fact("honour_category", ("state_council_allowance", "high_skill"), BEST, "honours"))
     else:
         for k, honour in enumerate(person.honours):
             h = honour.code
             add(Fact("honour", (h,), BOTH, f"honours[{k}]"))
             if honour.code in _CONTESTS:
                 if honour.contest_class is not None:
-                    add(Fact("honour_class", (h, honour.contest_class), BOTH, f"honours[{k}].class"))
+                    add(
+                        Fact("honour_class", (h, honour.contest_class), BOTH, f"honours[{k}].class")
+                    )
                 else:
                     add(Fact("honour_class", (h, "i"), BEST, f"honours[{k}].class"))
             if honour.code in _PRIZES:
                 add(Fact("prize_may_be_medal", (h,), BEST, f"honours[{k}]"))
             if honour.code == "state_council_allowance":
                 if honour.category is not None:
-                    add(Fact("honour_category", (h, honour.category), BOTH, f"honours[{k}].category"))
+                    add(
+                        Fact(
+                            "honour_category", (h, honour.category), BOTH, f"honours[{k}].category"
+                        )
+                    )
                 else:
-                    add(Fact("honour_category", (h, "high_skill"), BEST,
-                             f"honours[{k}].category"))
+                    add(Fact("honour_category", (h, "high_skill"), BEST, f"honours[{k}].category"))
 
     # P4.S3: contribution and benefits
     for name, value, pred, args in (
-        ("outstanding_contribution", person.outstanding_contribution, "outstanding_contribution", ()),
+        (
+            "outstanding_contribution",
+            person.outstanding_contribution,
+            "outstanding_contribution",
+            (),
+        ),
         ("social_benefit", person.social_benefit, "benefit", ("social",)),
         ("economic_benefit", person.economic_benefit, "benefit", ("economic",)),
     ):
@@ -215,10 +238,18 @@ def person_values(
     for level in _SKILL_PARAMETERS:
         value = parameters.get(f"application_years.{level}")
         if value is None:
-            add(Fact("application_years", (level, 0), BEST,
-                     f"parameters.application_years.{level}"))
+            add(
+                Fact("application_years", (level, 0), BEST, f"parameters.application_years.{level}")
+            )
         else:
-            add(Fact("application_years", (level, value), BOTH, f"parameters.application_years.{level}"))
+            add(
+                Fact(
+                    "application_years",
+                    (level, value),
+                    BOTH,
+                    f"parameters.application_years.{level}",
+                )
+            )
 
     # P2.S1: before the report date, whether the notice was in force is unknown
     if as_of < REPORT_DATE:

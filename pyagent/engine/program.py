@@ -108,8 +108,11 @@ def kb_files(directory: Path) -> list[tuple[Path, bytes]]:
             with os.fdopen(fd, "rb") as handle:
                 out.append((path, handle.read()))
         except OSError as err:
-            raise InputError(str(path), "", msg("cannot read the file: {r}", "无法读取文件：{r}",
-                                                r=err.strerror or str(err))) from None
+            raise InputError(
+                str(path),
+                "",
+                msg("cannot read the file: {r}", "无法读取文件：{r}", r=err.strerror or str(err)),
+            ) from None
     return out
 
 
@@ -149,19 +152,37 @@ def _parse(directory: Path) -> Program:
                 unsupported.append(f"{loc.filename}:{loc.line}: {err}")
                 continue
             rules.append(
-                Rule(len(rules), term, term.name, len(term.args), body, loc.filename, loc.line, str(rule))
+                Rule(
+                    len(rules),
+                    term,
+                    term.name,
+                    len(term.args),
+                    body,
+                    loc.filename,
+                    loc.line,
+                    str(rule),
+                )
             )
 
     messages: list[str] = []
     try:  # follows the #include lines
-        ast.parse_files([str(directory / "main.lp")], collect,
-                        logger=lambda _code, text: messages.append(" ".join(text.split())),
-                        message_limit=5)
+        ast.parse_files(
+            [str(directory / "main.lp")],
+            collect,
+            logger=lambda _code, text: messages.append(" ".join(text.split())),
+            message_limit=5,
+        )
     except RuntimeError:
         first = messages[0] if messages else "parsing failed"
-        raise InputError(str(directory / "main.lp"), "", msg(
-            "clingo cannot parse the knowledge base: {m}", "clingo 无法解析知识库：{m}",
-            m=first[:300])) from None
+        raise InputError(
+            str(directory / "main.lp"),
+            "",
+            msg(
+                "clingo cannot parse the knowledge base: {m}",
+                "clingo 无法解析知识库：{m}",
+                m=first[:300],
+            ),
+        ) from None
     by_head: dict[tuple[str, int], list[Rule]] = {}
     for r in rules:
         by_head.setdefault((r.name, r.arity), []).append(r)

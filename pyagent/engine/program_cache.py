@@ -91,23 +91,34 @@ def _pair(p) -> list | None:
 
 def _literal(lit: Literal) -> list:
     return [
-        lit.kind, lit.negated, _opt(lit.term), [[op, _term(t)] for op, t in lit.guards],
-        lit.function, [[[_term(t) for t in terms], [_literal(x) for x in lits]]
-                       for terms, lits in lit.elements],
-        _pair(lit.left), _pair(lit.right), lit.text,
+        lit.kind,
+        lit.negated,
+        _opt(lit.term),
+        [[op, _term(t)] for op, t in lit.guards],
+        lit.function,
+        [[[_term(t) for t in terms], [_literal(x) for x in lits]] for terms, lits in lit.elements],
+        _pair(lit.left),
+        _pair(lit.right),
+        lit.text,
     ]
 
 
 def encode(program) -> str:
-    return json.dumps({
-        "format": FORMAT,
-        "directory": str(program.directory),
-        "files": [str(f) for f in program.files],
-        "rules": [[r.index, _term(r.head), [_literal(x) for x in r.body], r.file, r.line, r.text]
-                  for r in program.rules],
-        "defined": sorted([n, a] for n, a in program.defined_inputs),
-        "unsupported": list(program.unsupported),
-    }, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "directory": str(program.directory),
+            "files": [str(f) for f in program.files],
+            "rules": [
+                [r.index, _term(r.head), [_literal(x) for x in r.body], r.file, r.line, r.text]
+                for r in program.rules
+            ],
+            "defined": sorted([n, a] for n, a in program.defined_inputs),
+            "unsupported": list(program.unsupported),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 # -- decoding: every value checked, anything else is ValueError ----------------------------
@@ -162,11 +173,21 @@ def _read_literal(v) -> Literal:
     if type(negated) is not bool or (function is not None and type(function) is not str):
         raise ValueError("not a literal")
     return Literal(
-        _str(kind), negated=negated, term=None if term is None else _read_term(term),
-        guards=tuple(_read_pair(g) for g in _list(guards)), function=function,
-        elements=tuple((tuple(_read_term(t) for t in _list(_list(e, 2)[0])),
-                        tuple(_read_literal(x) for x in _list(e[1]))) for e in _list(elements)),
-        left=_read_pair(left), right=_read_pair(right), text=_str(text),
+        _str(kind),
+        negated=negated,
+        term=None if term is None else _read_term(term),
+        guards=tuple(_read_pair(g) for g in _list(guards)),
+        function=function,
+        elements=tuple(
+            (
+                tuple(_read_term(t) for t in _list(_list(e, 2)[0])),
+                tuple(_read_literal(x) for x in _list(e[1])),
+            )
+            for e in _list(elements)
+        ),
+        left=_read_pair(left),
+        right=_read_pair(right),
+        text=_str(text),
     )
 
 
@@ -185,16 +206,28 @@ def decode(text: str, directory: Path):
         head = _read_term(head)
         if _int(index) != i or not isinstance(head, Fn):
             raise ValueError("not a rule")
-        rules.append(Rule(i, head, head.name, len(head.args),
-                          tuple(_read_literal(x) for x in _list(body)),
-                          _str(file), _int(line), _str(rule_text)))
+        rules.append(
+            Rule(
+                i,
+                head,
+                head.name,
+                len(head.args),
+                tuple(_read_literal(x) for x in _list(body)),
+                _str(file),
+                _int(line),
+                _str(rule_text),
+            )
+        )
     by_head: dict[tuple[str, int], list] = {}
     for r in rules:
         by_head.setdefault((r.name, r.arity), []).append(r)
     defined = frozenset((_str(_list(d, 2)[0]), _int(d[1])) for d in _list(data.get("defined")))
     return Program(
-        directory, tuple(Path(_str(f)) for f in _list(data.get("files"))), tuple(rules),
-        {k: tuple(v) for k, v in by_head.items()}, defined,
+        directory,
+        tuple(Path(_str(f)) for f in _list(data.get("files"))),
+        tuple(rules),
+        {k: tuple(v) for k, v in by_head.items()},
+        defined,
         tuple(_str(u) for u in _list(data.get("unsupported"))),
     )
 
@@ -211,8 +244,10 @@ def read(key: str, directory: Path):
     if folder is None:
         return None
     try:
-        fd = os.open(_path(folder, key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            _path(folder, key),
+            os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0),
+        )
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
@@ -231,8 +266,9 @@ def write(key: str, program) -> None:
         return
     try:
         text = encode(program)
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".program-", suffix=".tmp",
-                                             delete=False)
+        handle = tempfile.NamedTemporaryFile(
+            dir=folder, prefix=".program-", suffix=".tmp", delete=False
+        )
         with handle:
             handle.write(text.encode("utf-8"))
         os.replace(handle.name, _path(folder, key))

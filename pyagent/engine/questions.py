@@ -36,8 +36,16 @@ QUESTIONS: dict[str, Question] = {
             "may be recognised at 正高级 through the green channel",
             "可通过绿色通道认定正高级职称",
         ),
-        _q("special_talent.apply", "may apply for special-talent recognition", "可申报自治区特殊人才认定"),
-        _q("skill.senior_worker", "may apply for 高级工 skill evaluation", "可申报高级工职业技能评价"),
+        _q(
+            "special_talent.apply",
+            "may apply for special-talent recognition",
+            "可申报自治区特殊人才认定",
+        ),
+        _q(
+            "skill.senior_worker",
+            "may apply for 高级工 skill evaluation",
+            "可申报高级工职业技能评价",
+        ),
         _q("skill.technician", "may apply for 技师 skill evaluation", "可申报技师职业技能评价"),
         _q(
             "skill.senior_technician",
@@ -61,7 +69,9 @@ def question_of(question_id: str) -> Question:
     close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
     hint = msg("did you mean {c!r}? ", "是否要找「{c}」？", c=close[0]) if close else msg("", "")
     raise InputError(
-        "QUESTION", "",
-        msg("{q!r} is not a question; ", "「{q}」不是问题；", q=question_id) + hint
+        "QUESTION",
+        "",
+        msg("{q!r} is not a question; ", "「{q}」不是问题；", q=question_id)
+        + hint
         + msg("the questions are: {all}", "问题有：{all}", all=", ".join(QUESTIONS)),
     )

@@ -59,7 +59,9 @@ class Const:
 
     def __init__(self, symbol: Symbol) -> None:
         self.symbol = symbol
-        self.value = value_of(symbol)  # what pyagent.engine.evaluate computes with (pyagent.engine.values)
+        self.value = value_of(
+            symbol
+        )  # what pyagent.engine.evaluate computes with (pyagent.engine.values)
 
     def __str__(self) -> str:
         return str(self.symbol)
@@ -110,10 +112,32 @@ Term = Var | Const | Fn | BinOp | Minus
 class Literal:
     """A body literal: an atom, a negated atom, a comparison or an aggregate."""
 
-    __slots__ = ("kind", "negated", "term", "guards", "function", "elements", "left", "right", "vars", "text")
+    __slots__ = (
+        "kind",
+        "negated",
+        "term",
+        "guards",
+        "function",
+        "elements",
+        "left",
+        "right",
+        "vars",
+        "text",
+    )
 
-    def __init__(self, kind: str, *, negated: bool = False, term=None, guards=(), function=None,
-                 elements=(), left=None, right=None, text: str = "") -> None:
+    def __init__(
+        self,
+        kind: str,
+        *,
+        negated: bool = False,
+        term=None,
+        guards=(),
+        function=None,
+        elements=(),
+        left=None,
+        right=None,
+        text: str = "",
+    ) -> None:
         self.kind = kind
         self.negated = negated
         self.term = term  # the atom's Fn; a comparison's left term
@@ -189,18 +213,38 @@ def convert_literal(node: ast.AST) -> Literal:
         return Literal(NEGATION if negated else ATOM, negated=negated, term=term, text=text)
     if atom.ast_type == ast.ASTType.Comparison:
         guards = tuple((_CMP[g.comparison], convert_term(g.term)) for g in atom.guards)
-        return Literal(COMPARISON, negated=negated, term=convert_term(atom.term), guards=guards, text=text)
+        return Literal(
+            COMPARISON, negated=negated, term=convert_term(atom.term), guards=guards, text=text
+        )
     if atom.ast_type == ast.ASTType.BodyAggregate:
         if atom.function not in _AGG:
             raise Unsupported(f"aggregate {node}")
         elements = tuple(
-            (tuple(convert_term(t) for t in e.terms), tuple(convert_literal(c) for c in e.condition))
+            (
+                tuple(convert_term(t) for t in e.terms),
+                tuple(convert_literal(c) for c in e.condition),
+            )
             for e in atom.elements
         )
-        left = (_CMP[atom.left_guard.comparison], convert_term(atom.left_guard.term)) if atom.left_guard else None
-        right = (_CMP[atom.right_guard.comparison], convert_term(atom.right_guard.term)) if atom.right_guard else None
-        return Literal(AGGREGATE, negated=negated, function=_AGG[atom.function], elements=elements,
-                       left=left, right=right, text=text)
+        left = (
+            (_CMP[atom.left_guard.comparison], convert_term(atom.left_guard.term))
+            if atom.left_guard
+            else None
+        )
+        right = (
+            (_CMP[atom.right_guard.comparison], convert_term(atom.right_guard.term))
+            if atom.right_guard
+            else None
+        )
+        return Literal(
+            AGGREGATE,
+            negated=negated,
+            function=_AGG[atom.function],
+            elements=elements,
+            left=left,
+            right=right,
+            text=text,
+        )
     if atom.ast_type == ast.ASTType.BooleanConstant:
         raise Unsupported(f"boolean constant {node}")
     raise Unsupported(f"literal {node}")

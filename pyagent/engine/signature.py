@@ -84,8 +84,15 @@ def analyse(
     builder = _ConeBuilder(program, static, preds, slots)
     cones = {qid: builder.cone(qid, q.term) for qid, q in QUESTIONS.items()}
     return Analysis(
-        as_of, dict(readings), dict(parameters), slots, cones,
-        abstraction(program, static, preds, constants, arities), constant_facts, static, program,
+        as_of,
+        dict(readings),
+        dict(parameters),
+        slots,
+        cones,
+        abstraction(program, static, preds, constants, arities),
+        constant_facts,
+        static,
+        program,
     )
 
 
@@ -112,7 +119,7 @@ class Keys:
         slots = analysis.slots
         self.index = {name: i for i, name in enumerate(slots)}
         self.mappers: dict[str, list[tuple[int, Callable]]] = {}
-        for (name, pos) in self.abstraction.positions():
+        for name, pos in self.abstraction.positions():
             m = self.abstraction.mapper(name, pos)
             if m is not None:
                 self.mappers.setdefault(name, []).append((pos, m))
@@ -156,8 +163,10 @@ class Keys:
         key = tuple(tuple(g) for g in groups)
         for i, expected in self.constants:
             if key[i] != expected:
-                raise RuntimeError(f"{self.analysis.slots[i]} facts differ between persons: "
-                                   "the abstraction assumes not")
+                raise RuntimeError(
+                    f"{self.analysis.slots[i]} facts differ between persons: "
+                    "the abstraction assumes not"
+                )
         return key
 
     def person_key(self, person: Person) -> tuple:
@@ -178,9 +187,13 @@ class Keys:
                     k, values = test[1], test[2]
                     parts.append(tuple(f for f in group if f[0][k] in values))
                 else:
-                    parts.append(tuple(
-                        f for f in group if any(all(f[0][k] == v for k, v in p) for p in test[1])
-                    ))
+                    parts.append(
+                        tuple(
+                            f
+                            for f in group
+                            if any(all(f[0][k] == v for k, v in p) for p in test[1])
+                        )
+                    )
             out.append(tuple(parts))
         return out
 
@@ -230,4 +243,3 @@ def _remap(args: tuple, mappers: Sequence[tuple[int, Callable]]) -> tuple:
     for pos, m in mappers:
         out[pos] = m(out[pos])
     return tuple(out)
-

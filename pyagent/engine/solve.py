@@ -208,12 +208,21 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
         ctl.load(str(main))
     except RuntimeError:  # a syntax error in the knowledge base: one message, not a traceback
         first = " ".join(messages[0].split()) if messages else "parsing failed"
-        raise InputError(str(main), "", msg("clingo cannot parse the knowledge base: {m}",
-                                            "clingo 无法解析知识库：{m}", m=first[:300])) from None
+        raise InputError(
+            str(main),
+            "",
+            msg(
+                "clingo cannot parse the knowledge base: {m}",
+                "clingo 无法解析知识库：{m}",
+                m=first[:300],
+            ),
+        ) from None
     return ctl, messages
 
 
-def add_facts(ctl: clingo.Control, persons: Sequence[Sequence[Fact]], shared: Sequence[Symbol]) -> None:
+def add_facts(
+    ctl: clingo.Control, persons: Sequence[Sequence[Fact]], shared: Sequence[Symbol]
+) -> None:
     """Add the shared facts and each person's facts, in its worlds, through the backend:
     symbols, never program text.  Person ``i`` is ``p(i, worst)`` and ``p(i, best)``."""
     with ctl.backend() as backend:

@@ -47,8 +47,16 @@ WORLDS = ("worst", "best")
 # opening one ends where a comma, a closing parenthesis or the text does.
 _END = r"(?=[,)]|$)"
 _TOKEN = re.compile(
-    r",|-?\d+" + _END + r'|"(?:[^"\\]|\\.)*"' + _END
-    + r"|-?_*[a-z][A-Za-z0-9_']*(?:\(|" + _END + r")|\(|\)" + _END + r"|#(?:sup|inf)" + _END
+    r",|-?\d+"
+    + _END
+    + r'|"(?:[^"\\]|\\.)*"'
+    + _END
+    + r"|-?_*[a-z][A-Za-z0-9_']*(?:\(|"
+    + _END
+    + r")|\(|\)"
+    + _END
+    + r"|#(?:sup|inf)"
+    + _END
 )
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
@@ -60,9 +68,7 @@ def _unescape(m: re.Match) -> str:
 
 # Most atoms of a model are a person's, with numbers and names after the person: read at once.
 _NAME = r"_*[a-z][A-Za-z0-9_']*"
-_PERSON_ATOM = re.compile(
-    rf"({_NAME})\(p\((-?\d+),(worst|best)\)((?:,(?:-?\d+|{_NAME}))*)\)"
-)
+_PERSON_ATOM = re.compile(rf"({_NAME})\(p\((-?\d+),(worst|best)\)((?:,(?:-?\d+|{_NAME}))*)\)")
 
 
 def parse(printed: str) -> Value:
@@ -299,7 +305,22 @@ def compare(op: str, a: Value, b: Value) -> bool:
 
 
 __all__ = [
-    "INF", "SUP", "Value", "arguments_of", "compare", "convert", "function", "is_function", "is_person",
-    "is_string", "less", "name_of", "order_key", "parse", "person", "symbol_of", "text",
+    "INF",
+    "SUP",
+    "Value",
+    "arguments_of",
+    "compare",
+    "convert",
+    "function",
+    "is_function",
+    "is_person",
+    "is_string",
+    "less",
+    "name_of",
+    "order_key",
+    "parse",
+    "person",
+    "symbol_of",
+    "text",
     "value_of",
 ]

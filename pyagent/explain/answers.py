@@ -33,8 +33,12 @@ class Answer:
     status: str  # yes / no / unknown
     clauses: tuple[str, ...]  # clause refs ("P3.S1"), in the notice's order
     depends_on: tuple[str, ...]  # unknown inputs that decide it; empty unless unknown
-    reason: str | None = None  # the answer in one line, in the language asked (`pyagent.explain.reasons`)
-    to_settle: tuple | None = None  # what would settle it, when unknown (`pyagent.explain.reasons.Settle`)
+    reason: str | None = (
+        None  # the answer in one line, in the language asked (`pyagent.explain.reasons`)
+    )
+    to_settle: tuple | None = (
+        None  # what would settle it, when unknown (`pyagent.explain.reasons.Settle`)
+    )
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,14 @@ class Answers:
                             "status": a.status,
                             "clauses": list(a.clauses),
                             "depends_on": list(a.depends_on),
-                            **({} if a.reason is None else {
-                                "reason": a.reason, "to_settle": [t.to_json() for t in a.to_settle or ()]}),
+                            **(
+                                {}
+                                if a.reason is None
+                                else {
+                                    "reason": a.reason,
+                                    "to_settle": [t.to_json() for t in a.to_settle or ()],
+                                }
+                            ),
                         }
                         for a in p.answers
                     ],
@@ -76,7 +86,9 @@ class Answers:
         }
 
 
-def resolved_readings(overrides: Mapping[str, str], directory: Path | None = None) -> dict[str, str]:
+def resolved_readings(
+    overrides: Mapping[str, str], directory: Path | None = None
+) -> dict[str, str]:
     """Every reading of the knowledge base with the value in force."""
     return {name: overrides.get(name, r.default) for name, r in kb_readings(directory).items()}
 
@@ -100,7 +112,9 @@ def answer_of(
 ) -> Answer:
     """The answer an explanation tree gives: its status, the clauses it rests on (in the
     notice's order) and, when unknown, the unknown inputs that decide it (SPEC section 8)."""
-    ids = sorted(cited_clauses(node, kinds), key=lambda c: (refs[c][1], refs[c][0], c))  # a tie never depends on hashing
+    ids = sorted(
+        cited_clauses(node, kinds), key=lambda c: (refs[c][1], refs[c][0], c)
+    )  # a tie never depends on hashing
     depends = sorted(unknown_inputs(node)) if node.status == "unknown" else []
     return Answer(question.id, node.status, tuple(refs[c][0] for c in ids), tuple(depends))
 
@@ -179,13 +193,18 @@ class SolvedCase:
             self.case.source, self.case.as_of, resolved_readings(self.case.readings), tuple(persons)
         )
 
-
     def with_reason(self, index: int, answer: Answer, lang: str = "en") -> Answer:
         """``answer`` with its one-line reason and what would settle it, read off its explanation."""
         from pyagent.explain.why import explain_solved
 
-        e = explain_solved(self, self.case.persons[index].id, answer.question, lang=lang,
-                           decide=answer.status == "unknown", notes=False)
+        e = explain_solved(
+            self,
+            self.case.persons[index].id,
+            answer.question,
+            lang=lang,
+            decide=answer.status == "unknown",
+            notes=False,
+        )
         return dataclasses.replace(answer, reason=e.reason, to_settle=e.to_settle)
 
 

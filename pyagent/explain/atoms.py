@@ -10,7 +10,16 @@ from collections.abc import Iterable, Sequence
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, dedupe, evaluate, ordered, render_literal
+from pyagent.engine.evaluate import (
+    Binding,
+    Compared,
+    Evaluator,
+    Unbound,
+    dedupe,
+    evaluate,
+    ordered,
+    render_literal,
+)
 from pyagent.engine.facts import BEST, WORST
 from pyagent.engine.program import Rule
 from pyagent.engine.rules import ATOM, NEGATION, Fn, Literal
@@ -60,7 +69,11 @@ def parts(literal: Literal, b: Binding) -> tuple[Part | str, ...]:
                         continue
                     person = person or (k == 0 and is_person(v))
                     values.append(symbol_of(v))
-                out.append(Part(lit.term.name, tuple(values[1:] if person else values), person, lit.negated))
+                out.append(
+                    Part(
+                        lit.term.name, tuple(values[1:] if person else values), person, lit.negated
+                    )
+                )
             else:
                 out.append(render_literal(lit, b))
     return tuple(out)
@@ -144,7 +157,9 @@ def leaf_text(v: Value) -> str:
 
 
 # -- rule instances, as the walk looks for them ---------------------------------------------
-def first_instance(ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None) -> Binding | None:
+def first_instance(
+    ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None
+) -> Binding | None:
     """The first binding under which ``rule`` derives the atom (depth first: no more work
     than one derivation needs)."""
     full = (person, *args) if person is not None else tuple(args)
@@ -174,12 +189,16 @@ def first_instance(ev: Evaluator, rule: Rule, args: Sequence[Value | None], pers
     except Unbound:
         return None
 
-def pattern_instances(ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None) -> list[Binding]:
+
+def pattern_instances(
+    ev: Evaluator, rule: Rule, args: Sequence[Value | None], person: Value | None
+) -> list[Binding]:
     full = (person, *args) if person is not None else tuple(args)
     b = ev.head_binding(rule, full)
     if b is None:
         return []
     return ev.solutions(rule.body, b)
+
 
 def other_world_match(ev: Evaluator, term, b: Binding) -> Value:
     for world in (WORST, BEST):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from pyagent.input.model import NO_POST, Case, Honour, Person, Post
 
+
 def _date(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
@@ -25,7 +26,12 @@ def person_data(person: Person) -> dict[str, object]:
         post = "none"
     else:
         assert isinstance(person.current_post, Post)
-        post = _clean({"since": _date(person.current_post.since), "occupation": person.current_post.occupation})
+        post = _clean(
+            {
+                "since": _date(person.current_post.since),
+                "occupation": person.current_post.occupation,
+            }
+        )
 
     def honour(h: Honour) -> object:
         if h.contest_class is None and h.category is None:
@@ -34,16 +40,27 @@ def person_data(person: Person) -> dict[str, object]:
 
     out: dict[str, object] = {
         "id": person.id,
-        "certificates": None if person.certificates is None else [
-            _clean({"level": c.level, "kind": c.kind, "obtained": _date(c.obtained), "occupation": c.occupation})
+        "certificates": None
+        if person.certificates is None
+        else [
+            _clean(
+                {
+                    "level": c.level,
+                    "kind": c.kind,
+                    "obtained": _date(c.obtained),
+                    "occupation": c.occupation,
+                }
+            )
             for c in person.certificates
         ],
-        "technical_work": None if person.technical_work is None else [
-            _clean({"from": _date(p.start), "to": _date(p.end)}) for p in person.technical_work
-        ],
+        "technical_work": None
+        if person.technical_work is None
+        else [_clean({"from": _date(p.start), "to": _date(p.end)}) for p in person.technical_work],
         "field": person.field,
         "current_post": post,
-        "annual_assessments": None if person.annual_assessments is None else [
+        "annual_assessments": None
+        if person.annual_assessments is None
+        else [
             _clean({"year": a.year, "grade": a.grade, "at_current_post": a.at_current_post})
             for a in person.annual_assessments
         ],
@@ -51,8 +68,11 @@ def person_data(person: Person) -> dict[str, object]:
         "outstanding_contribution": person.outstanding_contribution,
         "social_benefit": person.social_benefit,
         "economic_benefit": person.economic_benefit,
-        "titles": None if person.titles is None else [
-            _clean({"rank": t.rank, "series": t.series, "obtained": _date(t.obtained)}) for t in person.titles
+        "titles": None
+        if person.titles is None
+        else [
+            _clean({"rank": t.rank, "series": t.series, "obtained": _date(t.obtained)})
+            for t in person.titles
         ],
         "cumulative_work_years": person.cumulative_work_years,
     }
@@ -72,7 +92,7 @@ def stated_at(case: Case, person: Person, path: str) -> tuple[str, object]:
     if value is not None:
         return path, value
     for m in reversed(list(re.finditer(r"[.\[]", path))):
-        above = path[:m.start()]
+        above = path[: m.start()]
         v = case_value(case, person, above)
         if v is not None:
             return (above, v) if isinstance(v, str) else (path, None)
@@ -84,9 +104,9 @@ def case_value(case: Case, person: Person, path: str) -> object:
     if path == "as_of":
         return case.as_of.isoformat()
     if path.startswith("parameters."):
-        return case.parameters.get(path[len("parameters."):])
+        return case.parameters.get(path[len("parameters.") :])
     if path.startswith("readings"):
-        name = path[len("readings."):]
+        name = path[len("readings.") :]
         return dict(case.readings) if not name else case.readings.get(name)
     value: object = person_data(person)
     for m in _TOKEN.finditer(path):
@@ -98,8 +118,9 @@ def case_value(case: Case, person: Person, path: str) -> object:
             value = value[k] if isinstance(value, list) and k < len(value) else None
         elif year is not None:
             items = value if isinstance(value, list) else []
-            value = next((a for a in items if isinstance(a, dict) and a.get("year") == int(year)), None)
+            value = next(
+                (a for a in items if isinstance(a, dict) and a.get("year") == int(year)), None
+            )
         if value is None:
             return None
     return value
-

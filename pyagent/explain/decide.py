@@ -27,6 +27,7 @@ from pyagent.explain.steps import WHY_NOT, Decider, Outcome
 from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
 
+
 # -- unknown: what decides it -------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Variant:
@@ -42,7 +43,9 @@ class _Changed(tuple):
     changes: Mapping[str, object]
     parameters: Mapping[str, int]
 
-    def __new__(cls, facts, changes: Mapping[str, object], parameters: Mapping[str, int] | None = None):
+    def __new__(
+        cls, facts, changes: Mapping[str, object], parameters: Mapping[str, int] | None = None
+    ):
         self = super().__new__(cls, facts)
         self.changes, self.parameters = changes, parameters or {}
         return self
@@ -76,17 +79,25 @@ def decide_unknown(
     k = 0
     order = [NO, UNKNOWN, YES] if mode == WHY_NOT else [YES, UNKNOWN, NO]
     for path, subject, vs, ranges in plans:
-        results = statuses[k:k + len(vs)]
+        results = statuses[k : k + len(vs)]
         k += len(vs)
         outcomes = _group(vs, results, ranges, order, builder.words)
         if len(set(results)) > 1 and _DATED.fullmatch(path):
-            outcomes = _date_outcomes(case, person, question, path, solved.program.directory, builder) or outcomes
+            outcomes = (
+                _date_outcomes(case, person, question, path, solved.program.directory, builder)
+                or outcomes
+            )
         out.append(Decider(path, subject, case_value(case, person, path), outcomes))
     return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
 
 
 def _together(
-    deciders: tuple[Decider, ...], plans, statuses: list[str], case: Case, person: Person, question: Question,
+    deciders: tuple[Decider, ...],
+    plans,
+    statuses: list[str],
+    case: Case,
+    person: Person,
+    question: Question,
     directory,
 ) -> tuple[Decider, ...]:
     """Inputs none of which makes the answer yes alone (each, at its best, leaves it unknown):
@@ -96,7 +107,7 @@ def _together(
     best: dict[str, _Variant | None] = {}
     k = 0
     for (path, _, vs, _), d in zip(plans, deciders):
-        results = statuses[k:k + len(vs)]
+        results = statuses[k : k + len(vs)]
         k += len(vs)
         if d.decides and YES not in results and UNKNOWN in results:
             v = vs[results.index(UNKNOWN)]
@@ -115,7 +126,8 @@ def _together(
         jointly = _statuses([facts], case, question, directory) == [YES]
     return tuple(
         dataclasses.replace(d, together=tuple(p for p in best if p != d.path), jointly=jointly)
-        if d.path in best else d
+        if d.path in best
+        else d
         for d in deciders
     )
 
@@ -123,10 +135,14 @@ def _together(
 _DATED = re.compile(r"(certificates|titles)\[(\d+)\]\.obtained")
 
 
-_ANSWERED: dict[tuple, frozenset[tuple[str, Symbol]]] = {}  # a variant -> its answers (world, question)
+_ANSWERED: dict[
+    tuple, frozenset[tuple[str, Symbol]]
+] = {}  # a variant -> its answers (world, question)
 
 
-def _statuses(persons: Sequence[Sequence[Fact]], case: Case, question: Question, directory) -> list[str]:
+def _statuses(
+    persons: Sequence[Sequence[Fact]], case: Case, question: Question, directory
+) -> list[str]:
     """The status of ``question`` for each of these variants of a person.  Every question's
     answers of a variant are kept (a variant's facts, the date, readings and knowledge base are
     the key), so that the other unknown answers of the person, as `pyagent ask` explains them
@@ -171,14 +187,20 @@ def _date_outcomes(
     first = first - dt.timedelta(days=1)
 
     def facts_at(day: dt.date) -> tuple[Fact, ...]:
-        changed = items[:k] + [dataclasses.replace(items[k], obtained=day)] + items[k + 1:]
-        return tuple(person_facts(dataclasses.replace(person, **{kind: tuple(changed)}), as_of, case.parameters))
+        changed = items[:k] + [dataclasses.replace(items[k], obtained=day)] + items[k + 1 :]
+        return tuple(
+            person_facts(
+                dataclasses.replace(person, **{kind: tuple(changed)}), as_of, case.parameters
+            )
+        )
 
     def search(days: list[dt.date]) -> tuple[list[str], list[dt.date]]:
         return _statuses([facts_at(d) for d in days], case, question, directory), days
 
     rank = {NO: 0, UNKNOWN: 1, YES: 2}
-    years = sorted({first, *(dt.date(y, 1, 1) for y in range(first.year + 1, as_of.year + 1)), as_of})
+    years = sorted(
+        {first, *(dt.date(y, 1, 1) for y in range(first.year + 1, as_of.year + 1)), as_of}
+    )
     statuses, days = search(years)
     top = max(statuses, key=rank.__getitem__)
     if statuses[-1] == top:
@@ -190,7 +212,11 @@ def _date_outcomes(
             cands = [dt.date(y, mo, 1) for y in range(lo.year, hi.year + 1) for mo in range(1, 13)]
         else:
             cands = [lo + dt.timedelta(days=n) for n in range(1, (hi - lo).days + 1)]
-        cands = [d for d in cands if lo < d < hi] if step == "month" else [d for d in cands if lo < d <= hi]
+        cands = (
+            [d for d in cands if lo < d < hi]
+            if step == "month"
+            else [d for d in cands if lo < d <= hi]
+        )
         if not cands:
             continue
         sts, ds = search(cands)
@@ -202,11 +228,15 @@ def _date_outcomes(
                 break
     w = builder.words
     worse = statuses[-1]
-    return (Outcome((w["on_or_before"].format(date=lo.isoformat()),), top),
-            Outcome((w["after"].format(date=lo.isoformat()),), worse))
+    return (
+        Outcome((w["on_or_before"].format(date=lo.isoformat()),), top),
+        Outcome((w["after"].format(date=lo.isoformat()),), worse),
+    )
 
 
-def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None) -> frozenset[Symbol]:
+def _shown_answers(
+    persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None
+) -> frozenset[Symbol]:
     """The answers (the shown atoms, kb/show.lp) of these persons: `pyagent.engine.solve.solve`
     without reading the whole model, which is most of its cost for a handful of persons."""
     ctl, messages = control(directory)
@@ -220,7 +250,7 @@ def _shown_answers(persons: Sequence[Sequence[Fact]], case: Case, directory: Pat
         for i, facts in enumerate(persons):
             terms = {w: person_term(i, w) for w in (WORST, BEST)}
             for f in facts:
-                for w in ((WORST, BEST) if f.world == BOTH else (f.world,)):
+                for w in (WORST, BEST) if f.world == BOTH else (f.world,):
                     fact(Function(f.predicate, [terms[w], *f.arguments]))
     ctl.ground([("base", [])])
     if messages:
@@ -241,7 +271,9 @@ def _unknown_paths(node: Node) -> set[str]:
     return out
 
 
-def _group(variants: list[_Variant], statuses: list[str], ranges: bool, order: list[str], words) -> tuple[Outcome, ...]:
+def _group(
+    variants: list[_Variant], statuses: list[str], ranges: bool, order: list[str], words
+) -> tuple[Outcome, ...]:
     if ranges:  # numeric ranges in order: neighbours with the same answer merge into one range
         merged: list[tuple[int | None, int | None, str]] = []
         for v, status in zip(variants, statuses):
@@ -267,7 +299,9 @@ def _range_label(lo: int | None, hi: int | None, words) -> str:
     return str(lo) if lo == hi else words["between"].format(a=lo, b=hi)
 
 
-def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str, list[_Variant], bool] | None:
+def _plan(
+    case: Case, person: Person, path: str, builder: Builder
+) -> tuple[str, list[_Variant], bool] | None:
     """The subject and the variants of one unknown input (path), and whether they are ranges."""
     w = builder.words
     ph = builder.phrasing
@@ -287,7 +321,7 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         grades = ("excellent", "qualified", "basically_qualified", "unqualified")
         variants = []
         for g in grades:
-            changed = items[:k] + [dataclasses.replace(items[k], grade=g)] + items[k + 1:]
+            changed = items[:k] + [dataclasses.replace(items[k], grade=g)] + items[k + 1 :]
             variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(changed))))
         return w["assessment_subject"].format(year=year), variants, False
     m = re.fullmatch(r"annual_assessments\.(\d{4})", path)
@@ -303,11 +337,19 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         years = (y - 3, y - 2, y - 1)
         variants = []
         for g in ("qualified", "basically_qualified"):
-            variants.append(_Variant(w["all_grade"].format(grade=ph.code(g)),
-                                     with_(annual_assessments=tuple(Assessment(x, g) for x in years))))
+            variants.append(
+                _Variant(
+                    w["all_grade"].format(grade=ph.code(g)),
+                    with_(annual_assessments=tuple(Assessment(x, g) for x in years)),
+                )
+            )
         one = tuple(Assessment(x, "unqualified" if x == y - 1 else "qualified") for x in years)
-        variants.append(_Variant(w["one_unqualified"].format(grade=ph.code("unqualified")),
-                                 with_(annual_assessments=one)))
+        variants.append(
+            _Variant(
+                w["one_unqualified"].format(grade=ph.code("unqualified")),
+                with_(annual_assessments=one),
+            )
+        )
         variants.append(_Variant(w["none"], with_(annual_assessments=())))
         return w["assessments_subject"].format(a=years[0], b=years[-1]), variants, False
     if path in ("outstanding_contribution", "social_benefit", "economic_benefit"):
@@ -320,7 +362,9 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
         field_name = "contest_class" if what == "class" else "category"
         variants = []
         for v in values:
-            changed = items[:k] + [dataclasses.replace(items[k], **{field_name: v})] + items[k + 1:]
+            changed = (
+                items[:k] + [dataclasses.replace(items[k], **{field_name: v})] + items[k + 1 :]
+            )
             variants.append(_Variant(ph.code(v), with_(honours=tuple(changed))))
         return w[f"{what}_subject"].format(k=k), variants, False
     if path == "honours" and person.honours is None:
@@ -331,53 +375,83 @@ def _plan(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
     if path == "titles" and person.titles is None:
         variants = [_Variant(w["none"], with_(titles=()))]
         for rank in RANKS.codes:
-            variants.append(_Variant(w["title_rank"].format(rank=ph.code(rank)),
-                                     with_(titles=(Title(rank, None, None),))))
+            variants.append(
+                _Variant(
+                    w["title_rank"].format(rank=ph.code(rank)),
+                    with_(titles=(Title(rank, None, None),)),
+                )
+            )
         return path, variants, False
     if path == "certificates" and person.certificates is None:
         variants = [_Variant(w["none"], with_(certificates=()))]
         for level in LEVELS.codes:
-            variants.append(_Variant(w["cert_level"].format(level=ph.code(level)),
-                                     with_(certificates=(Certificate(level, None, None),))))
+            variants.append(
+                _Variant(
+                    w["cert_level"].format(level=ph.code(level)),
+                    with_(certificates=(Certificate(level, None, None),)),
+                )
+            )
         return path, variants, False
     if path == "field" and person.field is None:
-        return path, [
-            _Variant(w["listed_field"], with_(field=FIELDS.codes[0])),
-            _Variant(w["unlisted_field"], with_(field="其他")),
-        ], False
+        return (
+            path,
+            [
+                _Variant(w["listed_field"], with_(field=FIELDS.codes[0])),
+                _Variant(w["unlisted_field"], with_(field="其他")),
+            ],
+            False,
+        )
     if path == "current_post" and person.current_post is None:
-        return path, [
-            _Variant(w["post_stated"], with_(current_post=Post(None, "—"))),
-            _Variant(w["post_unstated"], with_(current_post=Post(None, None))),
-            _Variant(w["no_post"], with_(current_post=NO_POST)),
-        ], False
+        return (
+            path,
+            [
+                _Variant(w["post_stated"], with_(current_post=Post(None, "—"))),
+                _Variant(w["post_unstated"], with_(current_post=Post(None, None))),
+                _Variant(w["no_post"], with_(current_post=NO_POST)),
+            ],
+            False,
+        )
     if path == "cumulative_work_years" and person.cumulative_work_years is None:
-        cuts = sorted({v for k, v in params.items() if k.startswith("application_years.") and v > 0})
+        cuts = sorted(
+            {v for k, v in params.items() if k.startswith("application_years.") and v > 0}
+        )
         if cuts:
             return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
     m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
     if m and person.cumulative_work_years is not None:
         years = int(person.cumulative_work_years)
         name = f"application_years.{m.group(1)}"
+
         def at(n: int) -> tuple[Fact, ...]:
             return _Changed(pf(person, {**params, name: n}), {}, {name: n})
 
-        variants = [_Variant("", at(years), (None, years)), _Variant("", at(years + 1), (years + 1, None))]
+        variants = [
+            _Variant("", at(years), (None, years)),
+            _Variant("", at(years + 1), (years + 1, None)),
+        ]
         return path, variants, True
     return _ends(case, person, path, builder)
 
 
 def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
     """Variants for a whole number: below the first cut, between cuts, from the last cut on."""
-    bounds = [(None, cuts[0] - 1)] + [(a, b - 1) for a, b in itertools.pairwise(cuts)] + [(cuts[-1], None)]
+    bounds = (
+        [(None, cuts[0] - 1)]
+        + [(a, b - 1) for a, b in itertools.pairwise(cuts)]
+        + [(cuts[-1], None)]
+    )
     return [_Variant("", facts_at(lo if lo is not None else 0), (lo, hi)) for lo, hi in bounds]
 
 
-def _ends(case: Case, person: Person, path: str, builder: Builder) -> tuple[str, list[_Variant], bool] | None:
+def _ends(
+    case: Case, person: Person, path: str, builder: Builder
+) -> tuple[str, list[_Variant], bool] | None:
     """An input with no list of values: the two ends the case leaves open (its facts in the
     best completion, then in the worst), each described by the sentences of its facts."""
     facts = person_facts(person, case.as_of, case.parameters)
-    mine = [f for f in facts if f.world != BOTH and f.path is not None and path in split_paths(f.path)]
+    mine = [
+        f for f in facts if f.world != BOTH and f.path is not None and path in split_paths(f.path)
+    ]
     if not mine:
         return None
     others = [f for f in facts if f not in mine]
@@ -395,7 +469,11 @@ def _ends(case: Case, person: Person, path: str, builder: Builder) -> tuple[str,
 
 
 PHRASES = {
-    "en": {"if": "if {subject} is {values}: {status}", "otherwise": "otherwise: {status}", "sep": "; "},
+    "en": {
+        "if": "if {subject} is {values}: {status}",
+        "otherwise": "otherwise: {status}",
+        "sep": "; ",
+    },
     "zh": {"if": "若{subject}为{values}：{status}", "otherwise": "否则：{status}", "sep": "；"},
 }
 
@@ -407,8 +485,14 @@ def subject_of(path: str, lang: str) -> str:
 
 # The two ends of an input with no list of values, where plain words say them better.
 ENDS = {
-    "en": {"current_post.occupation": ("stated", "not stated"), "notice_in_force": ("on or before the date asked", "later")},
-    "zh": {"current_post.occupation": ("已注明", "未注明"), "notice_in_force": ("不晚于查询日", "晚于查询日")},
+    "en": {
+        "current_post.occupation": ("stated", "not stated"),
+        "notice_in_force": ("on or before the date asked", "later"),
+    },
+    "zh": {
+        "current_post.occupation": ("已注明", "未注明"),
+        "notice_in_force": ("不晚于查询日", "晚于查询日"),
+    },
 }
 # Inputs that are a yes or a no (SPEC section 9: "yes if the 2023 assessment was at the current
 # post"): their two ends are said as such, never as "as favourable as the case allows".
@@ -433,7 +517,6 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
             values = w["values_sep"].join(o.values)
             parts.append(ph["if"].format(subject=d.subject, values=values, status=status[o.status]))
     return ph["sep"].join(parts)
-
 
 
 __all__ = ["Decider", "decide_unknown", "phrase_decider", "subject_of"]

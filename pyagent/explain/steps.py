@@ -116,7 +116,9 @@ class Decider:
     subject: str  # how the input reads ("the 2025 assessment")
     value: object  # its value in the case (None: not stated)
     outcomes: tuple[Outcome, ...]
-    together: tuple[str, ...] = ()  # the other inputs it needs (it cannot make the answer yes alone)
+    together: tuple[
+        str, ...
+    ] = ()  # the other inputs it needs (it cannot make the answer yes alone)
     jointly: bool = False  # together, each at its best value, they make the answer yes
 
     @property
@@ -172,7 +174,11 @@ def _holds_json(status: str) -> object:
 
 
 def _step_json(step: Step) -> dict:
-    out: dict[str, object] = {"text": step.text, "holds": _holds_json(step.holds), "kind": step.kind}
+    out: dict[str, object] = {
+        "text": step.text,
+        "holds": _holds_json(step.holds),
+        "kind": step.kind,
+    }
     if step.clause is not None:
         out["clause"] = step.clause.ref
         out["quote"] = step.clause.text
@@ -199,8 +205,10 @@ def _explanation_json(e: Explanation) -> dict:
         "status": e.status,
         "reason": e.reason,
         "to_settle": [t.to_json() for t in e.to_settle],
-        "clauses": [{"clause": c.ref, "quote": c.text, **({"marks": list(c.marks)} if c.marks else {})}
-                    for c in e.clauses],
+        "clauses": [
+            {"clause": c.ref, "quote": c.text, **({"marks": list(c.marks)} if c.marks else {})}
+            for c in e.clauses
+        ],
         "tree": _step_json(e.root),
         "notes": [_step_json(n) for n in e.notes],
         "decided_by": [
@@ -213,4 +221,3 @@ def _explanation_json(e: Explanation) -> dict:
             for d in e.decided_by
         ],
     }
-

@@ -129,7 +129,12 @@ def templates_of(program: Program) -> Templates:
             if rule.body or any(a is None for a in args):
                 continue
             name, arity, lang, text = args
-            if _const(name) and arity.type == SymbolType.Number and _const(lang) and text.type == SymbolType.String:
+            if (
+                _const(name)
+                and arity.type == SymbolType.Number
+                and _const(lang)
+                and text.type == SymbolType.String
+            ):
                 key = (name.name, arity.number, lang.name)
                 into[key] = text.string
                 if into is sentences:
@@ -194,7 +199,13 @@ class Phrasing:
         return self.templates.text(name, arity, self.lang) == ""
 
     def sentence(
-        self, name: str, arity: int, args: Sequence[Symbol | str | None], *, person: bool, negated: bool = False
+        self,
+        name: str,
+        arity: int,
+        args: Sequence[Symbol | str | None],
+        *,
+        person: bool,
+        negated: bool = False,
     ) -> str:
         """The sentence for ``name(P, args...)`` (``person``) or ``name(args...)``; ``negated``:
         the sentence that says it does not hold (``template_not/4``; "" when there is none).
@@ -223,8 +234,12 @@ class Phrasing:
             return self.term(args[k], fmt)
 
         last = LAST_VALUE.search(text)
-        if last is not None and last.group(1) != "P" and 0 <= int(last.group(1)) - 1 < len(args) \
-                and args[int(last.group(1)) - 1] is None:
+        if (
+            last is not None
+            and last.group(1) != "P"
+            and 0 <= int(last.group(1)) - 1 < len(args)
+            and args[int(last.group(1)) - 1] is None
+        ):
             text = text[: last.start()]  # 「已注明：任一」: a value that may be any is not said
         return PLACEHOLDER.sub(fill, text)
 
@@ -305,7 +320,9 @@ class Phrasing:
         return self.words["alias"].format(alias=alias, code=name) if alias else name
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff](?:[\u3400-\u9fff0-9，、…]|N(?=[\u3400-\u9fff]))*[\u3400-\u9fff]|[\u3400-\u9fff]")
+_CJK_RUN = re.compile(
+    r"[\u3400-\u9fff](?:[\u3400-\u9fff0-9，、…]|N(?=[\u3400-\u9fff]))*[\u3400-\u9fff]|[\u3400-\u9fff]"
+)
 _QUOTED_TERMS: dict[str, str] = {}
 
 
@@ -326,9 +343,15 @@ def quoted_terms(text: str) -> str:
     at = 0
     depth = 0
     for m in _CJK_RUN.finditer(text):
-        before = text[at:m.start()]
-        depth += before.count("「") + before.count("“") + before.count("《") - before.count("」") - \
-            before.count("”") - before.count("》")
+        before = text[at : m.start()]
+        depth += (
+            before.count("「")
+            + before.count("“")
+            + before.count("《")
+            - before.count("」")
+            - before.count("”")
+            - before.count("》")
+        )
         out.append(before)
         run = m.group(0)
         out.append(run if depth > 0 or run in names else f"「{run}」")

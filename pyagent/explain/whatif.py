@@ -62,9 +62,23 @@ from pyagent.explain.whatif_search import (
 from pyagent.input.model import Case, Person
 
 __all__ = [  # the public names, importable from here wherever they are defined
-    "HORIZON_YEARS", "KINDS", "SCHEMA", "Candidate", "Change", "ChangeSet", "Earliest", "Reason",
-    "WhatIf", "aged", "apply_changes", "breakpoints", "candidates", "first_date",
-    "select_person", "target_facts", "what_if",
+    "HORIZON_YEARS",
+    "KINDS",
+    "SCHEMA",
+    "Candidate",
+    "Change",
+    "ChangeSet",
+    "Earliest",
+    "Reason",
+    "WhatIf",
+    "aged",
+    "apply_changes",
+    "breakpoints",
+    "candidates",
+    "first_date",
+    "select_person",
+    "target_facts",
+    "what_if",
 ]
 
 SCHEMA = "pyagent.whatif/1"
@@ -165,7 +179,12 @@ class WhatIf:
                 "horizon": e.horizon.isoformat(),
                 "possible_from": _iso(e.possible_from),
                 "reason": [
-                    {"clause": r.clause, "condition": r.condition, "inputs": list(r.inputs), "kind": r.kind}
+                    {
+                        "clause": r.clause,
+                        "condition": r.condition,
+                        "inputs": list(r.inputs),
+                        "kind": r.kind,
+                    }
                     for r in e.reason
                 ],
             },
@@ -249,7 +268,10 @@ def _check(
     if answer.status == NO:
         return None
     node = solved.explain(0, question)
-    kept = [_values_that_do(case, person, question, day, group, i, answer.status) for i in range(len(group))]
+    kept = [
+        _values_that_do(case, person, question, day, group, i, answer.status)
+        for i in range(len(group))
+    ]
     changes = tuple(
         Change(
             values[0].kind,
@@ -296,7 +318,13 @@ def what_if(
         raise InputError("--max", str(max_sets), msg("must be at least 1", "至少为1"))
     if lang not in ("en", "zh"):
         raise InputError(
-            "--lang", "", msg("{lang!r} is not a language; use en or zh", "{lang!r}不是可用的语言；请用 en 或 zh", lang=lang)
+            "--lang",
+            "",
+            msg(
+                "{lang!r} is not a language; use en or zh",
+                "{lang!r}不是可用的语言；请用 en 或 zh",
+                lang=lang,
+            ),
         )
     question = question_of(question_id)
     person = select_person(case, person_id)

@@ -292,4 +292,3 @@ def target_facts(facts: Iterable[Fact]) -> dict[FactKey, Fact]:
         ):
             out[(f.predicate, f.arguments)] = f
     return out
-

@@ -45,8 +45,10 @@ class Reason:
 
 # -- naming inputs ---------------------------------------------------------------------------
 _BY_YEAR = [  # an assessment by its index, named by its year: {y}
-    (r"annual_assessments\[(\d+)\]\.at_current_post",
-     ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位")),
+    (
+        r"annual_assessments\[(\d+)\]\.at_current_post",
+        ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位"),
+    ),
     (r"annual_assessments\[(\d+)\](?:\.grade)?", ("the {y} assessment grade", "{y}年度考核结果")),
 ]
 
@@ -118,7 +120,9 @@ def _failed_leaves(
     """The failed steps under ``step`` with no failed step under them (a way that fails is
     looked into; a reading not in force, or a step shown above, is not a condition), each with
     the steps beside it that hold (the other conditions of its rule)."""
-    clause = step.clause.ref if step.clause is not None and step.clause.kind != "contract" else clause
+    clause = (
+        step.clause.ref if step.clause is not None and step.clause.kind != "contract" else clause
+    )
     below = [c for c in step.children if c.holds == NO and c.kind not in ("reading", "see_above")]
     if not below:
         if step.holds == NO and step.kind not in _NOT_A_CONDITION:
@@ -140,7 +144,9 @@ def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ..
             continue
         if any(leaf.path in paths for leaf in leaves.get(n.key, ())):
             found.add(way.clause)
-    return tuple(refs[c][0] for c in sorted(found, key=lambda c: (refs[c][1], refs[c][0], c)) if c in refs)
+    return tuple(
+        refs[c][0] for c in sorted(found, key=lambda c: (refs[c][1], refs[c][0], c)) if c in refs
+    )
 
 
 # -- a what-if as sentences ------------------------------------------------------------------
@@ -160,24 +166,44 @@ class WhatIfText:
     reasons: tuple[str, ...]
 
 
-_STATUS = {"en": {YES: "yes", NO: "no", UNKNOWN: "unknown"}, "zh": {YES: "是", NO: "否", UNKNOWN: "未知"}}
-_VOCAB = {"certificate": LEVELS, "grade": GRADES, "field": FIELDS, "honour": HONOURS, "title": RANKS}
+_STATUS = {
+    "en": {YES: "yes", NO: "no", UNKNOWN: "unknown"},
+    "zh": {YES: "是", NO: "否", UNKNOWN: "未知"},
+}
+_VOCAB = {
+    "certificate": LEVELS,
+    "grade": GRADES,
+    "field": FIELDS,
+    "honour": HONOURS,
+    "title": RANKS,
+}
 # kind: (en, zh); {values}: the values that would do, {date}: the date asked, {year}
 _CHANGE = {
-    "certificate": ("obtain a 职业技能等级 certificate on {date}, at {values}",
-                    "于{date}取得职业技能等级证书，等级为{values}"),
+    "certificate": (
+        "obtain a 职业技能等级 certificate on {date}, at {values}",
+        "于{date}取得职业技能等级证书，等级为{values}",
+    ),
     "grade": ("the {year} annual assessment: {values}", "{year}年度考核结果为{values}"),
-    "field": ("take up a post in a listed through-field on {date}: {values}",
-              "自{date}起到所列贯通领域的岗位工作，领域为{values}"),
-    "post": ("take up a post with a stated occupation (「工种」) on {date}",
-             "自{date}起在职业（工种）明确的岗位上工作"),
-    "post.occupation": ("state the occupation (「工种」) of the current post", "注明现岗位的职业（工种）"),
+    "field": (
+        "take up a post in a listed through-field on {date}: {values}",
+        "自{date}起到所列贯通领域的岗位工作，领域为{values}",
+    ),
+    "post": (
+        "take up a post with a stated occupation (「工种」) on {date}",
+        "自{date}起在职业（工种）明确的岗位上工作",
+    ),
+    "post.occupation": (
+        "state the occupation (「工种」) of the current post",
+        "注明现岗位的职业（工种）",
+    ),
     "honour": ("receive an honour that P4.S2 counts: {values}", "获得P4.S2所列荣誉，为{values}"),
     "contribution": ("make an outstanding contribution (「有突出贡献」)", "作出突出贡献"),
     "social_benefit": ("bring social benefit (「社会效益」)", "取得社会效益"),
     "economic_benefit": ("bring economic benefit (「经济效益」)", "取得经济效益"),
-    "title": ("obtain a professional title on {date}, of rank {values}",
-              "于{date}取得职称，级别为{values}"),
+    "title": (
+        "obtain a professional title on {date}, of rank {values}",
+        "于{date}取得职称，级别为{values}",
+    ),
 }
 
 
@@ -218,7 +244,11 @@ def span(start: dt.date, end: dt.date, lang: str) -> str:
     years, months = divmod(months, 12)
     zh = lang == "zh"
     parts = []
-    for n, en_unit, zh_unit in ((years, "year", "年"), (months, "month", "个月"), (days, "day", "天")):
+    for n, en_unit, zh_unit in (
+        (years, "year", "年"),
+        (months, "month", "个月"),
+        (days, "day", "天"),
+    ):
         if n:
             parts.append(f"{n}{zh_unit}" if zh else f"{n} {en_unit}{'s' if n != 1 else ''}")
     return ("" if zh else " ").join(parts) or ("0天" if zh else "0 days")
@@ -241,7 +271,9 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
     if zh:
         readings = "读法：" + ("默认" if not changed else "非默认：" + "，".join(changed))
     else:
-        readings = "Readings: " + ("the defaults" if not changed else "not the default: " + ", ".join(changed))
+        readings = "Readings: " + (
+            "the defaults" if not changed else "not the default: " + ", ".join(changed)
+        )
     clauses = ", ".join(w.clauses)
     if zh:
         now = f"现在：{status[w.status]}" + (f"（{clauses}）" if clauses else "")
@@ -261,48 +293,81 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
     if w.already_yes:
         sets_head = "已经为“是”：无需任何改变。" if zh else "Already yes: nothing needs to change."
     elif w.size is None:
-        sets_head = (f"到{horizon}为止，本人情况的任何改变都不能使答案为“是”。" if zh else
-                     f"No change to the person's situation makes it yes by {horizon}.")
+        sets_head = (
+            f"到{horizon}为止，本人情况的任何改变都不能使答案为“是”。"
+            if zh
+            else f"No change to the person's situation makes it yes by {horizon}."
+        )
     else:
         assert w.sets_on is not None
         on = w.sets_on.isoformat()
         later = w.sets_on != w.as_of
         if w.size == 0:
             if later:
-                sets_head = (f"无需改变本人情况：自{on}起为“是”。" if zh else
-                             f"No change to the person's situation is needed: it is yes from {on}.")
+                sets_head = (
+                    f"无需改变本人情况：自{on}起为“是”。"
+                    if zh
+                    else f"No change to the person's situation is needed: it is yes from {on}."
+                )
             else:  # unknown only through what no change settles (the set says which)
                 depends = _inputs(w.sets[0].depends_on, person, lang) if w.sets else ""
-                sets_head = (f"改变本人情况无法确定答案：仍为未知，取决于{depends}。" if zh else
-                             f"No change to the person's situation settles it: it stays unknown, and "
-                             f"depends on {depends}.")
+                sets_head = (
+                    f"改变本人情况无法确定答案：仍为未知，取决于{depends}。"
+                    if zh
+                    else f"No change to the person's situation settles it: it stays unknown, and "
+                    f"depends on {depends}."
+                )
         else:
-            count = (f"（每组{w.size}项）" if zh else
-                     f" ({w.size} change{'s' if w.size != 1 else ''} in each set)")
+            count = (
+                f"（每组{w.size}项）"
+                if zh
+                else f" ({w.size} change{'s' if w.size != 1 else ''} in each set)"
+            )
             if later:
-                sets_head = (f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起为“是”{count}：" if zh
-                             else f"No change makes it yes today; with these changes, made today, it is yes "
-                             f"from {on}{count}:")
+                sets_head = (
+                    f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起为“是”{count}："
+                    if zh
+                    else f"No change makes it yes today; with these changes, made today, it is yes "
+                    f"from {on}{count}:"
+                )
             else:
-                sets_head = (f"使答案为“是”的最少改变{count}：" if zh else
-                             f"The fewest changes that make it yes{count}:")
+                sets_head = (
+                    f"使答案为“是”的最少改变{count}："
+                    if zh
+                    else f"The fewest changes that make it yes{count}:"
+                )
             for k, s in enumerate(w.sets, 1):
                 for i, c in enumerate(s.changes):
-                    rows.append((str(k) if i == 0 else "", change_text(c, w.as_of, lang, listed),
-                                 ", ".join(c.clauses)))
+                    rows.append(
+                        (
+                            str(k) if i == 0 else "",
+                            change_text(c, w.as_of, lang, listed),
+                            ", ".join(c.clauses),
+                        )
+                    )
                 ends.append(len(rows) - 1)
             if w.more:
-                after.append("还有同样少的其他改变组合（见 --max）。" if zh else
-                             "There are more sets as small (see --max).")
+                after.append(
+                    "还有同样少的其他改变组合（见 --max）。"
+                    if zh
+                    else "There are more sets as small (see --max)."
+                )
         for k, s in enumerate(w.sets, 1):
             if s.status == YES or not w.size:
                 continue
             which = f"第{k}组改变之后" if zh else f"After set {k}"
             if zh:
-                after.append(f"{which}仍为未知，取决于" + _inputs(s.depends_on, person, lang) + "，这一点改变本人情况无法确定。")
+                after.append(
+                    f"{which}仍为未知，取决于"
+                    + _inputs(s.depends_on, person, lang)
+                    + "，这一点改变本人情况无法确定。"
+                )
             else:
-                after.append(f"{which} it is still unknown: it depends on " + _inputs(s.depends_on, person, lang)
-                             + ", which no change to the person's situation settles.")
+                after.append(
+                    f"{which} it is still unknown: it depends on "
+                    + _inputs(s.depends_on, person, lang)
+                    + ", which no change to the person's situation settles."
+                )
 
     e = w.earliest
     if e.date is not None:
@@ -311,21 +376,32 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
         elif zh:
             time = f"仅凭时间推移：自{e.date.isoformat()}起为“是”（查询日后{span(w.as_of, e.date, lang)}）。"
         else:
-            time = (f"By time alone: yes from {e.date.isoformat()} "
-                    f"({span(w.as_of, e.date, lang)} after the date asked).")
+            time = (
+                f"By time alone: yes from {e.date.isoformat()} "
+                f"({span(w.as_of, e.date, lang)} after the date asked)."
+            )
     else:
         years = span(w.as_of, e.horizon, lang)
         if e.possible_from is None:
-            time = (f"仅凭时间推移：到{horizon}（{years}后）仍不会为“是”；届时仍不满足：" if zh else
-                    f"By time alone: not yes by {horizon} ({years} on); what still fails then:")
+            time = (
+                f"仅凭时间推移：到{horizon}（{years}后）仍不会为“是”；届时仍不满足："
+                if zh
+                else f"By time alone: not yes by {horizon} ({years} on); what still fails then:"
+            )
         elif e.possible_from == w.as_of:
-            time = (f"仅凭时间推移：到{horizon}（{years}后）仍为未知，不会变为“是”；取决于：" if zh else
-                    f"By time alone: it stays unknown up to {horizon} ({years} on) and never becomes yes; "
-                    f"it depends on:")
+            time = (
+                f"仅凭时间推移：到{horizon}（{years}后）仍为未知，不会变为“是”；取决于："
+                if zh
+                else f"By time alone: it stays unknown up to {horizon} ({years} on) and never becomes yes; "
+                f"it depends on:"
+            )
         else:
             since = e.possible_from.isoformat()
-            time = (f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；取决于：" if zh else
-                    f"By time alone: unknown from {since}, and not yes by {horizon}; it depends on:")
+            time = (
+                f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；取决于："
+                if zh
+                else f"By time alone: unknown from {since}, and not yes by {horizon}; it depends on:"
+            )
     lines = []
     for r in e.reason:
         where = f" [{r.clause}]" if r.clause else ""
@@ -335,5 +411,15 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
             mark = "" if r.negated else "不成立：" if zh else "not met: "
             lines.append(mark + r.condition + where)
     columns = ("#", "改变", "条款") if zh else ("#", "change", "clauses")
-    return WhatIfText(title, readings, now, sets_head, columns, tuple(rows), tuple(ends),
-                      tuple(after), time, tuple(lines))
+    return WhatIfText(
+        title,
+        readings,
+        now,
+        sets_head,
+        columns,
+        tuple(rows),
+        tuple(ends),
+        tuple(after),
+        time,
+        tuple(lines),
+    )

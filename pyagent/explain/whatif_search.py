@@ -282,4 +282,3 @@ def _horizon(now: dt.date) -> dt.date:
         return now.replace(year=now.year + HORIZON_YEARS)
     except ValueError:  # 29 February
         return now.replace(year=now.year + HORIZON_YEARS, day=28)
-

@@ -66,6 +66,7 @@ from pyagent.explain.steps import (
 from pyagent.input.model import Case
 from pyagent.kb import readings as kb_readings
 
+
 # -- the library calls ------------------------------------------------------------------
 def explain_question(
     case: Case,
@@ -83,7 +84,15 @@ def explain_question(
     """
     question = question_of(question_id)
     if lang not in TEXT:
-        raise InputError("--lang", "", msg("{v!r} is not a language; use en or zh", "「{v}」不是可用语言；请用 en 或 zh", v=lang))
+        raise InputError(
+            "--lang",
+            "",
+            msg(
+                "{v!r} is not a language; use en or zh",
+                "「{v}」不是可用语言；请用 en 或 zh",
+                v=lang,
+            ),
+        )
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     persons = (case.person(person),) if person is not None else case.persons
@@ -116,7 +125,9 @@ def explain_solved(
     question = question_of(question_id)
     index = _index(solved, person_id)
     person = solved.case.persons[index]
-    node = solved.explainer.explain(Function("answer", [person_term(index, WORST), question.term]), first=True)
+    node = solved.explainer.explain(
+        Function("answer", [person_term(index, WORST), question.term]), first=True
+    )
     builder = Builder(solved, index, lang, mode)
     root = builder.step(node)
     assert root is not None
@@ -128,7 +139,9 @@ def explain_solved(
         deciders = decide_unknown(solved, person, question, node, builder, mode)
     clauses = _clauses_in(root, said)
     label = question.zh if lang == "zh" else question.en
-    e = Explanation(person.id, question.id, label, node.status, mode, lang, root, said, deciders, clauses)
+    e = Explanation(
+        person.id, question.id, label, node.status, mode, lang, root, said, deciders, clauses
+    )
     settle = to_settle(e)
     return dataclasses.replace(e, reason=reason(e, settle), to_settle=settle)
 
@@ -138,9 +151,14 @@ def _index(solved: SolvedCase, person_id: str) -> int:
         return solved.index(person_id)
     except KeyError:
         raise InputError(
-            solved.case.source, "--person",
-            msg("no person {p!r} in the case; its persons are: {all}", "案例中没有人员「{p}」；案例中的人员有：{all}",
-                p=shown(person_id), all=", ".join(p.id for p in solved.case.persons[:50])),
+            solved.case.source,
+            "--person",
+            msg(
+                "no person {p!r} in the case; its persons are: {all}",
+                "案例中没有人员「{p}」；案例中的人员有：{all}",
+                p=shown(person_id),
+                all=", ".join(p.id for p in solved.case.persons[:50]),
+            ),
         ) from None
 
 

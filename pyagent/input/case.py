@@ -146,26 +146,53 @@ def _reading(ctx: _Ctx, name: object, value: object, place: str) -> tuple[str, s
     known = kb_readings()
     if not isinstance(name, str) or name not in known:
         guess = _suggest(str(name), known)
-        hint = (msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess) if guess else
-                msg("the readings are: {r}", "可用的读法：{r}", r=", ".join(known)))
-        ctx.fail(place, msg("{q} is not a reading; {h}", "「{v}」不是读法；{h}", q=_q(name), v=_v(name),
-                            h=hint), at_key=True)
+        hint = (
+            msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess)
+            if guess
+            else msg("the readings are: {r}", "可用的读法：{r}", r=", ".join(known))
+        )
+        ctx.fail(
+            place,
+            msg(
+                "{q} is not a reading; {h}", "「{v}」不是读法；{h}", q=_q(name), v=_v(name), h=hint
+            ),
+            at_key=True,
+        )
     reading = known[name]
     options = reading.options
-    valid = msg(", ".join(f"{o} (default)" if o == reading.default else o for o in options),
-                "、".join(f"{o}（默认）" if o == reading.default else o for o in options))
+    valid = msg(
+        ", ".join(f"{o} (default)" if o == reading.default else o for o in options),
+        "、".join(f"{o}（默认）" if o == reading.default else o for o in options),
+    )
     if isinstance(value, bool) and {"yes", "no"} <= set(options):
         value = "yes" if value else "no"  # YAML reads an unquoted yes/no as a boolean
     if not isinstance(value, str):
-        ctx.fail(place, msg("expected one of: {c}; found {d}", "应为以下之一：{c}；实为{d}", c=valid,
-                            d=_describe(value)))
+        ctx.fail(
+            place,
+            msg(
+                "expected one of: {c}; found {d}",
+                "应为以下之一：{c}；实为{d}",
+                c=valid,
+                d=_describe(value),
+            ),
+        )
     text = normal(value).strip()
     if text not in options:
         guess = _suggest(text, options)
         near = msg("did you mean {g!r}? ", "是否应为 {g!r}？", g=guess) if guess else ""
-        ctx.fail(place, msg("{q} is not a value of the reading {n}; {h}expected one of: {c}",
-                            "「{v}」不是读法「{k}」的取值；{h}应为以下之一：{c}", q=_q(value),
-                            v=_v(value), n=_q(name), k=name, h=near, c=valid))
+        ctx.fail(
+            place,
+            msg(
+                "{q} is not a value of the reading {n}; {h}expected one of: {c}",
+                "「{v}」不是读法「{k}」的取值；{h}应为以下之一：{c}",
+                q=_q(value),
+                v=_v(value),
+                n=_q(name),
+                k=name,
+                h=near,
+                c=valid,
+            ),
+        )
     return name, text
 
 
@@ -173,8 +200,14 @@ def _readings_mapping(ctx: _Ctx, value: object, place: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        ctx.fail(place, msg("expected a mapping of reading: value, found {d}",
-                            "应为「读法: 取值」的映射，实为{d}", d=_describe(value)))
+        ctx.fail(
+            place,
+            msg(
+                "expected a mapping of reading: value, found {d}",
+                "应为「读法: 取值」的映射，实为{d}",
+                d=_describe(value),
+            ),
+        )
     out: dict[str, str] = {}
     for name, choice in value.items():
         key, text = _reading(ctx, name, choice, _join(place, str(name)))
@@ -201,8 +234,15 @@ def parse_readings(pairs: Iterable[str], source: str = "--reading") -> dict[str,
             ctx.fail(pair, _NAME_VALUE)
         key, text = _reading(ctx, name, value, name)
         if key in out and out[key] != text:
-            ctx.fail(key, msg("given twice, as {a!r} and as {b}", "给出两次：{a!r} 与 {b}",
-                              a=out[key], b=_q(text)))
+            ctx.fail(
+                key,
+                msg(
+                    "given twice, as {a!r} and as {b}",
+                    "给出两次：{a!r} 与 {b}",
+                    a=out[key],
+                    b=_q(text),
+                ),
+            )
         out[key] = text
     return out
 
@@ -211,25 +251,57 @@ def _parameters(ctx: _Ctx, value: object, place: str) -> dict[str, int]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        ctx.fail(place, msg("expected a mapping of parameter: number, found {d}",
-                            "应为「参数: 数值」的映射，实为{d}", d=_describe(value)))
+        ctx.fail(
+            place,
+            msg(
+                "expected a mapping of parameter: number, found {d}",
+                "应为「参数: 数值」的映射，实为{d}",
+                d=_describe(value),
+            ),
+        )
     out: dict[str, int] = {}
 
     def put(name: str, number: object, where: str) -> None:
         if name not in PARAMETERS:
             guess = _suggest(name, PARAMETERS)
-            hint = (msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess) if guess else
-                    msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(PARAMETERS)))
-            ctx.fail(where, msg("{q} is not a parameter; {h}", "「{v}」不是参数；{h}", q=_q(name),
-                                v=_v(name), h=hint), at_key=True)
+            hint = (
+                msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess)
+                if guess
+                else msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(PARAMETERS))
+            )
+            ctx.fail(
+                where,
+                msg(
+                    "{q} is not a parameter; {h}",
+                    "「{v}」不是参数；{h}",
+                    q=_q(name),
+                    v=_v(name),
+                    h=hint,
+                ),
+                at_key=True,
+            )
         if name in out:
-            ctx.fail(where, msg("the parameter {q} is given twice", "参数「{v}」给出两次", q=_q(name),
-                                v=_v(name)), at_key=True)
+            ctx.fail(
+                where,
+                msg(
+                    "the parameter {q} is given twice",
+                    "参数「{v}」给出两次",
+                    q=_q(name),
+                    v=_v(name),
+                ),
+                at_key=True,
+            )
         if number is None:
-            ctx.fail(where, msg("has no value; leave the parameter out if it is unknown",
-                                "没有取值；若未知，请省略该参数"))
-        out[name] = _int(ctx, number, where, 0, MAX_YEARS,
-                         msg("a whole number of years", "整数年数"))
+            ctx.fail(
+                where,
+                msg(
+                    "has no value; leave the parameter out if it is unknown",
+                    "没有取值；若未知，请省略该参数",
+                ),
+            )
+        out[name] = _int(
+            ctx, number, where, 0, MAX_YEARS, msg("a whole number of years", "整数年数")
+        )
 
     for key, number in value.items():
         where = _join(place, str(key))
@@ -255,49 +327,88 @@ def _case(
     ctx = _Ctx(source, tree.marks, tree.key_marks)
     data = tree.data
     if data is None:
-        ctx.fail("", msg("the case is empty; expected a mapping with 'persons' (a list) or "
-                         "'person'", "案例为空；应为含 persons（列表）或 person 的映射"))
+        ctx.fail(
+            "",
+            msg(
+                "the case is empty; expected a mapping with 'persons' (a list) or 'person'",
+                "案例为空；应为含 persons（列表）或 person 的映射",
+            ),
+        )
     if not isinstance(data, dict):
-        ctx.fail("", msg("expected a mapping with 'persons' (a list) or 'person', found {d}",
-                         "应为含 persons（列表）或 person 的映射，实为{d}", d=_describe(data)))
+        ctx.fail(
+            "",
+            msg(
+                "expected a mapping with 'persons' (a list) or 'person', found {d}",
+                "应为含 persons（列表）或 person 的映射，实为{d}",
+                d=_describe(data),
+            ),
+        )
     _mapping(ctx, data, "", TOP_KEYS, msg("a mapping", "映射"))
 
     if "persons" in data and "person" in data:
         ctx.fail(
             "person",
-            msg("give either 'persons' (a list) or 'person' (one mapping), not both",
-                "persons（列表）与 person（单个映射）只能给出其一"),
+            msg(
+                "give either 'persons' (a list) or 'person' (one mapping), not both",
+                "persons（列表）与 person（单个映射）只能给出其一",
+            ),
             at_key=True,
         )
     if "persons" in data:
         rows = data["persons"]
         if not isinstance(rows, list):
-            hint = (msg("; for one person write 'person:'", "；单个人员请写 person:")
-                    if isinstance(rows, dict) else "")
-            ctx.fail("persons", msg("expected a list of persons, found {d}{h}",
-                                    "应为人员列表，实为{d}{h}", d=_describe(rows), h=hint))
+            hint = (
+                msg("; for one person write 'person:'", "；单个人员请写 person:")
+                if isinstance(rows, dict)
+                else ""
+            )
+            ctx.fail(
+                "persons",
+                msg(
+                    "expected a list of persons, found {d}{h}",
+                    "应为人员列表，实为{d}{h}",
+                    d=_describe(rows),
+                    h=hint,
+                ),
+            )
         if not rows:
-            ctx.fail("persons", msg("the list is empty; a case needs at least one person",
-                                    "列表为空；案例至少需要一名人员"))
+            ctx.fail(
+                "persons",
+                msg(
+                    "the list is empty; a case needs at least one person",
+                    "列表为空；案例至少需要一名人员",
+                ),
+            )
         if len(rows) > MAX_PERSONS:
             ctx.fail(
                 "persons",
-                msg("{n:,} persons are more than one case may hold (at most {m:,}); split the "
-                    "case", "{n:,} 名人员超出一个案例的上限（至多 {m:,} 名）；请拆分案例",
-                    n=len(rows), m=MAX_PERSONS),
+                msg(
+                    "{n:,} persons are more than one case may hold (at most {m:,}); split the case",
+                    "{n:,} 名人员超出一个案例的上限（至多 {m:,} 名）；请拆分案例",
+                    n=len(rows),
+                    m=MAX_PERSONS,
+                ),
             )
         places = [f"persons[{i}]" for i in range(len(rows))]
     elif "person" in data:
         rows = [data["person"]]
         if isinstance(data["person"], list):
             ctx.fail(
-                "person", msg("expected one person mapping, found a list; for several write "
-                              "'persons:'", "应为单个人员映射，实为列表；多名人员请写 persons:")
+                "person",
+                msg(
+                    "expected one person mapping, found a list; for several write 'persons:'",
+                    "应为单个人员映射，实为列表；多名人员请写 persons:",
+                ),
             )
         places = ["person"]
     else:
-        ctx.fail("", msg("missing 'persons' (a list of persons) or 'person' (a single one)",
-                         "缺少 persons（人员列表）或 person（单个人员）"))
+        ctx.fail(
+            "",
+            msg(
+                "missing 'persons' (a list of persons) or 'person' (a single one)",
+                "缺少 persons（人员列表）或 person（单个人员）",
+            ),
+        )
 
     file_as_of = data.get("as_of")
     if as_of is not None:
@@ -320,9 +431,16 @@ def _case(
             first = seen[person.id]
             ctx.fail(
                 _join(place, "id"),
-                msg("the id {q} is used twice (first at {f}{n})", "id「{v}」重复使用（首次在 {f}{z}）",
-                    q=_q(person.id), v=_v(person.id), f=first, n=ctx.line_of(first),
-                    z=ctx.line_of(first).replace(", line ", "，第 ") + (" 行" if ctx.line_of(first) else "")),
+                msg(
+                    "the id {q} is used twice (first at {f}{n})",
+                    "id「{v}」重复使用（首次在 {f}{z}）",
+                    q=_q(person.id),
+                    v=_v(person.id),
+                    f=first,
+                    n=ctx.line_of(first),
+                    z=ctx.line_of(first).replace(", line ", "，第 ")
+                    + (" 行" if ctx.line_of(first) else ""),
+                ),
             )
         seen[person.id] = _join(place, "id")
         persons.append(person)
@@ -351,8 +469,11 @@ def _overrides(
     """The command-line overrides, checked before the file is read."""
     when = None if as_of is None else _date(_Ctx("--as-of"), as_of, "")
     if readings is not None and not isinstance(readings, Mapping):
-        raise InputError("--reading", "", msg("expected a mapping, found {d}", "应为映射，实为{d}",
-                                              d=_describe(readings)))
+        raise InputError(
+            "--reading",
+            "",
+            msg("expected a mapping, found {d}", "应为映射，实为{d}", d=_describe(readings)),
+        )
     chosen = _readings_mapping(_Ctx("--reading"), readings, "") if readings else {}
     return when, chosen
 
@@ -401,4 +522,6 @@ def case_in_document(
 
 def readings_in_document(document: Document, value: object, place: str) -> dict[str, str]:
     """A ``readings:`` mapping found at ``place`` in ``document``, validated."""
-    return _readings_mapping(_Ctx(document.source, document.marks, document.key_marks), value, place)
+    return _readings_mapping(
+        _Ctx(document.source, document.marks, document.key_marks), value, place
+    )

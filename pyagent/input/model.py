@@ -98,7 +98,16 @@ class Case:
                 return p
         from pyagent.errors import InputError, msg, shown
 
-        listing = ", ".join(p.id for p in self.persons[:50]) + (" ..." if len(self.persons) > 50 else "")
-        raise InputError(self.source, "--person", msg(
-            "no person {p!r} in the case; its persons are: {all}", "案例中没有人员「{p}」；案例中的人员有：{all}",
-            p=shown(person_id), all=listing))
+        listing = ", ".join(p.id for p in self.persons[:50]) + (
+            " ..." if len(self.persons) > 50 else ""
+        )
+        raise InputError(
+            self.source,
+            "--person",
+            msg(
+                "no person {p!r} in the case; its persons are: {all}",
+                "案例中没有人员「{p}」；案例中的人员有：{all}",
+                p=shown(person_id),
+                all=listing,
+            ),
+        )

@@ -55,16 +55,30 @@ def roster_format(path: Path, given: str | None = None, option: str = "--format"
     extension that is none of them is refused (it would be written as something else)."""
     if given is not None:
         if given not in FORMATS:
-            raise InputError(option, "", msg("{g!r} is not a format; expected jsonl, csv or xlsx",
-                                             "{g!r}不是可用的格式；应为jsonl、csv或xlsx", g=given))
+            raise InputError(
+                option,
+                "",
+                msg(
+                    "{g!r} is not a format; expected jsonl, csv or xlsx",
+                    "{g!r}不是可用的格式；应为jsonl、csv或xlsx",
+                    g=given,
+                ),
+            )
         return given
     suffix = path.suffix.lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
-    raise InputError(str(path), "", msg(
-        "cannot tell the format from the extension {s!r}; name it .jsonl, .csv or .xlsx, or give "
-        "{o} jsonl|csv|xlsx", "无法从扩展名{s!r}判断格式；请用.jsonl、.csv或.xlsx作文件名，或给出"
-        "{o} jsonl|csv|xlsx", s=suffix or "(none)", o=option))
+    raise InputError(
+        str(path),
+        "",
+        msg(
+            "cannot tell the format from the extension {s!r}; name it .jsonl, .csv or .xlsx, or give "
+            "{o} jsonl|csv|xlsx",
+            "无法从扩展名{s!r}判断格式；请用.jsonl、.csv或.xlsx作文件名，或给出{o} jsonl|csv|xlsx",
+            s=suffix or "(none)",
+            o=option,
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -139,8 +153,17 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
     except RecursionError:
         raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
     except json.JSONDecodeError as err:
-        raise InputError(source, "", msg("invalid JSON: {d} (column {c})", "JSON 无效（语法错误，第 {c} 列）：{d}",
-                                         d=err.msg, c=err.colno), line) from None
+        raise InputError(
+            source,
+            "",
+            msg(
+                "invalid JSON: {d} (column {c})",
+                "JSON 无效（语法错误，第 {c} 列）：{d}",
+                d=err.msg,
+                c=err.colno,
+            ),
+            line,
+        ) from None
     except ValueError as err:
         raise InputError(source, "", _bad_json(err), line) from None
 
@@ -150,8 +173,16 @@ def load_row_strict(text: str, source: str, line: int) -> object:
     try:
         data = json.loads(text, object_pairs_hook=json_object, parse_constant=json_constant)
     except DuplicateKey as err:
-        raise InputError(source, "", msg("the key {k!r} is given twice in one object",
-                                         "键 {k!r} 在同一对象中重复出现", k=err.key), line) from None
+        raise InputError(
+            source,
+            "",
+            msg(
+                "the key {k!r} is given twice in one object",
+                "键 {k!r} 在同一对象中重复出现",
+                k=err.key,
+            ),
+            line,
+        ) from None
     except RecursionError:
         raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
     except ValueError as err:
@@ -173,9 +204,15 @@ def _check_text(value: object, source: str, line: int, place: str) -> None:
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
-                raise InputError(source, where, msg("holds a lone surrogate, which is not a Unicode "
-                                                    "character", "含有孤立代理码位，不是 Unicode 字符"),
-                                 line) from None
+                raise InputError(
+                    source,
+                    where,
+                    msg(
+                        "holds a lone surrogate, which is not a Unicode character",
+                        "含有孤立代理码位，不是 Unicode 字符",
+                    ),
+                    line,
+                ) from None
         elif isinstance(v, dict):
             for k, item in v.items():
                 _check_text(k, source, line, where)
@@ -214,8 +251,12 @@ def _not_utf8(row: list[str]) -> str | None:
                 cell.encode("utf-8")
             except UnicodeEncodeError as err:
                 byte = ord(cell[err.start]) - 0xDC00
-                return msg("not UTF-8 text (byte {b:#04x} in column {c} cannot be decoded)",
-                           "不是 UTF-8 文字（第 {c} 列的字节 {b:#04x} 无法解码）", b=byte, c=column)
+                return msg(
+                    "not UTF-8 text (byte {b:#04x} in column {c} cannot be decoded)",
+                    "不是 UTF-8 文字（第 {c} 列的字节 {b:#04x} 无法解码）",
+                    b=byte,
+                    c=column,
+                )
     return None
 
 
@@ -223,14 +264,17 @@ def _bad_csv(err: object) -> str:
     return msg("invalid CSV: {d}", "CSV 无效（格式错误）：{d}", d=err)
 
 
-def read_csv_rows(handle: IO[str], source: str) -> tuple[CsvLayout, Iterator[tuple[int, list[str]]]]:
+def read_csv_rows(
+    handle: IO[str], source: str
+) -> tuple[CsvLayout, Iterator[tuple[int, list[str]]]]:
     """The layout of the header and the rows with the number of the line each starts on."""
     reader = csv.reader(handle)
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(source, "", msg("the CSV roster is empty (no header)",
-                                         "CSV 花名册为空（没有表头）")) from None
+        raise InputError(
+            source, "", msg("the CSV roster is empty (no header)", "CSV 花名册为空（没有表头）")
+        ) from None
     except csv.Error as err:
         raise InputError(source, "", _bad_csv(err), 1) from None
     layout = CsvLayout.from_header(header, source)

@@ -125,4 +125,3 @@ def run_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> PinReport:
     prepare(pins, directory)
     results = tuple(run_pin(p, directory) for p in pins)
     return PinReport(directory or default_kb_dir(), results)
-

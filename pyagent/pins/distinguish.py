@@ -92,7 +92,11 @@ class Distinction:
 
     def yaml(self) -> str:
         return yaml.safe_dump(
-            [self.case_data()], allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
+            [self.case_data()],
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None,
+            width=100,
         )
 
     def to_json(self) -> dict:
@@ -199,8 +203,16 @@ def _neighbours(codes: Sequence[str], code: str) -> list[str]:
 def _changes(p: Person) -> Iterator[tuple[str, Person]]:
     r = dataclasses.replace
     for name in (
-        "certificates", "technical_work", "field", "current_post", "annual_assessments", "honours",
-        "outstanding_contribution", "social_benefit", "economic_benefit", "titles",
+        "certificates",
+        "technical_work",
+        "field",
+        "current_post",
+        "annual_assessments",
+        "honours",
+        "outstanding_contribution",
+        "social_benefit",
+        "economic_benefit",
+        "titles",
         "cumulative_work_years",
     ):
         if getattr(p, name) is not None:
@@ -221,13 +233,18 @@ def _changes(p: Person) -> Iterator[tuple[str, Person]]:
         yield "current_post: none", r(p, current_post=NO_POST)
     if p.cumulative_work_years is not None:
         for d in (-1, 1):
-            yield f"cumulative_work_years: {p.cumulative_work_years + d}", r(
-                p, cumulative_work_years=max(0, p.cumulative_work_years + d)
+            yield (
+                f"cumulative_work_years: {p.cumulative_work_years + d}",
+                r(p, cumulative_work_years=max(0, p.cumulative_work_years + d)),
             )
     certs = p.certificates or ()
     for k, c in enumerate(certs):
+
         def cert(new, what, k=k):
-            return f"certificates[{k}].{what}", r(p, certificates=certs[:k] + (new,) + certs[k + 1 :])
+            return f"certificates[{k}].{what}", r(
+                p, certificates=certs[:k] + (new,) + certs[k + 1 :]
+            )
+
         for level in _neighbours(LEVELS.codes, c.level):
             yield cert(r(c, level=level), f"level: {level}")
         for kind in (*CERTIFICATE_KINDS.codes, None):
@@ -235,21 +252,29 @@ def _changes(p: Person) -> Iterator[tuple[str, Person]]:
                 yield cert(r(c, kind=kind), f"kind: {kind}")
         for months in (-12, -1, 1, 12):
             if c.obtained is not None:
-                yield cert(r(c, obtained=_shift(c.obtained, months)), f"obtained {months:+d} months")
+                yield cert(
+                    r(c, obtained=_shift(c.obtained, months)), f"obtained {months:+d} months"
+                )
     grades = p.annual_assessments or ()
     for k, a in enumerate(grades):
+
         def grade(new, what, k=k):
             return f"annual_assessments[{k}].{what}", r(
                 p, annual_assessments=grades[:k] + (new,) + grades[k + 1 :]
             )
+
         for g in GRADES.codes:
             if g != a.grade:
                 yield grade(r(a, grade=g), f"grade: {g}")
-        yield grade(r(a, at_current_post=not a.at_current_post), f"at_current_post: {not a.at_current_post}")
+        yield grade(
+            r(a, at_current_post=not a.at_current_post), f"at_current_post: {not a.at_current_post}"
+        )
     honours = p.honours or ()
     for k, h in enumerate(honours):
+
         def honour(new, what, k=k):
             return f"honours[{k}].{what}", r(p, honours=honours[:k] + (new,) + honours[k + 1 :])
+
         for code in _neighbours(HONOURS.codes, h.code):
             yield honour(r(h, code=code, contest_class=None, category=None), f"code: {code}")
         for cls in ("i", "ii", None):
@@ -260,8 +285,10 @@ def _changes(p: Person) -> Iterator[tuple[str, Person]]:
                 yield honour(r(h, category=cat), f"category: {cat}")
     titles = p.titles or ()
     for k, t in enumerate(titles):
+
         def title(new, what, k=k):
             return f"titles[{k}].{what}", r(p, titles=titles[:k] + (new,) + titles[k + 1 :])
+
         for rank in _neighbours(RANKS.codes, t.rank):
             yield title(r(t, rank=rank), f"rank: {rank}")
         for series in ("engineering", "finance", None):
@@ -292,7 +319,9 @@ def answers(
         model = solve(facts, global_facts(as_of, dict(setting)), directory=directory)
         solved = None
         if reasons:
-            case = Case("<search>", as_of, dict(setting), {}, tuple(cands[i].person for i in members))
+            case = Case(
+                "<search>", as_of, dict(setting), {}, tuple(cands[i].person for i in members)
+            )
             solved = SolvedCase(case, program, model, facts, Explainer(program, model, facts))
         for k, i in enumerate(members):
             for q in QUESTIONS.values():

@@ -85,6 +85,7 @@ def _static_atoms(directory: Path) -> dict[str, list[clingo.Symbol]]:
     ctl, _ = control(directory)  # grounder messages are _check_grounding's to report
     ctl.ground([("base", [])])
     out: dict[str, list[clingo.Symbol]] = {}
+
     def keep(m: clingo.Model) -> None:
         for s in m.symbols(atoms=True):
             out.setdefault(s.name, []).append(s)

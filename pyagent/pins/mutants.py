@@ -40,7 +40,15 @@ OPERATORS = ("number", "comparison", "drop", "negate", "constant", "delete")
 
 # Facts that only word or document explanations: their mutants change no answer by design.
 DOC_PREDICATES = frozenset(
-    {"template", "template_term", "template_not", "clause_text", "reading_reason", "reading_about", "not_encoded"}
+    {
+        "template",
+        "template_term",
+        "template_not",
+        "clause_text",
+        "reading_reason",
+        "reading_about",
+        "not_encoded",
+    }
 )
 
 # How many other constants of the same place replace one constant (the nearest in the
@@ -171,7 +179,12 @@ def _is_constant(node: ast.AST) -> str | None:
         s = node.symbol
         if s.type == clingo.SymbolType.Function and not s.arguments and s.name:
             return s.name
-    if node.ast_type == ast.ASTType.Function and not node.arguments and node.name and not node.external:
+    if (
+        node.ast_type == ast.ASTType.Function
+        and not node.arguments
+        and node.name
+        and not node.external
+    ):
         return node.name
     return None
 
@@ -180,7 +193,10 @@ def _argument_places(rule: ast.AST) -> Iterator[tuple[_Path, tuple[str, int, int
     """Each constant that is an argument of an atom (directly, or in a pool there):
     its path, (predicate, arity, position) and name."""
     for path, node in _walk(rule):
-        if node.ast_type != ast.ASTType.SymbolicAtom or node.symbol.ast_type != ast.ASTType.Function:
+        if (
+            node.ast_type != ast.ASTType.SymbolicAtom
+            or node.symbol.ast_type != ast.ASTType.Function
+        ):
             continue
         fn = node.symbol
         arity = len(fn.arguments)
@@ -202,7 +218,10 @@ def _argument_places(rule: ast.AST) -> Iterator[tuple[_Path, tuple[str, int, int
 
 def _number_edits(rule: ast.AST) -> Iterator[ast.AST]:
     for path, node in _walk(rule):
-        if node.ast_type == ast.ASTType.SymbolicTerm and node.symbol.type == clingo.SymbolType.Number:
+        if (
+            node.ast_type == ast.ASTType.SymbolicTerm
+            and node.symbol.type == clingo.SymbolType.Number
+        ):
             n = node.symbol.number
             for m in (n + 1, n - 1):
                 yield _replace(rule, path, ast.SymbolicTerm(node.location, clingo.Number(m)))
@@ -226,7 +245,9 @@ def _body_edits(rule: ast.AST, negate: bool) -> Iterator[ast.AST]:
             yield _replace(rule, (("body", i),), lit.update(sign=sign))
 
 
-def _constant_edits(rule: ast.AST, domains: dict[tuple[str, int, int], list[str]]) -> Iterator[ast.AST]:
+def _constant_edits(
+    rule: ast.AST, domains: dict[tuple[str, int, int], list[str]]
+) -> Iterator[ast.AST]:
     for path, place, name in _argument_places(rule):
         domain = domains.get(place, [])
         if name not in domain:
@@ -323,7 +344,9 @@ def mutants(directory: Path | None = None) -> list[Mutant]:
             if after in seen:
                 continue
             seen.add(after)
-            out.append(Mutant(len(out), st.file, st.line, operator, original, after, st.start, st.end))
+            out.append(
+                Mutant(len(out), st.file, st.line, operator, original, after, st.start, st.end)
+            )
     return out
 
 

@@ -45,7 +45,15 @@ from pyagent.pins.mutants import Mutant, mutants
 from pyagent.pins.pin import Pin, load_pins
 from pyagent.pins import solved as pin_solves
 
-__all__ = ["EQUIVALENTS", "MutantResult", "MutationReport", "VERDICTS", "load_equivalents", "mutate", "run_mutant"]
+__all__ = [
+    "EQUIVALENTS",
+    "MutantResult",
+    "MutationReport",
+    "VERDICTS",
+    "load_equivalents",
+    "mutate",
+    "run_mutant",
+]
 
 VERDICTS = ("killed", "survived", "equivalent", "invalid", "guarded")
 EQUIVALENTS = "EQUIVALENT_MUTANTS.md"
@@ -67,11 +75,15 @@ def load_equivalents(path: Path) -> dict[tuple[str, str, str], str]:
             continue
         cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
         if len(cells) != 4:
-            raise InputError(str(path), "", "a row needs four cells: file, before, after, reason", number)
+            raise InputError(
+                str(path), "", "a row needs four cells: file, before, after, reason", number
+            )
         file, before, after, reason = (c.strip("`") for c in cells)
         if not reason:
             raise InputError(str(path), "", "a listed mutant needs its reason", number)
-        out[(file, before, "" if after == "(deleted)" else after)] = ("gap: " if gaps else "") + reason
+        out[(file, before, "" if after == "(deleted)" else after)] = (
+            "gap: " if gaps else ""
+        ) + reason
     return out
 
 
@@ -179,7 +191,11 @@ def _first_failure(pins: Sequence[Pin], directory: Path) -> str | None:
     for reasons in (False, True):
         for pin in pins:
             for e in pin.expectations:
-                has_reasons = e.clauses is not None or e.depends_on is not None or bool(e.explanation_contains)
+                has_reasons = (
+                    e.clauses is not None
+                    or e.depends_on is not None
+                    or bool(e.explanation_contains)
+                )
                 if has_reasons != reasons:
                     continue
                 if not reasons:
@@ -219,7 +235,9 @@ def run_mutant(
         except (RuntimeError, KeyError, IndexError, AttributeError, TypeError) as err:
             if "error" in str(err) and "parsing" in str(err):
                 return MutantResult(mutant, "invalid", _one_line(err))
-            return MutantResult(mutant, "guarded", f"the reading tables do not load: {_one_line(err)}")
+            return MutantResult(
+                mutant, "guarded", f"the reading tables do not load: {_one_line(err)}"
+            )
         try:
             failure = _first_failure(pins, copy)
         except GroundingError as err:
@@ -228,7 +246,9 @@ def run_mutant(
         except RuntimeError as err:  # clingo: parsing failed, unsafe variables
             return MutantResult(mutant, "invalid", _one_line(err))
         except (InputError, KeyError, ValueError, AssertionError, AttributeError, TypeError) as err:
-            return MutantResult(mutant, "guarded", f"the tools refuse it: {type(err).__name__}: {_one_line(err)}")
+            return MutantResult(
+                mutant, "guarded", f"the tools refuse it: {type(err).__name__}: {_one_line(err)}"
+            )
         if failure is not None:
             return MutantResult(mutant, "killed", failure)
         if not search:
@@ -237,13 +257,18 @@ def run_mutant(
             if listed is not None:
                 return MutantResult(mutant, "equivalent", f"listed: {listed}")
             return MutantResult(mutant, "survived", f"not killed, and not listed in {EQUIVALENTS}")
-        found = distinguish(pins, copy, kb, focus=focus_of(mutant.file, mutant.before, mutant.after, kb))
+        found = distinguish(
+            pins, copy, kb, focus=focus_of(mutant.file, mutant.before, mutant.after, kb)
+        )
         if listed is not None and listed.startswith("gap: "):
             listed = None
         if found is None:
             return MutantResult(
-                mutant, "equivalent",
-                f"listed: {listed}" if listed else "no case within the bounds of the search answers differently",
+                mutant,
+                "equivalent",
+                f"listed: {listed}"
+                if listed
+                else "no case within the bounds of the search answers differently",
             )
         note = f" (listed as equivalent in {EQUIVALENTS}, wrongly)" if listed else ""
         return MutantResult(mutant, "survived", f"{found.question} differs{note}", found)
@@ -261,7 +286,12 @@ def _one_line(err: BaseException) -> str:
 def _work(mutant: Mutant) -> MutantResult:
     listed = _STATE["equivalents"].get(mutant.key)  # type: ignore[attr-defined]
     result = run_mutant(
-        mutant, _STATE["pins"], _STATE["kb"], _STATE["tmp"], bool(_STATE["search"]), listed  # type: ignore[arg-type]
+        mutant,
+        _STATE["pins"],  # type: ignore[arg-type]
+        _STATE["kb"],  # type: ignore[arg-type]
+        _STATE["tmp"],  # type: ignore[arg-type]
+        bool(_STATE["search"]),
+        listed,  # type: ignore[arg-type]
     )
     return _with_time(result, float(_STATE.get("last", 0.0)))  # type: ignore[arg-type]
 
@@ -327,7 +357,12 @@ def mutate(
                     progress(len(results), len(chosen))
         else:
             context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            with context.Pool(jobs, _init, (str(directory), pin_paths, workdir, search, listed), maxtasksperchild=50) as pool:
+            with context.Pool(
+                jobs,
+                _init,
+                (str(directory), pin_paths, workdir, search, listed),
+                maxtasksperchild=50,
+            ) as pool:
                 for r in pool.imap_unordered(_work, chosen):
                     results.append(r)
                     if progress is not None:
@@ -338,6 +373,11 @@ def mutate(
             os.environ.pop("PYAGENT_NO_CACHE", None)
     results.sort(key=lambda r: r.mutant.id)
     return MutationReport(
-        directory, len(loaded), len(every), tuple(results), time.perf_counter() - start,
-        sample, seed if sample is not None else None,
+        directory,
+        len(loaded),
+        len(every),
+        tuple(results),
+        time.perf_counter() - start,
+        sample,
+        seed if sample is not None else None,
     )

@@ -23,7 +23,13 @@ from pathlib import Path
 
 from pyagent.errors import InputError
 from pyagent.explain.answers import Answer
-from pyagent.input.case import TOP_KEYS, Document, case_in_document, read_document, readings_in_document
+from pyagent.input.case import (
+    TOP_KEYS,
+    Document,
+    case_in_document,
+    read_document,
+    readings_in_document,
+)
 from pyagent.input.document import walk_files
 from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
@@ -403,4 +409,3 @@ def _clause_refs(directory: Path) -> frozenset[str]:
     """The clause references of the knowledge base ("P3.S1"), from its clauses.lp."""
     text = (directory / "clauses.lp").read_text(encoding="utf-8")
     return frozenset(re.findall(r'^clause_text\(\s*\w+\s*,\s*"([^"]+)"', text, flags=re.MULTILINE))
-

@@ -141,4 +141,3 @@ def solved(pin: Pin, readings: Mapping[str, str], directory: Path | None = None)
     for member_key in members:
         _CACHE[(member_key, shown, str(kb))] = PinSolve(shared, offsets[member_key])
     return _CACHE[key]
-

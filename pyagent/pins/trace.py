@@ -111,7 +111,6 @@ def _lines(node: Node, depth: int) -> Iterator[tuple[int, str]]:
                 yield depth + 2, f"{c.text}: {c.status}{detail}"
 
 
-
 def _clauses_of(node: Node) -> list[str]:
     out: list[str] = []
     for n, _ in walk(node):

@@ -85,7 +85,9 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
         for e in pin.expectations:
             outcome = check_expectation(pin, e, kb_dir)
             if outcome.status != e.status or outcome.answer is None:
-                skipped.append(f"{pin.source}:{e.line}: {e.label()}: expected {e.status}, got {outcome.status}")
+                skipped.append(
+                    f"{pin.source}:{e.line}: {e.label()}: expected {e.status}, got {outcome.status}"
+                )
                 continue
             answer = outcome.answer
             depends = answer.depends_on if e.status == "unknown" else None
@@ -95,7 +97,9 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
             if e.clauses is not None and tuple(e.clauses) == tuple(answer.clauses) and same_depends:
                 continue
             keep = e.depends_on if depends is not None and same_depends else depends
-            edits.setdefault(pin.source, []).append((pin.index, e.place, _spec_text(e, answer.clauses, keep)))
+            edits.setdefault(pin.source, []).append(
+                (pin.index, e.place, _spec_text(e, answer.clauses, keep))
+            )
             changed += 1
     texts: dict[Path, str] = {}
     diffs: list[str] = []
@@ -107,7 +111,9 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
         for _index, place, text in items:
             node = _descend(root, place)
             start, end = node.start_mark.index, node.end_mark.index
-            while end > start and old[end - 1] in " \t\r\n":  # a block mapping ends on the next line
+            while (
+                end > start and old[end - 1] in " \t\r\n"
+            ):  # a block mapping ends on the next line
                 end -= 1
             spans.append((start, end, text))
         new = old
@@ -117,7 +123,10 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
         texts[path] = new
         diffs.extend(
             difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{source}", f"b/{source}"
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"a/{source}",
+                f"b/{source}",
             )
         )
     return Update(texts, "".join(diffs), changed, tuple(skipped))

@@ -66,7 +66,9 @@ async def _text(request: Request, what: str, limit: int = MAX_BYTES) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputError("<request>", "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)") from None
+        raise InputError(
+            "<request>", "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)"
+        ) from None
 
 
 def _case(request: Request, text: str):
@@ -92,12 +94,16 @@ def _question(request: Request) -> str:
 
 def handled(endpoint):
     """An endpoint whose bad input is a 422 with the command line's message."""
+
     async def run(request: Request) -> Response:
         try:
             return await endpoint(request)
         except (InputError, TimeLimitError) as err:
             lang = request.query_params.get("lang")
-            return _error(err.text(lang) if lang in ("en", "zh") and hasattr(err, "text") else str(err), 422)
+            return _error(
+                err.text(lang) if lang in ("en", "zh") and hasattr(err, "text") else str(err), 422
+            )
+
     return run
 
 
@@ -119,8 +125,14 @@ async def why(request: Request) -> Response:
     if mode not in MODES:
         raise HTTPException(400, "mode: why or why-not")
     found = await run_in_threadpool(
-        lambda: explain_question(case, _question(request), person=request.query_params.get("person"),
-                                 lang=_lang(request), mode=mode))
+        lambda: explain_question(
+            case,
+            _question(request),
+            person=request.query_params.get("person"),
+            lang=_lang(request),
+            mode=mode,
+        )
+    )
     return _json(found.to_json())
 
 
@@ -137,8 +149,10 @@ async def what_if(request: Request) -> Response:
         raise HTTPException(400, "max: at least 1")
     question = _question(request)
     result = await run_in_threadpool(
-        lambda: library_what_if(case, request.query_params.get("person"), question, max_sets=most,
-                                lang=_lang(request)))
+        lambda: library_what_if(
+            case, request.query_params.get("person"), question, max_sets=most, lang=_lang(request)
+        )
+    )
     return _json(result.to_json())
 
 
@@ -150,7 +164,11 @@ async def batch(request: Request) -> Response:
     q = request.query_params
     fmt = q.get("format")
     kind = request.headers.get("content-type", "").split(";")[0].strip()
-    fmt = fmt or {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}.get(kind)
+    fmt = fmt or {
+        "text/csv": "csv",
+        "application/x-ndjson": "jsonl",
+        "application/jsonl": "jsonl",
+    }.get(kind)
     if fmt not in ("csv", "jsonl"):
         raise HTTPException(400, "say the roster's format: ?format=csv or ?format=jsonl")
     raw = await request.body()
@@ -158,14 +176,27 @@ async def batch(request: Request) -> Response:
         raise HTTPException(400, "the request has no body; send a roster (CSV or JSONL)")
     as_of = parse_date(q["as_of"], "--as-of", "") if q.get("as_of") else dt.date.today()
     result = await run_in_threadpool(
-        answer_roster, raw, f"roster.{fmt}", as_of=as_of, readings=parse_readings(q.getlist("reading")),
-        parameters=parse_parameters(q.getlist("parameter")), fmt=fmt, jobs=request.app.state.jobs,
-        limit_bytes=MAX_ROSTER_BYTES)
+        answer_roster,
+        raw,
+        f"roster.{fmt}",
+        as_of=as_of,
+        readings=parse_readings(q.getlist("reading")),
+        parameters=parse_parameters(q.getlist("parameter")),
+        fmt=fmt,
+        jobs=request.app.state.jobs,
+        limit_bytes=MAX_ROSTER_BYTES,
+    )
     return _json({**result.summary, "answers": result.rows, "bad_rows": result.errors})
 
 
 async def schema_index(request: Request) -> Response:
-    return _json({"schemas": {n: {"url": f"/api/schema/{n}", "describes": d} for n, (_, d) in SCHEMAS.items()}})
+    return _json(
+        {
+            "schemas": {
+                n: {"url": f"/api/schema/{n}", "describes": d} for n, (_, d) in SCHEMAS.items()
+            }
+        }
+    )
 
 
 async def schema(request: Request) -> Response:

@@ -36,8 +36,10 @@ from pyagent.web.report import GLOBALS, person_report, roster_report
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 6_000_000  # bytes of one request (a roster of the page's limit, with its form around it)
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 PAGE = 50  # roster rows per page
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -72,8 +74,12 @@ class BodyLimit:
 
 
 def _headers() -> dict[str, str]:
-    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+    return {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
 
 
 class SecurityHeaders:
@@ -124,7 +130,11 @@ def lang_of(request: Request, fields: dict[str, str] | None = None) -> str:
 def page(request: Request, name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
     words = WORDS[lang]
     context.update(
-        lang=lang, w=words, status_words=STATUS[lang], questions=QUESTIONS, path=request.url.path,
+        lang=lang,
+        w=words,
+        status_words=STATUS[lang],
+        questions=QUESTIONS,
+        path=request.url.path,
         other_lang="en" if lang == "zh" else "zh",
     )
     response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -142,9 +152,16 @@ def _pickers(lang: str) -> dict[str, list[tuple[str, str]]]:
 
 def _form_context(lang: str, values: dict[str, str], errors: dict[str, str]) -> dict:
     return dict(
-        values=values, errors=errors, pickers=_pickers(lang), rows={n: forms.rows_of(values, n) for n in forms.ROWS},
-        columns=forms.COLUMNS, readings=kb_readings(), parameters=PARAMETERS, tristates=forms.TRISTATES,
-        never_decisive=forms.NEVER_DECISIVE, fields=vocab.FIELDS,
+        values=values,
+        errors=errors,
+        pickers=_pickers(lang),
+        rows={n: forms.rows_of(values, n) for n in forms.ROWS},
+        columns=forms.COLUMNS,
+        readings=kb_readings(),
+        parameters=PARAMETERS,
+        tristates=forms.TRISTATES,
+        never_decisive=forms.NEVER_DECISIVE,
+        fields=vocab.FIELDS,
     )
 
 
@@ -179,8 +196,14 @@ def _case_of(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
             try:
                 text = upload[1].decode("utf-8")
             except UnicodeDecodeError as err:
-                raise _at(InputError(name, "", f"not UTF-8 text (byte {upload[1][err.start]:#04x} "
-                                     "cannot be decoded)"), "case_text") from None
+                raise _at(
+                    InputError(
+                        name,
+                        "",
+                        f"not UTF-8 text (byte {upload[1][err.start]:#04x} cannot be decoded)",
+                    ),
+                    "case_text",
+                ) from None
         else:
             name, text = "<pasted case>", fields["case_text"]
         try:
@@ -208,16 +231,24 @@ def _at(err: InputError, field: str) -> InputError:
 async def person_post(request: Request) -> Response:
     fields, files = await form_data(request)
     lang = lang_of(request, fields)
-    if not (fields.get("action") or fields.get("whatif") or fields.get("id", "").strip()
-            or any(f[1] for f in files.values())):  # the language switched on an empty form
+    if not (
+        fields.get("action")
+        or fields.get("whatif")
+        or fields.get("id", "").strip()
+        or any(f[1] for f in files.values())
+    ):  # the language switched on an empty form
         return page(request, "person.html", lang, **_form_context(lang, fields, {}))
     try:
         case, values, key, choices = _case_of(fields, files)
     except InputError as err:
-        errors = {getattr(err, "web_field", ""): _message(err, lang), "_all": _input_error(err, lang)}
+        errors = {
+            getattr(err, "web_field", ""): _message(err, lang),
+            "_all": _input_error(err, lang),
+        }
         return page(request, "person.html", lang, 422, **_form_context(lang, fields, errors))
-    return _person_page(request, lang, case, values, key, choices, fields.get("whatif"),
-                        fields.get("flips") == "1")
+    return _person_page(
+        request, lang, case, values, key, choices, fields.get("whatif"), fields.get("flips") == "1"
+    )
 
 
 async def person_flips(request: Request) -> Response:
@@ -233,12 +264,16 @@ async def person_flips(request: Request) -> Response:
     return page(request, "flips.html", lang, flips=flips)
 
 
-def _person_page(request, lang, case, values, key, choices=(), whatif_q=None, with_flips=False) -> Response:
+def _person_page(
+    request, lang, case, values, key, choices=(), whatif_q=None, with_flips=False
+) -> Response:
     try:
         result = compute.person_result(case, lang)
         flips = compute.flips(case, key) if with_flips else None
         defaults = None
-        if any(v != kb_readings()[n].default for n, v in case.readings.items() if n in kb_readings()):
+        if any(
+            v != kb_readings()[n].default for n, v in case.readings.items() if n in kb_readings()
+        ):
             import dataclasses
 
             base = compute.person_result(dataclasses.replace(case, readings={}), lang)
@@ -249,9 +284,19 @@ def _person_page(request, lang, case, values, key, choices=(), whatif_q=None, wi
         return page(request, "person.html", lang, 422, **_form_context(lang, values, errors))
     in_force = dict(result.answers.readings)
     return page(
-        request, "person.html", lang, **_form_context(lang, values, {}), result=result,
-        flips=flips, in_force=in_force, defaults=defaults, whatif=whatif, changes=CHANGES,
-        choices=choices, picked=case.persons[0].id, kb_version=compute.kb_version(),
+        request,
+        "person.html",
+        lang,
+        **_form_context(lang, values, {}),
+        result=result,
+        flips=flips,
+        in_force=in_force,
+        defaults=defaults,
+        whatif=whatif,
+        changes=CHANGES,
+        choices=choices,
+        picked=case.persons[0].id,
+        kb_version=compute.kb_version(),
     )
 
 
@@ -263,7 +308,9 @@ async def person_report_post(request: Request) -> Response:
         html = person_report(compute.person_result(case, lang), lang)
     except InputError as err:
         return PlainTextResponse(_input_error(err, lang), 422)
-    return _download(html, f"report-{_safe_name(case.persons[0].id)}.html", "text/html; charset=utf-8")
+    return _download(
+        html, f"report-{_safe_name(case.persons[0].id)}.html", "text/html; charset=utf-8"
+    )
 
 
 def _safe_name(text: str) -> str:
@@ -272,19 +319,29 @@ def _safe_name(text: str) -> str:
 
 
 def _download(body: str, filename: str, media: str) -> Response:
-    return Response(body, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        # a report is a document on its own: its inline CSS only, no script at all
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    })
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # a report is a document on its own: its inline CSS only, no script at all
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        },
+    )
 
 
 # -- the roster pages --------------------------------------------------------------------------
 def _roster_context(lang: str) -> dict:
-    return dict(limit_persons=rosters.MAX_ROSTER_PERSONS, limit_mb=rosters.MAX_ROSTER_BYTES // 1_000_000,
-                readings=kb_readings(), parameters=PARAMETERS, today=dt.date.today().isoformat(),
-                hint=WORDS[lang]["roster_hint"].format(n=f"{rosters.MAX_ROSTER_PERSONS:,}",
-                                                      mb=rosters.MAX_ROSTER_BYTES // 1_000_000))
+    return dict(
+        limit_persons=rosters.MAX_ROSTER_PERSONS,
+        limit_mb=rosters.MAX_ROSTER_BYTES // 1_000_000,
+        readings=kb_readings(),
+        parameters=PARAMETERS,
+        today=dt.date.today().isoformat(),
+        hint=WORDS[lang]["roster_hint"].format(
+            n=f"{rosters.MAX_ROSTER_PERSONS:,}", mb=rosters.MAX_ROSTER_BYTES // 1_000_000
+        ),
+    )
 
 
 async def roster_get(request: Request) -> Response:
@@ -297,12 +354,22 @@ def _settings(fields: dict[str, str]) -> tuple[dt.date, dict[str, str], dict[str
     from pyagent.batch.pipeline import parse_parameters
     from pyagent.input.case import parse_date, parse_readings
 
-    as_of = parse_date(fields["as_of"], "as_of", "") if fields.get("as_of", "").strip() else dt.date.today()
+    as_of = (
+        parse_date(fields["as_of"], "as_of", "")
+        if fields.get("as_of", "").strip()
+        else dt.date.today()
+    )
     defaults = {n: r.default for n, r in kb_readings().items()}
-    chosen = [f"{n}={fields[f'readings.{n}']}" for n in kb_readings()
-              if fields.get(f"readings.{n}") and fields[f"readings.{n}"] != defaults[n]]
-    params = [f"{p}={fields[f'parameters.{p}'].strip()}" for p in PARAMETERS
-              if fields.get(f"parameters.{p}", "").strip()]
+    chosen = [
+        f"{n}={fields[f'readings.{n}']}"
+        for n in kb_readings()
+        if fields.get(f"readings.{n}") and fields[f"readings.{n}"] != defaults[n]
+    ]
+    params = [
+        f"{p}={fields[f'parameters.{p}'].strip()}"
+        for p in PARAMETERS
+        if fields.get(f"parameters.{p}", "").strip()
+    ]
     return as_of, parse_readings(chosen), parse_parameters(params)
 
 
@@ -317,20 +384,37 @@ async def roster_post(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
         result = await run_in_threadpool(
-            rosters.answer_roster, data, name, as_of=as_of, readings=readings, parameters=parameters,
-            fmt=fields.get("format") or None, jobs=request.app.state.jobs,
-            limit_persons=rosters.MAX_ROSTER_PERSONS, limit_bytes=rosters.MAX_ROSTER_BYTES)
+            rosters.answer_roster,
+            data,
+            name,
+            as_of=as_of,
+            readings=readings,
+            parameters=parameters,
+            fmt=fields.get("format") or None,
+            jobs=request.app.state.jobs,
+            limit_persons=rosters.MAX_ROSTER_PERSONS,
+            limit_bytes=rosters.MAX_ROSTER_BYTES,
+        )
     except InputError as err:
-        return page(request, "roster.html", lang, 422, **_roster_context(lang), values=fields,
-                    error=_input_error(err, lang))
+        return page(
+            request,
+            "roster.html",
+            lang,
+            422,
+            **_roster_context(lang),
+            values=fields,
+            error=_input_error(err, lang),
+        )
     return RedirectResponse(f"/roster/{result.token}?lang={lang}", status_code=303)
 
 
 def _stored(request: Request) -> rosters.RosterResult:
     result = rosters.stored(request.path_params["token"])
     if result is None:
-        raise HTTPException(404, "no such roster here (rosters are kept for the last few uploads only); "
-                                 "upload it again")
+        raise HTTPException(
+            404,
+            "no such roster here (rosters are kept for the last few uploads only); upload it again",
+        )
     return result
 
 
@@ -343,10 +427,19 @@ async def roster_view(request: Request) -> Response:
         raise HTTPException(400, "page: expected a whole number") from None
     pages = max(1, -(-len(result.rows) // PAGE))
     number = min(number, pages)
-    shown = result.rows[(number - 1) * PAGE: number * PAGE]
+    shown = result.rows[(number - 1) * PAGE : number * PAGE]
     bars = rosters.chart(result.summary["counts"], STATUS[lang])
-    return page(request, "roster_result.html", lang, result=result, shown=shown, number=number,
-                pages=pages, first=(number - 1) * PAGE, bars=bars)
+    return page(
+        request,
+        "roster_result.html",
+        lang,
+        result=result,
+        shown=shown,
+        number=number,
+        pages=pages,
+        first=(number - 1) * PAGE,
+        bars=bars,
+    )
 
 
 async def roster_person(request: Request) -> Response:
@@ -373,12 +466,18 @@ async def roster_download(request: Request) -> Response:
     kind = request.path_params["kind"]
     stem = _safe_name(Path(result.name).stem)
     if kind == "answers.csv":
-        return _download(rosters.csv_download(result), f"{stem}-answers.csv", "text/csv; charset=utf-8")
+        return _download(
+            rosters.csv_download(result), f"{stem}-answers.csv", "text/csv; charset=utf-8"
+        )
     if kind == "answers.jsonl":
-        return _download(result.jsonl, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8")
+        return _download(
+            result.jsonl, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8"
+        )
     if kind == "report.html":
         lang = lang_of(request)
-        return _download(roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8")
+        return _download(
+            roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8"
+        )
     raise HTTPException(404, "no such download")
 
 
@@ -400,7 +499,9 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
         return JSONResponse({"error": exc.detail}, exc.status_code)
     lang = lang_of(request)
-    return page(request, "error.html", lang, exc.status_code, message=exc.detail, code=exc.status_code)
+    return page(
+        request, "error.html", lang, exc.status_code, message=exc.detail, code=exc.status_code
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -425,21 +526,32 @@ def create_app(*, jobs: int = 1, max_body: int = MAX_BODY) -> Starlette:
         *api.routes(),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app = Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error}
+    )
     app.state.jobs = jobs
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(SecurityHeaders)
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, jobs: int = 1) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, jobs: int = 1
+) -> None:
     """Run the server (uvicorn) until Ctrl-C."""
     import uvicorn
 
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     local = host in ("127.0.0.1", "localhost", "::1")
-    print(f"pyagent: serving on {url}" + (" (this machine only; --host 0.0.0.0 to share it)" if local
-                                         else " (reachable from other machines)"), flush=True)
+    print(
+        f"pyagent: serving on {url}"
+        + (
+            " (this machine only; --host 0.0.0.0 to share it)"
+            if local
+            else " (reachable from other machines)"
+        ),
+        flush=True,
+    )
     if open_browser:
         import threading
         import webbrowser

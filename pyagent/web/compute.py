@@ -53,14 +53,19 @@ def person_result(case: Case, lang: str) -> PersonResult:
     answers = solved.answers()
     pid = case.persons[0].id
     explanations = tuple(
-        explain_solved(solved, pid, a.question, lang=lang, mode=WHY) for a in answers.persons[0].answers
+        explain_solved(solved, pid, a.question, lang=lang, mode=WHY)
+        for a in answers.persons[0].answers
     )
     # each answer's one-line reason and what would settle it, read off its explanation as
     # `SolvedCase.with_reason` reads them (here from the trees the page shows anyway)
     person = answers.persons[0]
-    person = dataclasses.replace(person, answers=tuple(
-        dataclasses.replace(a, reason=e.reason, to_settle=e.to_settle)
-        for a, e in zip(person.answers, explanations)))
+    person = dataclasses.replace(
+        person,
+        answers=tuple(
+            dataclasses.replace(a, reason=e.reason, to_settle=e.to_settle)
+            for a, e in zip(person.answers, explanations)
+        ),
+    )
     return PersonResult(case, dataclasses.replace(answers, persons=(person,)), explanations)
 
 
@@ -92,7 +97,8 @@ def flips(case: Case, key: str) -> tuple[Flip, ...]:
                 continue
             other = solve_case(dataclasses.replace(case, readings={**case.readings, name: value}))
             changes = tuple(
-                (q, now[q], s) for q, question in QUESTIONS.items()
+                (q, now[q], s)
+                for q, question in QUESTIONS.items()
                 if (s := other.status(0, question)) != now[q]
             )
             out.append(Flip(name, value, changes))
@@ -163,8 +169,11 @@ def clause_table() -> dict[str, tuple[str, str, str, int]]:
 def _not_encoded() -> dict[str, str]:
     from pyagent.kb import _static_model  # the table reader of the foundation
 
-    return {s.arguments[0].string: s.arguments[1].string
-            for s in _static_model(kb_dir() / "clauses.lp") if s.name == "not_encoded"}
+    return {
+        s.arguments[0].string: s.arguments[1].string
+        for s in _static_model(kb_dir() / "clauses.lp")
+        if s.name == "not_encoded"
+    }
 
 
 def _pins_by_clause() -> dict[str, list[tuple[str, str]]]:
@@ -198,7 +207,11 @@ def notice() -> tuple[ClauseEntry, ...]:
     tables: dict[str, list[str]] = {}
     for path in sorted(kb_dir().glob("*.lp")):
         for m in re.finditer(r"^(\w+)\((\w+)\s*,", path.read_text(encoding="utf-8"), re.MULTILINE):
-            if m.group(2) in ids and m.group(1) not in ("clause_text", "clause_order", "clause_kind"):
+            if m.group(2) in ids and m.group(1) not in (
+                "clause_text",
+                "clause_order",
+                "clause_kind",
+            ):
                 tables.setdefault(m.group(1), []).append(m.group(2))
     for rule in program.rules:
         cited = []
@@ -214,7 +227,12 @@ def notice() -> tuple[ClauseEntry, ...]:
             if path.name not in texts:
                 texts[path.name] = path.read_text(encoding="utf-8").splitlines()
             rules.setdefault(cid, []).append(
-                RuleText(f"kb/{path.name}", rule.line, _with_comment(texts[path.name], rule.line, rule.text)))
+                RuleText(
+                    f"kb/{path.name}",
+                    rule.line,
+                    _with_comment(texts[path.name], rule.line, rule.text),
+                )
+            )
     pins = _pins_by_clause()
     about: dict[str, list[str]] = {}
     for name, r in kb_readings().items():
@@ -222,14 +240,33 @@ def notice() -> tuple[ClauseEntry, ...]:
             about.setdefault(ref, []).append(name)
     entries = []
     for cid, (ref, text, kind, _order) in sorted(clause_table().items(), key=lambda kv: kv[1][3]):
-        entries.append(ClauseEntry(
-            cid, ref, text, kind, tuple(rules.get(cid, ())), tuple(about.get(ref, ())),
-            tuple(pins.get(ref, ())), _not_encoded().get(ref)))
+        entries.append(
+            ClauseEntry(
+                cid,
+                ref,
+                text,
+                kind,
+                tuple(rules.get(cid, ())),
+                tuple(about.get(ref, ())),
+                tuple(pins.get(ref, ())),
+                _not_encoded().get(ref),
+            )
+        )
     encoded = {e.ref for e in entries}
     for ref, why in sorted(_not_encoded().items()):
         if ref not in encoded:  # in the notice, encoded by no rule: its reason instead
-            entries.append(ClauseEntry(ref.lower().replace(".", "_"), ref, "", "not_encoded", (),
-                                       tuple(about.get(ref, ())), tuple(pins.get(ref, ())), why))
+            entries.append(
+                ClauseEntry(
+                    ref.lower().replace(".", "_"),
+                    ref,
+                    "",
+                    "not_encoded",
+                    (),
+                    tuple(about.get(ref, ())),
+                    tuple(pins.get(ref, ())),
+                    why,
+                )
+            )
     return tuple(entries)
 
 

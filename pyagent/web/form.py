@@ -63,8 +63,13 @@ class FormCase:
 
 def _filled(form: Mapping[str, str], name: str) -> list[int]:
     """The rows of the list ``name`` with something filled in, in order."""
-    return sorted({int(m.group(2)) for k, v in form.items()
-                   if v.strip() and (m := _ROW_NAME.fullmatch(k)) and m.group(1) == name})
+    return sorted(
+        {
+            int(m.group(2))
+            for k, v in form.items()
+            if v.strip() and (m := _ROW_NAME.fullmatch(k)) and m.group(1) == name
+        }
+    )
 
 
 def rows_of(form: Mapping[str, str], name: str) -> int:
@@ -98,6 +103,7 @@ def _value(column: str, text: str) -> object:
 
 def case_mapping(form: Mapping[str, str]) -> tuple[dict, dict[str, list[int]]]:
     """The SPEC section 2 mapping of the form, and for each list the form row of each entry."""
+
     def get(name: str) -> str:
         return (form.get(name) or "").strip()
 
@@ -128,7 +134,9 @@ def case_mapping(form: Mapping[str, str]) -> tuple[dict, dict[str, list[int]]]:
     post = get("current_post")
     since, occupation = get("current_post.since"), get("current_post.occupation")
     if since or occupation:
-        person["current_post"] = {k: v for k, v in (("since", since), ("occupation", occupation)) if v}
+        person["current_post"] = {
+            k: v for k, v in (("since", since), ("occupation", occupation)) if v
+        }
     elif post == NONE:
         person["current_post"] = NONE
     elif post == "post":
@@ -179,11 +187,13 @@ def field_of(place: str, rows: Mapping[str, list[int]] | None = None) -> str:
             return f"{name}[{row}].{rest.split('.')[0].split('[')[0]}"
         return f"{name}[{row}]" if not rest else f"{name}[{row}].{rest}"
     if place.startswith("person."):
-        place = place[len("person."):]
+        place = place[len("person.") :]
     elif place == "person":
         return "id"
     if place.startswith("current_post"):
-        return place if place in ("current_post.since", "current_post.occupation") else "current_post"
+        return (
+            place if place in ("current_post.since", "current_post.occupation") else "current_post"
+        )
     if place.startswith("readings.") or place.startswith("parameters."):
         return place
     if place.startswith("readings") or place.startswith("parameters"):
@@ -213,14 +223,42 @@ def form_of(case: Case, person: Person) -> dict[str, str]:
                 if v not in (None, ""):
                     out[f"{name}[{r}].{c}"] = str(v)
 
-    put_rows("certificates", person.certificates, lambda c: {
-        "level": c.level, "kind": c.kind, "obtained": _date(c.obtained), "occupation": c.occupation})
-    put_rows("technical_work", person.technical_work, lambda p: {"from": _date(p.start), "to": _date(p.end)})
-    put_rows("annual_assessments", person.annual_assessments, lambda a: {
-        "year": a.year, "grade": a.grade,
-        "at_current_post": None if getattr(a, "at_current_post", None) is None else str(a.at_current_post).lower()})
-    put_rows("honours", person.honours, lambda h: {"code": h.code, "class": h.contest_class, "category": h.category})
-    put_rows("titles", person.titles, lambda t: {"rank": t.rank, "series": t.series, "obtained": _date(t.obtained)})
+    put_rows(
+        "certificates",
+        person.certificates,
+        lambda c: {
+            "level": c.level,
+            "kind": c.kind,
+            "obtained": _date(c.obtained),
+            "occupation": c.occupation,
+        },
+    )
+    put_rows(
+        "technical_work",
+        person.technical_work,
+        lambda p: {"from": _date(p.start), "to": _date(p.end)},
+    )
+    put_rows(
+        "annual_assessments",
+        person.annual_assessments,
+        lambda a: {
+            "year": a.year,
+            "grade": a.grade,
+            "at_current_post": None
+            if getattr(a, "at_current_post", None) is None
+            else str(a.at_current_post).lower(),
+        },
+    )
+    put_rows(
+        "honours",
+        person.honours,
+        lambda h: {"code": h.code, "class": h.contest_class, "category": h.category},
+    )
+    put_rows(
+        "titles",
+        person.titles,
+        lambda t: {"rank": t.rank, "series": t.series, "obtained": _date(t.obtained)},
+    )
     if person.field is not None:
         if person.field in vocab.FIELDS.aliases:
             out["field"] = person.field

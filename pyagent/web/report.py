@@ -31,7 +31,11 @@ def first_quotes(root, notes: Sequence = ()) -> set[int]:
 
     def walk(step) -> None:
         # a clause of the notice is quoted where it first appears (not SPEC's own contract)
-        if step.clause is not None and step.clause.ref not in seen and step.clause.kind != "contract":
+        if (
+            step.clause is not None
+            and step.clause.ref not in seen
+            and step.clause.kind != "contract"
+        ):
             seen.add(step.clause.ref)
             out.add(id(step))
         for c in step.children:
@@ -71,23 +75,34 @@ def settle_text(item, lang: str) -> str:
     """One entry of an answer's ``to_settle`` (`pyagent.explain.reasons.Settle`), worded as
     ``pyagent ask`` words it: the input, the values that settle it, what it then gives."""
     zh = lang == "zh"
-    gives = ({"yes": "是", "unknown": "仍为未知"} if zh else {"yes": "yes", "unknown": "still unknown"})
+    gives = (
+        {"yes": "是", "unknown": "仍为未知"} if zh else {"yes": "yes", "unknown": "still unknown"}
+    )
     values = ("或" if zh else " / ").join(getattr(item, "values", ()))
     status = gives.get(getattr(item, "status", ""), getattr(item, "status", ""))
-    said = (f"{item.name}：若为{values}，则{status}" if zh else f"{item.name}: {status} if {values}")
+    said = f"{item.name}：若为{values}，则{status}" if zh else f"{item.name}: {status} if {values}"
     if getattr(item, "document", ""):
         said += f"（{item.document}）" if zh else f" (document: {item.document})"
     return said
 
 
-GLOBALS = dict(first_quotes=first_quotes, is_quoted=lambda step, quoted: id(step) in quoted, value_text=value_text, decider_text=decider_text,
-               answer_extra=answer_extra, settle_text=settle_text, marks=MARKS)
+GLOBALS = dict(
+    first_quotes=first_quotes,
+    is_quoted=lambda step, quoted: id(step) in quoted,
+    value_text=value_text,
+    decider_text=decider_text,
+    answer_extra=answer_extra,
+    settle_text=settle_text,
+    marks=MARKS,
+)
 
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.globals.update(GLOBALS)
     return env
 
@@ -97,23 +112,41 @@ def _css() -> str:
     return (HERE / "static" / "style.css").read_text(encoding="utf-8")
 
 
-def _common(lang: str, as_of: dt.date, readings: Mapping[str, str], parameters: Mapping[str, int]) -> dict:
+def _common(
+    lang: str, as_of: dt.date, readings: Mapping[str, str], parameters: Mapping[str, int]
+) -> dict:
     from pyagent import __version__
     from pyagent.web.compute import kb_version
 
     defaults = {n: r.default for n, r in kb_readings().items()}
-    return dict(lang=lang, w=WORDS[lang], status_words=STATUS[lang], questions=QUESTIONS, css=_css(),
-                as_of=as_of.isoformat(), readings=dict(readings), defaults=defaults,
-                parameters=dict(parameters), kb_version=kb_version(), version=__version__,
-                generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return dict(
+        lang=lang,
+        w=WORDS[lang],
+        status_words=STATUS[lang],
+        questions=QUESTIONS,
+        css=_css(),
+        as_of=as_of.isoformat(),
+        readings=dict(readings),
+        defaults=defaults,
+        parameters=dict(parameters),
+        kb_version=kb_version(),
+        version=__version__,
+        generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 def person_report(result, lang: str = "zh") -> str:
     """The report of one person (a `pyagent.web.compute.PersonResult`)."""
     case = result.case
-    return environment().get_template("report_person.html").render(
-        **_common(lang, case.as_of, result.answers.readings, case.parameters), result=result,
-        person=result.person)
+    return (
+        environment()
+        .get_template("report_person.html")
+        .render(
+            **_common(lang, case.as_of, result.answers.readings, case.parameters),
+            result=result,
+            person=result.person,
+        )
+    )
 
 
 def counts_of(rows: Iterable[Mapping]) -> dict[str, dict[str, int]]:
@@ -130,10 +163,18 @@ def roster_report(result, lang: str = "zh") -> str:
     person's answers."""
     from pyagent.web.roster import chart
 
-    return environment().get_template("report_roster.html").render(
-        **_common(lang, result.as_of, result.readings, result.parameters), name=result.name,
-        summary=result.summary, rows=result.rows, errors=result.errors,
-        bars=chart(result.summary["counts"], STATUS[lang]))
+    return (
+        environment()
+        .get_template("report_roster.html")
+        .render(
+            **_common(lang, result.as_of, result.readings, result.parameters),
+            name=result.name,
+            summary=result.summary,
+            rows=result.rows,
+            errors=result.errors,
+            bars=chart(result.summary["counts"], STATUS[lang]),
+        )
+    )
 
 
 def case_report(case, person: str | None = None, lang: str = "zh") -> str:
@@ -150,6 +191,17 @@ def case_report(case, person: str | None = None, lang: str = "zh") -> str:
     rows = doc["persons"]
     counts = counts_of(rows)
     summary = {"persons_in": len(rows), "persons_out": len(rows), "errors": 0, "counts": counts}
-    result = RosterResult("", Path(case.source).name, "case", summary, rows, [], {}, case.as_of,
-                          doc["readings"], dict(case.parameters), "")
+    result = RosterResult(
+        "",
+        Path(case.source).name,
+        "case",
+        summary,
+        rows,
+        [],
+        {},
+        case.as_of,
+        doc["readings"],
+        dict(case.parameters),
+        "",
+    )
     return roster_report(result, lang)

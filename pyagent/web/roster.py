@@ -60,19 +60,29 @@ def roster_format(name: str, given: str | None = None) -> str:
         return "csv"
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
-    raise InputError(name or "<upload>", "", "cannot tell the roster's format from its name; "
-                     "name it .csv or .jsonl, or choose the format")
+    raise InputError(
+        name or "<upload>",
+        "",
+        "cannot tell the roster's format from its name; "
+        "name it .csv or .jsonl, or choose the format",
+    )
 
 
 def _check_size(data: bytes, name: str, limit_persons: int, limit_bytes: int) -> None:
     hint = "; for larger rosters use the command line: pyagent batch ROSTER -o answers.jsonl"
     if len(data) > limit_bytes:
-        raise InputError(name, "", f"the roster is larger than {limit_bytes:,} bytes, "
-                         f"the limit of this page{hint}")
+        raise InputError(
+            name,
+            "",
+            f"the roster is larger than {limit_bytes:,} bytes, the limit of this page{hint}",
+        )
     persons = sum(1 for line in data.splitlines() if line.strip())
     if persons > limit_persons + 1:  # + a CSV header
-        raise InputError(name, "", f"the roster has more than {limit_persons:,} rows, "
-                         f"the limit of this page{hint}")
+        raise InputError(
+            name,
+            "",
+            f"the roster has more than {limit_persons:,} rows, the limit of this page{hint}",
+        )
 
 
 def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
@@ -118,7 +128,9 @@ def answer_roster(
     fmt = roster_format(name, fmt)
     shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
     _check_size(data, shown, limit_persons, limit_bytes)
-    config = BatchConfig(as_of=as_of, readings=dict(readings), parameters=dict(parameters), jobs=jobs)
+    config = BatchConfig(
+        as_of=as_of, readings=dict(readings), parameters=dict(parameters), jobs=jobs
+    )
     with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
         roster = Path(tmp) / f"roster.{fmt}"
         out = Path(tmp) / "answers.jsonl"
@@ -128,16 +140,28 @@ def answer_roster(
         except InputError as err:  # name the upload, not the temporary file
             raise InputError(shown, err.place, err.message, err.line, err.column) from None
         jsonl = out.read_text(encoding="utf-8")
-        errors = [json.loads(line) for line in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()
-                  if line.strip()]
+        errors = [
+            json.loads(line)
+            for line in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()
+            if line.strip()
+        ]
     for e in errors:
         e["message"] = e.get("message", "").replace(str(roster), shown)
     doc = summary.to_json()
     doc.update(roster=shown, output="answers.jsonl", errors_file="answers.jsonl.errors.jsonl")
     rows = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
     result = RosterResult(
-        secrets.token_urlsafe(12), shown, fmt, doc, rows, errors, _raw_persons(data, fmt, shown),
-        as_of, dict(summary.readings), dict(parameters), jsonl,
+        secrets.token_urlsafe(12),
+        shown,
+        fmt,
+        doc,
+        rows,
+        errors,
+        _raw_persons(data, fmt, shown),
+        as_of,
+        dict(summary.readings),
+        dict(parameters),
+        jsonl,
     )
     with _LOCK:
         _STORE[result.token] = result
@@ -182,8 +206,11 @@ def csv_download(result: RosterResult) -> str:
         by_q = {a["question"]: a for a in row["answers"]}
         for q in QUESTIONS:
             a = by_q.get(q, {})
-            cells += [a.get("status", ""), "; ".join(a.get("clauses", [])),
-                      "; ".join(a.get("depends_on", []))]
+            cells += [
+                a.get("status", ""),
+                "; ".join(a.get("clauses", [])),
+                "; ".join(a.get("depends_on", [])),
+            ]
         writer.writerow(cells)
     return "\ufeff" + buffer.getvalue()
 
@@ -197,11 +224,20 @@ def chart(counts: Mapping[str, Mapping[str, int]], words: Mapping[str, str]) -> 
         parts = []
         for s in STATUSES:
             share = c.get(s, 0) / total
-            parts.append({"status": s, "count": c.get(s, 0), "x": x, "share": share, "label": words[s]})
+            parts.append(
+                {"status": s, "count": c.get(s, 0), "x": x, "share": share, "label": words[s]}
+            )
             x += share
         bars.append({"question": q, "parts": parts})
     return bars
 
 
-__all__ = ["RosterResult", "answer_roster", "chart", "csv_download", "person_case_text", "stored",
-           "CsvLayout"]
+__all__ = [
+    "RosterResult",
+    "answer_roster",
+    "chart",
+    "csv_download",
+    "person_case_text",
+    "stored",
+    "CsvLayout",
+]
