@@ -36,7 +36,7 @@ from typing import IO
 
 from pyagent.errors import InputError, msg
 
-__all__ = ["OutputError", "Outputs", "check_outputs", "side_files"]
+__all__ = ["OutputError", "Outputs", "SideTable", "check_outputs", "side_files"]
 
 _TEMP_NAME = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkstemp puts between prefix and suffix
 
@@ -104,8 +104,13 @@ def _refuse(path: Path, en: str, zh: str, **values: object) -> InputError:
     return InputError(_shown(path), "", msg(en, zh, **values))
 
 
-def check_outputs(roster: Path, out: Path) -> None:
-    """Refuse, before any work, an OUT whose files would destroy the roster or another file."""
+def check_outputs(
+    roster: Path, out: Path, files: tuple[tuple[Path, str, str], ...] | None = None
+) -> None:
+    """Refuse, before any work, an OUT whose files would destroy the roster or another file.
+
+    ``files``: (path, what, what in Chinese) of each file the run will write or lock; by
+    default OUT, its errors and summary files and its lock file."""
     parent = out.parent if str(out.parent) else Path(".")
     try:
         parent_stat = os.stat(parent)
@@ -119,13 +124,15 @@ def check_outputs(roster: Path, out: Path) -> None:
         roster_stat = os.stat(roster)
     except OSError:
         roster_stat = None
-    errors, summary = side_files(out)
-    for path, what, what_zh in (
-        (out, "the output", "输出文件"),
-        (errors, "the errors file", "错误文件"),
-        (summary, "the summary file", "汇总文件"),
-        (_lock_path(out), "the lock file", "锁文件"),
-    ):
+    if files is None:
+        errors, summary = side_files(out)
+        files = (
+            (out, "the output", "输出文件"),
+            (errors, "the errors file", "错误文件"),
+            (summary, "the summary file", "汇总文件"),
+            (_lock_path(out), "the lock file", "锁文件"),
+        )
+    for path, what, what_zh in files:
         if path.name in (roster.name,) and path.parent.resolve() == roster.parent.resolve():
             raise _refuse(
                 path,
@@ -376,3 +383,68 @@ class Outputs:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
+
+
+class SideTable(Outputs):
+    """A table written beside a batch's output (``--flips FILE``) with OUT's safety: checked
+    before any work (not the roster, not OUT or one of its side files, not a directory or a
+    special file), locked for the run (``.FILE.lock``), written to a temporary file of this run
+    and renamed into place only when it is whole.
+
+    >>> table = SideTable.claim(roster, flips, out, "the flips file", "翻转名单文件")  # doctest: +SKIP
+    >>> table.write(lambda temp: write_table(temp, header, rows, fmt))               # doctest: +SKIP
+    >>> table.discard()                                # in a finally: temporary file, lock
+    """
+
+    @classmethod
+    def claim_beside(
+        cls, roster: str | Path, path: str | Path, out: str | Path, what: str, what_zh: str
+    ) -> SideTable:
+        self = cls(Path(roster), Path(path))
+        out = Path(out)
+        taken = (out, *side_files(out), _lock_path(out))
+        if any(_same_file(self.out, other) for other in taken):
+            raise _refuse(
+                self.out,
+                "{w} would be the output or one of its side files; choose another name",
+                "{wz}将覆盖输出文件或其附属文件；请另选文件名",
+                w=what,
+                wz=what_zh,
+            )
+        check_outputs(
+            self.roster,
+            self.out,
+            ((self.out, what, what_zh), (_lock_path(self.out), "the lock file", "锁文件")),
+        )
+        self._lock()
+        try:
+            self._sweep()
+        except BaseException:
+            self.discard()
+            raise
+        return self
+
+    def write(self, fill: Callable[[Path], None]) -> None:
+        """``fill(temp)`` writes the whole table to the temporary path ``temp``; it then takes
+        the file's place.  An I/O failure is one `OutputError`; the file is left as it was."""
+        self._temp().close()
+        temp = self._temps[-1]
+        try:
+            fill(temp)
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temp, self.out)
+        except OSError as err:
+            raise OutputError(str(self.out), err) from None
+        self._temps.pop()
+        self._done = True
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same name once resolved, or the same file (a hard or symbolic link to it)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -75,7 +75,7 @@ class BatchConfig:
     jobs: int | None = None  # worker processes; None: every core
     output_format: str | None = None  # jsonl / csv / xlsx; None: from OUT's name
     input_format: str | None = None  # jsonl / csv / xlsx; None: from ROSTER's name
-    lang: str = "en"  # a CSV or xlsx table's headers and statuses (batch/tables.py)
+    lang: str = "en"  # a table's headers and statuses (batch/tables.py), the errors' messages
     reasons: bool = True  # a table's reason and to-settle columns (each person explained)
     block_bytes: int = 4 << 20  # a partition of a JSONL roster; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
@@ -274,7 +274,9 @@ def run_batch(
         args = (config, source, in_format, layout, str(workdir))
         try:
             with executor(config, args, count) as run:
-                keyed = _phase_keys(run, parts, files.err_file, source, total, progress, on_error)
+                keyed = _phase_keys(
+                    run, parts, files.err_file, source, total, progress, on_error, config.lang
+                )
                 phase = "answering"
                 answers = _phase_answers(run, keyed.keys)
                 phase = "writing the answers"
@@ -378,7 +380,9 @@ class _Keyed:
     errors: int = 0
 
 
-def _phase_keys(run, parts, err_file, source, total, progress, on_error) -> _Keyed:
+def _phase_keys(run, parts, err_file, source, total, progress, on_error, lang="en") -> _Keyed:
+    """Phase 1; each bad row goes to the errors file with its message in ``lang`` (SPEC
+    section 9: one language per output)."""
     index: list[dict] | None = None
     keyed = _Keyed([], [])
     line = 1  # the first line of the next JSONL partition
@@ -406,7 +410,7 @@ def _phase_keys(run, parts, err_file, source, total, progress, on_error) -> _Key
                 "line": at,
                 "id": pid,
                 "place": place,
-                "message": str(InputError(source, place, message, at)),
+                "message": InputError(source, place, message, at).text(lang),
             }
             err_file.write(json_text(e) + "\n")
             if on_error is not None:

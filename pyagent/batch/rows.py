@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pyagent.errors import msg
 from pyagent.input.roster import MAX_ROW_BYTES, key_marks, load_row_strict
 
 from orjson import loads as _fast_loads
@@ -113,7 +114,16 @@ def range_rows(
             if len(raw) > max_row and not raw.endswith(b"\n"):
                 _skip_line(handle)
                 rows.append(
-                    (n, NotUtf8(f"the row is longer than {max_row:,} bytes; it was not read"))
+                    (
+                        n,
+                        NotUtf8(
+                            msg(
+                                "the row is longer than {m:,} bytes; it was not read",
+                                "该行超过 {m:,} 字节；未读取",
+                                m=max_row,
+                            )
+                        ),
+                    )
                 )
             else:
                 if raw.endswith(b"\n"):
@@ -125,8 +135,13 @@ def range_rows(
                         (
                             n,
                             NotUtf8(
-                                f"not UTF-8 text (byte {raw[err.start]:#04x} at column "
-                                f"{err.start + 1} cannot be decoded)"
+                                msg(
+                                    "not UTF-8 text (byte {b:#04x} at column {c} cannot be "
+                                    "decoded)",
+                                    "不是 UTF-8 文字（第 {c} 列的字节 {b:#04x} 无法解码）",
+                                    b=raw[err.start],
+                                    c=err.start + 1,
+                                )
                             ),
                         )
                     )

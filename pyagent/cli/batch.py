@@ -160,7 +160,7 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from pyagent.batch.outputs import OutputError
+    from pyagent.batch.outputs import OutputError, SideTable
     from pyagent.batch.pipeline import BatchConfig, BatchInterrupted, run_batch
     from pyagent.input.roster import roster_format
 
@@ -187,6 +187,11 @@ def batch(
         if str(roster) == "-":
             roster, input_format = _stdin_roster(input_format)
         roster_format(output, output_format)  # an extension it cannot write is refused now
+        flips_file = (  # checked and locked before any work, as OUT is
+            SideTable.claim_beside(roster, flips, output, "the flips file", "翻转名单文件")
+            if flips is not None
+            else None
+        )
         config = BatchConfig(
             as_of=parse_date(as_of, "--as-of", "") if as_of is not None else dt.date.today(),
             readings=parse_readings(reading or []),
@@ -223,7 +228,10 @@ def batch(
                 bar.refresh()  # each block shows as it comes, not at the next tick only
 
         def bad_row(e: dict) -> None:
-            suffix = f" (row not answered: {e['id']})" if e.get("id") else " (row not answered)"
+            if lang.value == "zh":
+                suffix = f"（该行未作答：{e['id']}）" if e.get("id") else "（该行未作答）"
+            else:
+                suffix = f" (row not answered: {e['id']})" if e.get("id") else " (row not answered)"
             bar.console.print(e["message"] + suffix, markup=False, highlight=False)
 
         def stop(signum: int, frame: object) -> None:
@@ -240,21 +248,33 @@ def batch(
                     on_error=bad_row,
                     on_flip=lambda line, _pid: flipped.append(line),
                 )
+            if flips_file is not None and config.compare:
+                _write_flips(roster, flips_file, flipped, config, lang.value)
         except BatchInterrupted as stopped:
             fail(str(stopped), 130)
+        except KeyboardInterrupt:  # while the flips were written: the batch's files are whole
+            fail(
+                msg(
+                    "interrupted while writing {f}; it was not written",
+                    "写出 {f} 时被中断；该文件未写出",
+                    f=flips,
+                ).text(lang.value),
+                130,
+            )
         except OutputError as broken:  # disk full, read-only, ...: exit 1, nothing left behind
             fail(broken.text(lang.value), 1)
         finally:
             signal.signal(signal.SIGTERM, previous)
-        if flips is not None and config.compare:
-            _write_flips(roster, flips, flipped, config, lang.value)
+            if flips_file is not None:
+                flips_file.discard()
     if json_:
         print_json(summary.to_json())
     _summary_table(err, summary, flips)
 
 
-def _write_flips(roster: Path, path: Path, lines: list[int], config, lang: str) -> None:
-    """Who flips, with both reasons: the flipped rows answered again and explained."""
+def _write_flips(roster: Path, target, lines: list[int], config, lang: str) -> None:
+    """Who flips, with both reasons: the flipped rows answered again and explained, written
+    to ``target`` (a `pyagent.batch.outputs.SideTable`) when all are."""
     from pyagent.explain.flips import flips_between, write_flips
     from pyagent.input.case import MAX_PERSONS
     from pyagent.input.sources import load_lines
@@ -269,7 +289,10 @@ def _write_flips(roster: Path, path: Path, lines: list[int], config, lang: str) 
             parameters=config.parameters,
         )
         found += flips_between(case, config.compare, lang)
-    write_flips(path, found, lang)
+    from pyagent.input.sheets import table_format
+
+    fmt = table_format(target.out)
+    target.write(lambda temp: write_flips(temp, found, lang, fmt))
 
 
 def _summary_table(err, summary, flips: Path | None) -> None:

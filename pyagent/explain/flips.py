@@ -88,8 +88,11 @@ def flip_table(flips: Sequence[Flip], lang: str = "en") -> tuple[list[str], list
     return header, rows
 
 
-def write_flips(path: str | Path, flips: Iterable[Flip], lang: str = "en") -> None:
+def write_flips(
+    path: str | Path, flips: Iterable[Flip], lang: str = "en", fmt: str | None = None
+) -> None:
+    """The table of who flips, as ``fmt`` (csv, xlsx, jsonl; default: by ``path``'s name)."""
     from pyagent.input.sheets import write_table
 
     header, rows = flip_table(list(flips), lang)
-    write_table(path, header, rows, sheet="flips")
+    write_table(path, header, rows, fmt, sheet="flips")
