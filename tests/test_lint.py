@@ -277,7 +277,7 @@ def test_pyagent_lint_exits_0_clean_1_on_problems_2_on_bad_input(tmp_path):
 def test_coverage_of_one_pin_says_one_pin():
     from rich.console import Console
 
-    from pyagent.cli.render import coverage_view
+    from pyagent.cli.render_pins import coverage_view
     from pyagent.pins.coverage import Coverage
 
     console = Console(record=True, width=200, file=__import__("io").StringIO())

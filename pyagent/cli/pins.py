@@ -86,7 +86,7 @@ def check(
     with reported():
         directory = _kb_dir(kb)
         from pyagent.cli.options import err_console
-        from pyagent.cli.render import pin_report_view
+        from pyagent.cli.render_pins import pin_report_view
         from pyagent.kb import using_kb
         from pyagent.pins.check import load_pins, run_pins
 
@@ -203,7 +203,7 @@ def coverage(
     shown = chosen_format(format_, json_)
     with reported():
         directory = _kb_dir(kb)
-        from pyagent.cli.render import coverage_view
+        from pyagent.cli.render_pins import coverage_view
         from pyagent.pins.check import load_pins
         from pyagent.pins.coverage import coverage as pin_coverage
 
@@ -237,7 +237,7 @@ def lint(
     with reported():
         if notice is not None and not notice.is_file():
             raise InputError(str(notice), "", msg("no such file", "文件不存在"))
-        from pyagent.cli.render import lint_view
+        from pyagent.cli.render_pins import lint_view
         from pyagent.pins.lint import lint as lint_kb
 
         report = lint_kb(_kb_dir(kb), notice)
@@ -281,7 +281,7 @@ def diff(
     """
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value), near_matches(lang.value):
-        from pyagent.cli.render import reading_diff_view
+        from pyagent.cli.render_pins import reading_diff_view
         from pyagent.explain.flips import write_flips
         from pyagent.pins.diff import reading_diff
 

@@ -1,7 +1,8 @@
 """From explanation nodes (`pyagent.explain.tree`) to steps with sentences, in one language.
 
 Every sentence comes from the template of its predicate (`pyagent.explain.templates`, kept in
-``kb/``); the words around them (ways, comparisons, counts, readings) are in ``TEXT``.
+``kb/``); the words around them (ways, comparisons, counts, readings) are in ``TEXT``
+(`pyagent.explain.words`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value, stated_at
 from pyagent.explain.inputs import input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
-from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
+from pyagent.explain.nodes import NO, UNKNOWN, Condition, Node, Way
 from pyagent.explain.steps import (
     COMPARE,
     CONCLUSION,
@@ -38,104 +39,7 @@ from pyagent.explain.steps import (
     Step,
 )
 from pyagent.explain.templates import Phrasing, placeholders, templates_for
-
-TEXT = {
-    "en": {
-        "way": "way {k} of {n}",
-        "context_sep": "; ",
-        "compared": "{said} ({shown})",
-        "reading": "applies only under reading {name}={value} (in force: {current})",
-        "not": "not: {s}",
-        "negated": "not: {s}",
-        "count": "the number of {what}: {value}",
-        "count_sep": " and ",
-        "otherwise": "otherwise",
-        "values_sep": " or ",
-        "alone": "whatever its value: {status}",
-        "at_most": "at most {n}",
-        "at_least": "at least {n}",
-        "between": "{a} to {b}",
-        "any_value": "any value",
-        "favourable": "as favourable as the case allows",
-        "unfavourable": "as unfavourable as the case allows",
-        "none": "none",
-        "all_grade": "all three {grade}",
-        "one_unqualified": "one of them {grade}",
-        "listed_field": "one of the eight through-fields",
-        "unlisted_field": "a field the notice does not list",
-        "no_post": "no post (none)",
-        "post_stated": "a post with a stated occupation",
-        "post_unstated": "a post whose occupation is not stated",
-        "assessment_subject": "the {year} assessment",
-        "assessments_subject": "the record of annual assessments {a}–{b}",
-        "class_subject": "the contest class of honours[{k}]",
-        "category_subject": "the category of honours[{k}]",
-        "certificate_of": "the certificate of {date}",
-        "certificate_undated": "the certificate obtained on an unknown date",
-        "title_of": "the title of {date}",
-        "title_undated": "the title obtained on an unknown date",
-        "cert_level": "a {level} certificate",
-        "title_rank": "a {rank} title",
-        "true": "true",
-        "false": "false",
-        "unknown": "unknown",
-        "not_set": "not set",
-        "is_not_stated": "{name}: not stated",
-        "is_not_set": "{name}: not set",
-        "open_between": "not known ({a} to {b})",
-        "open_at_least": "not known (at least {a})",
-        "on_or_before": "on or before {date}",
-        "after": "after {date}",
-    },
-    "zh": {
-        "way": "途径{k}（共{n}条）",
-        "context_sep": "；",
-        "compared": "{said}（{shown}）",
-        "reading": "仅在读法{name}={value}下适用（当前：{current}）",
-        "not": "并非：{s}",
-        "negated": "不成立：{s}",
-        "count": "{what}的数量：{value}",
-        "count_sep": "且",
-        "otherwise": "否则",
-        "values_sep": "或",
-        "alone": "无论取何值：{status}",
-        "at_most": "{n}或以下",
-        "at_least": "{n}或以上",
-        "between": "{a}至{b}",
-        "any_value": "任意值",
-        "favourable": "案例允许的最有利情形",
-        "unfavourable": "案例允许的最不利情形",
-        "none": "无",
-        "all_grade": "三年均{grade}",
-        "one_unqualified": "其中一年{grade}",
-        "listed_field": "八个贯通领域之一",
-        "unlisted_field": "《通知》未列明的领域",
-        "no_post": "无岗位（none）",
-        "post_stated": "有岗位且注明职业（工种）",
-        "post_unstated": "有岗位但未注明职业（工种）",
-        "assessment_subject": "{year}年度考核",
-        "assessments_subject": "{a}–{b}年度考核",
-        "class_subject": "honours[{k}]的赛事类别",
-        "category_subject": "honours[{k}]的类别",
-        "certificate_of": "{date}取得的证书",
-        "certificate_undated": "取得日期不详的证书",
-        "title_of": "{date}取得的职称",
-        "title_undated": "取得日期不详的职称",
-        "cert_level": "{level}证书",
-        "title_rank": "{rank}职称",
-        "true": "是",
-        "false": "否",
-        "unknown": "未知",
-        "not_set": "未设定",
-        "is_not_stated": "{name}：未注明",
-        "is_not_set": "{name}：未设定",
-        "open_between": "未确定（{a}至{b}）",
-        "open_at_least": "未确定（至少{a}）",
-        "on_or_before": "{date}或更早",
-        "after": "{date}之后",
-    },
-}
-STATUS_TEXT = {"en": {YES: "yes", NO: "no", UNKNOWN: "unknown"}, "zh": {YES: "是", NO: "否", UNKNOWN: "未知"}}
+from pyagent.explain.words import STATUS_TEXT, TEXT  # noqa: F401 - re-exported
 
 
 # -- from explanation nodes to steps ----------------------------------------------------
@@ -170,9 +74,15 @@ class Builder:
         self.case = solved.case
         model = solved.model
         table = solved.explainer.clause_table()
-        wording = {a.arguments[0].name: a.arguments[2].string for a in model.atoms_of("clause_wording", 3)
-                   if a.arguments[1].name == lang}
-        wording.update((a.arguments[0].name, a.arguments[1].string) for a in model.atoms_of("clause_sentence", 2))
+        wording = {
+            a.arguments[0].name: a.arguments[2].string
+            for a in model.atoms_of("clause_wording", 3)
+            if a.arguments[1].name == lang
+        }
+        wording.update(
+            (a.arguments[0].name, a.arguments[1].string)
+            for a in model.atoms_of("clause_sentence", 2)
+        )
         marks: dict[str, list[str]] = {}
         for a in model.atoms_of("clause_mark", 2):
             marks.setdefault(a.arguments[0].name, []).append(a.arguments[1].string)
@@ -191,7 +101,9 @@ class Builder:
         )
         self.full: dict[str, Node] = {}
         self.shown: set[str] = set()
-        self.reading_values = {a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("reading", 2)}
+        self.reading_values = {
+            a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("reading", 2)
+        }
 
     # -- names of the person's certificates and titles ---------------------------------
     def _describe(self, kind: str, index: int) -> str | None:
@@ -205,7 +117,9 @@ class Builder:
         return w[f"{kind}_of"].format(date=item.obtained.isoformat())
 
     # -- sentences ------------------------------------------------------------------------
-    def sentence(self, name: str, arity: int, args: Sequence, person: bool, negated: bool = False) -> str:
+    def sentence(
+        self, name: str, arity: int, args: Sequence, person: bool, negated: bool = False
+    ) -> str:
         return self.phrasing.sentence(name, arity, args, person=person, negated=negated)
 
     def node_text(self, node: Node, negated: bool = False) -> str:
@@ -232,13 +146,20 @@ class Builder:
             return {}
         model = self.solved.model
         for world in (WORST, BEST):
-            here = [a.arguments[1:] for a in model.atoms_of(node.predicate, node.arity, person_term(self.index, world))]
+            here = [
+                a.arguments[1:]
+                for a in model.atoms_of(node.predicate, node.arity, person_term(self.index, world))
+            ]
             if any(all(x is None or x == y for x, y in zip(args, h)) for h in here):
                 continue  # holds in this completion: the other one is looked at
             nearest: tuple[list[int], Sequence[Symbol]] | None = None
             for h in here:
                 diff = [k for k, (x, y) in enumerate(zip(args, h)) if x is not None and x != y]
-                if diff and len(diff) < len(args) and (nearest is None or len(diff) < len(nearest[0])):
+                if (
+                    diff
+                    and len(diff) < len(args)
+                    and (nearest is None or len(diff) < len(nearest[0]))
+                ):
                     nearest = (diff, h)
             if nearest is None:
                 return {}
@@ -257,7 +178,9 @@ class Builder:
         lo, hi = (a, b) if _order(a) <= _order(b) else (b, a)
         if hi.type == SymbolType.Supremum:
             return w["open_at_least"].format(a=self.phrasing.term(lo, fmt))
-        return w["open_between"].format(a=self.phrasing.term(lo, fmt), b=self.phrasing.term(hi, fmt))
+        return w["open_between"].format(
+            a=self.phrasing.term(lo, fmt), b=self.phrasing.term(hi, fmt)
+        )
 
     def _negative(self, text: str, status: str) -> str:
         """why-not speaks of what fails: a failing step says so."""
@@ -316,9 +239,20 @@ class Builder:
             w = ways[0]
             only = self._reading_only(w)
             if only is not None:
-                return Step(text, node.status, CONCLUSION, self.clause(w.clause), w.readings, children=(only,))
+                return Step(
+                    text,
+                    node.status,
+                    CONCLUSION,
+                    self.clause(w.clause),
+                    w.readings,
+                    children=(only,),
+                )
             return Step(
-                text, node.status, CONCLUSION, self.clause(w.clause), w.readings,
+                text,
+                node.status,
+                CONCLUSION,
+                self.clause(w.clause),
+                w.readings,
                 children=tuple(self.conditions(w)),
             )
         children: list[Step] = []
@@ -329,7 +263,14 @@ class Builder:
                 continue
             label = self.words["way"].format(k=k, n=len(ways))
             children.append(
-                Step(label, w.status, WAY, self.clause(w.clause), w.readings, children=tuple(self.conditions(w)))
+                Step(
+                    label,
+                    w.status,
+                    WAY,
+                    self.clause(w.clause),
+                    w.readings,
+                    children=tuple(self.conditions(w)),
+                )
             )
         return Step(text, node.status, CONCLUSION, children=tuple(children))
 
@@ -346,14 +287,26 @@ class Builder:
     def conditions(self, way: Way) -> Iterator[Step]:
         """A rule's conditions in its body's order: for a rule that failed, those that hold too."""
         failed = way.status == NO
-        every = sorted((*way.conditions, *way.held), key=lambda c: c.at) if way.held else way.conditions
+        every = (
+            sorted((*way.conditions, *way.held), key=lambda c: c.at) if way.held else way.conditions
+        )
         # a table fact about the value the case leaves open (工程 is a listed field, beside a field
         # not stated) would bring the placeholder back: it is not shown
-        placeholders = {a for c in every if c.node is not None and c.status == UNKNOWN and self._unstated_node(c.node)
-                        for a in c.node.arguments if a is not None}
+        placeholders = {
+            a
+            for c in every
+            if c.node is not None and c.status == UNKNOWN and self._unstated_node(c.node)
+            for a in c.node.arguments
+            if a is not None
+        }
         for c in every:
-            if placeholders and c.kind == ATOM and c.node is not None and not c.node.person and \
-                    placeholders.intersection(a for a in c.node.arguments if a is not None):
+            if (
+                placeholders
+                and c.kind == ATOM
+                and c.node is not None
+                and not c.node.person
+                and placeholders.intersection(a for a in c.node.arguments if a is not None)
+            ):
                 continue
             s = self.condition(c, failed and c.status == NO, bool(way.held))
             if s is not None:
@@ -372,11 +325,21 @@ class Builder:
         for c in way.conditions:
             if c.status != NO:
                 continue
-            if not constants_only and c.kind == ATOM and c.node is not None and not c.node.person and \
-                    program.is_table(c.node.predicate, c.node.arity):
+            if (
+                not constants_only
+                and c.kind == ATOM
+                and c.node is not None
+                and not c.node.person
+                and program.is_table(c.node.predicate, c.node.arity)
+            ):
                 return True
-            if c.kind == COMPARISON and c.compared and all(
-                x.op == "=" and x.left.type == x.right.type == SymbolType.Function for x in c.compared
+            if (
+                c.kind == COMPARISON
+                and c.compared
+                and all(
+                    x.op == "=" and x.left.type == x.right.type == SymbolType.Function
+                    for x in c.compared
+                )
             ):
                 return True
         return False
@@ -385,7 +348,9 @@ class Builder:
         if c.reading is not None:
             name, value = c.reading
             current = self.reading_values.get(name, "?")
-            return Step(self.words["reading"].format(name=name, value=value, current=current), NO, READING)
+            return Step(
+                self.words["reading"].format(name=name, value=value, current=current), NO, READING
+            )
         if c.kind == COMPARISON:
             return self.comparison(c, failed, held)
         if c.kind == AGGREGATE:
@@ -418,7 +383,9 @@ class Builder:
             if s is not None:
                 children, clause = s.children, s.clause
         # failing, it says that the inner sentence holds
-        return Step(text, c.status, NOT, clause, children=children, negated=inner if c.status == NO else "")
+        return Step(
+            text, c.status, NOT, clause, children=children, negated=inner if c.status == NO else ""
+        )
 
     def comparison(self, c: Condition, failed: bool, held: bool = False) -> Step:
         comparisons = tuple(self._compared(x, c, k) for k, x in enumerate(c.compared))
@@ -428,10 +395,18 @@ class Builder:
             said = self.words["context_sep"].join(self.node_text(n) for n in c.context)
             text = self.words["compared"].format(said=said, shown=shown)
             if not held:
-                children = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
+                children = tuple(
+                    s for s in (self.step(n) for n in c.context if n.person) if s is not None
+                )
         else:
             text = shown
-        return Step(self._negative(text, c.status), c.status, COMPARE, comparisons=comparisons, children=children)
+        return Step(
+            self._negative(text, c.status),
+            c.status,
+            COMPARE,
+            comparisons=comparisons,
+            children=children,
+        )
 
     def _compared(self, x, c: Condition | None = None, k: int = 0) -> Comparison:
         """A link of a comparison as it came out: an operand the case leaves open reads
@@ -457,7 +432,9 @@ class Builder:
             return None
         node = self.full.get(node.key, node)
         paths = [i.path for i in self.inputs_of(node)] if not node.derived else []
-        if paths and all(is_parameter(p) and case_value(self.case, self.person, p) is None for p in paths):
+        if paths and all(
+            is_parameter(p) and case_value(self.case, self.person, p) is None for p in paths
+        ):
             return self.words["not_set"]
         return self.words["unknown"]
 
@@ -490,8 +467,12 @@ class Builder:
         if not missing:
             return None
         w = self.words
-        said = [w["is_not_set" if is_parameter(p) else "is_not_stated"].format(name=input_name(p, self.lang))
-                for p in missing]
+        said = [
+            w["is_not_set" if is_parameter(p) else "is_not_stated"].format(
+                name=input_name(p, self.lang)
+            )
+            for p in missing
+        ]
         return w["context_sep"].join(said)
 
     def inputs_of(self, node: Node) -> tuple[InputRef, ...]:
@@ -584,5 +565,3 @@ def _json_value(s: Symbol) -> object:
     if s.type in (SymbolType.Supremum, SymbolType.Infimum):
         return None
     return str(s)
-
-

@@ -19,43 +19,50 @@ the parts only a reader sees, and with sub-trees shared between the answers of o
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Compared, Evaluator, Unbound, evaluate, render, render_literal
+from pyagent.engine.evaluate import Binding, Evaluator, Unbound, evaluate, render, render_literal
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.engine.program import Program, Rule
-from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, term_vars
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.engine.solve import Model
-from pyagent.engine.values import Value, is_person, name_of, symbol_of, text, value_of
+from pyagent.engine.values import Value, name_of, symbol_of, text, value_of
 from pyagent.engine.values import person as person_value
 from pyagent.explain.atoms import (
     first_instance,
     other_world_match,
     pattern_instances,
-    at as _at,
     CITATION,
     READING,
-    dedupe_bindings as _dedupe,
-    failure_order as _failure_order,
-    first_value as _first_value,
-    partial as _partial,
     parts as _parts,
     string as _string,
     strip as _strip,
     symbols as _symbols,
     leaf_text as _text,
-    unique as _unique,
     with_person as _with_person,
 )
-from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, InputLeaf, Node, Part, Way, operand_node, rank, weakest
+from pyagent.explain.failed import FailedRules
+from pyagent.explain.nodes import (
+    NO,
+    UNKNOWN,
+    YES,
+    Condition,
+    InputLeaf,
+    Node,
+    Part,
+    Way,
+    operand_node,
+    rank,
+    weakest,
+)
 from pyagent.explain.nodes import cited_clauses, unknown_inputs, walk  # re-exported (see __all__)
 
 MAX_DEPTH = 24
 MAX_WAYS = 12
+
 
 @dataclass
 class _Context:
@@ -74,11 +81,12 @@ class _Context:
         return self.aside
 
 
-class Explainer:
+class Explainer(FailedRules):
     """Builds explanation trees for the persons of one solved case.
 
     It works on values (`pyagent.engine.values`), not on clingo symbols; the trees it returns hold
-    symbols, as before.
+    symbols, as before.  The rules that failed are explained by the methods of
+    `pyagent.explain.failed.FailedRules`.
     """
 
     def __init__(self, program: Program, model: Model, facts: Sequence[Sequence[Fact]]) -> None:
@@ -174,7 +182,12 @@ class Explainer:
         return f"{name}({inner})"
 
     def _node(
-        self, name: str, args: tuple[Value | None, ...], index: int | None, ctx: _Context, depth: int
+        self,
+        name: str,
+        args: tuple[Value | None, ...],
+        index: int | None,
+        ctx: _Context,
+        depth: int,
     ) -> Node:
         key = self._key(name, args, index)
         seen, trail = ctx.seen, ctx.trail
@@ -183,7 +196,9 @@ class Explainer:
                 trail.append((key, True))
             status = self.status(name, args, index)
             derived = self._derived(name, len(args) + (index is not None))
-            return Node(key, name, _symbols(args), status, derived, repeated=True, person=index is not None)
+            return Node(
+                key, name, _symbols(args), status, derived, repeated=True, person=index is not None
+            )
         if trail is None:
             seen.add(key)
             return self._build(key, name, args, index, ctx, depth)
@@ -220,7 +235,12 @@ class Explainer:
         return self.program.is_derived(name, arity) and (name, arity) != READING
 
     def _build(
-        self, key: str, name: str, args: tuple[Value | None, ...], index: int | None, ctx: _Context,
+        self,
+        key: str,
+        name: str,
+        args: tuple[Value | None, ...],
+        index: int | None,
+        ctx: _Context,
         depth: int,
     ) -> Node:
         """The node of an atom not seen yet in the tree: a leaf, or the ways to it."""
@@ -230,7 +250,9 @@ class Explainer:
         derived = self._derived(name, arity)
         if not derived or depth > MAX_DEPTH:
             leaves = tuple(self._leaves(name, args, index))
-            return Node(key, name, _symbols(args), status, derived, leaves=leaves, person=has_person)
+            return Node(
+                key, name, _symbols(args), status, derived, leaves=leaves, person=has_person
+            )
         if status == NO:
             world = BEST
         elif status == YES:
@@ -262,7 +284,9 @@ class Explainer:
     def _person(self, index: int | None, world: str) -> Value | None:
         return None if index is None else person_value(index, world)
 
-    def _leaves(self, name: str, args: Sequence[Value | None], index: int | None) -> Iterator[InputLeaf]:
+    def _leaves(
+        self, name: str, args: Sequence[Value | None], index: int | None
+    ) -> Iterator[InputLeaf]:
         if index is None:
             return
         seen: set[tuple[str, str]] = set()
@@ -281,7 +305,9 @@ class Explainer:
                     yield InputLeaf(path, value, unknown)
 
     # -- a rule that fired -------------------------------------------------------
-    def _fired_way(self, rule: Rule, b: Binding, index: int | None, ctx: _Context, depth: int) -> Way:
+    def _fired_way(
+        self, rule: Rule, b: Binding, index: int | None, ctx: _Context, depth: int
+    ) -> Way:
         """The conditions of a rule instance that holds: ``b`` is a solution of its whole body
         (in one of the completions), so every comparison and aggregate of it holds."""
         conditions: list[Condition] = []
@@ -309,7 +335,9 @@ class Explainer:
                 node = self._node(name, args, idx, ctx, depth + 1)
                 for v in literal.vars:
                     bound_by[v] = weakest([bound_by.get(v, YES), node.status])
-                    if node.status != YES and (v not in bound_node or rank(node.status) < rank(bound_node[v].status)):
+                    if node.status != YES and (
+                        v not in bound_node or rank(node.status) < rank(bound_node[v].status)
+                    ):
                         bound_node[v] = node
                 if lean:
                     conditions.append(Condition(ATOM, "", node.status, node))
@@ -327,7 +355,9 @@ class Explainer:
                     conditions.append(Condition(NEGATION, "", status, node))
                     continue
                 part = Part(name, _symbols(args), person is not None, negated=True)
-                conditions.append(Condition(NEGATION, render_literal(literal, b), status, node, atom=part))
+                conditions.append(
+                    Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
+                )
             elif kind == COMPARISON:
                 if lean:  # it holds under b: its status is that of the atoms that bound it
                     basis = weakest(bound_by.get(v, YES) for v in literal.vars)
@@ -341,9 +371,15 @@ class Explainer:
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
                 # the atoms that gave its values are conditions of this way already
-                sides = tuple(operand_node(t, bound_node) for t in (literal.term, *(g for _, g in literal.guards)))
-                conditions.append(Condition(COMPARISON, render_literal(literal, b), status, None, compared,
-                                            sides=sides))
+                sides = tuple(
+                    operand_node(t, bound_node)
+                    for t in (literal.term, *(g for _, g in literal.guards))
+                )
+                conditions.append(
+                    Condition(
+                        COMPARISON, render_literal(literal, b), status, None, compared, sides=sides
+                    )
+                )
             else:
                 if lean:
                     basis = weakest(bound_by.get(v, YES) for v in literal.vars)
@@ -353,231 +389,21 @@ class Explainer:
                 basis = weakest(bound_by.get(v, YES) for v in literal.vars)
                 status = (basis if basis != NO else UNKNOWN) if holds else NO
                 conditions.append(
-                    Condition(AGGREGATE, literal.text, status, None, tuple(checks), symbol_of(value),
-                              parts=_parts(literal, b), function=literal.function)
+                    Condition(
+                        AGGREGATE,
+                        literal.text,
+                        status,
+                        None,
+                        tuple(checks),
+                        symbol_of(value),
+                        parts=_parts(literal, b),
+                        function=literal.function,
+                    )
                 )
         status = weakest(c.status for c in conditions)
-        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings))
-
-    # -- what gave a condition its values ----------------------------------------------
-    def _context(
-        self, rule: Rule, literal: Literal, bindings: Sequence[Binding], index: int | None,
-        ctx: _Context, depth: int, *, person_only: bool = False,
-    ) -> tuple[Node, ...]:
-        """The atoms of the rule that held and bound the variables ``literal`` tests.
-
-        Variables the head binds, and those holding the person, are given, not found; the
-        citation and the readings are bookkeeping.  Context nodes are explained in a context
-        of their own, so that they never make the tree's own nodes "repeated".
-        """
-        head = term_vars(rule.head)
-        binder: dict[str, Literal] = {}  # variable -> the first atom that binds it
-        for other in rule.body:
-            if other.kind == ATOM and other.signature not in (CITATION, READING):
-                for v in other.vars:
-                    binder.setdefault(v, other)
-        out: list[Node] = []
-        keys: set[str] = set()
-        for b in bindings:
-            wanted = {
-                v for v in literal.vars
-                if v not in head and not (v in b and is_person(b[v]))
-            }
-            binders = [binder[v] for v in sorted(wanted) if v in binder and binder[v] is not literal]
-            for other in (lit for lit in rule.body if any(lit is x for x in binders)):
-                try:
-                    ground = evaluate(other.term, b)
-                except Unbound:
-                    continue
-                if not self.model.holds(ground):
-                    continue
-                name, args, person = _strip(ground)
-                if person_only and person is None:
-                    continue
-                idx = index if person is not None else None
-                key = self._key(name, args, idx)
-                if key in keys:
-                    continue
-                keys.add(key)
-                out.append(self._node(name, args, idx, ctx.side(), depth + 1))
-        return tuple(out)
-
-    # -- a rule that failed ------------------------------------------------------
-    def _failed_way(
-        self,
-        rule: Rule,
-        args: tuple[Value | None, ...],
-        person: Value | None,
-        index: int | None,
-        ctx: _Context,
-        depth: int,
-    ) -> Way | None:
-        full = (person, *args) if person is not None else tuple(args)
-        b0 = self.ev.head_binding(rule, full)
-        if b0 is None:
-            return None  # the rule concludes something else
-        bindings = [b0]
-        conditions: list[Condition] = []
-        held: list[Condition] = []  # full trees: the conditions that hold, for a reader
-        bound_node: dict[str, Node] = {}
-        clause = None
-        readings: list[tuple[str, str]] = []
-        citation = None
-        for literal in _failure_order(rule.body):
-            kind = literal.kind
-            solutions: list[Binding] = []
-            unbound = False
-            for cb in bindings:
-                try:
-                    solutions.extend(self.ev.literal_solutions(literal, cb))
-                except Unbound:
-                    unbound = True
-            if kind == ATOM:
-                term = literal.term
-                sig = literal.signature
-                if sig == CITATION:
-                    citation = term
-                    continue
-                if sig == READING:
-                    if solutions:
-                        g = evaluate(term, solutions[0])
-                        readings.append((name_of(g[3]), name_of(g[4])))
-                        bindings = _dedupe(solutions)
-                        continue
-                    # a reading not in force: this way does not apply under the readings chosen
-                    g = _partial(term, bindings[0])
-                    wanted = None
-                    if len(g) == 2 and g[0] is not None and g[1] is not None:
-                        wanted = (name_of(g[0]), name_of(g[1]))
-                    if ctx.lean:
-                        conditions.append(Condition(ATOM, "", NO, reading=wanted))
-                    else:
-                        value = self._reading_value(g[0]) if g and g[0] is not None else None
-                        conditions.append(
-                            Condition(ATOM, render(term, bindings[0]), NO, None, (),
-                                      None if value is None else symbol_of(value), reading=wanted)
-                        )
-                    if citation is not None:
-                        clause = _first_value(citation, bindings)
-                    return Way(rule.index, rule.file, rule.line, clause, NO, tuple(conditions), tuple(readings))
-            if solutions:
-                bindings = _dedupe(solutions)
-                if not ctx.lean:
-                    c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
-                    if c is not None:
-                        held.append(dataclasses.replace(c, at=_at(rule, literal)))
-                continue
-            if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
-                continue  # depends on a condition that already failed
-            if kind == ATOM and self.program.is_table(*literal.signature):
-                if any(_partial(literal.term, cb).count(None) for cb in bindings):
-                    return None  # no entry of the table fits: the rule concludes something else
-            failed = self._failed_condition(rule, literal, kind, bindings, index, ctx, depth)
-            conditions.append(failed if ctx.lean else dataclasses.replace(failed, at=_at(rule, literal)))
-        for cb in bindings:
-            try:
-                clause = name_of(evaluate(citation, cb)[3])
-                break
-            except Unbound:
-                continue
-        if clause is None and not conditions:
-            return None
-        status = NO if conditions else YES
-        return Way(rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings),
-                   tuple(held) if conditions else ())
-
-    def _held_condition(
-        self, literal: Literal, b: Binding, bound_node: dict[str, Node], index: int | None, ctx: _Context,
-        depth: int,
-    ) -> Condition | None:
-        """A condition of a failed rule that holds (in the completion the rule was tried in)."""
-        kind = literal.kind
-        try:
-            if kind == ATOM:
-                if literal.signature in (CITATION, READING):
-                    return None
-                name, args, person = _strip(evaluate(literal.term, b))
-                idx = index if person is not None else None
-                node = self._node(name, args, idx, ctx.side(), depth + 1)  # never hides the tree's own
-                for v in literal.vars:
-                    if node.status != YES and (v not in bound_node or rank(node.status) < rank(bound_node[v].status)):
-                        bound_node[v] = node
-                part = Part(name, _symbols(args), person is not None)
-                return Condition(ATOM, render(literal.term, b), node.status, node, atom=part)
-            sides = tuple(operand_node(t, bound_node) for t in (literal.term, *(g for _, g in literal.guards))) \
-                if kind == COMPARISON else ()
-            basis = weakest([YES, *(n.status for n in sides if n is not None)])
-            if kind == COMPARISON:
-                compared = tuple(self.ev.compare(literal, b))
-                return Condition(COMPARISON, render_literal(literal, b), basis, None, compared, sides=sides)
-            if kind == NEGATION:
-                name, args, person = _strip(evaluate(literal.term, b))
-                idx = index if person is not None else None
-                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[self.status(name, args, idx)]
-                part = Part(name, _symbols(args), person is not None, negated=True)
-                return Condition(NEGATION, render_literal(literal, b), status, None, atom=part)
-            _, value, checks = self.ev.aggregate_holds(literal, b)
-            return Condition(AGGREGATE, literal.text, YES, None, tuple(checks), symbol_of(value),
-                             parts=_parts(literal, b), function=literal.function)
-        except Unbound:
-            return None
-
-    def _reading_value(self, name: Value) -> Value | None:
-        for atom in self.model.values_of("reading", 2):
-            if atom[3] == name:
-                return atom[4]
-        return None
-
-    def _failed_condition(
-        self, rule: Rule, literal, kind: str, bindings: list[Binding], index: int | None,
-        ctx: _Context, depth: int,
-    ) -> Condition:
-        b = bindings[0]
-        lean = ctx.lean
-        if kind == ATOM:
-            term = literal.term
-            args = _partial(term, b)
-            name = term.name
-            person = args[0] if args and args[0] is not None and is_person(args[0]) else None
-            rest = tuple(args[1:] if person is not None else args)
-            idx = index if person is not None else None
-            node = self._node(name, rest, idx, ctx, depth + 1)
-            if lean:
-                return Condition(ATOM, "", NO, node)
-            context = self._context(rule, literal, bindings, index, ctx, depth, person_only=True)
-            part = Part(name, _symbols(rest), person is not None)
-            return Condition(ATOM, render(term, b), NO, node, atom=part, context=context)
-        if kind == NEGATION:
-            ground = evaluate(literal.term, b)
-            name, args, person = _strip(ground)
-            idx = index if person is not None else None
-            node = self._node(name, args, idx, ctx, depth + 1)
-            status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
-            if lean:
-                return Condition(NEGATION, "", status, node)
-            part = Part(name, _symbols(args), person is not None, negated=True)
-            return Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
-        if lean:  # a comparison or an aggregate: no node
-            return Condition(kind, "", NO)
-        if kind == COMPARISON:
-            compared: list[Compared] = []
-            for cb in bindings:
-                try:
-                    compared.extend(self.ev.compare(literal, cb))
-                except Unbound:
-                    continue
-            context = self._context(rule, literal, bindings, index, ctx, depth)
-            return Condition(
-                COMPARISON, render_literal(literal, b), NO, None, tuple(_unique(compared)), context=context
-            )
-        try:
-            _, value, checks = self.ev.aggregate_holds(literal, b)
-        except Unbound:
-            return Condition(AGGREGATE, literal.text, NO, parts=_parts(literal, b), function=literal.function)
-        return Condition(AGGREGATE, literal.text, NO, None, tuple(checks), symbol_of(value),
-                         parts=_parts(literal, b), function=literal.function)
-
-
+        return Way(
+            rule.index, rule.file, rule.line, clause, status, tuple(conditions), tuple(readings)
+        )
 
 
 __all__ = [

@@ -5,9 +5,9 @@ The first half of loading a case (`pyagent.input.case` validates what is read he
 `pyagent.errors.InputError` naming the file and, where the document gives them, the line and
 column.
 
-* Only the safe YAML loader is used; documents nested deeper than 50, with more than 1000
-  aliases, with recursive aliases, or whose aliases expand past 100,000 nodes are refused
-  before or while they are built.  Merge keys (``<<``), custom tags and complex keys are
+* Only the safe YAML loader is used (`pyagent.input.yaml_tree` reads YAML); documents nested
+  deeper than 50, with more than 1000 aliases, with recursive aliases, or whose aliases expand
+  past 100,000 nodes are refused before or while they are built.  Merge keys (``<<``), custom tags and complex keys are
   refused; a duplicate mapping key (YAML or JSON) is an error.
 * Text that is not Unicode (a lone surrogate, e.g. JSON's ``"\\ud800"``) is refused wherever
   it occurs.  A key that is not plain printable text appears in places quoted
@@ -28,11 +28,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-import yaml
-from yaml.constructor import SafeConstructor
-
 from pyagent.errors import InputError, msg
-from pyagent.input.wording import _a, _describe, _q, _suggest, _v  # noqa: F401 - re-exported
+from pyagent.input.wording import (  # noqa: F401 - re-exported
+    _a,
+    _describe,
+    _has_surrogate,
+    _join,
+    _q,
+    _suggest,
+    _surrogate,
+    _v,
+)
+from pyagent.input.yaml_tree import (  # noqa: F401 - re-exported: importers use pyagent.input.case
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_EXPANDED,
+    MAX_EXPANDED_TEXT,
+    _read_yaml,
+    _too_deep,
+    _Tree,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -43,12 +58,6 @@ __all__ = [
     "read_document",
 ]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
-
-MAX_DEPTH = 50
-MAX_ALIASES = 1000
-MAX_EXPANDED = 100_000
-MAX_EXPANDED_TEXT = 1_000_000  # characters that aliases may add beyond the document's own
 MAX_BYTES = 5_000_000  # the default size limit of a case file
 
 
@@ -80,221 +89,20 @@ class _Ctx:
         return f", line {mark[0]}" if mark else ""
 
 
-def _join(place: str, key: str) -> str:
-    """The place of ``key`` inside ``place``; a key that is not plain text is quoted."""
-    if not key.strip() or not key.isprintable() or len(key) > 60:
-        return f"{place}[{_q(key)}]"
-    return f"{place}.{key}" if place else key
-
-
-def _surrogate(text: str) -> int:
-    """The index of the first lone surrogate in ``text`` (not Unicode), or -1."""
-    for i, ch in enumerate(text):
-        if "\ud800" <= ch <= "\udfff":
-            return i
-    return -1
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 # ---------------------------------------------------------------------------
-# Reading the text: YAML (with marks) or JSON.
+# Reading the text: JSON, or YAML (with marks, pyagent.input.yaml_tree).
 
 
-class _Tree:
-    def __init__(self, data: object, marks: dict, key_marks: dict) -> None:
-        self.data = data
-        self.marks = marks
-        self.key_marks = key_marks
-
-
-def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    if isinstance(err, yaml.reader.ReaderError):
-        position = err.position if isinstance(err.position, int) else 0
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        char = err.character
-        shown = f"{char:#x}" if isinstance(char, int) else repr(char)
-        return InputError(source, "", msg("invalid YAML: the character {c} is not allowed",
-                                          "YAML 无效：不允许字符 {c}", c=shown), line, column)
-    parts = [p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
-    detail = "; ".join(parts) if parts else str(err).splitlines()[0]
-    message = msg("invalid YAML: {d}", "YAML 无效（语法错误）：{d}", d=detail)
-    if mark is not None:
-        return InputError(source, "", message, mark.line + 1, mark.column + 1)
-    return InputError(source, "", message)
-
-
-_WHAT_ZH = {"a file": "文件", "a clause table": "条款表", "a case file": "案例文件",
-            "a roster": "花名册"}
-
-
-def _too_deep() -> str:
-    return msg("too deeply nested (more than {n} levels)", "嵌套过深（超过 {n} 层）", n=MAX_DEPTH)
-
-
-def _unsupported_tag(tag: str) -> str:
-    return msg("the tag {q} is not supported", "不支持标签「{v}」", q=_q(tag), v=_v(tag))
+_WHAT_ZH = {
+    "a file": "文件",
+    "a clause table": "条款表",
+    "a case file": "案例文件",
+    "a roster": "花名册",
+}
 
 
 def _bad_json(detail: str) -> str:
     return msg("invalid JSON: {d}", "JSON 无效（语法错误）：{d}", d=detail)
-
-
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Builder:
-    """Plain Python data from composed YAML nodes, recording the line:column of each place."""
-
-    _SEQ = "tag:yaml.org,2002:seq"
-    _MAP = "tag:yaml.org,2002:map"
-    _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-    _MERGE = "tag:yaml.org,2002:merge"
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.marks: dict[str, tuple[int, int]] = {}
-        self.key_marks: dict[str, tuple[int, int]] = {}
-        self.seen: set[int] = set()
-        self.open: set[int] = set()
-        self.expanded = 0
-        self.text = 0  # characters of scalar text built, aliases expanded
-        self.text_limit = MAX_EXPANDED_TEXT
-        self.constructor = SafeConstructor()
-
-    def fail(self, node: yaml.Node, place: str, message: str) -> NoReturn:
-        line, column = _mark(node)
-        raise InputError(self.source, place, message, line, column)
-
-    def build(self, node: yaml.Node, place: str, depth: int) -> object:
-        if depth > MAX_DEPTH:
-            self.fail(node, place, _too_deep())
-        key = id(node)
-        if key in self.open:
-            self.fail(node, place, msg("a recursive alias (an alias inside its own anchor)",
-                                       "递归别名（别名位于其自身锚点之内）"))
-        if key in self.seen:
-            self.expanded += 1
-            if self.expanded > MAX_EXPANDED:
-                self.fail(node, place, msg("too many aliases (they expand past {n} values)",
-                                           "别名过多（展开后超过 {n} 个值）", n=MAX_EXPANDED))
-        self.seen.add(key)
-        self.marks[place] = _mark(node)
-        if isinstance(node, yaml.ScalarNode):
-            self.text += len(node.value)
-            if self.text > self.text_limit:  # aliases of long text: bounded in size, not count
-                self.fail(node, place, msg("aliases expand the document past {n:,} characters "
-                                           "of text", "别名展开后文字超过 {n:,} 个字符",
-                                           n=self.text_limit))
-            return self.scalar(node, place)
-        self.open.add(key)
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag != self._SEQ:
-                    self.fail(node, place, _unsupported_tag(node.tag))
-                return [
-                    self.build(item, f"{place}[{i}]", depth + 1)
-                    for i, item in enumerate(node.value)
-                ]
-            if isinstance(node, yaml.MappingNode):
-                if node.tag != self._MAP:
-                    self.fail(node, place, _unsupported_tag(node.tag))
-                return self.mapping(node, place, depth)
-            self.fail(node, place, msg("an unsupported kind of YAML node", "不支持的 YAML 节点类型"))  # pragma: no cover
-        finally:
-            self.open.discard(key)
-
-    def mapping(self, node: yaml.MappingNode, place: str, depth: int) -> dict:
-        out: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, place, msg("a mapping key must be plain text, not a list or "
-                                               "mapping", "映射的键须为纯文字，不能是列表或映射"))
-            if key_node.tag == self._MERGE:
-                self.fail(key_node, place, msg("merge keys (<<) are not supported; write the keys "
-                                               "out", "不支持合并键（<<）；请逐一写出各键"))
-            key = self.scalar(key_node, place)
-            if not isinstance(key, str):
-                self.fail(
-                    key_node,
-                    place,
-                    msg("the key {q} is read as {d}, not text; quote it",
-                        "键「{v}」被读作{d}，不是文字；请加引号", q=_q(key_node.value),
-                        v=_v(key_node.value), d=_describe(key)),
-                )
-            child = _join(place, key)
-            if key in out:
-                first = self.key_marks.get(child)
-                where = msg(" (first at line {n})", "（首次出现在第 {n} 行）", n=first[0]) if first else ""
-                self.fail(key_node, child, msg("the key {q} is given twice{w}", "键「{v}」重复出现{w}",
-                                               q=_q(key), v=_v(key), w=where))
-            self.key_marks[child] = _mark(key_node)
-            out[key] = self.build(value_node, child, depth + 1)
-        return out
-
-    def scalar(self, node: yaml.ScalarNode, place: str) -> object:
-        if node.tag == self._TIMESTAMP:
-            try:
-                return self.constructor.construct_object(node)
-            except Exception:  # e.g. 2021-02-30: keep the text, parse_date says what is wrong
-                return node.value
-        try:
-            value = self.constructor.construct_object(node)
-        except yaml.constructor.ConstructorError:
-            self.fail(node, place, _unsupported_tag(node.tag))
-        except Exception as err:  # noqa: BLE001 - any constructor failure is bad input
-            self.fail(node, place, msg("cannot read {q}: {e}", "无法读取「{v}」：{e}",
-                                       q=_q(node.value), v=_v(node.value), e=_q(str(err))[1:-1]))
-        if isinstance(value, str) and _has_surrogate(value):  # only the pure-Python reader
-            self.fail(node, place, msg("{q} holds a lone surrogate, not a Unicode character",
-                                       "「{v}」含有孤立代理码位，不是 Unicode 字符", q=_q(value), v=_v(value)))
-        return value
-
-
-def _at_event(source: str, event: yaml.Event, message: str) -> InputError:
-    mark = event.start_mark
-    if mark is None:
-        return InputError(source, "", message)
-    return InputError(source, "", message, mark.line + 1, mark.column + 1)
-
-
-def _read_yaml(text: str, source: str) -> _Tree:
-    depth = aliases = 0
-    try:
-        # First pass over the events (the parser is iterative): refuse deep nesting and alias
-        # floods before the (recursive) composer sees them.
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _at_event(source, event, _too_deep())
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise _at_event(source, event, msg("too many aliases (more than {n})",
-                                                       "别名过多（超过 {n} 个）", n=MAX_ALIASES))
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        raise _yaml_error(source, err, text) from None
-    except RecursionError:  # pragma: no cover - the first pass bounds the depth
-        raise InputError(source, "", msg("too deeply nested", "嵌套过深")) from None
-    if node is None:
-        return _Tree(None, {}, {})
-    builder = _Builder(source)
-    builder.text_limit = len(text) + MAX_EXPANDED_TEXT
-    data = builder.build(node, "", 0)
-    return _Tree(data, builder.marks, builder.key_marks)
 
 
 class DuplicateKey(Exception):
@@ -346,9 +154,14 @@ def _lone_surrogate(source: str, place: str, text: str, value: str, what: str) -
     raise InputError(
         source,
         place,
-        msg("the {w} {q} holds \\u{c:04x}, a lone surrogate, which is not a Unicode character",
+        msg(
+            "the {w} {q} holds \\u{c:04x}, a lone surrogate, which is not a Unicode character",
             "{w}「{v}」含有 \\u{c:04x}，这是孤立代理码位，不是 Unicode 字符",
-            w=msg(what, "键" if what == "key" else "文字"), q=_q(value), v=_v(value), c=code),
+            w=msg(what, "键" if what == "key" else "文字"),
+            q=_q(value),
+            v=_v(value),
+            c=code,
+        ),
         line,
         column,
     )
@@ -375,8 +188,16 @@ def _read_json(text: str, source: str, strict: bool) -> _Tree | None:
                 raise located from None
         except Exception:  # noqa: BLE001 - only a best effort at a line number
             pass
-        raise InputError(source, "", msg("the key {q} is given twice in one object",
-                                         "键「{v}」在同一对象中重复出现", q=_q(err.key), v=_v(err.key))) from None
+        raise InputError(
+            source,
+            "",
+            msg(
+                "the key {q} is given twice in one object",
+                "键「{v}」在同一对象中重复出现",
+                q=_q(err.key),
+                v=_v(err.key),
+            ),
+        ) from None
     except RecursionError:
         raise InputError(source, "", _too_deep()) from None
     except ValueError as err:
@@ -437,8 +258,9 @@ def _yaml_view(text: str) -> str:
 
 def _read_text(text: str, source: str) -> _Tree:
     if not isinstance(text, str):
-        raise InputError(source, "", msg("expected text, got {t}", "应为文字，实为 {t}",
-                                         t=type(text).__name__))
+        raise InputError(
+            source, "", msg("expected text, got {t}", "应为文字，实为 {t}", t=type(text).__name__)
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     if _has_surrogate(text):
@@ -447,8 +269,11 @@ def _read_text(text: str, source: str) -> _Tree:
         raise InputError(
             source,
             "",
-            msg("the character {c:#x} is a lone surrogate, not Unicode text",
-                "字符 {c:#x} 是孤立代理码位，不是 Unicode 文字", c=ord(text[at])),
+            msg(
+                "the character {c:#x} is a lone surrogate, not Unicode text",
+                "字符 {c:#x} 是孤立代理码位，不是 Unicode 文字",
+                c=ord(text[at]),
+            ),
             line,
             column,
         )
@@ -469,21 +294,34 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(info.st_mode):
-                raise InputError(source, "", msg(
-                    "not a regular file (a FIFO, device or socket); give a file, or - for "
-                    "standard input", "不是普通文件（管道、设备或套接字）；请给出文件，或用 - 表示标准输入"))
+                raise InputError(
+                    source,
+                    "",
+                    msg(
+                        "not a regular file (a FIFO, device or socket); give a file, or - for "
+                        "standard input",
+                        "不是普通文件（管道、设备或套接字）；请给出文件，或用 - 表示标准输入",
+                    ),
+                )
             raw = handle.read(min(max_bytes, info.st_size + (1 << 20)) + 1)
     except FileNotFoundError:
         raise InputError(source, "", msg("no such file", "文件不存在")) from None
     except IsADirectoryError:
-        raise InputError(source, "", msg("is a directory, not {w}", "是目录，不是{z}", w=what,
-                                         z=_WHAT_ZH.get(what, what))) from None
+        raise InputError(
+            source,
+            "",
+            msg("is a directory, not {w}", "是目录，不是{z}", w=what, z=_WHAT_ZH.get(what, what)),
+        ) from None
     except OSError as err:
-        raise InputError(source, "", msg("cannot read the file: {r}", "无法读取文件：{r}",
-                                         r=err.strerror or err)) from None
+        raise InputError(
+            source, "", msg("cannot read the file: {r}", "无法读取文件：{r}", r=err.strerror or err)
+        ) from None
     if len(raw) > max_bytes:
-        raise InputError(source, "", msg("the file is larger than {n:,} bytes",
-                                         "文件超过 {n:,} 字节", n=max_bytes))
+        raise InputError(
+            source,
+            "",
+            msg("the file is larger than {n:,} bytes", "文件超过 {n:,} 字节", n=max_bytes),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -492,8 +330,11 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
         raise InputError(
             source,
             "",
-            msg("not UTF-8 text (byte {b:#04x} cannot be decoded)",
-                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）", b=raw[err.start]),
+            msg(
+                "not UTF-8 text (byte {b:#04x} cannot be decoded)",
+                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）",
+                b=raw[err.start],
+            ),
             line,
             column,
         ) from None
@@ -510,8 +351,11 @@ def walk_files(directory: str | Path, suffixes: Iterable[str]) -> list[Path]:
     out: list[Path] = []
 
     def refuse(err: OSError) -> NoReturn:
-        raise InputError(str(err.filename or directory), "", msg(
-            "cannot read the directory: {r}", "无法读取目录：{r}", r=err.strerror or str(err)))
+        raise InputError(
+            str(err.filename or directory),
+            "",
+            msg("cannot read the directory: {r}", "无法读取目录：{r}", r=err.strerror or str(err)),
+        )
 
     for root, dirs, names in os.walk(directory, onerror=refuse):
         dirs.sort()
@@ -522,12 +366,22 @@ def walk_files(directory: str | Path, suffixes: Iterable[str]) -> list[Path]:
             try:
                 info = os.stat(path)
             except OSError as err:
-                raise InputError(str(path), "", msg("cannot read the file: {r}", "无法读取文件：{r}",
-                                                    r=err.strerror or str(err))) from None
+                raise InputError(
+                    str(path),
+                    "",
+                    msg(
+                        "cannot read the file: {r}", "无法读取文件：{r}", r=err.strerror or str(err)
+                    ),
+                ) from None
             if not stat.S_ISREG(info.st_mode):
-                raise InputError(str(path), "", msg(
-                    "not a regular file (a FIFO, device or socket)",
-                    "不是普通文件（管道、设备或套接字）"))
+                raise InputError(
+                    str(path),
+                    "",
+                    msg(
+                        "not a regular file (a FIFO, device or socket)",
+                        "不是普通文件（管道、设备或套接字）",
+                    ),
+                )
             out.append(path)
     return sorted(out)
 

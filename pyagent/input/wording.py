@@ -1,6 +1,7 @@
 """Words for input messages, in English and Chinese (SPEC section 9): a value quoted (`_q`,
 `_v`), what a value is (`_describe`), a kind of code with its article (`_a`), a suggestion
-(`_suggest`).  `pyagent.input.document` re-exports them."""
+(`_suggest`), the place of a key inside a place (`_join`), text that is not Unicode
+(`_has_surrogate`).  `pyagent.input.document` re-exports them."""
 
 from __future__ import annotations
 
@@ -69,3 +70,26 @@ def _suggest(value: str, choices: Iterable[str]) -> str | None:
         return folded[value.strip().casefold()]
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def _join(place: str, key: str) -> str:
+    """The place of ``key`` inside ``place``; a key that is not plain text is quoted."""
+    if not key.strip() or not key.isprintable() or len(key) > 60:
+        return f"{place}[{_q(key)}]"
+    return f"{place}.{key}" if place else key
+
+
+def _surrogate(text: str) -> int:
+    """The index of the first lone surrogate in ``text`` (not Unicode), or -1."""
+    for i, ch in enumerate(text):
+        if "\ud800" <= ch <= "\udfff":
+            return i
+    return -1
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

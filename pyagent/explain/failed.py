@@ -1,0 +1,367 @@
+"""The rules that did not fire, for the explanation trees of `pyagent.explain.tree`: why each
+way to a conclusion that fails does, with all its conditions that failed (and, in full trees,
+those that held), and the atoms that gave a condition its values.  `Explainer` inherits these
+methods from `FailedRules`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pyagent.engine.evaluate import (
+    Binding,
+    Compared,
+    Evaluator,
+    Unbound,
+    evaluate,
+    render,
+    render_literal,
+)
+from pyagent.engine.program import Program, Rule
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, term_vars
+from pyagent.engine.solve import Model
+from pyagent.engine.values import Value, is_person, name_of, symbol_of
+from pyagent.explain.atoms import (
+    at as _at,
+    CITATION,
+    READING,
+    dedupe_bindings as _dedupe,
+    failure_order as _failure_order,
+    first_value as _first_value,
+    partial as _partial,
+    parts as _parts,
+    strip as _strip,
+    symbols as _symbols,
+    unique as _unique,
+)
+from pyagent.explain.nodes import (
+    NO,
+    UNKNOWN,
+    YES,
+    Condition,
+    Node,
+    Part,
+    Way,
+    operand_node,
+    rank,
+    weakest,
+)
+
+if TYPE_CHECKING:
+    from pyagent.explain.tree import _Context
+
+
+class FailedRules:
+    """The part of `pyagent.explain.tree.Explainer` that explains rules that failed."""
+
+    if TYPE_CHECKING:  # provided by Explainer
+        program: Program
+        model: Model
+        ev: Evaluator
+
+        def _node(
+            self,
+            name: str,
+            args: tuple[Value | None, ...],
+            index: int | None,
+            ctx: _Context,
+            depth: int,
+        ) -> Node: ...
+
+        def status(self, name: str, args: Sequence[Value | None], index: int | None) -> str: ...
+
+    # -- what gave a condition its values ----------------------------------------------
+    def _context(
+        self,
+        rule: Rule,
+        literal: Literal,
+        bindings: Sequence[Binding],
+        index: int | None,
+        ctx: _Context,
+        depth: int,
+        *,
+        person_only: bool = False,
+    ) -> tuple[Node, ...]:
+        """The atoms of the rule that held and bound the variables ``literal`` tests.
+
+        Variables the head binds, and those holding the person, are given, not found; the
+        citation and the readings are bookkeeping.  Context nodes are explained in a context
+        of their own, so that they never make the tree's own nodes "repeated".
+        """
+        head = term_vars(rule.head)
+        binder: dict[str, Literal] = {}  # variable -> the first atom that binds it
+        for other in rule.body:
+            if other.kind == ATOM and other.signature not in (CITATION, READING):
+                for v in other.vars:
+                    binder.setdefault(v, other)
+        out: list[Node] = []
+        keys: set[str] = set()
+        for b in bindings:
+            wanted = {v for v in literal.vars if v not in head and not (v in b and is_person(b[v]))}
+            binders = [
+                binder[v] for v in sorted(wanted) if v in binder and binder[v] is not literal
+            ]
+            for other in (lit for lit in rule.body if any(lit is x for x in binders)):
+                try:
+                    ground = evaluate(other.term, b)
+                except Unbound:
+                    continue
+                if not self.model.holds(ground):
+                    continue
+                name, args, person = _strip(ground)
+                if person_only and person is None:
+                    continue
+                idx = index if person is not None else None
+                key = self._key(name, args, idx)
+                if key in keys:
+                    continue
+                keys.add(key)
+                out.append(self._node(name, args, idx, ctx.side(), depth + 1))
+        return tuple(out)
+
+    # -- a rule that failed ------------------------------------------------------
+    def _failed_way(
+        self,
+        rule: Rule,
+        args: tuple[Value | None, ...],
+        person: Value | None,
+        index: int | None,
+        ctx: _Context,
+        depth: int,
+    ) -> Way | None:
+        full = (person, *args) if person is not None else tuple(args)
+        b0 = self.ev.head_binding(rule, full)
+        if b0 is None:
+            return None  # the rule concludes something else
+        bindings = [b0]
+        conditions: list[Condition] = []
+        held: list[Condition] = []  # full trees: the conditions that hold, for a reader
+        bound_node: dict[str, Node] = {}
+        clause = None
+        readings: list[tuple[str, str]] = []
+        citation = None
+        for literal in _failure_order(rule.body):
+            kind = literal.kind
+            solutions: list[Binding] = []
+            unbound = False
+            for cb in bindings:
+                try:
+                    solutions.extend(self.ev.literal_solutions(literal, cb))
+                except Unbound:
+                    unbound = True
+            if kind == ATOM:
+                term = literal.term
+                sig = literal.signature
+                if sig == CITATION:
+                    citation = term
+                    continue
+                if sig == READING:
+                    if solutions:
+                        g = evaluate(term, solutions[0])
+                        readings.append((name_of(g[3]), name_of(g[4])))
+                        bindings = _dedupe(solutions)
+                        continue
+                    # a reading not in force: this way does not apply under the readings chosen
+                    g = _partial(term, bindings[0])
+                    wanted = None
+                    if len(g) == 2 and g[0] is not None and g[1] is not None:
+                        wanted = (name_of(g[0]), name_of(g[1]))
+                    if ctx.lean:
+                        conditions.append(Condition(ATOM, "", NO, reading=wanted))
+                    else:
+                        value = self._reading_value(g[0]) if g and g[0] is not None else None
+                        conditions.append(
+                            Condition(
+                                ATOM,
+                                render(term, bindings[0]),
+                                NO,
+                                None,
+                                (),
+                                None if value is None else symbol_of(value),
+                                reading=wanted,
+                            )
+                        )
+                    if citation is not None:
+                        clause = _first_value(citation, bindings)
+                    return Way(
+                        rule.index,
+                        rule.file,
+                        rule.line,
+                        clause,
+                        NO,
+                        tuple(conditions),
+                        tuple(readings),
+                    )
+            if solutions:
+                bindings = _dedupe(solutions)
+                if not ctx.lean:
+                    c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
+                    if c is not None:
+                        held.append(dataclasses.replace(c, at=_at(rule, literal)))
+                continue
+            if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
+                continue  # depends on a condition that already failed
+            if kind == ATOM and self.program.is_table(*literal.signature):
+                if any(_partial(literal.term, cb).count(None) for cb in bindings):
+                    return None  # no entry of the table fits: the rule concludes something else
+            failed = self._failed_condition(rule, literal, kind, bindings, index, ctx, depth)
+            conditions.append(
+                failed if ctx.lean else dataclasses.replace(failed, at=_at(rule, literal))
+            )
+        for cb in bindings:
+            try:
+                clause = name_of(evaluate(citation, cb)[3])
+                break
+            except Unbound:
+                continue
+        if clause is None and not conditions:
+            return None
+        status = NO if conditions else YES
+        return Way(
+            rule.index,
+            rule.file,
+            rule.line,
+            clause,
+            status,
+            tuple(conditions),
+            tuple(readings),
+            tuple(held) if conditions else (),
+        )
+
+    def _held_condition(
+        self,
+        literal: Literal,
+        b: Binding,
+        bound_node: dict[str, Node],
+        index: int | None,
+        ctx: _Context,
+        depth: int,
+    ) -> Condition | None:
+        """A condition of a failed rule that holds (in the completion the rule was tried in)."""
+        kind = literal.kind
+        try:
+            if kind == ATOM:
+                if literal.signature in (CITATION, READING):
+                    return None
+                name, args, person = _strip(evaluate(literal.term, b))
+                idx = index if person is not None else None
+                node = self._node(
+                    name, args, idx, ctx.side(), depth + 1
+                )  # never hides the tree's own
+                for v in literal.vars:
+                    if node.status != YES and (
+                        v not in bound_node or rank(node.status) < rank(bound_node[v].status)
+                    ):
+                        bound_node[v] = node
+                part = Part(name, _symbols(args), person is not None)
+                return Condition(ATOM, render(literal.term, b), node.status, node, atom=part)
+            sides = (
+                tuple(
+                    operand_node(t, bound_node)
+                    for t in (literal.term, *(g for _, g in literal.guards))
+                )
+                if kind == COMPARISON
+                else ()
+            )
+            basis = weakest([YES, *(n.status for n in sides if n is not None)])
+            if kind == COMPARISON:
+                compared = tuple(self.ev.compare(literal, b))
+                return Condition(
+                    COMPARISON, render_literal(literal, b), basis, None, compared, sides=sides
+                )
+            if kind == NEGATION:
+                name, args, person = _strip(evaluate(literal.term, b))
+                idx = index if person is not None else None
+                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[self.status(name, args, idx)]
+                part = Part(name, _symbols(args), person is not None, negated=True)
+                return Condition(NEGATION, render_literal(literal, b), status, None, atom=part)
+            _, value, checks = self.ev.aggregate_holds(literal, b)
+            return Condition(
+                AGGREGATE,
+                literal.text,
+                YES,
+                None,
+                tuple(checks),
+                symbol_of(value),
+                parts=_parts(literal, b),
+                function=literal.function,
+            )
+        except Unbound:
+            return None
+
+    def _reading_value(self, name: Value) -> Value | None:
+        for atom in self.model.values_of("reading", 2):
+            if atom[3] == name:
+                return atom[4]
+        return None
+
+    def _failed_condition(
+        self,
+        rule: Rule,
+        literal,
+        kind: str,
+        bindings: list[Binding],
+        index: int | None,
+        ctx: _Context,
+        depth: int,
+    ) -> Condition:
+        b = bindings[0]
+        lean = ctx.lean
+        if kind == ATOM:
+            term = literal.term
+            args = _partial(term, b)
+            name = term.name
+            person = args[0] if args and args[0] is not None and is_person(args[0]) else None
+            rest = tuple(args[1:] if person is not None else args)
+            idx = index if person is not None else None
+            node = self._node(name, rest, idx, ctx, depth + 1)
+            if lean:
+                return Condition(ATOM, "", NO, node)
+            context = self._context(rule, literal, bindings, index, ctx, depth, person_only=True)
+            part = Part(name, _symbols(rest), person is not None)
+            return Condition(ATOM, render(term, b), NO, node, atom=part, context=context)
+        if kind == NEGATION:
+            ground = evaluate(literal.term, b)
+            name, args, person = _strip(ground)
+            idx = index if person is not None else None
+            node = self._node(name, args, idx, ctx, depth + 1)
+            status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
+            if lean:
+                return Condition(NEGATION, "", status, node)
+            part = Part(name, _symbols(args), person is not None, negated=True)
+            return Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
+        if lean:  # a comparison or an aggregate: no node
+            return Condition(kind, "", NO)
+        if kind == COMPARISON:
+            compared: list[Compared] = []
+            for cb in bindings:
+                try:
+                    compared.extend(self.ev.compare(literal, cb))
+                except Unbound:
+                    continue
+            context = self._context(rule, literal, bindings, index, ctx, depth)
+            return Condition(
+                COMPARISON,
+                render_literal(literal, b),
+                NO,
+                None,
+                tuple(_unique(compared)),
+                context=context,
+            )
+        try:
+            _, value, checks = self.ev.aggregate_holds(literal, b)
+        except Unbound:
+            return Condition(
+                AGGREGATE, literal.text, NO, parts=_parts(literal, b), function=literal.function
+            )
+        return Condition(
+            AGGREGATE,
+            literal.text,
+            NO,
+            None,
+            tuple(checks),
+            symbol_of(value),
+            parts=_parts(literal, b),
+            function=literal.function,
+        )
