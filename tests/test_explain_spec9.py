@@ -68,7 +68,7 @@ def test_spec9_says_what_section_9_asks(found) -> None:
     flat_en = " ".join(en.replace("│", " ").replace("├──", " ").replace("└──", " ").split())
     flat_zh = "".join(zh.split()).replace("│", "")
     # unknown shown as unknown, with the deciding value
-    assert "the date certificates[0] was obtained: not stated" in flat_en
+    assert "the date the certificate was obtained (certificates[0]): not stated" in flat_en
     assert "is on or before 2024-07-01: yes; otherwise: no" in flat_en
     assert (
         "证书取得日期（certificates[0]）：未注明" in flat_zh and "为2024-07-01或更早：是" in flat_zh
@@ -109,7 +109,7 @@ def test_ask_gives_each_answer_a_reason_and_what_would_settle_it() -> None:
     assert unknown["to_settle"] == [
         {
             "input": "certificates[0].obtained",
-            "name": "证书取得日期（certificates[0]）",
+            "name": "高级工证书取得日期（certificates[0]）",
             "values": ["2024-07-01或更早"],
             "gives": "yes",
             "document": "职业资格证书或职业技能等级证书",

@@ -166,7 +166,7 @@ def test_technician_whose_only_gap_is_an_unassessed_year_needs_that_years_grade(
     assert doc["earliest"]["reason"] == [
         {
             "clause": None,
-            "condition": "the 2025 assessment grade (annual_assessments[2].grade)",
+            "condition": "the 2025 assessment (annual_assessments[2])",
             "inputs": ["annual_assessments[2].grade"],
             "kind": "depends",
         }

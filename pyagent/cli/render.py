@@ -111,32 +111,8 @@ def _settle_items(person, lang: str) -> Tree | None:
                         f"（{t.document}）" if zh else f" (document: {t.document})", style="muted"
                     )
                 branch = seen[t.path] = tree.add(line)
-            gives = (
-                {"yes": "是", "unknown": "仍为未知"}.get(t.status, t.status)
-                if zh
-                else ("yes" if t.status == "yes" else "still unknown")
-            )
-            values = (" / " if not zh else "或").join(t.values)
-            together = getattr(t, "together", ())
-            others = ("、" if zh else " and ").join(together)
-            if together and t.status == "yes":  # yes only with the others at their values too
-                said = (
-                    f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，且{others}亦为所列值，则为是"
-                    if zh
-                    else f"{a.question}: yes if {values}, together with {others} at theirs"
-                )
-            elif together:  # what else it needs, when that cannot be told to be enough
-                said = (
-                    f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，仍取决于{others}"
-                    if zh
-                    else f"{a.question}: if {values}, still depends on {others}"
-                )
-            else:
-                said = (
-                    f"{a.question}（{QUESTIONS[a.question].zh}）：若为{values}，则{gives}"
-                    if zh
-                    else f"{a.question}: {gives} if {values}"
-                )
+            label = f"{a.question}（{QUESTIONS[a.question].zh}）" if zh else a.question
+            said = f"{label}：{t.sentence(lang)}" if zh else f"{label}: {t.sentence(lang)}"
             branch.add(Text(said))
     return tree
 

@@ -24,6 +24,7 @@ from pyagent.explain.inputs import input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
 from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
 from pyagent.explain.steps import WHY_NOT, Decider, Outcome
+from pyagent.explain.thresholds import THRESHOLD, threshold
 from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
 
@@ -65,11 +66,11 @@ def decide_unknown(
     case = solved.case
     plans: list[tuple[str, str, list[_Variant], bool]] = []
     for path in paths:
-        planned = _plan(case, person, path, builder)
+        planned = _plan(case, person, path, builder, node)
         if planned is not None:
             subject, vs, ranges = planned
             if subject == path:
-                subject = subject_of(path, builder.lang)
+                subject = subject_of(path, builder.lang, person)
             plans.append((path, subject, vs, ranges))
     variants = [v for _, _, vs, _ in plans for v in vs]
     if not variants:
@@ -300,7 +301,7 @@ def _range_label(lo: int | None, hi: int | None, words) -> str:
 
 
 def _plan(
-    case: Case, person: Person, path: str, builder: Builder
+    case: Case, person: Person, path: str, builder: Builder, node: Node | None = None
 ) -> tuple[str, list[_Variant], bool] | None:
     """The subject and the variants of one unknown input (path), and whether they are ranges."""
     w = builder.words
@@ -366,7 +367,7 @@ def _plan(
                 items[:k] + [dataclasses.replace(items[k], **{field_name: v})] + items[k + 1 :]
             )
             variants.append(_Variant(ph.code(v), with_(honours=tuple(changed))))
-        return w[f"{what}_subject"].format(k=k), variants, False
+        return input_name(path, builder.lang, person), variants, False
     if path == "honours" and person.honours is None:
         variants = [_Variant(w["none"], with_(honours=()))]
         for code in HONOURS.codes:
@@ -430,7 +431,7 @@ def _plan(
             _Variant("", at(years + 1), (years + 1, None)),
         ]
         return path, variants, True
-    return _ends(case, person, path, builder)
+    return _ends(case, person, path, builder, node)
 
 
 def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
@@ -444,10 +445,11 @@ def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
 
 
 def _ends(
-    case: Case, person: Person, path: str, builder: Builder
+    case: Case, person: Person, path: str, builder: Builder, node: Node | None = None
 ) -> tuple[str, list[_Variant], bool] | None:
     """An input with no list of values: the two ends the case leaves open (its facts in the
-    best completion, then in the worst), each described by the sentences of its facts."""
+    best completion, then in the worst).  The best end is said as the threshold it must meet
+    where a comparison of the rules decides it (`pyagent.explain.thresholds.threshold`: 「…满36个月」), else in words."""
     facts = person_facts(person, case.as_of, case.parameters)
     mine = [
         f for f in facts if f.world != BOTH and f.path is not None and path in split_paths(f.path)
@@ -465,6 +467,10 @@ def _ends(
         (ends for suffix, ends in SUFFIX_ENDS[builder.lang] if path.endswith(suffix)),
         (w["favourable"], w["unfavourable"]),
     )
+    if node is not None and best == w["favourable"]:
+        said = threshold(node, path, builder)
+        if said:
+            best, worst = said, THRESHOLD[builder.lang]["short"]
     return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
 
 
@@ -478,9 +484,9 @@ PHRASES = {
 }
 
 
-def subject_of(path: str, lang: str) -> str:
+def subject_of(path: str, lang: str, person: Person | None = None) -> str:
     """An unknown input as an analyst names it (`pyagent.explain.inputs.input_name`)."""
-    return input_name(path, lang)
+    return input_name(path, lang, person)
 
 
 # The two ends of an input with no list of values, where plain words say them better.

@@ -2,13 +2,13 @@
 
 A path of a case file (``certificates[0].obtained``, ``annual_assessments.2024``,
 ``parameters.application_years.technician``) reads as 「证书取得日期（certificates[0]）」 or
-"the date certificates[0] was obtained": words first, the place in the case file set apart in
+"the date the certificate was obtained (certificates[0])": words first, the place in the case file set apart in
 brackets, so that the reader can find it and the sentence stays in one language.
 
 >>> input_name("certificates[0].obtained", "zh")
 '证书取得日期（certificates[0]）'
 >>> input_name("annual_assessments.2024", "en")
-'the 2024 annual assessment (annual_assessments)'
+'the 2024 assessment (not listed in annual_assessments)'
 >>> input_document("annual_assessments[2].grade", "zh")
 '年度考核登记表'
 """
@@ -22,14 +22,14 @@ import re
 _NAMES: tuple[tuple[str, str, str, str, str], ...] = (
     (
         r"certificates\[(?P<k>\d+)\]\.obtained",
-        "the date certificates[{k}] was obtained",
+        "the date the certificate was obtained (certificates[{k}])",
         "证书取得日期（certificates[{k}]）",
         "the certificate",
         "职业资格证书或职业技能等级证书",
     ),
     (
         r"certificates\[(?P<k>\d+)\](\.\w+)?",
-        "certificate certificates[{k}]",
+        "the certificate (certificates[{k}])",
         "证书（certificates[{k}]）",
         "the certificate",
         "职业资格证书或职业技能等级证书",
@@ -43,14 +43,14 @@ _NAMES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         r"titles\[(?P<k>\d+)\]\.obtained",
-        "the date titles[{k}] was obtained",
+        "the date the title was obtained (titles[{k}])",
         "职称取得日期（titles[{k}]）",
         "the title certificate",
         "职称证书",
     ),
     (
         r"titles\[(?P<k>\d+)\](\.\w+)?",
-        "title titles[{k}]",
+        "the title (titles[{k}])",
         "职称（titles[{k}]）",
         "the title certificate",
         "职称证书",
@@ -134,14 +134,14 @@ _NAMES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         r"honours\[(?P<k>\d+)\]\.class",
-        "the contest class of honours[{k}]",
+        "the contest class of the honour (honours[{k}])",
         "荣誉所属赛事类别（honours[{k}]）",
         "the award certificate",
         "获奖证书",
     ),
     (
         r"honours\[(?P<k>\d+)\]\.category",
-        "the category of honours[{k}]",
+        "the category of the honour (honours[{k}])",
         "荣誉类别（honours[{k}]）",
         "the award document",
         "表彰文件",
@@ -183,7 +183,7 @@ _NAMES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         r"parameters\.application_years\.(?P<x>\w+)",
-        "the cumulative work years the {x} standard requires (parameter application_years.{x})",
+        "the cumulative work years the standard for {x} requires (parameter application_years.{x})",
         "{x}申报条件要求的累计工作年限（参数application_years.{x}）",
         "the skill standard's 申报条件",
         "相应职业技能标准的申报条件",
@@ -216,19 +216,114 @@ def _match(path: str):
     return None
 
 
-def input_name(path: str, lang: str = "en") -> str:
-    """How an analyst names the input at ``path``: words, then the place in the case file."""
+# An assessment by its index, named by its year when the person is known: {y}, {k}.
+_BY_YEAR = (
+    (
+        re.compile(r"annual_assessments\[(?P<k>\d+)\]\.at_current_post"),
+        "whether the {y} assessment was at the current post (annual_assessments[{k}])",
+        "{y}年度考核是否在现工作岗位上（annual_assessments[{k}]）",
+    ),
+    (
+        re.compile(r"annual_assessments\[(?P<k>\d+)\](\.grade)?"),
+        "the {y} assessment (annual_assessments[{k}])",
+        "{y}年度考核结果（annual_assessments[{k}]）",
+    ),
+    (
+        re.compile(r"annual_assessments\.(?P<y>\d{4})(\.grade)?"),
+        "the {y} assessment (not listed in annual_assessments)",
+        "{y}年度考核（annual_assessments中未列出）",
+    ),
+)
+
+
+def input_name(path: str, lang: str = "en", person=None) -> str:
+    """How an analyst names the input at ``path``: words, then the place in the case file.
+    With ``person`` (`pyagent.input.model.Person`), an assessment is named by its year:
+    「2025年度考核结果（annual_assessments[2]）」, never by its index alone."""
+    for pattern, en, zh in _BY_YEAR:
+        m = pattern.fullmatch(path)
+        if m is None:
+            continue
+        values = {k: v for k, v in m.groupdict().items() if v is not None}
+        if "k" in values:
+            listed = getattr(person, "annual_assessments", None) or ()
+            if int(values["k"]) >= len(listed):
+                break
+            values["y"] = str(listed[int(values["k"])].year)
+        return (zh if lang == "zh" else en).format(**values)
+    own = _item_name(path, lang, person) if person is not None else None
+    if own is not None:
+        return own
     found = _match(path)
     if found is None:
         return path if lang == "en" else f"输入项（{path}）"
     m, en, zh, _, _ = found
     values = {k: (v or "") for k, v in m.groupdict().items()}
-    if lang == "zh" and "x" in values:
-        values["x"] = _LEVEL_ZH.get(values["x"], values["x"])
-        return zh.format(**values).replace(
-            f"application_years.{values['x']}", f"application_years.{m.group('x')}"
+    if "x" in values:
+        code = values["x"]
+        values["x"] = _LEVEL_ZH.get(code, code) if lang == "zh" else _alias(code, lang)
+        return (
+            (zh if lang == "zh" else en)
+            .format(**values)
+            .replace(f"application_years.{values['x']}", f"application_years.{code}")
         )
     return (zh if lang == "zh" else en).format(**values)
+
+
+# A certificate, title or honour of the person, named by what it is: {what}, {k}.
+_ITEMS = (
+    (
+        re.compile(r"certificates\[(?P<k>\d+)\]\.obtained"),
+        "certificates",
+        "level",
+        "the date the {what} certificate was obtained (certificates[{k}])",
+        "{what}证书取得日期（certificates[{k}]）",
+    ),
+    (
+        re.compile(r"titles\[(?P<k>\d+)\]\.obtained"),
+        "titles",
+        "rank",
+        "the date the {what} title was obtained (titles[{k}])",
+        "{what}职称取得日期（titles[{k}]）",
+    ),
+    (
+        re.compile(r"honours\[(?P<k>\d+)\]\.class"),
+        "honours",
+        "code",
+        "the contest class of the {what} (honours[{k}])",
+        "{what}的赛事类别（honours[{k}]）",
+    ),
+    (
+        re.compile(r"honours\[(?P<k>\d+)\]\.category"),
+        "honours",
+        "code",
+        "the category of the {what} (honours[{k}])",
+        "{what}的类别（honours[{k}]）",
+    ),
+)
+
+
+def _alias(code: str, lang: str) -> str:
+    from pyagent.explain.templates import ALIASES
+
+    alias = ALIASES.get(code)
+    if alias is None:
+        return code
+    return alias if lang == "zh" else f"{alias} ({code})"
+
+
+def _item_name(path: str, lang: str, person) -> str | None:
+    for pattern, field, attr, en, zh in _ITEMS:
+        m = pattern.fullmatch(path)
+        if m is None:
+            continue
+        items = getattr(person, field, None) or ()
+        k = int(m.group("k"))
+        if k >= len(items):
+            return None
+        what = _alias(getattr(items[k], attr), lang)
+        return (zh if lang == "zh" else en).format(what=what, k=k)
+    return None
 
 
 def input_document(path: str, lang: str = "en") -> str:

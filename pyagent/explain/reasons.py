@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pyagent.explain.inputs import input_document, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES
-from pyagent.explain.sentences import TEXT, _shown
+from pyagent.explain.sentences import TEXT, _shown, split_paths
 from pyagent.explain.steps import COMPARE, COUNT, READING, SEE_ABOVE, WAY, Explanation, Step
 from pyagent.explain.templates import WORDS as TEMPLATE_WORDS
 
@@ -39,6 +39,12 @@ WORDS = {
         "with": "{s} ({c})",
         "about": "{a}: {s}",
         "jointly": "yes if all of: {s}",
+        "or": " or ",
+        "and": " and ",
+        "yes_if": "yes if {v}",
+        "unknown_if": "if {v}, still unknown",
+        "yes_together": "yes if {v}, together with {o} as listed",
+        "still": "if {v}, still depends on {o}",
     },
     "zh": {
         YES: "是",
@@ -56,6 +62,12 @@ WORDS = {
         "with": "{s}（{c}）",
         "about": "{a}：{s}",
         "jointly": "以下同时成立时为是：{s}",
+        "or": "或",
+        "and": "、",
+        "yes_if": "若{v}，则为是",
+        "unknown_if": "若{v}，仍为未知",
+        "yes_together": "若{v}，且{o}亦如所列，则为是",
+        "still": "若{v}，仍取决于{o}",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -73,6 +85,21 @@ class Settle:
     together: tuple[
         str, ...
     ] = ()  # the inputs it needs too (status yes: these at their values give yes)
+    together_names: tuple[str, ...] = ()  # those inputs as an analyst names them
+
+    def sentence(self, lang: str) -> str:
+        """What it takes, in words: 「若为优秀（excellent）或合格（qualified），则为是」,
+        "yes if at least 36 months ..., together with the certificates held at theirs"."""
+        w = WORDS[lang]
+        values = w["or"].join(self.values)
+        others = w["and"].join(self.together_names or self.together)
+        if self.together and self.status == YES:
+            return w["yes_together"].format(v=values, o=others)
+        if self.together:
+            return w["still"].format(v=values, o=others)
+        if self.status == YES:
+            return w["yes_if"].format(v=values)
+        return w["unknown_if"].format(v=values)
 
     def to_json(self) -> dict:
         return {
@@ -90,6 +117,7 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
     if e.status != UNKNOWN:
         return ()
     out = []
+    names = {d.path: _named(d.subject, d.path, e.lang) for d in e.decided_by}
     for d in e.decided_by:
         if not d.decides:
             continue
@@ -100,11 +128,12 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         out.append(
             Settle(
                 d.path,
-                _named(d.subject, d.path, e.lang),
+                names[d.path],
                 best.values,
                 YES if together and d.jointly else best.status,
                 input_document(d.path, e.lang),
                 together,
+                tuple(names.get(p) or input_name(p, e.lang) for p in together),
             )
         )
     return tuple(out)
@@ -113,6 +142,8 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
 def _named(subject: str, path: str, lang: str) -> str:
     """The decider's subject (「2025年度考核」) with the place in the case file, once."""
     head = re.split(r"[.\[]", path)[0]
+    if re.fullmatch(r"annual_assessments\.\d{4}", path):  # a year the case does not list
+        return input_name(path, lang)
     if (
         not subject or "（" in subject or "(" in subject or head in subject
     ):  # its place said already
@@ -184,6 +215,9 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
     found: list[tuple[str, str, object]] = []  # (whose, what, clause)
 
     def said(step: Step, parent: Step | None) -> str:
+        if step.kind in (COMPARE, COUNT) and not step.children and parent is not None:
+            if parent.negated:  # 「高级工证书不满足P3.S2的证书条件」, not the levels' ranks 3 ≤ 4
+                return parent.negated
         if step.kind in (COMPARE, COUNT):
             text = _plain(step.text, lang)
             if parent is not None and text == _shown(
@@ -198,10 +232,10 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
         clause = step.clause or clause
         if step.kind == SEE_ABOVE:
             return
-        failing = [c for c in step.children if c.holds == NO and c.kind != READING]
+        failing = _deciding(c for c in step.children if c.holds == NO and c.kind != READING)
         if person and person in step.text and step.kind != WAY and step.negated:
             about = step
-        if failing and step.kind not in (COMPARE, COUNT):
+        if failing and step.kind not in (COMPARE, COUNT) and not _alternatives(step, failing):
             for c in failing:
                 walk(c, step if step.kind != WAY else parent, about, clause)
             return
@@ -235,6 +269,38 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             groups[whose] = (len(out), 0)
             text = w["about"].format(a=whose, s=text)
         out.append(Step(text, NO, "", clause))  # type: ignore[arg-type]
+    return out
+
+
+def _alternatives(step: Step, failing: list[Step]) -> bool:
+    """A conclusion missed by several rules, each failing (「2023年度考核是在现工作岗位上」 by a
+    stated at_current_post, by the post's start, ...): said by its own sentence in the negative
+    (「2023年度考核不是在现工作岗位上」) rather than by every way it could have held."""
+    return step.kind != WAY and bool(step.negated) and sum(1 for c in failing if c.kind == WAY) >= 2
+
+
+def _heads(step: Step) -> set[str]:
+    """The inputs a failed step comes down to, by their item (``annual_assessments[2]``,
+    ``current_post``, ``honours``): those of its parts that do not hold."""
+
+    def heads(steps) -> set[str]:
+        return {p.split(".")[0] for st in steps for i in st.inputs for p in split_paths(i.path)}
+
+    return heads(st for st in step.walk() if st.holds != YES)
+
+
+def _deciding(failing) -> list[Step]:
+    """The failed conditions of one rule that decide it: a condition resting on a field an
+    earlier failed one rests on already follows from it (no honour at all, then not that
+    honour's class; no post, then not each year at the post) and is left out."""
+    out: list[Step] = []
+    seen: set[str] = set()
+    for c in failing:
+        heads = _heads(c)
+        if heads & seen:
+            continue
+        seen |= heads
+        out.append(c)
     return out
 
 

@@ -231,6 +231,8 @@ class Phrasing:
             k = int(key) - 1
             if not 0 <= k < len(args):
                 return m.group(0)
+            if negated and args[k] is None and fmt is None:
+                return ""  # 「没有2025年度考核的记录」, not 「（任一，任一）」: tidied below
             return self.term(args[k], fmt)
 
         last = LAST_VALUE.search(text)
@@ -241,7 +243,12 @@ class Phrasing:
             and args[int(last.group(1)) - 1] is None
         ):
             text = text[: last.start()]  # 「已注明：任一」: a value that may be any is not said
-        return PLACEHOLDER.sub(fill, text)
+        if not negated:
+            return PLACEHOLDER.sub(fill, text)
+        said = PLACEHOLDER.sub(fill, text)
+        said = re.sub(r"([（(])\s*[，,]\s*", r"\1", said)
+        said = re.sub(r"\s*[，,]\s*([）)])", r"\1", said)
+        return re.sub(r"\s*(（）|\(\))", "", said)
 
     # -- values ------------------------------------------------------------------
     def term(self, value: Symbol | str | None, fmt: str | None = None) -> str:

@@ -9,6 +9,7 @@ the case file set apart: 「2025年度考核结果（annual_assessments[2].grade
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.inputs import input_name as analyst_name
+from pyagent.explain.reasons import _alternatives, _deciding
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
 from pyagent.explain.steps import Step
 from pyagent.explain.templates import ALIASES
@@ -44,27 +46,10 @@ class Reason:
 
 
 # -- naming inputs ---------------------------------------------------------------------------
-_BY_YEAR = [  # an assessment by its index, named by its year: {y}
-    (
-        r"annual_assessments\[(\d+)\]\.at_current_post",
-        ("whether the {y} assessment was at the current post", "{y}年度考核是否在现工作岗位"),
-    ),
-    (r"annual_assessments\[(\d+)\](?:\.grade)?", ("the {y} assessment grade", "{y}年度考核结果")),
-]
-
-
 def input_name(path: str, person: Person, lang: str) -> str:
-    """An input as an analyst names it, its place in the case set apart (an assessment by
-    its year: 「2025年度考核结果（annual_assessments[2].grade）」; the others as
-    ``pyagent.explain.inputs.input_name`` names them)."""
-    listed = person.annual_assessments or ()
-    for pattern, (en_name, zh_name) in _BY_YEAR:
-        m = re.fullmatch(pattern, path)
-        if m is not None and int(m.group(1)) < len(listed):
-            year = listed[int(m.group(1))].year
-            name = (zh_name if lang == "zh" else en_name).format(y=year)
-            return f"{name}（{path}）" if lang == "zh" else f"{name} ({path})"
-    return analyst_name(path, lang)
+    """An input as an analyst names it, its place in the case set apart (an assessment by its
+    year: 「2025年度考核结果（annual_assessments[2]）」; `pyagent.explain.inputs.input_name`)."""
+    return analyst_name(path, lang, person)
 
 
 def _inputs(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> str:
@@ -83,7 +68,8 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
         )
     root = explain_solved(solved, person.id, question_id, lang=lang, decide=False).root
     out: list[Reason] = []
-    for step, clause, beside in _failed_leaves(root, None, ()):
+    who = f"「{person.id}」" if lang == "zh" else person.id
+    for step, clause, beside in _failed_leaves(root, None, (), who):
         # the inputs it rests on: its own, and those of the conditions of its rule that hold
         paths = tuple(
             dict.fromkeys(i.path for b in (step, *beside) for st in b.walk() for i in st.inputs)
@@ -115,22 +101,45 @@ _NOT_A_CONDITION = ("reading", "see_above", "way")
 
 
 def _failed_leaves(
-    step: Step, clause: str | None, beside: tuple[Step, ...]
+    step: Step, clause: str | None, beside: tuple[Step, ...], person: str = "", about: str = ""
 ) -> Iterator[tuple[Step, str | None, tuple[Step, ...]]]:
     """The failed steps under ``step`` with no failed step under them (a way that fails is
     looked into; a reading not in force, or a step shown above, is not a condition), each with
-    the steps beside it that hold (the other conditions of its rule)."""
+    the steps beside it that hold (the other conditions of its rule).  Of a rule's failed
+    conditions, those that follow from an earlier one are left out (`reasons._deciding`); a
+    failure that does not name ``person`` is said of the last step above it that does
+    (「「wu」2035年度考核不计为合格：未注明不计为考核合格」)."""
     clause = (
         step.clause.ref if step.clause is not None and step.clause.kind != "contract" else clause
     )
-    below = [c for c in step.children if c.holds == NO and c.kind not in ("reading", "see_above")]
+    if person and step.negated and person in step.negated and step.kind != "way":
+        about = step.negated
+    below = _deciding(
+        c for c in step.children if c.holds == NO and c.kind not in ("reading", "see_above")
+    )
+    if _alternatives(step, below):  # missed by several rules: said by its own sentence
+        below = []
     if not below:
         if step.holds == NO and step.kind not in _NOT_A_CONDITION:
+            unstated = next(
+                (
+                    b
+                    for b in beside
+                    if b.kind == "input" and b.inputs and all(i.value is None for i in b.inputs)
+                ),
+                None,
+            )
+            if not step.inputs and unstated is not None:  # a grade not stated fails
+                step = dataclasses.replace(step, negated=unstated.text, inputs=unstated.inputs)
+            said = step.negated or step.text
+            if person and about and person not in said and about != said:
+                sep = "：" if "「" in person else ": "
+                step = dataclasses.replace(step, negated=about + sep + said)
             yield step, clause, beside
         return
     held = tuple(c for c in step.children if c.holds == YES)
     for c in below:
-        yield from _failed_leaves(c, clause, held)
+        yield from _failed_leaves(c, clause, held, person, about)
 
 
 def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:

@@ -75,12 +75,7 @@ def settle_text(item, lang: str) -> str:
     """One entry of an answer's ``to_settle`` (`pyagent.explain.reasons.Settle`), worded as
     ``pyagent ask`` words it: the input, the values that settle it, what it then gives."""
     zh = lang == "zh"
-    gives = (
-        {"yes": "是", "unknown": "仍为未知"} if zh else {"yes": "yes", "unknown": "still unknown"}
-    )
-    values = ("或" if zh else " / ").join(getattr(item, "values", ()))
-    status = gives.get(getattr(item, "status", ""), getattr(item, "status", ""))
-    said = f"{item.name}：若为{values}，则{status}" if zh else f"{item.name}: {status} if {values}"
+    said = f"{item.name}：{item.sentence(lang)}" if zh else f"{item.name}: {item.sentence(lang)}"
     if getattr(item, "document", ""):
         said += f"（{item.document}）" if zh else f" (document: {item.document})"
     return said
