@@ -300,6 +300,13 @@ _ITEMS = (
         "the category of the {what} (honours[{k}])",
         "{what}的类别（honours[{k}]）",
     ),
+    (
+        re.compile(r"honours\[(?P<k>\d+)\]"),
+        "honours",
+        "code",
+        "the {what} held (honours[{k}])",
+        "所获{what}（honours[{k}]）",
+    ),
 )
 
 

@@ -72,10 +72,19 @@ def threshold(node: Node, path: str, builder: Builder) -> str:
     if not said:  # no comparison: the unknown condition of the case itself, said as holding
         for n in all_nodes(node, held=False):
             if n.status == UNKNOWN and not n.derived and _rests_on(n, path):
-                text = builder.node_text(n)
+                text = _impersonal(builder, n)
                 if text and text not in said and not builder.phrasing.hidden(n.predicate, n.arity):
                     said.append(text)
     return t["or"].join(said[:2])
+
+
+PERSON = {"en": "the person", "zh": "本人"}  # a value to check is not about one id
+
+
+def _impersonal(builder: Builder, n: Node) -> str:
+    """The sentence of an unknown condition said as holding, of "the person" (「本人」)."""
+    ph = dataclasses.replace(builder.phrasing, person=PERSON[builder.lang], _terms={})
+    return ph.sentence(n.predicate, n.arity, list(n.arguments), person=n.person)
 
 
 def _at_value(builder: Builder, side: Node, k: int, value: Symbol, form: str) -> str:
