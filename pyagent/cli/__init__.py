@@ -1,5 +1,7 @@
 """The command line: a thin face that parses arguments, calls one library function, and shows
 its result with rich (``render``).  May import every layer; nothing imports it.
+
+``app`` (typer) imports a command's module only when that command runs (``cli.app``).
 """
 
 import os as _os
@@ -10,7 +12,6 @@ if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "pyagent":  # the con
 
     _guard_start()  # Ctrl-C while the commands import: one line, no traceback
 
-from pyagent.cli.commands import app, main
-from pyagent.cli import web as _web  # noqa: F401  (registers serve and report on app)
+from pyagent.cli.app import app, main
 
 __all__ = ["app", "main"]

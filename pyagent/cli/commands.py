@@ -5,21 +5,20 @@ stderr naming the file, the place and what is wrong; never a traceback);
 3 the solver did not finish within ``--timeout`` (one message naming the file).
 
 The answering commands are here; the pin commands in ``cli.pins``, batch in ``cli.batch``,
-template, clauses and readings in ``cli.browse``.  Each command imports the library modules
-it calls when it runs, so that ``pyagent why`` does not load batch, pins or what-if.
+template, clauses and readings in ``cli.browse``, serve and report in ``cli.web``: each module
+is imported when one of its commands runs (``cli.app``), and each command imports the library
+modules it calls when it runs, so that ``pyagent why`` does not load batch, pins or what-if.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from pyagent.cli.app import app
+from pyagent.cli.app import app, main  # noqa: F401 - main: importable from here as before
 from pyagent.cli.options import (
     AsOfOpt,
     CaseArg,
@@ -210,70 +209,3 @@ def what_if_command(
         result.to_json,
         lambda: what_if_markdown(result, lang.value),
     )
-
-
-def main() -> None:
-    """The console script: bad input ends with exit code 2 and one message, never a traceback."""
-    from pyagent.__main__ import started
-
-    started()  # from here on Ctrl-C is KeyboardInterrupt, handled by each command
-    for stream in (sys.stdout, sys.stderr):  # text the terminal cannot show is escaped, not fatal
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    try:
-        with reported():
-            app(standalone_mode=True)
-        sys.stdout.flush()
-    except typer.Exit as done:
-        _flush_or_fail()
-        sys.exit(done.exit_code)
-    except OSError as err:  # stdout on a full disk, a closed pipe, ...: one message, exit 1
-        _io_failed(err)
-
-
-def _flush_or_fail() -> None:
-    try:
-        sys.stdout.flush()
-    except OSError as err:
-        _io_failed(err)
-
-
-def _argv_lang() -> str:
-    """The --lang of the command line (main() fails before typer has parsed it)."""
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    return "en"
-
-
-def _io_failed(err: OSError) -> NoReturn:
-    import errno
-
-    try:  # nothing more goes to the broken stream, not even at exit
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    if err.errno == errno.EPIPE:
-        os._exit(1)  # the reader went away (| head): nothing to say
-    zh = _argv_lang() == "zh"
-    reasons = {
-        errno.ENOSPC: ("the disk is full", "磁盘已满"),
-        errno.EROFS: ("the file system is read-only", "文件系统为只读"),
-        errno.EFBIG: ("the file grew past the size this system allows", "文件超过本系统允许的大小"),
-    }
-    plain = err.strerror or str(err)
-    reason = reasons.get(err.errno or 0, (plain, plain))[zh]
-    where = f"{err.filename}{'：' if zh else ': '}" if getattr(err, "filename", None) else ""
-    said = f"无法写出输出：{reason}" if zh else f"cannot write the output: {reason}"
-    sys.stderr.write(f"{where}{said}\n")
-    sys.stderr.flush()
-    os._exit(1)
-
-
-# The other commands register on the same app.
-from pyagent.cli import batch as _batch  # noqa: E402,F401
-from pyagent.cli import browse as _browse  # noqa: E402,F401
-from pyagent.cli import pins as _pins  # noqa: E402,F401
