@@ -60,3 +60,52 @@ def test_an_unwritable_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.Mon
     blocked.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert _texts(parse(kb_dir())) == _texts(load_program())
+
+
+def _constants(program) -> list:
+    """Every constant of every rule, in order, as (its text, its value, its clingo symbol)."""
+    from pyagent.engine.rules import BinOp, Const, Fn, Minus
+
+    out: list = []
+
+    def term(t) -> None:
+        if isinstance(t, Const):
+            out.append((str(t), t.value, t.symbol))
+        elif isinstance(t, Fn):
+            for a in t.args:
+                term(a)
+        elif isinstance(t, BinOp):
+            term(t.left)
+            term(t.right)
+        elif isinstance(t, Minus):
+            term(t.arg)
+
+    def literal(lit) -> None:
+        for t in (lit.term, *(g for _, g in lit.guards)):
+            if t is not None:
+                term(t)
+        for guard in (lit.left, lit.right):
+            if guard is not None:
+                term(guard[1])
+        for terms, conditions in lit.elements:
+            for t in terms:
+                term(t)
+            for c in conditions:
+                literal(c)
+
+    for r in program.rules:
+        term(r.head)
+        for lit in r.body:
+            literal(lit)
+    return out
+
+
+def test_constants_read_from_the_cache_are_clingos(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    """The cache's constants are read as values without clingo; each has the value and the
+    symbol clingo's own parse gives."""
+    parse(kb_dir())
+    cached = _constants(parse(kb_dir()))
+    monkeypatch.setenv("PYAGENT_NO_CACHE", "1")
+    fresh = _constants(parse(kb_dir()))
+    assert len(cached) == len(fresh) > 1000
+    assert cached == fresh

@@ -14,6 +14,7 @@ directory means no cache.  ``PYAGENT_NO_CACHE=1`` turns it off.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -148,10 +149,7 @@ def _read_term(v):
     if tag == "V" and len(v) == 2:
         return Var(_str(v[1]))
     if tag == "C" and len(v) == 2:
-        try:
-            return _const_of_text(_str(v[1]))
-        except RuntimeError as err:  # clingo's parse error
-            raise ValueError(str(err)) from None
+        return _const(_str(v[1]))
     if tag == "F" and len(v) == 3:
         return Fn(_str(v[1]), tuple(_read_term(a) for a in _list(v[2])))
     if tag == "B" and len(v) == 4:
@@ -159,6 +157,16 @@ def _read_term(v):
     if tag == "M" and len(v) == 2:
         return Minus(_read_term(v[1]))
     raise ValueError("not a term")
+
+
+@functools.lru_cache(maxsize=4096)
+def _const(text: str) -> Const:
+    """One constant per text (a third of kb/'s constants are distinct); constants are never
+    changed once made, so rules may share them."""
+    try:
+        return _const_of_text(text)
+    except RuntimeError as err:  # clingo's parse error
+        raise ValueError(str(err)) from None
 
 
 def _read_pair(v):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from clingo import Symbol, ast, parse_term
 
-from pyagent.engine.values import value_of
+from pyagent.engine.values import Value, parse, symbol_of, value_of
 
 _CMP = {
     ast.ComparisonOperator.Equal: "=",
@@ -55,13 +55,23 @@ class Var:
 
 
 class Const:
-    __slots__ = ("symbol", "value")
+    """A constant term: its value (`pyagent.engine.values`), and its clingo symbol, built only
+    when asked for (`program_cache` reads constants as values, with no foreign call)."""
 
-    def __init__(self, symbol: Symbol) -> None:
-        self.symbol = symbol
-        self.value = value_of(
-            symbol
-        )  # what pyagent.engine.evaluate computes with (pyagent.engine.values)
+    __slots__ = ("_symbol", "value")
+
+    def __init__(self, symbol: Symbol | None, value: Value | None = None) -> None:
+        self._symbol = symbol
+        if value is None:
+            assert symbol is not None, "a constant needs its symbol or its value"
+            value = value_of(symbol)
+        self.value: Value = value  # what pyagent.engine.evaluate computes with
+
+    @property
+    def symbol(self) -> Symbol:
+        if self._symbol is None:
+            self._symbol = symbol_of(self.value)
+        return self._symbol
 
     def __str__(self) -> str:
         return str(self.symbol)
@@ -71,7 +81,12 @@ class Const:
 
 
 def _const_of_text(text: str) -> Const:
-    return Const(parse_term(text))
+    """The constant clingo prints as ``text``: read by `values.parse` where it can (no foreign
+    call), else by clingo (RuntimeError when clingo cannot parse it either)."""
+    try:
+        return Const(None, parse(text))
+    except ValueError:
+        return Const(parse_term(text))
 
 
 class Fn:
