@@ -103,6 +103,10 @@ def problems(text: str, lang: str, allowed: set[str]) -> list[str]:
             found.append(f"a placeholder value: {line!r}")
         if "≥" in line and re.search(r"✗|not met|不成立", line):
             found.append(f"≥ beside a failed comparison: {line!r}")
+        if re.search(r"五个(技能等级|职称层级)中的第|of the five (skill levels|title ranks)", line):
+            found.append(f"rank numbers an analyst never sees: {line!r}")
+        if re.search(r"任一，|，任一|\bas any\b", line):
+            found.append(f"an open value said as 「任一」: {line!r}")
         bare = line
         for word in sorted(allowed, key=len, reverse=True):
             bare = bare.replace(word, " ")
@@ -141,6 +145,64 @@ def test_what_if_is_in_one_language_without_rule_text(path, person, question, la
     allowed = allowed_words(path, person)
     for text in (text_of(w, lang), what_if_markdown(w, lang)):
         assert problems(text, lang, allowed) == [], text
+
+
+# -- what-if on the pinned answers: a seeded sample by default, every pin under -m whatif_pins --------
+@cache
+def pinned() -> tuple[tuple, ...]:
+    """(pin, expectation) for every pinned answer of queries/, once per case, readings, person
+    and question."""
+    from pyagent.pins.check import load_pins
+
+    out, seen = [], set()
+    for pin in load_pins([ROOT / "queries"]):
+        for e in pin.expectations:
+            key = (
+                pin.source,
+                pin.index,
+                tuple(sorted(pin.readings_of(e).items())),
+                e.person,
+                e.question,
+            )
+            if key not in seen:
+                seen.add(key)
+                out.append((pin, e))
+    return tuple(out)
+
+
+SAMPLE = 3  # a what-if takes about half a second per language: the default suite checks a few
+
+
+def _pinned_ids() -> list[int]:
+    return list(range(len(pinned())))
+
+
+def _check_pinned(k: int, lang: str) -> None:
+    import dataclasses
+
+    pin, e = pinned()[k]
+    case = dataclasses.replace(pin.case, readings=pin.readings_of(e))
+    w = what_if(case, e.person, e.question, lang=lang)
+    me = case.person(e.person)
+    allowed = {me.id, *([me.field] if me.field else [])}
+    for text in (text_of(w, lang, width=400), what_if_markdown(w, lang)):
+        assert problems(text, lang, allowed) == [], f"{pin.id} {e.label()}\n{text}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("k", sorted(__import__("random").Random(10).sample(_pinned_ids(), SAMPLE)))
+def test_what_if_on_a_sample_of_the_pins(k, lang):
+    """A seeded sample of the pinned answers (the whole set: ``pytest -m whatif_pins``)."""
+    _check_pinned(k, lang)
+
+
+@pytest.mark.whatif_pins
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("k", _pinned_ids())
+def test_what_if_on_every_pin(k, lang):
+    """What-if on every pinned answer, in both languages (about five minutes; deselected by
+    default: ``pytest -m whatif_pins tests/test_whatif_language.py``)."""
+    _check_pinned(k, lang)
 
 
 def test_the_checker_finds_what_the_issue_saw():

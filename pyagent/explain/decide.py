@@ -35,6 +35,7 @@ class _Variant:
     label: str
     facts: tuple[Fact, ...]
     range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
+    condition: bool = False  # the label is a condition to meet (a threshold), not a value
 
 
 class _Changed(tuple):
@@ -83,12 +84,14 @@ def decide_unknown(
         results = statuses[k : k + len(vs)]
         k += len(vs)
         outcomes = _group(vs, results, ranges, order, builder.words)
+        condition = any(v.condition for v in vs)
         if len(set(results)) > 1 and _DATED.fullmatch(path):
-            outcomes = (
-                _date_outcomes(case, person, question, path, solved.program.directory, builder)
-                or outcomes
-            )
-        out.append(Decider(path, subject, case_value(case, person, path), outcomes))
+            dated = _date_outcomes(case, person, question, path, solved.program.directory, builder)
+            if dated:  # the date itself, found to the day: a value, not a condition
+                outcomes, condition = dated, False
+        out.append(
+            Decider(path, subject, case_value(case, person, path), outcomes, condition=condition)
+        )
     return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
 
 
@@ -467,20 +470,29 @@ def _ends(
         (ends for suffix, ends in SUFFIX_ENDS[builder.lang] if path.endswith(suffix)),
         (w["favourable"], w["unfavourable"]),
     )
-    if node is not None and best == w["favourable"]:
-        said = threshold(node, path, builder)
-        if said:
-            best, worst = said, THRESHOLD[builder.lang]["short"]
-    return path, [_Variant(best, pinned(BEST)), _Variant(worst, pinned(WORST))], False
+    said = threshold(node, path, builder) if node is not None and best == w["favourable"] else ""
+    if said:
+        best, worst = said, THRESHOLD[builder.lang]["short"]
+    return (
+        path,
+        [_Variant(best, pinned(BEST), condition=bool(said)), _Variant(worst, pinned(WORST))],
+        False,
+    )
 
 
 PHRASES = {
     "en": {
         "if": "if {subject} is {values}: {status}",
+        "if_met": "for {subject}, if {values}: {status}",
         "otherwise": "otherwise: {status}",
         "sep": "; ",
     },
-    "zh": {"if": "若{subject}为{values}：{status}", "otherwise": "否则：{status}", "sep": "；"},
+    "zh": {
+        "if": "若{subject}为{values}：{status}",
+        "if_met": "就{subject}而言，若{values}：{status}",
+        "otherwise": "否则：{status}",
+        "sep": "；",
+    },
 }
 
 
@@ -521,7 +533,8 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
             parts.append(ph["otherwise"].format(status=status[o.status]))
         else:
             values = w["values_sep"].join(o.values)
-            parts.append(ph["if"].format(subject=d.subject, values=values, status=status[o.status]))
+            form = ph["if_met"] if d.condition else ph["if"]
+            parts.append(form.format(subject=d.subject, values=values, status=status[o.status]))
     return ph["sep"].join(parts)
 
 

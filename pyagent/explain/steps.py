@@ -120,6 +120,7 @@ class Decider:
         str, ...
     ] = ()  # the other inputs it needs (it cannot make the answer yes alone)
     jointly: bool = False  # together, each at its best value, they make the answer yes
+    condition: bool = False  # the values are conditions to meet (「…满36个月」), not values to take
 
     @property
     def decides(self) -> bool:

@@ -101,7 +101,12 @@ _NOT_A_CONDITION = ("reading", "see_above", "way")
 
 
 def _failed_leaves(
-    step: Step, clause: str | None, beside: tuple[Step, ...], person: str = "", about: str = ""
+    step: Step,
+    clause: str | None,
+    beside: tuple[Step, ...],
+    person: str = "",
+    about: str = "",
+    parent: Step | None = None,
 ) -> Iterator[tuple[Step, str | None, tuple[Step, ...]]]:
     """The failed steps under ``step`` with no failed step under them (a way that fails is
     looked into; a reading not in force, or a step shown above, is not a condition), each with
@@ -129,6 +134,11 @@ def _failed_leaves(
                 ),
                 None,
             )
+            said_by = parent.negated if parent is not None and parent.negated else about
+            if step.kind == "comparison" and not step.children and said_by:
+                # the ranks of two levels (2 < 3) are not the person's values: the rule it fails
+                yield dataclasses.replace(step, negated=said_by), clause, beside
+                return
             if not step.inputs and unstated is not None:  # a grade not stated fails
                 step = dataclasses.replace(step, negated=unstated.text, inputs=unstated.inputs)
             said = step.negated or step.text
@@ -139,7 +149,9 @@ def _failed_leaves(
         return
     held = tuple(c for c in step.children if c.holds == YES)
     for c in below:
-        yield from _failed_leaves(c, clause, held, person, about)
+        yield from _failed_leaves(
+            c, clause, held, person, about, step if step.kind != "way" else parent
+        )
 
 
 def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:
@@ -399,17 +411,17 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
             )
         elif e.possible_from == w.as_of:
             time = (
-                f"仅凭时间推移：到{horizon}（{years}后）仍为未知，不会变为“是”；取决于："
+                f"仅凭时间推移：到{horizon}（{years}后）仍为未知，不会变为“是”；目前取决于："
                 if zh
                 else f"By time alone: it stays unknown up to {horizon} ({years} on) and never becomes yes; "
-                f"it depends on:"
+                f"for now it depends on:"
             )
         else:
             since = e.possible_from.isoformat()
             time = (
-                f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；取决于："
+                f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；届时取决于："
                 if zh
-                else f"By time alone: unknown from {since}, and not yes by {horizon}; it depends on:"
+                else f"By time alone: unknown from {since}, and not yes by {horizon}; from then it depends on:"
             )
     lines = []
     for r in e.reason:
