@@ -202,9 +202,9 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     if step.readings and step.kind != "reading":
         shown = ", ".join(f"{n}={v}" for n, v in step.readings)
         label.append(w["readings_of"].format(list=shown), style="reading")
-    shown = _inputs_shown(step, lang)
-    if shown:
-        label.append(" ← " + ", ".join(shown), style="muted")
+    inputs = _inputs_shown(step, lang)
+    if inputs:
+        label.append(" ← " + ", ".join(inputs), style="muted")
     if step.clause is not None and step.clause.id not in quoted:
         quoted.add(step.clause.id)
         label.append("\n")

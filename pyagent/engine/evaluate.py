@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from clingo import Symbol, SymbolType
 
@@ -196,8 +197,8 @@ class Evaluator:
         if constant:  # a ground atom of constants (a citation, a reading...): one look-up
             held = self._constants.get(term)
             if held is None:
-                atom = ("fn", term.name, True, *(x for _, x in plan)) if plan else term.name
-                held = self._constants[term] = (atom, self.model.holds(atom))
+                ground = ("fn", term.name, True, *(x for _, x in plan)) if plan else term.name
+                held = self._constants[term] = (ground, self.model.holds(ground))
             return [(held[0], b)] if held[1] else []
         if simple:  # variables and constants only
             values: list[Value | None] = [b.get(x) if tag == _VAR else x for tag, x in plan]
@@ -218,8 +219,8 @@ class Evaluator:
                 values.append(v)
         name = term.name
         if None not in values:
-            atom = ("fn", name, True, *values) if values else name
-            return [(atom, b)] if self.model.holds(atom) else []
+            ground = ("fn", name, True, *values) if values else name
+            return [(ground, b)] if self.model.holds(ground) else []
         first = values[0]  # not None: the term has arguments, one of them unbound
         person = first if first is not None and is_person(first) else None
         # Places the index can fix: a bound variable or a constant matches by equality.  The
@@ -229,8 +230,9 @@ class Evaluator:
             for k, (tag, _) in enumerate(plan)
             if values[k] is not None and (tag == _VAR or tag == _CONST) and (k or person is None)
         )
-        found = self.model.matching(
-            name, len(plan), person, places, tuple(values[k] for k in places)
+        found = cast(  # atoms with arguments: each a tuple
+            "Sequence[tuple]",
+            self.model.matching(name, len(plan), person, places, tuple(values[k] for k in places)),
         )
         if not found:
             return []
@@ -240,12 +242,12 @@ class Evaluator:
             rest = _REST[how] = _rest(plan, places, person is not None)
         binds, others = rest
         if others is None:  # only distinct variables left to bind: no test can fail
-            out = []
+            out: list[tuple[Value, Binding]] = []
             for atom in found:
-                nb = b.copy()
+                extended = b.copy()
                 for k, var in binds:
-                    nb[var] = atom[k]
-                out.append((atom, nb))
+                    extended[var] = atom[k]
+                out.append((atom, extended))
             return out
         out = []
         for atom in found:
@@ -419,7 +421,10 @@ class Evaluator:
 
 
 _VAR, _ANY, _CONST, _TERM = 0, 1, 2, 3
-_Plan = tuple[tuple[tuple[int, object], ...], bool, bool]
+# An argument's plan is (tag, what): what is a variable's name, None for ``_``, a constant's
+# value or the term itself, as the tag says (Any: the tag, not the type, tells them apart).
+_Step = tuple[int, Any]
+_Plan = tuple[tuple[_Step, ...], bool, bool]
 _PLANS: dict[Fn, _Plan] = {}  # by identity: the program's own terms
 
 
@@ -427,7 +432,7 @@ def _plan(term: Fn) -> _Plan:
     """How each argument of an atom's term matches: a variable (its name), ``_``, a constant
     (its value) or any other term (itself, through `evaluate` and `match`); whether they are
     all constants, and whether they are all variables or constants."""
-    out: list[tuple[int, object]] = []
+    out: list[_Step] = []
     for a in term.args:
         if type(a) is Var:
             out.append((_ANY, None) if a.name == "_" else (_VAR, a.name))
@@ -442,7 +447,7 @@ def _plan(term: Fn) -> _Plan:
     )
 
 
-_HEADS: dict[int, tuple[Fn, tuple[tuple[int, object], ...]]] = {}  # id(head) -> head, plan
+_HEADS: dict[int, tuple[Fn, tuple[_Step, ...]]] = {}  # id(head) -> head, plan
 _REST: dict[tuple[Fn, tuple[int, ...], bool], tuple] = {}
 
 

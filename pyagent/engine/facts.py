@@ -256,8 +256,8 @@ def person_values(person: Person, as_of: dt.date, parameters: Mapping[str, int])
         add(Fact("notice_issued_by_as_of", (), BEST, "notice_in_force"))
 
     # P2.S3.b: stated, kept, never decisive
-    for key in sorted(person.never_decisive):
-        add(Fact("credential", (key,), BOTH, key))
+    for credential in sorted(person.never_decisive):
+        add(Fact("credential", (credential,), BOTH, credential))
     return out
 
 

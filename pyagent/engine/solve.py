@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import clingo
 from clingo import Function, Number, Symbol, SymbolType
@@ -77,7 +78,8 @@ class Model:
     def _read_name(self, name: str) -> None:
         """Parse every atom of a predicate name into its value and file it."""
         self._read.add(name)
-        lists = self._lists
+        # the entries of a name not read before are all lists (sorted into tuples on first use)
+        lists = cast("dict[tuple[str, int, Value | None], list[tuple[Value, Symbol]]]", self._lists)
         values = set()  # of every arity: a value has its own
         for printed, s in self._by_name.get(name, ()):
             try:
@@ -88,6 +90,8 @@ class Model:
             if type(v) is str:
                 lists.setdefault((name, 0, None), []).append((v, s))
                 continue
+            if TYPE_CHECKING:  # an atom that is not a constant is a function: a tuple
+                assert isinstance(v, tuple)
             arity = len(v) - 3 if v[0] == "fn" else 0
             pair = (v, s)
             lists.setdefault((name, arity, None), []).append(pair)
@@ -134,6 +138,8 @@ class Model:
         if index is None:
             index = {}
             for v in self.values_of(name, arity, person):
+                if TYPE_CHECKING:  # atoms with arguments (places is not empty): tuples
+                    assert isinstance(v, tuple)
                 index.setdefault(tuple([v[3 + k] for k in places]), []).append(v)
             self._buckets[key] = index
         return index.get(values, ())
@@ -170,11 +176,13 @@ def _sorted(atoms: list[tuple[Value, Symbol]], person: bool) -> tuple:
     of those arguments is clingo's (numbers by value, names and strings by code point; two
     kinds in one place raise TypeError rather than sort differently).  Otherwise `order_key`.
     """
-    if person and all(v[2] is True and all(_simple(a) for a in v[4:]) for v, _ in atoms):
-        try:
-            return tuple(sorted(atoms, key=lambda pair: pair[0][4:]))
-        except TypeError:
-            pass
+    if person:  # atoms p(P, ...) of one person: each a tuple
+        own = cast("list[tuple[tuple, Symbol]]", atoms)
+        if all(v[2] is True and all(_simple(a) for a in v[4:]) for v, _ in own):
+            try:
+                return tuple(sorted(own, key=lambda pair: pair[0][4:]))
+            except TypeError:
+                pass
     return tuple(sorted(atoms, key=lambda pair: order_key(pair[0])))
 
 

@@ -33,10 +33,15 @@ constants < negated constants < strings < functions by sign, arity, name and arg
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from clingo import Function, Infimum, Number, String, Supremum, Symbol, SymbolType
 
 Value = int | str | tuple
+
+# The functions below tell the kinds of value apart by exact type (``type(v) is int``: faster
+# than isinstance, and a bool is never a value); mypy narrows such a test only where it holds,
+# so where the test fails it is told the value left is a tuple (``if TYPE_CHECKING``: no cost).
 
 SUP: tuple = ("sup",)
 INF: tuple = ("inf",)
@@ -179,6 +184,8 @@ def _build(v: Value) -> Symbol:
         return Number(v)
     if type(v) is str:
         return Function(v)
+    if TYPE_CHECKING:
+        assert isinstance(v, tuple)
     tag = v[0]
     if tag == "str":
         return String(v[1])
@@ -242,6 +249,8 @@ def text(v: Value) -> str:
         return str(v)
     if type(v) is str:
         return v or "()"
+    if TYPE_CHECKING:
+        assert isinstance(v, tuple)
     tag = v[0]
     if tag == "str":
         return f'"{_quote(v[1])}"'
@@ -265,6 +274,8 @@ def order_key(v: Value) -> tuple:
         return (1, v)
     if type(v) is str:
         return (2, v)
+    if TYPE_CHECKING:
+        assert isinstance(v, tuple)
     tag = v[0]
     if tag == "str":
         return (4, v[1])
@@ -291,16 +302,18 @@ def compare(op: str, a: Value, b: Value) -> bool:
         return a == b
     if op == "!=":
         return a != b
+    x: Any = a  # two ints, or two keys of clingo's order (tuples): comparable either way
+    y: Any = b
     if type(a) is not int or type(b) is not int:
-        a, b = order_key(a), order_key(b)  # type: ignore[assignment]
+        x, y = order_key(a), order_key(b)
     if op == "<":
-        return a < b
+        return x < y
     if op == "<=":
-        return a <= b
+        return x <= y
     if op == ">":
-        return a > b
+        return x > y
     if op == ">=":
-        return a >= b
+        return x >= y
     raise ValueError(f"unknown comparison {op!r}")
 
 

@@ -226,9 +226,9 @@ def _changes(p: Person) -> Iterator[tuple[str, Person]]:
         for other in (True, False):
             if value is not other:
                 yield f"{name}: {other}", r(p, **{name: other})
-    for other in ("engineering", "finance"):
-        if p.field != other:
-            yield f"field: {other}", r(p, field=other)
+    for field in ("engineering", "finance"):
+        if p.field != field:
+            yield f"field: {field}", r(p, field=field)
     if p.current_post is not NO_POST:
         yield "current_post: none", r(p, current_post=NO_POST)
     if p.cumulative_work_years is not None:
@@ -318,7 +318,7 @@ def answers(
         )
         model = solve(facts, global_facts(as_of, dict(setting)), directory=directory)
         solved = None
-        if reasons:
+        if program is not None:  # loaded when reasons are asked for
             case = Case(
                 "<search>", as_of, dict(setting), {}, tuple(cands[i].person for i in members)
             )

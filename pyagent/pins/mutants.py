@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import clingo
 from clingo import ast
@@ -152,7 +153,8 @@ def _replace(node: ast.AST, path: _Path, new: object) -> ast.AST:
     (key, i), rest = path[0], path[1:]
     value = getattr(node, key)
     if i is None:
-        return node.update(**{key: _replace(value, rest, new) if rest else new})
+        # with no further path, ``new`` is the replacing AST (_DELETE only replaces list items)
+        return node.update(**{key: _replace(value, rest, new) if rest else cast(ast.AST, new)})
     items = list(value)
     if rest:
         items[i] = _replace(items[i], rest, new)

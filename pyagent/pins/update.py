@@ -78,7 +78,7 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
     knowledge base in ``kb_dir`` gives them."""
     pins = list(pins)
     prepare(pins, kb_dir)
-    edits: dict[str, list[tuple[int, int, str]]] = {}
+    edits: dict[str, list[tuple[int | None, str, str]]] = {}  # (pin index, place, new text)
     skipped: list[str] = []
     changed = 0
     for pin in pins:
@@ -107,6 +107,7 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
         path = Path(source)
         old = path.read_text(encoding="utf-8")
         root = yaml.compose(old)
+        assert root is not None, source  # the file held the pins just checked
         spans = []
         for _index, place, text in items:
             node = _descend(root, place)

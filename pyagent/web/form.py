@@ -210,8 +210,8 @@ def form_of(case: Case, person: Person) -> dict[str, str]:
     out: dict[str, str] = {"id": person.id, "as_of": case.as_of.isoformat()}
     for n, v in case.readings.items():
         out[f"readings.{n}"] = v
-    for p, v in case.parameters.items():
-        out[f"parameters.{p}"] = str(v)
+    for p, number in case.parameters.items():
+        out[f"parameters.{p}"] = str(number)
 
     def put_rows(name: str, items, cells) -> None:
         if items is None:
@@ -277,7 +277,7 @@ def form_of(case: Case, person: Person) -> dict[str, str]:
     if person.cumulative_work_years is not None:
         y = person.cumulative_work_years
         out["cumulative_work_years"] = str(int(y)) if float(y).is_integer() else str(y)
-    for k, v in person.never_decisive.items():
-        if v is not None:
-            out[k] = str(v)
+    for k, stated in person.never_decisive.items():
+        if stated is not None:
+            out[k] = str(stated)
     return {k: v for k, v in out.items() if v != ""}

@@ -100,9 +100,9 @@ def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
         return out
     try:
         layout, rows = read_csv_rows(io.StringIO(text, newline=""), source)
-        for line, row in rows:
+        for number, row in rows:
             try:
-                person = csv_person(layout, row, source, line)
+                person = csv_person(layout, row, source, number)
             except InputError:
                 continue
             if isinstance(person.get("id"), str):
