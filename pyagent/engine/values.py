@@ -33,7 +33,7 @@ constants < negated constants < strings < functions by sign, arity, name and arg
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from clingo import Function, Infimum, Number, String, Supremum, Symbol, SymbolType
 
@@ -219,7 +219,7 @@ def is_function(v: Value) -> bool:
     return type(v) is str or (type(v) is tuple and v[0] == "fn")
 
 
-def is_string(v: Value) -> bool:
+def is_string(v: Value) -> TypeGuard[tuple]:
     return type(v) is tuple and v[0] == "str"
 
 
@@ -228,7 +228,7 @@ def person(index: int, world: str) -> Value:
     return ("fn", "p", True, index, world)
 
 
-def is_person(v: Value) -> bool:
+def is_person(v: Value) -> TypeGuard[tuple]:
     """``solve.is_person_term`` on values: ``p(_, W)`` with W named worst or best."""
     return (
         type(v) is tuple

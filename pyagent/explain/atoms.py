@@ -7,6 +7,7 @@ person; the order in which a failed rule's body is examined; partial groundings 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, cast
 
 from clingo import Symbol
 
@@ -32,10 +33,13 @@ READING = ("reading", 2)
 MAX_BINDINGS = 64  # partial bindings kept while a failed rule is followed
 
 
-def strip(atom: Value) -> tuple[str, tuple[Value, ...], Value | None]:
-    """An atom's predicate, its arguments after the person, and the person (or None)."""
+def strip(atom: Value) -> tuple[str, tuple[Value, ...], tuple | None]:
+    """An atom's predicate, its arguments after the person, and the person (a ``p(I, W)``
+    function, or None)."""
     if type(atom) is str:
         return atom, (), None
+    if TYPE_CHECKING:  # an atom is a constant (str) or a function (tuple); see engine.values
+        assert isinstance(atom, tuple)
     args = atom[3:]
     if args and is_person(args[0]):
         return atom[1], args[1:], args[0]
@@ -87,7 +91,7 @@ def at(rule, literal: Literal) -> int:
 def first_value(citation, bindings: list[Binding]) -> str | None:
     for cb in bindings:
         try:
-            return name_of(evaluate(citation, cb)[3])
+            return name_of(cast(tuple, evaluate(citation, cb))[3])  # clause(C): a function
         except Unbound:
             continue
     return None
@@ -168,7 +172,8 @@ def first_instance(
         return None
     body = ordered(rule.body)
     head = rule.head
-    want = with_person(rule.name, args, person) if None not in args else None
+    full_args = cast("Sequence[Value]", args)  # used only when None is not among them
+    want = with_person(rule.name, full_args, person) if None not in args else None
 
     def extend(k: int, cb: Binding) -> Binding | None:
         if k == len(body):

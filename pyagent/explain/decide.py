@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from clingo import Function, Symbol
 
@@ -120,7 +121,7 @@ def _together(
         return deciders
     jointly = False
     if all(v is not None for v in best.values()):
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}  # fields of the person, by name
         parameters: dict[str, int] = dict(case.parameters)
         for v in best.values():
             assert v is not None and isinstance(v.facts, _Changed)
@@ -194,7 +195,9 @@ def _date_outcomes(
         changed = items[:k] + [dataclasses.replace(items[k], obtained=day)] + items[k + 1 :]
         return tuple(
             person_facts(
-                dataclasses.replace(person, **{kind: tuple(changed)}), as_of, case.parameters
+                dataclasses.replace(person, **cast("dict[str, Any]", {kind: tuple(changed)})),
+                as_of,
+                case.parameters,
             )
         )
 
@@ -320,34 +323,40 @@ def _plan(
     m = re.fullmatch(r"annual_assessments\[(\d+)\]\.grade", path)
     if m and person.annual_assessments is not None:
         k = int(m.group(1))
-        items = list(person.annual_assessments)
-        year = items[k].year
+        assessments = list(person.annual_assessments)
+        year = assessments[k].year
         grades = ("excellent", "qualified", "basically_qualified", "unqualified")
         variants = []
         for g in grades:
-            changed = items[:k] + [dataclasses.replace(items[k], grade=g)] + items[k + 1 :]
-            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(changed))))
+            graded = (
+                assessments[:k]
+                + [dataclasses.replace(assessments[k], grade=g)]
+                + assessments[k + 1 :]
+            )
+            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(graded))))
         return w["assessment_subject"].format(year=year), variants, False
     m = re.fullmatch(r"annual_assessments\.(\d{4})", path)
     if m and person.annual_assessments is not None:
         year = int(m.group(1))
         variants = []
         for g in ("excellent", "qualified", "basically_qualified", "unqualified", "none"):
-            items = sorted((*person.annual_assessments, Assessment(year, g)), key=lambda a: a.year)
-            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(items))))
+            assessments = sorted(
+                (*person.annual_assessments, Assessment(year, g)), key=lambda a: a.year
+            )
+            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(assessments))))
         return w["assessment_subject"].format(year=year), variants, False
     if path == "annual_assessments" and person.annual_assessments is None:
         y = as_of.year
-        years = (y - 3, y - 2, y - 1)
+        window = (y - 3, y - 2, y - 1)
         variants = []
         for g in ("qualified", "basically_qualified"):
             variants.append(
                 _Variant(
                     w["all_grade"].format(grade=ph.code(g)),
-                    with_(annual_assessments=tuple(Assessment(x, g) for x in years)),
+                    with_(annual_assessments=tuple(Assessment(x, g) for x in window)),
                 )
             )
-        one = tuple(Assessment(x, "unqualified" if x == y - 1 else "qualified") for x in years)
+        one = tuple(Assessment(x, "unqualified" if x == y - 1 else "qualified") for x in window)
         variants.append(
             _Variant(
                 w["one_unqualified"].format(grade=ph.code("unqualified")),
@@ -355,7 +364,7 @@ def _plan(
             )
         )
         variants.append(_Variant(w["none"], with_(annual_assessments=())))
-        return w["assessments_subject"].format(a=years[0], b=years[-1]), variants, False
+        return w["assessments_subject"].format(a=window[0], b=window[-1]), variants, False
     if path in ("outstanding_contribution", "social_benefit", "economic_benefit"):
         return path, [_Variant(w[str(v).lower()], with_(**{path: v})) for v in (True, False)], False
     m = re.fullmatch(r"honours\[(\d+)\]\.(class|category)", path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyagent.engine.evaluate import (
     Binding,
@@ -70,6 +70,8 @@ class FailedRules:
         ) -> Node: ...
 
         def status(self, name: str, args: Sequence[Value | None], index: int | None) -> str: ...
+
+        def _key(self, name: str, args: Sequence[Value | None], index: int | None) -> str: ...
 
     # -- what gave a condition its values ----------------------------------------------
     def _context(
@@ -158,8 +160,8 @@ class FailedRules:
                     continue
                 if sig == READING:
                     if solutions:
-                        g = evaluate(term, solutions[0])
-                        readings.append((name_of(g[3]), name_of(g[4])))
+                        in_force = cast(tuple, evaluate(term, solutions[0]))  # reading(N, V)
+                        readings.append((name_of(in_force[3]), name_of(in_force[4])))
                         bindings = _dedupe(solutions)
                         continue
                     # a reading not in force: this way does not apply under the readings chosen
@@ -211,7 +213,7 @@ class FailedRules:
             )
         for cb in bindings:
             try:
-                clause = name_of(evaluate(citation, cb)[3])
+                clause = name_of(cast(tuple, evaluate(citation, cb))[3])  # clause(C)
                 break
             except Unbound:
                 continue
@@ -291,7 +293,7 @@ class FailedRules:
             return None
 
     def _reading_value(self, name: Value) -> Value | None:
-        for atom in self.model.values_of("reading", 2):
+        for atom in cast("tuple[tuple, ...]", self.model.values_of("reading", 2)):
             if atom[3] == name:
                 return atom[4]
         return None
@@ -310,10 +312,10 @@ class FailedRules:
         lean = ctx.lean
         if kind == ATOM:
             term = literal.term
-            args = _partial(term, b)
+            given = _partial(term, b)
             name = term.name
-            person = args[0] if args and args[0] is not None and is_person(args[0]) else None
-            rest = tuple(args[1:] if person is not None else args)
+            person = given[0] if given and given[0] is not None and is_person(given[0]) else None
+            rest = tuple(given[1:] if person is not None else given)
             idx = index if person is not None else None
             node = self._node(name, rest, idx, ctx, depth + 1)
             if lean:

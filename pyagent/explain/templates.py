@@ -126,9 +126,10 @@ def templates_of(program: Program) -> Templates:
     for signature, into in ((TEMPLATE, sentences), (TEMPLATE_NOT, negated)):
         for rule in program.rules_for(*signature):
             args = [getattr(a, "symbol", None) for a in rule.head.args]
-            if rule.body or any(a is None for a in args):
+            symbols: list[Symbol] = [a for a in args if a is not None]
+            if rule.body or len(symbols) != len(args):
                 continue
-            name, arity, lang, text = args
+            name, arity, lang, text = symbols
             if (
                 _const(name)
                 and arity.type == SymbolType.Number
@@ -141,9 +142,10 @@ def templates_of(program: Program) -> Templates:
                     locations[key] = (rule.file, rule.line)
     for rule in program.rules_for(*TEMPLATE_TERM):
         args = [getattr(a, "symbol", None) for a in rule.head.args]
-        if rule.body or any(a is None for a in args):
+        symbols = [a for a in args if a is not None]
+        if rule.body or len(symbols) != len(args):
             continue
-        term, lang, text = args
+        term, lang, text = symbols
         if _const(lang) and text.type == SymbolType.String:
             terms[(str(term), lang.name)] = text.string
     return Templates(sentences, terms, locations, negated)

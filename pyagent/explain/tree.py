@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from clingo import Symbol
 
@@ -60,6 +61,12 @@ from pyagent.explain.nodes import (
 )
 from pyagent.explain.nodes import cited_clauses, unknown_inputs, walk  # re-exported (see __all__)
 
+
+def _functions(values: tuple[Value, ...]) -> tuple[tuple, ...]:
+    """The values of a predicate with arguments: each a function (a tuple)."""
+    return cast("tuple[tuple, ...]", values)
+
+
 MAX_DEPTH = 24
 MAX_WAYS = 12
 
@@ -96,7 +103,7 @@ class Explainer(FailedRules):
         self.facts = facts
         self._inputs: dict[int, dict[Value, tuple[str, bool]]] = {}  # per person, on first use
         self._clause_kind = {
-            name_of(a[3]): name_of(a[4]) for a in model.values_of("clause_kind", 2)
+            name_of(a[3]): name_of(a[4]) for a in _functions(model.values_of("clause_kind", 2))
         }
         self._clauses: dict[str, tuple[str, str, str, int]] | None = None
         # lean sub-trees of one person: (index, key, first) -> (node, keys looked up, height)
@@ -119,7 +126,9 @@ class Explainer(FailedRules):
     def clause_table(self) -> dict[str, tuple[str, str, str, int]]:
         """Every clause of the model: id -> (reference, verbatim text, kind, place in the notice)."""
         if self._clauses is None:
-            order = {name_of(a[3]): a[4] for a in self.model.values_of("clause_order", 2)}
+            order = {
+                name_of(a[3]): a[4] for a in _functions(self.model.values_of("clause_order", 2))
+            }
             self._clauses = {
                 name_of(a[3]): (
                     _string(a[4]),
@@ -127,7 +136,7 @@ class Explainer(FailedRules):
                     self._clause_kind.get(name_of(a[3]), "normative"),
                     order.get(name_of(a[3]), 99),
                 )
-                for a in self.model.values_of("clause_text", 3)
+                for a in _functions(self.model.values_of("clause_text", 3))
             }
         return self._clauses
 
@@ -146,7 +155,7 @@ class Explainer(FailedRules):
 
     def _holds(self, name: str, args: Sequence[Value | None], person: Value | None) -> bool:
         if None not in args:
-            return self.model.holds(_with_person(name, args, person))
+            return self.model.holds(_with_person(name, cast("Sequence[Value]", args), person))
         arity = len(args) + (person is not None)
         for atom in self.model.values_of(name, arity, person):
             _, have, _ = _strip(atom)
@@ -271,7 +280,7 @@ class Explainer(FailedRules):
                 if b is not None:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             elif None not in args:
-                atom = _with_person(name, args, person)
+                atom = _with_person(name, cast("Sequence[Value]", args), person)
                 for b in self.ev.instances(rule, atom)[:MAX_WAYS]:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             else:
@@ -324,11 +333,13 @@ class Explainer(FailedRules):
                 ground = next((g for g, _ in self.ev.matches(term, b)), None)
                 if ground is None:  # holds in the other completion only
                     ground = other_world_match(self.ev, term, b)
-                if sig == CITATION:
-                    clause = name_of(ground[3])
+                if sig == CITATION:  # clause(C) and reading(N, V): functions
+                    clause = name_of(cast(tuple, ground)[3])
                     continue
                 if sig == READING:
-                    readings.append((name_of(ground[3]), name_of(ground[4])))
+                    readings.append(
+                        (name_of(cast(tuple, ground)[3]), name_of(cast(tuple, ground)[4]))
+                    )
                     continue
                 name, args, person = _strip(ground)
                 idx = index if person is not None else None
@@ -350,13 +361,13 @@ class Explainer(FailedRules):
                 idx = index if person is not None else None
                 inner = self.status(name, args, idx)
                 status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[inner]
-                node = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
+                negated = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
                 if lean:
-                    conditions.append(Condition(NEGATION, "", status, node))
+                    conditions.append(Condition(NEGATION, "", status, negated))
                     continue
                 part = Part(name, _symbols(args), person is not None, negated=True)
                 conditions.append(
-                    Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
+                    Condition(NEGATION, render_literal(literal, b), status, negated, atom=part)
                 )
             elif kind == COMPARISON:
                 if lean:  # it holds under b: its status is that of the atoms that bound it

@@ -75,6 +75,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from clingo import Function, Number, Symbol
 
@@ -195,7 +196,8 @@ def _add_honour(code: str, p: Person) -> Person:
 
 
 def _set_true(name: str, p: Person) -> Person:
-    return replace(p, **{name: True})
+    flag: dict[str, Any] = {name: True}  # one of the person's flags, by name
+    return replace(p, **flag)
 
 
 def _add_title(rank: str, now: dt.date, p: Person) -> Person:

@@ -137,13 +137,13 @@ class _Abduction:
         return ctl
 
     def satisfiable(self) -> bool:
-        conf = self.ctl.configuration.solve
+        conf = _solve_options(self.ctl)
         conf.opt_mode, conf.models, conf.project = "ignore", "1", "no"
         return bool(self.ctl.solve().satisfiable)
 
     def slot_sets(self, limit: int) -> list[tuple[Symbol, ...]]:
         """Every optimal set of slots (projected enumeration), up to ``limit``."""
-        conf = self.ctl.configuration.solve
+        conf = _solve_options(self.ctl)
         conf.opt_mode, conf.models, conf.project = "optN", "0", "project"
         found: list[tuple[Symbol, ...]] = []
         with self.ctl.solve(yield_=True) as handle:  # type: ignore[union-attr]
@@ -159,7 +159,7 @@ class _Abduction:
 
     def combinations(self, slots: tuple[Symbol, ...]) -> list[tuple[Candidate, ...]]:
         """Every choice of values for exactly these slots that makes the answer yes."""
-        conf = self.ctl.configuration.solve
+        conf = _solve_options(self.ctl)
         conf.opt_mode, conf.models, conf.project = "ignore", "0", "no"
         assumptions = [(Function("changed", [s]), s in slots) for s in self.slots]
         out: list[tuple[Candidate, ...]] = []
@@ -282,3 +282,11 @@ def _horizon(now: dt.date) -> dt.date:
         return now.replace(year=now.year + HORIZON_YEARS)
     except ValueError:  # 29 February
         return now.replace(year=now.year + HORIZON_YEARS, day=28)
+
+
+def _solve_options(ctl: clingo.Control) -> clingo.Configuration:
+    """clingo's solve options (``configuration.solve``, typed ``str | Configuration | None``:
+    any key of the configuration may be either)."""
+    conf = ctl.configuration.solve
+    assert isinstance(conf, clingo.Configuration)
+    return conf
