@@ -105,8 +105,11 @@ def test_the_knowledge_base_yields_every_operator_and_skips_the_templates():
         "constant",
         "delete",
     }
-    assert not any(m.before.startswith(("template(", "clause_text(")) for m in ms)
-    assert not any(m.file == "whatif.lp" for m in ms)
+    assert not any(
+        m.before.startswith(("template(", "clause_text(", "clause_wording(", "clause_mark("))
+        for m in ms
+    )
+    assert {m.file for m in ms if m.file == "whatif.lp"}  # loaded beside main.lp: mutated too
     assert [m.id for m in ms] == list(range(len(ms)))
 
 
@@ -276,6 +279,76 @@ def test_a_tie_in_clause_order_never_depends_on_the_hash_seed(tmp_path):
         outputs.add(run.stdout)
     assert len(outputs) == 1
     assert "('P2.S2', 'P2.S3.a', 'P3.S1')" in outputs.pop()  # the tie broken by reference
+
+
+# -- what-if pins ---------------------------------------------------------------------------
+
+WHATIF_PIN = """\
+name: Two years not yet graded are two grade changes made together.
+as_of: 2026-07-01
+person:
+  id: two
+  certificates: [{level: senior_worker, obtained: 2019-01-01}]
+  technical_work: [{from: 2019-01-01}]
+  field: engineering
+  current_post: {since: 2019-01-01, occupation: 电工}
+  annual_assessments: [{year: 2023, grade: qualified}]
+expect:
+  two:
+    title.participate:
+      status: unknown
+      clauses: [P2.S2, P2.S3.a]
+      depends_on: [annual_assessments.2024, annual_assessments.2025]
+      what_if: WHAT_IF
+"""
+
+
+def test_a_what_if_pin_is_filled_in_by_update_and_fails_when_whatif_lp_is_mutated(tmp_path):
+    """what_if: {} fails check naming what is missing; check --update writes the change sets
+    and dates; the pin then holds, and fails against kb/whatif.lp with its choice unbound
+    from the slot (at most one change in all: no set of two grades)."""
+    path = tmp_path / "pin.yaml"
+    path.write_text(WHATIF_PIN.replace("WHAT_IF", "{}"), encoding="utf-8")
+    (pin,) = load_pin_file(path)
+    problems = run_pin(pin).outcomes[0].problems
+    assert any(p.startswith("what-if states no sets;") for p in problems), problems
+    result = runner.invoke(app, ["check", "--update", str(path)])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "place: annual_assessments.2024, values: [excellent, qualified]" in text
+    assert "earliest: never, possible_from: 2026-07-01, sets_on: 2026-07-01" in text
+    (pin,) = load_pin_file(path)
+    assert run_pin(pin).holds
+    unbound = next(
+        m
+        for m in mutants()
+        if m.file == "whatif.lp" and m.operator == "drop" and m.before.startswith("{ change(S, V)")
+    )
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    unbound.apply(copy)
+    outcome = run_pins([pin], copy).results[0].outcomes[0]
+    assert outcome.status == "unknown" and outcome.answer is not None  # the answer is as pinned
+    assert any(p.startswith("what-if") for p in outcome.problems), outcome.problems
+
+
+def test_a_what_if_pin_with_a_wrong_set_or_date_fails_check(tmp_path):
+    wrong = (
+        "{earliest: 2027-01-01, possible_from: 2026-07-01, sets_on: 2026-07-01, sets: ["
+        "{status: 'yes', changes: [{kind: grade, place: annual_assessments.2025,"
+        " values: [excellent, qualified], clauses: [P2.S3.a]}]}]}"
+    )
+    path = tmp_path / "pin.yaml"
+    path.write_text(WHATIF_PIN.replace("WHAT_IF", wrong), encoding="utf-8")
+    problems = run_pin(load_pin_file(path)[0]).outcomes[0].problems
+    assert "what-if earliest: never, expected 2027-01-01" in problems
+    assert any(
+        p.startswith("what-if sets of changes: [grade annual_assessments.2024") for p in problems
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(WHATIF_PIN.replace("WHAT_IF", "{earliest: soon}"), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 2 and "expected a date (YYYY-MM-DD) or never" in result.output
 
 
 # -- CI: a sampled mutation run ------------------------------------------------------------

@@ -36,6 +36,7 @@ from pyagent.pins.pin import (
     load_pins,
     pin_files,
 )
+from pyagent.pins import whatif_pin
 from pyagent.pins.solved import PinSolve, prepare, register, solved
 from pyagent.pins.trace import explanation_text, rule_trace
 
@@ -106,9 +107,23 @@ def check_expectation(pin: Pin, e: Expectation, directory: Path | None = None) -
             for phrase in e.explanation_contains:
                 if phrase not in text and phrase not in trace:
                     problems.append(f"the explanation does not contain {phrase!r}")
+    actual_what_if = None
+    if e.what_if is not None:
+        try:
+            actual_what_if = whatif_pin.actual_what_if(
+                pin.case, e.person, e.question, readings, directory
+            )
+        except (RuntimeError, InputError):  # clingo, or a knowledge base the tools refuse
+            raise
+        except Exception as err:  # the what-if breaks on this knowledge base: the pin fails
+            problems.append(f"what-if fails: {type(err).__name__}: {err}")
+        else:
+            problems.extend(whatif_pin.compare_what_if(e.what_if, actual_what_if))
     if problems and text is None:
         text = explanation_text(s, index, e.question)
-    return Outcome(e, readings, status, answer, tuple(problems), text if problems else None)
+    return Outcome(
+        e, readings, status, answer, tuple(problems), text if problems else None, actual_what_if
+    )
 
 
 def run_pin(pin: Pin, kb_dir: Path | None = None) -> PinResult:

@@ -14,8 +14,9 @@ these operators (`OPERATORS`), each a copy of the statement with one change:
   (``reading_option(field_list, (closed; open))`` without ``closed``).
 
 Skipped: the templates and texts that only word explanations (`DOC_PREDICATES`), ``#show``,
-``#defined`` and ``#include`` (not rules), comments and docs (not in the syntax tree), and
-files ``main.lp`` does not include (``whatif.lp``).  A mutant is the statement's text
+``#defined`` and ``#include`` (not rules), and comments and docs (not in the syntax tree).
+``whatif.lp``, loaded beside ``main.lp`` by ``what-if`` only, is mutated too: what-if pins
+(`pyagent.pins.whatif_pin`) kill its mutants.  A mutant is the statement's text
 replaced by its mutated copy as clingo prints it (`Mutant.apply`), at the statement's place.
 
 >>> from pyagent.pins.mutants import mutants
@@ -46,6 +47,9 @@ DOC_PREDICATES = frozenset(
         "template_term",
         "template_not",
         "clause_text",
+        "clause_wording",
+        "clause_sentence",
+        "clause_mark",
         "reading_reason",
         "reading_about",
         "not_encoded",
@@ -112,15 +116,20 @@ class Mutant:
         }
 
 
+# Files loaded beside main.lp for one command only: mutated as well (their pins: what-if).
+BESIDE = ("whatif.lp",)
+
+
 def included_files(directory: Path) -> list[Path]:
-    """``main.lp`` and the files it includes, in order."""
+    """``main.lp`` and the files it includes, in order, then the files loaded beside it
+    (`BESIDE`: ``whatif.lp``, what-if's abduction) when the knowledge base has them."""
     main = directory / "main.lp"
     files = [main]
     for line in main.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("#include"):
             files.append(directory / line.split('"')[1])
-    return files
+    return files + [directory / name for name in BESIDE if (directory / name).is_file()]
 
 
 # ---------------------------------------------------------------------------

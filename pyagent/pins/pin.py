@@ -35,6 +35,7 @@ from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
 from pyagent.kb import kb_dir as default_kb_dir
 from pyagent.kb import using_kb
+from pyagent.pins.whatif_pin import WhatIfExpectation, parse_what_if
 
 __all__ = [
     "Expectation",
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 PIN_KEYS = ("name", "expect")
-EXPECT_KEYS = ("status", "clauses", "depends_on", "explanation_contains", "readings")
+EXPECT_KEYS = ("status", "clauses", "depends_on", "explanation_contains", "readings", "what_if")
 STATUSES = ("yes", "no", "unknown")
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -66,6 +67,7 @@ class Expectation:
     explanation_contains: tuple[str, ...] = ()
     place: str = ""  # where in the file, e.g. "[2].expect.li.title.assistant"
     line: int | None = None
+    what_if: WhatIfExpectation | None = None  # the what-if result expected (whatif_pin)
 
     def label(self) -> str:
         shown = "".join(f" [{k}={v}]" for k, v in sorted(self.readings.items()))
@@ -102,6 +104,7 @@ class Outcome:
     answer: Answer | None  # the actual answer with clauses and depends_on, when computed
     problems: tuple[str, ...]  # empty: the expectation holds
     explanation: str | None = None  # the actual answer explained, when it does not hold
+    what_if: Mapping[str, object] | None = None  # the actual what-if, when the pin states one
 
     @property
     def holds(self) -> bool:
@@ -401,7 +404,12 @@ def _expectation(
     readings = {}
     if spec.get("readings") is not None:
         readings = readings_in_document(document, spec["readings"], _join(place, "readings"))
-    return Expectation(person, question, status, readings, clauses, depends, phrases, place, line)
+    what_if = None
+    if "what_if" in spec:
+        what_if = parse_what_if(document, spec["what_if"], _join(place, "what_if"), _status)
+    return Expectation(
+        person, question, status, readings, clauses, depends, phrases, place, line, what_if
+    )
 
 
 @functools.cache

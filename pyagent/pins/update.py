@@ -12,7 +12,7 @@ committed: citation drift is drift of the interpretation.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import yaml
 from pyagent.pins.check import check_expectation
 from pyagent.pins.pin import Expectation, Pin
 from pyagent.pins.solved import prepare
+from pyagent.pins.whatif_pin import compare_what_if, what_if_text
 
 __all__ = ["Update", "update_pins"]
 
@@ -43,7 +44,13 @@ def _flow(value: object) -> str:
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9).strip()
 
 
-def _spec_text(e: Expectation, clauses: Sequence[str], depends: Sequence[str] | None) -> str:
+def _spec_text(
+    e: Expectation,
+    clauses: Sequence[str],
+    depends: Sequence[str] | None,
+    what_if: Mapping[str, object] | None = None,
+    indent: int = 0,
+) -> str:
     parts = [f"status: {e.status}"]
     if e.readings:
         parts.append(f"readings: {_flow(dict(e.readings))}")
@@ -52,6 +59,8 @@ def _spec_text(e: Expectation, clauses: Sequence[str], depends: Sequence[str] | 
         parts.append(f"depends_on: {_flow(list(depends))}")
     if e.explanation_contains:
         parts.append(f"explanation_contains: {_flow(list(e.explanation_contains))}")
+    if what_if is not None:
+        parts.append(what_if_text(what_if, indent))
     return "{" + ", ".join(parts) + "}"
 
 
@@ -78,7 +87,8 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
     knowledge base in ``kb_dir`` gives them."""
     pins = list(pins)
     prepare(pins, kb_dir)
-    edits: dict[str, list[tuple[int | None, str, str]]] = {}  # (pin index, place, new text)
+    # (place, expectation, (clauses, depends_on), the what-if) per file
+    edits: dict[str, list[tuple[str, Expectation, tuple, Mapping[str, object] | None]]] = {}
     skipped: list[str] = []
     changed = 0
     for pin in pins:
@@ -94,12 +104,17 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
             same_depends = depends is None or (
                 e.depends_on is not None and set(e.depends_on) == set(depends)
             )
-            if e.clauses is not None and tuple(e.clauses) == tuple(answer.clauses) and same_depends:
+            what_if = outcome.what_if
+            same_what_if = e.what_if is None or not compare_what_if(e.what_if, what_if or {})
+            if (
+                e.clauses is not None
+                and tuple(e.clauses) == tuple(answer.clauses)
+                and same_depends
+                and same_what_if
+            ):
                 continue
             keep = e.depends_on if depends is not None and same_depends else depends
-            edits.setdefault(pin.source, []).append(
-                (pin.index, e.place, _spec_text(e, answer.clauses, keep))
-            )
+            edits.setdefault(pin.source, []).append((e.place, e, (answer.clauses, keep), what_if))
             changed += 1
     texts: dict[Path, str] = {}
     diffs: list[str] = []
@@ -109,9 +124,10 @@ def update_pins(pins: Iterable[Pin], kb_dir: Path | None = None) -> Update:
         root = yaml.compose(old)
         assert root is not None, source  # the file held the pins just checked
         spans = []
-        for _index, place, text in items:
+        for place, e, (clauses, keep), what_if in items:
             node = _descend(root, place)
             start, end = node.start_mark.index, node.end_mark.index
+            text = _spec_text(e, clauses, keep, what_if, node.start_mark.column + 2)
             while (
                 end > start and old[end - 1] in " \t\r\n"
             ):  # a block mapping ends on the next line
