@@ -105,10 +105,17 @@ def _readings(directory: Path) -> dict[str, Reading]:
     order = sorted(default, key=lambda n: text.find(f"reading_default({n},"))
     out: dict[str, Reading] = {}
     for name in order:
-        opts = options[name]
-        # the default first, when it is a declared option (a default that is not one is
-        # not a value a case may set: the knowledge base never puts it in force then)
-        opts = [default[name]] * (default[name] in opts) + sorted(
+        opts = options.get(name, [])
+        if default[name] not in opts:  # a table that contradicts itself: refuse it
+            from pyagent.errors import InputError
+
+            raise InputError(
+                str(path),
+                f"reading_default({name}, {default[name]})",
+                f"the default of reading {name} is not one of its options"
+                f" ({', '.join(opts) or 'none declared'}; pyagent lint)",
+            )
+        opts = [default[name]] + sorted(
             (o for o in opts if o != default[name]), key=lambda o: text.find(o)
         )
         out[name] = Reading(

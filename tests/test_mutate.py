@@ -152,6 +152,31 @@ def test_a_survivor_is_found_with_a_case_that_becomes_a_pin_telling_it_apart(tmp
     assert killed.verdict == "killed" and "the new pin holds" in killed.detail, killed.detail
 
 
+def test_a_reading_default_that_is_not_one_of_its_options_is_refused(tmp_path):
+    """The reading tables contradict themselves: they do not load (pyagent lint says the
+    same), so such a mutant is guarded, never a silent survivor."""
+    from pyagent.errors import InputError
+    from pyagent.kb import readings
+
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    text = (copy / "readings.lp").read_text(encoding="utf-8")
+    (copy / "readings.lp").write_text(
+        text.replace("reading_default(field_list, closed).", "reading_default(field_list, yes)."),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="default of reading field_list is not one of its"):
+        readings(copy)
+    mutant = next(
+        m
+        for m in mutants()
+        if m.before == "reading_default(field_list, closed)."
+        and m.after == "reading_default(field_list,yes)."
+    )
+    result = run_mutant(mutant, load_pins([QUERIES / "p2_s1_in_force"]), kb_dir(), tmp_path)
+    assert result.verdict == "guarded", result.detail
+
+
 def test_a_mutant_that_does_not_ground_is_invalid(tmp_path):
     unsafe = next(
         m

@@ -232,7 +232,7 @@ def run_mutant(
     try:
         try:
             kb_readings(copy)
-        except (RuntimeError, KeyError, IndexError, AttributeError, TypeError) as err:
+        except (RuntimeError, InputError, KeyError, IndexError, AttributeError, TypeError) as err:
             if "error" in str(err) and "parsing" in str(err):
                 return MutantResult(mutant, "invalid", _one_line(err))
             return MutantResult(
