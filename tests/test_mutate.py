@@ -400,6 +400,30 @@ def test_a_sampled_mutation_run_lets_no_new_mutant_survive():
     assert report.count("killed") >= CI_SAMPLE // 2
 
 
+def test_a_recorded_run_resumes_and_reruns_a_verdict(tmp_path):
+    """--record: each result is appended as it comes; a second run takes them from the file
+    (nothing run again), --rerun VERDICT runs those again."""
+    from pyagent.pins.mutate import load_record, mutate
+
+    three = {m.key for m in mutants()[:3]}  # clause(C) :- clause_text(C, _, _): quick to run
+    log = tmp_path / "run.jsonl"
+    kw = dict(
+        pins=[QUERIES / "p2_s1_in_force"], jobs=1, search=False, only=lambda m: m.key in three
+    )
+    report = mutate(record=log, **kw)
+    assert len(report.results) == 3 and len(log.read_text().splitlines()) == 3
+    again = mutate(record=log, **kw)
+    assert [(r.mutant.id, r.verdict) for r in again.results] == [
+        (r.mutant.id, r.verdict) for r in report.results
+    ]
+    assert len(log.read_text().splitlines()) == 3  # nothing run again
+    verdict = report.results[0].verdict
+    mutate(record=log, rerun=[verdict], **kw)
+    lines = log.read_text().splitlines()
+    assert len(lines) == 3 + report.count(verdict)
+    assert set(load_record(log)) == three
+
+
 def test_a_weakened_pin_set_fails_the_sampled_run():
     """The sampled mutants of P4.S3 and P5 against the P2.S1 pins alone: they survive, unlisted."""
     from pyagent.pins.mutate import mutate

@@ -143,12 +143,29 @@ def mutate(
             help="Search a case that tells each survivor apart (--no-search: survivors not listed as equivalent fail).",
         ),
     ] = True,
+    record: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--record",
+            help="Append each result to FILE (JSON lines) and take the mutants it already holds from it: a long run resumes where it stopped.",
+            metavar="FILE",
+        ),
+    ] = None,
+    rerun: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--rerun",
+            help="With --record: run again the recorded mutants of this verdict (e.g. survived, equivalent after adding pins).",
+            metavar="VERDICT",
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Mutation testing of the knowledge base against the pins: exit 1 if a mutant survives
     that a case tells apart from the original (the case is printed, ready to become a pin).
 
-    Example: pyagent mutate --sample 40 --seed 1
+    Example: pyagent mutate --sample 40 --seed 1; the full run, resumable:
+    pyagent mutate --jobs 2 --record run.jsonl
     """
     with reported():
         directory = _kb_dir(kb)
@@ -165,6 +182,8 @@ def mutate(
                 seed=seed,
                 search=search,
                 progress=progress,
+                record=record,
+                rerun=rerun or (),
             )
     if json_:
         print_json(report.to_json())

@@ -24,6 +24,7 @@ The score is killed / (all - invalid - guarded - equivalent).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -51,6 +52,7 @@ __all__ = [
     "MutationReport",
     "VERDICTS",
     "load_equivalents",
+    "load_record",
     "mutate",
     "run_mutant",
 ]
@@ -101,7 +103,31 @@ class MutantResult:
             "verdict": self.verdict,
             "detail": self.detail,
             "distinction": None if self.distinction is None else self.distinction.to_json(),
+            "seconds": round(self.seconds, 2),
         }
+
+
+def load_record(path: Path) -> dict[tuple[str, str, str], dict]:
+    """The results a ``--record`` file holds, by mutant (file, before, after): one JSON
+    object a line, as `MutantResult.to_json` writes it; a later line for the same mutant
+    replaces an earlier one.  No file: nothing recorded."""
+    out: dict[tuple[str, str, str], dict] = {}
+    if not path.is_file():
+        return out
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            key = (data["file"], data["before"], data["after"])
+            if data["verdict"] not in VERDICTS or not isinstance(data["detail"], str):
+                raise ValueError(data["verdict"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise InputError(
+                str(path), "", f"not a result of pyagent mutate ({type(err).__name__})", number
+            ) from None
+        out[key] = data
+    return out
 
 
 @dataclass(frozen=True)
@@ -325,13 +351,19 @@ def mutate(
     search: bool = True,
     equivalents: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    record: Path | str | None = None,
+    rerun: Iterable[str] = (),
 ) -> MutationReport:
     """Mutation testing of the knowledge base in ``kb`` (default: the project's) against the
     pins under ``pins`` (default: ``queries/`` beside it).  ``jobs`` worker processes (default:
     every core); ``sample``: that many mutants drawn with ``seed``; ``only``: a filter.
     ``equivalents``: the list of equivalent mutants (default: ``EQUIVALENT_MUTANTS.md`` in
     the first pin directory); ``search``: False to skip the search for distinguishing
-    cases, taking listed survivors as equivalent and the others as survivors (CI)."""
+    cases, taking listed survivors as equivalent and the others as survivors (CI).
+    ``record``: a file each result is appended to as it comes (JSON lines); the mutants it
+    already holds are not run again but taken from it, except those whose verdict is in
+    ``rerun`` (e.g. survived, equivalent: after adding pins).  So a long run can be stopped
+    and resumed, or sharded with ``only``; a record is for one knowledge base and pin set."""
     start = time.perf_counter()
     directory = Path(kb or default_kb_dir()).resolve()
     if not (directory / "main.lp").is_file():
@@ -344,17 +376,40 @@ def mutate(
     listed = load_equivalents(Path(equivalents)) if equivalents is not None else {}
     every = mutants(directory)
     chosen = [m for m in select(every, sample, seed) if only is None or only(m)]
+    log = Path(record) if record is not None else None
+    again = set(rerun)
+    for verdict in again:
+        if verdict not in VERDICTS:
+            raise InputError("--rerun", verdict, f"expected one of {', '.join(VERDICTS)}")
+    kept = {k: d for k, d in (load_record(log) if log else {}).items() if d["verdict"] not in again}
+    results: list[MutantResult] = [
+        MutantResult(
+            m, kept[m.key]["verdict"], kept[m.key]["detail"], None, kept[m.key].get("seconds", 0.0)
+        )
+        for m in chosen
+        if m.key in kept
+    ]
+    chosen = [m for m in chosen if m.key not in kept]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen) or 1))
-    results: list[MutantResult] = []
+    sink = log.open("a", encoding="utf-8") if log is not None else None
+
+    def done(r: MutantResult) -> None:
+        results.append(r)
+        if sink is not None:
+            sink.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+            sink.flush()
+        if progress is not None:
+            progress(len(results), len(results) + len(chosen) - len(fresh))
+
+    fresh: list[MutantResult] = []
     workdir = tempfile.mkdtemp(prefix="pyagent-mutate-")
     saved = os.environ.get("PYAGENT_NO_CACHE")
     try:
         if jobs == 1:
             _init(str(directory), pin_paths, workdir, search, listed)
             for m in chosen:
-                results.append(_work(m))
-                if progress is not None:
-                    progress(len(results), len(chosen))
+                fresh.append(_work(m))
+                done(fresh[-1])
         else:
             context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
             with context.Pool(
@@ -364,10 +419,11 @@ def mutate(
                 maxtasksperchild=50,
             ) as pool:
                 for r in pool.imap_unordered(_work, chosen):
-                    results.append(r)
-                    if progress is not None:
-                        progress(len(results), len(chosen))
+                    fresh.append(r)
+                    done(r)
     finally:
+        if sink is not None:
+            sink.close()
         shutil.rmtree(workdir, ignore_errors=True)
         if saved is None:
             os.environ.pop("PYAGENT_NO_CACHE", None)
