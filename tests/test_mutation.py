@@ -99,6 +99,10 @@ MUTATIONS = [
             },
             "A stated at_current_post decides": {"stated_false title.participate"},
             "A failing grade fails the year": {"unqualified_while_moving title.participate"},
+            "Years stated as at the current post do not count": {
+                "stated_years_no_post title.participate",
+                "stated_years_post_unknown title.participate",
+            },
             "A post whose start date is not stated": {"since_not_stated title.participate"},
             "With the current post not stated": {"post_not_stated title.participate"},
             "A year missing from the list, in which": {
@@ -222,4 +226,4 @@ def test_pyagent_check_against_a_mutated_copy_exits_1_and_names_the_broken_pins(
         in out
     )
     assert "expected yes, got no" in out
-    assert "10 pins, 18 pinned answers: 5 pins do not hold." in out
+    assert "11 pins, 19 pinned answers: 5 pins do not hold." in out
