@@ -143,7 +143,8 @@ def allowed_words(path: Path, person: str) -> set[str]:
 def test_what_if_is_in_one_language_without_rule_text(path, person, question, lang):
     w = result(path, person, question, lang)
     allowed = allowed_words(path, person)
-    for text in (text_of(w, lang), what_if_markdown(w, lang)):
+    # wide enough that no code is cut across lines (the checker reads line by line)
+    for text in (text_of(w, lang, width=400), what_if_markdown(w, lang)):
         assert problems(text, lang, allowed) == [], text
 
 

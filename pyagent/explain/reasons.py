@@ -217,7 +217,11 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
     def said(step: Step, parent: Step | None) -> str:
         if step.kind in (COMPARE, COUNT) and not step.children and parent is not None:
             if parent.negated:  # 「高级工证书不满足P3.S2的证书条件」, not the levels' ranks 3 ≤ 4
-                return parent.negated
+                return (
+                    w["about"].format(a=parent.negated, s=step.negated)
+                    if step.negated
+                    else parent.negated
+                )
         if step.kind in (COMPARE, COUNT):
             text = _plain(step.text, lang)
             if parent is not None and text == _shown(

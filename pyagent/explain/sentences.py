@@ -400,13 +400,34 @@ class Builder:
                 )
         else:
             text = shown
+        short = self._short_of(c) if failed and c.status == NO else ""
         return Step(
             self._negative(text, c.status),
             c.status,
             COMPARE,
             comparisons=comparisons,
             children=children,
+            negated=short,
         )
+
+    def _short_of(self, c: Condition) -> str:
+        """A failed comparison of two table values (the ranks of two levels), said by what they
+        rank: 「技师（technician）未达到所要求的高级技师（senior_technician）」; '' otherwise."""
+        if len(c.compared) != 1 or not c.context or any(n.person for n in c.context):
+            return ""
+        x = c.compared[0]
+        if x.op not in (">=", ">"):
+            return ""
+
+        def named(value) -> str:
+            for n in c.context:
+                others = [a for a in n.arguments if a is not None and a != value]
+                if value in n.arguments and len(others) == 1:
+                    return self.phrasing.term(others[0])
+            return ""
+
+        a, b = named(x.left), named(x.right)
+        return self.words["short_of"].format(a=a, b=b) if a and b else ""
 
     def _compared(self, x, c: Condition | None = None, k: int = 0) -> Comparison:
         """A link of a comparison as it came out: an operand the case leaves open reads

@@ -100,6 +100,13 @@ def quote_terms(text: str) -> str:
 _NOT_A_CONDITION = ("reading", "see_above", "way")
 
 
+def lang_zh(text: str) -> bool:
+    return re.search(r"[\u3400-\u9fff]", _CJK_STRIP.sub("", text)) is not None
+
+
+_CJK_STRIP = re.compile(r"「[^」]*」|[\u3400-\u9fff]+(?= \()")  # quotes and codes' names in English
+
+
 def _failed_leaves(
     step: Step,
     clause: str | None,
@@ -137,6 +144,10 @@ def _failed_leaves(
             said_by = parent.negated if parent is not None and parent.negated else about
             if step.kind == "comparison" and not step.children and said_by:
                 # the ranks of two levels (2 < 3) are not the person's values: the rule it fails
+                if (
+                    step.negated
+                ):  # 「…：技师（technician）未达到所要求的高级技师（senior_technician）」
+                    said_by += ("：" if lang_zh(said_by) else ": ") + step.negated
                 yield dataclasses.replace(step, negated=said_by), clause, beside
                 return
             if not step.inputs and unstated is not None:  # a grade not stated fails
