@@ -215,7 +215,12 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
     found: list[tuple[str, str, object]] = []  # (whose, what, clause)
 
     def said(step: Step, parent: Step | None) -> str:
-        if step.kind in (COMPARE, COUNT) and not step.children and parent is not None:
+        if (
+            step.kind in (COMPARE, COUNT)
+            and not step.children
+            and parent is not None
+            and not (person and person in step.text)  # the person's own values: said as such
+        ):
             if parent.negated:  # 「高级工证书不满足P3.S2的证书条件」, not the levels' ranks 3 ≤ 4
                 return (
                     w["about"].format(a=parent.negated, s=step.negated)

@@ -142,7 +142,8 @@ def _failed_leaves(
                 None,
             )
             said_by = parent.negated if parent is not None and parent.negated else about
-            if step.kind == "comparison" and not step.children and said_by:
+            own = bool(person) and person in step.text  # the person's own values: said as such
+            if step.kind == "comparison" and not step.children and said_by and not own:
                 # the ranks of two levels (2 < 3) are not the person's values: the rule it fails
                 if (
                     step.negated
