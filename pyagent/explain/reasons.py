@@ -219,7 +219,8 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             step.kind in (COMPARE, COUNT)
             and not step.children
             and parent is not None
-            and not (person and person in step.text)  # the person's own values: said as such
+            # the person's own values are said as such; table values (ranks) by their rule
+            and (bool(step.negated) or not names(person, step.text))
         ):
             if parent.negated:  # 「高级工证书不满足P3.S2的证书条件」, not the levels' ranks 3 ≤ 4
                 return (
@@ -279,6 +280,12 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             text = w["about"].format(a=whose, s=text)
         out.append(Step(text, NO, "", clause))  # type: ignore[arg-type]
     return out
+
+
+def names(person: str, text: str) -> bool:
+    """Whether ``text`` speaks of the person (its id as a code in brackets, 「中级工
+    （intermediate_worker）」, does not)."""
+    return bool(person) and re.search(rf"(?<![（(]){re.escape(person)}(?![）)])", text) is not None
 
 
 def _alternatives(step: Step, failing: list[Step]) -> bool:

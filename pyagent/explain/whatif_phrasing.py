@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.inputs import input_name as analyst_name
-from pyagent.explain.reasons import _alternatives, _deciding
+from pyagent.explain.reasons import _alternatives, _deciding, names
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
 from pyagent.explain.steps import Step
 from pyagent.explain.templates import ALIASES
@@ -142,7 +142,8 @@ def _failed_leaves(
                 None,
             )
             said_by = parent.negated if parent is not None and parent.negated else about
-            own = bool(person) and person in step.text  # the person's own values: said as such
+            # the person's own values are said as such; table values (ranks) by their rule
+            own = names(person, step.text) and not step.negated
             if step.kind == "comparison" and not step.children and said_by and not own:
                 # the ranks of two levels (2 < 3) are not the person's values: the rule it fails
                 if (
