@@ -16,14 +16,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
-from rich.console import Console
 
-from pyagent.cli.render import THEME
 from pyagent.errors import EXIT_TIME_LIMIT, InputError, TimeLimitError, msg
 from pyagent.input.case import MAX_BYTES, parse_date, parse_readings
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# rich's Console and the theme (cli.render) are imported when text is printed, not for --json.
+
+
+def _console(**options: Any) -> Console:
+    from rich.console import Console
+
+    from pyagent.cli.render import THEME
+
+    return Console(theme=THEME, highlight=False, **options)
 
 
 class Lang(str, Enum):
@@ -156,10 +168,12 @@ def out_console(record: bool = False) -> Console:
     """stdout: the terminal's width, or 120 columns when it is a file or a pipe (rich's 80
     would fold clause ids and paths in the answer table)."""
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
-    return Console(theme=THEME, highlight=False, soft_wrap=False, width=width, record=record)
+    return _console(soft_wrap=False, width=width, record=record)
 
 
 def err_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -220,26 +234,13 @@ def emit(
         if markdown is not None:
             sys.stdout.write(markdown())
         else:
-            console = Console(
-                theme=THEME,
-                highlight=False,
-                soft_wrap=False,
-                width=120,
-                record=True,
-                file=io.StringIO(),
-                color_system=None,
+            console = _console(
+                soft_wrap=False, width=120, record=True, file=io.StringIO(), color_system=None
             )
             console.print(view())
             sys.stdout.write("```text\n" + console.export_text().rstrip() + "\n```\n")
     elif format_ is Format.html:
-        console = Console(
-            theme=THEME,
-            highlight=False,
-            soft_wrap=False,
-            width=120,
-            record=True,
-            file=io.StringIO(),
-        )
+        console = _console(soft_wrap=False, width=120, record=True, file=io.StringIO())
         console.print(view())
         sys.stdout.write(console.export_html(inline_styles=True))
     else:
@@ -312,6 +313,7 @@ def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], No
     if total < least or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

@@ -36,6 +36,7 @@ from clingo import Symbol, SymbolType
 
 from pyagent.input import vocab
 from pyagent.engine.program import Program, load_program
+from pyagent.engine.rules import Const
 
 TEMPLATE = ("template", 4)
 TEMPLATE_TERM = ("template_term", 3)
@@ -111,44 +112,36 @@ class Templates:
         return (self.negated if negated else self.sentences).get((name, arity, lang))
 
 
-def _const(s: Symbol) -> str | None:
-    if s.type == SymbolType.Function and not s.arguments:
-        return s.name
-    return None
-
-
 def templates_of(program: Program) -> Templates:
-    """The ``template/4`` and ``template_term/3`` facts among the program's rules."""
+    """The ``template/4`` and ``template_term/3`` facts among the program's rules (read off
+    the constants' values, `pyagent.engine.values`: no clingo symbol is built)."""
     sentences: dict[tuple[str, int, str], str] = {}
     negated: dict[tuple[str, int, str], str] = {}
     terms: dict[tuple[str, str], str] = {}
     locations: dict[tuple[str, int, str], tuple[str, int]] = {}
     for signature, into in ((TEMPLATE, sentences), (TEMPLATE_NOT, negated)):
         for rule in program.rules_for(*signature):
-            args = [getattr(a, "symbol", None) for a in rule.head.args]
-            symbols: list[Symbol] = [a for a in args if a is not None]
-            if rule.body or len(symbols) != len(args):
+            args = [a.value if isinstance(a, Const) else None for a in rule.head.args]
+            if rule.body or any(a is None for a in args):
                 continue
-            name, arity, lang, text = symbols
-            if (
-                _const(name)
-                and arity.type == SymbolType.Number
-                and _const(lang)
-                and text.type == SymbolType.String
-            ):
-                key = (name.name, arity.number, lang.name)
-                into[key] = text.string
+            name, arity, lang, text = args
+            if type(name) is str and type(arity) is int and type(lang) is str and _is_string(text):
+                key = (name, arity, lang)
+                into[key] = text[1]
                 if into is sentences:
                     locations[key] = (rule.file, rule.line)
     for rule in program.rules_for(*TEMPLATE_TERM):
-        args = [getattr(a, "symbol", None) for a in rule.head.args]
-        symbols = [a for a in args if a is not None]
-        if rule.body or len(symbols) != len(args):
+        head = rule.head.args
+        if rule.body or not all(isinstance(a, Const) for a in head):
             continue
-        term, lang, text = symbols
-        if _const(lang) and text.type == SymbolType.String:
-            terms[(str(term), lang.name)] = text.string
+        term, lang, text = head
+        if type(lang.value) is str and _is_string(text.value):
+            terms[(str(term), lang.value)] = text.value[1]
     return Templates(sentences, terms, locations, negated)
+
+
+def _is_string(v: object) -> bool:
+    return type(v) is tuple and len(v) == 2 and v[0] == "str"
 
 
 _BY_PROGRAM: dict[int, tuple[Program, Templates]] = {}
