@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -64,7 +65,6 @@ def ask(
 
     Example: pyagent ask queries/demo.yaml --reading field_list=open --json
     """
-    from pyagent.cli.render import answers_table
     from pyagent.explain.answers import answer_case
 
     shown = chosen_format(format_, json_, lang.value)
@@ -77,7 +77,14 @@ def ask(
             loaded = dataclasses.replace(loaded, persons=(loaded.person(person),))
         with persons_bar(len(loaded.persons)) as advance:
             answers = answer_case(loaded, timeout=timeout, progress=advance, lang=lang.value)
-    emit(shown, lambda: answers_table(answers, lang.value), answers.to_json)
+    emit(shown, lambda: _view("answers_table")(answers, lang.value), answers.to_json)
+
+
+def _view(name: str) -> Callable[..., Any]:
+    """A view of ``cli.render``, imported only when text, markdown or html is printed."""
+    from pyagent.cli import render
+
+    return getattr(render, name)
 
 
 QuestionArg = Annotated[
@@ -104,7 +111,6 @@ def _explain(
     format_: Format,
     max_bytes: int,
 ) -> None:
-    from pyagent.cli.render import explanation_markdown, explanation_view
     from pyagent.explain.why import explain_question
 
     shown = chosen_format(format_, json_, lang.value)
@@ -113,7 +119,12 @@ def _explain(
             case, reading, as_of, max_bytes, person=person, parameter=parameter, lang=lang.value
         )
         found = explain_question(loaded, question, person=person, lang=lang.value, mode=mode)
-    emit(shown, lambda: explanation_view(found), found.to_json, lambda: explanation_markdown(found))
+    emit(
+        shown,
+        lambda: _view("explanation_view")(found),
+        found.to_json,
+        lambda: _view("explanation_markdown")(found),
+    )
 
 
 @app.command()
@@ -196,7 +207,6 @@ def what_if_command(
     """
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        from pyagent.cli.render import what_if_markdown, what_if_view
         from pyagent.explain.whatif import what_if
 
         loaded = load(
@@ -205,7 +215,7 @@ def what_if_command(
         result = what_if(loaded, person, question, max_sets=max_sets, lang=lang.value)
     emit(
         shown,
-        lambda: what_if_view(result, lang.value),
+        lambda: _view("what_if_view")(result, lang.value),
         result.to_json,
-        lambda: what_if_markdown(result, lang.value),
+        lambda: _view("what_if_markdown")(result, lang.value),
     )
