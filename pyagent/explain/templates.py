@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from clingo import Symbol, SymbolType
 
@@ -140,7 +141,7 @@ def templates_of(program: Program) -> Templates:
     return Templates(sentences, terms, locations, negated)
 
 
-def _is_string(v: object) -> bool:
+def _is_string(v: object) -> TypeGuard[tuple[str, str]]:
     return type(v) is tuple and len(v) == 2 and v[0] == "str"
 
 
