@@ -18,6 +18,7 @@ The pins are solved together (`pyagent.pins.solved`), as ``pyagent check`` does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -350,3 +351,47 @@ def test_reasons_carry_no_rank_numbers_nor_open_values(rendered) -> None:
         if "任一" in r or re.search(r"\bas any\b|: any\b|\(any\b", r):
             bad.append(f"{label}: {r}")
     assert not bad, "noise in a reason:\n" + "\n".join(bad[:20])
+
+
+def _notice_sentences() -> str:
+    """The notice's words as the knowledge base holds them (clause texts and whole sentences)."""
+    kb = Path(__file__).resolve().parent.parent / "kb"
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(kb.glob("*.lp")))
+    found = re.findall(r'^clause_(?:text|sentence)\(.*"([^"]*)"\)\.', text, re.M)
+    assert len(found) >= 10, "the clause texts of kb/ were not found"
+    return "\n".join(found)
+
+
+def _strings(value: object) -> set[str]:
+    """Every string a person's data holds (ids, fields, occupations, series...)."""
+    if isinstance(value, str):
+        return {value}
+    if dataclasses.is_dataclass(value):
+        value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+def test_quotes_are_the_notices_words(rendered) -> None:
+    """SPEC 9: a quote is the notice's own words (a whole sentence, or marked words of it), never
+    a paraphrase or a made-up fragment such as 「取得…后，从事技术技能工作满N年」.  Under en every
+    「…」 quote that is not a person's id nor the Chinese name of a code must be found in the
+    notice, piece by piece around an ellipsis."""
+    notice = _notice_sentences()
+    aliases = set(ALIASES.values())
+    # what a case writes (an id, an unlisted field such as 卫生) is quoted as the case has it
+    written = {v for pin, _ in _pinned() for p in pin.case.persons for v in _strings(p)}
+    bad = []
+    for label, lang, _, text in rendered:
+        if lang != "en":
+            continue
+        for quote in re.findall(r"「([^」]*)」", text.replace("**", "")):
+            if quote in written or quote in aliases or not re.search(f"[{_CJK}]", quote):
+                continue
+            pieces = [p for p in re.split(r"…+", quote) if p]
+            if not all(p in notice for p in pieces):
+                bad.append(f"{label}: 「{quote}」")
+    assert not bad, "quotes not in the notice:\n" + "\n".join(sorted(set(bad))[:20])
