@@ -304,7 +304,21 @@ def registry_person(rng: random.Random, pid: str) -> dict:
     return out
 
 
-KINDS_OF_ROSTER = {"varied": person, "registry": registry_person}
+_POOL: list[dict] = []
+POOL_SIZE = 500
+
+
+def repeated_person(rng: random.Random, pid: str) -> dict:
+    """One of `POOL_SIZE` varied persons (the same pool for every seed) under a new id: a
+    roster whose rows repeat few situations, so that answering costs little and the rest of
+    the pipeline (reading, validating, keying, joining, writing) shows."""
+    if not _POOL:
+        pool_rng = random.Random(0)
+        _POOL.extend(person(pool_rng, f"pool{i}") for i in range(POOL_SIZE))
+    return {**rng.choice(_POOL), "id": pid}
+
+
+KINDS_OF_ROSTER = {"varied": person, "registry": registry_person, "repeated": repeated_person}
 
 
 def bad_row(rng: random.Random, pid: str) -> str:

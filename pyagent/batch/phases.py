@@ -9,7 +9,8 @@
    keys); what comes back is small: the partition's distinct keys, its bad rows, counts.
 2. **Answer** (`answer_keys`): each distinct key of the whole roster, once: solved with the
    facts the key holds (a plan's key is what its questions' rules can reach) and explained by
-   the same `Explainer` and `answer_of` as ``ask``.
+   the same `Explainer` and `answer_of` as ``ask`` (with ``BatchConfig.replay``, a key whose
+   model reads as an explained key's did reuses its answers: `pyagent.batch.replay`).
 3. **Join** (`join_part`): a partition's rows with the answers of its keys, written in input
    order to ``part-N.out``; the parent concatenates the parts.
 
@@ -33,7 +34,9 @@ from pathlib import Path
 
 from clingo import Function
 
+from pyagent.batch.replay import Replay
 from pyagent.batch.rows import NotUtf8, load_row_checked, range_rows
+from pyagent.engine.cones import person_predicates
 from pyagent.engine.facts import Fact, global_facts
 from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.signature import Keys, analyse
@@ -145,6 +148,17 @@ class Context:
         self.alt_shared = global_facts(config.as_of, {**config.readings, **(config.compare or {})})
         self.questions = tuple(QUESTIONS.values())
         self._memo: dict[tuple, tuple] = {}
+        self._replays: dict[int, Replay] = {}
+        self._local = person_predicates(self.program, config.as_of)
+
+    def replay(self, space: int) -> Replay | None:
+        """The explanation cache of a base plan (`pyagent.batch.replay`), unless turned off."""
+        if not self.config.replay:
+            return None
+        found = self._replays.get(space)
+        if found is None:
+            found = self._replays[space] = Replay(self.program, self._local)
+        return found
 
     def questions_of(self, space: int) -> list[int]:
         keys, plan = self.spaces[space]
@@ -287,7 +301,8 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
             out.extend(tuple(status_of(model, i, q) for q in questions) for i in range(len(group)))
             continue
         explainer = Explainer(ctx.program, model, facts)
-        for i in range(len(group)):
+
+        def explain(explainer: Explainer, i: int) -> tuple:
             answers = []
             for q in questions:
                 node = explainer.explain(
@@ -295,7 +310,14 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
                 )
                 a = answer_of(q, node, ctx.refs, ctx.kinds)
                 answers.append((json_text(answer_data(a)), a.status))
-            out.append(tuple(answers))
+            return tuple(answers)
+
+        replay = ctx.replay(space)
+        for i in range(len(group)):
+            if replay is None:
+                out.append(explain(explainer, i))
+            else:
+                out.append(replay.answers(explainer, i, explain))
     return out
 
 
@@ -322,18 +344,18 @@ def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int
     with open(rows_file, "rb") as handle:
         records = marshal.load(handle)
     combos: Counter = Counter()
-    lines: list[str] = []
     flipped: list[tuple[int, str]] = []
-    for line, pid, indexes in records:
-        got = [answers[s][i] for s, i in enumerate(indexes)]
-        per_q = [got[s][k] for s, k in where]
-        statuses = tuple(a[1] for a in per_q)
-        alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
-        combos[statuses, alt] += 1
-        if alt is not None and alt != statuses:
-            flipped.append((line, json.loads(pid)))
-        lines.append('{"id":' + pid + ',"answers":[' + ",".join(a[0] for a in per_q) + "]}\n")
-    with open(ctx.workdir / f"part-{number}.out", "w", encoding="utf-8", newline="") as handle:
-        handle.write("".join(lines))
+    out_file = ctx.workdir / f"part-{number}.out"
+    with open(out_file, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+        write = handle.write  # line by line: a partition's output is never held whole
+        for line, pid, indexes in records:
+            got = [answers[s][i] for s, i in enumerate(indexes)]
+            per_q = [got[s][k] for s, k in where]
+            statuses = tuple(a[1] for a in per_q)
+            alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
+            combos[statuses, alt] += 1
+            if alt is not None and alt != statuses:
+                flipped.append((line, json.loads(pid)))
+            write('{"id":' + pid + ',"answers":[' + ",".join(a[0] for a in per_q) + "]}\n")
     os.unlink(rows_file)
     return len(records), combos, flipped

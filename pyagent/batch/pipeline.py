@@ -80,6 +80,9 @@ class BatchConfig:
     block_bytes: int = 4 << 20  # a partition of a JSONL roster; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
     dask: str | None = None  # "local" (a LocalCluster) or a scheduler's address; None: processes
+    # the explanation cache across keys (pyagent.batch.replay): the same output; off by
+    # default, as it costs more than it saves on the rosters measured (bench/README.md)
+    replay: bool = False
 
 
 @dataclass(frozen=True)
