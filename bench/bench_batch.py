@@ -129,6 +129,7 @@ def batch(
     if jobs:
         command += ["-j", str(jobs)]
     started = time.perf_counter()
+    cpu_before = _children_cpu()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
@@ -147,7 +148,16 @@ def batch(
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"pyagent batch failed ({process.returncode}):\n{stderr[-2000:]}")
-    return seconds, peak, json.loads(stdout)
+    summary = json.loads(stdout)
+    summary["cpu_seconds"] = _children_cpu() - cpu_before  # the process tree, user + system
+    return seconds, peak, summary
+
+
+def _children_cpu() -> float:
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, int]:
@@ -249,7 +259,10 @@ def main(argv: list[str] | None = None) -> None:
     out = directory / "answers.jsonl"
     t_batch, peak, summary = batch(path, out, args.jobs)
     rate = summary["persons_in"] / t_batch
-    print(f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s")
+    print(
+        f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s   "
+        f"({summary['cpu_seconds']:,.1f} CPU s, load {os.getloadavg()[0]:.2f} after)"
+    )
     print(
         f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
         f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
@@ -261,12 +274,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load average after the batch: {os.getloadavg()[0]:.2f}")
     if args.dask:
         dask_out = directory / "answers-dask.jsonl"
-        t_dask, peak_dask, _ = batch(path, dask_out, args.jobs or 2, dask="local")
+        t_dask, peak_dask, dask_summary = batch(path, dask_out, args.jobs or 2, dask="local")
         same = dask_out.read_bytes() == out.read_bytes()
         print(
             f"pyagent batch --dask local:         {t_dask:8.2f} s   ({t_dask / t_batch:.2f} x the "
             f"local run; output {'identical' if same else 'DIFFERENT'}; peak {peak_dask / 2**20:,.0f} "
-            "MiB, scheduler and workers)"
+            f"MiB, scheduler and workers; {dask_summary['cpu_seconds']:,.1f} CPU s)"
         )
         print(f"load average after the Dask run: {os.getloadavg()[0]:.2f}")
     if args.check_ask:
