@@ -8,6 +8,7 @@ face, batch, pins, openpyxl, Dask, ...) fails here instead of slowing every comm
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,13 +49,14 @@ HEAVY = (
 WHY = ["why", "queries/demo.yaml", "title.assistant", "--person", "li_senior_worker"]
 
 
-def modules_of(args: list[str]) -> set[str]:
+def modules_of(args: list[str], env: dict[str, str] | None = None) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
+        env=None if env is None else {**os.environ, **env},
     )
     assert done.returncode == 0, done.stderr[-2000:]
     line = done.stderr.rpartition("\nMODULES ")[2]
@@ -80,6 +82,15 @@ def test_answering_one_case_imports_nothing_heavy(args: list[str], also_absent: 
     modules = modules_of(args)
     assert "pyagent.explain.why" in modules or args[0] == "ask"  # the probe did run the command
     assert loaded(modules, HEAVY + also_absent) == []
+
+
+def test_the_parse_cache_is_read_without_clingo_ast(tmp_path: Path) -> None:
+    """The first run parses kb/ (clingo.ast) and caches the parse; the next reads the cache
+    without importing clingo.ast at all."""
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PYAGENT_NO_CACHE": ""}
+    assert "clingo.ast" in modules_of([*WHY, "--json"], env)
+    assert list((tmp_path / "pyagent").glob("program-*.json"))
+    assert "clingo.ast" not in modules_of([*WHY, "--json"], env)
 
 
 def test_help_lists_every_command_without_importing_the_library() -> None:

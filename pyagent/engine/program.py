@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
-from clingo import ast
 
 from pyagent.errors import InputError, msg
 from pyagent.kb import kb_dir
@@ -127,6 +126,8 @@ def _fingerprint(directory: Path) -> str:
 
 
 def _parse(directory: Path) -> Program:
+    from clingo import ast  # only here: reading the cache needs no clingo.ast
+
     files = tuple(_included(directory / "main.lp"))
     rules: list[Rule] = []
     defined: set[tuple[str, int]] = set()

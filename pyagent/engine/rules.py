@@ -7,32 +7,47 @@ these slotted classes.
 
 from __future__ import annotations
 
-from clingo import Symbol, ast, parse_term
+import functools
+from typing import TYPE_CHECKING
+
+from clingo import Symbol, parse_term
 
 from pyagent.engine.values import Value, parse, symbol_of, value_of
 
-_CMP = {
-    ast.ComparisonOperator.Equal: "=",
-    ast.ComparisonOperator.NotEqual: "!=",
-    ast.ComparisonOperator.LessThan: "<",
-    ast.ComparisonOperator.LessEqual: "<=",
-    ast.ComparisonOperator.GreaterThan: ">",
-    ast.ComparisonOperator.GreaterEqual: ">=",
-}
-_BIN = {
-    ast.BinaryOperator.Plus: "+",
-    ast.BinaryOperator.Minus: "-",
-    ast.BinaryOperator.Multiplication: "*",
-    ast.BinaryOperator.Division: "/",
-    ast.BinaryOperator.Modulo: "\\",
-}
-_AGG = {
-    ast.AggregateFunction.Count: "count",
-    ast.AggregateFunction.Sum: "sum",
-    ast.AggregateFunction.SumPlus: "sum",
-    ast.AggregateFunction.Min: "min",
-    ast.AggregateFunction.Max: "max",
-}
+if TYPE_CHECKING:
+    from clingo import ast
+
+
+# clingo.ast (about 4 ms to import) is needed only to convert a parse, not to read the cache.
+@functools.cache
+def _operators() -> tuple[dict, dict, dict]:
+    """clingo.ast's comparison, binary operators and aggregate functions -> their names."""
+    from clingo import ast
+
+    cmp = {
+        ast.ComparisonOperator.Equal: "=",
+        ast.ComparisonOperator.NotEqual: "!=",
+        ast.ComparisonOperator.LessThan: "<",
+        ast.ComparisonOperator.LessEqual: "<=",
+        ast.ComparisonOperator.GreaterThan: ">",
+        ast.ComparisonOperator.GreaterEqual: ">=",
+    }
+    binary = {
+        ast.BinaryOperator.Plus: "+",
+        ast.BinaryOperator.Minus: "-",
+        ast.BinaryOperator.Multiplication: "*",
+        ast.BinaryOperator.Division: "/",
+        ast.BinaryOperator.Modulo: "\\",
+    }
+    aggregate = {
+        ast.AggregateFunction.Count: "count",
+        ast.AggregateFunction.Sum: "sum",
+        ast.AggregateFunction.SumPlus: "sum",
+        ast.AggregateFunction.Min: "min",
+        ast.AggregateFunction.Max: "max",
+    }
+    return cmp, binary, aggregate
+
 
 ATOM = "atom"
 NEGATION = "not"
@@ -199,6 +214,9 @@ def _vars_of(lit: Literal) -> set[str]:
 
 
 def convert_term(node: ast.AST):
+    from clingo import ast
+
+    _CMP, _BIN, _AGG = _operators()
     t = node.ast_type
     if t == ast.ASTType.Variable:
         return Var(node.name)
@@ -214,6 +232,9 @@ def convert_term(node: ast.AST):
 
 
 def convert_literal(node: ast.AST) -> Literal:
+    from clingo import ast
+
+    _CMP, _BIN, _AGG = _operators()
     if node.ast_type != ast.ASTType.Literal:
         raise Unsupported(f"literal {node}")
     atom = node.atom
