@@ -279,7 +279,7 @@ def run_mutant(
             return MutantResult(mutant, verdict, _one_line(err))
         except RuntimeError as err:  # clingo: parsing failed, unsafe variables
             return MutantResult(mutant, "invalid", _one_line(err))
-        except (InputError, KeyError, ValueError, AssertionError, AttributeError, TypeError) as err:
+        except Exception as err:  # an input error, or the explainer cannot read the rules
             return MutantResult(
                 mutant, "guarded", f"the tools refuse it: {type(err).__name__}: {_one_line(err)}"
             )
