@@ -13,12 +13,15 @@ added through clingo's backend as symbols: a case never reaches clingo as text.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import clingo
-from clingo import Function, Number, Symbol, SymbolType
+from clingo import Function, Number, Symbol, SymbolType, ast
 
 from pyagent.errors import InputError, TimeLimitError, msg
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
@@ -203,7 +206,11 @@ MAX_WAIT = 1e9
 
 
 def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
-    """A control with the knowledge base loaded and a logger that keeps fatal messages."""
+    """A control with the knowledge base loaded and a logger that keeps fatal messages.
+
+    The knowledge base's statements are parsed once per content of its files and added to
+    each new control from that parse (`_statements`): parsing the text is most of the cost of
+    a control for a few persons, and a web page or an explanation makes several."""
     messages: list[str] = []
 
     def logger(code: clingo.MessageCode, message: str) -> None:
@@ -212,6 +219,12 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
 
     ctl = clingo.Control(["--warn=all"], logger=logger, message_limit=100)
     main = (directory or kb_dir()) / "main.lp"
+    statements = _statements(main)
+    if statements is not None:
+        with ast.ProgramBuilder(ctl) as builder:
+            for statement in statements:
+                builder.add(statement)
+        return ctl, messages
     try:
         ctl.load(str(main))
     except RuntimeError:  # a syntax error in the knowledge base: one message, not a traceback
@@ -226,6 +239,101 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
             ),
         ) from None
     return ctl, messages
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    files: tuple[tuple[Path, bytes, tuple[int, ...]], ...]  # path, bytes, os.stat signature
+    read_at: int  # time.time_ns() when the files were read
+    statements: tuple[ast.AST, ...]
+
+    def current(self) -> bool:
+        """Every file still has the bytes parsed: its stat signature is unchanged and, when
+        its time stamp is too close to the reading to tell a later edit apart (an edit in the
+        same clock tick), its bytes are the same."""
+        for path, data, signature in self.files:
+            now = _signature(path)
+            if now != signature:
+                return False
+            if signature[0] >= self.read_at - _RACY_NS and _bytes(path) != data:
+                return False
+        return True
+
+
+_RACY_NS = 2_000_000_000
+_PARSED: dict[Path, _Parsed] = {}
+
+
+def _signature(path: Path) -> tuple[int, ...]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def _statements(main: Path) -> tuple[ast.AST, ...] | None:
+    """The statements of ``main`` and the files it includes, parsed by clingo, or None when they
+    cannot be parsed (`control` then loads the files itself and reports what clingo says).
+    The parse is kept while every file read is unchanged (`_Parsed.current`), so a copy of
+    kb/ edited in place (lint, mutate) is parsed again."""
+    cached = _PARSED.get(main)
+    if cached is not None and cached.current():
+        return cached.statements
+    read_at = time.time_ns()
+    files = _read_included(main)
+    if files is None:
+        return None
+    statements: list[ast.AST] = []
+    try:
+        ast.parse_files(
+            [str(main)],
+            lambda s: statements.append(s) if s.ast_type != ast.ASTType.Comment else None,
+            logger=lambda _code, _message: None,
+            message_limit=0,
+        )
+    except RuntimeError:
+        return None
+    parsed = _Parsed(files, read_at, tuple(statements))
+    if not parsed.current():  # changed while being parsed: not kept
+        return None
+    if len(_PARSED) > 16:
+        _PARSED.clear()
+    _PARSED[main] = parsed
+    return parsed.statements
+
+
+def _bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file (never opens a FIFO), or None."""
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _read_included(main: Path) -> tuple[tuple[Path, bytes, tuple[int, ...]], ...] | None:
+    """``main`` and every file its ``#include`` lines name (followed recursively), with their
+    bytes and stat signatures; None when one cannot be read or an include is not a plain
+    quoted path."""
+    out: dict[Path, tuple[bytes, tuple[int, ...]]] = {}
+    todo = [main]
+    while todo:
+        path = todo.pop(0)
+        if path in out:
+            continue
+        signature = _signature(path)
+        data = _bytes(path)
+        if data is None or not signature:
+            return None
+        out[path] = (data, signature)
+        for line in data.decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if line.startswith("#include"):
+                parts = line.split('"')
+                if len(parts) < 3:
+                    return None
+                todo.append(path.parent / parts[1])
+    return tuple((p, d, sig) for p, (d, sig) in out.items())
 
 
 def add_facts(
