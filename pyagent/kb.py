@@ -58,8 +58,18 @@ class Reading:
     default: str
     options: tuple[str, ...]  # the default first, the others in file order
     clauses: tuple[str, ...]
-    question: str
-    reason: str
+    question: str  # in English
+    reason: str  # in English
+    # (lang, question, reason) in the other languages (kb/readings.lp's reading_words)
+    words: tuple[tuple[str, str, str], ...] = ()
+
+    def question_in(self, lang: str) -> str:
+        """The reading's question in ``lang`` (en, zh)."""
+        return next((q for lg, q, _ in self.words if lg == lang), self.question)
+
+    def reason_in(self, lang: str) -> str:
+        """Why the default was chosen, in ``lang`` (en, zh)."""
+        return next((r for lg, _, r in self.words if lg == lang), self.reason)
 
 
 def _static_model(path: Path) -> list[clingo.Symbol]:
@@ -92,6 +102,7 @@ def _readings(directory: Path) -> dict[str, Reading]:
     default: dict[str, str] = {}
     about: dict[str, tuple[tuple[str, ...], str]] = {}
     reason: dict[str, str] = {}
+    words: dict[str, list[tuple[str, str, str]]] = {}
     for s in symbols:
         args = s.arguments
         if s.name == "reading_option":
@@ -102,6 +113,10 @@ def _readings(directory: Path) -> dict[str, Reading]:
             about[args[0].name] = (tuple(a.string for a in args[1].arguments), args[2].string)
         elif s.name == "reading_reason":
             reason[args[0].name] = args[1].string
+        elif s.name == "reading_words":
+            words.setdefault(args[0].name, []).append(
+                (args[1].name, args[2].string, args[3].string)
+            )
     order = sorted(default, key=lambda n: text.find(f"reading_default({n},"))
     out: dict[str, Reading] = {}
     for name in order:
@@ -119,6 +134,12 @@ def _readings(directory: Path) -> dict[str, Reading]:
             (o for o in opts if o != default[name]), key=lambda o: text.find(o)
         )
         out[name] = Reading(
-            name, default[name], tuple(opts), about[name][0], about[name][1], reason[name]
+            name,
+            default[name],
+            tuple(opts),
+            about[name][0],
+            about[name][1],
+            reason[name],
+            tuple(sorted(words.get(name, ()))),
         )
     return out

@@ -152,6 +152,14 @@ BREACHES = [
         "gives no reason",
     ),
     (
+        "a reading without its Chinese words",
+        "readings.lp",
+        r"^reading_words\(field_list, zh, .*\n.*\n",
+        "",
+        "readings",
+        "has no Chinese question and reason",
+    ),
+    (
         "a reading no rule consults",
         "readings.lp",
         r"\Z",

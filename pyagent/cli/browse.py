@@ -39,6 +39,7 @@ WORDS = {
         "clauses_of": "clauses",
         "rules": "{n} rule(s)",
         "none": "none",
+        "reading_of": "reading {name}: {question}",
     },
     "zh": {
         "clause": "条款",
@@ -54,15 +55,17 @@ WORDS = {
         "clauses_of": "条款",
         "rules": "{n}条规则",
         "none": "无",
+        "reading_of": "读法 {name}：{question}",
     },
 }
 
 
-def clause_rows(wanted: str | None = None) -> list[dict]:
+def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
     """Every clause of the knowledge base (or the one asked): its text, the rules citing it
-    (file:line) and the pins in queries/ that expect an answer resting on it."""
+    (file:line), the readings of it (name and question, in ``lang``) and the pins in queries/
+    that expect an answer resting on it."""
     from pyagent.engine.program import load_program
-    from pyagent.kb import _static_model, kb_dir
+    from pyagent.kb import _static_model, kb_dir, readings
     from pyagent.pins.lint import cited_clauses
 
     directory = kb_dir()
@@ -89,6 +92,11 @@ def clause_rows(wanted: str | None = None) -> list[dict]:
                 "text": text,
                 "rules": rules,
                 "not_encoded": not_encoded.get(ref),
+                "readings": [
+                    {"name": r.name, "question": r.question_in(lang)}
+                    for r in readings().values()
+                    if ref in r.clauses
+                ],
                 "pins": pins.get(ref, []),
             }
         )
@@ -137,7 +145,7 @@ def clauses(
     """
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value):
-        rows = clause_rows(clause)
+        rows = clause_rows(clause, lang.value)
     w = WORDS[lang.value]
 
     def view() -> Group:
@@ -151,6 +159,8 @@ def clauses(
                 )
             rules = ", ".join(r["rules"]) or w["none"]
             parts.append(Text(f"  {w['encoded']}: {rules}", style="muted"))
+            for reading in r["readings"]:
+                parts.append(Text("  " + w["reading_of"].format(**reading), style="muted"))
             pins = r["pins"]
             shown_pins = "; ".join(pins[:5]) + (f" (+{len(pins) - 5})" if len(pins) > 5 else "")
             parts.append(
@@ -187,8 +197,8 @@ def readings(
                 Text(", ".join(r.options)),
                 Text(r.default),
                 Text(", ".join(r.clauses), style="clause"),
-                Text(r.question),
-                Text(r.reason),
+                Text(r.question_in(lang.value)),
+                Text(r.reason_in(lang.value)),
             )
         return table
 
@@ -203,8 +213,8 @@ def readings(
                     "values": list(r.options),
                     "default": r.default,
                     "clauses": list(r.clauses),
-                    "question": r.question,
-                    "reason": r.reason,
+                    "question": r.question_in(lang.value),
+                    "reason": r.reason_in(lang.value),
                 }
                 for r in table_rows
             ],

@@ -334,7 +334,13 @@ def _const(term) -> str | None:
 def _reading_table(static: dict[str, list[clingo.Symbol]]) -> dict[str, dict[str, list]]:
     """Reading name -> reading_option/default/about/reason -> their second arguments."""
     table: dict[str, dict[str, list]] = {}
-    for pred in ("reading_option", "reading_default", "reading_about", "reading_reason"):
+    for pred in (
+        "reading_option",
+        "reading_default",
+        "reading_about",
+        "reading_reason",
+        "reading_words",
+    ):
         for s in static.get(pred, []):
             table.setdefault(s.arguments[0].name, {}).setdefault(pred, []).append(s.arguments[1])
     return table
@@ -380,6 +386,12 @@ def _check_readings(
         if not parts.get("reading_reason") or not parts["reading_reason"][0].string.strip():
             yield LintProblem(
                 "readings", name, "gives no reason for its default (reading_reason/2)"
+            )
+        if "zh" not in {w.name for w in parts.get("reading_words", [])}:
+            yield LintProblem(
+                "readings",
+                name,
+                "has no Chinese question and reason for its default (reading_words/4)",
             )
         if name not in consulted:
             yield LintProblem("readings", name, "no rule consults it")

@@ -52,6 +52,7 @@ DOC_PREDICATES = frozenset(
         "clause_mark",
         "reading_reason",
         "reading_about",
+        "reading_words",
         "not_encoded",
     }
 )

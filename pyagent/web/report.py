@@ -123,6 +123,7 @@ def _common(
         as_of=as_of.isoformat(),
         readings=dict(readings),
         defaults=defaults,
+        about=kb_readings(),
         parameters=dict(parameters),
         kb_version=kb_version(),
         version=__version__,
