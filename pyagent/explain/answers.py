@@ -184,8 +184,14 @@ class SolvedCase:
             answers = tuple(
                 answer_of(q, self.explain(i, q, lean=True), refs, kinds) for q in QUESTIONS.values()
             )
-            if lang is not None:
-                answers = tuple(self.with_reason(i, a, lang) for a in answers)
+            if lang is not None:  # each with_reason, the unknown ones decided together
+                from pyagent.explain.why import explain_person
+
+                explained = explain_person(self, p.id, lang=lang, notes=False)
+                answers = tuple(
+                    dataclasses.replace(a, reason=e.reason, to_settle=e.to_settle)
+                    for a, e in zip(answers, explained)
+                )
             persons.append(PersonAnswers(p.id, answers))
             if progress is not None:
                 progress(i + 1, total)

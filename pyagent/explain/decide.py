@@ -64,16 +64,8 @@ def decide_unknown(
     thresholds for numbers; an input with no such list (a date, the periods of technical
     work) is taken at the two ends the case leaves open.  All variants are solved at once.
     """
-    paths = sorted(_unknown_paths(node))
     case = solved.case
-    plans: list[tuple[str, str, list[_Variant], bool]] = []
-    for path in paths:
-        planned = _plan(case, person, path, builder, node)
-        if planned is not None:
-            subject, vs, ranges = planned
-            if subject == path:
-                subject = subject_of(path, builder.lang, person)
-            plans.append((path, subject, vs, ranges))
+    plans = _plans(case, person, node, builder)
     variants = [v for _, _, vs, _ in plans for v in vs]
     if not variants:
         return ()
@@ -96,6 +88,72 @@ def decide_unknown(
     return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
 
 
+def _plans(
+    case: Case, person: Person, node: Node, builder: Builder
+) -> list[tuple[str, str, list[_Variant], bool]]:
+    """(path, subject, variants, ranges) for each unknown input the answer of ``node`` depends on."""
+    plans: list[tuple[str, str, list[_Variant], bool]] = []
+    for path in sorted(_unknown_paths(node)):
+        planned = _plan(case, person, path, builder, node)
+        if planned is not None:
+            subject, vs, ranges = planned
+            if subject == path:
+                subject = subject_of(path, builder.lang, person)
+            plans.append((path, subject, vs, ranges))
+    return plans
+
+
+def prefetch(
+    solved: SolvedCase,
+    person: Person,
+    unknown: Sequence[tuple[Question, Node]],
+    builder: Builder,
+) -> None:
+    """Answer, together, the variants by which `decide_unknown` will decide each of these
+    unknown answers of one person: one control for the variants of every answer, and one for
+    the inputs each answer needs together (`_together`), instead of one or two per answer.
+    `decide_unknown` then finds every variant answered (`_ANSWERED`); what it decides is the
+    same, only the solves are shared."""
+    case, directory = solved.case, solved.program.directory
+    planned = [(q, _plans(case, person, node, builder)) for q, node in unknown]
+    _answer_all(
+        [v.facts for _, plans in planned for _, _, vs, _ in plans for v in vs], case, directory
+    )
+    joint = []
+    for question, plans in planned:
+        variants = [v.facts for _, _, vs, _ in plans for v in vs]
+        if variants:
+            _, facts = _joint(plans, _statuses(variants, case, question, directory), case, person)
+            if facts is not None:
+                joint.append(facts)
+    _answer_all(joint, case, directory)
+
+
+def _joint(
+    plans, statuses: list[str], case: Case, person: Person
+) -> tuple[dict[str, _Variant | None], tuple[Fact, ...] | None]:
+    """The inputs none of which makes the answer yes alone (each, at its best, leaves it
+    unknown), with the variant of each at its best (None when it cannot be combined), and the
+    facts of all of them at their best together (None unless two or more can be combined)."""
+    best: dict[str, _Variant | None] = {}
+    k = 0
+    for path, _, vs, _ in plans:
+        results = statuses[k : k + len(vs)]
+        k += len(vs)
+        if len(set(results)) > 1 and YES not in results and UNKNOWN in results:
+            v = vs[results.index(UNKNOWN)]
+            best[path] = v if isinstance(v.facts, _Changed) else None
+    if len(best) < 2 or not all(v is not None for v in best.values()):
+        return best, None
+    changes: dict[str, Any] = {}  # fields of the person, by name
+    parameters: dict[str, int] = dict(case.parameters)
+    for v in best.values():
+        assert v is not None and isinstance(v.facts, _Changed)
+        changes.update(v.facts.changes)
+        parameters.update(v.facts.parameters)
+    return best, tuple(person_facts(dataclasses.replace(person, **changes), case.as_of, parameters))
+
+
 def _together(
     deciders: tuple[Decider, ...],
     plans,
@@ -109,26 +167,10 @@ def _together(
     each is told which others it needs.  Where their variants can be combined (fields of the
     person, parameters), one solve checks that together, each at its best, they make it yes;
     ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes."""
-    best: dict[str, _Variant | None] = {}
-    k = 0
-    for (path, _, vs, _), d in zip(plans, deciders):
-        results = statuses[k : k + len(vs)]
-        k += len(vs)
-        if d.decides and YES not in results and UNKNOWN in results:
-            v = vs[results.index(UNKNOWN)]
-            best[path] = v if isinstance(v.facts, _Changed) else None
+    best, facts = _joint(plans, statuses, case, person)
     if len(best) < 2:
         return deciders
-    jointly = False
-    if all(v is not None for v in best.values()):
-        changes: dict[str, Any] = {}  # fields of the person, by name
-        parameters: dict[str, int] = dict(case.parameters)
-        for v in best.values():
-            assert v is not None and isinstance(v.facts, _Changed)
-            changes.update(v.facts.changes)
-            parameters.update(v.facts.parameters)
-        facts = tuple(person_facts(dataclasses.replace(person, **changes), case.as_of, parameters))
-        jointly = _statuses([facts], case, question, directory) == [YES]
+    jointly = facts is not None and _statuses([facts], case, question, directory) == [YES]
     return tuple(
         dataclasses.replace(d, together=tuple(p for p in best if p != d.path), jointly=jointly)
         if d.path in best
@@ -152,9 +194,23 @@ def _statuses(
     answers of a variant are kept (a variant's facts, the date, readings and knowledge base are
     the key), so that the other unknown answers of the person, as `pyagent ask` explains them
     one after another, reuse the solve."""
+    out = []
+    for answered in _answer_all(persons, case, directory):
+        worst = (WORST, question.term) in answered
+        best = (BEST, question.term) in answered
+        out.append(YES if worst else UNKNOWN if best else NO)
+    return out
+
+
+def _answer_all(
+    persons: Sequence[Sequence[Fact]], case: Case, directory
+) -> list[frozenset[tuple[str, Symbol]]]:
+    """Every question's answers, (world, question), of each of these variants of a person,
+    kept in `_ANSWERED`; those not kept yet are solved together in one control."""
     shared = (case.as_of, tuple(sorted(case.readings.items())), str(directory))
     keys = [(shared, tuple(facts)) for facts in persons]
-    todo = [k for k in dict.fromkeys(keys) if k not in _ANSWERED]
+    known = {k: _ANSWERED[k] for k in keys if k in _ANSWERED}
+    todo = [k for k in dict.fromkeys(keys) if k not in known]
     if todo:
         shown = _shown_answers([facts for _, facts in todo], case, directory)
         found: dict[int, set[tuple[str, Symbol]]] = {i: set() for i in range(len(todo))}
@@ -165,14 +221,8 @@ def _statuses(
         if len(_ANSWERED) > 4096:
             _ANSWERED.clear()
         for i, k in enumerate(todo):
-            _ANSWERED[k] = frozenset(found[i])
-    out = []
-    for k in keys:
-        answered = _ANSWERED[k]
-        worst = (WORST, question.term) in answered
-        best = (BEST, question.term) in answered
-        out.append(YES if worst else UNKNOWN if best else NO)
-    return out
+            known[k] = _ANSWERED[k] = frozenset(found[i])
+    return [known[k] for k in keys]
 
 
 def _date_outcomes(
@@ -547,4 +597,4 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
     return ph["sep"].join(parts)
 
 
-__all__ = ["Decider", "decide_unknown", "phrase_decider", "subject_of"]
+__all__ = ["Decider", "decide_unknown", "phrase_decider", "prefetch", "subject_of"]

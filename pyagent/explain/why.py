@@ -35,13 +35,13 @@ from pathlib import Path
 from clingo import Function
 
 from pyagent.engine.facts import WORST
-from pyagent.engine.questions import question_of
+from pyagent.engine.questions import QUESTIONS, question_of
 from pyagent.engine.solve import person_term
 from pyagent.errors import InputError, msg, shown
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
-from pyagent.explain.decide import decide_unknown, phrase_decider, subject_of
-from pyagent.explain.nodes import UNKNOWN
+from pyagent.explain.decide import decide_unknown, phrase_decider, prefetch, subject_of
+from pyagent.explain.nodes import UNKNOWN, Node
 from pyagent.explain.reasons import reason, to_settle
 from pyagent.explain.sentences import TEXT, Builder
 from pyagent.explain.steps import (
@@ -115,19 +115,20 @@ def explain_solved(
     mode: str = WHY,
     decide: bool = True,
     notes: bool = True,
+    node: Node | None = None,
 ) -> Explanation:
     """Explain one answer of a case already solved (the in-process call, e.g. in a notebook).
 
     ``decide``: for an unknown answer, re-answer the person under each value of each
     unknown input it depends on (one more solve); without it ``decided_by`` is empty.
     ``notes``: the credentials not counted (P2.S3.b) of a title question.
+    ``node``: the answer's tree (`_answer_node`) when the caller built it already.
     """
     question = question_of(question_id)
     index = _index(solved, person_id)
     person = solved.case.persons[index]
-    node = solved.explainer.explain(
-        Function("answer", [person_term(index, WORST), question.term]), first=True
-    )
+    if node is None:
+        node = _answer_node(solved, index, question_id)
     builder = Builder(solved, index, lang, mode)
     root = builder.step(node)
     assert root is not None
@@ -144,6 +145,42 @@ def explain_solved(
     )
     settle = to_settle(e)
     return dataclasses.replace(e, reason=reason(e, settle), to_settle=settle)
+
+
+def explain_person(
+    solved: SolvedCase,
+    person_id: str,
+    *,
+    lang: str = "en",
+    mode: str = WHY,
+    decide: bool = True,
+    notes: bool = True,
+) -> tuple[Explanation, ...]:
+    """Every question (in the order of QUESTIONS) for one person of a case already solved,
+    each explained as `explain_solved` explains it; the re-answering that decides the
+    unknown ones is done for all of them at once (`pyagent.explain.decide.prefetch`: two
+    solves at most instead of one or two per unknown answer)."""
+    index = _index(solved, person_id)
+    nodes = [_answer_node(solved, index, q) for q in QUESTIONS]
+    if decide:
+        unknown = [(q, n) for q, n in zip(QUESTIONS.values(), nodes) if n.status == UNKNOWN]
+        if unknown:
+            builder = Builder(solved, index, lang, mode)
+            prefetch(solved, solved.case.persons[index], unknown, builder)
+    return tuple(
+        explain_solved(
+            solved, person_id, q, lang=lang, mode=mode, decide=decide, notes=notes, node=n
+        )
+        for q, n in zip(QUESTIONS, nodes)
+    )
+
+
+def _answer_node(solved: SolvedCase, index: int, question_id: str) -> Node:
+    """The explanation tree of a person's answer to a question, one derivation of each
+    conclusion that holds."""
+    question = question_of(question_id)
+    atom = Function("answer", [person_term(index, WORST), question.term])
+    return solved.explainer.explain(atom, first=True)
 
 
 def _index(solved: SolvedCase, person_id: str) -> int:
@@ -189,6 +226,7 @@ __all__ = [
     "Step",
     "case_value",
     "decide_unknown",
+    "explain_person",
     "explain_question",
     "explain_solved",
     "person_data",

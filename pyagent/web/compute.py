@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import Answer, Answers, solve_case
-from pyagent.explain.why import WHY, Explanation, explain_solved
+from pyagent.explain.why import WHY, Explanation, explain_person
 from pyagent.input.case import parse_case
 from pyagent.input.model import Case
 from pyagent.kb import kb_dir, readings as kb_readings
@@ -52,10 +52,8 @@ def person_result(case: Case, lang: str) -> PersonResult:
     solved = solve_case(case)
     answers = solved.answers()
     pid = case.persons[0].id
-    explanations = tuple(
-        explain_solved(solved, pid, a.question, lang=lang, mode=WHY)
-        for a in answers.persons[0].answers
-    )
+    explanations = explain_person(solved, pid, lang=lang, mode=WHY)
+    assert [e.question for e in explanations] == [a.question for a in answers.persons[0].answers]
     # each answer's one-line reason and what would settle it, read off its explanation as
     # `SolvedCase.with_reason` reads them (here from the trees the page shows anyway)
     person = answers.persons[0]
