@@ -39,7 +39,18 @@ class _Variant:
     condition: bool = False  # the label is a condition to meet (a threshold), not a value
 
 
-class _Changed(tuple):
+class _Facts(tuple):
+    """A variant's facts, hashed once: a variant is looked up in `_ANSWERED` several times
+    per page, and hashing its facts (clingo symbols) is not cheap."""
+
+    def __hash__(self) -> int:
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = tuple.__hash__(self)
+        return h
+
+
+class _Changed(_Facts):
     """A variant's facts, with the person's fields and the parameters it changes (so that
     variants of several inputs can be combined)."""
 
@@ -65,7 +76,11 @@ def decide_unknown(
     work) is taken at the two ends the case leaves open.  All variants are solved at once.
     """
     case = solved.case
-    plans = _plans(case, person, node, builder)
+    planned = _PLANNED.get(id(node))
+    if planned is not None and planned[0] is node and planned[1] == builder.lang:
+        plans = planned[2]
+    else:
+        plans = _plans(case, person, node, builder)
     variants = [v for _, _, vs, _ in plans for v in vs]
     if not variants:
         return ()
@@ -116,6 +131,10 @@ def prefetch(
     same, only the solves are shared."""
     case, directory = solved.case, solved.program.directory
     planned = [(q, _plans(case, person, node, builder)) for q, node in unknown]
+    if len(_PLANNED) > 64:
+        _PLANNED.clear()
+    for (_, node), (_, plans) in zip(unknown, planned):
+        _PLANNED[id(node)] = (node, builder.lang, plans)
     _answer_all(
         [v.facts for _, plans in planned for _, _, vs, _ in plans for v in vs], case, directory
     )
@@ -127,6 +146,11 @@ def prefetch(
             if facts is not None:
                 joint.append(facts)
     _answer_all(joint, case, directory)
+
+
+# The plans `prefetch` made, by the tree they were made for (kept while that tree lives):
+# `decide_unknown` of the same tree and language takes them, its variants answered already.
+_PLANNED: dict[int, tuple[Node, str, list]] = {}
 
 
 def _joint(
@@ -208,7 +232,7 @@ def _answer_all(
     """Every question's answers, (world, question), of each of these variants of a person,
     kept in `_ANSWERED`; those not kept yet are solved together in one control."""
     shared = (case.as_of, tuple(sorted(case.readings.items())), str(directory))
-    keys = [(shared, tuple(facts)) for facts in persons]
+    keys = [(shared, f if isinstance(f, _Facts) else _Facts(f)) for f in persons]
     known = {k: _ANSWERED[k] for k in keys if k in _ANSWERED}
     todo = [k for k in dict.fromkeys(keys) if k not in known]
     if todo:
