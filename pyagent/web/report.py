@@ -73,11 +73,12 @@ def answer_extra(answer, name: str):
 
 def settle_text(item, lang: str) -> str:
     """One entry of an answer's ``to_settle`` (`pyagent.explain.reasons.Settle`), worded as
-    ``pyagent ask`` words it: the input, the values that settle it, what it then gives."""
+    ``pyagent ask`` words it: the input, the values that settle it, what it then gives, the
+    document that shows it."""
     zh = lang == "zh"
     said = f"{item.name}：{item.sentence(lang)}" if zh else f"{item.name}: {item.sentence(lang)}"
     if getattr(item, "document", ""):
-        said += f"（{item.document}）" if zh else f" (document: {item.document})"
+        said += f"（材料：{item.document}）" if zh else f" (document: {item.document})"
     return said
 
 
