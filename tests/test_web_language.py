@@ -126,3 +126,19 @@ def test_pyagent_readings_and_clauses_say_the_readings_in_the_language_asked() -
         ]
     table = runner.invoke(app, ["readings", "--lang", "zh"], env={"COLUMNS": "400"}).stdout
     assert "默认理由" in table and readings()["field_list"].reason_in("zh")[:20] in table
+
+
+def test_the_roster_pages_refusals_are_in_the_language_of_the_page(client, monkeypatch) -> None:
+    from pyagent.web import roster
+
+    rows = b"\n".join(json.dumps({"id": f"p{i}"}).encode() for i in range(5))
+    monkeypatch.setattr(roster, "MAX_ROSTER_PERSONS", 2)
+    for lang, said in (("zh", "名单超过本页上限 2 行"), ("en", "more than 2 rows")):
+        r = client.post(
+            "/roster", data={"lang": lang}, files={"roster": ("r.jsonl", rows, "text/plain")}
+        )
+        assert r.status_code == 422 and said in r.text and "pyagent batch" in r.text
+    r = client.post("/roster", data={"lang": "zh"}, files={"roster": ("r.txt", rows, "text/plain")})
+    assert r.status_code == 422 and "无法从文件名判断名单格式" in r.text
+    r = client.post("/roster", data={"lang": "zh"})
+    assert r.status_code == 422 and "没有上传名单" in r.text

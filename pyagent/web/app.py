@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import InputError, TimeLimitError
+from pyagent.errors import InputError, TimeLimitError, msg
 from pyagent.input import vocab
 from pyagent.input.case import PARAMETERS, parse_case
 from pyagent.kb import readings as kb_readings
@@ -200,7 +200,11 @@ def _case_of(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
                     InputError(
                         name,
                         "",
-                        f"not UTF-8 text (byte {upload[1][err.start]:#04x} cannot be decoded)",
+                        msg(
+                            "not UTF-8 text (byte {b} cannot be decoded)",
+                            "不是 UTF-8 文本（字节 {b} 无法解码）",
+                            b=f"{upload[1][err.start]:#04x}",
+                        ),
                     ),
                     "case_text",
                 ) from None
@@ -379,7 +383,14 @@ async def roster_post(request: Request) -> Response:
     name, data = files.get("roster", ("", b""))
     try:
         if not data:
-            raise InputError("roster", "", "no roster was uploaded; choose a CSV or JSONL file")
+            raise InputError(
+                "roster",
+                "",
+                msg(
+                    "no roster was uploaded; choose a CSV or JSONL file",
+                    "没有上传名单；请选择 CSV 或 JSONL 文件",
+                ),
+            )
         as_of, readings, parameters = _settings(fields)
         from starlette.concurrency import run_in_threadpool
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pyagent.batch.pipeline import BatchConfig, run_batch
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import InputError
+from pyagent.errors import InputError, msg
 from pyagent.input.roster import CsvLayout, csv_person, read_csv_rows
 
 MAX_ROSTER_BYTES = 5_000_000
@@ -63,25 +63,41 @@ def roster_format(name: str, given: str | None = None) -> str:
     raise InputError(
         name or "<upload>",
         "",
-        "cannot tell the roster's format from its name; "
-        "name it .csv or .jsonl, or choose the format",
+        msg(
+            "cannot tell the roster's format from its name; "
+            "name it .csv or .jsonl, or choose the format",
+            "无法从文件名判断名单格式；请将其命名为 .csv 或 .jsonl，或选择格式",
+        ),
     )
 
 
 def _check_size(data: bytes, name: str, limit_persons: int, limit_bytes: int) -> None:
     hint = "; for larger rosters use the command line: pyagent batch ROSTER -o answers.jsonl"
+    hint_zh = "；更大的名单请用命令行：pyagent batch ROSTER -o answers.jsonl"
     if len(data) > limit_bytes:
         raise InputError(
             name,
             "",
-            f"the roster is larger than {limit_bytes:,} bytes, the limit of this page{hint}",
+            msg(
+                "the roster is larger than {n} bytes, the limit of this page{hint}",
+                "名单大于本页上限 {n} 字节{hint_zh}",
+                n=f"{limit_bytes:,}",
+                hint=hint,
+                hint_zh=hint_zh,
+            ),
         )
     persons = sum(1 for line in data.splitlines() if line.strip())
     if persons > limit_persons + 1:  # + a CSV header
         raise InputError(
             name,
             "",
-            f"the roster has more than {limit_persons:,} rows, the limit of this page{hint}",
+            msg(
+                "the roster has more than {n} rows, the limit of this page{hint}",
+                "名单超过本页上限 {n} 行{hint_zh}",
+                n=f"{limit_persons:,}",
+                hint=hint,
+                hint_zh=hint_zh,
+            ),
         )
 
 
