@@ -11,14 +11,13 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
-from clingo import Function, Symbol
 
-from pyagent.engine.facts import BEST, BOTH, WORST, Fact, global_facts, person_facts
+from pyagent.engine.facts import BEST, BOTH, WORST, Fact, person_facts
 from pyagent.engine.questions import Question
-from pyagent.engine.solve import GroundingError, control, person_term
+from pyagent.explain.answered import Facts, answer_all
+from pyagent.explain.answered import statuses as _statuses
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value
 from pyagent.explain.inputs import input_name
@@ -39,18 +38,7 @@ class _Variant:
     condition: bool = False  # the label is a condition to meet (a threshold), not a value
 
 
-class _Facts(tuple):
-    """A variant's facts, hashed once: a variant is looked up in `_ANSWERED` several times
-    per page, and hashing its facts (clingo symbols) is not cheap."""
-
-    def __hash__(self) -> int:
-        h = self.__dict__.get("_hash")
-        if h is None:
-            h = self.__dict__["_hash"] = tuple.__hash__(self)
-        return h
-
-
-class _Changed(_Facts):
+class _Changed(Facts):
     """A variant's facts, with the person's fields and the parameters it changes (so that
     variants of several inputs can be combined)."""
 
@@ -127,7 +115,7 @@ def prefetch(
     """Answer, together, the variants by which `decide_unknown` will decide each of these
     unknown answers of one person: one control for the variants of every answer, and one for
     the inputs each answer needs together (`_together`), instead of one or two per answer.
-    `decide_unknown` then finds every variant answered (`_ANSWERED`); what it decides is the
+    `decide_unknown` then finds every variant answered (`pyagent.explain.answered`); what it decides is the
     same, only the solves are shared."""
     case, directory = solved.case, solved.program.directory
     planned = [(q, _plans(case, person, node, builder)) for q, node in unknown]
@@ -135,7 +123,7 @@ def prefetch(
         _PLANNED.clear()
     for (_, node), (_, plans) in zip(unknown, planned):
         _PLANNED[id(node)] = (node, builder.lang, plans)
-    _answer_all(
+    answer_all(
         [v.facts for _, plans in planned for _, _, vs, _ in plans for v in vs], case, directory
     )
     joint = []
@@ -145,7 +133,7 @@ def prefetch(
             _, facts = _joint(plans, _statuses(variants, case, question, directory), case, person)
             if facts is not None:
                 joint.append(facts)
-    _answer_all(joint, case, directory)
+    answer_all(joint, case, directory)
 
 
 # The plans `prefetch` made, by the tree they were made for (kept while that tree lives):
@@ -204,49 +192,6 @@ def _together(
 
 
 _DATED = re.compile(r"(certificates|titles)\[(\d+)\]\.obtained")
-
-
-_ANSWERED: dict[
-    tuple, frozenset[tuple[str, Symbol]]
-] = {}  # a variant -> its answers (world, question)
-
-
-def _statuses(
-    persons: Sequence[Sequence[Fact]], case: Case, question: Question, directory
-) -> list[str]:
-    """The status of ``question`` for each of these variants of a person.  Every question's
-    answers of a variant are kept (a variant's facts, the date, readings and knowledge base are
-    the key), so that the other unknown answers of the person, as `pyagent ask` explains them
-    one after another, reuse the solve."""
-    out = []
-    for answered in _answer_all(persons, case, directory):
-        worst = (WORST, question.term) in answered
-        best = (BEST, question.term) in answered
-        out.append(YES if worst else UNKNOWN if best else NO)
-    return out
-
-
-def _answer_all(
-    persons: Sequence[Sequence[Fact]], case: Case, directory
-) -> list[frozenset[tuple[str, Symbol]]]:
-    """Every question's answers, (world, question), of each of these variants of a person,
-    kept in `_ANSWERED`; those not kept yet are solved together in one control."""
-    shared = (case.as_of, tuple(sorted(case.readings.items())), str(directory))
-    keys = [(shared, f if isinstance(f, _Facts) else _Facts(f)) for f in persons]
-    known = {k: _ANSWERED[k] for k in keys if k in _ANSWERED}
-    todo = [k for k in dict.fromkeys(keys) if k not in known]
-    if todo:
-        shown = _shown_answers([facts for _, facts in todo], case, directory)
-        found: dict[int, set[tuple[str, Symbol]]] = {i: set() for i in range(len(todo))}
-        for atom in shown:
-            if atom.name == "answer" and len(atom.arguments) == 2:
-                p, q = atom.arguments
-                found.setdefault(p.arguments[0].number, set()).add((p.arguments[1].name, q))
-        if len(_ANSWERED) > 4096:
-            _ANSWERED.clear()
-        for i, k in enumerate(todo):
-            known[k] = _ANSWERED[k] = frozenset(found[i])
-    return [known[k] for k in keys]
 
 
 def _date_outcomes(
@@ -313,32 +258,6 @@ def _date_outcomes(
         Outcome((w["on_or_before"].format(date=lo.isoformat()),), top),
         Outcome((w["after"].format(date=lo.isoformat()),), worse),
     )
-
-
-def _shown_answers(
-    persons: Sequence[Sequence[Fact]], case: Case, directory: Path | None
-) -> frozenset[Symbol]:
-    """The answers (the shown atoms, kb/show.lp) of these persons: `pyagent.engine.solve.solve`
-    without reading the whole model, which is most of its cost for a handful of persons."""
-    ctl, messages = control(directory)
-    with ctl.backend() as backend:
-
-        def fact(symbol: Symbol) -> None:
-            backend.add_rule([backend.add_atom(symbol)])
-
-        for g in global_facts(case.as_of, case.readings):
-            fact(g)
-        for i, facts in enumerate(persons):
-            terms = {w: person_term(i, w) for w in (WORST, BEST)}
-            for f in facts:
-                for w in (WORST, BEST) if f.world == BOTH else (f.world,):
-                    fact(Function(f.predicate, [terms[w], *f.arguments]))
-    ctl.ground([("base", [])])
-    if messages:
-        raise GroundingError("clingo: " + "\n".join(messages))
-    shown: set[Symbol] = set()
-    ctl.solve(on_model=lambda m: shown.update(m.symbols(shown=True)))
-    return frozenset(shown)
 
 
 def _unknown_paths(node: Node) -> set[str]:
