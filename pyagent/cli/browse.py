@@ -74,6 +74,11 @@ def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
     not_encoded = {
         a.arguments[0].string: a.arguments[1].string for a in atoms if a.name == "not_encoded"
     }
+    not_encoded.update(  # in the language asked where kb/clauses.lp has it
+        (a.arguments[0].string, a.arguments[2].string)
+        for a in atoms
+        if a.name == "not_encoded_words" and a.arguments[1].name == lang
+    )
     cited = cited_clauses(load_program())
     pins = _pins_by_clause()
     rows = []

@@ -54,6 +54,7 @@ DOC_PREDICATES = frozenset(
         "reading_about",
         "reading_words",
         "not_encoded",
+        "not_encoded_words",
     }
 )
 

@@ -141,6 +141,15 @@ class ClauseEntry:
     readings: tuple[str, ...]
     pins: tuple[tuple[str, str], ...]  # (file relative to queries/, pin name)
     not_encoded: str | None = None
+    not_encoded_zh: str | None = None
+    wording: tuple[tuple[str, str], ...] = ()  # (lang, text): a clause of SPEC's own, worded
+
+    def text_in(self, lang: str) -> str:
+        """The clause's text: the notice's Chinese, or SPEC's contract in ``lang``."""
+        return next((t for lg, t in self.wording if lg == lang), self.text)
+
+    def not_encoded_in(self, lang: str) -> str | None:
+        return self.not_encoded_zh if lang == "zh" and self.not_encoded_zh else self.not_encoded
 
 
 _CITE = re.compile(r"\bclause\((\w+)\)")
@@ -164,14 +173,31 @@ def clause_table() -> dict[str, tuple[str, str, str, int]]:
 
 
 @functools.cache
-def _not_encoded() -> dict[str, str]:
+def _wording() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Clause id -> its wording per language (kb/clauses.lp: clause_wording, SPEC's own)."""
+    from pyagent.kb import _static_model
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for s in _static_model(kb_dir() / "clauses.lp"):
+        if s.name == "clause_wording":
+            out.setdefault(s.arguments[0].name, []).append(
+                (s.arguments[1].name, s.arguments[2].string)
+            )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def _not_encoded(lang: str = "en") -> dict[str, str]:
+    """Clause ref -> why no rule encodes it, in ``lang`` (kb/clauses.lp: not_encoded, and
+    not_encoded_words beside it for zh)."""
     from pyagent.kb import _static_model  # the table reader of the foundation
 
-    return {
-        s.arguments[0].string: s.arguments[1].string
-        for s in _static_model(kb_dir() / "clauses.lp")
-        if s.name == "not_encoded"
-    }
+    atoms = _static_model(kb_dir() / "clauses.lp")
+    out = {s.arguments[0].string: s.arguments[1].string for s in atoms if s.name == "not_encoded"}
+    for s in atoms:
+        if s.name == "not_encoded_words" and s.arguments[1].name == lang:
+            out[s.arguments[0].string] = s.arguments[2].string
+    return out
 
 
 def _pins_by_clause() -> dict[str, list[tuple[str, str]]]:
@@ -248,6 +274,8 @@ def notice() -> tuple[ClauseEntry, ...]:
                 tuple(about.get(ref, ())),
                 tuple(pins.get(ref, ())),
                 _not_encoded().get(ref),
+                _not_encoded("zh").get(ref),
+                _wording().get(cid, ()),
             )
         )
     encoded = {e.ref for e in entries}
@@ -263,6 +291,7 @@ def notice() -> tuple[ClauseEntry, ...]:
                     tuple(about.get(ref, ())),
                     tuple(pins.get(ref, ())),
                     why,
+                    _not_encoded("zh").get(ref),
                 )
             )
     return tuple(entries)
