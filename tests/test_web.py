@@ -3,6 +3,7 @@ the JSON Schemas of pyagent/schemas against real outputs, and `pyagent report`."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -220,6 +221,21 @@ def test_the_roster_page(client):
     assert len(jsonl) == 4 and all(line.is_valid(json.loads(x)) for x in jsonl)
     rep = client.get(f"/roster/{token}/report.html?lang=zh")
     assert rep.status_code == 200 and "<svg" in rep.text and "<script" not in rep.text
+    # the reasons of a page of rows, on request: each person's own, as ask gives them
+    assert 'id="show-reasons"' in r.text and 'class="reason"' not in r.text
+    said = client.get(f"/roster/{token}?lang=zh&page=1&reasons=1").text
+    assert 'id="show-reasons"' not in said and said.count('class="reason"') == 4 * 9
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.sources import load_input
+
+    li = load_input(
+        str(DEMO_ROSTER),
+        person="li_senior_worker",
+        as_of=dt.date(2026, 7, 1),
+        parameters={"application_years.technician": 8},
+    )
+    own = answer_case(li, lang="zh").persons[0].answers
+    assert all(str(escape(a.reason)) in said for a in own)
     assert client.get("/roster/nope").status_code == 404
     assert client.get(f"/roster/{token}/person/99").status_code == 404
     assert client.get(f"/roster/{token}/other.txt").status_code == 404

@@ -440,6 +440,15 @@ async def roster_view(request: Request) -> Response:
     number = min(number, pages)
     shown = result.rows[(number - 1) * PAGE : number * PAGE]
     bars = rosters.chart(result.summary["counts"], STATUS[lang])
+    said = request.query_params.get("reasons") == "1"
+    if said:  # each row's reasons, answered on its own facts: asked for a page at a time
+        from starlette.concurrency import run_in_threadpool
+
+        reasons = await run_in_threadpool(
+            rosters.reasons, result, [row["id"] for row in shown], lang
+        )
+    else:
+        reasons = result.reasons.get(lang, {})
     return page(
         request,
         "roster_result.html",
@@ -450,6 +459,8 @@ async def roster_view(request: Request) -> Response:
         pages=pages,
         first=(number - 1) * PAGE,
         bars=bars,
+        reasons=reasons,
+        with_reasons=said or all(row["id"] in reasons for row in shown),
     )
 
 

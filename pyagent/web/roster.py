@@ -17,8 +17,8 @@ import secrets
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyagent.batch.pipeline import BatchConfig, run_batch
@@ -45,6 +45,8 @@ class RosterResult:
     readings: Mapping[str, str]
     parameters: Mapping[str, int]
     jsonl: str  # the answers as `pyagent batch -o answers.jsonl` writes them
+    # lang -> id -> question -> the one-line reason, filled page by page on request (`reasons`)
+    reasons: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
 
 _STORE: OrderedDict[str, RosterResult] = OrderedDict()
@@ -189,6 +191,47 @@ def answer_roster(
 def stored(token: str) -> RosterResult | None:
     with _LOCK:
         return _STORE.get(token)
+
+
+def reasons(result: RosterResult, ids: Sequence[str], lang: str) -> dict[str, dict[str, str]]:
+    """id -> question -> its one-line reason, for these persons of the roster (each answered
+    on its own facts with `pyagent.explain.answers.answer_case`, as ``pyagent ask --lang``
+    gives them; batch's answers are keyed and carry none).  About 75 ms of CPU a person, so
+    the page asks for them a page of rows at a time; kept with the roster."""
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import parse_case
+    from pyagent.input.model import Case
+
+    known = result.reasons.setdefault(lang, {})
+    once = _ids_once(result)
+    todo = [i for i in dict.fromkeys(ids) if i not in known and i in result.raw and i in once]
+    persons = []
+    for pid in todo:
+        text = person_case_text(result, pid)
+        try:
+            if text is not None:
+                persons.append(parse_case(text, result.name).persons[0])
+        except InputError:
+            continue  # not a person the batch answered either
+    if persons:
+        case = Case(
+            source=result.name,
+            as_of=result.as_of,
+            readings=dict(result.readings),
+            parameters=dict(result.parameters),
+            persons=tuple(persons),
+        )
+        for p in answer_case(case, lang=lang).persons:
+            known[p.id] = {a.question: a.reason or "" for a in p.answers}
+    return {i: known[i] for i in ids if i in known}
+
+
+def _ids_once(result: RosterResult) -> set[str]:
+    """The ids of exactly one answered row (a repeated id's reason could be another row's)."""
+    seen: dict[str, int] = {}
+    for row in result.rows:
+        seen[row["id"]] = seen.get(row["id"], 0) + 1
+    return {i for i, n in seen.items() if n == 1}
 
 
 def person_case_text(result: RosterResult, person_id: str) -> str | None:
