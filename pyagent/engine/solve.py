@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import clingo
-from clingo import Function, Number, Symbol, SymbolType, ast
+from clingo import Function, Number, Symbol, SymbolType
+
+if TYPE_CHECKING:
+    from clingo import ast
 
 from pyagent.errors import InputError, TimeLimitError, msg
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
@@ -208,9 +211,10 @@ MAX_WAIT = 1e9
 def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     """A control with the knowledge base loaded and a logger that keeps fatal messages.
 
-    The knowledge base's statements are parsed once per content of its files and added to
-    each new control from that parse (`_statements`): parsing the text is most of the cost of
-    a control for a few persons, and a web page or an explanation makes several."""
+    From a process's second control on, the knowledge base's statements are parsed once per
+    content of its files and added to each new control from that parse (`_statements`):
+    parsing the text is most of the cost of a control for a few persons, and a web page or an
+    unknown answer's explanation makes several (a command that makes one loads the text)."""
     messages: list[str] = []
 
     def logger(code: clingo.MessageCode, message: str) -> None:
@@ -221,6 +225,8 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     main = (directory or kb_dir()) / "main.lp"
     statements = _statements(main)
     if statements is not None:
+        from clingo import ast
+
         with ast.ProgramBuilder(ctl) as builder:
             for statement in statements:
                 builder.add(statement)
@@ -262,6 +268,7 @@ class _Parsed:
 
 _RACY_NS = 2_000_000_000
 _PARSED: dict[Path, _Parsed] = {}
+_LOADED: dict[Path, int] = {}  # main.lp -> controls loaded from its text in this process
 
 
 def _signature(path: Path) -> tuple[int, ...]:
@@ -280,6 +287,11 @@ def _statements(main: Path) -> tuple[ast.AST, ...] | None:
     cached = _PARSED.get(main)
     if cached is not None and cached.current():
         return cached.statements
+    if _LOADED.get(main, 0) < 1:  # a process's first control loads the text: a command that
+        _LOADED[main] = 1  # makes one pays no parse of its own (nor clingo.ast's import)
+        return None
+    from clingo import ast
+
     read_at = time.time_ns()
     files = _read_included(main)
     if files is None:
