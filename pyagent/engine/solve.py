@@ -13,6 +13,7 @@ added through clingo's backend as symbols: a case never reaches clingo as text.
 
 from __future__ import annotations
 
+import atexit
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -311,6 +312,8 @@ def _statements(main: Path) -> tuple[ast.AST, ...] | None:
         return None
     if len(_PARSED) > 16:
         _PARSED.clear()
+    if not _PARSED:  # released before clingo's module is torn down at exit (else each AST
+        atexit.register(_PARSED.clear)  # object's finaliser prints an ignored exception)
     _PARSED[main] = parsed
     return parsed.statements
 
