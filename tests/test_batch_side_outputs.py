@@ -158,3 +158,45 @@ def test_the_errors_file_is_in_the_language_asked(tmp_path: Path) -> None:
         assert not re.search(r"\b(?:not|is|invalid|expected|given|text|the)\b", words), e
         assert e["message"] != en["message"] and (e["line"], e["id"]) == (en["line"], en["id"])
     assert "该行未作答" in result.stderr and "row not answered" not in result.stderr
+
+
+def test_the_summary_on_stderr_is_in_the_language_asked(tmp_path: Path) -> None:
+    """The summary batch prints last (counts per status, persons in = out + errors, who flips) is
+    in the language of --lang, codes and file names aside."""
+    said = {}
+    for lang in ("en", "zh"):
+        result = batch(tmp_path, tmp_path / f"flips.{lang}.csv", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        said[lang] = result.stderr
+    en, zh = said["en"], said["zh"]
+    assert "2 persons in = 2 answered" in en and "who flips" in en
+    assert "输入2人 = 已作答2人" in zh and "答案改变的人员及两种读法下的理由" in zh
+    words = re.sub(r"/\S+", "", zh)  # file names aside
+    for word in ("question", "unknown", "persons in", "answered", "errors", "who flips", "none"):
+        assert word not in words, word
+    assert (
+        "否→未知" in zh or "是→否" in zh or "否→是" in zh
+    )  # a flip, said with the statuses' words
+    assert "未知" in zh and "问题" in zh
+
+
+def test_diff_flips_file_has_the_same_safety(tmp_path: Path) -> None:
+    """``pyagent diff ... --flips FILE``: never the roster it reads, refused before any work,
+    written whole by a temporary file renamed into place (no temporary file left behind)."""
+    source = roster(tmp_path)
+    before = source.read_bytes()
+
+    def diff(flips: Path, *extra: str):
+        args = ["diff", str(source), "-r", "basically_qualified=passes", "--as-of", "2026-07-01"]
+        return runner.invoke(app, [*args, "--flips", str(flips), *extra])
+
+    for lang, word in (("en", "the roster itself"), ("zh", "名单本身")):
+        refused = diff(source, "--lang", lang)
+        assert refused.exit_code == 2 and word in refused.stderr, refused.output
+        assert "Traceback" not in refused.output
+    assert source.read_bytes() == before
+    written = diff(tmp_path / "d.csv")
+    assert written.exit_code == 0, written.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "d.csv").read_text(encoding="utf-8-sig"))))
+    assert {r[0] for r in rows[1:]} == {"bq"}  # only bq's answers change
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.csv"]

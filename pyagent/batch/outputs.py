@@ -30,7 +30,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -416,6 +416,34 @@ class SideTable(Outputs):
             self.out,
             ((self.out, what, what_zh), (_lock_path(self.out), "the lock file", "锁文件")),
         )
+        self._lock()
+        try:
+            self._sweep()
+        except BaseException:
+            self.discard()
+            raise
+        return self
+
+    @classmethod
+    def claim_apart(
+        cls, inputs: Sequence[str | Path], path: str | Path, what: str, what_zh: str
+    ) -> SideTable:
+        """A table written on its own (``diff --flips FILE``): checked before any work against
+        every input (a case, a roster or a directory of pins is never overwritten), locked,
+        written to a temporary file and renamed into place, as beside a batch's OUT."""
+        first = Path(inputs[0]) if inputs else Path(".")
+        self = cls(first, Path(path))
+        files = ((self.out, what, what_zh), (_lock_path(self.out), "the lock file", "锁文件"))
+        for source in inputs or (first,):
+            check_outputs(Path(source), self.out, files)
+            if Path(source).exists() and _same_file(self.out, Path(source)):
+                raise _refuse(
+                    self.out,
+                    "{w} would be an input itself; choose another name",
+                    "{wz}将覆盖输入文件本身；请另选文件名",
+                    w=what,
+                    wz=what_zh,
+                )
         self._lock()
         try:
             self._sweep()

@@ -269,7 +269,7 @@ def batch(
                 flips_file.discard()
     if json_:
         print_json(summary.to_json())
-    _summary_table(err, summary, flips)
+    _summary_table(err, summary, flips, lang.value)
 
 
 def _write_flips(roster: Path, target, lines: list[int], config, lang: str) -> None:
@@ -295,27 +295,54 @@ def _write_flips(roster: Path, target, lines: list[int], config, lang: str) -> N
     target.write(lambda temp: write_flips(temp, found, lang, fmt))
 
 
-def _summary_table(err, summary, flips: Path | None) -> None:
+def _summary_table(err, summary, flips: Path | None, lang: str = "en") -> None:
+    """The summary on stderr, in the language asked for (SPEC 9): per question the counts of each
+    status (and of flips under a compared reading), then persons in = out + errors."""
     from rich.table import Table
 
+    from pyagent.explain.words import STATUS_TEXT
+
+    zh = lang == "zh"
+    words = STATUS_TEXT["zh" if zh else "en"]
     table = Table(title=None, show_edge=False, pad_edge=False)
-    table.add_column("question", no_wrap=True, min_width=29)
+    table.add_column("问题" if zh else "question", no_wrap=True, min_width=29)
     for s in ("yes", "no", "unknown"):
-        table.add_column(s, justify="right")
+        table.add_column(words[s], justify="right")
     if summary.flips is not None:
         shown = ", ".join(f"{k}={v}" for k, v in summary.compare.items())
-        table.add_column(f"flips under {shown}")
+        table.add_column(f"改变的答案（{shown}）" if zh else f"flips under {shown}")
     for q, c in summary.counts.items():
         row = [q, f"{c['yes']:,}", f"{c['no']:,}", f"{c['unknown']:,}"]
         if summary.flips is not None:
-            row.append(", ".join(f"{k} {v:,}" for k, v in summary.flips[q].items()) or "none")
+            flipped = ", ".join(
+                f"{_flip(k, words) if zh else k} {v:,}" for k, v in summary.flips[q].items()
+            )
+            row.append(flipped or ("无" if zh else "none"))
         table.add_row(*row)
     err.print(table)
-    err.print(
-        f"{summary.persons_in:,} persons in = {summary.persons_out:,} answered ({inert_text(summary.output, 1000)}) "
-        f"+ {summary.errors:,} in errors ({inert_text(summary.errors_file, 1000)}); "
-        f"{summary.seconds:,.1f} s, {summary.persons_in / max(summary.seconds, 1e-9):,.0f} persons/s",
-        markup=False,
+    rate = summary.persons_in / max(summary.seconds, 1e-9)
+    out, errors = inert_text(summary.output, 1000), inert_text(summary.errors_file, 1000)
+    line = msg(
+        "{n} persons in = {o} answered ({out}) + {e} in errors ({errors}); {s} s, {r} persons/s",
+        "输入{n}人 = 已作答{o}人（{out}）+ 出错{e}人（{errors}）；用时{s}秒，每秒{r}人",
+        n=f"{summary.persons_in:,}",
+        o=f"{summary.persons_out:,}",
+        out=out,
+        e=f"{summary.errors:,}",
+        errors=errors,
+        s=f"{summary.seconds:,.1f}",
+        r=f"{rate:,.0f}",
     )
+    err.print(line.text(lang), markup=False)
     if flips is not None:
-        err.print(f"who flips, with the reasons under both readings: {flips}", markup=False)
+        said = msg(
+            "who flips, with the reasons under both readings: {f}",
+            "答案改变的人员及两种读法下的理由：{f}",
+            f=str(flips),
+        )
+        err.print(said.text(lang), markup=False)
+
+
+def _flip(change: str, words: dict[str, str]) -> str:
+    """``no->unknown`` said with the statuses' words: 否→未知."""
+    return "→".join(words.get(status, status) for status in change.split("->"))

@@ -22,6 +22,7 @@ from pyagent.cli.options import (
     PersonOpt,
     ReadingOpt,
     as_of_date,
+    fail,
     chosen_format,
     emit,
     near_matches,
@@ -300,25 +301,37 @@ def diff(
     """
     shown = chosen_format(format_, json_, lang.value)
     with reported(lang.value), near_matches(lang.value):
+        from pyagent.batch.outputs import OutputError, SideTable
         from pyagent.cli.render_pins import reading_diff_view
         from pyagent.explain.flips import write_flips
+        from pyagent.input.sheets import table_format
         from pyagent.pins.diff import reading_diff
 
+        side = None
         if flips is not None:
-            from pyagent.input.sheets import table_format
-
-            table_format(flips)  # refused before any work when the extension cannot be written
-        result = reading_diff(
-            paths,
-            parse_readings(reading or []),
-            _kb_dir(kb),
-            as_of=as_of_date(as_of),
-            parameters=parse_parameters(parameter) if parameter else None,
-            person=person,
-            lang=lang.value,
-        )
-        if flips is not None:
-            write_flips(flips, diff_flips(result, lang.value), lang.value)
+            fmt = table_format(flips)  # refused before any work when it cannot be written
+            # checked against every input and locked before any work, written whole or not at all
+            side = SideTable.claim_apart(
+                paths or [Path("queries")], flips, "the flips file", "翻转名单文件"
+            )
+        try:
+            result = reading_diff(
+                paths,
+                parse_readings(reading or []),
+                _kb_dir(kb),
+                as_of=as_of_date(as_of),
+                parameters=parse_parameters(parameter) if parameter else None,
+                person=person,
+                lang=lang.value,
+            )
+            if side is not None:
+                changes = diff_flips(result, lang.value)
+                side.write(lambda temp: write_flips(temp, changes, lang.value, fmt))
+        except OutputError as broken:  # disk full, read-only, ...: exit 1, nothing left behind
+            fail(broken.text(lang.value), 1)
+        finally:
+            if side is not None:
+                side.discard()
     emit(shown, lambda: reading_diff_view(result, lang.value), result.to_json)
 
 
