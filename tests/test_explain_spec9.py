@@ -8,6 +8,7 @@ rewrites the goldens; read every line of the diff before committing it.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from pathlib import Path
@@ -17,6 +18,7 @@ from rich.console import Console
 
 from pyagent.cli.render import THEME, explanation_markdown, explanation_view
 from pyagent.explain.answers import solve_case
+from pyagent.explain.decide import phrase_decider
 from pyagent.explain.steps import Explanations
 from pyagent.explain.why import explain_solved
 from pyagent.input.case import load_case
@@ -169,3 +171,24 @@ def test_an_unset_parameter_is_no_requirement_of_zero_in_json(found) -> None:
     assert compared == [{"actual": 16, "op": ">=", "required": None, "holds": "unknown"}]
     assert zhao["to_settle"][0]["input"] == "parameters.application_years.technician"
     assert zhao["to_settle"][0]["values"] == ["at most 16"]
+
+
+def test_an_unset_parameter_with_unstated_years_is_never_said_to_give_no() -> None:
+    """No application_years parameter and no cumulative_work_years: a requirement of none is the
+    only one that gives yes; any other leaves the answer unknown (the years decide it), so
+    what decides it never says "otherwise: no", and the years' line names the years."""
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    base = next(p for p in case.persons if p.id == "zhao_title")
+    person = dataclasses.replace(base, cumulative_work_years=None)
+    solved = solve_case(dataclasses.replace(case, persons=(person,)))
+    for lang, otherwise, no, subject in (
+        ("en", "otherwise: unknown", "otherwise: no", "cumulative work years"),
+        ("zh", "否则：未知", "否则：否", "累计工作年限"),
+    ):
+        x = explain_solved(solved, "zhao_title", "skill.technician", lang=lang)
+        assert x.status == "unknown"
+        said = [phrase_decider(d, lang) for d in x.decided_by]
+        on_parameter = [s for s in said if "application_years.technician" in s]
+        assert on_parameter and all(otherwise in s and no not in s for s in on_parameter), said
+        alone = [s for s in said if s not in on_parameter]
+        assert alone and all(subject in s for s in alone), said

@@ -424,6 +424,15 @@ def _plan(
         if cuts:
             return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
     m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
+    if m and person.cumulative_work_years is None:
+        # the years are not stated either: only a requirement of none makes it yes, and any
+        # other leaves it unknown (never "otherwise: no", which the case's own years decide)
+        name = f"application_years.{m.group(1)}"
+
+        def required(n: int) -> tuple[Fact, ...]:
+            return _Changed(pf(person, {**params, name: n}), {}, {name: n})
+
+        return path, [_Variant("", required(0), (0, 0)), _Variant("", required(1), (1, None))], True
     if m and person.cumulative_work_years is not None:
         years = int(person.cumulative_work_years)
         name = f"application_years.{m.group(1)}"
@@ -528,7 +537,9 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
     ph = PHRASES[lang]
     status = STATUS_TEXT[lang]
     if not d.decides:
-        return w["alone"].format(status=status[d.outcomes[0].status]) if d.outcomes else ""
+        if not d.outcomes:
+            return ""
+        return w["alone"].format(subject=d.subject, status=status[d.outcomes[0].status])
     parts = []
     for k, o in enumerate(d.outcomes):
         if k == len(d.outcomes) - 1:
