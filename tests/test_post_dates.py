@@ -101,3 +101,23 @@ def test_a_year_begun_at_the_post_mid_year_is_settled_by_a_yes(tmp_path: Path, l
     assert answer["depends_on"] == ["annual_assessments[2].at_current_post"]
     assert [s["values"] for s in answer["to_settle"]] == [[value]]
     assert "favourable" not in answer["reason"] and "最有利" not in answer["reason"]
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("en", "if the 2023 assessment was at the current post (annual_assessments[2]): yes"),
+        ("zh", "若2023年度考核在现工作岗位上（annual_assessments[2]）：是"),
+    ],
+)
+def test_what_decides_a_yes_or_no_input_is_said_as_what_it_states(tmp_path: Path, lang, said):
+    """SPEC 9's own example: "yes if the 2023 assessment was at the current post", not "if
+    whether the 2023 assessment was at the current post is yes"."""
+    path = tmp_path / "case.yaml"
+    path.write_text(MID_YEAR, encoding="utf-8")
+    args = ["why", str(path), "title.participate", "--format", "markdown", "--lang", lang]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.stdout.replace("\\", "")  # Markdown's escapes of _ and [ ]
+    assert said in text
+    assert "is yes: yes" not in text and "为是：是" not in text

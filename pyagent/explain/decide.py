@@ -495,12 +495,14 @@ PHRASES = {
     "en": {
         "if": "if {subject} is {values}: {status}",
         "if_met": "for {subject}, if {values}: {status}",
+        "if_true": "if {claim}: {status}",
         "otherwise": "otherwise: {status}",
         "sep": "; ",
     },
     "zh": {
         "if": "若{subject}为{values}：{status}",
         "if_met": "就{subject}而言，若{values}：{status}",
+        "if_true": "若{claim}：{status}",
         "otherwise": "否则：{status}",
         "sep": "；",
     },
@@ -546,9 +548,25 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
             parts.append(ph["otherwise"].format(status=status[o.status]))
         else:
             values = w["values_sep"].join(o.values)
+            claim = _claim(d.subject, o.values, lang)
+            if claim:  # a yes-or-no input said as what it states (SPEC 9)
+                parts.append(ph["if_true"].format(claim=claim, status=status[o.status]))
+                continue
             form = ph["if_met"] if d.condition else ph["if"]
             parts.append(form.format(subject=d.subject, values=values, status=status[o.status]))
     return ph["sep"].join(parts)
+
+
+def _claim(subject: str, values: Sequence[str], lang: str) -> str:
+    """A yes-or-no input named as a question (「2023年度考核是否在现工作岗位上」, "whether the 2023
+    assessment was at the current post") and taken at yes, said as the statement itself: 「2023年度
+    考核在现工作岗位上」, "the 2023 assessment was at the current post"; else ""."""
+    yes = SUFFIX_ENDS[lang][0][1][0]
+    if list(values) != [yes]:
+        return ""
+    if lang == "zh":
+        return subject.replace("是否", "", 1) if "是否" in subject else ""
+    return subject[len("whether ") :] if subject.startswith("whether ") else ""
 
 
 __all__ = ["Decider", "decide_unknown", "phrase_decider", "prefetch", "subject_of"]
