@@ -232,3 +232,42 @@ def test_golden_post_change_set(lang):
     assert [c.kind for c in w.sets[0].changes] == ["post", "grade", "grade", "grade"]
     golden(f"whatif_post_{lang}.txt", text_of(w, lang))
     golden(f"whatif_post_{lang}.md", what_if_markdown(w, lang))
+
+
+NO_POST_TITLE = """\
+as_of: 2026-07-01
+person:
+  id: zhao_liu
+  certificates:
+    - {level: technician, kind: skill_level, obtained: 2018-05-01}
+  technical_work:
+    - {from: 2012-01-01, to: 2025-12-31}
+  field: engineering
+  current_post: none
+  annual_assessments:
+    - {year: 2025, grade: qualified}
+    - {year: 2024, grade: qualified}
+    - {year: 2023, grade: qualified}
+  titles: []
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, promise, said",
+    [
+        ("en", "that make it yes", "the fewest changes that make it unknown instead of no"),
+        ("zh", "使答案为“是”的最少改变", "以下最少改变使答案由“否”变为“未知”"),
+    ],
+)
+def test_sets_that_reach_only_unknown_are_not_headed_as_making_it_yes(
+    tmp_path: Path, lang, promise, said
+):
+    """No post, no title, work years and the P5 parameter not given: a post and a title take
+    skill.senior_technician from no to unknown at best, and the heading says so instead of
+    promising yes and then saying, under the table, that it stays unknown."""
+    path = tmp_path / "case.yaml"
+    path.write_text(NO_POST_TITLE, encoding="utf-8")
+    w = result(path, "zhao_liu", "skill.senior_technician", lang)
+    assert w.status == "no" and w.sets and all(s.status == "unknown" for s in w.sets)
+    text = text_of(w, lang, width=400)
+    assert said in text and promise not in text, text

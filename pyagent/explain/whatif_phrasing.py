@@ -357,7 +357,17 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                 if zh
                 else f" ({w.size} change{'s' if w.size != 1 else ''} in each set)"
             )
-            if later:
+            if (
+                w.status == NO and w.sets and all(s.status != YES for s in w.sets)
+            ):  # at best unknown
+                since = (f"自{on}起" if zh else f" from {on}") if later else ""
+                sets_head = (
+                    f"本人情况的任何改变都不能使答案为“是”；以下最少改变{since}使答案由“否”变为“未知”{count}："
+                    if zh
+                    else f"No change to the person's situation makes it yes; the fewest changes "
+                    f"that make it unknown{since} instead of no{count}:"
+                )
+            elif later:
                 sets_head = (
                     f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起为“是”{count}："
                     if zh
