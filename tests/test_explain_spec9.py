@@ -192,3 +192,22 @@ def test_an_unset_parameter_with_unstated_years_is_never_said_to_give_no() -> No
         assert on_parameter and all(otherwise in s and no not in s for s in on_parameter), said
         alone = [s for s in said if s not in on_parameter]
         assert alone and all(subject in s for s in alone), said
+
+
+def test_an_unlisted_field_open_under_the_reading_is_settled_by_a_ruling_not_a_record() -> None:
+    """Under field_list=open a stated, unlisted field (卫生) leaves the answer unknown until
+    someone rules whether 「等」 in P2.S2 covers it: no employment record settles that.  A field
+    the case does not state is still shown by the employment record."""
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    base = case.persons[0]
+    for field, ruling in (("卫生", True), (None, False)):
+        person = dataclasses.replace(base, field=field)
+        readings = {"field_list": "open"} if field else {}
+        solved = solve_case(dataclasses.replace(case, persons=(person,), readings=readings))
+        for lang, record in (("en", "the employment record"), ("zh", "聘用证明")):
+            x = explain_solved(solved, person.id, "title.participate", lang=lang, decide=True)
+            items = [t for t in x.to_settle if t.path == "field"]
+            assert items, (field, lang, x.status, x.to_settle)
+            document = items[0].document
+            assert ("「等」" in document and "P2.S2" in document) is ruling, document
+            assert (document == record) is not ruling, document

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from pyagent.explain.inputs import input_document, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES
 from pyagent.explain.sentences import TEXT, _shown, split_paths
-from pyagent.explain.steps import COMPARE, COUNT, READING, SEE_ABOVE, WAY, Explanation, Step
+from pyagent.explain.steps import (
+    COMPARE,
+    COUNT,
+    READING,
+    SEE_ABOVE,
+    WAY,
+    Decider,
+    Explanation,
+    Step,
+)
 from pyagent.explain.templates import WORDS as TEMPLATE_WORDS
 
 WORDS = {
@@ -131,12 +140,26 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
                 names[d.path],
                 best.values,
                 YES if together and d.jointly else best.status,
-                input_document(d.path, e.lang),
+                _document(d, e.lang),
                 together,
                 tuple(names.get(p) or input_name(p, e.lang) for p in together),
             )
         )
     return tuple(out)
+
+
+def _document(d: Decider, lang: str) -> str:
+    """The document that usually shows the input; a field the case states, left open by the
+    reading of P2.S2's 「等」 (field_list=open), is settled by a ruling on 「等」, not a record."""
+    if d.path == "field" and d.value not in (None, ""):
+        return FIELD_RULING[lang]
+    return input_document(d.path, lang)
+
+
+FIELD_RULING = {
+    "en": "a ruling of the human-resources department on whether 「等」 in P2.S2 covers the field",
+    "zh": "人力资源和社会保障部门关于P2.S2的「等」是否涵盖该领域的解释",
+}
 
 
 def _named(subject: str, path: str, lang: str) -> str:
