@@ -65,6 +65,20 @@ def _included(main: Path) -> list[Path]:
     return files
 
 
+def parse_error(main: Path, messages: list[str]) -> InputError:
+    """A syntax error in the knowledge base: one message (clingo's first), not a traceback."""
+    first = " ".join(messages[0].split()) if messages else "parsing failed"
+    return InputError(
+        str(main),
+        "",
+        msg(
+            "clingo cannot parse the knowledge base: {m}",
+            "clingo 无法解析知识库：{m}",
+            m=first[:300],
+        ),
+    )
+
+
 def load_program(directory: Path | None = None) -> Program:
     """Parse every file ``main.lp`` includes (or read the parse from the cache, below)."""
     return _load((directory or kb_dir()).resolve())
@@ -174,16 +188,7 @@ def _parse(directory: Path) -> Program:
             message_limit=5,
         )
     except RuntimeError:
-        first = messages[0] if messages else "parsing failed"
-        raise InputError(
-            str(directory / "main.lp"),
-            "",
-            msg(
-                "clingo cannot parse the knowledge base: {m}",
-                "clingo 无法解析知识库：{m}",
-                m=first[:300],
-            ),
-        ) from None
+        raise parse_error(directory / "main.lp", messages) from None
     by_head: dict[tuple[str, int], list[Rule]] = {}
     for r in rules:
         by_head.setdefault((r.name, r.arity), []).append(r)

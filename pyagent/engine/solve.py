@@ -27,7 +27,7 @@ from clingo import Function, Number, Symbol, SymbolType
 if TYPE_CHECKING:
     from clingo import ast
 
-from pyagent.errors import InputError, TimeLimitError, msg
+from pyagent.errors import TimeLimitError
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.kb import kb_dir
 from pyagent.engine.values import Value, convert, is_person, order_key, parse, value_of
@@ -235,16 +235,9 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     try:
         ctl.load(str(main))
     except RuntimeError:  # a syntax error in the knowledge base: one message, not a traceback
-        first = " ".join(messages[0].split()) if messages else "parsing failed"
-        raise InputError(
-            str(main),
-            "",
-            msg(
-                "clingo cannot parse the knowledge base: {m}",
-                "clingo 无法解析知识库：{m}",
-                m=first[:300],
-            ),
-        ) from None
+        from pyagent.engine.program import parse_error
+
+        raise parse_error(main, messages) from None
     return ctl, messages
 
 
