@@ -290,6 +290,9 @@ def test_why_not_speaks_of_what_fails():
     assert "nothing stands in the way" in rendered(yes, width=200)
     unknown = explain("li_unknown", "title.participate", mode=WHY_NOT).explanations[0]
     assert [o.status for o in unknown.decided_by[0].outcomes] == ["no", "yes"]
+    # a failed comparison reads as it came out (21 < 24), without "not: " before it
+    failed = [s for s in steps(e.root) if s.kind == "comparison" and s.holds == "no"]
+    assert failed and all("<" in s.text and not s.text.startswith("not: ") for s in failed)
 
 
 def test_every_question_of_every_person_can_be_explained():

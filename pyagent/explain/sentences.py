@@ -406,7 +406,7 @@ class Builder:
             text = shown
         short = self._short_of(c) if failed and c.status == NO else ""
         return Step(
-            self._negative(text, c.status),
+            text,  # it reads as it came out (「27 < 36」): why-not's 「不成立：」 would say it twice
             c.status,
             COMPARE,
             comparisons=comparisons,
