@@ -416,13 +416,7 @@ class SideTable(Outputs):
             self.out,
             ((self.out, what, what_zh), (_lock_path(self.out), "the lock file", "锁文件")),
         )
-        self._lock()
-        try:
-            self._sweep()
-        except BaseException:
-            self.discard()
-            raise
-        return self
+        return self._locked()
 
     @classmethod
     def claim_apart(
@@ -444,6 +438,10 @@ class SideTable(Outputs):
                     w=what,
                     wz=what_zh,
                 )
+        return self._locked()
+
+    def _locked(self) -> SideTable:
+        """Take the table's lock and sweep what an interrupted run left, or release and raise."""
         self._lock()
         try:
             self._sweep()

@@ -39,6 +39,8 @@ from pyagent.explain.tree import Explainer
 from pyagent.explain.why import person_data
 from pyagent.input.case import parse_person
 from pyagent.input.model import NO_POST, Case, Person
+from pyagent.input.person import PERSON_KEYS
+from pyagent.input.vocab import NEVER_DECISIVE
 from pyagent.input.vocab import CERTIFICATE_KINDS, GRADES, HONOURS, LEVELS, RANKS
 from pyagent.kb import kb_dir as default_kb_dir
 from pyagent.kb import readings as kb_readings
@@ -200,21 +202,14 @@ def _neighbours(codes: Sequence[str], code: str) -> list[str]:
     return [codes[i] for i in (k - 1, k + 1) if 0 <= i < len(codes)]
 
 
+# The keys of SPEC section 2 that an answer can turn on (the id and P2.S3.b's never-decisive
+# facts aside), in the section's order.
+DECISIVE_KEYS = tuple(k for k in PERSON_KEYS if k != "id" and k not in NEVER_DECISIVE)
+
+
 def _changes(p: Person) -> Iterator[tuple[str, Person]]:
     r = dataclasses.replace
-    for name in (
-        "certificates",
-        "technical_work",
-        "field",
-        "current_post",
-        "annual_assessments",
-        "honours",
-        "outstanding_contribution",
-        "social_benefit",
-        "economic_benefit",
-        "titles",
-        "cumulative_work_years",
-    ):
+    for name in DECISIVE_KEYS:
         if getattr(p, name) is not None:
             yield f"{name} unknown", r(p, **{name: None})
     for name in ("certificates", "technical_work", "annual_assessments", "honours", "titles"):
