@@ -163,6 +163,17 @@ def test_an_id_is_always_text(client):
     assert report.status_code == 200 and XSS not in report.text and "<script" not in report.text
 
 
+def test_a_pasted_case_is_answered_by_the_answer_button_too(client):
+    # pasting a case and pressing 查询 (not 读取案例) answers the pasted case, not the empty form
+    text = DEMO.read_text("utf-8")
+    r = client.post(
+        "/person", data={"case_text": text, "action": "answer", "person_pick": "li_senior_worker"}
+    )
+    assert r.status_code == 200 and statuses(r.text)["title.assistant"] == "no"
+    assert 'value="li_senior_worker"' in r.text
+    assert re.search(r'<textarea[^>]*id="f-case_text"[^>]*></textarea>', r.text)  # read: emptied
+
+
 def test_a_pasted_case_with_several_persons_and_a_bad_one(client):
     text = DEMO.read_text("utf-8")
     r = client.post(

@@ -190,7 +190,9 @@ def _case_of(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
     Raises InputError with ``.web_field`` set to the form input it concerns."""
     upload = files.get("case_file")
     pasted = fields.get("case_text", "").strip()
-    if (upload and upload[1]) or (pasted and fields.get("action") == "load"):
+    # A pasted case is read whichever button sent it: the box is emptied once a case is read
+    # into the form, so text in it is what the analyst has just pasted (查询 must not drop it).
+    if (upload and upload[1]) or pasted:
         if upload and upload[1]:
             name = Path(upload[0]).name or "upload"
             try:
