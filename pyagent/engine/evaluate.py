@@ -341,6 +341,10 @@ class Evaluator:
         if kind == ATOM:
             return [nb for _, nb in self.matches(lit.term, b)]
         if kind == NEGATION:
+            if anonymous(lit.term):  # `not p(X, _)`: no atom of p(X, ...) at all, as in clingo
+                if not lit.vars <= b.keys():
+                    raise Unbound(next(iter(lit.vars - b.keys())))
+                return [] if self.matches(lit.term, b) else [b]
             return [] if self.model.holds(evaluate(lit.term, b)) else [b]
         if kind == COMPARISON:
             if _is_binding(lit):
@@ -418,6 +422,31 @@ class Evaluator:
             except Unbound:
                 continue
         return out
+
+
+_ANONYMOUS: dict[int, tuple[object, bool]] = {}  # id(term) -> term, whether it has a `_`
+
+
+def anonymous(term) -> bool:
+    """Whether ``term`` has an anonymous variable ``_`` (at any depth): a negated literal
+    with one (`not p(X, _)`) holds when no atom matches it, ``_`` standing for any value."""
+    found = _ANONYMOUS.get(id(term))
+    if found is not None and found[0] is term:
+        return found[1]
+    t = type(term)
+    if t is Var:
+        out = term.name == "_"
+    elif t is Fn:
+        out = any(anonymous(a) for a in term.args)
+    elif t is BinOp:
+        out = anonymous(term.left) or anonymous(term.right)
+    elif t is Minus:
+        out = anonymous(term.arg)
+    else:
+        out = False
+    if len(_ANONYMOUS) < 100_000:
+        _ANONYMOUS[id(term)] = (term, out)  # the term kept: its id stays its own
+    return out
 
 
 _VAR, _ANY, _CONST, _TERM = 0, 1, 2, 3
@@ -518,6 +547,7 @@ __all__ = [
     "Compared",
     "Evaluator",
     "Unbound",
+    "anonymous",
     "evaluate",
     "match",
     "ordered",

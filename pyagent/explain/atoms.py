@@ -16,6 +16,7 @@ from pyagent.engine.evaluate import (
     Compared,
     Evaluator,
     Unbound,
+    anonymous,
     dedupe,
     evaluate,
     ordered,
@@ -44,6 +45,18 @@ def strip(atom: Value) -> tuple[str, tuple[Value, ...], tuple | None]:
     if args and is_person(args[0]):
         return atom[1], args[1:], args[0]
     return atom[1], args, None
+
+
+def negated_atom(term, b: Binding) -> tuple[str, tuple[Value | None, ...], tuple | None]:
+    """The atom of a negated literal under ``b``, split as `strip` splits one, an argument
+    with ``_`` in it None (any value): `not p(X, _)` is about every atom ``p(X, ...)``, as in
+    clingo.  Raises Unbound for a named variable ``b`` does not bind."""
+    if not anonymous(term):
+        return strip(evaluate(term, b))
+    args = [None if anonymous(a) else evaluate(a, b) for a in term.args]
+    if args and args[0] is not None and is_person(args[0]):
+        return term.name, tuple(args[1:]), cast(tuple, args[0])
+    return term.name, tuple(args), None
 
 
 def with_person(name: str, args: Sequence[Value], person: Value | None) -> Value:

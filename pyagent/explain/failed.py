@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from pyagent.engine.evaluate import (
     Binding,
     Compared,
     Evaluator,
     Unbound,
+    anonymous,
     evaluate,
     render,
     render_literal,
 )
 from pyagent.engine.program import Program, Rule
-from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, term_vars
+from pyagent.engine.facts import BEST, WORST
+from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION, Literal, Var, term_vars
 from pyagent.engine.solve import Model
 from pyagent.engine.values import Value, is_person, name_of, symbol_of
 from pyagent.explain.atoms import (
@@ -29,7 +31,9 @@ from pyagent.explain.atoms import (
     dedupe_bindings as _dedupe,
     failure_order as _failure_order,
     first_value as _first_value,
+    negated_atom as _negated_atom,
     partial as _partial,
+    swap as _swap,
     parts as _parts,
     strip as _strip,
     symbols as _symbols,
@@ -50,6 +54,17 @@ from pyagent.explain.nodes import (
 
 if TYPE_CHECKING:
     from pyagent.explain.tree import _Context
+
+
+class _Denied(NamedTuple):
+    """The atom a negated literal denies: name, arguments after the person (None: any
+    value), the person's index, whether it has a person, and its status."""
+
+    name: str
+    args: tuple[Value | None, ...]
+    person_index: int | None
+    person: bool
+    status: str
 
 
 class FailedRules:
@@ -121,6 +136,22 @@ class FailedRules:
                 keys.add(key)
                 out.append(self._node(name, args, idx, ctx.side(), depth + 1))
         return tuple(out)
+
+    def _denied(self, literal: Literal, b: Binding, index: int | None) -> _Denied:
+        """The atom a negated literal denies under ``b`` (`negated_atom`: a ``_`` of it any
+        value) and its status.  A ``_`` inside an argument (``not p(X, f(_))``) is matched
+        as written for the status, not as any value."""
+        name, args, person = _negated_atom(literal.term, b)
+        idx = index if person is not None else None
+        term = literal.term
+        if not any(type(a) is not Var and anonymous(a) for a in term.args):
+            return _Denied(name, args, idx, person is not None, self.status(name, args, idx))
+        held = [
+            bool(self.ev.matches(term, {k: _swap(v, w) for k, v in b.items()}))
+            for w in (WORST, BEST)
+        ]
+        status = YES if all(held) else UNKNOWN if any(held) else NO
+        return _Denied(name, args, idx, person is not None, status)
 
     # -- a rule that failed ------------------------------------------------------
     def _failed_way(
@@ -273,10 +304,9 @@ class FailedRules:
                     COMPARISON, render_literal(literal, b), basis, None, compared, sides=sides
                 )
             if kind == NEGATION:
-                name, args, person = _strip(evaluate(literal.term, b))
-                idx = index if person is not None else None
-                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[self.status(name, args, idx)]
-                part = Part(name, _symbols(args), person is not None, negated=True)
+                d = self._denied(literal, b, index)
+                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[d.status]
+                part = Part(d.name, _symbols(d.args), d.person, negated=True)
                 return Condition(NEGATION, render_literal(literal, b), status, None, atom=part)
             _, value, checks = self.ev.aggregate_holds(literal, b)
             return Condition(
@@ -324,14 +354,12 @@ class FailedRules:
             part = Part(name, _symbols(rest), person is not None)
             return Condition(ATOM, render(term, b), NO, node, atom=part, context=context)
         if kind == NEGATION:
-            ground = evaluate(literal.term, b)
-            name, args, person = _strip(ground)
-            idx = index if person is not None else None
-            node = self._node(name, args, idx, ctx, depth + 1)
-            status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[node.status]
+            d = self._denied(literal, b, index)
+            node = self._node(d.name, d.args, d.person_index, ctx, depth + 1)
+            status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[d.status]
             if lean:
                 return Condition(NEGATION, "", status, node)
-            part = Part(name, _symbols(args), person is not None, negated=True)
+            part = Part(d.name, _symbols(d.args), d.person, negated=True)
             return Condition(NEGATION, render_literal(literal, b), status, node, atom=part)
         if lean:  # a comparison or an aggregate: no node
             return Condition(kind, "", NO)

@@ -25,7 +25,7 @@ from typing import cast
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Evaluator, Unbound, evaluate, render, render_literal
+from pyagent.engine.evaluate import Binding, Evaluator, Unbound, render, render_literal
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.engine.program import Program, Rule
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
@@ -356,16 +356,17 @@ class Explainer(FailedRules):
                 part = Part(name, _symbols(args), person is not None)
                 conditions.append(Condition(ATOM, render(term, b), node.status, node, atom=part))
             elif kind == NEGATION:
-                ground = evaluate(literal.term, b)
-                name, args, person = _strip(ground)
-                idx = index if person is not None else None
-                inner = self.status(name, args, idx)
-                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[inner]
-                negated = self._node(name, args, idx, ctx, depth + 1) if inner != NO else None
+                d = self._denied(literal, b, index)
+                status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[d.status]
+                negated = (
+                    self._node(d.name, d.args, d.person_index, ctx, depth + 1)
+                    if d.status != NO
+                    else None
+                )
                 if lean:
                     conditions.append(Condition(NEGATION, "", status, negated))
                     continue
-                part = Part(name, _symbols(args), person is not None, negated=True)
+                part = Part(d.name, _symbols(d.args), d.person, negated=True)
                 conditions.append(
                     Condition(NEGATION, render_literal(literal, b), status, negated, atom=part)
                 )
