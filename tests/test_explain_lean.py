@@ -1,9 +1,10 @@
 """Lean explanation trees (what `ask` and `batch` read answers from) against full ones.
 
-A lean tree skips what only a reader uses (texts, values, comparisons, context nodes) and
-shares the sub-trees of one person's answers (pyagent.explain.tree.Explainer._node); the nodes,
-statuses, ways, clauses and leaves it reaches must be exactly those of the full tree, built
-alone, with nothing shared.
+A lean tree skips what only a reader uses (texts, values, comparisons, context nodes); the
+nodes, statuses, ways, clauses and leaves it reaches must be exactly those of the full tree,
+built alone, with nothing shared.  The trees of one person, lean and full, share sub-trees
+(pyagent.explain.tree.Explainer._node): a tree so built must equal, field by field, the one
+an explainer of its own builds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from clingo import Function
 
 from pyagent.explain.answers import solve_case
 from pyagent.input.case import parse_person
-from pyagent.explain.tree import Node, cited_clauses, unknown_inputs
+from pyagent.explain.tree import Explainer, Node, cited_clauses, unknown_inputs
 from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.solve import person_term
@@ -79,13 +80,12 @@ def test_lean_trees_are_the_full_trees_without_the_readers_parts(readings: dict[
     parameters = {"application_years.technician": 8} if readings else {}
     case = Case("roster", as_of=AS_OF, readings=readings, parameters=parameters, persons=persons)
     shared = solve_case(case)  # one explainer: lean sub-trees shared across each person's answers
-    alone = solve_case(case)  # full trees, each built on its own
     kinds = shared.clause_kinds()
     statuses = set()
     for i in range(len(persons)):
         for q in QUESTIONS.values():
             lean = shared.explain(i, q, lean=True)
-            full = alone.explain(i, q)
+            full = _alone(shared, i, q)
             assert shape(lean) == shape(full), (persons[i].id, q.id)
             assert cited_clauses(lean, kinds) == cited_clauses(full, kinds)
             assert unknown_inputs(lean) == unknown_inputs(full)
@@ -96,6 +96,12 @@ def test_lean_trees_are_the_full_trees_without_the_readers_parts(readings: dict[
             )
             statuses.add(lean.status)
     assert statuses == {"yes", "no", "unknown"}
+
+
+def _alone(solved, i: int, q, *, first: bool = False) -> Node:
+    """The full tree of an answer from an explainer of its own (nothing shared)."""
+    atom = Function("answer", [person_term(i, "worst"), q.term])
+    return Explainer(solved.program, solved.model, solved.facts).explain(atom, first=first)
 
 
 def _ways(node: Node):
@@ -127,9 +133,33 @@ def test_sub_trees_are_shared_only_between_answers_that_would_build_them_alike()
 def test_first_derivation_lean_trees_match_too() -> None:
     persons = tuple(_roster(11, 8))
     case = Case("roster", as_of=AS_OF, readings={}, parameters={}, persons=persons)
-    shared, alone = solve_case(case), solve_case(case)
+    shared = solve_case(case)
     for i in range(len(persons)):
         for q in QUESTIONS.values():
             atom = Function("answer", [person_term(i, "worst"), q.term])
             lean = shared.explainer.explain(atom, first=True, lean=True)
-            assert shape(lean) == shape(alone.explainer.explain(atom, first=True))
+            assert shape(lean) == shape(_alone(shared, i, q, first=True))
+
+
+@pytest.mark.parametrize("readings", READING_SETS[:2], ids=["defaults", "open-latest"])
+def test_full_trees_sharing_sub_trees_equal_trees_built_alone(readings: dict[str, str]) -> None:
+    """Full trees (texts, values, comparisons, context nodes and the conditions that held in
+    rules that failed) reuse sub-trees across a person's answers, in whatever order they are
+    asked for, mixed with lean ones: each equals the tree an explainer of its own builds."""
+    persons = tuple(_roster(13 + len(readings), 12))
+    case = Case("roster", as_of=AS_OF, readings=readings, parameters={}, persons=persons)
+    shared = solve_case(case)
+    rng = random.Random(len(readings))
+    asked = [(i, q, first) for i in range(len(persons)) for q in QUESTIONS for first in (0, 1)]
+    rng.shuffle(asked)  # persons interleaved too: a person's sub-trees are kept while it lasts
+    asked.sort(key=lambda t: t[0] % 3)
+    contexts = 0
+    for i, qid, first in asked:
+        q = QUESTIONS[qid]
+        if rng.random() < 0.3:
+            shared.explain(i, q, lean=True)
+        atom = Function("answer", [person_term(i, "worst"), q.term])
+        tree = shared.explainer.explain(atom, first=bool(first))
+        assert tree == _alone(shared, i, q, first=bool(first)), (persons[i].id, qid, first)
+        contexts += sum(1 for _, w in _ways(tree) for c in w.conditions if c.context)
+    assert contexts > 0  # context nodes were built, and shared

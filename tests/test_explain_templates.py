@@ -153,6 +153,19 @@ def test_a_sentence_fills_values_formats_and_aliases():
     )
 
 
+def test_a_phrasing_copied_with_another_person_says_its_own_sentences():
+    """A phrasing remembers the sentences it said (the trees of one person share it); a copy
+    made by `dataclasses.replace` with other words must not say the original's."""
+    import dataclasses
+
+    en = Phrasing(load_templates(), "en", person="wang")
+    args = (String("finance"),)
+    assert en.sentence("field", 2, args, person=True).endswith("of wang's current post is finance")
+    other = dataclasses.replace(en, person="the person", _terms={})
+    assert "the person's current post" in other.sentence("field", 2, args, person=True)
+    assert en.sentence("field", 2, args, person=True).endswith("wang's current post is finance")
+
+
 def test_a_predicate_without_template_is_written_out_not_lost():
     en = Phrasing(load_templates(), "en", person="wang")
     assert (

@@ -72,6 +72,19 @@ class Builder:
         self.words = TEXT[lang]
         self.person = solved.case.persons[index]
         self.case = solved.case
+        # what depends only on the solved case, the person and the language is read once and
+        # shared by the builders of that person's trees (one per answer, and for deciding)
+        shared = solved.explainer.readers
+        static = shared.get((index, lang))
+        if static is None or static[0] is not solved:
+            static = (solved, *self._static())
+            shared[(index, lang)] = static
+        _, self.clauses, self.order, self.phrasing, self.reading_values = static
+        self.full: dict[str, Node] = {}
+        self.shown: set[str] = set()
+
+    def _static(self) -> tuple[dict[str, ClauseRef], dict[str, int], Phrasing, dict[str, str]]:
+        solved, lang = self.solved, self.lang
         model = solved.model
         table = solved.explainer.clause_table()
         wording = {
@@ -86,24 +99,23 @@ class Builder:
         marks: dict[str, list[str]] = {}
         for a in model.atoms_of("clause_mark", 2):
             marks.setdefault(a.arguments[0].name, []).append(a.arguments[1].string)
-        self.clauses = {
+        clauses = {
             cid: ClauseRef(cid, ref, wording.get(cid, text), kind, tuple(marks.get(cid, ())))
             for cid, (ref, text, kind, _) in table.items()
         }
-        self.order = {cid: row[3] for cid, row in table.items()}
-        self.phrasing = Phrasing(
+        order = {cid: row[3] for cid, row in table.items()}
+        phrasing = Phrasing(
             templates_for(solved.program),
             lang,
             person=f"「{self.person.id}」" if lang == "zh" else self.person.id,
-            clause_refs={c: r.ref for c, r in self.clauses.items()},
+            clause_refs={c: r.ref for c, r in clauses.items()},
             questions={q.term: (q.zh if lang == "zh" else q.en) for q in QUESTIONS.values()},
-            describe=self._describe,
+            describe=self._describe,  # reads only the person and the language's words
         )
-        self.full: dict[str, Node] = {}
-        self.shown: set[str] = set()
-        self.reading_values = {
+        reading_values = {
             a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("reading", 2)
         }
+        return clauses, order, phrasing, reading_values
 
     # -- names of the person's certificates and titles ---------------------------------
     def _describe(self, kind: str, index: int) -> str | None:

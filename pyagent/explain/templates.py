@@ -182,6 +182,9 @@ class Phrasing:
     questions: Mapping[Symbol, str] = field(default_factory=dict)
     describe: Describe | None = None
     _terms: dict[tuple[Symbol, str | None], str] = field(default_factory=dict, repr=False)
+    # sentences said already (a phrasing is shared by the trees of one person); not copied by
+    # `dataclasses.replace`, which may change what they read
+    _said: dict[tuple, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def words(self) -> Mapping[str, str]:
@@ -210,6 +213,20 @@ class Phrasing:
         Without a template the atom is written out, so that a missing template shows
         rather than breaks an explanation (tests/test_explain_templates.py keeps them all).
         """
+        key = (name, arity, tuple(args), person, negated)
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = self._sentence(name, arity, args, person, negated)
+        return said
+
+    def _sentence(
+        self,
+        name: str,
+        arity: int,
+        args: Sequence[Symbol | str | None],
+        person: bool,
+        negated: bool,
+    ) -> str:
         text = self.templates.text(name, arity, self.lang, negated)
         if text is None and negated:
             return ""  # no sentence in the negative: the caller says it its own way

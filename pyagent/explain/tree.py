@@ -14,7 +14,9 @@ clingo computed, never from text written per conclusion:
 Nodes are frozen dataclasses (``nodes.py``).  The walk runs on values (``pyagent.engine.values``),
 not on clingo symbols, which cost a foreign call per attribute.  A *lean* tree (``explain(..., lean=True)``) is what an
 answer's ``clauses`` and ``depends_on`` are read from: the same nodes, ways and leaves without
-the parts only a reader sees, and with sub-trees shared between the answers of one person.
+the parts only a reader sees.  The trees of one person share sub-trees (lean and full ones
+alike, context nodes included): a sub-tree built for one answer is reused in another wherever
+every key it looked up is seen or not seen as when it was built (`Explainer._node`).
 """
 
 from __future__ import annotations
@@ -72,20 +74,37 @@ MAX_WAYS = 12
 
 
 @dataclass
+class _Shared:
+    """What a tree's contexts share, so that a sub-tree can be reused (Explainer._node): every
+    key looked up in a context's ``seen``, in order, as (the context's level, key, whether it
+    was there), and the deepest node built so far."""
+
+    trail: list[tuple[int, str, bool]] = field(default_factory=list)
+    deepest: int = 0
+
+
+@dataclass
 class _Context:
     seen: set[str] = field(default_factory=set)
     aside: _Context | None = None  # for context nodes, so that they never hide the tree's own
     first: bool = False  # one derivation per conclusion that holds, not all of them
     lean: bool = False  # only what `walk` reaches (see Explainer.explain)
-    # Lean trees reuse sub-trees (Explainer._node): every key looked up in `seen`, in order,
-    # with whether it was there, and the deepest node built so far.
-    trail: list[tuple[str, bool]] | None = None
-    deepest: int = 0
+    level: int = 0  # 0 for the tree's own context, n for the n-th context aside of it
+    shared: _Shared = field(default_factory=_Shared)
 
     def side(self) -> _Context:
         if self.aside is None:
-            self.aside = _Context(first=self.first, lean=self.lean)
+            self.aside = _Context(
+                first=self.first, lean=self.lean, level=self.level + 1, shared=self.shared
+            )
         return self.aside
+
+    def at(self, levels: int) -> _Context:
+        """The context ``levels`` asides from this one."""
+        ctx = self
+        for _ in range(levels):
+            ctx = ctx.side()
+        return ctx
 
 
 class Explainer(FailedRules):
@@ -106,9 +125,12 @@ class Explainer(FailedRules):
             name_of(a[3]): name_of(a[4]) for a in _functions(model.values_of("clause_kind", 2))
         }
         self._clauses: dict[str, tuple[str, str, str, int]] | None = None
-        # lean sub-trees of one person: (index, key, first) -> (node, keys looked up, height)
-        self._memo: dict[tuple, tuple[Node, tuple[tuple[str, bool], ...], int]] = {}
+        # sub-trees of one person: (index, key, first, lean) -> (node, keys looked up, height)
+        self._memo: dict[tuple, tuple[Node, tuple[tuple[int, str, bool], ...], int]] = {}
         self._memo_person: int | None = None
+        # what the readers of this case's trees read once per person and language
+        # (`pyagent.explain.sentences.Builder`)
+        self.readers: dict[tuple, tuple] = {}
 
     def inputs(self, index: int) -> dict[Value, tuple[str, bool]]:
         """Person ``index``'s input atoms (both worlds) -> (path in the case, left unknown)."""
@@ -179,9 +201,9 @@ class Explainer(FailedRules):
         """
         name, args, person = _strip(value_of(atom))
         index = person[3] if person is not None else None
-        ctx = _Context(first=first, lean=lean, trail=[] if lean else None)
-        if lean and index != self._memo_person:
-            self._memo.clear()  # sub-trees are shared between the answers of one person
+        ctx = _Context(first=first, lean=lean)
+        if index != self._memo_person:
+            self._memo.clear()  # sub-trees are shared between the trees of one person
             self._memo_person = index
         return self._node(name, args, index, ctx, 0)
 
@@ -199,45 +221,51 @@ class Explainer(FailedRules):
         depth: int,
     ) -> Node:
         key = self._key(name, args, index)
-        seen, trail = ctx.seen, ctx.trail
+        seen, shared, level = ctx.seen, ctx.shared, ctx.level
+        trail = shared.trail
         if key in seen:
-            if trail is not None:
-                trail.append((key, True))
+            trail.append((level, key, True))
             status = self.status(name, args, index)
             derived = self._derived(name, len(args) + (index is not None))
             return Node(
                 key, name, _symbols(args), status, derived, repeated=True, person=index is not None
             )
-        if trail is None:
-            seen.add(key)
-            return self._build(key, name, args, index, ctx, depth)
-        # A lean sub-tree depends only on which of the keys it looks up are seen already, and
-        # on MAX_DEPTH: built once, it is reused wherever those are the same.
-        memo_key = (index, key, ctx.first)
+        # A sub-tree depends only on which of the keys it looks up are seen already, in its
+        # context and in the contexts aside of it (context nodes, full trees), and on
+        # MAX_DEPTH: built once, it is reused wherever those are the same.
+        memo_key = (index, key, ctx.first, ctx.lean)
         entry = self._memo.get(memo_key)
         if entry is not None:
             node, looked_up, height = entry
-            if depth + height <= MAX_DEPTH and all((k in seen) == was for k, was in looked_up):
+            if depth + height <= MAX_DEPTH and all(
+                (k in (ctx.at(rel).seen if rel else seen)) == was for rel, k, was in looked_up
+            ):
                 seen.add(key)
-                seen.update(k for k, was in looked_up if not was)
-                trail.append((key, False))
-                trail.extend(looked_up)
-                ctx.deepest = max(ctx.deepest, depth + height)
+                for rel, k, was in looked_up:
+                    if not was:
+                        (ctx.at(rel).seen if rel else seen).add(k)
+                trail.append((level, key, False))
+                trail.extend((level + rel, k, was) for rel, k, was in looked_up)
+                shared.deepest = max(shared.deepest, depth + height)
                 return node
-        trail.append((key, False))
+        trail.append((level, key, False))
         start = len(trail)
-        outer = ctx.deepest
-        ctx.deepest = depth
+        outer = shared.deepest
+        shared.deepest = depth
         seen.add(key)
         node = self._build(key, name, args, index, ctx, depth)
-        height = ctx.deepest - depth
+        height = shared.deepest - depth
         if depth + height <= MAX_DEPTH:
-            first_looks: dict[str, bool] = {}
-            for k, was in trail[start:]:
-                if k != key:
-                    first_looks.setdefault(k, was)
-            self._memo[memo_key] = (node, tuple(first_looks.items()), height)
-        ctx.deepest = max(outer, ctx.deepest)
+            first_looks: dict[tuple[int, str], bool] = {}
+            for lv, k, was in trail[start:]:
+                if lv != level or k != key:
+                    first_looks.setdefault((lv - level, k), was)
+            self._memo[memo_key] = (
+                node,
+                tuple((rel, k, was) for (rel, k), was in first_looks.items()),
+                height,
+            )
+        shared.deepest = max(outer, shared.deepest)
         return node
 
     def _derived(self, name: str, arity: int) -> bool:
