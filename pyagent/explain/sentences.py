@@ -72,19 +72,15 @@ class Builder:
         self.words = TEXT[lang]
         self.person = solved.case.persons[index]
         self.case = solved.case
-        # what depends only on the solved case, the person and the language is read once and
-        # shared by the builders of that person's trees (one per answer, and for deciding)
-        shared = solved.explainer.readers
-        static = shared.get((index, lang))
+        key = (index, lang)  # read once per person and language, shared by the person's trees
+        static = solved.explainer.readers.get(key)
         if static is None or static[0] is not solved:
-            static = (solved, *self._static())
-            shared[(index, lang)] = static
+            static = solved.explainer.readers[key] = (solved, *self._static(solved, lang))
         _, self.clauses, self.order, self.phrasing, self.reading_values = static
         self.full: dict[str, Node] = {}
         self.shown: set[str] = set()
 
-    def _static(self) -> tuple[dict[str, ClauseRef], dict[str, int], Phrasing, dict[str, str]]:
-        solved, lang = self.solved, self.lang
+    def _static(self, solved: SolvedCase, lang: str) -> tuple:
         model = solved.model
         table = solved.explainer.clause_table()
         wording = {
