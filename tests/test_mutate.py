@@ -4,6 +4,7 @@ that tells it apart, the reasons a pin fixes (clauses, depends_on), `check --upd
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -438,3 +439,43 @@ def test_a_weakened_pin_set_fails_the_sampled_run():
         only=lambda m: m.file in ("p4_special_talent.lp", "p5_reverse.lp"),
     )
     assert report.results and report.new_survivors
+
+
+def test_a_full_run_resumed_from_its_record_prints_the_score(tmp_path):
+    """`pyagent mutate --record FILE` with every mutant already in FILE runs none of them and
+    prints the score of the whole set, killed / (all - invalid - guarded - equivalent), in
+    text and in JSON, with the per-mutant times summed; a survivor makes it exit 1."""
+    every = mutants()
+    cycle = ("killed", "killed", "invalid", "guarded", "equivalent")
+    verdicts = [cycle[k % len(cycle)] for k in range(len(every))]
+    log = tmp_path / "run.jsonl"
+
+    def record(verdicts: list[str]) -> None:
+        log.write_text(
+            "".join(
+                json.dumps({**m.to_json(), "verdict": v, "detail": "", "seconds": 0.5}) + "\n"
+                for m, v in zip(every, verdicts)
+            ),
+            encoding="utf-8",
+        )
+
+    record(verdicts)
+    args = ["mutate", "--no-search", "--record", str(log)]
+    n = {v: verdicts.count(v) for v in cycle}
+    text = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.output
+    shown = " ".join(text.output.split())  # the table's title wraps
+    assert f"all {len(every)} mutants, {len(every)} of them from the record" in shown
+    assert f"Mutation score 100.0 %: killed {n['killed']} ÷ (all {len(every)} − invalid" in shown
+    verdicts[0] = "survived"  # one survivor: the score falls below 100 % and the run fails
+    record(verdicts)
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["full"] and data["resumed"] == data["run"] == data["mutants"] == len(every)
+    assert data["counts"]["killed"] == n["killed"] - 1 and data["counts"]["survived"] == 1
+    assert data["mutant_seconds"] == pytest.approx(0.5 * len(every), abs=0.1)
+    assert data["score"] == pytest.approx(
+        (n["killed"] - 1) / (len(every) - n["invalid"] - n["guarded"] - n["equivalent"])
+    )
+    assert len(log.read_text(encoding="utf-8").splitlines()) == len(every)  # nothing run

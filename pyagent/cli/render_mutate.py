@@ -22,11 +22,15 @@ def _answer(a) -> str:
 def mutation_view(report: MutationReport) -> Group:
     parts: list = []
     ran = len(report.results)
-    what = (
-        f"{ran} of {report.total} mutants (sample, seed {report.seed})"
-        if report.sample
-        else f"{ran} mutants"
-    )
+    if report.sample:
+        what = f"{ran} of {report.total} mutants (sample, seed {report.seed})"
+    elif report.full:
+        what = f"all {ran} mutants"
+    else:
+        what = f"{ran} of {report.total} mutants"
+    if report.resumed:
+        what += f", {report.resumed} of them from the record"
+
     table = Table(
         title=Text(f"Mutation testing · kb {report.kb} · {report.pins} pins · {what}"), expand=False
     )
@@ -76,7 +80,8 @@ def mutation_view(report: MutationReport) -> Group:
     parts.append(
         Text(
             f"Mutation score {shown}: killed {c['killed']} ÷ (all {ran} − invalid {c['invalid']} − guarded "
-            f"{c['guarded']} − equivalent {c['equivalent']}); {c['survived']} survived; {report.seconds:.0f} s.",
+            f"{c['guarded']} − equivalent {c['equivalent']}); {c['survived']} survived; "
+            f"{report.seconds:.0f} s ({report.mutant_seconds:.0f} s of mutants summed).",
             style="status.yes" if report.holds else "status.no",
         )
     )

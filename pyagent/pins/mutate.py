@@ -140,6 +140,18 @@ class MutationReport:
     seconds: float
     sample: int | None = None
     seed: int | None = None
+    resumed: int = 0  # results taken from a --record file, not run again
+
+    @property
+    def full(self) -> bool:
+        """Every mutant of the knowledge base has a result (run now or recorded)."""
+        return len(self.results) == self.total
+
+    @property
+    def mutant_seconds(self) -> float:
+        """The wall time of each mutant summed (recorded ones included): what the run costs
+        one worker, whatever the number of workers and resumptions."""
+        return sum(r.seconds for r in self.results)
 
     def count(self, verdict: str) -> int:
         return sum(1 for r in self.results if r.verdict == verdict)
@@ -181,7 +193,10 @@ class MutationReport:
             "seed": self.seed,
             "counts": self.counts,
             "score": self.score,
+            "full": self.full,
+            "resumed": self.resumed,
             "seconds": round(self.seconds, 1),
+            "mutant_seconds": round(self.mutant_seconds, 1),
             "by_operator": {
                 op: dict(Counter(r.verdict for r in self.results if r.mutant.operator == op))
                 for op in sorted({r.mutant.operator for r in self.results})
@@ -454,4 +469,5 @@ def mutate(
         time.perf_counter() - start,
         sample,
         seed if sample is not None else None,
+        len(results) - len(fresh),
     )
