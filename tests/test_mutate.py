@@ -479,3 +479,30 @@ def test_a_full_run_resumed_from_its_record_prints_the_score(tmp_path):
         (n["killed"] - 1) / (len(every) - n["invalid"] - n["guarded"] - n["equivalent"])
     )
     assert len(log.read_text(encoding="utf-8").splitlines()) == len(every)  # nothing run
+
+
+def test_the_search_solves_for_a_case_in_one_clingo_program(tmp_path):
+    """pins/differ: both knowledge bases renamed apart in one program, a choice of one
+    candidate's input facts, a constraint that some status differs.  Dropping 社会效益 from
+    P4.S3 (a survivor of the 助理级 pins) is told apart on a variant of a 助理级 pin's
+    person; the case found is one on which the two answer differently when each is solved
+    alone; the knowledge base against itself has no such case."""
+    from pyagent.pins.differ import differing
+    from pyagent.pins.distinguish import answers, candidates
+
+    pins = [
+        p
+        for p in load_pins([QUERIES / "p3_s1_assistant"])
+        if p.name.startswith("Under certificate_clock=latest")
+    ]
+    cands = candidates(pins, "variants", kb_dir())
+    copy = tmp_path / "kb"
+    shutil.copytree(kb_dir(), copy)
+    _special_talent_mutant().apply(copy)
+    found = differing(cands, kb_dir(), copy)
+    assert found is not None and found[1] == "special_talent.apply"
+    case = cands[found[0]]
+    was, now = answers([case], kb_dir(), False)[0], answers([case], copy, False)[0]
+    assert was[found[1]].status != now[found[1]].status
+    assert case.person.social_benefit is False and case.person.economic_benefit is not False
+    assert differing(cands, kb_dir(), kb_dir()) is None

@@ -13,9 +13,13 @@ difference ends the search):
    the others of its vocabulary, dates moved by a month and a year, work years by one),
    under the pin's readings, compared by status.
 
-A variant is kept only if it is a valid person (`pyagent.input.case.parse_person`), so
-that the case found can become a pin as it is printed (`Distinction.yaml`).  No
-difference within these bounds: the mutant is reported as probably equivalent.
+The first round compares reasons, which only the explainer gives, so it is compared here in
+Python.  The other two are solved for: `pyagent.pins.differ` puts both programs, renamed
+apart, in one clingo program with a choice of one candidate's input facts and a constraint
+that some answer's status differs, and a model of it is the case.  A variant is kept only
+if it is a valid person (`pyagent.input.case.parse_person`), so that the case found can
+become a pin as it is printed (`Distinction.yaml`).  No difference within these bounds:
+the mutant is reported as probably equivalent.
 """
 
 from __future__ import annotations
@@ -336,15 +340,23 @@ def distinguish(
 ) -> Distinction | None:
     """The first case (in the order of the rounds) on which the knowledge bases in
     ``original`` (default: the project's) and ``mutant`` answer differently, or None."""
+    from pyagent.pins.differ import differing  # it reads Candidate from here
+
     original = Path(original or default_kb_dir()).resolve()
     for round in rounds:
         cands = candidates(pins, round, original, focus)
-        reasons = round == "pins"
+        if round != "pins":  # statuses: solved for in one clingo program
+            found = differing(cands, original, mutant)
+            if found is None:
+                continue
+            c, q = cands[found[0]], found[1]
+            was, now = answers([c], original, False)[0][q], answers([c], mutant, False)[0][q]
+            return Distinction(c, q, was, now, round)
         key = (str(original), round, tuple(id(p) for p in pins), focus)
         if key not in _ORIGINAL:
-            _ORIGINAL[key] = answers(cands, original, reasons)
+            _ORIGINAL[key] = answers(cands, original, True)
         before = _ORIGINAL[key]
-        after = answers(cands, mutant, reasons)
+        after = answers(cands, mutant, True)
         for c, a, b in zip(cands, before, after):
             for q in QUESTIONS:
                 if a[q] != b[q]:
