@@ -107,7 +107,7 @@ def _tree_rss(pid: int) -> int:
 
 
 def batch(
-    path: Path, out: Path, jobs: int | None, dask: str | None = None
+    path: Path, out: Path, jobs: int | None, dask: str | None = None, reasons: bool = True
 ) -> tuple[float, int, dict]:
     command = [
         sys.executable,
@@ -124,6 +124,8 @@ def batch(
     ]
     if dask:
         command += ["--dask", dask]
+    if not reasons:
+        command.append("--no-reasons")
     for name, value in PARAMETERS.items():
         command += ["--parameter", f"{name}={value}"]
     if jobs:
@@ -160,9 +162,12 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, int]:
-    """Answer ``sample`` random persons of the roster with ``pyagent ask`` (the library call)
-    and compare with the batch's lines: (persons compared, persons that differ)."""
+def check_with_ask(
+    path: Path, out: Path, sample: int, seed: int, reasons: bool = True
+) -> tuple[int, int]:
+    """Answer ``sample`` random persons of the roster with ``pyagent ask`` (the library call,
+    with reasons unless ``reasons`` is off) and compare with the batch's lines: (persons
+    compared, persons that differ)."""
     import random
 
     from pyagent.errors import InputError
@@ -170,10 +175,6 @@ def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, 
     from pyagent.input.case import parse_person
     from pyagent.input.model import Case
 
-    batch_lines = {}
-    with open(out, encoding="utf-8") as handle:
-        for line in handle:
-            batch_lines[json.loads(line)["id"]] = json.loads(line)["answers"]
     rng = random.Random(seed)
     chosen = []
     with open(path, encoding="utf-8") as handle:
@@ -184,17 +185,26 @@ def check_with_ask(path: Path, out: Path, sample: int, seed: int) -> tuple[int, 
                 k = rng.randint(0, n)
                 if k < sample:
                     chosen[k] = line
-    persons = []
+    persons = {}
     for line in chosen:
         try:
-            persons.append(parse_person(json.loads(line), str(path), ""))
+            p = parse_person(json.loads(line), str(path), "")
         except (InputError, ValueError):
             continue
+        persons.setdefault(p.id, p)  # a case holds an id once
+    batch_lines = {}
+    with open(out, encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            if data["id"] in persons:
+                batch_lines[data["id"]] = data["answers"]
     differ = 0
-    for start in range(0, len(persons), 200):
-        group = tuple(persons[start : start + 200])
+    group_all = list(persons.values())
+    for start in range(0, len(group_all), 200):
+        group = tuple(group_all[start : start + 200])
         case = Case(str(path), dt.date.fromisoformat(AS_OF), {}, PARAMETERS, group)
-        for p in answer_case(case).to_json()["persons"]:
+        asked = answer_case(case, lang="en" if reasons else None).to_json()["persons"]
+        for p in asked:
             if batch_lines.get(p["id"]) != p["answers"]:
                 differ += 1
     return len(persons), differ
@@ -228,6 +238,11 @@ def main(argv: list[str] | None = None) -> None:
         help="persons drawn at random whose batch answers are compared with ask's",
     )
     parser.add_argument(
+        "--no-reasons",
+        action="store_true",
+        help="pyagent batch --no-reasons (no reason or to_settle per answer)",
+    )
+    parser.add_argument(
         "--dask",
         action="store_true",
         help="run it again on a Dask LocalCluster of --jobs (default 2) workers",
@@ -251,13 +266,17 @@ def main(argv: list[str] | None = None) -> None:
         f"floor (read + json.loads):          {t_floor:8.2f} s   {args.persons / t_floor:>10,.0f} lines/s"
     )
     sample = min(args.solve_sample, args.persons)
-    t_sample, solved = plain_clingo(path, sample)
-    t_clingo = t_sample * args.persons / max(solved, 1)
-    how = "measured" if sample >= args.persons else f"{solved:,} persons measured, extrapolated"
-    print(f"plain clingo, no explanations:      {t_clingo:8.2f} s   ({how}: {t_sample:.2f} s)")
+    t_clingo = 0.0
+    if sample:
+        t_sample, solved = plain_clingo(path, sample)
+        t_clingo = t_sample * args.persons / max(solved, 1)
+        how = "measured" if sample >= args.persons else f"{solved:,} persons measured, extrapolated"
+        print(f"plain clingo, no explanations:      {t_clingo:8.2f} s   ({how}: {t_sample:.2f} s)")
 
     out = directory / "answers.jsonl"
-    t_batch, peak, summary = batch(path, out, args.jobs)
+    reasons = not args.no_reasons
+    print(f"pyagent batch {'with reasons (the default)' if reasons else '--no-reasons'}")
+    t_batch, peak, summary = batch(path, out, args.jobs, reasons=reasons)
     rate = summary["persons_in"] / t_batch
     print(
         f"pyagent batch, end to end:          {t_batch:8.2f} s   {rate:>10,.0f} persons/s   "
@@ -270,11 +289,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
     print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
-    print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")
+    if t_clingo:
+        print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")
     print(f"load average after the batch: {os.getloadavg()[0]:.2f}")
     if args.dask:
         dask_out = directory / "answers-dask.jsonl"
-        t_dask, peak_dask, dask_summary = batch(path, dask_out, args.jobs or 2, dask="local")
+        t_dask, peak_dask, dask_summary = batch(
+            path, dask_out, args.jobs or 2, dask="local", reasons=reasons
+        )
         same = dask_out.read_bytes() == out.read_bytes()
         print(
             f"pyagent batch --dask local:         {t_dask:8.2f} s   ({t_dask / t_batch:.2f} x the "
@@ -283,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"load average after the Dask run: {os.getloadavg()[0]:.2f}")
     if args.check_ask:
-        compared, differ = check_with_ask(path, out, args.check_ask, args.seed)
+        compared, differ = check_with_ask(path, out, args.check_ask, args.seed, reasons)
         print(f"answers identical to ask on a random sample: {compared - differ:,} of {compared:,}")
     if args.keep is None:
         for p in directory.iterdir():

@@ -89,7 +89,9 @@ def write_jsonl(path: Path, rows: list[object]) -> Path:
     return path
 
 
-def ask_json(rows: list[dict], readings: dict[str, str] | None = None) -> list[dict]:
+def ask_json(
+    rows: list[dict], readings: dict[str, str] | None = None, lang: str | None = None
+) -> list[dict]:
     case = Case(
         "<ask>",
         AS_OF,
@@ -97,7 +99,7 @@ def ask_json(rows: list[dict], readings: dict[str, str] | None = None) -> list[d
         PARAMETERS,
         tuple(parse_person(r, "<ask>", "") for r in rows),
     )
-    return answer_case(case).to_json()["persons"]
+    return answer_case(case, lang=lang).to_json()["persons"]
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -170,7 +172,10 @@ def test_batch_answers_equal_ask_answers(tmp_path: Path, seed: int, readings: di
     roster = write_jsonl(tmp_path / f"r{seed}.jsonl", rows)
     out = tmp_path / f"r{seed}.out.jsonl"
     run_batch(roster, out, config(readings=readings))
-    assert read_jsonl(out) == ask_json(rows, readings)
+    assert read_jsonl(out) == ask_json(rows, readings, "en")  # reasons and to_settle too
+    keyed = tmp_path / f"r{seed}.keyed.jsonl"
+    run_batch(roster, keyed, config(readings=readings, reasons=False))
+    assert read_jsonl(keyed) == ask_json(rows, readings)
 
 
 def test_output_in_input_order_with_workers(tmp_path: Path) -> None:
@@ -327,7 +332,7 @@ def test_each_distinct_key_is_answered_once(tmp_path: Path) -> None:
     rows = persons(21, 40) + near_thresholds(21)
     rows += [dict(r, id=r["id"] + "_again") for r in rows[::3]]
     roster = write_jsonl(tmp_path / "r.jsonl", rows)
-    summary = run_batch(roster, tmp_path / "o.jsonl", config(block_bytes=3000))
+    summary = run_batch(roster, tmp_path / "o.jsonl", config(block_bytes=3000, reasons=False))
     keys = Keys(analyse(AS_OF, {}, PARAMETERS))
     distinct: set[tuple[int, tuple]] = set()
     for r in rows:

@@ -84,7 +84,12 @@ def test_the_cache_changes_no_byte_and_batch_equals_ask(
     for replay in (True, False):
         out = outs[replay] = tmp_path / f"r{seed}.{replay}.jsonl"
         config = BatchConfig(
-            as_of=AS_OF, parameters=PARAMETERS, readings=readings, jobs=1, replay=replay
+            as_of=AS_OF,
+            parameters=PARAMETERS,
+            readings=readings,
+            jobs=1,
+            replay=replay,
+            reasons=False,
         )
         phases._CONTEXTS.clear()
         run_batch(roster, out, config)

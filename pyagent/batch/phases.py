@@ -29,12 +29,12 @@ import os
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field
-from collections.abc import Mapping
 from pathlib import Path
 
 from clingo import Function
 
 from pyagent.batch.replay import Replay
+from pyagent.batch.shapes import Shape, ShapeCache, ask_answers, fast_shape, person_memo
 from pyagent.batch.rows import NotUtf8, load_row_checked, range_rows
 from pyagent.engine.cones import person_predicates
 from pyagent.engine.facts import Fact, global_facts
@@ -50,8 +50,6 @@ from pyagent.input.person import post_not_yet_held
 from pyagent.input.roster import BadRow, csv_person, csv_places, row_person, table_row_person
 
 SOLVE_GROUP = 64  # keys per clingo control in phase 2
-MEMO_CAP = 20_000  # persons (without their ids) whose keys a worker keeps
-_PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person) if f.name != "id")
 
 
 _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
@@ -137,8 +135,12 @@ class Context:
             abstraction = base.abstraction.common(alt.abstraction)
         self.keys = Keys(base, abstraction)
         self.alt_keys = Keys(alt, abstraction) if alt is not None else None
+        # with reasons, every shape's answers are ``ask``'s own (`pyagent.batch.shapes`), and
+        # only a compared reading's statuses come from keys
+        self.reasons = bool(config.reasons)
         # a space of keys: (keys, plan); the base plans first, then the compared reading's
-        self.spaces = [(self.keys, p) for p in range(len(self.keys.plans))]
+        self.n_base = 0 if self.reasons else len(self.keys.plans)
+        self.spaces = [(self.keys, p) for p in range(self.n_base)]
         if self.alt_keys is not None:
             self.spaces += [(self.alt_keys, p) for p in range(len(self.alt_keys.plans))]
         self.program = base.program
@@ -147,7 +149,10 @@ class Context:
         self.shared = global_facts(config.as_of, config.readings)
         self.alt_shared = global_facts(config.as_of, {**config.readings, **(config.compare or {})})
         self.questions = tuple(QUESTIONS.values())
-        self._memo: dict[tuple, tuple] = {}
+        self.shapes = ShapeCache()
+        # where a reason names the person's id, a shape's answers hold this instead (a valid
+        # id no data holds by chance; the same in every worker of the run)
+        self.token = "id" + hashlib.blake2b(pickle.dumps(args), digest_size=12).hexdigest()
         self._replays: dict[int, Replay] = {}
         self._local = person_predicates(self.program, config.as_of)
 
@@ -164,8 +169,8 @@ class Context:
         keys, plan = self.spaces[space]
         return [q for q, p in enumerate(keys.plan_of) if p == plan]
 
-    def row(self, raw: object, line: int) -> tuple[str, tuple]:
-        """(id, its key per space) of a good row; raises InputError for a bad one."""
+    def person(self, raw: object, line: int) -> Person:
+        """A good row's person; raises InputError for a bad one."""
         places = None
         data: object
         if self.in_format == "csv":
@@ -183,24 +188,23 @@ class Context:
         late = post_not_yet_held(person, self.config.as_of, self.source, line=line)
         if late is not None:  # SPEC v2: a post that begins after as_of is bad input
             raise late
-        return person.id, self._plan_keys(person)
+        return person
 
-    def _plan_keys(self, person: Person) -> tuple:
-        """The person's key per space.  Persons who differ only by id have the same keys:
-        the last few thousand are kept by everything but the id (every field of `Person`)."""
-        memo = tuple(
-            json.dumps(v, sort_keys=True, default=str) if isinstance(v, Mapping) else v
-            for v in (getattr(person, f) for f in _PERSON_FIELDS)
-        )
-        found = self._memo.get(memo)
-        if found is None:
+    def row(self, raw: object, line: int) -> tuple[str, tuple]:
+        """(id, its key per space) of a good row; raises InputError for a bad one."""
+        person = self.person(raw, line)
+        return person.id, self.shape_keys(person)
+
+    def shape_keys(self, person: Person) -> tuple:
+        """The person's key per space (`spaces`)."""
+        found: tuple = ()
+        if self.n_base:
             full = self.keys.person_key(person)
             found = tuple(self.keys.plan_keys(full))
             if self.alt_keys is not None:
                 found += tuple(self.alt_keys.plan_keys(full))
-            if len(self._memo) >= MEMO_CAP:
-                self._memo.clear()
-            self._memo[memo] = found
+        elif self.alt_keys is not None:
+            found = tuple(self.alt_keys.plan_keys(self.keys.person_key(person)))
         return found
 
     def row_id(self, raw: object) -> str | None:
@@ -241,8 +245,12 @@ def key_part(args: tuple, part: Part) -> KeyedPart:
         rows, lines = range_rows(part.path, part.start, part.end)
     else:
         rows, lines = list(part.rows), 0
-    local: list[dict] = [{} for _ in ctx.spaces]
-    records: list[tuple[int, str, tuple]] = []
+    fast = ctx.in_format == "jsonl"
+    local: dict[object, int] = {}  # a shape's text after the id, or its person memo -> index
+    shapes: list[Shape] = []  # the partition's distinct shapes
+    unanswered: list[tuple[int, Person]] = []  # with reasons: shapes to answer as ask does
+    remember: list[tuple[object, int]] = []  # (cache key, shape) once answered
+    records: list[tuple[int, str, int]] = []  # (line, id as JSON, shape)
     errors: list[tuple] = []
     persons_in = 0
     for line, raw in rows:
@@ -256,16 +264,61 @@ def key_part(args: tuple, part: Part) -> KeyedPart:
         elif not any(c.strip() for c in raw):  # type: ignore[attr-defined]
             continue
         persons_in += 1
+        cut = fast_shape(raw) if fast else None  # type: ignore[arg-type]
+        if cut is not None:
+            s = local.get(cut[1])
+            if s is None:
+                known = ctx.shapes.get(cut[1])
+                if known is not None:
+                    s = local[cut[1]] = len(shapes)
+                    shapes.append(known)
+            if s is not None:  # the id alone is new: FAST_ID's ids are good, and JSON as is
+                records.append((line, '"' + cut[0] + '"', s))
+                continue
         try:
-            pid, plan_keys = ctx.row(raw, line)
+            person = ctx.person(raw, line)
         except InputError as err:
             errors.append((line, ctx.row_id(raw), err.place, err.message))
             continue
-        indexes = tuple(m.setdefault(k, len(m)) for m, k in zip(local, plan_keys))
-        records.append((line, json_text(pid), indexes))
+        memo = person_memo(person)
+        s = local.get(memo)
+        if s is None:
+            known = ctx.shapes.get(memo)
+            s = local[memo] = len(shapes)
+            if known is None:
+                known = Shape(ctx.shape_keys(person))
+                if ctx.reasons:
+                    unanswered.append((s, person))
+                remember.append((memo, s))
+            shapes.append(known)
+        if cut is not None:
+            local[cut[1]] = s
+            remember.append((cut[1], s))
+        records.append((line, json_text(person.id), s))
+    if unanswered:
+        answered = ask_answers(
+            [p for _, p in unanswered],
+            token=ctx.token,
+            source=ctx.source,
+            config=ctx.config,
+            json_text=json_text,
+        )
+        for (s, _), (text, statuses) in zip(unanswered, answered, strict=True):
+            shapes[s] = dataclasses.replace(shapes[s], text=text, statuses=statuses)
+    for key, s in remember:
+        ctx.shapes.put(key, shapes[s])
+    local_keys: list[dict] = [{} for _ in ctx.spaces]
+    entries = [
+        (
+            shape.text,
+            shape.statuses,
+            tuple(m.setdefault(k, len(m)) for m, k in zip(local_keys, shape.keys)),
+        )
+        for shape in shapes
+    ]
     with open(ctx.workdir / f"part-{part.number}.rows", "wb") as handle:
-        marshal.dump(records, handle)
-    return KeyedPart(part.number, lines, persons_in, errors, [list(m) for m in local])
+        marshal.dump((entries, records), handle)
+    return KeyedPart(part.number, lines, persons_in, errors, [list(m) for m in local_keys])
 
 
 # ---------------------------------------------------------------------------
@@ -278,7 +331,7 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
     ctx = context(args)
     space_keys, plan = ctx.spaces[space]
     questions = [ctx.questions[q] for q in ctx.questions_of(space)]
-    alt = space >= len(ctx.keys.plans)
+    alt = space >= ctx.n_base
     slots = [space_keys.analysis.slots[i] for i, _ in space_keys.plans[plan]]
     out: list[tuple] = []
     for start in range(0, len(keys), SOLVE_GROUP):
@@ -328,13 +381,15 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
 def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int, Counter, list]:
     """Write partition ``number``'s rows with their answers (``answers[space][local index]``)
     to ``part-N.out`` as JSON lines: (persons written, persons per (statuses, compared
-    statuses), (row, id) of the persons whose answers flip)."""
+    statuses), (row, id) of the persons whose answers flip).  Each shape's answers are put
+    together once; a row is its id and its shape's text."""
     ctx = context(args)
-    n_base = len(ctx.keys.plans)
+    n_base = ctx.n_base
     where = []  # per question: (space, position among the space's questions)
-    for q in range(len(ctx.questions)):
-        plan = ctx.keys.plan_of[q]
-        where.append((plan, ctx.questions_of(plan).index(q)))
+    if n_base:
+        for q in range(len(ctx.questions)):
+            plan = ctx.keys.plan_of[q]
+            where.append((plan, ctx.questions_of(plan).index(q)))
     alt_where = []
     if ctx.alt_keys is not None:
         for q in range(len(ctx.questions)):
@@ -342,20 +397,38 @@ def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int
             alt_where.append((plan, ctx.questions_of(plan).index(q)))
     rows_file = ctx.workdir / f"part-{number}.rows"
     with open(rows_file, "rb") as handle:
-        records = marshal.load(handle)
-    combos: Counter = Counter()
+        entries, records = marshal.load(handle)
+    texts: list[list[str]] = []  # per shape: its line after the id, cut where the id goes
+    combos_of: list[tuple] = []
+    for text, statuses, indexes in entries:
+        got = [answers[s][i] for s, i in enumerate(indexes)]
+        if text is None:
+            per_q = [got[s][k] for s, k in where]
+            text = ",".join(a[0] for a in per_q)
+            statuses = tuple(a[1] for a in per_q)
+        alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
+        texts.append((',"answers":[' + text + "]}\n").split(ctx.token))
+        combos_of.append((tuple(statuses), alt))
+    per_shape = [0] * len(entries)
     flipped: list[tuple[int, str]] = []
+    flips = {
+        s for s, (statuses, alt) in enumerate(combos_of) if alt is not None and alt != statuses
+    }
     out_file = ctx.workdir / f"part-{number}.out"
     with open(out_file, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
         write = handle.write  # line by line: a partition's output is never held whole
-        for line, pid, indexes in records:
-            got = [answers[s][i] for s, i in enumerate(indexes)]
-            per_q = [got[s][k] for s, k in where]
-            statuses = tuple(a[1] for a in per_q)
-            alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
-            combos[statuses, alt] += 1
-            if alt is not None and alt != statuses:
+        for line, pid, s in records:
+            per_shape[s] += 1
+            if s in flips:
                 flipped.append((line, json.loads(pid)))
-            write('{"id":' + pid + ',"answers":[' + ",".join(a[0] for a in per_q) + "]}\n")
+            parts = texts[s]
+            if len(parts) == 1:
+                write('{"id":' + pid + parts[0])
+            else:  # a reason names the person: its own id, as JSON text writes it
+                write('{"id":' + pid + pid[1:-1].join(parts))
+    combos: Counter = Counter()
+    for s, n in enumerate(per_shape):
+        if n:
+            combos[combos_of[s]] += n
     os.unlink(rows_file)
     return len(records), combos, flipped

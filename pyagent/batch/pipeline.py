@@ -75,8 +75,10 @@ class BatchConfig:
     jobs: int | None = None  # worker processes; None: every core
     output_format: str | None = None  # jsonl / csv / xlsx; None: from OUT's name
     input_format: str | None = None  # jsonl / csv / xlsx; None: from ROSTER's name
-    lang: str = "en"  # a table's headers and statuses (batch/tables.py), the errors' messages
-    reasons: bool = True  # a table's reason and to-settle columns (each person explained)
+    lang: str = "en"  # the reasons, a table's headers and statuses, the errors' messages
+    # each answer's one-line reason and what would settle it, as ``ask --json --lang`` gives
+    # them (every distinct situation explained as ask explains it: pyagent.batch.shapes)
+    reasons: bool = True
     block_bytes: int = 4 << 20  # a partition of a JSONL roster; CSV: about as many rows
     directory: Path | None = None  # the knowledge base (default: kb/)
     dask: str | None = None  # "local" (a LocalCluster) or a scheduler's address; None: processes
@@ -317,15 +319,13 @@ def _partition_bytes(total: int, config: BatchConfig) -> int:
 
 def _table_writer(out_format: str, config: BatchConfig, roster: Path):
     """OUT.csv and OUT.xlsx: the table is written from the JSON lines (`pyagent.batch.tables`),
-    each person's reasons from the roster read again unless ``config.reasons`` is off."""
+    which carry each answer's reason and what would settle it unless ``config.reasons`` is off."""
     if out_format == "jsonl":
         return None
     from pyagent.batch.tables import jsonl_to_table
 
     def convert(answers: Path, table: Path) -> None:
-        jsonl_to_table(
-            answers, table, out_format, config.lang, roster if config.reasons else None, config
-        )
+        jsonl_to_table(answers, table, out_format, config.lang)
 
     return convert
 

@@ -4,11 +4,9 @@ The pipeline streams JSON lines; a table is written from them when the run is do
 person and, per question, four columns: the status, its one-line reason, the clauses it rests
 on and what would settle it when it is unknown.  ``lang="zh"``: Chinese headers and 是/否/未知.
 
-The reason and what would settle an unknown are read off each person's own explanation (not
-off the signature the pipeline answered, whose months and dates are a representative's): the
-roster is read again and its persons solved in blocks of `BLOCK` and explained as ``pyagent
-ask`` explains them.  That costs about what ``ask`` costs per person; ``reasons=False`` (``batch
---no-reasons``) leaves those two columns empty.
+The reason and what would settle an unknown are the JSON lines' own, ``pyagent ask``'s for
+each distinct situation (`pyagent.batch.shapes`); ``reasons=False`` (``batch --no-reasons``)
+leaves those two columns empty.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from pyagent.explain.flips import STATUS_ZH
 
 COLUMNS_EN = ("", " reason", " clauses", " to settle")
 COLUMNS_ZH = ("：答案", "：理由", "：条款", "：待查明")
-BLOCK = 100  # persons per solve when the reasons are worked out
 
 
 def answer_header(lang: str = "en") -> list[str]:
@@ -79,69 +76,15 @@ def answer_row(
     return row
 
 
-def person_reasons(roster: Path, config: Any, lang: str) -> Iterator[tuple[str, dict]]:
-    """(id, question -> (reason, to settle)) for every good row of the roster, in order."""
-    from pyagent.errors import InputError
-    from pyagent.explain.answers import solve_case
-    from pyagent.input.model import Case
-    from pyagent.input.sources import _file_rows
-
-    block: list = []
-
-    def flush() -> Iterator[tuple[str, dict]]:
-        case = Case(
-            source=str(roster),
-            as_of=config.as_of,
-            readings=dict(config.readings),
-            parameters=dict(config.parameters),
-            persons=tuple(block),
-        )
-        solved = solve_case(case, config.directory)
-        for i, person in enumerate(case.persons):
-            found = {}
-            for q in QUESTIONS.values():
-                a = solved.with_reason(i, solved.answer(i, q), lang)
-                settle = "; ".join(settle_text(s, lang) for s in (a.to_settle or ()))
-                found[q.id] = (a.reason or "", settle)
-            yield person.id, found
-        block.clear()
-
-    for _, _, parse in _file_rows(roster, 1 << 40):
-        try:
-            block.append(parse())
-        except InputError:
-            continue  # a bad row: not in the answers either
-        if len(block) >= BLOCK:
-            yield from flush()
-    if block:
-        yield from flush()
-
-
-def jsonl_to_table(
-    answers: Path,
-    out: Path,
-    fmt: str,
-    lang: str = "en",
-    roster: Path | None = None,
-    config: Any = None,
-) -> None:
-    """The answers file of a batch (JSON lines) written as a CSV or xlsx table at ``out``;
-    with ``roster`` and ``config``, each person's reasons and what would settle an unknown."""
+def jsonl_to_table(answers: Path, out: Path, fmt: str, lang: str = "en") -> None:
+    """The answers file of a batch (JSON lines) written as a CSV or xlsx table at ``out``, with
+    each answer's reason and what would settle it where the lines carry them."""
     from pyagent.input.sheets import write_table
 
     def rows() -> Iterator[list[object]]:
-        explained = person_reasons(roster, config, lang) if roster is not None else None
         with open(answers, encoding="utf-8") as handle:
             for line in handle:
-                if not line.strip():
-                    continue
-                reasons = None
-                if explained is not None:
-                    pid, found = next(explained, (None, {}))
-                    if pid == json.loads(line)["id"]:
-                        reasons = found
-                    else:  # out of step (should not happen): no reasons from here on
-                        explained = None
-                yield answer_row(line, lang, reasons)
+                if line.strip():
+                    yield answer_row(line, lang)
 
     write_table(out, answer_header(lang), rows(), fmt)

@@ -124,8 +124,9 @@ def batch(
         bool,
         typer.Option(
             "--reasons/--no-reasons",
-            help="In OUT.csv or OUT.xlsx, each answer's reason and what would settle an unknown "
-            "(each person explained, about what ask costs a person); --no-reasons leaves them out.",
+            help="Each answer's one-line reason and what would settle an unknown, as ask --json "
+            "gives them (each distinct situation explained as ask explains a person); "
+            "--no-reasons leaves them out (much faster on a roster of varied persons).",
         ),
     ] = True,
     quiet: Annotated[
