@@ -136,6 +136,7 @@ def main() -> None:
                 "--as-of",
                 "2026-07-01",
                 "--quiet",
+                "--no-reasons",  # as the page's upload: reasons a page of rows at a time
             ],
             check=True,
             capture_output=True,
@@ -144,7 +145,11 @@ def main() -> None:
         from pyagent.batch.pipeline import BatchConfig, run_batch
 
         t = time.perf_counter()
-        run_batch(roster, Path(tmp) / "out2.jsonl", BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1))
+        run_batch(
+            roster,
+            Path(tmp) / "out2.jsonl",
+            BatchConfig(as_of=dt.date(2026, 7, 1), jobs=1, reasons=False),
+        )
         inproc = time.perf_counter() - t
     print(load())
     print(

@@ -816,7 +816,10 @@ def test_batch_answers_and_refuses_each_row_as_ask_does(run_index, tmp_path_fact
         roster.write_bytes("".join(line + "\n" for line in lines).encode("utf-8", "surrogatepass"))
         out = directory / "answers.jsonl"
         summary = run_batch(
-            roster, out, BatchConfig(as_of=dt.date(2026, 7, 1), readings=readings, jobs=1)
+            roster,
+            out,
+            # the keyed answers (reasons: test_batch.py, test_batch_shapes.py)
+            BatchConfig(as_of=dt.date(2026, 7, 1), readings=readings, jobs=1, reasons=False),
         )
         expected = [ask_outcome(line, readings) for line in lines]
         errors_file, _ = outputs_of(out)

@@ -146,8 +146,10 @@ def answer_roster(
     fmt = roster_format(name, fmt)
     shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
     _check_size(data, shown, limit_persons, limit_bytes)
+    # reasons=False: the page explains a page of rows at a time (`reasons`), not the whole
+    # upload before it shows anything
     config = BatchConfig(
-        as_of=as_of, readings=dict(readings), parameters=dict(parameters), jobs=jobs
+        as_of=as_of, readings=dict(readings), parameters=dict(parameters), jobs=jobs, reasons=False
     )
     with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
         roster = Path(tmp) / f"roster.{fmt}"
