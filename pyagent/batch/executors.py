@@ -22,6 +22,7 @@ from pyagent.errors import InputError, msg
 _TASKS: dict[str, Callable[..., object]] = {
     "key_part": phases.key_part,
     "answer_keys": phases.answer_keys,
+    "ask_shapes": phases.ask_shapes,
     "join_part": phases.join_part,
 }
 

@@ -30,11 +30,19 @@ import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from clingo import Function
 
 from pyagent.batch.replay import Replay
-from pyagent.batch.shapes import Shape, ShapeCache, ask_answers, fast_shape, person_memo
+from pyagent.batch.shapes import (
+    Shape,
+    ShapeCache,
+    ask_answers,
+    fast_shape,
+    person_memo,
+    shape_digest,
+)
 from pyagent.batch.rows import NotUtf8, load_row_checked, range_rows
 from pyagent.engine.cones import person_predicates
 from pyagent.engine.facts import Fact, global_facts
@@ -110,6 +118,9 @@ class KeyedPart:
     keys: list[list[tuple]] = field(
         default_factory=list
     )  # per space: distinct keys, first seen first
+    # with reasons, per distinct shape of the partition: (its digest, the person when this
+    # worker has not sent it before, else None); answered once for the roster in phase 2
+    shapes: list[tuple[bytes, Person | None]] | None = None
 
 
 class Context:
@@ -248,7 +259,7 @@ def key_part(args: tuple, part: Part) -> KeyedPart:
     fast = ctx.in_format == "jsonl"
     local: dict[object, int] = {}  # a shape's text after the id, or its person memo -> index
     shapes: list[Shape] = []  # the partition's distinct shapes
-    unanswered: list[tuple[int, Person]] = []  # with reasons: shapes to answer as ask does
+    sending: dict[int, Person] = {}  # shapes new to this worker: their persons
     remember: list[tuple[object, int]] = []  # (cache key, shape) once answered
     records: list[tuple[int, str, int]] = []  # (line, id as JSON, shape)
     errors: list[tuple] = []
@@ -286,39 +297,30 @@ def key_part(args: tuple, part: Part) -> KeyedPart:
             known = ctx.shapes.get(memo)
             s = local[memo] = len(shapes)
             if known is None:
-                known = Shape(ctx.shape_keys(person))
-                if ctx.reasons:
-                    unanswered.append((s, person))
+                known = Shape(ctx.shape_keys(person), shape_digest(memo))
+                sending[s] = person
                 remember.append((memo, s))
             shapes.append(known)
         if cut is not None:
             local[cut[1]] = s
             remember.append((cut[1], s))
         records.append((line, json_text(person.id), s))
-    if unanswered:
-        answered = ask_answers(
-            [p for _, p in unanswered],
-            token=ctx.token,
-            source=ctx.source,
-            config=ctx.config,
-            json_text=json_text,
-        )
-        for (s, _), (text, statuses) in zip(unanswered, answered, strict=True):
-            shapes[s] = dataclasses.replace(shapes[s], text=text, statuses=statuses)
     for key, s in remember:
         ctx.shapes.put(key, shapes[s])
     local_keys: list[dict] = [{} for _ in ctx.spaces]
     entries = [
-        (
-            shape.text,
-            shape.statuses,
-            tuple(m.setdefault(k, len(m)) for m, k in zip(local_keys, shape.keys)),
-        )
-        for shape in shapes
+        tuple(m.setdefault(k, len(m)) for m, k in zip(local_keys, shape.keys)) for shape in shapes
     ]
     with open(ctx.workdir / f"part-{part.number}.rows", "wb") as handle:
         marshal.dump((entries, records), handle)
-    return KeyedPart(part.number, lines, persons_in, errors, [list(m) for m in local_keys])
+    return KeyedPart(
+        part.number,
+        lines,
+        persons_in,
+        errors,
+        [list(m) for m in local_keys],
+        [(shape.digest, sending.get(s)) for s, shape in enumerate(shapes)] if ctx.reasons else None,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -374,12 +376,42 @@ def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
     return out
 
 
+def ask_shapes(args: tuple, number: int, spool: str, offset: int) -> list[tuple]:
+    """With reasons: the persons of one block of the spool (``(shape, person)`` pickled at
+    ``offset``), answered as ``ask --json --lang`` answers them (`ask_answers`); their texts
+    go to ``ask-N.txt``, a line each, and what comes back is, per shape, (shape, byte offset,
+    byte length, statuses)."""
+    ctx = context(args)
+    with open(spool, "rb") as handle:
+        handle.seek(offset)
+        block = pickle.load(handle)
+    answered = ask_answers(
+        [p for _, p in block],
+        token=ctx.token,
+        source=ctx.source,
+        config=ctx.config,
+        json_text=json_text,
+    )
+    out = []
+    at = 0
+    with open(ctx.workdir / f"ask-{number}.txt", "wb") as handle:
+        for (g, _), (text, statuses) in zip(block, answered, strict=True):
+            data = text.encode("utf-8") + b"\n"
+            handle.write(data)
+            out.append((g, at, len(data) - 1, statuses))
+            at += len(data)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Phase 3.
 
 
-def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int, Counter, list]:
-    """Write partition ``number``'s rows with their answers (``answers[space][local index]``)
+def join_part(
+    args: tuple, number: int, answers: list[list[tuple]], asked: list[tuple] | None = None
+) -> tuple[int, Counter, list]:
+    """Write partition ``number``'s rows with their answers (``answers[space][local index]``;
+    with reasons, ``asked[shape]``: where `ask_shapes` wrote its answers, and their statuses)
     to ``part-N.out`` as JSON lines: (persons written, persons per (statuses, compared
     statuses), (row, id) of the persons whose answers flip).  Each shape's answers are put
     together once; a row is its id and its shape's text."""
@@ -400,15 +432,24 @@ def join_part(args: tuple, number: int, answers: list[list[tuple]]) -> tuple[int
         entries, records = marshal.load(handle)
     texts: list[list[str]] = []  # per shape: its line after the id, cut where the id goes
     combos_of: list[tuple] = []
-    for text, statuses, indexes in entries:
+    files: dict[int, BinaryIO] = {}
+    for n, indexes in enumerate(entries):
         got = [answers[s][i] for s, i in enumerate(indexes)]
-        if text is None:
+        if asked is not None:
+            k, at, length, statuses = asked[n]
+            if k not in files:
+                files[k] = open(ctx.workdir / f"ask-{k}.txt", "rb")
+            files[k].seek(at)
+            text = files[k].read(length).decode("utf-8")
+        else:
             per_q = [got[s][k] for s, k in where]
             text = ",".join(a[0] for a in per_q)
             statuses = tuple(a[1] for a in per_q)
         alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
         texts.append((',"answers":[' + text + "]}\n").split(ctx.token))
         combos_of.append((tuple(statuses), alt))
+    for opened in files.values():
+        opened.close()
     per_shape = [0] * len(entries)
     flipped: list[tuple[int, str]] = []
     flips = {

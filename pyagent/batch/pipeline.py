@@ -30,16 +30,20 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import json
+import pickle
 import shutil
 import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pyagent.batch.phases import Part, json_text
 from pyagent.batch.rows import csv_blocks
+from pyagent.batch.shapes import ASK_BLOCK
 from pyagent.batch.executors import executor, start_method  # noqa: F401 - start_method: public here too
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import worker_count
@@ -278,15 +282,27 @@ def run_batch(
         )
         args = (config, source, in_format, layout, str(workdir))
         try:
-            with executor(config, args, count) as run:
+            with (
+                executor(config, args, count) as run,
+                open(workdir / "shapes.spool", "wb") as spool,
+            ):
                 keyed = _phase_keys(
-                    run, parts, files.err_file, source, total, progress, on_error, config.lang
+                    run,
+                    parts,
+                    files.err_file,
+                    source,
+                    total,
+                    progress,
+                    on_error,
+                    config.lang,
+                    spool if config.reasons else None,
                 )
                 phase = "answering"
+                asked = _phase_ask(run, keyed, workdir)
                 answers = _phase_answers(run, keyed.keys)
                 phase = "writing the answers"
                 persons_out, combos = _phase_join(
-                    run, keyed, answers, workdir, files.out_file, on_flip
+                    run, keyed, answers, asked, workdir, files.out_file, on_flip
                 )
         except OSError as err:  # disk full, read-only, ...: one message, nothing left behind
             raise OutputError(str(out), err) from None
@@ -374,20 +390,50 @@ def _summary(
 
 @dataclass
 class _Keyed:
-    """Phase 1 over the whole roster: the distinct keys, and per partition where its keys went."""
+    """Phase 1 over the whole roster: the distinct keys, and per partition where its keys went;
+    with reasons, the distinct shapes too (their persons spooled to a file, by blocks)."""
 
     keys: list[list[tuple]]  # per space: the distinct keys of the roster, in the order first met
     maps: list[list[list[int]]]  # per partition, per space: local index -> global index
     offsets: list[int] = field(default_factory=list)  # per partition: added to its row numbers
     persons_in: int = 0
     errors: int = 0
+    shapes: dict[bytes, int] = field(default_factory=dict)  # digest -> global shape
+    shape_maps: list[array] = field(default_factory=list)  # per partition: local -> global shape
+    spool: BinaryIO | None = None  # the file of the new shapes' persons, a pickled block each
+    blocks: list[int] = field(default_factory=list)  # the offset of each block in the spool
+    pending: list[tuple[int, object]] = field(default_factory=list)  # not yet spooled
+
+    def add_shapes(self, found: list[tuple[bytes, object]]) -> None:
+        """A partition's shapes: each new one numbered and its person spooled."""
+        gids = array("q")
+        for digest, person in found:
+            g = self.shapes.get(digest)
+            if g is None:
+                if person is None:  # pragma: no cover - a worker sends a person before its digest
+                    raise RuntimeError("a shape was named before it was sent")
+                g = self.shapes[digest] = len(self.shapes)
+                self.pending.append((g, person))
+                if len(self.pending) >= ASK_BLOCK:
+                    self.flush()
+            gids.append(g)
+        self.shape_maps.append(gids)
+
+    def flush(self) -> None:
+        if self.pending:
+            assert self.spool is not None
+            self.blocks.append(self.spool.tell())
+            pickle.dump(self.pending, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pending = []
 
 
-def _phase_keys(run, parts, err_file, source, total, progress, on_error, lang="en") -> _Keyed:
+def _phase_keys(
+    run, parts, err_file, source, total, progress, on_error, lang="en", spool=None
+) -> _Keyed:
     """Phase 1; each bad row goes to the errors file with its message in ``lang`` (SPEC
-    section 9: one language per output)."""
+    section 9: one language per output); with reasons, the new shapes' persons to ``spool``."""
     index: list[dict] | None = None
-    keyed = _Keyed([], [])
+    keyed = _Keyed([], [], spool=spool)
     line = 1  # the first line of the next JSONL partition
     for (part,), got in run.ordered("key_part", ((p,) for p in parts)):
         if index is None:
@@ -405,6 +451,8 @@ def _phase_keys(run, parts, err_file, source, total, progress, on_error, lang="e
                 local.append(g)
             mapping.append(local)
         keyed.maps.append(mapping)
+        if got.shapes is not None:
+            keyed.add_shapes(got.shapes)
         offset = line if part.rows == () else 0
         keyed.offsets.append(offset)
         for rel, pid, place, message in got.errors:
@@ -428,6 +476,23 @@ def _phase_keys(run, parts, err_file, source, total, progress, on_error, lang="e
     return keyed
 
 
+def _phase_ask(run, keyed: _Keyed, workdir: Path) -> list[tuple] | None:
+    """With reasons: every distinct shape of the roster, once, answered as ``ask`` answers it
+    (`pyagent.batch.phases.ask_shapes`): per shape, where its answers were written."""
+    if keyed.spool is None:
+        return None
+    keyed.flush()
+    keyed.spool.close()
+    spool = str(workdir / "shapes.spool")
+    asked: list[tuple] = [()] * len(keyed.shapes)
+    statuses: dict[tuple, tuple] = {}
+    tasks = ((k, spool, at) for k, at in enumerate(keyed.blocks))
+    for (k, _, _), got in run.ordered("ask_shapes", tasks):
+        for g, at, length, status in got:
+            asked[g] = (k, at, length, statuses.setdefault(tuple(status), tuple(status)))
+    return asked
+
+
 def _phase_answers(run, keys: list[list[tuple]]) -> list[list[tuple]]:
     tasks = [
         (s, space[i : i + ANSWER_CHUNK])
@@ -440,14 +505,18 @@ def _phase_answers(run, keys: list[list[tuple]]) -> list[list[tuple]]:
     return answers
 
 
-def _phase_join(run, keyed: _Keyed, answers, workdir: Path, target, on_flip):
+def _phase_join(run, keyed: _Keyed, answers, asked, workdir: Path, target, on_flip):
     tasks = (
-        (k, [[answers[s][g] for g in local] for s, local in enumerate(maps)])
+        (
+            k,
+            [[answers[s][g] for g in local] for s, local in enumerate(maps)],
+            [asked[g] for g in keyed.shape_maps[k]] if asked is not None else None,
+        )
         for k, maps in enumerate(keyed.maps)
     )
     combos: Counter = Counter()
     persons_out = 0
-    for (k, _), (n, c, flipped) in run.ordered("join_part", tasks):
+    for (k, _, _), (n, c, flipped) in run.ordered("join_part", tasks):
         persons_out += n
         combos.update(c)
         if on_flip is not None:

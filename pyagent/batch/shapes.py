@@ -23,6 +23,7 @@ names the person's id (each row's own id takes its place when the row is written
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -30,7 +31,15 @@ from dataclasses import dataclass
 
 from pyagent.input.model import Case, Person
 
-__all__ = ["FAST_ID", "Shape", "ShapeCache", "ask_answers", "fast_shape", "person_memo"]
+__all__ = [
+    "FAST_ID",
+    "Shape",
+    "ShapeCache",
+    "ask_answers",
+    "fast_shape",
+    "person_memo",
+    "shape_digest",
+]
 
 FAST_ID = re.compile(r'\{ ?"id" ?: ?"([A-Za-z0-9_.:@+\-]{1,64})" ?, ?')
 ASK_BLOCK = 100  # persons per solve when their answers are asked as ``ask`` asks them
@@ -56,13 +65,16 @@ def person_memo(person: Person) -> tuple:
 
 @dataclass
 class Shape:
-    """A distinct situation: its key per space and, with reasons, its answers as ``ask`` gives
-    them (the JSON of the answers, comma-joined, and their statuses); ``text`` is None until
-    they are computed, and always without reasons (phase 2 answers the keys then)."""
+    """A distinct situation as a worker knows it: its key per space and its digest (by which,
+    with reasons, the roster's distinct shapes are answered once: `ask_answers`)."""
 
     keys: tuple
-    text: str | None = None
-    statuses: tuple[str, ...] | None = None
+    digest: bytes
+
+
+def shape_digest(memo: tuple) -> bytes:
+    """A person without its id, in 16 bytes (the same in every process)."""
+    return hashlib.blake2b(repr(memo).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class ShapeCache:
