@@ -1,8 +1,8 @@
 """Rows that are the same apart from their id are the same situation: answered once.
 
-A *shape* is a row without its id.  Phase 1 (`pyagent.batch.phases.key_part`) validates, keys
-and (with reasons) answers each distinct shape once per worker; a later row of the same shape
-costs finding its id and a dictionary look-up.  Two levels, each sound on its own:
+A *shape* is a row without its id.  Phase 1 (`pyagent.batch.phases.key_part`) validates and
+keys each distinct shape once per worker (`ShapeCache`); a later row of the same shape costs
+finding its id and a dictionary look-up.  Two levels, each sound on its own:
 
 * **The row's text** (`fast_shape`): a JSONL line that begins ``{"id":"ID",`` where ID is made
   of letters, digits and ``_ . : @ + -`` only (at most 64: text `pyagent.input` accepts as an
@@ -14,10 +14,12 @@ costs finding its id and a dictionary look-up.  Two levels, each sound on its ow
   and reported with its own line and id, exactly as without the cache.
 * **The person without its id** (`person_memo`): any good row, of any format, once validated.
 
-What a shape maps to (`Shape`): its key per space (`pyagent.engine.signature.Keys.plans`),
-and, when the answers carry reasons, its answers as ``pyagent ask --json`` writes them,
-computed by the same library call as ``ask`` (`ask_answers`), with a stand-in where a reason
-names the person's id (each row's own id takes its place when the row is written).
+What a shape maps to (`Shape`): its key per space (`pyagent.engine.signature.Keys.plans`)
+and its digest (`shape_digest`).  When the answers carry reasons, the parent numbers the
+roster's distinct shapes by digest and each is answered once, as ``pyagent ask --json --lang``
+answers it, by the same library call (`ask_answers`, run by `pyagent.batch.phases.ask_shapes`),
+with a stand-in where a reason names the person's id: each row's own id takes its place when
+the row is written.
 """
 
 from __future__ import annotations
