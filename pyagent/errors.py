@@ -75,6 +75,13 @@ def msg(en: str, zh: str, **values: object) -> Msg:
     return Msg(en.format(**values), zh.format(**zh_values))
 
 
+def listed(items) -> Msg:
+    """Items of a list in a message (ids, names): a comma between them in English, 、 in
+    Chinese."""
+    items = [str(x) for x in items]
+    return Msg(", ".join(items), "、".join(items))
+
+
 def in_lang(message: str, lang: str) -> str:
     """A message in ``lang``: its Chinese text when it has one (`Msg`), else as written."""
     return message.text(lang) if isinstance(message, Msg) else message

@@ -133,6 +133,18 @@ def test_one_language_per_output(rendered) -> None:
     assert not bad, "a sentence in the other language:\n" + "\n".join(bad[:30])
 
 
+def test_zh_lists_are_joined_with_the_enumeration_comma(rendered) -> None:
+    """Under zh a list (clause ids, readings, inputs) is joined with 、, never ", "."""
+    bad = []
+    for label, lang, _, text in rendered:
+        if lang != "zh":
+            continue
+        for line in _lines(text):
+            if re.search(r"[\w.\]`], [\w`]", _QUOTED.sub("", line)):
+                bad.append(f"{label}: {line.strip()}")
+    assert not bad, "a zh list joined by ', ':\n" + "\n".join(bad[:20])
+
+
 def test_unstated_inputs_are_said_to_be_unstated(rendered) -> None:
     bad = []
     for label, _, doc, _ in rendered:

@@ -119,6 +119,8 @@ def problems(text: str, lang: str, allowed: set[str]) -> list[str]:
                 found.append(f"half-width punctuation in a Chinese sentence: {line!r}")
             if _ENGLISH.search(_QUOTED.sub(" ", line)):
                 found.append(f"an English phrase under zh: {line!r}")
+            if re.search(r"[\w.\]`], [\w`]", _QUOTED.sub(" ", line)):
+                found.append(f"a list joined by an English comma under zh (、): {line!r}")
         else:
             bare = _QUOTED.sub(" ", bare)
             for alias in sorted(set(ALIASES.values()), key=len, reverse=True):
@@ -216,6 +218,7 @@ def test_the_checker_finds_what_the_issue_saw():
             "  • P2.S3.a post_counts(P,true)",
             "  • P2.S3.a current_post(P)",
             '  • P2.S2 through_field("卫生")',
+            "现在：未知（P2.S2, P2.S3.a, P3.S1）。",
         ],
         "en": ["✗ 3 ≥ 5 not met", "By time alone: 仅凭时间推移，到期仍不会为“是”。"],
     }

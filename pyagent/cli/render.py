@@ -39,6 +39,11 @@ THEME = Theme(
 STATUS_ZH = {"yes": "是", "no": "否", "unknown": "未知"}
 
 
+def listed(items, lang: str = "en") -> str:
+    """Items of a list (clause ids, inputs, readings): zh joins them with 、, en with a comma."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def status_text(status: str, lang: str = "en") -> Text:
     label = STATUS_ZH[status] if lang == "zh" else status
     return Text(label, style=f"status.{status}")
@@ -52,7 +57,7 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
         return None
     head = "读法（非默认）：" if lang == "zh" else "Readings (not the default): "
     text = Text(head, style="bold")
-    text.append(", ".join(f"{n}={v}" for n, v in changed), style="reading")
+    text.append(listed((f"{n}={v}" for n, v in changed), lang), style="reading")
     return text
 
 
@@ -79,8 +84,8 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
                 Text(p.id) if k == 0 else Text(""),
                 label,
                 status_text(a.status, lang),
-                Text(", ".join(a.clauses)),
-                Text(", ".join(a.depends_on)),
+                Text(listed(a.clauses, lang)),
+                Text(listed(a.depends_on, lang)),
             ]
             if reasons:
                 row.append(Text(a.reason or ""))
@@ -200,11 +205,11 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     if step.clause is not None:
         label.append(f" [{step.clause.ref}]", style="clause")
     if step.readings and step.kind != "reading":
-        shown = ", ".join(f"{n}={v}" for n, v in step.readings)
+        shown = listed((f"{n}={v}" for n, v in step.readings), lang)
         label.append(w["readings_of"].format(list=shown), style="reading")
     inputs = _inputs_shown(step, lang)
     if inputs:
-        label.append(" ← " + ", ".join(inputs), style="muted")
+        label.append(" ← " + listed(inputs, lang), style="muted")
     if step.clause is not None and step.clause.id not in quoted:
         quoted.add(step.clause.id)
         label.append("\n")
@@ -276,7 +281,7 @@ def _readings_text(found: Explanations) -> Text:
     head = w["as_of"].format(date=found.as_of.isoformat()) + " · "
     if not found.changed:
         return Text(head + w["readings_default"], style="muted")
-    shown = ", ".join(f"{n}={v}" for n, v in found.changed)
+    shown = listed((f"{n}={v}" for n, v in found.changed), found.lang)
     return Text(head + w["readings_changed"].format(list=shown), style="reading")
 
 
@@ -343,10 +348,10 @@ def explanation_markdown(found: Explanations) -> str:
             if s.clause is not None:
                 line += f" **{_md(s.clause.ref)}**"
             if s.readings and s.kind != "reading":
-                line += w["readings_of"].format(list=", ".join(f"`{n}={v}`" for n, v in s.readings))
+                line += w["readings_of"].format(list=listed((f"`{n}={v}`" for n, v in s.readings), lang))
             shown = _inputs_shown(s, lang)
             if shown:
-                line += " ← " + ", ".join(f"`{x}`" for x in shown)
+                line += " ← " + listed((f"`{x}`" for x in shown), lang)
             out.append(line)
             if s.clause is not None and s.clause.id not in quoted:
                 quoted.add(s.clause.id)

@@ -254,7 +254,7 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
         if step.kind in (COMPARE, COUNT):
             text = _plain(step.text, lang)
             if parent is not None and text == _shown(
-                step.comparisons
+                step.comparisons, lang
             ):  # a bare 16 < 18: say what of
                 what = parent.negated or _plain(parent.text, lang)
                 return w["with"].format(s=what, c=text)

@@ -401,7 +401,7 @@ class Builder:
 
     def comparison(self, c: Condition, failed: bool, held: bool = False) -> Step:
         comparisons = tuple(self._compared(x, c, k) for k, x in enumerate(c.compared))
-        shown = _shown(comparisons)
+        shown = _shown(comparisons, self.lang)
         children: tuple[Step, ...] = ()
         if failed and c.context:
             said = self.words["context_sep"].join(self.node_text(n) for n in c.context)
@@ -488,7 +488,7 @@ class Builder:
         text = self.words["count"].format(what=self.words["count_sep"].join(what), value=value)
         comparisons = tuple(self._compared(x) for x in c.compared)
         if comparisons:
-            shown = _shown(comparisons)
+            shown = _shown(comparisons, self.lang)
             text = self.words["compared"].format(said=text, shown=shown)
         return Step(self._negative(text, c.status), c.status, COUNT, comparisons=comparisons)
 
@@ -552,7 +552,7 @@ def _order(s: Symbol) -> tuple[int, object]:
     return (0, str(s))
 
 
-def _shown(comparisons: Sequence[Comparison]) -> str:
+def _shown(comparisons: Sequence[Comparison], lang: str = "en") -> str:
     """``23 < 24``: each link as it came out (a failed ``>=`` reads ``<``)."""
     out = []
     for x in comparisons:
@@ -560,7 +560,7 @@ def _shown(comparisons: Sequence[Comparison]) -> str:
         if op == "==":
             op = "="
         out.append(f"{x.actual_text} {op} {x.required_text}")
-    return ", ".join(out)
+    return ("、" if lang == "zh" else ", ").join(out)
 
 
 # Where each input predicate comes from in a case file (for an input that is not there).

@@ -34,7 +34,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, listed, msg
 from pyagent.engine.facts import person_facts
 from pyagent.engine.questions import Question, question_of
 from pyagent.explain.answers import resolved_readings, solve_case
@@ -201,7 +201,7 @@ def select_person(case: Case, person_id: str | None) -> Person:
     if person_id is None:
         if len(case.persons) == 1:
             return case.persons[0]
-        ids = ", ".join(p.id for p in case.persons)
+        ids = listed(p.id for p in case.persons)
         raise InputError(
             case.source,
             "",

@@ -52,6 +52,11 @@ def input_name(path: str, person: Person, lang: str) -> str:
     return analyst_name(path, lang, person)
 
 
+def joined(items, lang: str) -> str:
+    """Items of a list (clause ids, inputs): zh joins them with 、, en with a comma."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def _inputs(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> str:
     return ("、" if lang == "zh" else "; ").join(input_name(p, person, lang) for p in paths)
 
@@ -303,12 +308,12 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
     defaults = {n: r.default for n, r in kb_readings().items()}
     changed = [f"{n}={v}" for n, v in w.readings.items() if defaults.get(n) != v]
     if zh:
-        readings = "读法：" + ("默认" if not changed else "非默认：" + "，".join(changed))
+        readings = "读法：" + ("默认" if not changed else "非默认：" + "、".join(changed))
     else:
         readings = "Readings: " + (
             "the defaults" if not changed else "not the default: " + ", ".join(changed)
         )
-    clauses = ", ".join(w.clauses)
+    clauses = joined(w.clauses, lang)
     if zh:
         now = f"现在：{status[w.status]}" + (f"（{clauses}）" if clauses else "")
         if w.depends_on:
@@ -386,7 +391,7 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                         (
                             str(k) if i == 0 else "",
                             change_text(c, w.as_of, lang, listed),
-                            ", ".join(c.clauses),
+                            joined(c.clauses, lang),
                         )
                     )
                 ends.append(len(rows) - 1)

@@ -37,7 +37,7 @@ from clingo import Function
 from pyagent.engine.facts import WORST
 from pyagent.engine.questions import QUESTIONS, question_of
 from pyagent.engine.solve import person_term
-from pyagent.errors import InputError, msg, shown
+from pyagent.errors import InputError, listed, msg, shown
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
 from pyagent.explain.decide import decide_unknown, phrase_decider, prefetch, subject_of
@@ -194,7 +194,7 @@ def _index(solved: SolvedCase, person_id: str) -> int:
                 "no person {p!r} in the case; its persons are: {all}",
                 "案例中没有人员「{p}」；案例中的人员有：{all}",
                 p=shown(person_id),
-                all=", ".join(p.id for p in solved.case.persons[:50]),
+                all=listed(p.id for p in solved.case.persons[:50]),
             ),
         ) from None
 
