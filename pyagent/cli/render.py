@@ -348,7 +348,9 @@ def explanation_markdown(found: Explanations) -> str:
             if s.clause is not None:
                 line += f" **{_md(s.clause.ref)}**"
             if s.readings and s.kind != "reading":
-                line += w["readings_of"].format(list=listed((f"`{n}={v}`" for n, v in s.readings), lang))
+                line += w["readings_of"].format(
+                    list=listed((f"`{n}={v}`" for n, v in s.readings), lang)
+                )
             shown = _inputs_shown(s, lang)
             if shown:
                 line += " ← " + listed((f"`{x}`" for x in shown), lang)

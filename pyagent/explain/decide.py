@@ -9,7 +9,8 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from functools import partial
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,7 +21,7 @@ from pyagent.explain.answered import Facts, answer_all
 from pyagent.explain.answered import statuses as _statuses
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value
-from pyagent.explain.inputs import input_name
+from pyagent.explain.inputs import input_claim, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
 from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
 from pyagent.explain.steps import WHY_NOT, Decider, Outcome
@@ -36,21 +37,30 @@ class _Variant:
     facts: tuple[Fact, ...]
     range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
     condition: bool = False  # the label is a condition to meet (a threshold), not a value
+    rest: bool = False  # the case as it stands: said last, as "otherwise"
 
 
 class _Changed(Facts):
-    """A variant's facts, with the person's fields and the parameters it changes (so that
-    variants of several inputs can be combined)."""
+    """A variant's facts, with the change it makes to the person (a function, so that the
+    changes of several inputs compose: two years graded, one after the other) and the
+    parameters it sets (so that variants of several inputs can be combined)."""
 
-    changes: Mapping[str, object]
+    change: Callable[[Person], Person]
     parameters: Mapping[str, int]
 
     def __new__(
-        cls, facts, changes: Mapping[str, object], parameters: Mapping[str, int] | None = None
+        cls,
+        facts,
+        change: Callable[[Person], Person],
+        parameters: Mapping[str, int] | None = None,
     ):
         self = super().__new__(cls, facts)
-        self.changes, self.parameters = changes, parameters or {}
+        self.change, self.parameters = change, parameters or {}
         return self
+
+
+def _same(p: Person) -> Person:
+    return p
 
 
 def decide_unknown(
@@ -86,7 +96,14 @@ def decide_unknown(
             if dated:  # the date itself, found to the day: a value, not a condition
                 outcomes, condition = dated, False
         out.append(
-            Decider(path, subject, case_value(case, person, path), outcomes, condition=condition)
+            Decider(
+                path,
+                subject,
+                case_value(case, person, path),
+                outcomes,
+                condition=condition,
+                claim=input_claim(path, builder.lang, person),
+            )
         )
     return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
 
@@ -157,13 +174,13 @@ def _joint(
             best[path] = v if isinstance(v.facts, _Changed) else None
     if len(best) < 2 or not all(v is not None for v in best.values()):
         return best, None
-    changes: dict[str, Any] = {}  # fields of the person, by name
+    changed = person
     parameters: dict[str, int] = dict(case.parameters)
     for v in best.values():
         assert v is not None and isinstance(v.facts, _Changed)
-        changes.update(v.facts.changes)
+        changed = v.facts.change(changed)
         parameters.update(v.facts.parameters)
-    return best, tuple(person_facts(dataclasses.replace(person, **changes), case.as_of, parameters))
+    return best, tuple(person_facts(changed, case.as_of, parameters))
 
 
 def _together(
@@ -284,8 +301,10 @@ def _group(
                 merged.append((lo, hi, status))
         return tuple(Outcome((_range_label(lo, hi, words),), st) for lo, hi, st in merged)
     by: dict[str, list[str]] = {}
+    rest = {st for v, st in zip(variants, statuses) if v.rest}
     for v, status in zip(variants, statuses):
         by.setdefault(status, []).append(v.label)
+    order = [st for st in order if st not in rest] + [st for st in order if st in rest]
     return tuple(Outcome(tuple(by[st]), st) for st in order if st in by)
 
 
@@ -311,32 +330,25 @@ def _plan(
         return tuple(person_facts(p, as_of, parameters if parameters is not None else params))
 
     def with_(**changes) -> tuple[Fact, ...]:
-        return _Changed(pf(dataclasses.replace(person, **changes)), changes)
+        return changed_by(lambda p: dataclasses.replace(p, **changes))
+
+    def changed_by(change: Callable[[Person], Person]) -> tuple[Fact, ...]:
+        return _Changed(pf(change(person)), change)
 
     m = re.fullmatch(r"annual_assessments\[(\d+)\]\.grade", path)
     if m and person.annual_assessments is not None:
         k = int(m.group(1))
-        assessments = list(person.annual_assessments)
-        year = assessments[k].year
+        year = person.annual_assessments[k].year
         grades = ("excellent", "qualified", "basically_qualified", "unqualified")
-        variants = []
-        for g in grades:
-            graded = (
-                assessments[:k]
-                + [dataclasses.replace(assessments[k], grade=g)]
-                + assessments[k + 1 :]
-            )
-            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(graded))))
+        variants = [_Variant(ph.code(g), changed_by(partial(_graded, k, g))) for g in grades]
         return w["assessment_subject"].format(year=year), variants, False
     m = re.fullmatch(r"annual_assessments\.(\d{4})", path)
     if m and person.annual_assessments is not None:
         year = int(m.group(1))
-        variants = []
-        for g in ("excellent", "qualified", "basically_qualified", "unqualified", "none"):
-            assessments = sorted(
-                (*person.annual_assessments, Assessment(year, g)), key=lambda a: a.year
-            )
-            variants.append(_Variant(ph.code(g), with_(annual_assessments=tuple(assessments))))
+        variants = [
+            _Variant(ph.code(g), changed_by(partial(_added, Assessment(year, g))))
+            for g in ("excellent", "qualified", "basically_qualified", "unqualified", "none")
+        ]
         return w["assessment_subject"].format(year=year), variants, False
     if path == "annual_assessments" and person.annual_assessments is None:
         y = as_of.year
@@ -425,20 +437,35 @@ def _plan(
             return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
     m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
     if m and person.cumulative_work_years is None:
-        # the years are not stated either: only a requirement of none makes it yes, and any
-        # other leaves it unknown (never "otherwise: no", which the case's own years decide)
+        # the years are not stated either: the parameter and the years are needed together,
+        # set and stated (a requirement the years reach: yes; one they fall short of: no); as
+        # the case leaves them, unknown (never "yes if 0", a requirement of none)
         name = f"application_years.{m.group(1)}"
 
-        def required(n: int) -> tuple[Fact, ...]:
-            return _Changed(pf(person, {**params, name: n}), {}, {name: n})
+        def both(required: int, years: int) -> tuple[Fact, ...]:
+            def change(p: Person) -> Person:
+                return dataclasses.replace(p, cumulative_work_years=float(years))
 
-        return path, [_Variant("", required(0), (0, 0)), _Variant("", required(1), (1, None))], True
+            return _Changed(
+                pf(change(person), {**params, name: required}), change, {name: required}
+            )
+
+        years = input_name("cumulative_work_years", builder.lang, person)
+        return (
+            path,
+            [
+                _Variant(w["param_reached"].format(years=years), both(1, 1), condition=True),
+                _Variant(w["param_short"].format(years=years), both(1, 0), condition=True),
+                _Variant(w["param_open"], _Changed(pf(person), _same), rest=True),
+            ],
+            False,
+        )
     if m and person.cumulative_work_years is not None:
         years = int(person.cumulative_work_years)
         name = f"application_years.{m.group(1)}"
 
         def at(n: int) -> tuple[Fact, ...]:
-            return _Changed(pf(person, {**params, name: n}), {}, {name: n})
+            return _Changed(pf(person, {**params, name: n}), _same, {name: n})
 
         variants = [
             _Variant("", at(years), (None, years)),
@@ -446,6 +473,19 @@ def _plan(
         ]
         return path, variants, True
     return _ends(case, person, path, builder, node)
+
+
+def _graded(k: int, grade: str, p: Person) -> Person:
+    """The person with assessment ``k`` graded ``grade``."""
+    items = list(p.annual_assessments or ())
+    items[k] = dataclasses.replace(items[k], grade=grade)
+    return dataclasses.replace(p, annual_assessments=tuple(items))
+
+
+def _added(assessment: Assessment, p: Person) -> Person:
+    """The person with a year's assessment added (in the order of the years)."""
+    items = sorted((*(p.annual_assessments or ()), assessment), key=lambda a: a.year)
+    return dataclasses.replace(p, annual_assessments=tuple(items))
 
 
 def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
@@ -477,10 +517,10 @@ def _ends(
         return tuple(others + kept)
 
     w = builder.words
-    best, worst = ENDS[builder.lang].get(path) or next(
-        (ends for suffix, ends in SUFFIX_ENDS[builder.lang] if path.endswith(suffix)),
-        (w["favourable"], w["unfavourable"]),
-    )
+    # a yes-or-no input (the inputs table states what it says when yes): its two ends are yes
+    # and no, never "as favourable as the case allows"
+    yes_no = (w["true"], w["false"]) if input_claim(path, builder.lang, person) else None
+    best, worst = ENDS[builder.lang].get(path) or yes_no or (w["favourable"], w["unfavourable"])
     said = threshold(node, path, builder) if node is not None and best == w["favourable"] else ""
     if said:
         best, worst = said, THRESHOLD[builder.lang]["short"]
@@ -495,6 +535,8 @@ PHRASES = {
     "en": {
         "if": "if {subject} is {values}: {status}",
         "if_met": "for {subject}, if {values}: {status}",
+        "for": "for {subject}: {parts}",
+        "if_only": "if {values}: {status}",
         "if_true": "if {claim}: {status}",
         "otherwise": "otherwise: {status}",
         "sep": "; ",
@@ -502,6 +544,8 @@ PHRASES = {
     "zh": {
         "if": "若{subject}为{values}：{status}",
         "if_met": "就{subject}而言，若{values}：{status}",
+        "for": "就{subject}而言：{parts}",
+        "if_only": "若{values}：{status}",
         "if_true": "若{claim}：{status}",
         "otherwise": "否则：{status}",
         "sep": "；",
@@ -525,12 +569,6 @@ ENDS = {
         "notice_in_force": ("不晚于查询日", "晚于查询日"),
     },
 }
-# Inputs that are a yes or a no (SPEC section 9: "yes if the 2023 assessment was at the current
-# post"): their two ends are said as such, never as "as favourable as the case allows".
-SUFFIX_ENDS = {
-    "en": ((".at_current_post", ("yes", "no")),),
-    "zh": ((".at_current_post", ("是", "否")),),
-}
 
 
 def phrase_decider(d: Decider, lang: str = "en") -> str:
@@ -548,25 +586,19 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
             parts.append(ph["otherwise"].format(status=status[o.status]))
         else:
             values = w["values_sep"].join(o.values)
-            claim = _claim(d.subject, o.values, lang)
-            if claim:  # a yes-or-no input said as what it states (SPEC 9)
+            # a yes-or-no input taken at yes is said as what it states (SPEC 9), from the
+            # inputs table: 「若2023年度考核在现工作岗位上（…）：是」, not 'if whether … is yes'
+            claim = d.claim if list(o.values) == [w["true"]] else ""
+            if claim:
                 parts.append(ph["if_true"].format(claim=claim, status=status[o.status]))
                 continue
             form = ph["if_met"] if d.condition else ph["if"]
+            if d.condition and len(d.outcomes) > 2:  # the subject said once, before its cases
+                form = ph["if_only"]
             parts.append(form.format(subject=d.subject, values=values, status=status[o.status]))
+    if d.condition and len(d.outcomes) > 2:
+        return ph["for"].format(subject=d.subject, parts=ph["sep"].join(parts))
     return ph["sep"].join(parts)
-
-
-def _claim(subject: str, values: Sequence[str], lang: str) -> str:
-    """A yes-or-no input named as a question (「2023年度考核是否在现工作岗位上」, "whether the 2023
-    assessment was at the current post") and taken at yes, said as the statement itself: 「2023年度
-    考核在现工作岗位上」, "the 2023 assessment was at the current post"; else ""."""
-    yes = SUFFIX_ENDS[lang][0][1][0]
-    if list(values) != [yes]:
-        return ""
-    if lang == "zh":
-        return subject.replace("是否", "", 1) if "是否" in subject else ""
-    return subject[len("whether ") :] if subject.startswith("whether ") else ""
 
 
 __all__ = ["Decider", "decide_unknown", "phrase_decider", "prefetch", "subject_of"]

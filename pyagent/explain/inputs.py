@@ -16,203 +16,251 @@ brackets, so that the reader can find it and the sentence stays in one language.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-# (pattern, English name, Chinese name, document in English, document in Chinese); the first
-# pattern that matches the whole path names it.  {k}: an index, {y}: a year, {x}: the rest.
-_NAMES: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        r"certificates\[(?P<k>\d+)\]\.obtained",
-        "the date the certificate was obtained (certificates[{k}])",
-        "证书取得日期（certificates[{k}]）",
-        "the certificate",
-        "职业资格证书或职业技能等级证书",
-    ),
-    (
-        r"certificates\[(?P<k>\d+)\](\.\w+)?",
-        "the certificate (certificates[{k}])",
-        "证书（certificates[{k}]）",
-        "the certificate",
-        "职业资格证书或职业技能等级证书",
-    ),
-    (
-        r"certificates",
-        "the certificates held (certificates)",
-        "所持证书（certificates）",
-        "the certificates",
-        "职业资格证书或职业技能等级证书",
-    ),
-    (
-        r"titles\[(?P<k>\d+)\]\.obtained",
-        "the date the title was obtained (titles[{k}])",
-        "职称取得日期（titles[{k}]）",
-        "the title certificate",
-        "职称证书",
-    ),
-    (
-        r"titles\[(?P<k>\d+)\](\.\w+)?",
-        "the title (titles[{k}])",
-        "职称（titles[{k}]）",
-        "the title certificate",
-        "职称证书",
-    ),
-    (
-        r"titles",
-        "the titles held (titles)",
-        "所持职称（titles）",
-        "the title certificates",
-        "职称证书",
-    ),
-    (
-        r"technical_work(\[\d+\].*)?",
-        "the periods of technical work (technical_work)",
-        "从事技术技能工作的经历（technical_work）",
-        "the employment record",
-        "聘用证明或工作经历证明",
-    ),
-    (
-        r"field",
-        "the field of the current post (field)",
-        "现岗位所属领域（field）",
-        "the employment record",
-        "聘用证明",
-    ),
-    (
-        r"current_post\.occupation",
-        "the occupation of the current post (current_post.occupation)",
-        "现岗位的职业（工种）（current_post.occupation）",
-        "the employment record",
-        "聘用证明",
-    ),
-    (
-        r"current_post\.since",
-        "the date the current post began (current_post.since)",
-        "现岗位起始日期（current_post.since）",
-        "the employment record",
-        "聘用证明",
-    ),
-    (
-        r"current_post",
-        "the current post (current_post)",
-        "现工作岗位（current_post）",
-        "the employment record",
-        "聘用证明",
-    ),
-    (
-        r"annual_assessments\[(?P<k>\d+)\]\.at_current_post",
-        "whether assessment annual_assessments[{k}] was at the current post",
-        "该年度考核是否在现工作岗位（annual_assessments[{k}]）",
-        "the annual assessment form",
-        "年度考核登记表",
-    ),
-    (
-        r"annual_assessments\[(?P<k>\d+)\](\.grade)?",
-        "the grade of annual_assessments[{k}]",
-        "年度考核结果（annual_assessments[{k}]）",
-        "the annual assessment form",
-        "年度考核登记表",
-    ),
-    (
-        r"annual_assessments\.(?P<y>\d{4})\.at_current_post",
-        "whether the {y} assessment was at the current post",
-        "{y}年度考核是否在现工作岗位（annual_assessments）",
-        "the annual assessment form",
-        "年度考核登记表",
-    ),
-    (
-        r"annual_assessments\.(?P<y>\d{4})",
-        "the {y} annual assessment (annual_assessments)",
-        "{y}年度考核结果（annual_assessments）",
-        "the annual assessment form",
-        "年度考核登记表",
-    ),
-    (
-        r"annual_assessments",
-        "the annual assessments (annual_assessments)",
-        "历年年度考核结果（annual_assessments）",
-        "the annual assessment forms",
-        "年度考核登记表",
-    ),
-    (
-        r"honours\[(?P<k>\d+)\]\.class",
-        "the contest class of the honour (honours[{k}])",
-        "荣誉所属赛事类别（honours[{k}]）",
-        "the award certificate",
-        "获奖证书",
-    ),
-    (
-        r"honours\[(?P<k>\d+)\]\.category",
-        "the category of the honour (honours[{k}])",
-        "荣誉类别（honours[{k}]）",
-        "the award document",
-        "表彰文件",
-    ),
-    (
-        r"honours(\[(?P<k>\d+)\])?",
-        "the honours held (honours)",
-        "所获荣誉（honours）",
-        "the award certificates",
-        "获奖证书或表彰文件",
-    ),
-    (
-        r"outstanding_contribution",
-        "whether the person made an outstanding contribution (outstanding_contribution)",
-        "是否有突出贡献（outstanding_contribution）",
-        "the recommendation of the employer",
-        "单位推荐材料",
-    ),
-    (
-        r"social_benefit",
-        "whether the work brought social benefit (social_benefit)",
-        "是否带来社会效益（social_benefit）",
-        "the recommendation of the employer",
-        "单位推荐材料",
-    ),
-    (
-        r"economic_benefit",
-        "whether the work brought economic benefit (economic_benefit)",
-        "是否带来经济效益（economic_benefit）",
-        "the recommendation of the employer",
-        "单位推荐材料",
-    ),
-    (
-        r"cumulative_work_years",
-        "the cumulative work years (cumulative_work_years)",
-        "累计工作年限（cumulative_work_years）",
-        "the employment record",
-        "工作经历证明",
-    ),
-    (
-        r"parameters\.application_years\.(?P<x>\w+)",
-        "the cumulative work years the standard for {x} requires (parameter application_years.{x})",
-        "{x}申报条件要求的累计工作年限（参数application_years.{x}）",
-        "the skill standard's 申报条件",
-        "相应职业技能标准的申报条件",
-    ),
-    (
-        r"notice_date",
-        "the date the notice took effect",
-        "《通知》的施行日期",
-        "the notice itself",
-        "《通知》原文",
-    ),
-    (
-        r"notice_in_force",
-        "whether the notice was in force (notice_in_force)",
-        "《通知》是否已施行（notice_in_force）",
-        "the notice itself",
-        "《通知》原文",
-    ),
-    (r"as_of", "the date asked on (as_of)", "查询日（as_of）", "", ""),
+
+class _Row(NamedTuple):
+    """One input: how it is named and the document that usually shows it, in both languages.
+
+    ``claim``: for an input that is a yes or a no, what it states when it is yes (「2023年度考核
+    在现工作岗位上」, "the work brought economic benefit"), said instead of "whether … is yes".
+    ``ruling``: for a value the case states but a reading leaves open (an unlisted field under
+    field_list=open), what settles it instead of the document: no record shows it."""
+
+    pattern: str
+    en: str
+    zh: str
+    document_en: str
+    document_zh: str
+    claim: tuple[str, str] = ("", "")  # (en, zh)
+    ruling: tuple[str, str] = ("", "")  # (en, zh)
+
+
+# The first pattern that matches the whole path names it.  {k}: an index, {y}: a year (with a
+# person, looked up from the index), {x}: the rest.
+_NAMES: tuple[_Row, ...] = tuple(
+    _Row(*row)
+    for row in (
+        (
+            r"certificates\[(?P<k>\d+)\]\.obtained",
+            "the date the certificate was obtained (certificates[{k}])",
+            "证书取得日期（certificates[{k}]）",
+            "the certificate",
+            "职业资格证书或职业技能等级证书",
+        ),
+        (
+            r"certificates\[(?P<k>\d+)\](\.\w+)?",
+            "the certificate (certificates[{k}])",
+            "证书（certificates[{k}]）",
+            "the certificate",
+            "职业资格证书或职业技能等级证书",
+        ),
+        (
+            r"certificates",
+            "the certificates held (certificates)",
+            "所持证书（certificates）",
+            "the certificates",
+            "职业资格证书或职业技能等级证书",
+        ),
+        (
+            r"titles\[(?P<k>\d+)\]\.obtained",
+            "the date the title was obtained (titles[{k}])",
+            "职称取得日期（titles[{k}]）",
+            "the title certificate",
+            "职称证书",
+        ),
+        (
+            r"titles\[(?P<k>\d+)\](\.\w+)?",
+            "the title (titles[{k}])",
+            "职称（titles[{k}]）",
+            "the title certificate",
+            "职称证书",
+        ),
+        (
+            r"titles",
+            "the titles held (titles)",
+            "所持职称（titles）",
+            "the title certificates",
+            "职称证书",
+        ),
+        (
+            r"technical_work(\[\d+\].*)?",
+            "the periods of technical work (technical_work)",
+            "从事技术技能工作的经历（technical_work）",
+            "the employment record",
+            "聘用证明或工作经历证明",
+        ),
+        (
+            r"field",
+            "the field of the current post (field)",
+            "现岗位所属领域（field）",
+            "the employment record",
+            "聘用证明",
+            ("", ""),  # no claim
+            (  # a field stated but not listed, left open by field_list=open: no record settles it
+                "a ruling of the human-resources department on whether 「等」 in P2.S2 covers the field",
+                "人力资源和社会保障部门关于P2.S2的「等」是否涵盖该领域的解释",
+            ),
+        ),
+        (
+            r"current_post\.occupation",
+            "the occupation of the current post (current_post.occupation)",
+            "现岗位的职业（工种）（current_post.occupation）",
+            "the employment record",
+            "聘用证明",
+        ),
+        (
+            r"current_post\.since",
+            "the date the current post began (current_post.since)",
+            "现岗位起始日期（current_post.since）",
+            "the employment record",
+            "聘用证明",
+        ),
+        (
+            r"current_post",
+            "the current post (current_post)",
+            "现工作岗位（current_post）",
+            "the employment record",
+            "聘用证明",
+        ),
+        (
+            r"annual_assessments\[(?P<k>\d+)\]\.at_current_post",
+            "whether assessment annual_assessments[{k}] was at the current post",
+            "该年度考核是否在现工作岗位（annual_assessments[{k}]）",
+            "the annual assessment form",
+            "年度考核登记表",
+            (
+                "the {y} assessment was at the current post (annual_assessments[{k}])",
+                "{y}年度考核在现工作岗位上（annual_assessments[{k}]）",
+            ),
+        ),
+        (
+            r"annual_assessments\[(?P<k>\d+)\](\.grade)?",
+            "the grade of annual_assessments[{k}]",
+            "年度考核结果（annual_assessments[{k}]）",
+            "the annual assessment form",
+            "年度考核登记表",
+        ),
+        (
+            r"annual_assessments\.(?P<y>\d{4})\.at_current_post",
+            "whether the {y} assessment was at the current post",
+            "{y}年度考核是否在现工作岗位（annual_assessments）",
+            "the annual assessment form",
+            "年度考核登记表",
+            (
+                "the {y} assessment was at the current post (annual_assessments)",
+                "{y}年度考核在现工作岗位上（annual_assessments）",
+            ),
+        ),
+        (
+            r"annual_assessments\.(?P<y>\d{4})",
+            "the {y} annual assessment (annual_assessments)",
+            "{y}年度考核结果（annual_assessments）",
+            "the annual assessment form",
+            "年度考核登记表",
+        ),
+        (
+            r"annual_assessments",
+            "the annual assessments (annual_assessments)",
+            "历年年度考核结果（annual_assessments）",
+            "the annual assessment forms",
+            "年度考核登记表",
+        ),
+        (
+            r"honours\[(?P<k>\d+)\]\.class",
+            "the contest class of the honour (honours[{k}])",
+            "荣誉所属赛事类别（honours[{k}]）",
+            "the award certificate",
+            "获奖证书",
+        ),
+        (
+            r"honours\[(?P<k>\d+)\]\.category",
+            "the category of the honour (honours[{k}])",
+            "荣誉类别（honours[{k}]）",
+            "the award document",
+            "表彰文件",
+        ),
+        (
+            r"honours(\[(?P<k>\d+)\])?",
+            "the honours held (honours)",
+            "所获荣誉（honours）",
+            "the award certificates",
+            "获奖证书或表彰文件",
+        ),
+        (
+            r"outstanding_contribution",
+            "whether the person made an outstanding contribution (outstanding_contribution)",
+            "是否有突出贡献（outstanding_contribution）",
+            "the recommendation of the employer",
+            "单位推荐材料",
+            (
+                "the person made an outstanding contribution (outstanding_contribution)",
+                "有突出贡献（outstanding_contribution）",
+            ),
+        ),
+        (
+            r"social_benefit",
+            "whether the work brought social benefit (social_benefit)",
+            "是否带来社会效益（social_benefit）",
+            "the recommendation of the employer",
+            "单位推荐材料",
+            (
+                "the work brought social benefit (social_benefit)",
+                "带来社会效益（social_benefit）",
+            ),
+        ),
+        (
+            r"economic_benefit",
+            "whether the work brought economic benefit (economic_benefit)",
+            "是否带来经济效益（economic_benefit）",
+            "the recommendation of the employer",
+            "单位推荐材料",
+            (
+                "the work brought economic benefit (economic_benefit)",
+                "带来经济效益（economic_benefit）",
+            ),
+        ),
+        (
+            r"cumulative_work_years",
+            "the cumulative work years (cumulative_work_years)",
+            "累计工作年限（cumulative_work_years）",
+            "the employment record",
+            "工作经历证明",
+        ),
+        (
+            r"parameters\.application_years\.(?P<x>\w+)",
+            "the cumulative work years the standard for {x} requires (parameter application_years.{x})",
+            "{x}申报条件要求的累计工作年限（参数application_years.{x}）",
+            "the skill standard's 申报条件",
+            "相应职业技能标准的申报条件",
+        ),
+        (
+            r"notice_date",
+            "the date the notice took effect",
+            "《通知》的施行日期",
+            "the notice itself",
+            "《通知》原文",
+        ),
+        (
+            r"notice_in_force",
+            "whether the notice was in force (notice_in_force)",
+            "《通知》是否已施行（notice_in_force）",
+            "the notice itself",
+            "《通知》原文",
+            ("the notice was in force (notice_in_force)", "《通知》已施行（notice_in_force）"),
+        ),
+        (r"as_of", "the date asked on (as_of)", "查询日（as_of）", "", ""),
+    )
 )
-_COMPILED = tuple((re.compile(p), en, zh, den, dzh) for p, en, zh, den, dzh in _NAMES)
+_COMPILED = tuple((re.compile(row.pattern), row) for row in _NAMES)
 _LEVEL_ZH = {"senior_worker": "高级工", "technician": "技师", "senior_technician": "高级技师"}
 
 
-def _match(path: str):
-    for pattern, en, zh, den, dzh in _COMPILED:
+def _match(path: str) -> tuple[re.Match[str], _Row] | None:
+    for pattern, row in _COMPILED:
         m = pattern.fullmatch(path)
         if m is not None:
-            return m, en, zh, den, dzh
+            return m, row
     return None
 
 
@@ -257,7 +305,8 @@ def input_name(path: str, lang: str = "en", person=None) -> str:
     found = _match(path)
     if found is None:
         return path if lang == "en" else f"输入项（{path}）"
-    m, en, zh, _, _ = found
+    m, row = found
+    en, zh = row.en, row.zh
     values = {k: (v or "") for k, v in m.groupdict().items()}
     if "x" in values:
         code = values["x"]
@@ -333,16 +382,42 @@ def _item_name(path: str, lang: str, person) -> str | None:
     return None
 
 
-def input_document(path: str, lang: str = "en") -> str:
-    """The document that usually shows the input at ``path`` ('' where none is obvious)."""
+def input_document(path: str, lang: str = "en", stated: bool = False) -> str:
+    """The document that usually shows the input at ``path`` ('' where none is obvious);
+    ``stated``: the case states the value and it is still open (a reading leaves it so), so
+    what settles it is the row's ruling where it has one, not a record."""
     found = _match(path)
     if found is None:
         return ""
-    return found[4] if lang == "zh" else found[3]
+    row = found[1]
+    ruling = row.ruling[lang == "zh"]
+    if stated and ruling:
+        return ruling
+    return row.document_zh if lang == "zh" else row.document_en
+
+
+def input_claim(path: str, lang: str = "en", person=None) -> str:
+    """What a yes-or-no input states when it is yes, with its place set apart (「2023年度考核在
+    现工作岗位上（annual_assessments[2]）」); '' for an input that is not a yes or a no, or
+    whose year is not known."""
+    found = _match(path)
+    if found is None:
+        return ""
+    m, row = found
+    text = row.claim[lang == "zh"]
+    if not text:
+        return ""
+    values = {k: v for k, v in m.groupdict().items() if v is not None}
+    if "k" in values and "{y}" in text:
+        listed = getattr(person, "annual_assessments", None) or ()
+        if int(values["k"]) >= len(listed):
+            return ""
+        values["y"] = str(listed[int(values["k"])].year)
+    return text.format(**values)
 
 
 def is_parameter(path: str) -> bool:
     return path.startswith("parameters.")
 
 
-__all__ = ["input_document", "input_name", "is_parameter"]
+__all__ = ["input_claim", "input_document", "input_name", "is_parameter"]

@@ -25,7 +25,6 @@ from pyagent.explain.steps import (
     READING,
     SEE_ABOVE,
     WAY,
-    Decider,
     Explanation,
     Step,
 )
@@ -52,7 +51,8 @@ WORDS = {
         "and": " and ",
         "yes_if": "yes if {v}",
         "unknown_if": "if {v}, still unknown",
-        "yes_together": "yes if {v}, together with {o} as listed",
+        "yes_together": "yes if {v}, and together with it {o}; none of them makes it yes alone",
+        "as_listed": "{name} as listed",
         "still": "if {v}, still depends on {o}",
     },
     "zh": {
@@ -75,7 +75,8 @@ WORDS = {
         "and": "、",
         "yes_if": "若{v}，则为是",
         "unknown_if": "若{v}，仍为未知",
-        "yes_together": "若{v}，且{o}亦如所列，则为是",
+        "yes_together": "若{v}，且{o}，则为是（须同时具备，单独任何一项都不能使答案为是）",
+        "as_listed": "{name}亦如所列",
         "still": "若{v}，仍取决于{o}",
     },
 }
@@ -95,15 +96,27 @@ class Settle:
         str, ...
     ] = ()  # the inputs it needs too (status yes: these at their values give yes)
     together_names: tuple[str, ...] = ()  # those inputs as an analyst names them
+    claim: str = ""  # a yes-or-no input taken at yes: what it then states (inputs.input_claim)
+    together_claims: tuple[str, ...] = ()  # the same for each of `together` ('' where none)
+
+    def said(self, lang: str) -> str:
+        """The values that make it yes, in words: a yes-or-no input by what it states
+        (「带来经济效益（economic_benefit）」), else its values (「优秀（excellent）或合格（qualified）」)."""
+        return self.claim or WORDS[lang]["or"].join(self.values)
 
     def sentence(self, lang: str) -> str:
         """What it takes, in words: 「若为优秀（excellent）或合格（qualified），则为是」,
-        "yes if at least 36 months ..., together with the certificates held at theirs"."""
+        "yes if the work brought economic benefit (economic_benefit) and ...: needed together"."""
         w = WORDS[lang]
-        values = w["or"].join(self.values)
-        others = w["and"].join(self.together_names or self.together)
+        values = self.said(lang)
+        names = self.together_names or self.together
+        claims = self.together_claims or ("",) * len(names)
         if self.together and self.status == YES:
+            others = w["and"].join(
+                c or w["as_listed"].format(name=n) for n, c in zip(names, claims)
+            )
             return w["yes_together"].format(v=values, o=others)
+        others = w["and"].join(names)
         if self.together:
             return w["still"].format(v=values, o=others)
         if self.status == YES:
@@ -127,6 +140,8 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         return ()
     out = []
     names = {d.path: _named(d.subject, d.path, e.lang) for d in e.decided_by}
+    yes = TEXT[e.lang]["true"]
+    claims = {d.path: d.claim for d in e.decided_by}
     for d in e.decided_by:
         if not d.decides:
             continue
@@ -140,26 +155,16 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
                 names[d.path],
                 best.values,
                 YES if together and d.jointly else best.status,
-                _document(d, e.lang),
+                # a value the case states that is still open is settled by a ruling, where the
+                # inputs table names one, not by a record (inputs.input_document)
+                input_document(d.path, e.lang, stated=d.value not in (None, "")),
                 together,
                 tuple(names.get(p) or input_name(p, e.lang) for p in together),
+                d.claim if list(best.values) == [yes] else "",
+                tuple(claims.get(p, "") if d.jointly else "" for p in together),
             )
         )
     return tuple(out)
-
-
-def _document(d: Decider, lang: str) -> str:
-    """The document that usually shows the input; a field the case states, left open by the
-    reading of P2.S2's 「等」 (field_list=open), is settled by a ruling on 「等」, not a record."""
-    if d.path == "field" and d.value not in (None, ""):
-        return FIELD_RULING[lang]
-    return input_document(d.path, lang)
-
-
-FIELD_RULING = {
-    "en": "a ruling of the human-resources department on whether 「等」 in P2.S2 covers the field",
-    "zh": "人力资源和社会保障部门关于P2.S2的「等」是否涵盖该领域的解释",
-}
 
 
 def _named(subject: str, path: str, lang: str) -> str:
@@ -190,7 +195,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
             if not (s.together and s.status == YES)
         ]
         joint = [
-            w["settle"].format(name=s.name, values=" / ".join(s.values))
+            s.claim or w["settle"].format(name=s.name, values=" / ".join(s.values))
             for s in items
             if s.together and s.status == YES
         ]

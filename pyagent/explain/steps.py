@@ -121,6 +121,9 @@ class Decider:
     ] = ()  # the other inputs it needs (it cannot make the answer yes alone)
     jointly: bool = False  # together, each at its best value, they make the answer yes
     condition: bool = False  # the values are conditions to meet (「…满36个月」), not values to take
+    claim: str = (
+        ""  # a yes-or-no input: what it states when yes (`pyagent.explain.inputs.input_claim`)
+    )
 
     @property
     def decides(self) -> bool:

@@ -1,0 +1,133 @@
+"""What would settle an unknown answer, said as an analyst signs it (issue 10, SPEC section 9).
+
+- inputs needed together are said to be needed together where, set together, they give yes
+  (two years not yet graded; P4.S3's contribution and benefits), never "still depends on";
+- a yes-or-no input is said by what it states (「带来经济效益」), never by the word "true";
+- an unset parameter with the years not stated either is "set it and state the years", never
+  「若0，则为是」;
+- what a yes-or-no input states, and what settles a value a reading leaves open, come from the
+  inputs table (`pyagent.explain.inputs`): a row, not code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from pyagent.explain import inputs
+from pyagent.explain.answers import solve_case
+from pyagent.explain.decide import phrase_decider
+from pyagent.explain.why import explain_solved
+from pyagent.input.case import load_case
+
+GOLDEN = Path(__file__).parent / "golden"
+
+TWO_YEARS = """\
+as_of: 2026-07-01
+persons:
+  - id: two_grades
+    certificates: [{level: senior_worker, obtained: 2019-01-01}]
+    technical_work: [{from: 2019-01-01}]
+    field: engineering
+    current_post: {since: 2019-01-01, occupation: 电工}
+    annual_assessments: [{year: 2023, grade: qualified}]
+    honours: []
+    titles: []
+"""
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    path = tmp_path_factory.mktemp("settle") / "two.yaml"
+    path.write_text(TWO_YEARS, encoding="utf-8")
+    return solve_case(load_case(path))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_years_needed_together_are_said_to_be_needed_together(two_years, lang) -> None:
+    """2024 and 2025 are not listed: neither alone makes title.participate yes, both graded
+    合格 do; each item says so, not 'if 合格, still depends on the other year'."""
+    x = explain_solved(two_years, "two_grades", "title.participate", lang=lang)
+    assert x.status == "unknown"
+    items = {t.path: t for t in x.to_settle}
+    assert set(items) == {"annual_assessments.2024", "annual_assessments.2025"}
+    for t in items.values():
+        assert t.status == "yes" and len(t.together) == 1, t
+        said = t.sentence(lang)
+        assert ("仍取决于" if lang == "zh" else "still depends on") not in said, said
+        assert ("须同时具备" if lang == "zh" else "none of them makes it yes alone") in said, said
+        other = t.together[0][-4:]
+        assert other in said, said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_yes_or_no_input_is_said_by_what_it_states(lang) -> None:
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    person = case.persons[0]  # no contribution or benefit stated: P4.S3 unknown
+    solved = solve_case(dataclasses.replace(case, persons=(person,)))
+    x = explain_solved(solved, person.id, "special_talent.apply", lang=lang)
+    assert x.status == "unknown" and len(x.to_settle) == 3
+    for t in x.to_settle:
+        assert "true" not in t.values and "false" not in t.values, t.values
+        said = t.sentence(lang)
+        assert not any(w in said for w in ("true", "若是，", "yes if yes")), said
+        assert inputs.input_claim(t.path, lang) in said, said
+    assert "true" not in x.reason and "：是、" not in x.reason, x.reason
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_unset_parameter_and_unstated_years_are_set_and_stated_together(lang) -> None:
+    """No application_years.technician and no cumulative_work_years: what settles it is to set
+    the parameter and state the years (yes when they reach it), never 「若0，则为是」."""
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    base = next(p for p in case.persons if p.id == "zhao_title")
+    person = dataclasses.replace(base, cumulative_work_years=None)
+    solved = solve_case(dataclasses.replace(case, persons=(person,)))
+    x = explain_solved(solved, "zhao_title", "skill.technician", lang=lang)
+    assert x.status == "unknown"
+    (t,) = [t for t in x.to_settle if t.path == "parameters.application_years.technician"]
+    said = t.sentence(lang)
+    assert t.status == "yes" and t.values != ("0",), t
+    assert "若0" not in said and "yes if 0" not in said, said
+    assert "cumulative_work_years" in said and ("达到" if lang == "zh" else "reach") in said
+    (d,) = [d for d in x.decided_by if d.path == t.path]
+    line = phrase_decider(d, lang)
+    assert line.count("application_years.technician") == 1, line  # the subject said once
+    assert line.endswith("否则：未知" if lang == "zh" else "otherwise: unknown"), line
+
+
+def test_what_an_input_states_and_what_settles_it_come_from_the_inputs_table(
+    monkeypatch,
+) -> None:
+    """A row of the inputs table gives a yes-or-no input its statement and a stated value its
+    ruling: changing the row changes what decide and to_settle say, with no code."""
+    rows = []
+    for pattern, row in inputs._COMPILED:
+        if row.pattern == "economic_benefit":
+            row = row._replace(claim=("the work paid its way", "经济上有回报"))
+        if row.pattern == "cumulative_work_years":
+            row = row._replace(ruling=("a ruling on the years", "关于年限的解释"))
+        rows.append((pattern, row))
+    monkeypatch.setattr(inputs, "_COMPILED", tuple(rows))
+    assert inputs.input_document("cumulative_work_years", "zh", stated=True) == "关于年限的解释"
+    assert inputs.input_document("cumulative_work_years", "zh") == "工作经历证明"
+    case = load_case(GOLDEN / "spec9_cases.yaml")
+    solved = solve_case(dataclasses.replace(case, persons=(case.persons[0],)))
+    for lang, claim in (("en", "the work paid its way"), ("zh", "经济上有回报")):
+        x = explain_solved(solved, case.persons[0].id, "special_talent.apply", lang=lang)
+        (t,) = [t for t in x.to_settle if t.path == "economic_benefit"]
+        assert t.sentence(lang).count(claim) == 1, t.sentence(lang)
+        (d,) = [d for d in x.decided_by if d.path == "economic_benefit"]
+        assert d.claim == claim
+
+
+def test_no_input_is_ruled_on_by_name_in_code() -> None:
+    """decide and reasons hold no per-input wording: no 是否 / 'whether' stripped from a
+    sentence, no field ruled on by its name."""
+    root = Path(__file__).resolve().parent.parent / "pyagent" / "explain"
+    for name in ("decide.py", "reasons.py"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert '"是否"' not in text and '"whether ' not in text, name
+        assert name != "reasons.py" or '"field"' not in text, name
