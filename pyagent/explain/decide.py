@@ -450,12 +450,12 @@ def _plan(
                 pf(change(person), {**params, name: required}), change, {name: required}
             )
 
-        years = input_name("cumulative_work_years", builder.lang, person)
+        said = input_name("cumulative_work_years", builder.lang, person)
         return (
             path,
             [
-                _Variant(w["param_reached"].format(years=years), both(1, 1), condition=True),
-                _Variant(w["param_short"].format(years=years), both(1, 0), condition=True),
+                _Variant(w["param_reached"].format(years=said), both(1, 1), condition=True),
+                _Variant(w["param_short"].format(years=said), both(1, 0), condition=True),
                 _Variant(w["param_open"], _Changed(pf(person), _same), rest=True),
             ],
             False,
