@@ -145,6 +145,43 @@ def test_zh_lists_are_joined_with_the_enumeration_comma(rendered) -> None:
     assert not bad, "a zh list joined by ', ':\n" + "\n".join(bad[:20])
 
 
+def test_no_unstated_input_is_shown_as_holding(rendered) -> None:
+    """An input the case leaves out (a year it does not list) is never a ✓ line, even where the
+    fact standing for it holds in the model: it reads 「…：未注明」 as unknown."""
+    bad = []
+    for label, _, doc, _ in rendered:
+        for s in doc.explanations[0].root.walk():
+            if (
+                s.kind == "input"
+                and s.holds == "yes"
+                and s.inputs
+                and all(i.value is None for i in s.inputs)
+            ):
+                bad.append(f"{label}: ✓ {s.text}")
+    assert not bad, "an unstated input shown as holding:\n" + "\n".join(bad[:20])
+
+
+_RANK_FACTS = re.compile(r"五个(技能等级|职称层级)中的第|of the five (skill levels|title ranks)")
+
+
+def test_ranks_of_levels_are_never_shown(rendered) -> None:
+    """The ranks of levels are rule machinery: a comparison of them reads by the levels'
+    names (「高级工（senior_worker）不低于高级工（senior_worker）」), never 3 ≥ 3, and no line
+    says a level's rank."""
+    bad = []
+    for label, _, doc, text in rendered:
+        for line in _lines(text):
+            if _RANK_FACTS.search(line):
+                bad.append(f"{label}: {line.strip()}")
+        for s in doc.explanations[0].root.walk():
+            # a bare comparison of two small numbers beside no value of the person's: ranks
+            if s.kind == "comparison" and re.fullmatch(r"[1-5] [≥>≤<=] [1-5]", s.text):
+                mine = {str(i.value) for st in s.walk() for i in st.inputs}
+                if not mine & set(re.findall(r"\d", s.text)):
+                    bad.append(f"{label}: {s.text}")
+    assert not bad, "ranks shown:\n" + "\n".join(bad[:20])
+
+
 def test_unstated_inputs_are_said_to_be_unstated(rendered) -> None:
     bad = []
     for label, _, doc, _ in rendered:

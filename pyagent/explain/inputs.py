@@ -284,6 +284,42 @@ _BY_YEAR = (
 )
 
 
+# Several years of one kind of input, named together: {y} is the years (a run: 2033–2035).
+_YEARS = (
+    (
+        re.compile(r"annual_assessments\.(?P<y>\d{4})(\.grade)?"),
+        "the {y} assessments (not listed in annual_assessments)",
+        "{y}年度考核（annual_assessments中未列出）",
+    ),
+)
+
+
+def inputs_named(paths, lang: str = "en", person=None) -> str:
+    """Several inputs named in one phrase: the years of one kind together (「2033–2035年度考核
+    （annual_assessments中未列出）」, a run of years by its ends), the others one by one."""
+    zh = lang == "zh"
+    sep = "、" if zh else ", "
+    said: list[str] = []
+    years: dict[int, list[int]] = {}
+    for path in paths:
+        for k, (pattern, _, _) in enumerate(_YEARS):
+            m = pattern.fullmatch(path)
+            if m is not None:
+                years.setdefault(k, []).append(int(m.group("y")))
+                break
+        else:
+            said.append(input_name(path, lang, person))
+    for k, ys in years.items():
+        ys = sorted(set(ys))
+        if len(ys) == 1:
+            said.append(input_name(f"annual_assessments.{ys[0]}", lang, person))
+            continue
+        run = ys == list(range(ys[0], ys[-1] + 1))
+        y = f"{ys[0]}–{ys[-1]}" if run else sep.join(map(str, ys))
+        said.append((_YEARS[k][2] if zh else _YEARS[k][1]).format(y=y))
+    return sep.join(said)
+
+
 def input_name(path: str, lang: str = "en", person=None) -> str:
     """How an analyst names the input at ``path``: words, then the place in the case file.
     With ``person`` (`pyagent.input.model.Person`), an assessment is named by its year:
@@ -382,6 +418,33 @@ def _item_name(path: str, lang: str, person) -> str | None:
     return None
 
 
+# Where each input predicate comes from in a case file (for an input that is not there).
+INPUT_FIELDS = {
+    "person": "id",
+    "certificate": "certificates",
+    "certificate_months": "certificates",
+    "field": "field",
+    "unlisted_field_may_be_listed": "field",
+    "current_post": "current_post",
+    "post_occupation": "current_post.occupation",
+    "assessment": "annual_assessments",
+    "grade_may_pass": "annual_assessments",
+    "post_began": "current_post.since",
+    "at_post_may_hold": "annual_assessments",
+    "honour": "honours",
+    "honour_class": "honours",
+    "honour_category": "honours",
+    "prize_may_be_medal": "honours",
+    "outstanding_contribution": "outstanding_contribution",
+    "title": "titles",
+    "cumulative_work_years": "cumulative_work_years",
+    "notice_issued_by_as_of": "as_of",
+    "as_of_date": "as_of",
+    "as_of_year": "as_of",
+    "reading_override": "readings",
+}
+
+
 def input_document(path: str, lang: str = "en", stated: bool = False) -> str:
     """The document that usually shows the input at ``path`` ('' where none is obvious);
     ``stated``: the case states the value and it is still open (a reading leaves it so), so
@@ -420,4 +483,4 @@ def is_parameter(path: str) -> bool:
     return path.startswith("parameters.")
 
 
-__all__ = ["input_claim", "input_document", "input_name", "is_parameter"]
+__all__ = ["inputs_named", "input_claim", "input_document", "input_name", "is_parameter"]

@@ -18,9 +18,10 @@ from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.solve import person_term
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value, stated_at
-from pyagent.explain.inputs import input_name, is_parameter
+from pyagent.explain.inputs import INPUT_FIELDS, input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
-from pyagent.explain.nodes import NO, UNKNOWN, Condition, Node, Way
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
+from pyagent.explain.ranked import by_rank
 from pyagent.explain.steps import (
     COMPARE,
     CONCLUSION,
@@ -226,6 +227,10 @@ class Builder:
             inputs = self.inputs_of(node)
             if node.status == UNKNOWN and any(leaf.unknown for leaf in node.leaves):
                 text = self.unstated(inputs) or text
+            elif node.status == YES and inputs and all(i.value is None for i in inputs):
+                # a fact that stands for an input the case leaves out (a year it does not list)
+                # holds in the model, but the input is not stated: never shown as holding
+                return Step(self.unstated(inputs) or text, UNKNOWN, INPUT, inputs=inputs)
             return Step(text, node.status, INPUT, inputs=inputs)
         if not node.person and all(not w.conditions for w in node.ways) and node.status != NO:
             # a fact of the knowledge base's own tables: said once
@@ -311,7 +316,12 @@ class Builder:
             for a in c.node.arguments
             if a is not None
         }
+        # the ranks of levels said by the levels' names (`pyagent.explain.ranked`)
+        ranks, hidden = by_rank(self, every, way.held)
+        said: set[tuple[str, str]] = set()
         for c in every:
+            if id(c) in hidden:
+                continue
             if (
                 placeholders
                 and c.kind == ATOM
@@ -321,7 +331,10 @@ class Builder:
             ):
                 continue
             s = self.condition(c, failed and c.status == NO, bool(way.held))
-            if s is not None:
+            if s is not None and id(c) in ranks:
+                s = dataclasses.replace(s, text=ranks[id(c)])
+            if s is not None and (s.kind != INPUT or (s.text, s.holds) not in said):
+                said.add((s.text, s.holds))  # an unstated input said once per rule
                 yield s
 
     def _unstated_node(self, node: Node) -> bool:
@@ -561,33 +574,6 @@ def _shown(comparisons: Sequence[Comparison], lang: str = "en") -> str:
             op = "="
         out.append(f"{x.actual_text} {op} {x.required_text}")
     return ("、" if lang == "zh" else ", ").join(out)
-
-
-# Where each input predicate comes from in a case file (for an input that is not there).
-INPUT_FIELDS = {
-    "person": "id",
-    "certificate": "certificates",
-    "certificate_months": "certificates",
-    "field": "field",
-    "unlisted_field_may_be_listed": "field",
-    "current_post": "current_post",
-    "post_occupation": "current_post.occupation",
-    "assessment": "annual_assessments",
-    "grade_may_pass": "annual_assessments",
-    "post_began": "current_post.since",
-    "at_post_may_hold": "annual_assessments",
-    "honour": "honours",
-    "honour_class": "honours",
-    "honour_category": "honours",
-    "prize_may_be_medal": "honours",
-    "outstanding_contribution": "outstanding_contribution",
-    "title": "titles",
-    "cumulative_work_years": "cumulative_work_years",
-    "notice_issued_by_as_of": "as_of",
-    "as_of_date": "as_of",
-    "as_of_year": "as_of",
-    "reading_override": "readings",
-}
 
 
 def _json_value(s: Symbol) -> object:

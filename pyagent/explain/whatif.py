@@ -58,6 +58,7 @@ from pyagent.explain.whatif_search import (
     aged,
     breakpoints,
     first_date,
+    held_by,
 )
 from pyagent.input.model import Case, Person
 
@@ -115,6 +116,8 @@ class Earliest:
         dt.date | None
     )  # the first date it is at least unknown, when the answer is no now
     reason: tuple[Reason, ...]  # when never: what still stands in the way at the horizon
+    # the inputs the date rests on taken at their latest (an undated certificate: as_of)
+    assumed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class WhatIf:
                 "date": _iso(e.date),
                 "horizon": e.horizon.isoformat(),
                 "possible_from": _iso(e.possible_from),
+                "assumed": list(e.assumed),
                 "reason": [
                     {
                         "clause": r.clause,
@@ -362,14 +366,27 @@ def what_if(
             statuses[day] = _status(case, aged(person, now, day), question, day)
         return statuses[day]
 
-    yes_on = first_date(lambda d: status_on(d) == YES, now, points, horizon)
+    # yes on a later day is yes whatever the unstated dates: a certificate the case holds
+    # without a date was obtained on as_of at the latest, its worst (never "0 months" for ever)
+    held, assumed = held_by(person, now)
+    yes_statuses: dict[dt.date, str] = {}
+
+    def yes_on_day(day: dt.date) -> bool:
+        if not assumed:
+            return status_on(day) == YES
+        if day not in yes_statuses:
+            yes_statuses[day] = _status(case, aged(held, now, day), question, day)
+        return yes_statuses[day] == YES or status_on(day) == YES
+
+    yes_on = first_date(yes_on_day, now, points, horizon)
     possible = first_date(lambda d: status_on(d) != NO, now, points, horizon)
     reason: tuple[Reason, ...] = ()
     if yes_on is None:  # why not: what it depends on once possible, else what fails at the end
         then = possible or horizon
         at = solve_case(_one(case, aged(person, now, then), then))
         reason = reasons(at, at.explain(0, question), question.id, lang)
-    earliest = Earliest(yes_on, horizon, possible, reason)
+    used = assumed if yes_on is not None and yes_on != now else ()
+    earliest = Earliest(yes_on, horizon, possible, reason, used)
 
     size, sets, more = _change_sets(case, person, question, now, max_sets)
     sets_on: dt.date | None = now

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import SolvedCase
 from pyagent.explain.inputs import input_name as analyst_name
+from pyagent.explain.inputs import inputs_named
+from pyagent.explain.words import TEXT
 from pyagent.explain.reasons import _alternatives, _deciding, names
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node, unknown_inputs, walk
 from pyagent.explain.steps import Step
@@ -81,10 +83,31 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
         )
         said = step.negated or step.text
         text = said if lang == "zh" else quote_terms(said)
-        r = Reason(clause, text, paths, "fails", negated=bool(step.negated))
+        negated = bool(step.negated)
+        if _unstated(step):  # not stated: said with every input of its kind left out
+            (text, paths), negated = _not_stated(root, step, person, lang), True
+        r = Reason(clause, text, paths, "fails", negated=negated)
         if all(r.condition != o.condition for o in out):
             out.append(r)
     return tuple(out)
+
+
+def _not_stated(root: Step, step: Step, person: Person, lang: str) -> tuple[str, tuple[str, ...]]:
+    """An input left out that a failure comes down to, said with the others of its kind the
+    tree leaves out (the assessments of every year it asks about, not the last one alone):
+    「2033–2035年度考核（annual_assessments中未列出）：未注明」."""
+    kinds = {re.sub(r"\d{4}", "", i.path) for i in step.inputs}
+    paths = tuple(
+        dict.fromkeys(
+            i.path
+            for s in root.walk()
+            if _unstated(s)
+            for i in s.inputs
+            if re.sub(r"\d{4}", "", i.path) in kinds
+        )
+    )
+    text = TEXT[lang]["is_not_stated"].format(name=inputs_named(paths, lang, person))
+    return text, paths
 
 
 _CJK_RUN = re.compile(r"「[^」]*」|[\u3400-\u9fff][\u3400-\u9fff0-9]*")
@@ -138,14 +161,7 @@ def _failed_leaves(
         below = []
     if not below:
         if step.holds == NO and step.kind not in _NOT_A_CONDITION:
-            unstated = next(
-                (
-                    b
-                    for b in beside
-                    if b.kind == "input" and b.inputs and all(i.value is None for i in b.inputs)
-                ),
-                None,
-            )
+            unstated = next((b for b in beside if _unstated(b)), None)
             said_by = parent.negated if parent is not None and parent.negated else about
             # the person's own values are said as such; table values (ranks) by their rule
             own = names(person, step.text) and not step.negated
@@ -158,18 +174,24 @@ def _failed_leaves(
                 yield dataclasses.replace(step, negated=said_by), clause, beside
                 return
             if not step.inputs and unstated is not None:  # a grade not stated fails
-                step = dataclasses.replace(step, negated=unstated.text, inputs=unstated.inputs)
+                yield unstated, clause, beside  # said as not stated (`reasons`)
+                return
             said = step.negated or step.text
             if person and about and person not in said and about != said:
                 sep = "：" if "「" in person else ": "
                 step = dataclasses.replace(step, negated=about + sep + said)
             yield step, clause, beside
         return
-    held = tuple(c for c in step.children if c.holds == YES)
+    held = tuple(c for c in step.children if c.holds == YES or _unstated(c))
     for c in below:
         yield from _failed_leaves(
             c, clause, held, person, about, step if step.kind != "way" else parent
         )
+
+
+def _unstated(step: Step) -> bool:
+    """An input step of an input the case leaves out."""
+    return step.kind == "input" and bool(step.inputs) and all(i.value is None for i in step.inputs)
 
 
 def clauses_of(solved: SolvedCase, node: Node, paths: set[str]) -> tuple[str, ...]:
@@ -428,6 +450,14 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
             time = (
                 f"By time alone: yes from {e.date.isoformat()} "
                 f"({span(w.as_of, e.date, lang)} after the date asked)."
+            )
+        if e.assumed:  # an undated certificate taken as obtained on as_of, its latest
+            what = _inputs(e.assumed, person, lang)
+            time = time[:-1] + (
+                f"，最迟如此：{what}未注明，按最晚可能的{day}计；若取得更早，可能更早为“是”。"
+                if zh
+                else f", at the latest: {what} is not stated and is taken as {day}, the latest "
+                f"it can be; an earlier date may make it yes sooner."
             )
     else:
         years = span(w.as_of, e.horizon, lang)

@@ -239,6 +239,20 @@ def aged(person: Person, now: dt.date, day: dt.date) -> Person:
     return replace(person, cumulative_work_years=years + months // 12)
 
 
+def held_by(person: Person, now: dt.date) -> tuple[Person, tuple[str, ...]]:
+    """The person with each certificate the case holds without a date dated ``now``: held on
+    the date asked, so obtained then at the latest, the worst it can be for the time counted
+    after it; and the places of those dates (``certificates[0].obtained``)."""
+    certificates = person.certificates or ()
+    undated = [k for k, c in enumerate(certificates) if c.obtained is None]
+    if not undated:
+        return person, ()
+    dated = tuple(replace(c, obtained=now) if c.obtained is None else c for c in certificates)
+    return replace(person, certificates=dated), tuple(
+        f"certificates[{k}].obtained" for k in undated
+    )
+
+
 def breakpoints(person: Person, now: dt.date, end: dt.date) -> list[dt.date]:
     """The dates after ``now`` on which more than the months counted may change."""
     points = {dt.date(y, 1, 1) for y in range(now.year + 1, end.year + 1)}

@@ -1,0 +1,143 @@
+"""A comparison of two values of the knowledge base's own tables (the ranks of two skill levels,
+3 ≥ 3) said by what they rank: 「高级工（senior_worker）不低于高级工（senior_worker）」.
+
+The rank numbers are rule machinery, not facts an analyst reads.  A side of a comparison is
+named by a table fact of two arguments that holds it beside another value (``level_rank(L, R)``:
+R is the rank of L), one the rule's conditions bound, or, for a number written in the rule (the
+3 of ``R >= 3``), the one fact of that table with the number in the same place.  The table
+facts used so are then said by the comparison and not shown on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clingo import Symbol, SymbolType
+
+from pyagent.engine.rules import ATOM, COMPARISON
+from pyagent.explain.nodes import Condition, Node
+from pyagent.explain.steps import OPS
+
+# the comparison as it came out (a failed ``>=`` reads ``<``) -> the words
+_NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "!=", "!=": "="}
+WORDS = {
+    "en": {
+        ">=": "{a} is not below {b}",
+        ">": "{a} is above {b}",
+        "<=": "{a} is not above {b}",
+        "<": "{a} is below {b}",
+        "=": "{a} is {b}",
+        "!=": "{a} is not {b}",
+    },
+    "zh": {
+        ">=": "{a}不低于{b}",
+        ">": "{a}高于{b}",
+        "<=": "{a}不高于{b}",
+        "<": "{a}低于{b}",
+        "=": "{a}即{b}",
+        "!=": "{a}不是{b}",
+    },
+}
+
+
+def ranked(builder, c: Condition, every: Sequence[Condition]) -> tuple[str, set[str]] | None:
+    """The comparison ``c`` of a rule whose conditions are ``every`` said by what its two sides
+    rank, and the keys of the table facts that said so; None when a side is not a table's."""
+    if c.kind != COMPARISON or not c.compared or any(x.op not in OPS for x in c.compared):
+        return None
+    program = builder.solved.program
+    tables: list[Node] = [
+        n
+        for n in (*c.context, *(x.node for x in every if x.kind == ATOM and x.node is not None))
+        if n is not None
+        and not n.person
+        and len(n.arguments) == 2
+        and None not in n.arguments
+        and program.is_table(n.predicate, n.arity)
+    ]
+    if not tables:
+        return None
+
+    def bound(value: Symbol) -> tuple[Symbol, Node, int] | None:
+        for n in tables:
+            if value in n.arguments:
+                at = n.arguments.index(value)
+                other = n.arguments[1 - at]
+                return (other, n, at) if other is not None else None
+        return None
+
+    def written(value: Symbol, like: tuple[Symbol, Node, int]) -> Symbol | None:
+        """A number of the rule named by the one fact of the other side's table holding it."""
+        _, n, at = like
+        found = [
+            a.arguments[1 - at]
+            for a in builder.solved.model.atoms_of(n.predicate, n.arity)
+            if a.arguments[at] == value
+        ]
+        return found[0] if len(found) == 1 else None
+
+    said: list[str] = []
+    keys: set[str] = set()
+    for x in c.compared:  # one per instance: two certificates, each below the level required
+        left, right = bound(x.left), bound(x.right)
+        if left is None and right is None:
+            return None
+        a = left[0] if left is not None else written(x.left, right)  # type: ignore[arg-type]
+        b = right[0] if right is not None else written(x.right, left)  # type: ignore[arg-type]
+        if a is None or b is None:
+            return None
+        op = x.op if x.holds else _NEGATED[x.op]
+        if not x.holds and x.left.type == x.right.type == SymbolType.Number:  # as it came out
+            n, m = x.left.number, x.right.number
+            op = "<" if n < m else "=" if n == m else ">"
+        words = WORDS[builder.lang][op]
+        said.append(words.format(a=builder.phrasing.term(a), b=builder.phrasing.term(b)))
+        keys |= {s[1].key for s in (left, right) if s is not None}
+    return ("、" if builder.lang == "zh" else "; ").join(dict.fromkeys(said)), keys
+
+
+def by_rank(
+    builder, every: Sequence[Condition], held: Sequence[Condition]
+) -> tuple[dict[int, str], set[int]]:
+    """For the conditions ``every`` of one rule (``held``: of a rule that failed, those that
+    hold): the words of each comparison said by what it ranks, by ``id``, and the ``id`` of
+    each condition not shown: a table fact said by such a comparison, and, in a rule that
+    failed, a table fact or a comparison that holds of none of the person's values (the rule
+    tried with values its failing condition would have bound: 「5 ≥ 3」 beside no certificate)."""
+    words: dict[int, str] = {}
+    keys: set[str] = set()
+    for c in every:
+        found = ranked(builder, c, every)
+        if found is not None:
+            words[id(c)] = found[0]
+            keys |= found[1]
+    hidden = {
+        id(c)
+        for c in every
+        if c.kind == ATOM and c.node is not None and c.node.key in keys and c.status != "no"
+    }
+    if held:
+        program = builder.solved.program
+        mine = {
+            a
+            for c in every
+            if c.status == "yes" and c.node is not None and c.node.person
+            for a in c.node.arguments
+            if a is not None
+        }
+        for c in held:
+            if id(c) in words:
+                continue
+            if c.kind == COMPARISON and c.compared:
+                if not any(x.left in mine or x.right in mine for x in c.compared):
+                    hidden.add(id(c))
+            elif (
+                c.kind == ATOM
+                and c.node is not None
+                and not c.node.person
+                and len(c.node.arguments) == 2
+                and program.is_table(c.node.predicate, c.node.arity)
+                and not mine.intersection(a for a in c.node.arguments if a is not None)
+            ):
+                hidden.add(id(c))
+    return words, hidden

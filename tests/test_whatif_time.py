@@ -1,0 +1,92 @@
+"""What-if by time alone says the truth about what the case leaves out (issue 10).
+
+- a certificate the case holds without a date was obtained on as_of at the latest: by time
+  alone it has its months by as_of plus the months required, never "0 months for ever";
+- what still fails at the horizon names every year of a kind the case leaves out (the
+  assessments of 2033–2035), not the last one alone, in the language asked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+
+from pyagent.cli.render import what_if_markdown
+from pyagent.explain.whatif import what_if
+from pyagent.input.case import load_case
+
+UNDATED = """\
+as_of: 2026-07-01
+readings: {rank_needs_gate: "no"}
+person:
+  id: li_si
+  certificates: [{level: technician, kind: vocational_qualification, occupation: 焊工}]
+  technical_work: [{from: 2010-01-01}]
+  field: engineering
+  current_post: {since: 2010-01-01, occupation: 焊工}
+  annual_assessments: [{year: 2025, grade: qualified}, {year: 2024, grade: excellent},
+                       {year: 2023, grade: qualified}]
+  honours: []
+  titles: []
+"""
+
+NO_POST = """\
+as_of: 2026-07-01
+person:
+  id: zhao_liu
+  certificates: [{level: technician, kind: skill_level, obtained: 2018-05-01}]
+  technical_work: [{from: 2012-01-01, to: 2025-12-31}]
+  field: engineering
+  current_post: none
+  annual_assessments: [{year: 2025, grade: qualified}, {year: 2024, grade: qualified},
+                       {year: 2023, grade: qualified}]
+  titles: []
+"""
+
+
+def _case(tmp_path, text: str):
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_case(path)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_undated_certificate_is_held_on_as_of_at_the_latest(tmp_path, lang) -> None:
+    """P3.S1 without the gate: an undated 技师 certificate held on 2026-07-01 has its 24 months
+    of technical work by 2028-07-01 whatever its date, so time alone makes it yes then at the
+    latest; the sentence says the date was taken at its latest."""
+    case = _case(tmp_path, UNDATED)
+    w = what_if(case, "li_si", "title.assistant", lang=lang)
+    assert w.status == "unknown"
+    assert w.earliest.date == dt.date(2028, 7, 1)
+    assert w.earliest.assumed == ("certificates[0].obtained",)
+    assert w.to_json()["earliest"]["assumed"] == ["certificates[0].obtained"]
+    text = what_if_markdown(w, lang)
+    assert ("最迟" if lang == "zh" else "at the latest") in text, text
+    assert "2026-07-01" in text.split("2028-07-01", 1)[1], text
+    # with the date stated late enough, the same search gives the later date: nothing assumed
+    late = dataclasses.replace(
+        case.persons[0],
+        certificates=(dataclasses.replace(case.persons[0].certificates[0], obtained=case.as_of),),
+    )
+    w2 = what_if(dataclasses.replace(case, persons=(late,)), "li_si", "title.assistant")
+    assert w2.earliest.date == dt.date(2028, 7, 1) and w2.earliest.assumed == ()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_still_fails_names_every_year_left_out(tmp_path, lang) -> None:
+    """No post, three 合格 years: by 2036-07-01 the latest three years are 2033–2035, none
+    stated; the reason says all three, not 2035 alone, and no other language."""
+    w = what_if(_case(tmp_path, NO_POST), "zhao_liu", "title.participate", lang=lang)
+    assert w.earliest.date is None
+    said = [r.condition for r in w.earliest.reason]
+    years = [s for s in said if "2035" in s]
+    assert len(years) == 1 and "2033–2035" in years[0], said
+    assert ("未注明" if lang == "zh" else "not stated") in years[0]
+    assert any(("没有现工作岗位" if lang == "zh" else "holds no current post") in s for s in said)
+    bare = [re.sub(r"（[^）]*）|\([^)]*\)|「[^」]*」", "", s) for s in said]
+    other = r"[A-Za-z]{2,}" if lang == "zh" else r"[\u3400-\u9fff]"
+    assert not any(re.search(other, b) for b in bare), said
