@@ -182,6 +182,21 @@ def test_ranks_of_levels_are_never_shown(rendered) -> None:
     assert not bad, "ranks shown:\n" + "\n".join(bad[:20])
 
 
+_OPEN = {"zh": re.compile(r"任一"), "en": re.compile(r"(?:the honour|rank|series|:|,) any\b")}
+
+
+def test_no_open_value_is_said_as_any(rendered) -> None:
+    """A failing step with a value left open (no honour at all) is said in the negative, from
+    its predicate's template_not (「「li_si」未获得任何荣誉」), never 「获得任一」 / "holds the
+    honour any"."""
+    bad = []
+    for label, lang, _, text in rendered:
+        for line in _lines(text):
+            if _OPEN[lang].search(_QUOTED.sub("", line)):
+                bad.append(f"{label}: {line.strip()}")
+    assert not bad, "an open value said as any:\n" + "\n".join(bad[:20])
+
+
 def test_unstated_inputs_are_said_to_be_unstated(rendered) -> None:
     bad = []
     for label, _, doc, _ in rendered:

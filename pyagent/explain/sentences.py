@@ -207,9 +207,11 @@ class Builder:
             negated = self.node_text(node, negated=True)
             if negated:
                 s = dataclasses.replace(s, negated=negated)
-                if self.mode == WHY_NOT and not node.repeated:
-                    # why-not says a failing step in the negative where the KB words one
-                    # (「没有2025年度考核的记录」), not 「不成立：」 before an open value (「任一」)
+                if (self.mode == WHY_NOT and (not node.repeated or s.kind == INPUT)) or (
+                    None in node.arguments and s.kind != SEE_ABOVE
+                ):
+                    # a failing step in the negative where the KB words one (「没有2025年度考核
+                    # 的记录」, 「未获得任何荣誉」): never an open value said as 「获得任一」
                     s = dataclasses.replace(s, text=negated)
         return s
 
