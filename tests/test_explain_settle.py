@@ -131,3 +131,37 @@ def test_no_input_is_ruled_on_by_name_in_code() -> None:
         text = (root / name).read_text(encoding="utf-8")
         assert '"是否"' not in text and '"whether ' not in text, name
         assert name != "reasons.py" or '"field"' not in text, name
+
+
+OPEN_FIELD = """\
+as_of: 2026-07-01
+readings: {field_list: open}
+persons:
+  - id: "650123"
+    certificates: [{level: technician, kind: skill_level, obtained: 2019-01-01}]
+    technical_work: [{from: 2012-01-01}]
+    field: 卫生
+    current_post: {since: 2012-01-01, occupation: 护理员}
+    annual_assessments: [{year: 2024, grade: qualified}, {year: 2023, grade: qualified}]
+    honours: []
+    titles: []
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_field_left_open_and_a_year_not_listed_are_needed_together(tmp_path, lang) -> None:
+    """卫生 under field_list=open, 2025 not listed: neither settles title.participate alone, a
+    ruling that 「等」 covers 卫生 and a passing 2025 together do; an input taken at an end the
+    case leaves open (the field) composes with a change to the person (the year)."""
+    path = tmp_path / "open.yaml"
+    path.write_text(OPEN_FIELD, encoding="utf-8")
+    solved = solve_case(load_case(path))
+    x = explain_solved(solved, "650123", "title.participate", lang=lang)
+    assert x.status == "unknown"
+    items = {t.path: t for t in x.to_settle}
+    assert set(items) == {"annual_assessments.2025", "field"}
+    for t in items.values():
+        assert t.status == "yes" and len(t.together) == 1, t
+        said = t.sentence(lang)
+        assert ("须同时具备" if lang == "zh" else "none of them makes it yes alone") in said, said
+    assert ("以下同时成立时为是" if lang == "zh" else "yes if all of") in x.reason, x.reason

@@ -159,27 +159,36 @@ _PLANNED: dict[int, tuple[Node, str, list]] = {}
 
 def _joint(
     plans, statuses: list[str], case: Case, person: Person
-) -> tuple[dict[str, _Variant | None], tuple[Fact, ...] | None]:
+) -> tuple[dict[str, _Variant], tuple[Fact, ...] | None]:
     """The inputs none of which makes the answer yes alone (each, at its best, leaves it
-    unknown), with the variant of each at its best (None when it cannot be combined), and the
-    facts of all of them at their best together (None unless two or more can be combined)."""
-    best: dict[str, _Variant | None] = {}
+    unknown), with the variant of each at its best, and the facts of all of them at their best
+    together (None unless two or more): a change to the person composes with the others; the
+    facts of an input taken at an end the case leaves open (a field a reading leaves open)
+    replace the person's facts of that input."""
+    best: dict[str, _Variant] = {}
     k = 0
     for path, _, vs, _ in plans:
         results = statuses[k : k + len(vs)]
         k += len(vs)
         if len(set(results)) > 1 and YES not in results and UNKNOWN in results:
-            v = vs[results.index(UNKNOWN)]
-            best[path] = v if isinstance(v.facts, _Changed) else None
-    if len(best) < 2 or not all(v is not None for v in best.values()):
+            best[path] = vs[results.index(UNKNOWN)]
+    if len(best) < 2:
         return best, None
     changed = person
     parameters: dict[str, int] = dict(case.parameters)
+    ends: list[tuple[set[Fact], set[Fact]]] = []  # (taken away, added) by an end
+    base = set(person_facts(person, case.as_of, case.parameters))
     for v in best.values():
-        assert v is not None and isinstance(v.facts, _Changed)
-        changed = v.facts.change(changed)
-        parameters.update(v.facts.parameters)
-    return best, tuple(person_facts(changed, case.as_of, parameters))
+        if isinstance(v.facts, _Changed):
+            changed = v.facts.change(changed)
+            parameters.update(v.facts.parameters)
+        else:
+            mine = set(v.facts)
+            ends.append((base - mine, mine - base))
+    facts = list(person_facts(changed, case.as_of, parameters))
+    for gone, added in ends:
+        facts = [f for f in facts if f not in gone] + [f for f in added if f not in facts]
+    return best, tuple(facts)
 
 
 def _together(
