@@ -90,3 +90,29 @@ def test_what_still_fails_names_every_year_left_out(tmp_path, lang) -> None:
     bare = [re.sub(r"（[^）]*）|\([^)]*\)|「[^」]*」", "", s) for s in said]
     other = r"[A-Za-z]{2,}" if lang == "zh" else r"[\u3400-\u9fff]"
     assert not any(re.search(other, b) for b in bare), said
+
+
+TITLES_OPEN = """\
+as_of: 2026-07-01
+person:
+  id: "652201"
+  certificates: [{level: 高级工, kind: 职业技能等级, occupation: 车工}]
+  technical_work: [{from: 2018-09-01}]
+  field: 农业
+  current_post: {since: 2018-09-01, occupation: 车工}
+  annual_assessments: [{year: 2025, grade: 合格}, {year: 2024, grade: 合格}, {year: 2023, grade: 合格}]
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, promise",
+    [("en", "The fewest changes that make it yes ("), ("zh", "使答案为“是”的最少改变")],
+)
+def test_sets_that_leave_it_unknown_are_not_headed_as_making_it_yes(tmp_path, lang, promise):
+    """Titles, work years and the parameter not given: a title is the fewest change, and after
+    it the answer still depends on what no change settles; the heading does not promise yes."""
+    w = what_if(_case(tmp_path, TITLES_OPEN), "652201", "skill.technician", lang=lang)
+    assert w.status == "unknown" and w.sets and all(s.status == "unknown" for s in w.sets)
+    text = what_if_markdown(w, lang)
+    assert promise not in text, text
+    assert ("无法确定" if lang == "zh" else "no change settles") in text, text

@@ -401,6 +401,13 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                     else f"No change makes it yes today; with these changes, made today, it is yes "
                     f"from {on}{count}:"
                 )
+            elif any(s.status != YES for s in w.sets):  # yes once what no change settles is
+                sets_head = (
+                    f"以下最少改变使答案在改变所及范围内为“是”{count}，但其后仍有改变本人情况无法确定的事项（见下）："
+                    if zh
+                    else f"The fewest changes that make it yes as far as a change can{count}; what "
+                    f"they still leave open, which no change settles, is said below:"
+                )
             else:
                 sets_head = (
                     f"使答案为“是”的最少改变{count}："
