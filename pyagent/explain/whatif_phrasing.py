@@ -269,15 +269,15 @@ _CHANGE = {
 
 
 def value_label(kind: str, code: str, lang: str) -> str:
-    """A value as the reader sees it: 「合格（qualified）」, "qualified (合格)"; a field not
-    listed, as written."""
+    """A value as the reader sees it, the notice's term first as everywhere in an explanation:
+    「合格（qualified）」, "合格 (qualified)"; a field not listed, as written."""
     vocabulary = _VOCAB.get(kind)
     alias = vocabulary.alias(code) if vocabulary is not None else code
     if alias == code:
         return code
     if lang == "zh":
         return f"{alias}（{code}）"
-    return f"{code} ({alias})"
+    return f"{alias} ({code})"
 
 
 def change_text(change: Change, as_of: dt.date, lang: str, listed: bool = False) -> str:
