@@ -116,3 +116,28 @@ def test_sets_that_leave_it_unknown_are_not_headed_as_making_it_yes(tmp_path, la
     text = what_if_markdown(w, lang)
     assert promise not in text, text
     assert ("无法确定" if lang == "zh" else "no change settles") in text, text
+
+
+TECHNICIAN_2024 = """\
+as_of: 2026-07-01
+person:
+  id: "651002"
+  certificates: [{level: 技师, kind: 职业技能等级, obtained: 2024-03-15, occupation: 焊工}]
+  technical_work: [{from: 2016-06-01}]
+  field: 工程
+  current_post: {since: 2016-06-01, occupation: 焊工}
+  annual_assessments: [{year: 2025, grade: 合格}, {year: 2024, grade: 合格}, {year: 2023, grade: 合格}]
+  honours: []
+  titles: []
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, said", [("en", "on 2027-03-15 it depends on"), ("zh", "2027-03-15时取决于")]
+)
+def test_what_it_depends_on_is_said_of_the_day_it_holds(tmp_path, lang, said):
+    """36 months on 2027-03-15, when the latest three years include 2026, not graded by time: what
+    it depends on is said of that day, not 'from then' (later it depends on later years)."""
+    w = what_if(_case(tmp_path, TECHNICIAN_2024), "651002", "title.intermediate", lang=lang)
+    assert w.earliest.date is None and w.earliest.possible_from == dt.date(2027, 3, 15)
+    assert said in what_if_markdown(w, lang)

@@ -484,9 +484,9 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
         else:
             since = e.possible_from.isoformat()
             time = (
-                f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；届时取决于："
+                f"仅凭时间推移：自{since}起为未知，到{horizon}仍不会为“是”；{since}时取决于："
                 if zh
-                else f"By time alone: unknown from {since}, and not yes by {horizon}; from then it depends on:"
+                else f"By time alone: unknown from {since}, and not yes by {horizon}; on {since} it depends on:"
             )
     lines = []
     for r in e.reason:
