@@ -459,3 +459,18 @@ def test_quotes_are_the_notices_words(rendered) -> None:
             if not all(p in notice for p in pieces):
                 bad.append(f"{label}: 「{quote}」")
     assert not bad, "quotes not in the notice:\n" + "\n".join(sorted(set(bad))[:20])
+
+
+def test_unstated_inputs_in_a_tree_are_named_in_words(rendered) -> None:
+    """An input the case leaves out reads by its name (「2023年度考核是否在现工作岗位上
+    （annual_assessments[2]）：未注明」), its place only in brackets, never 'whether assessment
+    annual_assessments[2] was …' nor 「该年度考核…」 without its year."""
+    bad = []
+    for label, _, doc, _ in rendered:
+        e = doc.explanations[0]
+        for s in e.root.walk():
+            if s.kind == "input" and s.inputs and all(i.value is None for i in s.inputs):
+                found = _RAW_PATH.search(_unbracketed(s.text, e.person))
+                if found or "该年度" in s.text:
+                    bad.append(f"{label}: {s.text}")
+    assert not bad, "an unstated input named by its path:\n" + "\n".join(bad[:20])

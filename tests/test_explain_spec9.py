@@ -70,7 +70,10 @@ def test_spec9_says_what_section_9_asks(found) -> None:
     flat_en = " ".join(en.replace("│", " ").replace("├──", " ").replace("└──", " ").split())
     flat_zh = "".join(zh.split()).replace("│", "")
     # unknown shown as unknown, with the deciding value
-    assert "the date the certificate was obtained (certificates[0]): not stated" in flat_en
+    assert (
+        "the date the 高级工 (senior_worker) certificate was obtained (certificates[0]): not stated"
+        in flat_en
+    )
     assert "is on or before 2024-07-01: yes; otherwise: no" in flat_en
     assert (
         "证书取得日期（certificates[0]）：未注明" in flat_zh and "为2024-07-01或更早：是" in flat_zh

@@ -517,7 +517,7 @@ class Builder:
         w = self.words
         said = [
             w["is_not_set" if is_parameter(p) else "is_not_stated"].format(
-                name=input_name(p, self.lang)
+                name=input_name(p, self.lang, self.person)
             )
             for p in missing
         ]
