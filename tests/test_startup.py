@@ -45,6 +45,9 @@ HEAVY = (
     "uvicorn",
     "pydantic",
     "multiprocessing",
+    # a case file is not a roster: the roster's readers and column tables stay out
+    "pyagent.input.columns",
+    "pyagent.input.roster",
 )
 WHY = ["why", "queries/demo.yaml", "title.assistant", "--person", "li_senior_worker"]
 
@@ -71,7 +74,7 @@ def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize(
     "args, also_absent",
     [
-        (WHY, ("pyagent.explain.whatif",)),
+        (WHY, ("pyagent.explain.whatif", "rich.table")),  # a tree, no table
         # JSON needs neither rich's console nor the text views
         ([*WHY, "--json"], ("rich.console", "pyagent.cli.render", "pyagent.explain.whatif")),
         (["ask", "queries/demo.yaml", "--json"], ("rich.console", "pyagent.cli.render")),
@@ -82,6 +85,15 @@ def test_answering_one_case_imports_nothing_heavy(args: list[str], also_absent: 
     modules = modules_of(args)
     assert "pyagent.explain.why" in modules or args[0] == "ask"  # the probe did run the command
     assert loaded(modules, HEAVY + also_absent) == []
+
+
+def test_a_roster_is_told_by_the_suffixes_the_roster_reader_knows() -> None:
+    """`input.sources` tells a roster from a case file by its suffix without importing the
+    roster's readers: its list must be theirs."""
+    from pyagent.input.roster import SUFFIXES
+    from pyagent.input.sources import ROSTER_SUFFIXES
+
+    assert ROSTER_SUFFIXES == set(SUFFIXES)
 
 
 def test_the_parse_cache_is_read_without_clingo_ast(tmp_path: Path) -> None:

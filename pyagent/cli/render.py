@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
@@ -63,6 +62,8 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
 
 def answers_table(answers: Answers, lang: str = "en") -> Group:
     """A row per person and question: status, clauses, what an unknown depends on."""
+    from rich.table import Table  # not for an explanation (`pyagent why`): imported when asked
+
     zh = lang == "zh"
     title = f"{_inert(answers.source, 1000)} · {'查询日' if zh else 'as of'} {answers.as_of.isoformat()}"
     table = Table(title=Text(title), show_lines=False, expand=False)
@@ -390,6 +391,8 @@ def explanation_markdown(found: Explanations) -> str:
 # -- what-if (pyagent.explain.whatif; sentences from pyagent.explain.whatif_phrasing) -------------
 def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     """A what-if: the answer now, the smallest sets of changes, and the earliest date."""
+    from rich.table import Table
+
     from pyagent.explain.whatif_phrasing import phrase
 
     t = phrase(w, lang, listed=True)

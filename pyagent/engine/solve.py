@@ -17,7 +17,6 @@ import atexit
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -241,11 +240,19 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     return ctl, messages
 
 
-@dataclass(frozen=True)
 class _Parsed:
-    files: tuple[tuple[Path, bytes, tuple[int, ...]], ...]  # path, bytes, os.stat signature
-    read_at: int  # time.time_ns() when the files were read
-    statements: tuple[ast.AST, ...]
+    """The parse of kb/'s files.  (A plain class: a dataclass costs every command about a
+    millisecond to create at import, and this one is used from a process's second control on.)"""
+
+    __slots__ = ("files", "read_at", "statements")
+
+    def __init__(
+        self,
+        files: tuple[tuple[Path, bytes, tuple[int, ...]], ...],  # path, bytes, os.stat signature
+        read_at: int,  # time.time_ns() when the files were read
+        statements: tuple[ast.AST, ...],
+    ) -> None:
+        self.files, self.read_at, self.statements = files, read_at, statements
 
     def current(self) -> bool:
         """Every file still has the bytes parsed: its stat signature is unchanged and, when

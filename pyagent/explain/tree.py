@@ -22,7 +22,6 @@ every key it looked up is seen or not seen as when it was built (`Explainer._nod
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import cast
 
 from clingo import Symbol
@@ -73,24 +72,41 @@ MAX_DEPTH = 24
 MAX_WAYS = 12
 
 
-@dataclass
 class _Shared:
     """What a tree's contexts share, so that a sub-tree can be reused (Explainer._node): every
     key looked up in a context's ``seen``, in order, as (the context's level, key, whether it
-    was there), and the deepest node built so far."""
+    was there), and the deepest node built so far.  (Plain classes, not dataclasses: creating
+    a dataclass costs every command about a millisecond at import.)"""
 
-    trail: list[tuple[int, str, bool]] = field(default_factory=list)
-    deepest: int = 0
+    __slots__ = ("trail", "deepest")
+
+    def __init__(self) -> None:
+        self.trail: list[tuple[int, str, bool]] = []
+        self.deepest = 0
 
 
-@dataclass
 class _Context:
-    seen: set[str] = field(default_factory=set)
-    aside: _Context | None = None  # for context nodes, so that they never hide the tree's own
-    first: bool = False  # one derivation per conclusion that holds, not all of them
-    lean: bool = False  # only what `walk` reaches (see Explainer.explain)
-    level: int = 0  # 0 for the tree's own context, n for the n-th context aside of it
-    shared: _Shared = field(default_factory=_Shared)
+    """``seen``: the keys of the nodes built so far in this context; ``aside``: the context of
+    the context nodes, so that they never hide the tree's own; ``first``: one derivation per
+    conclusion that holds, not all of them; ``lean``: only what `walk` reaches (see
+    Explainer.explain); ``level``: 0 for the tree's own context, n for the n-th aside of it."""
+
+    __slots__ = ("seen", "aside", "first", "lean", "level", "shared")
+
+    def __init__(
+        self,
+        *,
+        first: bool = False,
+        lean: bool = False,
+        level: int = 0,
+        shared: _Shared | None = None,
+    ) -> None:
+        self.seen: set[str] = set()
+        self.aside: _Context | None = None
+        self.first = first
+        self.lean = lean
+        self.level = level
+        self.shared = _Shared() if shared is None else shared
 
     def side(self) -> _Context:
         if self.aside is None:

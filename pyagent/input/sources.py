@@ -19,21 +19,28 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
-from pyagent.input.columns import CsvLayout, english_name, row_person, table_row_person
 from pyagent.input.model import Case, Person
 from pyagent.input.person import post_not_yet_held
-from pyagent.input.roster import SUFFIXES, load_row_strict, read_csv_rows
+
+if TYPE_CHECKING:
+    from pyagent.input.columns import CsvLayout
 
 __all__ = ["STDIN", "is_roster", "load_input", "load_lines", "read_stdin"]
 
 STDIN = "<stdin>"
 
+# A roster's suffixes: those of `pyagent.input.roster.SUFFIXES` (tests/test_startup.py keeps them
+# equal), so that a case file is read without importing the roster's readers (their column
+# tables cost every `pyagent why` on a YAML case a few milliseconds).
+ROSTER_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".xlsx"})
+
 
 def is_roster(path: str | Path) -> bool:
-    return Path(path).suffix.lower() in SUFFIXES
+    return Path(path).suffix.lower() in ROSTER_SUFFIXES
 
 
 def read_stdin(max_bytes: int = MAX_BYTES) -> str:
@@ -70,6 +77,8 @@ def _sniff(text: str) -> str | None:
             return "jsonl"
         except ValueError:
             return None
+    from pyagent.input.columns import english_name
+
     first = next(csv.reader([lines[0]]), [])
     if len(first) > 1 and english_name(first[0].strip()) == "id":
         return "csv"
@@ -123,10 +132,14 @@ class _Parse:
 
 
 def _csv_row(layout: CsvLayout, row: list[str], source: str, line: int) -> Person:
+    from pyagent.input.columns import table_row_person
+
     return table_row_person(layout, row, source, line)
 
 
 def _jsonl_row(text: str, source: str, line: int) -> Person:
+    from pyagent.input.roster import load_row_strict, row_person
+
     return row_person(load_row_strict(text, source, line), source, line)
 
 
@@ -153,6 +166,8 @@ def _jsonl_lines(lines: Iterator[str], source: str) -> _Rows:
 
 
 def _text_rows(text: str, kind: str, source: str) -> _Rows:
+    from pyagent.input.roster import read_csv_rows
+
     if kind == "jsonl":
         return _jsonl_lines(iter(text.splitlines()), source)
     layout, rows = read_csv_rows(io.StringIO(text, newline=""), source)
@@ -167,6 +182,7 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
     if not path.exists():
         raise InputError(source, "", msg("no such file", "文件不存在"))
     if kind == "xlsx":
+        from pyagent.input.columns import CsvLayout
         from pyagent.input.sheets import read_rows
 
         header, rows = read_rows(path, source)
