@@ -1,6 +1,6 @@
 """Benchmark: ``pyagent why`` in process and as a whole process, against a bare interpreter.
 
-    python bench/bench_why.py [--repeat 9] [--instructions] [--module]
+    python bench/bench_why.py [--repeat 9] [--instructions] [--module] [--before DIR]
 
 The case is built here and written to a temporary YAML file: the four persons of
 queries/demo.yaml, five times each with their own ids (20 persons).  Printed:
@@ -21,6 +21,11 @@ queries/demo.yaml, five times each with their own ids (20 persons).  Printed:
   the slowest, and the unknown answers alone with the re-answering of their deciding
   inputs; target ≤ 20 ms for one explanation;
 - the load average (1, 5, 15 minutes) before and after.
+
+``--before DIR`` (another checkout, e.g. ``git archive`` of the commit before a change): every
+``pyagent`` command is also run as ``python -m pyagent`` in ``DIR`` (``PYTHONPATH=DIR``), named
+``before:``, interleaved round by round with this checkout's (which then runs with ``-m`` too),
+so that before and after meet the same load; with ``--instructions`` both are counted.
 
 Before timing, every command runs once unmeasured: Python's compiled ``.pyc`` files and the
 parse of ``kb/`` (`pyagent.engine.program_cache`) are written then, as after any first run;
@@ -76,6 +81,7 @@ def case_of_20(directory: Path) -> Path:
 
 
 MODULE = False  # --module: `python -m pyagent` in this checkout, not the installed script
+BEFORE: Path | None = None  # --before DIR: the same commands in another checkout
 
 
 def pyagent_command() -> list[str]:
@@ -85,17 +91,28 @@ def pyagent_command() -> list[str]:
     return [sys.executable, "-m", "pyagent"]
 
 
-def child_env() -> dict[str, str]:
+def child_env(name: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if name.startswith("before:") and BEFORE is not None:
+        env["PYTHONPATH"] = str(BEFORE)
     return {**env, "NO_COLOR": "1"}
 
 
-def run(command: list[str]) -> tuple[float, float, str]:
+def cwd_of(name: str) -> Path:
+    return BEFORE if name.startswith("before:") and BEFORE is not None else ROOT
+
+
+def run(command: list[str], name: str = "") -> tuple[float, float, str]:
     """Wall-clock and CPU seconds (user + system) of one run, and its stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        command, capture_output=True, text=True, env=child_env(), cwd=ROOT, check=False
+        command,
+        capture_output=True,
+        text=True,
+        env=child_env(name),
+        cwd=cwd_of(name),
+        check=False,
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -114,6 +131,13 @@ def commands(case: Path) -> dict[str, list[str]]:
     out["why --json (yes)"] = [*pyagent, "why", str(case), question, "--person", person, "--json"]
     out["ask demo.yaml"] = [*pyagent, "ask", "queries/demo.yaml"]
     out["--help"] = [*pyagent, "--help"]
+    if BEFORE is not None:  # each command of the other checkout beside this one's
+        paired: dict[str, list[str]] = {}
+        for name, command in out.items():
+            paired[name] = command
+            if name != "bare import":
+                paired[f"before: {name}"] = command
+        out = paired
     return out
 
 
@@ -128,23 +152,23 @@ def whole_process(case: Path, repeat: int) -> None:
         got = json.loads(out)["explanations"][0]["status"]
         if got != status:
             raise SystemExit(f"{person} {question}: {got}, not {status}")
-    for command in todo.values():  # unmeasured: .pyc files and the kb/ parse cache written
-        run(command)
+    for name, command in todo.items():  # unmeasured: .pyc files and the kb/ parse cache written
+        run(command, name)
     walls: dict[str, list[float]] = {name: [] for name in todo}
     cpus: dict[str, list[float]] = {name: [] for name in todo}
     print(f"whole process, median of {repeat} interleaved runs (load average {load()} before)")
     for _ in range(repeat):
         for name, command in todo.items():
-            wall, cpu, _out = run(command)
+            wall, cpu, _out = run(command, name)
             walls[name].append(wall)
             cpus[name].append(cpu)
     bare_wall = statistics.median(walls["bare import"])
     bare_cpu = statistics.median(cpus["bare import"])
-    print(f"  {'':22} {'wall s':>8} {'× bare':>7} {'CPU s':>8} {'× bare':>7}")
+    print(f"  {'':30} {'wall s':>8} {'× bare':>7} {'CPU s':>8} {'× bare':>7}")
     for name in todo:
         wall = statistics.median(walls[name])
         cpu = statistics.median(cpus[name])
-        print(f"  {name:22} {wall:8.3f} {wall / bare_wall:6.2f}× {cpu:8.3f} {cpu / bare_cpu:6.2f}×")
+        print(f"  {name:30} {wall:8.3f} {wall / bare_wall:6.2f}× {cpu:8.3f} {cpu / bare_cpu:6.2f}×")
     print(
         f"  targets: why ≤ {WHOLE_TARGET} s and ≤ {RATIO_TARGET}× the bare import"
         f"  (load average {load()} after)"
@@ -163,8 +187,8 @@ def instructions(case: Path) -> None:
             [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
             capture_output=True,
             text=True,
-            env=child_env(),
-            cwd=ROOT,
+            env=child_env(name),
+            cwd=cwd_of(name),
             check=False,
         )
         refs = [line for line in done.stderr.splitlines() if "I   refs:" in line]
@@ -173,7 +197,7 @@ def instructions(case: Path) -> None:
         counts[name] = int(refs[-1].rsplit(None, 1)[-1].replace(",", ""))
     print("instructions executed (valgrind callgrind, one run each; the load does not change them)")
     for name, n in counts.items():
-        print(f"  {name:22} {n / 1e6:9.1f} M  {n / counts['bare import']:6.2f}× bare")
+        print(f"  {name:30} {n / 1e6:9.1f} M  {n / counts['bare import']:6.2f}× bare")
 
 
 def in_process(case: Path, repeat: int) -> None:
@@ -222,9 +246,16 @@ def main() -> None:
         help="run `python -m pyagent` in this checkout instead of the installed `pyagent` "
         "script (to compare two checkouts with one environment)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="DIR",
+        help="also run every command as `python -m pyagent` in the checkout DIR, interleaved",
+    )
     args = parser.parse_args()
-    global MODULE
-    MODULE = args.module
+    global MODULE, BEFORE
+    MODULE = args.module or args.before is not None
+    BEFORE = args.before.resolve() if args.before is not None else None
     with tempfile.TemporaryDirectory() as tmp:
         case = case_of_20(Path(tmp))
         print(f"case: 20 persons ({case.stat().st_size} bytes of YAML)")
