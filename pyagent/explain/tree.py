@@ -26,7 +26,7 @@ from typing import cast
 
 from clingo import Symbol
 
-from pyagent.engine.evaluate import Binding, Evaluator, Unbound, render, render_literal
+from pyagent.engine.evaluate import Binding, Evaluator, Unbound, anonymous, render, render_literal
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.engine.program import Program, Rule
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
@@ -374,9 +374,10 @@ class Explainer(FailedRules):
             if kind == ATOM:
                 term = literal.term
                 sig = literal.signature
-                ground = next((g for g, _ in self.ev.matches(term, b)), None)
-                if ground is None:  # holds in the other completion only
-                    ground = other_world_match(self.ev, term, b)
+                found = [g for g, _ in self.ev.matches(term, b)]
+                if not found:  # holds in the other completion only
+                    found = [other_world_match(self.ev, term, b)]
+                ground = found[0]
                 if sig == CITATION:  # clause(C) and reading(N, V): functions
                     clause = name_of(cast(tuple, ground)[3])
                     continue
@@ -385,20 +386,25 @@ class Explainer(FailedRules):
                         (name_of(cast(tuple, ground)[3]), name_of(cast(tuple, ground)[4]))
                     )
                     continue
-                name, args, person = _strip(ground)
-                idx = index if person is not None else None
-                node = self._node(name, args, idx, ctx, depth + 1)
-                for v in literal.vars:
-                    bound_by[v] = weakest([bound_by.get(v, YES), node.status])
-                    if node.status != YES and (
-                        v not in bound_node or rank(node.status) < rank(bound_node[v].status)
-                    ):
-                        bound_node[v] = node
-                if lean:
-                    conditions.append(Condition(ATOM, "", node.status, node))
-                    continue
-                part = Part(name, _symbols(args), person is not None)
-                conditions.append(Condition(ATOM, render(term, b), node.status, node, atom=part))
+                # `benefit(P, _)`: each atom it matches is a way it holds (each unknown one is
+                # something an unknown answer depends on), not only the first
+                for ground in found if len(found) > 1 and anonymous(term) else found[:1]:
+                    name, args, person = _strip(ground)
+                    idx = index if person is not None else None
+                    node = self._node(name, args, idx, ctx, depth + 1)
+                    for v in literal.vars:
+                        bound_by[v] = weakest([bound_by.get(v, YES), node.status])
+                        if node.status != YES and (
+                            v not in bound_node or rank(node.status) < rank(bound_node[v].status)
+                        ):
+                            bound_node[v] = node
+                    if lean:
+                        conditions.append(Condition(ATOM, "", node.status, node))
+                        continue
+                    part = Part(name, _symbols(args), person is not None)
+                    conditions.append(
+                        Condition(ATOM, render(term, b), node.status, node, atom=part)
+                    )
             elif kind == NEGATION:
                 d = self._denied(literal, b, index)
                 status = {YES: NO, NO: YES, UNKNOWN: UNKNOWN}[d.status]
