@@ -40,7 +40,9 @@ def test_table_reasons_are_asks(tmp_path: Path, seed: int, lang: str) -> None:
         assert cells[2::4] == [a["reason"] for a in answers]
         assert all(cells[2::4])  # every answer has its reason
         settle = [
-            "; ".join(settle_text(s, lang) for s in a.get("to_settle") or ())
+            ("；" if lang == "zh" else "; ").join(
+                settle_text(s, lang) for s in a.get("to_settle") or ()
+            )
             if a["status"] == "unknown"
             else ""
             for a in answers

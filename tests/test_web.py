@@ -211,7 +211,11 @@ def test_the_person_report_is_self_contained(client):
     assert "gao_ji_gong" in html and "2026-07-01" in html
 
 
-def test_the_roster_page(client):
+def test_the_roster_page(client, tmp_path):
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+
     data = DEMO_ROSTER.read_bytes()
     r = client.post(
         "/roster",
@@ -225,17 +229,40 @@ def test_the_roster_page(client):
     person = client.get(f"/roster/{token}/person/1?lang=en")
     assert person.status_code == 200 and "li_senior_worker" in person.text
     assert statuses(person.text)["title.assistant"] == "no"
-    csv = client.get(f"/roster/{token}/answers.csv")
-    assert csv.content.startswith("\ufeff".encode()) and b"title.participate" in csv.content
-    jsonl = client.get(f"/roster/{token}/answers.jsonl").text.splitlines()
-    line = validator("batch-line")
-    assert len(jsonl) == 4 and all(line.is_valid(json.loads(x)) for x in jsonl)
+    # the downloads are what `pyagent batch --lang` writes for the same rows, reasons and all
+    for lang in ("en", "zh"):
+        cli = tmp_path / lang
+        cli.mkdir()
+        for kind in ("csv", "jsonl"):
+            done = CliRunner().invoke(
+                app,
+                [
+                    "batch",
+                    str(DEMO_ROSTER),
+                    "-o",
+                    str(cli / f"a.{kind}"),
+                    "--lang",
+                    lang,
+                    "--as-of",
+                    "2026-07-01",
+                    "--parameter",
+                    "application_years.technician=8",
+                ],
+            )
+            assert done.exit_code == 0, done.output
+        csv = client.get(f"/roster/{token}/answers.csv?lang={lang}")
+        assert csv.content.startswith("\ufeff".encode()) and b"title.participate" in csv.content
+        assert csv.content == (cli / "a.csv").read_bytes()
+        jsonl = client.get(f"/roster/{token}/answers.jsonl?lang={lang}").text
+        assert jsonl == (cli / "a.jsonl").read_text("utf-8")
+        line = validator("batch-line")
+        assert all(line.is_valid(json.loads(x)) for x in jsonl.splitlines())
+        assert len(jsonl.splitlines()) == 4 and '"reason"' in jsonl
     rep = client.get(f"/roster/{token}/report.html?lang=zh")
     assert rep.status_code == 200 and "<svg" in rep.text and "<script" not in rep.text
-    # the reasons of a page of rows, on request: each person's own, as ask gives them
-    assert 'id="show-reasons"' in r.text and 'class="reason"' not in r.text
-    said = client.get(f"/roster/{token}?lang=zh&page=1&reasons=1").text
-    assert 'id="show-reasons"' not in said and said.count('class="reason"') == 4 * 9
+    # every page of rows shows each row's reasons: each person's own, as ask gives them
+    said = client.get(f"/roster/{token}?lang=zh&page=1").text
+    assert said.count('class="reason"') == 4 * 9
     from pyagent.explain.answers import answer_case
     from pyagent.input.sources import load_input
 

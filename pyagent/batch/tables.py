@@ -66,7 +66,9 @@ def answer_row(
         if not reason and a.get("reason"):
             reason = a["reason"]
         if not settle and a.get("to_settle"):
-            settle = "; ".join(settle_text(s, lang) for s in a["to_settle"])
+            settle = ("；" if lang == "zh" else "; ").join(
+                settle_text(s, lang) for s in a["to_settle"]
+            )
         row += [
             status,
             reason,

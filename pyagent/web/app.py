@@ -442,15 +442,10 @@ async def roster_view(request: Request) -> Response:
     number = min(number, pages)
     shown = result.rows[(number - 1) * PAGE : number * PAGE]
     bars = rosters.chart(result.summary["counts"], STATUS[lang])
-    said = request.query_params.get("reasons") == "1"
-    if said:  # each row's reasons, answered on its own facts: asked for a page at a time
-        from starlette.concurrency import run_in_threadpool
+    # each shown row's reasons, answered on its own facts (a page of rows at a time)
+    from starlette.concurrency import run_in_threadpool
 
-        reasons = await run_in_threadpool(
-            rosters.reasons, result, [row["id"] for row in shown], lang
-        )
-    else:
-        reasons = result.reasons.get(lang, {})
+    reasons = await run_in_threadpool(rosters.reasons, result, [row["id"] for row in shown], lang)
     return page(
         request,
         "roster_result.html",
@@ -462,7 +457,6 @@ async def roster_view(request: Request) -> Response:
         first=(number - 1) * PAGE,
         bars=bars,
         reasons=reasons,
-        with_reasons=said or all(row["id"] in reasons for row in shown),
     )
 
 
@@ -489,16 +483,16 @@ async def roster_download(request: Request) -> Response:
     result = _stored(request)
     kind = request.path_params["kind"]
     stem = _safe_name(Path(result.name).stem)
-    if kind == "answers.csv":
-        return _download(
-            rosters.csv_download(result), f"{stem}-answers.csv", "text/csv; charset=utf-8"
-        )
-    if kind == "answers.jsonl":
-        return _download(
-            result.jsonl, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8"
-        )
+    lang = lang_of(request)
+    if kind in ("answers.csv", "answers.jsonl"):  # with every row's reasons, as batch writes them
+        from starlette.concurrency import run_in_threadpool
+
+        if kind == "answers.csv":
+            body = await run_in_threadpool(rosters.csv_download, result, lang)
+            return _download(body, f"{stem}-answers.csv", "text/csv; charset=utf-8")
+        body = await run_in_threadpool(rosters.jsonl_download, result, lang)
+        return _download(body, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8")
     if kind == "report.html":
-        lang = lang_of(request)
         return _download(
             roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8"
         )

@@ -9,7 +9,6 @@ and the answers downloaded.  No path on the server is ever taken from a request.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -22,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyagent.batch.pipeline import BatchConfig, run_batch
-from pyagent.engine.questions import QUESTIONS
 from pyagent.errors import InputError, msg
 from pyagent.input.roster import CsvLayout, csv_person, read_csv_rows
 
@@ -45,8 +43,9 @@ class RosterResult:
     readings: Mapping[str, str]
     parameters: Mapping[str, int]
     jsonl: str  # the answers as `pyagent batch -o answers.jsonl` writes them
-    # lang -> id -> question -> the one-line reason, filled page by page on request (`reasons`)
-    reasons: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    # lang -> id -> question -> {"reason", "to_settle"} as `pyagent ask --json --lang` gives
+    # them, filled a page of rows at a time as pages are shown, and for every row on download
+    reasons: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
 
 
 _STORE: OrderedDict[str, RosterResult] = OrderedDict()
@@ -196,10 +195,17 @@ def stored(token: str) -> RosterResult | None:
 
 
 def reasons(result: RosterResult, ids: Sequence[str], lang: str) -> dict[str, dict[str, str]]:
-    """id -> question -> its one-line reason, for these persons of the roster (each answered
-    on its own facts with `pyagent.explain.answers.answer_case`, as ``pyagent ask --lang``
-    gives them; batch's answers are keyed and carry none).  About 75 ms of CPU a person, so
-    the page asks for them a page of rows at a time; kept with the roster."""
+    """id -> question -> its one-line reason, for these persons of the roster (`explained`)."""
+    known = explained(result, ids, lang)
+    return {i: {q: a["reason"] for q, a in known[i].items()} for i in ids if i in known}
+
+
+def explained(result: RosterResult, ids: Sequence[str], lang: str) -> dict[str, dict[str, dict]]:
+    """id -> question -> {"reason", "to_settle"} for these persons of the roster, each answered
+    on its own facts with `pyagent.explain.answers.answer_case` (``pyagent ask --json --lang``'s
+    call; the upload was answered without them, as ``pyagent batch --no-reasons``, so that its
+    table shows at once).  Tens of milliseconds of CPU a person, so the page explains the rows
+    it shows, and a download every row; kept with the roster."""
     from pyagent.explain.answers import answer_case
     from pyagent.input.case import parse_case
     from pyagent.input.model import Case
@@ -223,9 +229,30 @@ def reasons(result: RosterResult, ids: Sequence[str], lang: str) -> dict[str, di
             parameters=dict(result.parameters),
             persons=tuple(persons),
         )
-        for p in answer_case(case, lang=lang).persons:
-            known[p.id] = {a.question: a.reason or "" for a in p.answers}
+        for p in answer_case(case, lang=lang).to_json()["persons"]:
+            known[p["id"]] = {
+                a["question"]: {"reason": a["reason"], "to_settle": a["to_settle"]}
+                for a in p["answers"]
+                if "reason" in a
+            }
     return {i: known[i] for i in ids if i in known}
+
+
+def _with_reasons(result: RosterResult, lang: str) -> list[dict]:
+    """The answer rows, each answer with its reason and what would settle it where the row's
+    id is the roster's only row of that id (as ``pyagent batch`` writes them)."""
+    known = explained(result, [row["id"] for row in result.rows], lang)
+    once = _ids_once(result)
+    rows = []
+    for row in result.rows:
+        mine = known.get(row["id"], {}) if row["id"] in once else {}
+        rows.append(
+            {
+                **row,
+                "answers": [{**a, **mine.get(a["question"], {})} for a in row["answers"]],
+            }
+        )
+    return rows
 
 
 def _ids_once(result: RosterResult) -> set[str]:
@@ -248,32 +275,28 @@ def person_case_text(result: RosterResult, person_id: str) -> str | None:
     return json.dumps(case, ensure_ascii=False)
 
 
-def _cell(text: str) -> str:
-    """A cell Excel shows as text, never runs as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def csv_download(result: RosterResult, lang: str = "en") -> str:
+    """The answers as ``pyagent batch -o answers.csv --lang`` writes them (`pyagent.batch.tables`:
+    UTF-8 with a BOM so that Excel reads the Chinese right; per question the status, its reason,
+    the clauses and what would settle an unknown)."""
+    from pyagent.batch.tables import answer_header, answer_row
+    from pyagent.input.sheets import write_table
+
+    lines = (json.dumps(row, ensure_ascii=False) for row in _with_reasons(result, lang))
+    with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
+        out = Path(tmp) / "answers.csv"
+        write_table(out, answer_header(lang), (answer_row(line, lang) for line in lines), "csv")
+        with open(out, encoding="utf-8", newline="") as handle:
+            return handle.read()
 
 
-def csv_download(result: RosterResult) -> str:
-    """The answers as CSV with a BOM (Excel reads the Chinese right): a status, the clauses
-    and what an unknown depends on, per question."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    header = ["id"]
-    for q in QUESTIONS:
-        header += [q, f"{q} clauses", f"{q} depends_on"]
-    writer.writerow(header)
-    for row in result.rows:
-        cells = [_cell(row["id"])]
-        by_q = {a["question"]: a for a in row["answers"]}
-        for q in QUESTIONS:
-            a = by_q.get(q, {})
-            cells += [
-                a.get("status", ""),
-                "; ".join(a.get("clauses", [])),
-                "; ".join(a.get("depends_on", [])),
-            ]
-        writer.writerow(cells)
-    return "\ufeff" + buffer.getvalue()
+def jsonl_download(result: RosterResult, lang: str = "en") -> str:
+    """The answers as ``pyagent batch -o answers.jsonl --lang`` writes them: a JSON line a row,
+    each answer with its reason and what would settle it."""
+    return "".join(
+        json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+        for row in _with_reasons(result, lang)
+    )
 
 
 def chart(counts: Mapping[str, Mapping[str, int]], words: Mapping[str, str]) -> list[dict]:
@@ -298,6 +321,8 @@ __all__ = [
     "answer_roster",
     "chart",
     "csv_download",
+    "explained",
+    "jsonl_download",
     "person_case_text",
     "stored",
     "CsvLayout",
