@@ -141,3 +141,29 @@ def test_what_it_depends_on_is_said_of_the_day_it_holds(tmp_path, lang, said):
     w = what_if(_case(tmp_path, TECHNICIAN_2024), "651002", "title.intermediate", lang=lang)
     assert w.earliest.date is None and w.earliest.possible_from == dt.date(2027, 3, 15)
     assert said in what_if_markdown(w, lang)
+
+
+NONE_HELD = """\
+as_of: 2026-07-01
+person:
+  id: "650123"
+  certificates: []
+  technical_work: [{from: 2010-01-01}]
+  field: engineering
+  current_post: {since: 2023-05-01, occupation: 电工}
+  annual_assessments: []
+  titles: [{rank: intermediate, series: engineering, obtained: 2019-01-01}]
+  honours: []
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, said", [("en", "2033–2035 on record"), ("zh", "没有2033–2035年度考核的记录")]
+)
+def test_a_failure_of_several_years_names_them_all(tmp_path, lang, said):
+    """No assessment held (an empty list): at the horizon none of 2033–2035 is on record, and
+    the reason names the three years, not 2035 alone."""
+    w = what_if(_case(tmp_path, NONE_HELD), "650123", "title.participate", lang=lang)
+    conditions = [r.condition for r in w.earliest.reason]
+    assert any(said in c for c in conditions), conditions
+    assert not any("2035" in c and "2033" not in c for c in conditions), conditions

@@ -86,10 +86,41 @@ def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tupl
         negated = bool(step.negated)
         if _unstated(step):  # not stated: said with every input of its kind left out
             (text, paths), negated = _not_stated(root, step, person, lang), True
+        else:  # the same failure of other years said once, with all the years
+            text = _years_together(root, text, lang)
         r = Reason(clause, text, paths, "fails", negated=negated)
         if all(r.condition != o.condition for o in out):
             out.append(r)
     return tuple(out)
+
+
+_YEAR = re.compile(r"(?<![\d-])(\d{4})(?![\d-])")
+
+
+def _years_together(root: Step, text: str, lang: str) -> str:
+    """A failure that names a year (「「wu」没有2035年度考核的记录」), said with every year the
+    tree fails the same way (「没有2033–2035年度考核的记录」): the failures of one rule that
+    follow from the first are left out of the list (`reasons._deciding`), not out of the
+    sentence."""
+    found = _YEAR.findall(text)
+    if len(found) != 1:
+        return text
+    pattern = re.compile(re.escape(text).replace(found[0], r"(\d{4})"))
+    english = quote_terms if lang == "en" else (lambda t: t)
+    years = sorted(
+        {
+            int(m.group(1))
+            for st in root.walk()
+            if st.holds == NO
+            for m in [pattern.fullmatch(english(st.negated or st.text))]
+            if m is not None
+        }
+    )
+    if len(years) < 2:
+        return text
+    sep = "、" if lang == "zh" else ", "
+    run = years == list(range(years[0], years[-1] + 1))
+    return text.replace(found[0], f"{years[0]}–{years[-1]}" if run else sep.join(map(str, years)))
 
 
 def _not_stated(root: Step, step: Step, person: Person, lang: str) -> tuple[str, tuple[str, ...]]:
