@@ -165,3 +165,28 @@ def test_a_field_left_open_and_a_year_not_listed_are_needed_together(tmp_path, l
         said = t.sentence(lang)
         assert ("须同时具备" if lang == "zh" else "none of them makes it yes alone") in said, said
     assert ("以下同时成立时为是" if lang == "zh" else "yes if all of") in x.reason, x.reason
+
+
+TITLES_OPEN = """\
+as_of: 2026-07-01
+persons:
+  - id: "652201"
+    certificates: [{level: 高级工, kind: 职业技能等级, occupation: 车工}]
+    technical_work: [{from: 2018-09-01}]
+    field: 农业
+    current_post: {since: 2018-09-01, occupation: 车工}
+    annual_assessments: [{year: 2025, grade: 合格}, {year: 2024, grade: 合格}, {year: 2023, grade: 合格}]
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_case_as_it_stands_is_never_a_value_that_settles_it(tmp_path, lang) -> None:
+    """Titles, work years and the parameter not given: setting the parameter (the years reaching
+    it) and a title settle skill.senior_worker together; 'not set' — the case as it stands —
+    is never listed among the values that do."""
+    path = tmp_path / "titles.yaml"
+    path.write_text(TITLES_OPEN, encoding="utf-8")
+    x = explain_solved(solve_case(load_case(path)), "652201", "skill.senior_worker", lang=lang)
+    (t,) = [t for t in x.to_settle if t.path == "parameters.application_years.senior_worker"]
+    assert len(t.values) == 1 and t.status == "yes" and t.together == ("titles",), t
+    assert ("未设定" if lang == "zh" else "not set") not in t.sentence(lang)

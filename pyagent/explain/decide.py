@@ -239,12 +239,11 @@ def _group(
             else:
                 merged.append((lo, hi, status))
         return tuple(Outcome((_range_label(lo, hi, words),), st) for lo, hi, st in merged)
-    by: dict[str, list[str]] = {}
-    rest = {st for v, st in zip(variants, statuses) if v.rest}
+    by: dict[tuple[str, bool], list[str]] = {}  # the case as it stands an outcome of its own
     for v, status in zip(variants, statuses):
-        by.setdefault(status, []).append(v.label)
-    order = [st for st in order if st not in rest] + [st for st in order if st in rest]
-    return tuple(Outcome(tuple(by[st]), st) for st in order if st in by)
+        by.setdefault((status, v.rest), []).append(v.label)
+    keys = [(st, False) for st in order] + [(st, True) for st in order]
+    return tuple(Outcome(tuple(by[k]), k[0]) for k in keys if k in by)
 
 
 def _range_label(lo: int | None, hi: int | None, words) -> str:
