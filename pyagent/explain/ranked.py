@@ -10,13 +10,14 @@ facts used so are then said by the comparison and not shown on their own.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from clingo import Symbol, SymbolType
 
 from pyagent.engine.rules import ATOM, COMPARISON
 from pyagent.explain.nodes import Condition, Node
-from pyagent.explain.steps import OPS
+from pyagent.explain.steps import OPS, Step
 
 # the comparison as it came out (a failed ``>=`` reads ``<``) -> the words
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "!=", "!=": "="}
@@ -40,9 +41,13 @@ WORDS = {
 }
 
 
-def ranked(builder, c: Condition, every: Sequence[Condition]) -> tuple[str, set[str]] | None:
+def ranked(
+    builder, c: Condition, every: Sequence[Condition]
+) -> tuple[str, set[str], list[tuple[str, str]]] | None:
     """The comparison ``c`` of a rule whose conditions are ``every`` said by what its two sides
-    rank, and the keys of the table facts that said so; None when a side is not a table's."""
+    rank, the keys of the table facts that said so, and each instance's two sides by their
+    codes (``senior_worker``, for the comparisons of ``--json``); None when a side is not a
+    table's."""
     if c.kind != COMPARISON or not c.compared or any(x.op not in OPS for x in c.compared):
         return None
     program = builder.solved.program
@@ -78,6 +83,7 @@ def ranked(builder, c: Condition, every: Sequence[Condition]) -> tuple[str, set[
 
     said: list[str] = []
     keys: set[str] = set()
+    sides: list[tuple[str, str]] = []
     for x in c.compared:  # one per instance: two certificates, each below the level required
         left, right = bound(x.left), bound(x.right)
         if left is None and right is None:
@@ -92,24 +98,25 @@ def ranked(builder, c: Condition, every: Sequence[Condition]) -> tuple[str, set[
             op = "<" if n < m else "=" if n == m else ">"
         words = WORDS[builder.lang][op]
         said.append(words.format(a=builder.phrasing.term(a), b=builder.phrasing.term(b)))
+        sides.append((str(a), str(b)))
         keys |= {s[1].key for s in (left, right) if s is not None}
-    return ("、" if builder.lang == "zh" else "; ").join(dict.fromkeys(said)), keys
+    return ("、" if builder.lang == "zh" else "; ").join(dict.fromkeys(said)), keys, sides
 
 
 def by_rank(
     builder, every: Sequence[Condition], held: Sequence[Condition]
-) -> tuple[dict[int, str], set[int]]:
+) -> tuple[dict[int, tuple[str, list[tuple[str, str]]]], set[int]]:
     """For the conditions ``every`` of one rule (``held``: of a rule that failed, those that
-    hold): the words of each comparison said by what it ranks, by ``id``, and the ``id`` of
+    hold): the words of each comparison said by what it ranks and its sides' codes, by ``id``, and the ``id`` of
     each condition not shown: a table fact said by such a comparison, and, in a rule that
     failed, a table fact or a comparison that holds of none of the person's values (the rule
     tried with values its failing condition would have bound: 「5 ≥ 3」 beside no certificate)."""
-    words: dict[int, str] = {}
+    words: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     keys: set[str] = set()
     for c in every:
         found = ranked(builder, c, every)
         if found is not None:
-            words[id(c)] = found[0]
+            words[id(c)] = (found[0], found[2])
             keys |= found[1]
     hidden = {
         id(c)
@@ -141,3 +148,16 @@ def by_rank(
             ):
                 hidden.add(id(c))
     return words, hidden
+
+
+def as_levels(step: Step, text: str, sides: list[tuple[str, str]]) -> Step:
+    """A comparison step said by the levels it ranks, its comparisons (``--json``) carrying the
+    levels' codes, not their ranks."""
+    return dataclasses.replace(
+        step,
+        text=text,
+        comparisons=tuple(
+            dataclasses.replace(x, actual=a, required=b, actual_text=a, required_text=b)
+            for x, (a, b) in zip(step.comparisons, sides)
+        ),
+    )

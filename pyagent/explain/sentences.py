@@ -21,7 +21,7 @@ from pyagent.explain.casedata import case_value, stated_at
 from pyagent.explain.inputs import INPUT_FIELDS, input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
-from pyagent.explain.ranked import by_rank
+from pyagent.explain.ranked import as_levels, by_rank
 from pyagent.explain.steps import (
     COMPARE,
     CONCLUSION,
@@ -333,8 +333,8 @@ class Builder:
             ):
                 continue
             s = self.condition(c, failed and c.status == NO, bool(way.held))
-            if s is not None and id(c) in ranks:
-                s = dataclasses.replace(s, text=ranks[id(c)])
+            if s is not None and id(c) in ranks:  # the ranks said, and carried, as levels
+                s = as_levels(s, *ranks[id(c)])
             if s is not None and (s.kind != INPUT or (s.text, s.holds) not in said):
                 said.add((s.text, s.holds))  # an unstated input said once per rule
                 yield s
