@@ -190,3 +190,55 @@ def test_the_case_as_it_stands_is_never_a_value_that_settles_it(tmp_path, lang) 
     (t,) = [t for t in x.to_settle if t.path == "parameters.application_years.senior_worker"]
     assert len(t.values) == 1 and t.status == "yes" and t.together == ("titles",), t
     assert ("未设定" if lang == "zh" else "not set") not in t.sentence(lang)
+
+
+POST_IN_2023 = """\
+as_of: 2026-07-01
+persons:
+  - id: chen_qi
+    certificates: [{level: senior_worker, obtained: 2020-01-01}]
+    technical_work: [{from: 2016-01-01}]
+    field: engineering
+    current_post: {since: 2023-05-01, occupation: 钳工}
+    annual_assessments:
+      - {year: 2025, grade: qualified}
+      - {year: 2024, grade: qualified}
+      - {year: 2023, grade: qualified}
+  - id: one_year_unlisted
+    certificates: [{level: senior_worker, obtained: 2019-01-01}]
+    technical_work: [{from: 2019-01-01}]
+    field: engineering
+    current_post: {since: 2019-01-01, occupation: 电工}
+    annual_assessments: [{year: 2025, grade: qualified}, {year: 2023, grade: qualified}]
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_one_line_reason_of_an_unknown_says_what_gives_yes(tmp_path, lang) -> None:
+    # not "depends on whether the 2023 assessment was at the current post (…): yes", nor
+    # "depends on the 2024 assessment (…): 优秀 (excellent) / 合格 (qualified)": the values that
+    # give yes are said to give yes
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import parse_case
+
+    case = parse_case(POST_IN_2023)
+    got = {
+        p.id: {a.question: a.reason for a in p.answers}
+        for p in answer_case(case, lang=lang).persons
+    }
+    post = got["chen_qi"]["title.participate"]
+    year = got["one_year_unlisted"]["title.participate"]
+    if lang == "en":
+        assert post == (
+            "unknown: yes if the 2023 assessment was at the current post (annual_assessments[2])"
+        )
+        assert year == (
+            "unknown: depends on the 2024 assessment (not listed in annual_assessments): "
+            "yes if 优秀 (excellent) or 合格 (qualified)"
+        )
+    else:
+        assert post == "未知：若2023年度考核在现工作岗位上（annual_assessments[2]），则为是"
+        assert year == (
+            "未知：取决于2024年度考核（annual_assessments中未列出）："
+            "若为优秀（excellent）或合格（qualified），则为是"
+        )

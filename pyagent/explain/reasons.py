@@ -43,6 +43,7 @@ WORDS = {
         "clause": " ({c})",
         "on": "rests on {c}",
         "depends": "depends on {s}",
+        "decides": "depends on {name}: yes if {v}",
         "settle": "{name}: {values}",
         "with": "{s} ({c})",
         "about": "{a}: {s}",
@@ -67,6 +68,7 @@ WORDS = {
         "clause": "（{c}）",
         "on": "依据{c}",
         "depends": "取决于{s}",
+        "decides": "取决于{name}：若为{v}，则为是",
         "settle": "{name}：{values}",
         "with": "{s}（{c}）",
         "about": "{a}：{s}",
@@ -189,17 +191,24 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
         if not items:
             said = [input_name(p, e.lang) for p in _unknown_inputs(e.root)]
             return head + w["depends"].format(s=w["list"].join(said))
-        alone = [
-            w["settle"].format(name=s.name, values=" / ".join(s.values))
+        # an input that settles it alone: what it must be for yes (a yes-or-no input: what it
+        # then states); inputs that cannot make it yes alone are named without values
+        parts = [
+            w["yes_if"].format(v=s.claim)
+            if s.claim
+            else w["decides"].format(name=s.name, v=w["or"].join(s.values))
             for s in items
-            if not (s.together and s.status == YES)
+            if s.status == YES and not s.together
         ]
+        unsure = [s.name for s in items if s.status != YES and not s.together]
+        unsure += [s.name for s in items if s.status != YES and s.together]
+        if unsure:
+            parts.append(w["depends"].format(s=w["list"].join(unsure)))
         joint = [
-            s.claim or w["settle"].format(name=s.name, values=" / ".join(s.values))
+            s.claim or w["settle"].format(name=s.name, values=w["or"].join(s.values))
             for s in items
             if s.together and s.status == YES
         ]
-        parts = [w["depends"].format(s=w["list"].join(alone))] if alone else []
         if joint:
             parts.append(w["jointly"].format(s=w["list"].join(joint)))
         return head + w["sep"].join(parts)
