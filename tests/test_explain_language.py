@@ -238,6 +238,19 @@ def test_failed_comparisons_read_the_way_they_came_out(rendered) -> None:
     assert not bad, "a failed comparison shown as holding:\n" + "\n".join(bad[:20])
 
 
+def test_an_open_comparison_reads_as_not_known(rendered) -> None:
+    """A comparison one side of which the case leaves open says that whether it holds is not
+    known (「是否 ≥ 24：未知」), never "unknown ≥ 24" as if "unknown" were a value."""
+    bad = [
+        f"{label}: {s.text}"
+        for label, _, doc, _ in rendered
+        for s in doc.explanations[0].root.walk()
+        if s.kind == "comparison"
+        and re.search(r"(unknown|未知) [≥>≤<=]|[≥>≤<=] (unknown|未知)", s.text)
+    ]
+    assert not bad, "an open operand read as a value:\n" + "\n".join(bad[:20])
+
+
 _FALLBACK = ("不成立：", "not so:", "并非：", "not: ")
 
 

@@ -556,6 +556,7 @@ class Builder:
                     yield s
 
 
+OPEN_COMPARISON = {"en": "whether {s}: not known", "zh": "是否 {s}：未知"}
 NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "=": "≠", "!=": "=="}
 
 
@@ -574,6 +575,13 @@ def _shown(comparisons: Sequence[Comparison], lang: str = "en") -> str:
         op = OPS.get(x.op, x.op) if x.holds is not False else NEGATED.get(x.op, "≠")
         if op == "==":
             op = "="
+        if x.holds == UNKNOWN and (x.actual is None) != (x.required is None):
+            # one side left open: whether it holds is what is not known (「是否 ≥ 24：未知」),
+            # never "unknown ≥ 24" as if "unknown" were a value
+            known = x.required_text if x.actual is None else x.actual_text
+            said = f"{op} {known}" if x.actual is None else f"{known} {op}"
+            out.append(OPEN_COMPARISON[lang].format(s=said))
+            continue
         out.append(f"{x.actual_text} {op} {x.required_text}")
     return ("、" if lang == "zh" else ", ").join(out)
 
