@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
         f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
+        f"situations answered as ask: {summary.get('situations_answered', 0):,}; "
         f"one fact builder"
     )
     print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")

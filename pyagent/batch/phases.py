@@ -430,7 +430,8 @@ def join_part(
     rows_file = ctx.workdir / f"part-{number}.rows"
     with open(rows_file, "rb") as handle:
         entries, records = marshal.load(handle)
-    texts: list[list[str]] = []  # per shape: its line after the id, cut where the id goes
+    texts: list[list[bytes]] = []  # per shape: its line after the id, cut where the id goes
+    token = ctx.token.encode("ascii")
     combos_of: list[tuple] = []
     files: dict[int, BinaryIO] = {}
     for n, indexes in enumerate(entries):
@@ -440,13 +441,13 @@ def join_part(
             if k not in files:
                 files[k] = open(ctx.workdir / f"ask-{k}.txt", "rb")
             files[k].seek(at)
-            text = files[k].read(length).decode("utf-8")
+            text = files[k].read(length)
         else:
             per_q = [got[s][k] for s, k in where]
-            text = ",".join(a[0] for a in per_q)
+            text = ",".join(a[0] for a in per_q).encode("utf-8")
             statuses = tuple(a[1] for a in per_q)
         alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
-        texts.append((',"answers":[' + text + "]}\n").split(ctx.token))
+        texts.append((b',"answers":[' + text + b"]}\n").split(token))
         combos_of.append((tuple(statuses), alt))
     for opened in files.values():
         opened.close()
@@ -456,7 +457,7 @@ def join_part(
         s for s, (statuses, alt) in enumerate(combos_of) if alt is not None and alt != statuses
     }
     out_file = ctx.workdir / f"part-{number}.out"
-    with open(out_file, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+    with open(out_file, "wb", buffering=1 << 20) as handle:
         write = handle.write  # line by line: a partition's output is never held whole
         for line, pid, s in records:
             per_shape[s] += 1
@@ -464,9 +465,9 @@ def join_part(
                 flipped.append((line, json.loads(pid)))
             parts = texts[s]
             if len(parts) == 1:
-                write('{"id":' + pid + parts[0])
+                write(b'{"id":' + pid.encode("utf-8") + parts[0])
             else:  # a reason names the person: its own id, as JSON text writes it
-                write('{"id":' + pid + pid[1:-1].join(parts))
+                write(b'{"id":' + pid.encode("utf-8") + pid[1:-1].encode("utf-8").join(parts))
     combos: Counter = Counter()
     for s, n in enumerate(per_shape):
         if n:

@@ -110,6 +110,7 @@ class BatchSummary:
     flips: Mapping[str, Mapping[str, int]] | None  # question -> "yes->no" -> persons
     seconds: float
     keys_solved: int  # distinct (plan, key) answers computed
+    situations_answered: int = 0  # with reasons: distinct situations answered as ask does
 
     def to_json(self) -> dict:
         return {
@@ -131,6 +132,7 @@ class BatchSummary:
             "seconds": round(self.seconds, 3),
             "persons_per_second": round(self.persons_in / self.seconds) if self.seconds else None,
             "keys_solved": self.keys_solved,
+            "situations_answered": self.situations_answered,
         }
 
 
@@ -385,6 +387,7 @@ def _summary(
         flips={q: dict(sorted(c.items())) for q, c in flips.items()} if flips is not None else None,
         seconds=time.perf_counter() - started,
         keys_solved=sum(len(k) for k in keyed.keys),
+        situations_answered=len(keyed.shapes),
     )
 
 
@@ -523,7 +526,9 @@ def _phase_join(run, keyed: _Keyed, answers, asked, workdir: Path, target, on_fl
             for line, pid in flipped:
                 on_flip(line + keyed.offsets[k], pid)
         piece = workdir / f"part-{k}.out"
-        with open(piece, encoding="utf-8", newline="") as handle:
-            shutil.copyfileobj(handle, target, 1 << 20)
+        target.flush()  # the part's bytes go after what was written, as they are
+        with open(piece, "rb") as handle:
+            shutil.copyfileobj(handle, target.buffer, 1 << 20)
+        target.buffer.flush()
         piece.unlink()
     return persons_out, combos

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 FAST_ID = re.compile(r'\{ ?"id" ?: ?"([A-Za-z0-9_.:@+\-]{1,64})" ?, ?')
-ASK_BLOCK = 100  # persons per solve when their answers are asked as ``ask`` asks them
+ASK_BLOCK = 32  # persons per solve (and per task) when they are answered as ``ask`` answers them
 CACHE_CAP = 20_000  # shapes a worker keeps (it starts afresh when full)
 _PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person) if f.name != "id")
 
