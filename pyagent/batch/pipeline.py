@@ -27,6 +27,7 @@ How it scales (bench/README.md has the figures):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import json
@@ -286,7 +287,11 @@ def run_batch(
         try:
             with (
                 executor(config, args, count) as run,
-                open(workdir / "shapes.spool", "wb") as spool,
+                (
+                    open(workdir / "shapes.spool", "wb")
+                    if config.reasons
+                    else contextlib.nullcontext()
+                ) as spool,
             ):
                 keyed = _phase_keys(
                     run,
@@ -297,7 +302,7 @@ def run_batch(
                     progress,
                     on_error,
                     config.lang,
-                    spool if config.reasons else None,
+                    spool,
                 )
                 phase = "answering"
                 asked = _phase_ask(run, keyed, workdir)
