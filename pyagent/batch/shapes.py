@@ -45,7 +45,7 @@ __all__ = [
 
 FAST_ID = re.compile(r'\{ ?"id" ?: ?"([A-Za-z0-9_.:@+\-]{1,64})" ?, ?')
 ASK_BLOCK = 32  # persons per solve (and per task) when they are answered as ``ask`` answers them
-CACHE_CAP = 20_000  # shapes a worker keeps (it starts afresh when full)
+CACHE_CAP = 5_000  # shapes a worker keeps (then it starts afresh): few repeat in a varied roster
 _PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person) if f.name != "id")
 
 
