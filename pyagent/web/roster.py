@@ -42,10 +42,13 @@ class RosterResult:
     as_of: dt.date
     readings: Mapping[str, str]
     parameters: Mapping[str, int]
-    jsonl: str  # the answers as `pyagent batch -o answers.jsonl` writes them
+    jsonl: str  # the answers as `pyagent batch --no-reasons -o answers.jsonl` writes them
+    data: bytes = b""  # the upload itself (for the downloads, answered again with reasons)
     # lang -> id -> question -> {"reason", "to_settle"} as `pyagent ask --json --lang` gives
     # them, filled a page of rows at a time as pages are shown, and for every row on download
     reasons: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
+    # lang -> (answers.jsonl, answers.csv) as `pyagent batch --lang` writes them, on download
+    downloads: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 _STORE: OrderedDict[str, RosterResult] = OrderedDict()
@@ -181,6 +184,7 @@ def answer_roster(
         dict(summary.readings),
         dict(parameters),
         jsonl,
+        data,
     )
     with _LOCK:
         _STORE[result.token] = result
@@ -238,23 +242,6 @@ def explained(result: RosterResult, ids: Sequence[str], lang: str) -> dict[str, 
     return {i: known[i] for i in ids if i in known}
 
 
-def _with_reasons(result: RosterResult, lang: str) -> list[dict]:
-    """The answer rows, each answer with its reason and what would settle it where the row's
-    id is the roster's only row of that id (as ``pyagent batch`` writes them)."""
-    known = explained(result, [row["id"] for row in result.rows], lang)
-    once = _ids_once(result)
-    rows = []
-    for row in result.rows:
-        mine = known.get(row["id"], {}) if row["id"] in once else {}
-        rows.append(
-            {
-                **row,
-                "answers": [{**a, **mine.get(a["question"], {})} for a in row["answers"]],
-            }
-        )
-    return rows
-
-
 def _ids_once(result: RosterResult) -> set[str]:
     """The ids of exactly one answered row (a repeated id's reason could be another row's)."""
     seen: dict[str, int] = {}
@@ -276,27 +263,48 @@ def person_case_text(result: RosterResult, person_id: str) -> str | None:
 
 
 def csv_download(result: RosterResult, lang: str = "en") -> str:
-    """The answers as ``pyagent batch -o answers.csv --lang`` writes them (`pyagent.batch.tables`:
-    UTF-8 with a BOM so that Excel reads the Chinese right; per question the status, its reason,
-    the clauses and what would settle an unknown)."""
-    from pyagent.batch.tables import answer_header, answer_row
-    from pyagent.input.sheets import write_table
-
-    lines = (json.dumps(row, ensure_ascii=False) for row in _with_reasons(result, lang))
-    with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
-        out = Path(tmp) / "answers.csv"
-        write_table(out, answer_header(lang), (answer_row(line, lang) for line in lines), "csv")
-        with open(out, encoding="utf-8", newline="") as handle:
-            return handle.read()
+    """The answers as ``pyagent batch -o answers.csv --lang`` writes them (UTF-8 with a BOM so
+    that Excel reads the Chinese right; per question the status, its reason, the clauses and
+    what would settle an unknown)."""
+    return _downloads(result, lang)[1]
 
 
 def jsonl_download(result: RosterResult, lang: str = "en") -> str:
     """The answers as ``pyagent batch -o answers.jsonl --lang`` writes them: a JSON line a row,
     each answer with its reason and what would settle it."""
-    return "".join(
-        json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
-        for row in _with_reasons(result, lang)
+    return _downloads(result, lang)[0]
+
+
+def _downloads(result: RosterResult, lang: str) -> tuple[str, str]:
+    """The upload answered again by `run_batch` with reasons in ``lang`` (``pyagent batch``'s
+    own run: every row explained, repeated ids included), kept with the roster."""
+    from pyagent.batch.tables import jsonl_to_table
+
+    with _LOCK:
+        done = result.downloads.get(lang)
+    if done is not None:
+        return done
+    config = BatchConfig(
+        as_of=result.as_of,
+        readings=dict(result.readings),
+        parameters=dict(result.parameters),
+        jobs=1,
+        lang=lang,
     )
+    with tempfile.TemporaryDirectory(prefix="pyagent-web-") as tmp:
+        roster = Path(tmp) / f"roster.{result.fmt}"
+        roster.write_bytes(result.data)
+        out, table = Path(tmp) / "answers.jsonl", Path(tmp) / "answers.csv"
+        run_batch(roster, out, config)
+        jsonl_to_table(out, table, "csv", lang)
+        with (
+            open(out, encoding="utf-8", newline="") as a,
+            open(table, encoding="utf-8", newline="") as b,
+        ):
+            done = (a.read(), b.read())
+    with _LOCK:
+        result.downloads[lang] = done
+    return done
 
 
 def chart(counts: Mapping[str, Mapping[str, int]], words: Mapping[str, str]) -> list[dict]:
