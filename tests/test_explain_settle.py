@@ -242,3 +242,39 @@ def test_the_one_line_reason_of_an_unknown_says_what_gives_yes(tmp_path, lang) -
             "未知：取决于2024年度考核（annual_assessments中未列出）："
             "若为优秀（excellent）或合格（qualified），则为是"
         )
+
+
+POST_IN_2024 = """\
+as_of: 2026-07-01
+persons:
+  - id: "650123"
+    certificates: [{level: technician, obtained: 2024-03-15}]
+    technical_work: [{from: 2018-01-01}]
+    field: engineering
+    current_post: {since: 2024-09-01, occupation: 电工}
+    annual_assessments:
+      - {year: 2025, grade: qualified}
+      - {year: 2024, grade: basically_qualified}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_year_not_listed_is_no_failure_of_its_placeholder_grade(lang) -> None:
+    # 2023 is not listed: it fails because the post began in 2024, never because its
+    # placeholder grade "does not count as 合格" (「未注明不计为考核合格」)
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import parse_case
+
+    answer = answer_case(parse_case(POST_IN_2024), lang=lang).persons[0].answers[0]
+    assert answer.question == "title.participate" and answer.status == "no"
+    if lang == "en":
+        assert answer.reason == (
+            "no: 650123's annual assessment of 2024 does not count as 合格: the grade 基本合格 "
+            "(basically_qualified) does not count as 「考核合格」 (P2.S3.a); 650123's annual "
+            "assessment of 2023 was not at the current post (P2.S3.a)"
+        )
+    else:
+        assert answer.reason == (
+            "否：「650123」2024年度考核不计为合格：基本合格（basically_qualified）不计为考核合格"
+            "（P2.S3.a）；「650123」2023年度考核不是在现工作岗位上（P2.S3.a）"
+        )

@@ -314,7 +314,7 @@ class Builder:
         placeholders = {
             a
             for c in every
-            if c.node is not None and c.status == UNKNOWN and self._unstated_node(c.node)
+            if c.node is not None and c.status != NO and self._unstated_node(c.node)
             for a in c.node.arguments
             if a is not None
         }
@@ -340,9 +340,11 @@ class Builder:
                 yield s
 
     def _unstated_node(self, node: Node) -> bool:
-        if node.derived or not any(leaf.unknown for leaf in node.leaves):
+        """An input fact the case leaves out (one holding for an unlisted year too: `step`)."""
+        if node.derived or (node.status != YES and not any(f.unknown for f in node.leaves)):
             return False
-        return any(i.value is None for i in self.inputs_of(node))
+        said = [i.value is None for i in self.inputs_of(node)]
+        return (bool(said) and all(said)) if node.status == YES else any(said)
 
     def _other_kind(self, way: Way, constants_only: bool = False) -> bool:
         """A rule that failed because it is about other kinds of values than the person's: a
