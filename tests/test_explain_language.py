@@ -286,7 +286,8 @@ def test_a_no_reason_names_values_not_rule_heads(rendered) -> None:
     a failed input or table fact, a reading not in force, never the rule above them whose
     conditions fail (「满足P3.S2“取得…后，从事技术技能工作满N年”」).  A rule that fails on a
     comparison of the knowledge base's own tables (the ranks of two levels, 3 ≤ 4) is said by
-    its own sentence in the negative (「高级工证书不满足P3.S2的证书条件」): the rank numbers are
+    the levels' names (「高级工（senior_worker）未达到所要求的技师（technician）」), else by its own
+    sentence in the negative (「高级工证书不满足P3.S2的证书条件」): the rank numbers are
     not the person's values; so is a conclusion that several rules miss (「2023年度考核不是在现
     工作岗位上」)."""
     bad = []

@@ -278,3 +278,21 @@ def test_a_year_not_listed_is_no_failure_of_its_placeholder_grade(lang) -> None:
             "否：「650123」2024年度考核不计为合格：基本合格（basically_qualified）不计为考核合格"
             "（P2.S3.a）；「650123」2023年度考核不是在现工作岗位上（P2.S3.a）"
         )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_level_short_of_the_one_required_is_said_once(lang) -> None:
+    # not 「技师（technician）证书不满足P3.S3的证书条件：技师（technician）未达到所要求的…」
+    from pyagent.explain.answers import answer_case
+    from pyagent.input.case import parse_case
+
+    answers = answer_case(parse_case(POST_IN_2024), lang=lang).persons[0].answers
+    reason = next(a.reason for a in answers if a.question == "title.associate_senior")
+    first = reason.split("；" if lang == "zh" else "; ")[0]
+    if lang == "en":
+        assert (
+            first
+            == "no: 技师 (technician) falls short of the 高级技师 (senior_technician) required (P3.S3)"
+        )
+    else:
+        assert first == "否：技师（technician）未达到所要求的高级技师（senior_technician）（P3.S3）"

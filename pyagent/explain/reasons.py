@@ -259,12 +259,10 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             # the person's own values are said as such; table values (ranks) by their rule
             and (bool(step.negated) or not names(person, step.text))
         ):
-            if parent.negated:  # 「高级工证书不满足P3.S2的证书条件」, not the levels' ranks 3 ≤ 4
-                return (
-                    w["about"].format(a=parent.negated, s=step.negated)
-                    if step.negated
-                    else parent.negated
-                )
+            if parent.negated:  # not the levels' ranks 3 ≤ 4: the levels by name, said once
+                # (「高级工（senior_worker）未达到所要求的技师（technician）」), else the rule's
+                # own negative (「高级工证书不满足P3.S2的证书条件」)
+                return step.negated or parent.negated
         if step.kind in (COMPARE, COUNT):
             text = _plain(step.text, lang)
             if parent is not None and text == _shown(
