@@ -27,24 +27,28 @@ from test_batch import (
 
 
 def shifted(rows: list[dict], seed: int) -> list[dict]:
-    """The same persons again with new ids and each date moved by a few days: other keys
-    (a month count may cross no threshold, or one), often the same answers."""
+    """The same persons again with new ids and every date of a row moved by the same few days
+    (so that a period never ends before it begins): other keys (a month count may cross no
+    threshold, or one), often the same answers."""
     rng = random.Random(seed)
 
-    def move(v: object) -> object:
+    def move(v: object, by: dt.timedelta) -> object:
         if isinstance(v, dict):
-            return {k: move(x) for k, x in v.items()}
+            return {k: move(x, by) for k, x in v.items()}
         if isinstance(v, list):
-            return [move(x) for x in v]
+            return [move(x, by) for x in v]
         if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
             try:
                 day = dt.date.fromisoformat(v)
             except ValueError:
                 return v
-            return (day + dt.timedelta(days=rng.randint(-40, 40))).isoformat()
+            return (day + by).isoformat()
         return v
 
-    return [dict(move(r), id=f"{r['id']}_moved{k}") for k, r in enumerate(rows)]
+    return [
+        dict(move(r, dt.timedelta(days=rng.randint(-40, 40))), id=f"{r['id']}_moved{k}")
+        for k, r in enumerate(rows)
+    ]
 
 
 def replay_counts() -> tuple[int, int]:
