@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from pyagent.explain import inputs
-from pyagent.explain.answers import solve_case
+from pyagent.explain.answers import answer_case, solve_case
 from pyagent.explain.decide import phrase_decider
 from pyagent.explain.why import explain_solved
-from pyagent.input.case import load_case
+from pyagent.input.case import load_case, parse_case
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -218,9 +218,6 @@ def test_the_one_line_reason_of_an_unknown_says_what_gives_yes(tmp_path, lang) -
     # not "depends on whether the 2023 assessment was at the current post (…): yes", nor
     # "depends on the 2024 assessment (…): 优秀 (excellent) / 合格 (qualified)": the values that
     # give yes are said to give yes
-    from pyagent.explain.answers import answer_case
-    from pyagent.input.case import parse_case
-
     case = parse_case(POST_IN_2023)
     got = {
         p.id: {a.question: a.reason for a in p.answers}
@@ -262,9 +259,6 @@ persons:
 def test_a_year_not_listed_is_no_failure_of_its_placeholder_grade(lang) -> None:
     # 2023 is not listed: it fails because the post began in 2024, never because its
     # placeholder grade "does not count as 合格" (「未注明不计为考核合格」)
-    from pyagent.explain.answers import answer_case
-    from pyagent.input.case import parse_case
-
     answer = answer_case(parse_case(POST_IN_2024), lang=lang).persons[0].answers[0]
     assert answer.question == "title.participate" and answer.status == "no"
     if lang == "en":
@@ -283,9 +277,6 @@ def test_a_year_not_listed_is_no_failure_of_its_placeholder_grade(lang) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_level_short_of_the_one_required_is_said_once(lang) -> None:
     # not 「技师（technician）证书不满足P3.S3的证书条件：技师（technician）未达到所要求的…」
-    from pyagent.explain.answers import answer_case
-    from pyagent.input.case import parse_case
-
     answers = answer_case(parse_case(POST_IN_2024), lang=lang).persons[0].answers
     reason = next(a.reason for a in answers if a.question == "title.associate_senior")
     first = reason.split("；" if lang == "zh" else "; ")[0]
