@@ -88,7 +88,7 @@ def plain_clingo(path: Path, sample: int) -> tuple[float, int]:
     return time.perf_counter() - started, len(persons)
 
 
-def _tree_rss(pid: int) -> int:
+def tree_rss(pid: int) -> int:
     """Resident set (bytes) of a process and its children, from /proc."""
     total = 0
     todo = [pid]
@@ -139,7 +139,7 @@ def batch(
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, tree_rss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

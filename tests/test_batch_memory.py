@@ -6,12 +6,20 @@ bench/bench_batch.py measures the peak of 200,000 and 1,000,000-person rosters."
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_batch", Path(__file__).resolve().parents[1] / "bench" / "bench_batch.py"
+)
+assert _spec is not None and _spec.loader is not None
+_BENCH = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_BENCH)
 
 PROBE = r"""
 import datetime as dt, resource, sys
@@ -55,22 +63,7 @@ def test_memory_does_not_grow_with_the_persons(tmp_path: Path) -> None:
     assert large - small < 2 << 20, (small, large)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident set (bytes) of a process and its children, from /proc."""
-    total = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            with open(f"/proc/{p}/task/{p}/children") as handle:
-                todo.extend(int(c) for c in handle.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return total
+_tree_rss = _BENCH.tree_rss  # resident set of a process and its children, from /proc
 
 
 STREAM = r"""

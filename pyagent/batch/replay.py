@@ -67,15 +67,7 @@ class _Person:
             and (v == self.worst or v == self.best)
         ):
             return _WORST if v[4] == WORST else _BEST
-        out = None
-        for k, x in enumerate(v):
-            if type(x) is tuple and not (len(x) == 2 and x[0] == "str"):
-                y = self.mark(x)
-                if y is not x:
-                    if out is None:
-                        out = list(v)
-                    out[k] = y
-        return v if out is None else tuple(out)
+        return _each(v, self.mark, lambda x: len(x) == 2 and x[0] == "str")
 
     def unmark(self, v: Any) -> Any:
         if type(v) is not tuple:
@@ -84,15 +76,7 @@ class _Person:
             return self.worst
         if v == _BEST:
             return self.best
-        out = None
-        for k, x in enumerate(v):
-            if type(x) is tuple:
-                y = self.unmark(x)
-                if y is not x:
-                    if out is None:
-                        out = list(v)
-                    out[k] = y
-        return v if out is None else tuple(out)
+        return _each(v, self.unmark)
 
 
 _WORST = ("fn", "p", True, _MARK, WORST)
@@ -248,3 +232,17 @@ class Replay:
         node.leaf = out
         if not self.size:
             self.size = 1  # an explanation that read nothing: every key gets its answers
+
+
+def _each(v: tuple, f: Callable[[Any], Any], keep: Callable[[tuple], bool] = lambda x: False):
+    """``v`` with ``f`` applied to each tuple inside it (but those ``keep`` keeps), copied only
+    where something changed."""
+    out = None
+    for k, x in enumerate(v):
+        if type(x) is tuple and not keep(x):
+            y = f(x)
+            if y is not x:
+                if out is None:
+                    out = list(v)
+                out[k] = y
+    return v if out is None else tuple(out)
