@@ -225,6 +225,25 @@ def test_item3_a_full_disk_is_one_message_exit_1_and_no_partial_file(tmp_path, j
     assert not out.exists() and leftovers(tmp_path) == []
 
 
+def _killed(*args):  # a task whose worker is killed by the system (out of memory, a signal)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the workers inherit the patch by fork")
+@pytest.mark.parametrize("task", ["key_part", "answer_keys", "ask_shapes", "join_part"])
+def test_item3_a_worker_killed_is_one_message_and_no_partial_file(tmp_path, monkeypatch, task):
+    # multiprocessing.Pool left such a task pending for ever (and its terminate could deadlock)
+    from pyagent.batch import executors
+
+    monkeypatch.setattr(executors, "_TASKS", {**executors._TASKS, task: _killed})
+    r = roster(tmp_path / "r.jsonl", 40)
+    out = tmp_path / "x.jsonl"
+    reasons = task != "answer_keys"  # answer_keys answers keys without reasons
+    with pytest.raises(OutputError, match="worker process was killed"):
+        run_batch(r, out, config(jobs=2, block_bytes=2000, reasons=reasons))
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
 def test_item3_output_error_names_the_reason():
     assert "disk is full" in str(OutputError("x", OSError(errno.ENOSPC, "No space left")))
 
@@ -240,16 +259,16 @@ def test_item9_jobs_are_capped_at_the_cpus():
 
 
 def test_item9_never_more_workers_than_blocks(tmp_path, monkeypatch):
-    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
     started: list[int] = []
-    real = multiprocessing.context.ForkContext.Pool
+    real = ProcessPoolExecutor.__init__
 
-    def spy(self, processes=None, *args, **kw):
-        started.append(processes)
-        return real(self, processes, *args, **kw)
+    def spy(self, max_workers=None, *args, **kw):
+        started.append(max_workers)
+        real(self, max_workers, *args, **kw)
 
-    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", spy)
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", spy)
     monkeypatch.setattr("pyagent.batch.executors.worker_count", lambda jobs: 8)
     r = roster(tmp_path / "r.jsonl", 3)
     run_batch(r, tmp_path / "x.jsonl", config(jobs=300))

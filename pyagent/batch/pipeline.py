@@ -45,7 +45,7 @@ from typing import BinaryIO
 from pyagent.batch.phases import Part, json_text
 from pyagent.batch.rows import csv_blocks
 from pyagent.batch.shapes import ASK_BLOCK
-from pyagent.batch.executors import executor, start_method  # noqa: F401 - start_method: public here too
+from pyagent.batch.executors import WorkerLost, executor, start_method  # noqa: F401 - start_method: public here too
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import worker_count
 from pyagent.engine.questions import QUESTIONS
@@ -313,6 +313,14 @@ def run_batch(
                 )
         except OSError as err:  # disk full, read-only, ...: one message, nothing left behind
             raise OutputError(str(out), err) from None
+        except WorkerLost:  # killed by the system (out of memory?) or by a signal
+            raise OutputError(
+                str(out),
+                msg(
+                    "a worker process was killed before it finished (out of memory?)",
+                    "某个工作进程在完成前被终止（内存不足？）",
+                ),
+            ) from None
         files.commit(_table_writer(out_format, config, roster))
         summary = _summary(
             config, roster, out, errors_path, summary_path, keyed, persons_out, combos, started
