@@ -62,6 +62,13 @@ class Reading:
     reason: str  # in English
     # (lang, question, reason) in the other languages (kb/readings.lp's reading_words)
     words: tuple[tuple[str, str, str], ...] = ()
+    # (value, lang, words): each value said in words (kb/readings.lp's reading_value_words)
+    value_words: tuple[tuple[str, str, str], ...] = ()
+
+    def value_in(self, value: str, lang: str) -> str:
+        """The value ``value`` of this reading in words in ``lang``; the code if none is
+        written down."""
+        return next((t for v, lg, t in self.value_words if v == value and lg == lang), value)
 
     def question_in(self, lang: str) -> str:
         """The reading's question in ``lang`` (en, zh)."""
@@ -103,6 +110,7 @@ def _readings(directory: Path) -> dict[str, Reading]:
     about: dict[str, tuple[tuple[str, ...], str]] = {}
     reason: dict[str, str] = {}
     words: dict[str, list[tuple[str, str, str]]] = {}
+    value_words: dict[str, list[tuple[str, str, str]]] = {}
     for s in symbols:
         args = s.arguments
         if s.name == "reading_option":
@@ -116,6 +124,10 @@ def _readings(directory: Path) -> dict[str, Reading]:
         elif s.name == "reading_words":
             words.setdefault(args[0].name, []).append(
                 (args[1].name, args[2].string, args[3].string)
+            )
+        elif s.name == "reading_value_words":
+            value_words.setdefault(args[0].name, []).append(
+                (args[1].name, args[2].name, args[3].string)
             )
     order = sorted(default, key=lambda n: text.find(f"reading_default({n},"))
     out: dict[str, Reading] = {}
@@ -141,5 +153,12 @@ def _readings(directory: Path) -> dict[str, Reading]:
             about[name][1],
             reason[name],
             tuple(sorted(words.get(name, ()))),
+            tuple(sorted(value_words.get(name, ()))),
         )
     return out
+
+
+def reading_said(name: str, value: str, lang: str) -> str:
+    """Reading ``name`` = ``value`` in words in ``lang`` (its code if the KB says none)."""
+    r = readings().get(name)
+    return r.value_in(value, lang) if r is not None else value

@@ -492,3 +492,19 @@ def test_unstated_inputs_in_a_tree_are_named_in_words(rendered) -> None:
                 if found or "该年度" in s.text:
                     bad.append(f"{label}: {s.text}")
     assert not bad, "an unstated input named by its path:\n" + "\n".join(bad[:20])
+
+
+def test_a_failed_line_states_its_condition_not_a_double_negative(rendered) -> None:
+    """A ✗ line states the condition the rule requires, and the mark says it failed: never a
+    sentence in the negative after 「不成立：」/「并非：」/"not:", and never the KB's negative
+    sentence of the step itself (「✗ 2024年度考核不计为合格」 reads as a double negative).  A
+    condition the rule needs to be absent is said in the KB's own negative wording
+    (「现工作岗位的起始日期未注明」), and only a comparison or a reading says how it came out."""
+    bad = []
+    for label, _, doc, _ in rendered:
+        for s in doc.explanations[0].root.walk():
+            if s.holds != "no" or s.kind in ("comparison", "reading", "way", "count"):
+                continue
+            if s.text.startswith(_FALLBACK) or (s.negated and s.text == s.negated):
+                bad.append(f"{label}: ✗ {s.text}")
+    assert not bad, "a ✗ line in the negative:\n" + "\n".join(sorted(set(bad))[:20])

@@ -19,6 +19,7 @@ from pyagent.explain.templates import (
     FORMATS,
     LANGS,
     TEMPLATE,
+    TEMPLATE_ANY,
     TEMPLATE_NOT,
     TEMPLATE_TERM,
     Phrasing,
@@ -28,7 +29,7 @@ from pyagent.explain.templates import (
 
 DOC = re.compile(r"^%\*! (\w+)\(([^)]*)\)\s*$")
 TEMPLATE_LINE = re.compile(r"^template\((\w+), (\d+), (\w+), ")
-SELF = {TEMPLATE, TEMPLATE_TERM, TEMPLATE_NOT}  # the template predicates themselves
+SELF = {TEMPLATE, TEMPLATE_TERM, TEMPLATE_NOT, TEMPLATE_ANY}  # the template predicates themselves
 
 
 def used_predicates() -> set[tuple[str, int]]:
@@ -121,7 +122,7 @@ def test_every_doc_block_is_followed_by_its_templates_in_both_languages():
             if not m or path.name not in {p.name for p in load_program().files}:
                 continue
             name = m.group(1)
-            if (name, 4) in (TEMPLATE, TEMPLATE_NOT) or (name, 3) == TEMPLATE_TERM:
+            if (name, 4) in (TEMPLATE, TEMPLATE_NOT, TEMPLATE_ANY) or (name, 3) == TEMPLATE_TERM:
                 continue
             end = next(j for j in range(k, len(lines)) if lines[j].strip() == "*%")
             after = [TEMPLATE_LINE.match(x) for x in lines[end + 1 : end + 3]]

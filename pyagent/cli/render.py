@@ -10,13 +10,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import ConsoleRenderable, Group
 from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
 
+from pyagent.cli.wrap import Wrapped
 from pyagent.errors import shown as _inert
-from pyagent.kb import readings as kb_readings
+from pyagent.kb import reading_said, readings as kb_readings
 from pyagent.engine.questions import QUESTIONS
 
 if TYPE_CHECKING:  # for annotations only: a command loads only the modules it uses
@@ -56,46 +57,99 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
         return None
     head = "读法（非默认）：" if lang == "zh" else "Readings (not the default): "
     text = Text(head, style="bold")
-    text.append(listed((f"{n}={v}" for n, v in changed), lang), style="reading")
+    text.append(
+        _clauses_listed((_reading_named(n, v, lang) for n, v in changed), lang), style="reading"
+    )
     return text
 
 
-def answers_table(answers: Answers, lang: str = "en") -> Group:
-    """A row per person and question: status, clauses, what an unknown depends on."""
-    from rich.table import Table  # not for an explanation (`pyagent why`): imported when asked
+def _clauses_listed(items, lang: str) -> str:
+    """Sentences in a list (readings in words): joined with 「；」 / "; "."""
+    return ("；" if lang == "zh" else "; ").join(items)
 
-    zh = lang == "zh"
-    title = f"{_inert(answers.source, 1000)} · {'查询日' if zh else 'as of'} {answers.as_of.isoformat()}"
-    table = Table(title=Text(title), show_lines=False, expand=False)
-    table.add_column("人员" if zh else "person", no_wrap=True)
-    table.add_column("问题" if zh else "question", no_wrap=True)
-    table.add_column("答案" if zh else "answer", no_wrap=True)
-    table.add_column("条款" if zh else "clauses", style="clause", overflow="fold")
-    table.add_column("取决于" if zh else "depends on", style="depends", overflow="fold")
-    reasons = any(a.reason is not None for p in answers.persons for a in p.answers)
-    if reasons:
-        table.add_column("理由" if zh else "reason", overflow="fold", ratio=1)
-    settle: list = []
-    for p in answers.persons:
-        for k, a in enumerate(p.answers):
-            label = Text(a.question)
-            if zh:
-                label.append(f" {QUESTIONS[a.question].zh}", style="muted")
-            row = [
-                Text(p.id) if k == 0 else Text(""),
-                label,
-                status_text(a.status, lang),
-                Text(listed(a.clauses, lang)),
-                Text(listed(a.depends_on, lang)),
-            ]
-            if reasons:
-                row.append(Text(a.reason or ""))
-            table.add_row(*row, end_section=k == len(p.answers) - 1)
-        items = _settle_items(p, lang)
-        if items is not None:
-            settle.append(items)
+
+def _reading_named(name: str, value: str, lang: str) -> str:
+    """A reading chosen on the command line: in words, with the id it was chosen by."""
+    said = reading_said(name, value, lang)
+    return f"{said}（{name}={value}）" if lang == "zh" else f"{said} ({name}={value})"
+
+
+def answers_table(answers: Answers, lang: str = "en") -> Group:
+    """A row per person and question: status, clauses, what an unknown depends on, and the
+    one-line reason: a column where the width leaves it room (`_AnswersView`), else one line
+    per question under the table."""
+    settle = [x for x in (_settle_items(p, lang) for p in answers.persons) if x is not None]
     note = readings_note(answers, lang)
-    return Group(*(x for x in (note, table, *settle) if x is not None))
+    return Group(*(x for x in (note, _AnswersView(answers, lang), *settle) if x is not None))
+
+
+_REASON_ROOM = 40  # the narrowest reason column worth reading; below it the reasons follow
+
+
+class _AnswersView:
+    """The answers' table, its reasons a column when the table leaves `_REASON_ROOM` cells for
+    them, else listed under it (a reason squeezed into a column of a few cells is unreadable)."""
+
+    def __init__(self, answers: Answers, lang: str) -> None:
+        self.answers, self.lang = answers, lang
+        self.reasons = any(a.reason is not None for p in answers.persons for a in p.answers)
+
+    def _table(self, reasons: bool):
+        from rich.table import Table  # not for an explanation (`pyagent why`): imported when asked
+
+        answers, zh = self.answers, self.lang == "zh"
+        day = answers.as_of.isoformat()
+        title = f"{_inert(answers.source, 1000)} · {'查询日' if zh else 'as of'} {day}"
+        table = Table(title=Text(title), show_lines=False, expand=False)
+        table.add_column("人员" if zh else "person", no_wrap=True)
+        table.add_column("问题" if zh else "question", overflow="fold")
+        table.add_column("答案" if zh else "answer", no_wrap=True, min_width=4 if zh else 7)
+        table.add_column("条款" if zh else "clauses", style="clause", min_width=7)
+        table.add_column("取决于" if zh else "depends on", style="depends")
+        if reasons:
+            table.add_column("理由" if zh else "reason", ratio=1)
+        for p in answers.persons:
+            for k, a in enumerate(p.answers):
+                label = Text(a.question)
+                if zh:  # the question in words under its id
+                    label.append(f"\n{QUESTIONS[a.question].zh}", style="muted")
+                row: list[ConsoleRenderable] = [
+                    Text(p.id) if k == 0 else Text(""),
+                    Wrapped(label, self.lang),
+                    status_text(a.status, self.lang),
+                    Wrapped(Text(listed(a.clauses, self.lang)), self.lang),
+                    Text("\n".join(a.depends_on), overflow="fold"),
+                ]
+                if reasons:
+                    row.append(Wrapped(Text(a.reason or ""), self.lang))
+                table.add_row(*row, end_section=k == len(p.answers) - 1)
+        return table
+
+    def _listed(self) -> Tree:
+        zh = self.lang == "zh"
+        tree = Tree(Text("理由" if zh else "Reasons", style="bold"), guide_style="muted")
+        for p in self.answers.persons:
+            person = tree.add(Text(f"「{p.id}」" if zh else p.id))
+            for a in p.answers:
+                if a.reason is not None:
+                    person.add(
+                        Wrapped(Text(f"{a.question}{'：' if zh else ': '}{a.reason}"), self.lang)
+                    )
+        return tree
+
+    def __rich_console__(self, console, options):
+        from rich.measure import Measurement
+
+        if not self.reasons:
+            yield self._table(False)
+            return
+        bare = self._table(False)
+        width = Measurement.get(console, options, bare).maximum
+        if options.max_width - width >= _REASON_ROOM + 3:
+            yield self._table(True)
+        else:
+            yield bare
+            yield self._listed()
 
 
 def _settle_items(person, lang: str) -> Tree | None:
@@ -116,10 +170,10 @@ def _settle_items(person, lang: str) -> Tree | None:
                     line.append(
                         f"（{t.document}）" if zh else f" (document: {t.document})", style="muted"
                     )
-                branch = seen[t.path] = tree.add(line)
+                branch = seen[t.path] = tree.add(Wrapped(line, lang))
             label = f"{a.question}（{QUESTIONS[a.question].zh}）" if zh else a.question
             said = f"{label}：{t.sentence(lang)}" if zh else f"{label}: {t.sentence(lang)}"
-            branch.add(Text(said))
+            branch.add(Wrapped(Text(said), lang))
     return tree
 
 
@@ -206,7 +260,7 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
     if step.clause is not None:
         label.append(f" [{step.clause.ref}]", style="clause")
     if step.readings and step.kind != "reading":
-        shown = listed((f"{n}={v}" for n, v in step.readings), lang)
+        shown = _clauses_listed((reading_said(n, v, lang) for n, v in step.readings), lang)
         label.append(w["readings_of"].format(list=shown), style="reading")
     inputs = _inputs_shown(step, lang)
     if inputs:
@@ -273,7 +327,7 @@ def _drawn(steps: Sequence[Step]) -> list[Step]:
 
 def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
     for step in _drawn(steps):
-        branch = tree.add(_step_label(step, lang, quoted))
+        branch = tree.add(Wrapped(_step_label(step, lang, quoted), lang))
         _add_steps(branch, step.children, lang, quoted)
 
 
@@ -282,7 +336,9 @@ def _readings_text(found: Explanations) -> Text:
     head = w["as_of"].format(date=found.as_of.isoformat()) + " · "
     if not found.changed:
         return Text(head + w["readings_default"], style="muted")
-    shown = listed((f"{n}={v}" for n, v in found.changed), found.lang)
+    shown = _clauses_listed(
+        (_reading_named(n, v, found.lang) for n, v in found.changed), found.lang
+    )
     return Text(head + w["readings_changed"].format(list=shown), style="reading")
 
 
@@ -297,7 +353,7 @@ def explanation_view(found: Explanations) -> Group:
         quoted: set[str] = set()
         parts.append(_explanation_head(e, lang))
         parts.append(_readings_text(found))
-        tree = Tree(_step_label(e.root, lang, quoted), guide_style="muted")
+        tree = Tree(Wrapped(_step_label(e.root, lang, quoted), lang), guide_style="muted")
         _add_steps(tree, e.root.children, lang, quoted)
         parts.append(tree)
         if e.notes:
@@ -315,7 +371,7 @@ def explanation_view(found: Explanations) -> Group:
                 decides.add(line)
             parts.append(decides)
         if e.reason:
-            parts.append(Text(w["in_short"].format(reason=e.reason), style="bold"))
+            parts.append(Wrapped(Text(w["in_short"].format(reason=e.reason), style="bold"), lang))
     return Group(*parts)
 
 
@@ -350,7 +406,9 @@ def explanation_markdown(found: Explanations) -> str:
                 line += f" **{_md(s.clause.ref)}**"
             if s.readings and s.kind != "reading":
                 line += w["readings_of"].format(
-                    list=listed((f"`{n}={v}`" for n, v in s.readings), lang)
+                    list=_clauses_listed(
+                        (_md(reading_said(n, v, lang)) for n, v in s.readings), lang
+                    )
                 )
             shown = _inputs_shown(s, lang)
             if shown:

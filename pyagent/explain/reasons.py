@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from pyagent.explain.inputs import input_document, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES
-from pyagent.explain.sentences import TEXT, _shown, split_paths
+from pyagent.explain.sentences import TEXT, split_paths
+from pyagent.explain.shown import _shown
 from pyagent.explain.steps import (
     COMPARE,
     COUNT,

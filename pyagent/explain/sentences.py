@@ -29,11 +29,9 @@ from pyagent.explain.steps import (
     FACT,
     INPUT,
     NOT,
-    OPS,
     READING,
     SEE_ABOVE,
     WAY,
-    WHY_NOT,
     ClauseRef,
     Comparison,
     InputRef,
@@ -41,6 +39,8 @@ from pyagent.explain.steps import (
 )
 from pyagent.explain.templates import Phrasing, placeholders, templates_for
 from pyagent.explain.words import STATUS_TEXT, TEXT  # noqa: F401 - re-exported
+from pyagent.explain.shown import _json_value, _order, _shown
+from pyagent.kb import reading_said
 
 
 # -- from explanation nodes to steps ----------------------------------------------------
@@ -127,9 +127,15 @@ class Builder:
 
     # -- sentences ------------------------------------------------------------------------
     def sentence(
-        self, name: str, arity: int, args: Sequence, person: bool, negated: bool = False
+        self,
+        name: str,
+        arity: int,
+        args: Sequence,
+        person: bool,
+        negated: bool = False,
+        some: bool = False,
     ) -> str:
-        return self.phrasing.sentence(name, arity, args, person=person, negated=negated)
+        return self.phrasing.sentence(name, arity, args, person=person, negated=negated, some=some)
 
     def node_text(self, node: Node, negated: bool = False) -> str:
         args: Sequence = node.arguments
@@ -191,12 +197,6 @@ class Builder:
             a=self.phrasing.term(lo, fmt), b=self.phrasing.term(hi, fmt)
         )
 
-    def _negative(self, text: str, status: str) -> str:
-        """why-not speaks of what fails: a failing step says so."""
-        if self.mode == WHY_NOT and status == NO:
-            return self.words["negated"].format(s=text)
-        return text
-
     def clause(self, cid: str | None) -> ClauseRef | None:
         return self.clauses.get(cid) if cid else None
 
@@ -207,12 +207,14 @@ class Builder:
             negated = self.node_text(node, negated=True)
             if negated:
                 s = dataclasses.replace(s, negated=negated)
-                if (self.mode == WHY_NOT and (not node.repeated or s.kind == INPUT)) or (
-                    None in node.arguments and s.kind != SEE_ABOVE
-                ):
-                    # a failing step in the negative where the KB words one (「没有2025年度考核
-                    # 的记录」, 「未获得任何荣誉」): never an open value said as 「获得任一」
-                    s = dataclasses.replace(s, text=negated)
+            if None in node.arguments and s.kind != SEE_ABOVE:
+                # an input asked for whatever its open values, in the KB's words for that
+                # (「有2023年度考核（在现工作岗位）的记录」), never an open value said as 「任一」
+                some = self.sentence(
+                    node.predicate, node.arity, node.arguments, node.person, some=True
+                )
+                if some or negated:
+                    s = dataclasses.replace(s, text=some or negated)
         return s
 
     def _step(self, node: Node) -> Step | None:
@@ -224,7 +226,10 @@ class Builder:
             return None
         if node.repeated:
             node = self.full.get(node.key, node)
-        text = self._negative(self.node_text(node), node.status)
+        # a line states its condition as the rule requires it; its mark (✓ ✗ ?) says whether
+        # it holds, in why and why-not alike: never a negated sentence under a ✗, which the
+        # mark would negate again (what failed is said in the negative in `Step.negated`)
+        text = self.node_text(node)
         if not node.derived:
             inputs = self.inputs_of(node)
             if node.status == UNKNOWN and any(leaf.unknown for leaf in node.leaves):
@@ -299,9 +304,15 @@ class Builder:
             c = way.conditions[0]
             name, value = c.reading  # type: ignore[misc]
             current = self.reading_values.get(name, "?")
-            text = self.words["reading"].format(name=name, value=value, current=current)
-            return Step(text, NO, READING, readings=((name, current),))
+            return Step(self._reading_text(name, value), NO, READING, readings=((name, current),))
         return None
+
+    def _reading_text(self, name: str, value: str) -> str:
+        """A way open only under another reading: that reading and the one in force, in words
+        (its id beside it, as ``--reading`` takes it)."""
+        current = self.reading_values.get(name, "?")
+        said, now = (reading_said(name, v, self.lang) for v in (value, current))
+        return self.words["reading"].format(name=name, value=value, said=said, current=now)
 
     def conditions(self, way: Way) -> Iterator[Step]:
         """A rule's conditions in its body's order: for a rule that failed, those that hold too."""
@@ -375,11 +386,7 @@ class Builder:
 
     def condition(self, c: Condition, failed: bool, held: bool = False) -> Step | None:
         if c.reading is not None:
-            name, value = c.reading
-            current = self.reading_values.get(name, "?")
-            return Step(
-                self.words["reading"].format(name=name, value=value, current=current), NO, READING
-            )
+            return Step(self._reading_text(*c.reading), NO, READING)
         if c.kind == COMPARISON:
             return self.comparison(c, failed, held)
         if c.kind == AGGREGATE:
@@ -404,7 +411,11 @@ class Builder:
         if self.phrasing.hidden(part.predicate, part.arity):
             return None
         inner = self.sentence(part.predicate, part.arity, part.arguments, part.person)
-        text = self.words["not"].format(s=inner)
+        # the condition as the rule requires it, in the KB's own negative wording where it has
+        # one (「现工作岗位的起始日期未注明」), never 「并非：…已注明」 under a ✗
+        text = self.sentence(
+            part.predicate, part.arity, part.arguments, part.person, True
+        ) or self.words["not"].format(s=inner)
         children: tuple[Step, ...] = ()
         clause = None
         if c.node is not None:
@@ -507,7 +518,7 @@ class Builder:
         if comparisons:
             shown = _shown(comparisons, self.lang)
             text = self.words["compared"].format(said=text, shown=shown)
-        return Step(self._negative(text, c.status), c.status, COUNT, comparisons=comparisons)
+        return Step(text, c.status, COUNT, comparisons=comparisons)
 
     # -- inputs ---------------------------------------------------------------------------
     def unstated(self, inputs: Sequence[InputRef]) -> str | None:
@@ -556,43 +567,3 @@ class Builder:
                 s = self.step(node)
                 if s is not None:
                     yield s
-
-
-OPEN_COMPARISON = {"en": "whether {s}: not known", "zh": "是否 {s}：未知"}
-NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "=": "≠", "!=": "=="}
-
-
-def _order(s: Symbol) -> tuple[int, object]:
-    if s.type == SymbolType.Number:
-        return (0, s.number)
-    if s.type == SymbolType.Supremum:
-        return (1, 0)
-    return (0, str(s))
-
-
-def _shown(comparisons: Sequence[Comparison], lang: str = "en") -> str:
-    """``23 < 24``: each link as it came out (a failed ``>=`` reads ``<``)."""
-    out = []
-    for x in comparisons:
-        op = OPS.get(x.op, x.op) if x.holds is not False else NEGATED.get(x.op, "≠")
-        if op == "==":
-            op = "="
-        if x.holds == UNKNOWN and (x.actual is None) != (x.required is None):
-            # one side left open: whether it holds is what is not known (「是否 ≥ 24：未知」),
-            # never "unknown ≥ 24" as if "unknown" were a value
-            known = x.required_text if x.actual is None else x.actual_text
-            said = f"{op} {known}" if x.actual is None else f"{known} {op}"
-            out.append(OPEN_COMPARISON[lang].format(s=said))
-            continue
-        out.append(f"{x.actual_text} {op} {x.required_text}")
-    return ("、" if lang == "zh" else ", ").join(out)
-
-
-def _json_value(s: Symbol) -> object:
-    if s.type == SymbolType.Number:
-        return s.number
-    if s.type == SymbolType.String:
-        return s.string
-    if s.type in (SymbolType.Supremum, SymbolType.Infimum):
-        return None
-    return str(s)

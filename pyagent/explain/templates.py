@@ -42,6 +42,7 @@ from pyagent.engine.rules import Const
 TEMPLATE = ("template", 4)
 TEMPLATE_TERM = ("template_term", 3)
 TEMPLATE_NOT = ("template_not", 4)  # the sentence in the negative, for a condition that fails
+TEMPLATE_ANY = ("template_any", 4)  # an input asked for whatever its open values, for a ✗ line
 LANGS = ("en", "zh")
 
 PLACEHOLDER = re.compile(r"\{(P|\d+)(?::([a-z_]+))?\}")
@@ -108,9 +109,13 @@ class Templates:
     terms: Mapping[tuple[str, str], str]  # (constant, lang) -> text
     locations: Mapping[tuple[str, int, str], tuple[str, int]] = field(default_factory=dict)
     negated: Mapping[tuple[str, int, str], str] = field(default_factory=dict)  # template_not/4
+    some: Mapping[tuple[str, int, str], str] = field(default_factory=dict)  # template_any/4
 
-    def text(self, name: str, arity: int, lang: str, negated: bool = False) -> str | None:
-        return (self.negated if negated else self.sentences).get((name, arity, lang))
+    def text(
+        self, name: str, arity: int, lang: str, negated: bool = False, some: bool = False
+    ) -> str | None:
+        table = self.some if some else self.negated if negated else self.sentences
+        return table.get((name, arity, lang))
 
 
 def templates_of(program: Program) -> Templates:
@@ -118,9 +123,10 @@ def templates_of(program: Program) -> Templates:
     the constants' values, `pyagent.engine.values`: no clingo symbol is built)."""
     sentences: dict[tuple[str, int, str], str] = {}
     negated: dict[tuple[str, int, str], str] = {}
+    some: dict[tuple[str, int, str], str] = {}
     terms: dict[tuple[str, str], str] = {}
     locations: dict[tuple[str, int, str], tuple[str, int]] = {}
-    for signature, into in ((TEMPLATE, sentences), (TEMPLATE_NOT, negated)):
+    for signature, into in ((TEMPLATE, sentences), (TEMPLATE_NOT, negated), (TEMPLATE_ANY, some)):
         for rule in program.rules_for(*signature):
             args = [a.value if isinstance(a, Const) else None for a in rule.head.args]
             if rule.body or any(a is None for a in args):
@@ -138,7 +144,7 @@ def templates_of(program: Program) -> Templates:
         term, lang, text = head
         if type(lang.value) is str and _is_string(text.value):
             terms[(str(term), lang.value)] = text.value[1]
-    return Templates(sentences, terms, locations, negated)
+    return Templates(sentences, terms, locations, negated, some)
 
 
 def _is_string(v: object) -> TypeGuard[tuple[str, str]]:
@@ -205,18 +211,21 @@ class Phrasing:
         *,
         person: bool,
         negated: bool = False,
+        some: bool = False,
     ) -> str:
         """The sentence for ``name(P, args...)`` (``person``) or ``name(args...)``; ``negated``:
-        the sentence that says it does not hold (``template_not/4``; "" when there is none).
+        the sentence that says it does not hold (``template_not/4``; "" when there is none);
+        ``some``: the input asked for whatever its open (None) values (``template_any/4``;
+        "" when there is none).
 
         An argument may be None (any value) or a string (a variable, shown as written).
         Without a template the atom is written out, so that a missing template shows
         rather than breaks an explanation (tests/test_explain_templates.py keeps them all).
         """
-        key = (name, arity, tuple(args), person, negated)
+        key = (name, arity, tuple(args), person, negated, some)
         said = self._said.get(key)
         if said is None:
-            said = self._said[key] = self._sentence(name, arity, args, person, negated)
+            said = self._said[key] = self._sentence(name, arity, args, person, negated, some)
         return said
 
     def _sentence(
@@ -226,8 +235,10 @@ class Phrasing:
         args: Sequence[Symbol | str | None],
         person: bool,
         negated: bool,
+        some: bool = False,
     ) -> str:
-        text = self.templates.text(name, arity, self.lang, negated)
+        text = self.templates.text(name, arity, self.lang, negated, some)
+        negated = negated or some  # both leave out the values that may be any
         if text is None and negated:
             return ""  # no sentence in the negative: the caller says it its own way
         if text is None:

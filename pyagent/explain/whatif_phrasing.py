@@ -29,7 +29,7 @@ from pyagent.explain.why import explain_solved
 from pyagent.input.duration import calendar_months
 from pyagent.input.model import Person
 from pyagent.input.vocab import FIELDS, GRADES, HONOURS, LEVELS, RANKS
-from pyagent.kb import readings as kb_readings
+from pyagent.kb import reading_said, readings as kb_readings
 
 if TYPE_CHECKING:
     from pyagent.explain.whatif import Change, WhatIf
@@ -359,12 +359,16 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
     else:
         title = f"What would make it yes? {w.person} · {q.en} ({w.question}) · as of {day}"
     defaults = {n: r.default for n, r in kb_readings().items()}
-    changed = [f"{n}={v}" for n, v in w.readings.items() if defaults.get(n) != v]
+    changed = [
+        reading_said(n, v, lang) + (f"（{n}={v}）" if zh else f" ({n}={v})")
+        for n, v in w.readings.items()
+        if defaults.get(n) != v
+    ]
     if zh:
-        readings = "读法：" + ("默认" if not changed else "非默认：" + "、".join(changed))
+        readings = "读法：" + ("默认" if not changed else "非默认：" + "；".join(changed))
     else:
         readings = "Readings: " + (
-            "the defaults" if not changed else "not the default: " + ", ".join(changed)
+            "the defaults" if not changed else "not the default: " + "; ".join(changed)
         )
     clauses = joined(w.clauses, lang)
     if zh:

@@ -46,6 +46,7 @@ DOC_PREDICATES = frozenset(
         "template",
         "template_term",
         "template_not",
+        "template_any",
         "clause_text",
         "clause_wording",
         "clause_sentence",
@@ -53,6 +54,7 @@ DOC_PREDICATES = frozenset(
         "reading_reason",
         "reading_about",
         "reading_words",
+        "reading_value_words",
         "not_encoded",
         "not_encoded_words",
     }
