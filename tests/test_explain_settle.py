@@ -287,3 +287,45 @@ def test_a_level_short_of_the_one_required_is_said_once(lang) -> None:
         )
     else:
         assert first == "否：技师（technician）未达到所要求的高级技师（senior_technician）（P3.S3）"
+
+
+def test_inputs_needed_together_name_each_others_values_and_a_yes_lists_clauses_in_order() -> None:
+    """An input needed together with others names what each of them must be (「且2024年度考核
+    （annual_assessments[1]）为优秀（excellent）或合格（qualified）」), never 「亦如所列」 / "as
+    listed"; every to_settle item carries `together`; a yes rests on its clauses in the order
+    of the answer's `clauses`."""
+    text = """
+as_of: 2026-07-01
+persons:
+  - id: a
+    certificates: [{level: senior_worker, kind: vocational_qualification, obtained: 2020-01-01}]
+    technical_work: [{from: 2016-01-01}]
+    field: arts_and_crafts
+    current_post: {since: 2016-01-01, occupation: 雕刻}
+    annual_assessments: [{year: 2025, grade: qualified}, {year: 2024, grade: pending}]
+    titles: [{rank: intermediate, series: engineering, obtained: 2019-12-01}]
+  - id: b
+    certificates: [{level: technician, kind: skill_level, obtained: 2020-01-01}]
+    technical_work: [{from: 2016-01-01}]
+    field: engineering
+    current_post: {since: 2016-01-01}
+    annual_assessments: [{year: 2025, grade: qualified}, {year: 2024, grade: qualified},
+                         {year: 2023, grade: excellent}]
+"""
+    for lang in ("en", "zh"):
+        answers = answer_case(parse_case(text, "t.yaml"), lang=lang)
+        data = answers.to_json()
+        for p in data["persons"]:
+            for a in p["answers"]:
+                for t in a.get("to_settle", []):
+                    assert isinstance(t["together"], list), t
+        a = {x.question: x for x in answers.persons[0].answers}["title.participate"]
+        said = " ".join(t.sentence(lang) for t in a.to_settle)
+        assert "as listed" not in said and "亦如所列" not in said, said
+        other = "annual_assessments[1]"
+        assert (
+            f"{other}）为优秀（excellent）或合格（qualified）" if lang == "zh" else f"{other}) is"
+        ) in said
+        yes = {x.question: x for x in answers.persons[1].answers}["title.intermediate"]
+        assert yes.status == "yes"
+        assert yes.reason.endswith(("、" if lang == "zh" else ", ").join(yes.clauses)), yes.reason

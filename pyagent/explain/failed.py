@@ -259,7 +259,7 @@ class FailedRules:
             status,
             tuple(conditions),
             tuple(readings),
-            tuple(held) if conditions else (),
+            _relevant(held, self.program) if conditions else (),
         )
 
     def _held_condition(
@@ -395,3 +395,40 @@ class FailedRules:
             parts=_parts(literal, b),
             function=literal.function,
         )
+
+
+def _relevant(held: Sequence[Condition], program: Program) -> tuple[Condition, ...]:
+    """The conditions of a failed rule that hold and say something of the person: not a table
+    fact nor a comparison about none of the person's values (the rule tried with the values
+    its failing condition would have bound: 「5 ≥ 3」 beside no certificate).  A table fact
+    of two values is the person's when it holds one of them (the rank of the person's level);
+    a comparison, when a side is the person's value or a value of such a fact (that rank)."""
+    mine = {
+        a
+        for c in held
+        if c.status == YES and c.node is not None and c.node.person
+        for a in c.node.arguments
+        if a is not None
+    }
+
+    def table(c: Condition) -> bool:
+        return (
+            c.kind == ATOM
+            and c.node is not None
+            and not c.node.person
+            and len(c.node.arguments) == 2
+            and program.is_table(c.node.predicate, c.node.arity)
+        )
+
+    facts = [c for c in held if table(c) and mine.intersection(c.node.arguments)]  # type: ignore[union-attr]
+    known = mine | {a for c in facts for a in c.node.arguments if a is not None}  # type: ignore[union-attr]
+    return tuple(
+        c
+        for c in held
+        if not (table(c) and not mine.intersection(c.node.arguments))  # type: ignore[union-attr]
+        and not (
+            c.kind == COMPARISON
+            and c.compared
+            and not any(x.left in known or x.right in known for x in c.compared)
+        )
+    )

@@ -104,13 +104,12 @@ def ranked(
 
 
 def by_rank(
-    builder, every: Sequence[Condition], held: Sequence[Condition]
+    builder, every: Sequence[Condition]
 ) -> tuple[dict[int, tuple[str, list[tuple[str, str]]]], set[int]]:
-    """For the conditions ``every`` of one rule (``held``: of a rule that failed, those that
-    hold): the words of each comparison said by what it ranks and its sides' codes, by ``id``, and the ``id`` of
-    each condition not shown: a table fact said by such a comparison, and, in a rule that
-    failed, a table fact or a comparison that holds of none of the person's values (the rule
-    tried with values its failing condition would have bound: 「5 ≥ 3」 beside no certificate)."""
+    """For the conditions ``every`` of one rule: the words of each comparison said by what it
+    ranks and its sides' codes, by ``id``, and the ``id`` of each table fact said by such a
+    comparison, not shown on its own.  (A failed rule's held conditions about none of the
+    person's values never reach here: `pyagent.explain.failed` leaves them out.)"""
     words: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     keys: set[str] = set()
     for c in every:
@@ -123,30 +122,6 @@ def by_rank(
         for c in every
         if c.kind == ATOM and c.node is not None and c.node.key in keys and c.status != "no"
     }
-    if held:
-        program = builder.solved.program
-        mine = {
-            a
-            for c in every
-            if c.status == "yes" and c.node is not None and c.node.person
-            for a in c.node.arguments
-            if a is not None
-        }
-        for c in held:
-            if id(c) in words:
-                continue
-            if c.kind == COMPARISON and c.compared:
-                if not any(x.left in mine or x.right in mine for x in c.compared):
-                    hidden.add(id(c))
-            elif (
-                c.kind == ATOM
-                and c.node is not None
-                and not c.node.person
-                and len(c.node.arguments) == 2
-                and program.is_table(c.node.predicate, c.node.arity)
-                and not mine.intersection(a for a in c.node.arguments if a is not None)
-            ):
-                hidden.add(id(c))
     return words, hidden
 
 

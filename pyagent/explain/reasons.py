@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyagent.explain.inputs import input_document, input_name
+from pyagent.explain.inputs import input_document, input_name, is_parameter
 from pyagent.explain.nodes import NO, UNKNOWN, YES
 from pyagent.explain.sentences import TEXT, split_paths
 from pyagent.explain.shown import _shown
@@ -54,7 +54,7 @@ WORDS = {
         "yes_if": "yes if {v}",
         "unknown_if": "if {v}, still unknown",
         "yes_together": "yes if {v}, and together with it {o}; none of them makes it yes alone",
-        "as_listed": "{name} as listed",
+        "is_value": "{name} is {values}",
         "still": "if {v}, still depends on {o}",
     },
     "zh": {
@@ -69,7 +69,7 @@ WORDS = {
         "clause": "（{c}）",
         "on": "依据{c}",
         "depends": "取决于{s}",
-        "decides": "取决于{name}：若为{v}，则为是",
+        "decides": "取决于{name}：若{v}，则为是",
         "settle": "{name}：{values}",
         "with": "{s}（{c}）",
         "about": "{a}：{s}",
@@ -79,7 +79,7 @@ WORDS = {
         "yes_if": "若{v}，则为是",
         "unknown_if": "若{v}，仍为未知",
         "yes_together": "若{v}，且{o}，则为是（须同时具备，单独任何一项都不能使答案为是）",
-        "as_listed": "{name}亦如所列",
+        "is_value": "{name}为{values}",
         "still": "若{v}，仍取决于{o}",
     },
 }
@@ -104,8 +104,16 @@ class Settle:
 
     def said(self, lang: str) -> str:
         """The values that make it yes, in words: a yes-or-no input by what it states
-        (「带来经济效益（economic_benefit）」), else its values (「优秀（excellent）或合格（qualified）」)."""
-        return self.claim or WORDS[lang]["or"].join(self.values)
+        (「带来经济效益（economic_benefit）」), a parameter by what its setting then states
+        (「已设定，且…达到该年限」), else its values, in zh after 「为」 (「为优秀（excellent）或合
+        格（qualified）」: 「若为…，则为是」)."""
+        if self.claim:
+            return self.claim
+        values = WORDS[lang]["or"].join(self.values)
+        said_set = tuple(TEXT[lang][k].split("，")[0] for k in ("param_reached", "param_short"))
+        if lang != "zh" or (is_parameter(self.path) and values.startswith(said_set)):
+            return values  # 「若已设定，且…」
+        return "为" + values
 
     def sentence(self, lang: str) -> str:
         """What it takes, in words: 「若为优秀（excellent）或合格（qualified），则为是」,
@@ -115,9 +123,7 @@ class Settle:
         names = self.together_names or self.together
         claims = self.together_claims or ("",) * len(names)
         if self.together and self.status == YES:
-            others = w["and"].join(
-                c or w["as_listed"].format(name=n) for n, c in zip(names, claims)
-            )
+            others = w["and"].join(claims)
             return w["yes_together"].format(v=values, o=others)
         others = w["and"].join(names)
         if self.together:
@@ -133,7 +139,7 @@ class Settle:
             "values": list(self.values),
             "gives": self.status,
             "document": self.document,
-            **({"together": list(self.together)} if self.together else {}),
+            "together": list(self.together),  # every item has it: [] when it settles alone
         }
 
 
@@ -144,7 +150,17 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
     out = []
     names = {d.path: _named(d.subject, d.path, e.lang) for d in e.decided_by}
     yes = TEXT[e.lang]["true"]
-    claims = {d.path: d.claim for d in e.decided_by}
+    w = WORDS[e.lang]
+    # what each input must be for yes: a yes-or-no input by what it then states, another by
+    # its name and values (「2024年度考核（annual_assessments[1]）为优秀（excellent）或合格（qualified）」)
+    claims: dict[str, str] = {}
+    for d in e.decided_by:
+        best = max(d.outcomes, key=lambda o: _RANK[o.status])
+        claims[d.path] = (
+            d.claim
+            if d.claim and list(best.values) == [yes]
+            else w["is_value"].format(name=names[d.path], values=w["or"].join(best.values))
+        )
     for d in e.decided_by:
         if not d.decides:
             continue
@@ -164,7 +180,9 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
                 together,
                 tuple(names.get(p) or input_name(p, e.lang) for p in together),
                 d.claim if list(best.values) == [yes] else "",
-                tuple(claims.get(p, "") if d.jointly else "" for p in together),
+                tuple(
+                    claims.get(p) or input_name(p, e.lang) if d.jointly else "" for p in together
+                ),
             )
         )
     return tuple(out)
@@ -197,7 +215,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
         parts = [
             w["yes_if"].format(v=s.claim)
             if s.claim
-            else w["decides"].format(name=s.name, v=w["or"].join(s.values))
+            else w["decides"].format(name=s.name, v=s.said(e.lang))
             for s in items
             if s.status == YES and not s.together
         ]
@@ -214,15 +232,22 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
             parts.append(w["jointly"].format(s=w["list"].join(joint)))
         return head + w["sep"].join(parts)
     if e.status == YES:
-        return head + w["on"].format(
-            c=w["list"].join(c.ref for c in e.clauses if c.kind == "normative")
-        )
+        # in the notice's order, as the answer's `clauses` (P2.S2, P2.S3.a, P3.S1)
+        refs = sorted((c.ref for c in e.clauses if c.kind == "normative"), key=_notice_order)
+        return head + w["on"].format(c=w["list"].join(refs))
     failed = _failed_leaves(e.root, w, e.person)
     parts = [s.text + _clause(s, w) for s in failed[:MAX_FAILED]]
     held = _held_duration(e.root, w)
     if held is not None:
         parts.append(w["holds"].format(s=held.text) + _clause(held, w))
     return head + w["sep"].join(parts)
+
+
+def _notice_order(ref: str) -> tuple:
+    """P2.S3.a before P3.S1 before P10.S1: a clause reference by its numbers and letters."""
+    return tuple(
+        (0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.findall(r"\d+|[a-z]+", ref)
+    )
 
 
 MAX_FAILED = 3  # the failed conditions a reason names (the ask table's column is narrow)

@@ -330,7 +330,7 @@ class Builder:
             if a is not None
         }
         # the ranks of levels said by the levels' names (`pyagent.explain.ranked`)
-        ranks, hidden = by_rank(self, every, way.held)
+        ranks, hidden = by_rank(self, every)
         said: set[tuple[str, str]] = set()
         for c in every:
             if id(c) in hidden:
