@@ -169,3 +169,29 @@ def test_a_failure_of_several_years_names_them_all(tmp_path, lang, said):
     conditions = [r.condition for r in w.earliest.reason]
     assert any(said in c for c in conditions), conditions
     assert not any("2035" in c and "2033" not in c for c in conditions), conditions
+
+
+def test_sets_that_work_later_take_an_undated_certificate_as_held_by_the_date_asked() -> None:
+    """Changes made today that make it yes only later: a certificate the case holds without a
+    date was obtained by the date asked, as for time alone, so the sets make it yes on the
+    date said, never "yes from 2030-01-01" beside "after set 1 it is still unknown: it depends
+    on the date the certificate was obtained"."""
+    from pyagent.input.case import parse_case
+
+    case = parse_case(
+        """
+as_of: 2026-07-01
+persons:
+  - id: p
+    certificates: [{level: technician, kind: skill_level, occupation: 电工}]
+    technical_work: [{from: 2014-01-01, to: 2020-12-31}, {from: 2022-03-01}]
+    current_post: {since: 2023-06-15}
+    annual_assessments: [{year: 2025, grade: qualified}]
+""",
+        "t.yaml",
+    )
+    w = what_if(case, "p", "title.intermediate")
+    assert w.sets_on is not None and w.sets_on > w.as_of and w.sets
+    assert all(s.status == "yes" for s in w.sets), [s.status for s in w.sets]
+    text = what_if_markdown(w, "en")
+    assert "still unknown" not in text, text

@@ -105,15 +105,17 @@ class Settle:
     def said(self, lang: str) -> str:
         """The values that make it yes, in words: a yes-or-no input by what it states
         (「带来经济效益（economic_benefit）」), a parameter by what its setting then states
-        (「已设定，且…达到该年限」), else its values, in zh after 「为」 (「为优秀（excellent）或合
-        格（qualified）」: 「若为…，则为是」)."""
+        (「已设定，且…达到该年限」), else its values after 「为」 / "it is" (「若为优秀（excellent）
+        或合格（qualified），则为是」, "yes if it is 2024-07-01 or earlier")."""
         if self.claim:
             return self.claim
         values = WORDS[lang]["or"].join(self.values)
-        said_set = tuple(TEXT[lang][k].split("，")[0] for k in ("param_reached", "param_short"))
-        if lang != "zh" or (is_parameter(self.path) and values.startswith(said_set)):
-            return values  # 「若已设定，且…」
-        return "为" + values
+        said_set = tuple(
+            re.split("[，,]", TEXT[lang][k])[0] for k in ("param_reached", "param_short")
+        )
+        if is_parameter(self.path) and values.startswith(said_set):
+            return values  # 「若已设定，且…」, "yes if set, and …"
+        return ("为" if lang == "zh" else "it is ") + values
 
     def sentence(self, lang: str) -> str:
         """What it takes, in words: 「若为优秀（excellent）或合格（qualified），则为是」,

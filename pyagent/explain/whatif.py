@@ -394,15 +394,18 @@ def what_if(
         end = yes_on or horizon
         sat: dict[dt.date, bool] = {now: False}
 
+        # on a later day a certificate the case holds without a date was obtained by the date
+        # asked (`held`), as for time alone: never "obtained any day up to then", which would
+        # leave open what the case already settles
         def feasible(day: dt.date) -> bool:
             if day not in sat:
-                sat[day] = _Abduction(aged(person, now, day), case, question, day).satisfiable()
+                sat[day] = _Abduction(aged(held, now, day), case, question, day).satisfiable()
             return sat[day]
 
         sets_on = first_date(feasible, now, points, end)
         if sets_on is not None:
             size, sets, more = _change_sets(
-                case, aged(person, now, sets_on), question, sets_on, max_sets
+                case, aged(held, now, sets_on), question, sets_on, max_sets
             )
             if size is None:
                 sets_on = None
