@@ -231,7 +231,7 @@ def test_the_one_line_reason_of_an_unknown_says_what_gives_yes(tmp_path, lang) -
         )
         assert year == (
             "unknown: depends on the 2024 assessment (not listed in annual_assessments): "
-            "yes if 优秀 (excellent) or 合格 (qualified)"
+            "yes if it is 优秀 (excellent) or 合格 (qualified)"
         )
     else:
         assert post == "未知：若2023年度考核在现工作岗位上（annual_assessments[2]），则为是"
@@ -329,3 +329,31 @@ persons:
         yes = {x.question: x for x in answers.persons[1].answers}["title.intermediate"]
         assert yes.status == "yes"
         assert yes.reason.endswith(("、" if lang == "zh" else ", ").join(yes.clauses)), yes.reason
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_prize_that_may_count_as_a_medal_is_said_as_a_condition_not_a_number(lang) -> None:
+    """A national prize (not a medal) decides the green channel by whether an evaluator counts
+    it as a medal: the other end is that condition in the negative, never 「不满此数」 / "less
+    than that" of what is not a number, and it gives yes 「若评审认定…」, not 「若为评审认定…」."""
+    from pyagent.explain.why import WHY_NOT, explain_question, phrase_decider
+
+    text = """
+as_of: 2026-07-01
+persons:
+  - id: a
+    certificates: [{level: senior_worker, kind: vocational_qualification, obtained: 2020-01-01}]
+    technical_work: [{from: 2016-01-01}]
+    field: arts_and_crafts
+    current_post: {since: 2016-01-01}
+    annual_assessments: [{year: 2025, grade: qualified}]
+    honours: [national_contest_first_prize]
+"""
+    case = parse_case(text, "t.yaml")
+    q = "title.full_senior_recognition"
+    e = explain_question(case, q, person="a", lang=lang, mode=WHY_NOT).explanations[0]
+    said = [phrase_decider(d, lang) for d in e.decided_by]
+    assert said and not any("不满此数" in s or "less than that" in s for s in said), said
+    assert any(("评审不认定" if lang == "zh" else "does not count") in s for s in said), said
+    reason = {a.question: a.reason for a in answer_case(case, lang=lang).persons[0].answers}[q]
+    assert ("若评审认定" if lang == "zh" else "yes if an evaluator counts") in reason, reason

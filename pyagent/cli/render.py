@@ -368,7 +368,7 @@ def explanation_view(found: Explanations) -> Group:
                     value = _input_value_text(d.value, lang, named=True)
                     if value is not None:
                         line.append(w["now_sep"] + w["now"].format(value=value), style="muted")
-                decides.add(line)
+                decides.add(Wrapped(line, lang))
             parts.append(decides)
         if e.reason:
             parts.append(Wrapped(Text(w["in_short"].format(reason=e.reason), style="bold"), lang))

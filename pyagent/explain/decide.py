@@ -24,7 +24,7 @@ from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
 from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
 from pyagent.explain.steps import WHY_NOT, Decider, Outcome
 from pyagent.explain.dates import _DATED, _date_outcomes
-from pyagent.explain.thresholds import THRESHOLD, threshold
+from pyagent.explain.thresholds import threshold
 from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
 
@@ -459,9 +459,11 @@ def _ends(
     # and no, never "as favourable as the case allows"
     yes_no = (w["true"], w["false"]) if input_claim(path, builder.lang, person) else None
     best, worst = ENDS[builder.lang].get(path) or yes_no or (w["favourable"], w["unfavourable"])
-    said = threshold(node, path, builder) if node is not None and best == w["favourable"] else ""
+    said, short = (
+        threshold(node, path, builder) if node is not None and best == w["favourable"] else ("", "")
+    )
     if said:
-        best, worst = said, THRESHOLD[builder.lang]["short"]
+        best, worst = said, short
     return (
         path,
         [_Variant(best, pinned(BEST), condition=bool(said)), _Variant(worst, pinned(WORST))],

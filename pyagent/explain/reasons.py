@@ -101,6 +101,7 @@ class Settle:
     together_names: tuple[str, ...] = ()  # those inputs as an analyst names them
     claim: str = ""  # a yes-or-no input taken at yes: what it then states (inputs.input_claim)
     together_claims: tuple[str, ...] = ()  # the same for each of `together` ('' where none)
+    stated: bool = False  # its values are conditions said as holding (「…满36个月」), not values
 
     def said(self, lang: str) -> str:
         """The values that make it yes, in words: a yes-or-no input by what it states
@@ -113,7 +114,7 @@ class Settle:
         said_set = tuple(
             re.split("[，,]", TEXT[lang][k])[0] for k in ("param_reached", "param_short")
         )
-        if is_parameter(self.path) and values.startswith(said_set):
+        if self.stated or (is_parameter(self.path) and values.startswith(said_set)):
             return values  # 「若已设定，且…」, "yes if set, and …"
         return ("为" if lang == "zh" else "it is ") + values
 
@@ -161,6 +162,8 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         claims[d.path] = (
             d.claim
             if d.claim and list(best.values) == [yes]
+            else w["or"].join(best.values)
+            if d.condition  # a condition said as holding names its subject itself
             else w["is_value"].format(name=names[d.path], values=w["or"].join(best.values))
         )
     for d in e.decided_by:
@@ -185,6 +188,7 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
                 tuple(
                     claims.get(p) or input_name(p, e.lang) if d.jointly else "" for p in together
                 ),
+                d.condition,
             )
         )
     return tuple(out)

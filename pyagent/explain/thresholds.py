@@ -23,6 +23,7 @@ THRESHOLD = {
         "<=": "at most {v}",
         "<": "less than {v}",
         "or": " or ",
+        "and": " and ",
         "short": "less than that",
     },
     "zh": {
@@ -31,6 +32,7 @@ THRESHOLD = {
         "<=": "不超过{v}",
         "<": "少于{v}",
         "or": "或",
+        "and": "且",
         "short": "不满此数",
     },
 }
@@ -45,11 +47,14 @@ def _rests_on(node: Node, path: str) -> bool:
     )
 
 
-def threshold(node: Node, path: str, builder: Builder) -> str:
+def threshold(node: Node, path: str, builder: Builder) -> tuple[str, str]:
     """What an input with no list of values must reach for the best answer, read off the rules:
     each unknown comparison whose measured side rests on ``path`` (「技术技能工作时间：未知 ≥ 36」)
     said as that side's sentence at the required value (「技师（technician）证书之后可计入P3.S2的
-    技术技能工作时间：满36个月」).  '' when no comparison decides it."""
+    技术技能工作时间：满36个月」), and the other end: 「不满此数」, or, where no comparison decides
+    it and the unknown condition itself is said as holding (「评审认定本人所获…等同于奖牌」), that
+    condition in the negative (「评审不认定…」), never 「不满此数」 of what is not a number.
+    ('', '') when nothing decides it."""
     t = THRESHOLD[builder.lang]
     said: list[str] = []
     for n in all_nodes(node, held=False):
@@ -69,22 +74,31 @@ def threshold(node: Node, path: str, builder: Builder) -> str:
                 text = _at_value(builder, side, k, x.right, t[x.op])
                 if text and text not in said:
                     said.append(text)
-    if not said:  # no comparison: the unknown condition of the case itself, said as holding
-        for n in all_nodes(node, held=False):
-            if n.status == UNKNOWN and not n.derived and _rests_on(n, path):
-                text = _impersonal(builder, n)
-                if text and text not in said and not builder.phrasing.hidden(n.predicate, n.arity):
-                    said.append(text)
-    return t["or"].join(said[:2])
+    if said:
+        return t["or"].join(said[:2]), t["short"]
+    # no comparison: the unknown condition of the case itself, said as holding
+    denied: list[str] = []
+    for n in all_nodes(node, held=False):
+        if n.status == UNKNOWN and not n.derived and _rests_on(n, path):
+            text = _impersonal(builder, n)
+            if text and text not in said and not builder.phrasing.hidden(n.predicate, n.arity):
+                said.append(text)
+                denied.append(_impersonal(builder, n, negated=True))
+    if not said:
+        return "", ""
+    # either fails: each in the negative, or, without its negative sentence, "otherwise"
+    other = t["and"].join(denied[:2]) if all(denied[:2]) else builder.words["otherwise"]
+    return t["or"].join(said[:2]), other
 
 
 PERSON = {"en": "the person", "zh": "本人"}  # a value to check is not about one id
 
 
-def _impersonal(builder: Builder, n: Node) -> str:
-    """The sentence of an unknown condition said as holding, of "the person" (「本人」)."""
+def _impersonal(builder: Builder, n: Node, negated: bool = False) -> str:
+    """The sentence of an unknown condition said as holding (``negated``: as failing, '' when
+    the KB has no such sentence), of "the person" (「本人」)."""
     ph = dataclasses.replace(builder.phrasing, person=PERSON[builder.lang], _terms={})
-    return ph.sentence(n.predicate, n.arity, list(n.arguments), person=n.person)
+    return ph.sentence(n.predicate, n.arity, list(n.arguments), person=n.person, negated=negated)
 
 
 def _at_value(builder: Builder, side: Node, k: int, value: Symbol, form: str) -> str:
