@@ -454,20 +454,30 @@ def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     from pyagent.explain.whatif_phrasing import phrase
 
     t = phrase(w, lang, listed=True)
-    parts: list = [Text(t.title, style="bold"), Text(t.readings, style="muted"), Text(t.now)]
-    parts.append(Text(t.sets_head, style="bold" if t.rows else ""))
+
+    def said(text: str, style: str = "") -> Wrapped:  # broken as Chinese and English are read
+        return Wrapped(Text(text, style=style), lang)
+
+    parts: list = [said(t.title, "bold"), said(t.readings, "muted"), said(t.now)]
+    parts.append(said(t.sets_head, "bold" if t.rows else ""))
     if t.rows:
         table = Table(show_lines=False, expand=False, show_header=True)
         table.add_column(t.columns[0], no_wrap=True)
         table.add_column(t.columns[1], overflow="fold")
-        table.add_column(t.columns[2], style="clause", no_wrap=True)
+        table.add_column(t.columns[2], style="clause")
         for i, (k, change, clauses) in enumerate(t.rows):
-            table.add_row(Text(k), Text(change), Text(clauses), end_section=i in t.set_ends)
+            table.add_row(Text(k), said(change), said(clauses), end_section=i in t.set_ends)
         parts.append(table)
-    parts.extend(Text(line, style="depends") for line in t.after_sets)
+    parts.extend(said(line, "depends") for line in t.after_sets)
     if t.time:
-        parts.append(Text(t.time, style="bold"))
-    parts.extend(Text(f"  • {line}") for line in t.reasons)
+        parts.append(said(t.time, "bold"))
+    if t.reasons:  # a bullet a line, its text wrapped beside it
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(no_wrap=True)
+        bullets.add_column()
+        for line in t.reasons:
+            bullets.add_row(Text("  •"), said(line))
+        parts.append(bullets)
     return Group(*parts)
 
 
