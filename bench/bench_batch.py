@@ -106,6 +106,18 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def process_rss(pid: int) -> int:
+    """Resident set (bytes) of one process, from /proc (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        pass
+    return 0
+
+
 def batch(
     path: Path, out: Path, jobs: int | None, dask: str | None = None, reasons: bool = True
 ) -> tuple[float, int, dict]:
@@ -133,13 +145,14 @@ def batch(
     started = time.perf_counter()
     cpu_before = _children_cpu()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = parent_peak = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, parent_peak
         while not done.is_set():
             peak = max(peak, tree_rss(process.pid))
+            parent_peak = max(parent_peak, process_rss(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -152,6 +165,7 @@ def batch(
         raise SystemExit(f"pyagent batch failed ({process.returncode}):\n{stderr[-2000:]}")
     summary = json.loads(stdout)
     summary["cpu_seconds"] = _children_cpu() - cpu_before  # the process tree, user + system
+    summary["parent_peak"] = parent_peak  # the batch's own process, without its workers
     return seconds, peak, summary
 
 
@@ -284,11 +298,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"  persons in {summary['persons_in']:,} = out {summary['persons_out']:,} + errors "
-        f"{summary['errors']:,}; answers computed (question, key): {summary['keys_solved']:,}; "
-        f"situations answered as ask: {summary.get('situations_answered', 0):,}; "
-        f"one fact builder"
+        f"{summary['errors']:,}; answered by {summary.get('answered_by', 'keys')}: "
+        f"situations answered as ask {summary.get('situations_answered', 0):,}, "
+        f"(plan, key) pairs solved {summary['keys_solved']:,}"
     )
-    print(f"peak memory (process tree):         {peak / 2**20:8.0f} MiB")
+    print(
+        f"peak memory (process tree):         {peak / 2**20:8.0f} MiB   "
+        f"(the parent alone: {summary['parent_peak'] / 2**20:,.0f} MiB)"
+    )
     print(f"batch / floor:                      {t_batch / t_floor:8.1f} x")
     if t_clingo:
         print(f"batch / plain clingo:               {t_batch / t_clingo:8.2f} x")

@@ -338,3 +338,71 @@ def test_each_distinct_key_is_answered_once(tmp_path: Path) -> None:
     for r in rows:
         distinct.update(enumerate(keys.plan_keys(keys.person_key(parse_person(r, "r", "")))))
     assert summary.keys_solved == len(distinct)
+    assert summary.answered_by == "keys" and summary.situations_answered == 0
+
+
+def test_the_summary_says_what_was_computed_with_reasons(tmp_path: Path) -> None:
+    """With reasons every answer comes from a distinct situation answered as ask answers it:
+    the summary counts them, and keys only for a compared reading's statuses."""
+    from pyagent.engine.signature import Keys, analyse
+
+    rows = persons(5, 3)
+    rows += [dict(r, id=r["id"] + f"_{n}") for n in range(3) for r in rows]
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    plain = run_batch(roster, tmp_path / "o.jsonl", config(block_bytes=2000))
+    assert plain.answered_by == "situations" and plain.situations_answered == 3
+    assert plain.keys_solved == 0  # no key is solved: ask's call answers every situation
+    assert json.loads((tmp_path / "o.jsonl.summary.json").read_text())["answered_by"] == (
+        "situations"
+    )
+    compared = run_batch(
+        roster,
+        tmp_path / "c.jsonl",
+        config(block_bytes=2000, compare={"basically_qualified": "passes"}),
+    )
+    base = analyse(AS_OF, {}, PARAMETERS)
+    alt = analyse(AS_OF, {"basically_qualified": "passes"}, PARAMETERS)
+    keys = Keys(alt, base.abstraction.common(alt.abstraction))  # as batch keys a comparison
+    distinct = {
+        (n, k)
+        for r in rows
+        for n, k in enumerate(keys.plan_keys(keys.person_key(parse_person(r, "r", ""))))
+    }
+    assert compared.situations_answered == 3 and compared.keys_solved == len(distinct)
+
+
+@pytest.mark.parametrize("way", ["copy_file_range", "sendfile", "buffer"])
+def test_a_part_is_appended_after_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    """The join appends each partition's file to the output by the kernel's copy
+    (copy_file_range, else sendfile, else a buffer): the bytes land after what the output's
+    text handle wrote, and what it writes next lands after them."""
+    import errno
+    import os
+
+    from pyagent.batch import parent
+
+    def unsupported(*args: object) -> int:
+        raise OSError(errno.ENOSYS, "not here")
+
+    for name in ("copy_file_range", "sendfile")[
+        : ["copy_file_range", "sendfile", "buffer"].index(way)
+    ]:
+        monkeypatch.setattr(os, name, unsupported, raising=False)
+
+    part = tmp_path / "part.out"
+    part.write_bytes(("é" * 300_000 + "\n").encode("utf-8"))
+    target = open(tmp_path / "out", "w", encoding="utf-8", newline="")
+    with target:
+        target.write("first\n")
+        target.flush()
+        with open(part, "rb") as source:
+            parent.append_file(source, target.buffer)
+        target.write("last\n")
+    assert (tmp_path / "out").read_bytes() == b"first\n" + part.read_bytes() + b"last\n"
+    empty = tmp_path / "empty.out"
+    empty.write_bytes(b"")
+    with open(tmp_path / "out2", "wb") as handle, open(empty, "rb") as source:
+        parent.append_file(source, handle)
+    assert os.path.getsize(tmp_path / "out2") == 0

@@ -6,16 +6,22 @@
    per *plan* (`pyagent.engine.signature.Keys.plans`: questions whose rules reach the same
    input facts share one).  The rows go to a file of the partition (``part-N.rows``: the id
    as it will be written, and per plan the index of its key among the partition's distinct
-   keys); what comes back is small: the partition's distinct keys, its bad rows, counts.
-2. **Answer** (`answer_keys`): each distinct key of the whole roster, once: solved with the
+   keys); what comes back is small: the partition's distinct keys (each with its digest), its
+   bad rows, counts.
+2. **Answer** (`answer_keys`): each distinct key of the whole roster, once (the parent spools
+   the new keys to a file in blocks; a task reads one block and writes its answers to
+   ``keys-N.txt``, giving back where each key's answers are and their statuses): solved with the
    facts the key holds (a plan's key is what its questions' rules can reach) and explained by
    the same `Explainer` and `answer_of` as ``ask`` (with ``BatchConfig.replay``, a key whose
    model reads as an explained key's did reuses its answers: `pyagent.batch.replay`).
-3. **Join** (`join_part`): a partition's rows with the answers of its keys, written in input
-   order to ``part-N.out``; the parent concatenates the parts.
+3. **Join** (`join_part`): a partition's rows with the answers of its keys (read back from
+   the blocks' files), written in input order to ``part-N.out``; the parent appends the parts
+   to the output by the kernel's copy.
 
-Memory: a worker holds one partition's rows at a time; the parent holds the distinct keys
-and their answers, never a row.  A task's result depends only on its input, so the output is
+Memory: a worker holds one partition's rows at a time; the parent holds, per distinct key and
+per distinct situation, a 16-byte digest while phase 1 runs, then where its answers are (a few
+numbers in arrays) and, per partition, the numbers of its keys: never a key, a person, an
+answer or a row (`tests/test_batch_parent_memory.py`).  A task's result depends only on its input, so the output is
 byte for byte the same however the roster is partitioned and wherever the tasks run.
 """
 
@@ -115,9 +121,9 @@ class KeyedPart:
     lines: int  # lines that start in the partition (a JSONL range); 0 for CSV rows
     persons_in: int
     errors: list[tuple]  # (line, id, place, message): line within the partition for a range
-    keys: list[list[tuple]] = field(
-        default_factory=list
-    )  # per space: distinct keys, first seen first
+    # per space, per distinct key of the partition (first seen first): its digest
+    # (`key_digest`) and the key marshalled, which the parent spools for phase 2 unread
+    keys: list[list[tuple[bytes, bytes]]] = field(default_factory=list)
     # with reasons, per distinct shape of the partition: (its digest, the person when this
     # worker has not sent it before, else None); answered once for the roster in phase 2
     shapes: list[tuple[bytes, Person | None]] | None = None
@@ -318,19 +324,47 @@ def key_part(args: tuple, part: Part) -> KeyedPart:
         lines,
         persons_in,
         errors,
-        [list(m) for m in local_keys],
+        [[(key_digest(k), marshal.dumps(k)) for k in m] for m in local_keys],
         [(shape.digest, sending.get(s)) for s, shape in enumerate(shapes)] if ctx.reasons else None,
     )
+
+
+def key_digest(key: tuple) -> bytes:
+    """A plan's key in 16 bytes, the same in every process (a key holds tuples, text, whole
+    numbers and None only, whose ``repr`` is their value)."""
+    return hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 # ---------------------------------------------------------------------------
 # Phase 2.
 
 
-def answer_keys(args: tuple, space: int, keys: list[tuple]) -> list[tuple]:
+def answer_keys(args: tuple, number: int, space: int, spool: str, offset: int) -> list[tuple]:
+    """One block of the keys of one space (marshalled keys, marshalled as a list at ``offset``
+    of ``spool``), answered: for a base plan, the JSON texts of each key's answers go to
+    ``keys-N.txt``, one line per question of the plan, and what comes back is, per key,
+    (byte offset, byte length, statuses); for a compared reading's plan, its statuses."""
+    ctx = context(args)
+    with open(spool, "rb") as handle:
+        handle.seek(offset)
+        keys = [marshal.loads(blob) for blob in marshal.load(handle)]
+    answered = key_answers(ctx, space, keys)
+    if space >= ctx.n_base:
+        return answered
+    out = []
+    at = 0
+    with open(ctx.workdir / f"keys-{number}.txt", "wb") as handle:
+        for answers in answered:
+            data = "\n".join(text for text, _ in answers).encode("utf-8") + b"\n"
+            handle.write(data)
+            out.append((at, len(data) - 1, tuple(status for _, status in answers)))
+            at += len(data)
+    return out
+
+
+def key_answers(ctx: Context, space: int, keys: list[tuple]) -> list[tuple]:
     """The answers of these keys of one space: per key, for a base plan, a (JSON text, status)
     per question of the plan; for a compared reading's plan, a status per question."""
-    ctx = context(args)
     space_keys, plan = ctx.spaces[space]
     questions = [ctx.questions[q] for q in ctx.questions_of(space)]
     alt = space >= ctx.n_base
@@ -410,8 +444,10 @@ def ask_shapes(args: tuple, number: int, spool: str, offset: int) -> list[tuple]
 def join_part(
     args: tuple, number: int, answers: list[list[tuple]], asked: list[tuple] | None = None
 ) -> tuple[int, Counter, list]:
-    """Write partition ``number``'s rows with their answers (``answers[space][local index]``;
-    with reasons, ``asked[shape]``: where `ask_shapes` wrote its answers, and their statuses)
+    """Write partition ``number``'s rows with their answers (``answers[space][local index]``:
+    for a base plan, where `answer_keys` wrote the key's answers, (block, byte offset, byte
+    length, statuses); for a compared reading's plan, its statuses; with reasons,
+    ``asked[shape]``: where `ask_shapes` wrote its answers, and their statuses)
     to ``part-N.out`` as JSON lines: (persons written, persons per (statuses, compared
     statuses), (row, id) of the persons whose answers flip).  Each shape's answers are put
     together once; a row is its id and its shape's text."""
@@ -434,8 +470,11 @@ def join_part(
     token = ctx.token.encode("ascii")
     combos_of: list[tuple] = []
     files: dict[int, BinaryIO] = {}
+    found = [
+        _key_texts(ctx.workdir, local) if s < n_base else local for s, local in enumerate(answers)
+    ]
     for n, indexes in enumerate(entries):
-        got = [answers[s][i] for s, i in enumerate(indexes)]
+        got = [found[s][i] for s, i in enumerate(indexes)]
         if asked is not None:
             k, at, length, statuses = asked[n]
             if k not in files:
@@ -443,9 +482,8 @@ def join_part(
             files[k].seek(at)
             text = files[k].read(length)
         else:
-            per_q = [got[s][k] for s, k in where]
-            text = ",".join(a[0] for a in per_q).encode("utf-8")
-            statuses = tuple(a[1] for a in per_q)
+            text = b",".join(got[s][0][k] for s, k in where)
+            statuses = tuple(got[s][1][k] for s, k in where)
         alt = tuple(got[s][k] for s, k in alt_where) if alt_where else None
         texts.append((b',"answers":[' + text + b"]}\n").split(token))
         combos_of.append((tuple(statuses), alt))
@@ -474,3 +512,23 @@ def join_part(
             combos[combos_of[s]] += n
     os.unlink(rows_file)
     return len(records), combos, flipped
+
+
+def _key_texts(workdir: Path, located: list[tuple]) -> list[tuple[list[bytes], tuple]]:
+    """Per key of a base plan, located as (block, byte offset, byte length, statuses) in the
+    blocks `answer_keys` wrote: (the JSON text of each of its answers, their statuses)."""
+    fds: dict[int, int] = {}
+    try:
+        out = []
+        for block, at, length, statuses in located:
+            fd = fds.get(block)
+            if fd is None:
+                fd = fds[block] = os.open(workdir / f"keys-{block}.txt", os.O_RDONLY)
+            data = os.pread(fd, length, at)
+            if len(data) != length:  # pragma: no cover - the file is ours, whole
+                raise OSError(f"keys-{block}.txt: short read")
+            out.append((data.split(b"\n"), statuses))
+        return out
+    finally:
+        for fd in fds.values():
+            os.close(fd)

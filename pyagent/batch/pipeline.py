@@ -14,8 +14,10 @@ How it scales (bench/README.md has the figures):
   per distinct key of the whole roster, by the same `Explainer` and ``answer_of`` as ``ask``.
 * **Three phases** (`pyagent.batch.phases`): key every partition of the roster in parallel,
   answer every distinct key once, join and write in input order.  Rows never stay in memory:
-  each partition's rows go to a file of their own between phases 1 and 3, so memory grows
-  with the distinct keys, not with the persons.
+  each partition's rows go to a file of their own between phases 1 and 3, and the distinct
+  keys, the situations' persons and their answers to files too, so memory grows by a few
+  bytes per distinct key or situation (its digest, where its answers are), not with the
+  persons.
 * **Every core, or a cluster**: the tasks run in ``jobs`` worker processes, or on Dask
   (`pyagent.batch.workers`), with the same output byte for byte.
 * **Bad rows never stop the batch**: each is reported (line, place, reason) and written to
@@ -27,24 +29,20 @@ How it scales (bench/README.md has the figures):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import glob
 import json
-import pickle
 import shutil
 import tempfile
 import time
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
-from pyagent.batch.phases import Part, json_text
+from pyagent.batch import parent
+from pyagent.batch.phases import Part
 from pyagent.batch.rows import csv_blocks
-from pyagent.batch.shapes import ASK_BLOCK
 from pyagent.batch.executors import WorkerLost, executor, start_method  # noqa: F401 - start_method: public here too
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import worker_count
@@ -66,7 +64,6 @@ __all__ = [
 SCHEMA = "pyagent.batch/1"
 QUESTION_IDS = tuple(QUESTIONS)
 STATUSES = ("yes", "no", "unknown")
-ANSWER_CHUNK = 256  # keys per phase-2 task
 
 
 @dataclass(frozen=True)
@@ -110,8 +107,11 @@ class BatchSummary:
     counts: Mapping[str, Mapping[str, int]]  # question -> status -> persons
     flips: Mapping[str, Mapping[str, int]] | None  # question -> "yes->no" -> persons
     seconds: float
-    keys_solved: int  # distinct (plan, key) answers computed
+    # distinct (plan, key) pairs solved and explained: every answer without reasons; with
+    # reasons, only the statuses under a compared reading
+    keys_solved: int
     situations_answered: int = 0  # with reasons: distinct situations answered as ask does
+    answered_by: str = "keys"  # "situations" (with reasons) or "keys" (without)
 
     def to_json(self) -> dict:
         return {
@@ -134,6 +134,7 @@ class BatchSummary:
             "persons_per_second": round(self.persons_in / self.seconds) if self.seconds else None,
             "keys_solved": self.keys_solved,
             "situations_answered": self.situations_answered,
+            "answered_by": self.answered_by,
         }
 
 
@@ -287,13 +288,9 @@ def run_batch(
         try:
             with (
                 executor(config, args, count) as run,
-                (
-                    open(workdir / "shapes.spool", "wb")
-                    if config.reasons
-                    else contextlib.nullcontext()
-                ) as spool,
+                open(workdir / "spool", "wb") as spool,
             ):
-                keyed = _phase_keys(
+                keyed = parent.phase_keys(
                     run,
                     parts,
                     files.err_file,
@@ -305,10 +302,11 @@ def run_batch(
                     spool,
                 )
                 phase = "answering"
-                asked = _phase_ask(run, keyed, workdir)
-                answers = _phase_answers(run, keyed.keys)
+                keyed.end()
+                asked = parent.phase_ask(run, keyed, workdir)
+                answers = parent.phase_answers(run, keyed, workdir)
                 phase = "writing the answers"
-                persons_out, combos = _phase_join(
+                persons_out, combos = parent.phase_join(
                     run, keyed, answers, asked, workdir, files.out_file, on_flip
                 )
         except OSError as err:  # disk full, read-only, ...: one message, nothing left behind
@@ -399,149 +397,7 @@ def _summary(
         counts=counts,
         flips={q: dict(sorted(c.items())) for q, c in flips.items()} if flips is not None else None,
         seconds=time.perf_counter() - started,
-        keys_solved=sum(len(k) for k in keyed.keys),
-        situations_answered=len(keyed.shapes),
+        keys_solved=sum(keyed.key_counts),
+        situations_answered=keyed.situations,
+        answered_by="situations" if config.reasons else "keys",
     )
-
-
-@dataclass
-class _Keyed:
-    """Phase 1 over the whole roster: the distinct keys, and per partition where its keys went;
-    with reasons, the distinct shapes too (their persons spooled to a file, by blocks)."""
-
-    keys: list[list[tuple]]  # per space: the distinct keys of the roster, in the order first met
-    maps: list[list[list[int]]]  # per partition, per space: local index -> global index
-    offsets: list[int] = field(default_factory=list)  # per partition: added to its row numbers
-    persons_in: int = 0
-    errors: int = 0
-    shapes: dict[bytes, int] = field(default_factory=dict)  # digest -> global shape
-    shape_maps: list[array] = field(default_factory=list)  # per partition: local -> global shape
-    spool: BinaryIO | None = None  # the file of the new shapes' persons, a pickled block each
-    blocks: list[int] = field(default_factory=list)  # the offset of each block in the spool
-    pending: list[tuple[int, object]] = field(default_factory=list)  # not yet spooled
-
-    def add_shapes(self, found: list[tuple[bytes, object]]) -> None:
-        """A partition's shapes: each new one numbered and its person spooled."""
-        gids = array("q")
-        for digest, person in found:
-            g = self.shapes.get(digest)
-            if g is None:
-                if person is None:  # pragma: no cover - a worker sends a person before its digest
-                    raise RuntimeError("a shape was named before it was sent")
-                g = self.shapes[digest] = len(self.shapes)
-                self.pending.append((g, person))
-                if len(self.pending) >= ASK_BLOCK:
-                    self.flush()
-            gids.append(g)
-        self.shape_maps.append(gids)
-
-    def flush(self) -> None:
-        if self.pending:
-            assert self.spool is not None
-            self.blocks.append(self.spool.tell())
-            pickle.dump(self.pending, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
-            self.pending = []
-
-
-def _phase_keys(
-    run, parts, err_file, source, total, progress, on_error, lang="en", spool=None
-) -> _Keyed:
-    """Phase 1; each bad row goes to the errors file with its message in ``lang`` (SPEC
-    section 9: one language per output); with reasons, the new shapes' persons to ``spool``."""
-    index: list[dict] | None = None
-    keyed = _Keyed([], [], spool=spool)
-    line = 1  # the first line of the next JSONL partition
-    for (part,), got in run.ordered("key_part", ((p,) for p in parts)):
-        if index is None:
-            index = [{} for _ in got.keys]
-            keyed.keys = [[] for _ in got.keys]
-        mapping = []
-        for s, keys in enumerate(got.keys):
-            m, glist = index[s], keyed.keys[s]
-            local = []
-            for k in keys:
-                g = m.get(k)
-                if g is None:
-                    g = m[k] = len(glist)
-                    glist.append(k)
-                local.append(g)
-            mapping.append(local)
-        keyed.maps.append(mapping)
-        if got.shapes is not None:
-            keyed.add_shapes(got.shapes)
-        offset = line if part.rows == () else 0
-        keyed.offsets.append(offset)
-        for rel, pid, place, message in got.errors:
-            at = rel + offset
-            e = {
-                "line": at,
-                "id": pid,
-                "place": place,
-                "message": InputError(source, place, message, at).text(lang),
-            }
-            err_file.write(json_text(e) + "\n")
-            if on_error is not None:
-                on_error(e)
-        line += got.lines
-        keyed.persons_in += got.persons_in
-        keyed.errors += len(got.errors)
-        if progress is not None:
-            progress(keyed.persons_in, part.end if part.rows == () else 0, total)
-    if index is None:
-        keyed.keys = []
-    return keyed
-
-
-def _phase_ask(run, keyed: _Keyed, workdir: Path) -> list[tuple] | None:
-    """With reasons: every distinct shape of the roster, once, answered as ``ask`` answers it
-    (`pyagent.batch.phases.ask_shapes`): per shape, where its answers were written."""
-    if keyed.spool is None:
-        return None
-    keyed.flush()
-    keyed.spool.close()
-    spool = str(workdir / "shapes.spool")
-    asked: list[tuple] = [()] * len(keyed.shapes)
-    statuses: dict[tuple, tuple] = {}
-    tasks = ((k, spool, at) for k, at in enumerate(keyed.blocks))
-    for (k, _, _), got in run.ordered("ask_shapes", tasks):
-        for g, at, length, status in got:
-            asked[g] = (k, at, length, statuses.setdefault(tuple(status), tuple(status)))
-    return asked
-
-
-def _phase_answers(run, keys: list[list[tuple]]) -> list[list[tuple]]:
-    tasks = [
-        (s, space[i : i + ANSWER_CHUNK])
-        for s, space in enumerate(keys)
-        for i in range(0, len(space), ANSWER_CHUNK)
-    ]
-    answers: list[list[tuple]] = [[] for _ in keys]
-    for (s, _), got in run.ordered("answer_keys", tasks):
-        answers[s].extend(got)
-    return answers
-
-
-def _phase_join(run, keyed: _Keyed, answers, asked, workdir: Path, target, on_flip):
-    tasks = (
-        (
-            k,
-            [[answers[s][g] for g in local] for s, local in enumerate(maps)],
-            [asked[g] for g in keyed.shape_maps[k]] if asked is not None else None,
-        )
-        for k, maps in enumerate(keyed.maps)
-    )
-    combos: Counter = Counter()
-    persons_out = 0
-    for (k, _, _), (n, c, flipped) in run.ordered("join_part", tasks):
-        persons_out += n
-        combos.update(c)
-        if on_flip is not None:
-            for line, pid in flipped:
-                on_flip(line + keyed.offsets[k], pid)
-        piece = workdir / f"part-{k}.out"
-        target.flush()  # the part's bytes go after what was written, as they are
-        with open(piece, "rb") as handle:
-            shutil.copyfileobj(handle, target.buffer, 1 << 20)
-        target.buffer.flush()
-        piece.unlink()
-    return persons_out, combos
