@@ -357,3 +357,23 @@ persons:
     assert any(("评审不认定" if lang == "zh" else "does not count") in s for s in said), said
     reason = {a.question: a.reason for a in answer_case(case, lang=lang).persons[0].answers}[q]
     assert ("若评审认定" if lang == "zh" else "yes if an evaluator counts") in reason, reason
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_why_not_says_a_yes_or_no_input_by_what_it_states(lang) -> None:
+    """why-not lists a decider's outcomes from no, but a yes-or-no input is said by what it
+    states at yes, first (「若2023年度考核在现工作岗位上（…）：是；否则：否」), never "if whether
+    the 2023 assessment was at the current post … is no: no"."""
+    from pyagent.explain.why import WHY_NOT, explain_question, phrase_decider
+
+    case = parse_case(POST_IN_2023)
+    e = explain_question(
+        case, "title.participate", person="chen_qi", lang=lang, mode=WHY_NOT
+    ).explanations[0]
+    said = [phrase_decider(d, lang) for d in e.decided_by]
+    assert said, e
+    for s in said:
+        assert "if whether" not in s and not s.startswith("若是否"), s
+    assert said[0].startswith(
+        "if the 2023 assessment was at" if lang == "en" else "若2023年度考核在"
+    )

@@ -521,8 +521,14 @@ def phrase_decider(d: Decider, lang: str = "en") -> str:
             return ""
         return w["alone"].format(subject=d.subject, status=status[d.outcomes[0].status])
     parts = []
-    for k, o in enumerate(d.outcomes):
-        if k == len(d.outcomes) - 1:
+    outcomes = list(d.outcomes)
+    if (
+        d.claim
+    ):  # a yes-or-no input said by what it states at yes, first: never "if whether … is no"
+        at_yes = [o for o in outcomes if list(o.values) == [w["true"]]]
+        outcomes = at_yes + [o for o in outcomes if o not in at_yes]
+    for k, o in enumerate(outcomes):
+        if k == len(outcomes) - 1:
             parts.append(ph["otherwise"].format(status=status[o.status]))
         else:
             values = w["values_sep"].join(o.values)
