@@ -352,7 +352,7 @@ def explanation_view(found: Explanations) -> Group:
             parts.append(Text(""))
         quoted: set[str] = set()
         parts.append(_explanation_head(e, lang))
-        parts.append(_readings_text(found))
+        parts.append(Wrapped(_readings_text(found), lang))
         tree = Tree(Wrapped(_step_label(e.root, lang, quoted), lang), guide_style="muted")
         _add_steps(tree, e.root.children, lang, quoted)
         parts.append(tree)

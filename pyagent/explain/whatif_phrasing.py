@@ -365,10 +365,12 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
         if defaults.get(n) != v
     ]
     if zh:
-        readings = "读法：" + ("默认" if not changed else "非默认：" + "；".join(changed))
+        readings = "读法：默认" if not changed else "读法（非默认）：" + "；".join(changed)
     else:
-        readings = "Readings: " + (
-            "the defaults" if not changed else "not the default: " + "; ".join(changed)
+        readings = (
+            "Readings: the defaults"
+            if not changed
+            else "Readings (not the default): " + "; ".join(changed)
         )
     clauses = joined(w.clauses, lang)
     if zh:
