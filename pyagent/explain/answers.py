@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +129,12 @@ def status_of(model: Model, index: int, question: Question) -> str:
     return "no"
 
 
+# Persons whose unknown answers are decided together when a case is answered with reasons
+# (`pyagent.explain.why.explain_persons`): two solves for the block instead of two per person;
+# their trees wait in memory till each is explained, so a block is kept small.
+EXPLAIN_BLOCK = 32
+
+
 @dataclass(frozen=True)
 class SolvedCase:
     """A case grounded and solved: answers and explanations are read from it."""
@@ -180,17 +186,20 @@ class SolvedCase:
         refs, kinds = self._clauses
         persons = []
         total = len(self.case.persons)
+        explained: Iterator[tuple] = iter(())
         for i, p in enumerate(self.case.persons):
             answers = tuple(
                 answer_of(q, self.explain(i, q, lean=True), refs, kinds) for q in QUESTIONS.values()
             )
             if lang is not None:  # each with_reason, the unknown ones decided together
-                from pyagent.explain.why import explain_person
+                if i % EXPLAIN_BLOCK == 0:  # the unknown answers of a block decided together
+                    from pyagent.explain.why import explain_persons
 
-                explained = explain_person(self, p.id, lang=lang, notes=False)
+                    ids = [x.id for x in self.case.persons[i : i + EXPLAIN_BLOCK]]
+                    explained = explain_persons(self, ids, lang=lang, notes=False)
                 answers = tuple(
                     dataclasses.replace(a, reason=e.reason, to_settle=e.to_settle)
-                    for a, e in zip(answers, explained)
+                    for a, e in zip(answers, next(explained))
                 )
             persons.append(PersonAnswers(p.id, answers))
             if progress is not None:

@@ -133,17 +133,35 @@ def prefetch(
     the inputs each answer needs together (`_together`), instead of one or two per answer.
     `decide_unknown` then finds every variant answered (`pyagent.explain.answered`); what it decides is the
     same, only the solves are shared."""
+    prefetch_many(solved, [(person, unknown, builder)])
+
+
+def prefetch_many(
+    solved: SolvedCase,
+    persons: Sequence[tuple[Person, Sequence[tuple[Question, Node]], Builder]],
+) -> None:
+    """`prefetch` for the unknown answers of several persons of one case at once: one control
+    for every variant of all of them, one for their joint variants.  A variant's answers do not
+    depend on the other persons solved beside it (each is a person of its own in the control),
+    so this decides exactly what `prefetch` per person decides, with fewer controls (each costs
+    the knowledge base's statements added and grounded again)."""
     case, directory = solved.case, solved.program.directory
-    planned = [(q, _plans(case, person, node, builder)) for q, node in unknown]
-    if len(_PLANNED) > 64:
+    planned = [
+        (person, q, node, builder.lang, _plans(case, person, node, builder))
+        for person, unknown, builder in persons
+        for q, node in unknown
+    ]
+    if len(_PLANNED) + len(planned) > max(64, len(planned)):
         _PLANNED.clear()
-    for (_, node), (_, plans) in zip(unknown, planned):
-        _PLANNED[id(node)] = (node, builder.lang, plans)
+    for _, _, node, lang, plans in planned:
+        _PLANNED[id(node)] = (node, lang, plans)
     answer_all(
-        [v.facts for _, plans in planned for _, _, vs, _ in plans for v in vs], case, directory
+        [v.facts for *_, plans in planned for _, _, vs, _ in plans for v in vs],
+        case,
+        directory,
     )
     joint = []
-    for question, plans in planned:
+    for person, question, _, _, plans in planned:
         variants = [v.facts for _, _, vs, _ in plans for v in vs]
         if variants:
             _, facts = _joint(plans, _statuses(variants, case, question, directory), case, person)

@@ -29,7 +29,7 @@ from __future__ import annotations
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from clingo import Function
@@ -40,7 +40,7 @@ from pyagent.engine.solve import person_term
 from pyagent.errors import InputError, listed, msg, shown
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.casedata import case_value, person_data
-from pyagent.explain.decide import decide_unknown, phrase_decider, prefetch, subject_of
+from pyagent.explain.decide import decide_unknown, phrase_decider, prefetch_many, subject_of
 from pyagent.explain.nodes import UNKNOWN, Node
 from pyagent.explain.reasons import reason, to_settle
 from pyagent.explain.sentences import TEXT, Builder
@@ -160,19 +160,41 @@ def explain_person(
     each explained as `explain_solved` explains it; the re-answering that decides the
     unknown ones is done for all of them at once (`pyagent.explain.decide.prefetch`: two
     solves at most instead of one or two per unknown answer)."""
-    index = _index(solved, person_id)
-    nodes = [_answer_node(solved, index, q) for q in QUESTIONS]
-    if decide:
-        unknown = [(q, n) for q, n in zip(QUESTIONS.values(), nodes) if n.status == UNKNOWN]
-        if unknown:
-            builder = Builder(solved, index, lang, mode)
-            prefetch(solved, solved.case.persons[index], unknown, builder)
-    return tuple(
-        explain_solved(
-            solved, person_id, q, lang=lang, mode=mode, decide=decide, notes=notes, node=n
-        )
-        for q, n in zip(QUESTIONS, nodes)
+    return next(
+        explain_persons(solved, (person_id,), lang=lang, mode=mode, decide=decide, notes=notes)
     )
+
+
+def explain_persons(
+    solved: SolvedCase,
+    person_ids: Sequence[str],
+    *,
+    lang: str = "en",
+    mode: str = WHY,
+    decide: bool = True,
+    notes: bool = True,
+) -> Iterator[tuple[Explanation, ...]]:
+    """`explain_person` for each of ``person_ids``, in turn; the unknown answers of all of them
+    are decided by two solves in all (`pyagent.explain.decide.prefetch_many`), made before the
+    first is explained (the trees of every one of them are built first and kept till then)."""
+    indexes = [_index(solved, pid) for pid in person_ids]
+    nodes = [[_answer_node(solved, index, q) for q in QUESTIONS] for index in indexes]
+    if decide:
+        waiting = []
+        for index, ns in zip(indexes, nodes):
+            unknown = [(q, n) for q, n in zip(QUESTIONS.values(), ns) if n.status == UNKNOWN]
+            if unknown:
+                builder = Builder(solved, index, lang, mode)
+                waiting.append((solved.case.persons[index], unknown, builder))
+        if waiting:
+            prefetch_many(solved, waiting)
+    for person_id, ns in zip(person_ids, nodes):
+        yield tuple(
+            explain_solved(
+                solved, person_id, q, lang=lang, mode=mode, decide=decide, notes=notes, node=n
+            )
+            for q, n in zip(QUESTIONS, ns)
+        )
 
 
 def _answer_node(solved: SolvedCase, index: int, question_id: str) -> Node:
@@ -227,6 +249,7 @@ __all__ = [
     "case_value",
     "decide_unknown",
     "explain_person",
+    "explain_persons",
     "explain_question",
     "explain_solved",
     "person_data",
