@@ -18,6 +18,7 @@ from pathlib import Path
 
 from clingo import Function
 
+from pyagent.explain.collect import collected_less
 from pyagent.explain.tree import Explainer, Node, cited_clauses, unknown_inputs
 from pyagent.engine.facts import Fact, global_facts, person_facts
 from pyagent.kb import readings as kb_readings
@@ -175,6 +176,7 @@ class SolvedCase:
         node = self.explain(index, question, lean=True)
         return answer_of(question, node, *self._clauses)
 
+    @collected_less
     def answers(
         self, progress: Callable[[int, int], None] | None = None, *, lang: str | None = None
     ) -> Answers:
@@ -223,6 +225,7 @@ class SolvedCase:
         return dataclasses.replace(answer, reason=e.reason, to_settle=e.to_settle)
 
 
+@collected_less
 def solve_case(
     case: Case, directory: Path | None = None, *, timeout: float | None = None
 ) -> SolvedCase:
@@ -242,6 +245,7 @@ def solve_case(
     return SolvedCase(case, program, model, facts, Explainer(program, model, facts))
 
 
+@collected_less
 def answer_case(
     case: Case,
     directory: Path | None = None,

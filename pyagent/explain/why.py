@@ -39,6 +39,7 @@ from pyagent.engine.questions import QUESTIONS, question_of
 from pyagent.engine.solve import person_term
 from pyagent.errors import InputError, listed, msg, shown
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
+from pyagent.explain.collect import collected_less
 from pyagent.explain.casedata import case_value, person_data
 from pyagent.explain.decide import decide_unknown, phrase_decider, prefetch_many, subject_of
 from pyagent.explain.nodes import UNKNOWN, Node
@@ -68,6 +69,7 @@ from pyagent.kb import readings as kb_readings
 
 
 # -- the library calls ------------------------------------------------------------------
+@collected_less
 def explain_question(
     case: Case,
     question_id: str,
@@ -147,6 +149,7 @@ def explain_solved(
     return dataclasses.replace(e, reason=reason(e, settle), to_settle=settle)
 
 
+@collected_less
 def explain_person(
     solved: SolvedCase,
     person_id: str,
