@@ -68,9 +68,7 @@ def blocks(persons: list[Person], size: int) -> list[Case]:
                 as_of=AS_OF,
                 readings={},
                 parameters={},
-                persons=tuple(
-                    dataclasses.replace(p, id=f"T{k:04d}") for k, p in enumerate(block)
-                ),
+                persons=tuple(dataclasses.replace(p, id=f"T{k:04d}") for k, p in enumerate(block)),
             )
         )
     return out
