@@ -48,3 +48,27 @@ def test_table_reasons_are_asks(tmp_path: Path, seed: int, lang: str) -> None:
             for a in answers
         ]
         assert cells[4::4] == settle
+
+
+def test_a_table_says_what_settles_an_unknown_as_ask_says_it(tmp_path: Path) -> None:
+    # three yes-or-no inputs needed together (P4.S3): the cell says what each then states and
+    # that they are needed together, as ask's to_settle sentence does, never 「若为是，则是」
+    row = {
+        "id": "p1",
+        "certificates": [
+            {"level": "senior_technician", "kind": "skill_level", "obtained": "2019-05-01"}
+        ],
+        "honours": [],
+        "titles": [],
+    }
+    roster = write_jsonl(tmp_path / "r.jsonl", [row])
+    for lang, together in (("zh", "须同时具备"), ("en", "none of them makes it yes alone")):
+        out = tmp_path / f"r.{lang}.csv"
+        run_batch(roster, out, BatchConfig(as_of=AS_OF, parameters=PARAMETERS, jobs=1, lang=lang))
+        table = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+        (column,) = [
+            k for k, h in enumerate(table[0]) if h.startswith("special_talent.apply") and k % 4 == 0
+        ]
+        cell = table[1][column]
+        assert "若为是" not in cell and "yes if 是" not in cell and "yes if yes" not in cell
+        assert cell.count("economic_benefit") >= 3 and together in cell, cell

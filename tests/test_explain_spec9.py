@@ -119,6 +119,7 @@ def test_ask_gives_each_answer_a_reason_and_what_would_settle_it() -> None:
             "gives": "yes",
             "document": "职业资格证书或职业技能等级证书",
             "together": [],  # every item carries it: [] when it settles the answer alone
+            "sentence": "若为2024-07-01或更早，则为是",  # what it takes, as a sentence
         }
     ]
     no = answers[("wu_basic", "title.intermediate")]

@@ -33,25 +33,22 @@ def answer_header(lang: str = "en") -> list[str]:
 
 
 def settle_text(item: Any, lang: str = "en") -> str:
-    """One thing that would settle an unknown, as a cell shows it."""
+    """One thing that would settle an unknown, as a cell shows it: its name, the sentence of
+    what it takes (`pyagent.explain.reasons.Settle.sentence`, carried in the JSON line), the
+    document that shows it; worded as ``pyagent ask`` words it."""
     if isinstance(item, str):
         return item
     get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
     name = get("name") or get("path") or ""
-    values = list(get("values") or ())
-    status = get("gives") or get("status") or ""
+    sentence = get("sentence") or ""
+    if not isinstance(sentence, str):  # a Settle: its method
+        sentence = item.sentence(lang)
     document = get("document") or ""
     zh = lang == "zh"
-    joined = ("或" if zh else " / ").join(values)
-    gives = (
-        {"yes": "是", "unknown": "仍为未知"}.get(status, status)
-        if zh
-        else ("yes" if status == "yes" else "still unknown")
-    )
-    where = (f"（{document}）" if zh else f" ({document})") if document else ""
-    return (
-        f"{name}{where}：若为{joined}，则{gives}" if zh else f"{name}{where}: {gives} if {joined}"
-    )
+    said = f"{name}：{sentence}" if zh else f"{name}: {sentence}"
+    if document:
+        said += f"（材料：{document}）" if zh else f" (document: {document})"
+    return said
 
 
 def answer_row(

@@ -102,6 +102,7 @@ class Settle:
     claim: str = ""  # a yes-or-no input taken at yes: what it then states (inputs.input_claim)
     together_claims: tuple[str, ...] = ()  # the same for each of `together` ('' where none)
     stated: bool = False  # its values are conditions said as holding (「…满36个月」), not values
+    lang: str = "en"  # the language its name and values are in
 
     def said(self, lang: str) -> str:
         """The values that make it yes, in words: a yes-or-no input by what it states
@@ -143,6 +144,7 @@ class Settle:
             "gives": self.status,
             "document": self.document,
             "together": list(self.together),  # every item has it: [] when it settles alone
+            "sentence": self.sentence(self.lang),
         }
 
 
@@ -189,6 +191,7 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
                     claims.get(p) or input_name(p, e.lang) if d.jointly else "" for p in together
                 ),
                 d.condition,
+                e.lang,
             )
         )
     return tuple(out)

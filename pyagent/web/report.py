@@ -73,14 +73,11 @@ def answer_extra(answer, name: str):
 
 
 def settle_text(item, lang: str) -> str:
-    """One entry of an answer's ``to_settle`` (`pyagent.explain.reasons.Settle`), worded as
-    ``pyagent ask`` words it: the input, the values that settle it, what it then gives, the
-    document that shows it."""
-    zh = lang == "zh"
-    said = f"{item.name}：{item.sentence(lang)}" if zh else f"{item.name}: {item.sentence(lang)}"
-    if getattr(item, "document", ""):
-        said += f"（材料：{item.document}）" if zh else f" (document: {item.document})"
-    return said
+    """One entry of an answer's ``to_settle``, worded as ``pyagent ask`` and a batch's tables
+    word it (`pyagent.batch.tables.settle_text`)."""
+    from pyagent.batch.tables import settle_text as said
+
+    return said(item, lang)
 
 
 def tree_html(step, quoted, w, lang: str, collapsible: bool = True, depth: int = 0) -> Markup:
