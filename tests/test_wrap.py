@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from pyagent.cli.render import THEME, answers_table, explanation_view
@@ -42,6 +43,17 @@ def test_a_mark_stays_with_a_chinese_sentence_too_long_for_the_line() -> None:
             assert line[-1] not in OPENING, (width, lines)
         if width >= 10:
             assert any("2024-03-15" in x for x in lines), (width, lines)
+
+
+def test_a_code_in_brackets_never_takes_one_character_of_its_words_with_it() -> None:
+    # seen at 100 columns: 「…基本合格算作合」 then 「格（basically_qualified=passes）」
+    text = "✗ 仅在另一读法下适用：基本合格算作合格（basically_qualified=passes）；现用读法：基本合格不算作合格"
+    for width in range(12, 60):
+        lines = pieces(text, width, "zh")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for before, line in zip(lines, lines[1:]):  # a character goes with the code only when
+            if re.match(r"[^\x00-\x7f（]（[a-z]", line):  # the line before is full
+                assert cell_len(before) >= width - 1, (width, lines)
 
 
 def test_english_keeps_a_chinese_term_whole_and_a_comparison_on_one_line() -> None:

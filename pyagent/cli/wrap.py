@@ -6,7 +6,9 @@ and 「」 or 「，」 can start a line.  Here a line may break after a space, 
 characters, or between a Chinese character and a Latin word, but never inside a Latin word or
 number (``2024-03-15``, ``P3.S2``, ``27 < 36`` keeps its spaces as break points), never before
 closing punctuation (「，。）」」) nor after opening punctuation (「（「《」), and never between a
-line's mark (``✓ ``) and the first word after it.
+line's mark (``✓ ``) and the first word after it.  A code in brackets after its Chinese words
+may start a line (「…算作合格」 then 「（basically_qualified=passes）」): keeping it with the last
+character before it would cut a word (「算作合」 / 「格（basically_qualified=passes）」).
 """
 
 from __future__ import annotations
@@ -41,8 +43,6 @@ def _breaks(text: str, lang: str = "zh") -> list[int]:
         a, b = text[k - 1], text[k]
         if b.isspace() or b in _CLOSING or a in _OPENING:
             continue
-        if b == "（" and text[k + 1 : k + 2].isascii():
-            continue  # an alias and its code: 「合格（qualified）」
         if b in _OPERATORS:
             continue
         if a.isspace():
