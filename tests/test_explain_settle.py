@@ -377,3 +377,28 @@ def test_why_not_says_a_yes_or_no_input_by_what_it_states(lang) -> None:
     assert said[0].startswith(
         "if the 2023 assessment was at" if lang == "en" else "若2023年度考核在"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_list_includes_its_values_and_a_parameter_needed_together_is_named(lang) -> None:
+    """The titles held *include* a title ("the titles held (titles) include a 中级 …", never
+    "… (titles) is a …"); an unset parameter needed together with them is named with what it
+    then states (「…（参数application_years.technician）已设定，且…」), never a bare "set, and …"."""
+    text = """
+as_of: 2026-07-01
+persons:
+  - id: r
+    certificates: []
+    technical_work: [{from: 2012-07-01}]
+    field: engineering
+    current_post: {since: 2019-01-01, occupation: 电工}
+"""
+    answers = answer_case(parse_case(text, "t.yaml"), lang=lang)
+    a = {x.question: x for x in answers.persons[0].answers}["skill.technician"]
+    assert a.status == "unknown"
+    said = " ".join(t.sentence(lang) for t in a.to_settle)
+    assert "(titles) is" not in said and "（titles）为" not in said, said
+    assert ("（titles）包括" if lang == "zh" else "(titles) include") in said, said
+    named = "application_years.technician）已设定" if lang == "zh" else "technician) is set"
+    assert named in said, said
+    assert "together with it set" not in said and "且已设定" not in said, said

@@ -55,6 +55,10 @@ WORDS = {
         "unknown_if": "if {v}, still unknown",
         "yes_together": "yes if {v}, and together with it {o}; none of them makes it yes alone",
         "is_value": "{name} is {values}",
+        "has_value": "{name} include {values}",
+        "param_value": "{name} is {values}",
+        "it_is": "it is ",
+        "they_include": "they include ",
         "still": "if {v}, still depends on {o}",
     },
     "zh": {
@@ -80,6 +84,10 @@ WORDS = {
         "unknown_if": "若{v}，仍为未知",
         "yes_together": "若{v}，且{o}，则为是（须同时具备，单独任何一项都不能使答案为是）",
         "is_value": "{name}为{values}",
+        "has_value": "{name}包括{values}",
+        "param_value": "{name}{values}",
+        "it_is": "为",
+        "they_include": "所持包括",
         "still": "若{v}，仍取决于{o}",
     },
 }
@@ -117,7 +125,7 @@ class Settle:
         )
         if self.stated or (is_parameter(self.path) and values.startswith(said_set)):
             return values  # 「若已设定，且…」, "yes if set, and …"
-        return ("为" if lang == "zh" else "it is ") + values
+        return WORDS[lang]["they_include" if _listed(self.path) else "it_is"] + values
 
     def sentence(self, lang: str) -> str:
         """What it takes, in words: 「若为优秀（excellent）或合格（qualified），则为是」,
@@ -164,9 +172,13 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
         claims[d.path] = (
             d.claim
             if d.claim and list(best.values) == [yes]
+            else w["param_value"].format(name=names[d.path], values=w["or"].join(best.values))
+            if d.condition and is_parameter(d.path)  # 「…（参数…）已设定，且…达到该年限」
             else w["or"].join(best.values)
             if d.condition  # a condition said as holding names its subject itself
-            else w["is_value"].format(name=names[d.path], values=w["or"].join(best.values))
+            else w["has_value" if _listed(d.path) else "is_value"].format(
+                name=names[d.path], values=w["or"].join(best.values)
+            )
         )
     for d in e.decided_by:
         if not d.decides:
@@ -195,6 +207,12 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
             )
         )
     return tuple(out)
+
+
+def _listed(path: str) -> bool:
+    """A whole list of the case (``titles``, ``certificates``, ``honours``): its values are
+    what it includes ("the titles held (titles) include a 中级 (intermediate) title")."""
+    return path in ("titles", "certificates", "honours")
 
 
 def _named(subject: str, path: str, lang: str) -> str:
