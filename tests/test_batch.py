@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 
@@ -279,7 +281,11 @@ def test_an_interrupted_run_leaves_nothing_that_looks_complete(tmp_path: Path) -
     with pytest.raises(BatchInterrupted) as stopped:
         run_batch(roster, out, config(block_bytes=4096), progress=stop)
     message = str(stopped.value)
-    assert "not processed" in message and str(roster) in message and "line" in message
+    assert message.startswith("interrupted: stopped while") and str(roster) in message
+    assert "nothing was written" in message and str(out) in message
+    zh = stopped.value.text("zh")  # under --lang zh the message is Chinese, paths aside
+    assert zh.startswith("已中断") and "未向" in zh and str(roster) in zh
+    assert not re.search("[A-Za-z]{3,}", zh.replace(str(roster), "").replace(str(out), "")), zh
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.jsonl"]
     summary = run_batch(roster, out, config(block_bytes=4096))  # the rerun gives the full result
     assert summary.persons_out == 40 and len(read_jsonl(out)) == 40

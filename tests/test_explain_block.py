@@ -75,5 +75,9 @@ def test_collecting_less_restores_the_thresholds() -> None:
         with pytest.raises(ZeroDivisionError), collecting_less():
             1 / 0
         assert gc.get_threshold() == (900, 11, 12)
+        gc.set_threshold(0, 10, 10)  # automatic collection off: a block never turns it on
+        with collecting_less():
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold() == (0, 10, 10)
     finally:
         gc.set_threshold(*before)

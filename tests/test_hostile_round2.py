@@ -236,6 +236,7 @@ def test_item3_a_worker_killed_is_one_message_and_no_partial_file(tmp_path, monk
     from pyagent.batch import executors
 
     monkeypatch.setattr(executors, "_TASKS", {**executors._TASKS, task: _killed})
+    monkeypatch.setattr(executors, "worker_count", lambda jobs: 2)  # workers even on one CPU
     r = roster(tmp_path / "r.jsonl", 40)
     out = tmp_path / "x.jsonl"
     reasons = task != "answer_keys"  # answer_keys answers keys without reasons

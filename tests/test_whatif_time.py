@@ -195,3 +195,34 @@ persons:
     assert all(s.status == "yes" for s in w.sets), [s.status for s in w.sets]
     text = what_if_markdown(w, "en")
     assert "still unknown" not in text, text
+
+
+NO_WORK = """\
+as_of: 2026-07-01
+persons:
+  - id: no_work
+    certificates: [{level: technician, kind: skill_level, obtained: 2021-03-01}]
+    current_post: {since: 2015-01-01, occupation: 车工}
+    annual_assessments: [{year: 2023, grade: excellent}, {year: 2024, grade: qualified},
+                         {year: 2025, grade: qualified}]
+    honours: [{code: national_contest_silver}]
+    titles: []
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, promise, hedged",
+    [
+        ("en", "made today, it is yes from", "as far as a change can"),
+        ("zh", "自2030-01-01起为“是”", "在改变所及范围内为“是”"),
+    ],
+)
+def test_sets_that_work_later_but_leave_it_open_do_not_promise_yes(tmp_path, lang, promise, hedged):
+    """Changes made today that make it yes only later, with the periods of technical work not
+    stated (no change settles them): the heading says as far as a change can, never "it is yes
+    from 2030-01-01" beside "after set 1 it is still unknown"."""
+    w = what_if(_case(tmp_path, NO_WORK), "no_work", "title.intermediate", lang=lang)
+    assert w.sets_on is not None and w.sets_on > w.as_of and w.sets
+    assert any(s.status != "yes" for s in w.sets)
+    text = what_if_markdown(w, lang)
+    assert promise not in text and hedged in text, text

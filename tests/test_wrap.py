@@ -56,6 +56,14 @@ def test_a_code_in_brackets_never_takes_one_character_of_its_words_with_it() -> 
                 assert cell_len(before) >= width - 1, (width, lines)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_any_width_ends_even_one_cell_narrower_than_a_chinese_character(lang: str) -> None:
+    text = "✓ 中文中文（qualified） 2024-03-15 P3.S2"
+    for width in range(0, 8):
+        lines = pieces(text, width, lang)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (width, lines)
+
+
 def test_english_keeps_a_chinese_term_whole_and_a_comparison_on_one_line() -> None:
     text = "✗ 650123's annual assessment does not count as 「考核合格」 (27 < 36) (P2.S3.a)"
     for width in range(16, 70):

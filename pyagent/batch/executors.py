@@ -80,7 +80,9 @@ class _Pool:
         ctx = multiprocessing.get_context(method)
         with no_sigint():  # a Ctrl-C while the workers start reaches only the parent
             self.pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker_process)
-            self.pool.submit(os.getpid).result()  # the workers start here, SIGINT ignored
+            # under fork every worker starts here, SIGINT ignored; under spawn or forkserver
+            # (not Linux) one starts per task as needed, ignoring SIGINT from its initializer on
+            self.pool.submit(os.getpid).result()
 
     def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
         from concurrent.futures.process import BrokenProcessPool

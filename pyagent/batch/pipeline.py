@@ -138,6 +138,13 @@ class BatchSummary:
         }
 
 
+_PHASES = {
+    "reading the roster": "读取名册",
+    "answering": "作答",
+    "writing the answers": "写出答案",
+}
+
+
 class BatchInterrupted(Exception):
     """The run was stopped (Ctrl-C, SIGTERM); its partial files were removed."""
 
@@ -145,11 +152,20 @@ class BatchInterrupted(Exception):
         self.roster = roster
         self.output = output
         self.phase = phase
-        super().__init__(
-            f"interrupted: stopped while {phase}; no line of {roster} was answered (the rest "
-            f"was not processed) and nothing was written to {output} (its partial files were "
-            "removed). Run it again for the full result."
+        self.message = msg(
+            "interrupted: stopped while {p}; nothing was written to {o} (its partial files "
+            "were removed). Run it again on {r} for the full result.",
+            "已中断：在{pz}时停止；未向 {o} 写出任何内容（其临时文件已删除）。请对 {r} 重新运行以获得完整结果。",
+            p=phase,
+            pz=_PHASES.get(phase, phase),
+            o=output,
+            r=roster,
         )
+        super().__init__(str(self.message))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (en, zh)."""
+        return self.message.text(lang)
 
 
 def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[str, int]:

@@ -252,7 +252,7 @@ def batch(
             if flips_file is not None and config.compare:
                 _write_flips(roster, flips_file, flipped, config, lang.value)
         except BatchInterrupted as stopped:
-            fail(str(stopped), 130)
+            fail(stopped.text(lang.value), 130)
         except KeyboardInterrupt:  # while the flips were written: the batch's files are whole
             fail(
                 msg(

@@ -73,7 +73,7 @@ def divide(text: str, width: int, lang: str = "zh") -> list[int]:
             start = last
         while cell_len(text[start:point].rstrip()) > width:  # a piece no line holds: folded
             piece = chop_cells(text[start:point], width)[0]
-            start += len(piece)
+            start += max(len(piece), 1)  # a wide character on a line of one cell: alone
             cuts.append(start)
         last = point
     return [c for c in cuts if 0 < c < len(text)]

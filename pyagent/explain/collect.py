@@ -33,12 +33,13 @@ R = TypeVar("R")
 @contextlib.contextmanager
 def collecting_less() -> Iterator[None]:
     """Within the block, the collector's thresholds are `THRESHOLDS` (never lower than they
-    were); nested and concurrent blocks share one setting, restored by the last to end."""
+    were; a threshold of 0, automatic collection off, is left as it is); nested and concurrent blocks share one setting, restored by the last to end."""
     global _depth, _saved
     with _lock:
         if _depth == 0:
             _saved = gc.get_threshold()
-            gc.set_threshold(*(max(a, b) for a, b in zip(THRESHOLDS, _saved)))
+            if _saved[0] != 0:  # 0: automatic collection is off, and stays off
+                gc.set_threshold(*(max(a, b) for a, b in zip(THRESHOLDS, _saved)))
         _depth += 1
     try:
         yield

@@ -431,6 +431,15 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                     else f"No change to the person's situation makes it yes; the fewest changes "
                     f"that make it unknown{since} instead of no{count}:"
                 )
+            elif later and any(s.status != YES for s in w.sets):  # and what no change settles
+                sets_head = (
+                    f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起在改变所及范围内为“是”{count}，"
+                    "但其后仍有改变本人情况无法确定的事项（见下）："
+                    if zh
+                    else f"No change makes it yes today; these changes, made today, make it yes from "
+                    f"{on} as far as a change can{count}; what they still leave open, which no change "
+                    "settles, is said below:"
+                )
             elif later:
                 sets_head = (
                     f"今天的任何改变都不能使答案立即为“是”；今天做出以下改变，自{on}起为“是”{count}："
