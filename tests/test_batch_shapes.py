@@ -89,3 +89,38 @@ def test_a_bad_row_repeated_is_reported_on_each_of_its_lines(tmp_path: Path) -> 
         assert all("tecnician" in e["message"] for e in errors[:6])
         assert "id" in errors[6]["place"] and "id" in errors[7]["place"]
         assert [p["id"] for p in read_jsonl(out)] == [f"g{i}" for i in range(6)]
+
+
+def test_a_worker_that_runs_partitions_out_of_order_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A worker sends a situation's person with the first partition *it* runs, and names it by
+    its digest after that; on Dask a worker may run a later partition first, so the parent
+    meets the digest before the person (it waits for it, never fails)."""
+    from pyagent.batch import executors
+
+    rows = [dict(r, id=f"p{k}") for k in range(12) for r in persons(3, 2)]  # repeats
+    roster = write_jsonl(tmp_path / "r.jsonl", rows)
+    phases._CONTEXTS.clear()
+    run_batch(roster, tmp_path / "in_order.jsonl", config(block_bytes=1500))
+    in_order = (tmp_path / "in_order.jsonl").read_bytes()
+    plain = executors._Inline.ordered
+    ran: list[int] = []
+
+    def backwards(self, name, tasks):  # one worker: runs phase 1 last partition first
+        if name != "key_part":
+            yield from plain(self, name, tasks)
+            return
+        tasks = list(tasks)
+        done = {}
+        for k in reversed(range(len(tasks))):
+            done[k] = executors.call(name, self.args, *tasks[k])
+            ran.append(k)
+        for k, task in enumerate(tasks):
+            yield task, done[k]
+
+    monkeypatch.setattr(executors._Inline, "ordered", backwards)
+    phases._CONTEXTS.clear()
+    run_batch(roster, tmp_path / "backwards.jsonl", config(block_bytes=1500))
+    assert len(ran) > 2 and ran[0] > ran[-1]  # several partitions, run last first
+    assert (tmp_path / "backwards.jsonl").read_bytes() == in_order

@@ -63,6 +63,10 @@ class Keyed:
     shape_maps: list[array] = field(default_factory=list)  # per partition: local -> global shape
     blocks: list[int] = field(default_factory=list)  # the offset of each block of persons
     pending: list[tuple[int, object]] = field(default_factory=list)  # not yet spooled
+    # a shape named by its digest before the partition that sends its person has come in
+    # (a worker sends a person with the first partition *it* ran, and on Dask a worker may run
+    # partitions out of order): where it goes, filled in when the person comes
+    awaiting: dict[bytes, list[tuple[int, int]]] = field(default_factory=dict)
 
     def add_keys(self, found: list[list[tuple[bytes, bytes]]]) -> None:
         """A partition's distinct keys per space, (digest, marshalled key): each new one
@@ -99,15 +103,20 @@ class Keyed:
     def add_shapes(self, found: list[tuple[bytes, object]]) -> None:
         """A partition's shapes: each new one numbered and its person spooled."""
         gids = array("i")
+        part = len(self.shape_maps)
         for digest, person in found:
             g = self.shapes.get(digest)
             if g is None:
-                if person is None:  # pragma: no cover - a worker sends a person before its digest
-                    raise RuntimeError("a shape was named before it was sent")
+                if person is None:  # its person comes with a later partition
+                    self.awaiting.setdefault(digest, []).append((part, len(gids)))
+                    gids.append(-1)
+                    continue
                 g = self.shapes[digest] = len(self.shapes)
                 self.pending.append((g, person))
                 if len(self.pending) >= ASK_BLOCK:
                     self.flush()
+                for k, i in self.awaiting.pop(digest, ()):
+                    self.shape_maps[k][i] = g
             gids.append(g)
         self.shape_maps.append(gids)
 
@@ -120,6 +129,8 @@ class Keyed:
     def end(self) -> None:
         """Phase 1 is over: the last blocks spooled, and the digests let go (phases 2 and 3
         know keys and situations by their numbers)."""
+        if self.awaiting:  # no worker sent the person of a situation it named
+            raise RuntimeError(f"{len(self.awaiting)} situation(s) named but never sent")
         for s in range(self.spaces):
             self.flush_keys(s)
         self.flush()
