@@ -402,3 +402,38 @@ persons:
     named = "application_years.technician）已设定" if lang == "zh" else "technician) is set"
     assert named in said, said
     assert "together with it set" not in said and "且已设定" not in said, said
+
+
+def test_a_duration_to_reach_is_said_as_a_sentence_in_english() -> None:
+    """ "yes if technical work after the certificate of 2021-03-01, counted for P3.S1, is at
+    least 24 months", never the verbless "…, counted for P3.S1, at least 24 months"."""
+    text = """
+as_of: 2026-07-01
+persons:
+  - id: no_work
+    certificates: [{level: technician, kind: skill_level, obtained: 2021-03-01}]
+    current_post: {since: 2015-01-01, occupation: 车工}
+    annual_assessments: [{year: 2023, grade: excellent}, {year: 2024, grade: qualified},
+                         {year: 2025, grade: qualified}]
+"""
+    answers = answer_case(parse_case(text, "t.yaml"), lang="en")
+    said = [t.sentence("en") for a in answers.persons[0].answers for t in a.to_settle or ()]
+    months = [s for s in said if "counted for P3.S1" in s]
+    assert months and all("counted for P3.S1, is at least 24 months" in s for s in months), said
+
+
+def test_a_state_is_said_as_a_state_in_chinese() -> None:
+    """「若已注明」 and 「现岗位的职业（工种）（current_post.occupation）已注明」, never 「为已注明」."""
+    text = """
+as_of: 2026-07-01
+persons:
+  - id: o1
+    certificates: []
+    technical_work: [{from: 2012-07-01}]
+    field: engineering
+    current_post: {since: 2019-01-01}
+"""
+    answers = answer_case(parse_case(text, "t.yaml"), lang="zh")
+    said = [t.sentence("zh") for a in answers.persons[0].answers for t in a.to_settle or ()]
+    assert any("已注明" in s for s in said), said
+    assert not [s for s in said if "为已" in s], said

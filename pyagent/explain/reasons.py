@@ -125,6 +125,8 @@ class Settle:
         )
         if self.stated or (is_parameter(self.path) and values.startswith(said_set)):
             return values  # 「若已设定，且…」, "yes if set, and …"
+        if lang == "zh" and values.startswith("已"):  # a state: 「若已注明」, not 「若为已注明」
+            return values
         return WORDS[lang]["they_include" if _listed(self.path) else "it_is"] + values
 
     def sentence(self, lang: str) -> str:
@@ -173,7 +175,8 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
             d.claim
             if d.claim and list(best.values) == [yes]
             else w["param_value"].format(name=names[d.path], values=w["or"].join(best.values))
-            if d.condition and is_parameter(d.path)  # 「…（参数…）已设定，且…达到该年限」
+            if (d.condition and is_parameter(d.path))  # 「…（参数…）已设定，且…达到该年限」
+            or (e.lang == "zh" and w["or"].join(best.values).startswith("已"))  # 「…已注明」
             else w["or"].join(best.values)
             if d.condition  # a condition said as holding names its subject itself
             else w["has_value" if _listed(d.path) else "is_value"].format(

@@ -123,8 +123,8 @@ def _at_value(builder: Builder, side: Node, k: int, value: Symbol, form: str) ->
 
     phrasing = dataclasses.replace(ph, describe=describe, _terms={})
     text = phrasing.sentence(side.predicate, side.arity, args, person=side.person)
-    # 「…工作时间满36个月」, "..., counted for P3.S2, at least 36 months"
-    return text.replace("：" + args[k], args[k]).replace(": " + args[k], ", " + args[k])
+    # 「…工作时间满36个月」, "..., counted for P3.S2, is at least 36 months"
+    return text.replace("：" + args[k], args[k]).replace(": " + args[k], ", is " + args[k])
 
 
 __all__ = ["THRESHOLD", "threshold"]
