@@ -200,3 +200,18 @@ def test_diff_flips_file_has_the_same_safety(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO((tmp_path / "d.csv").read_text(encoding="utf-8-sig"))))
     assert {r[0] for r in rows[1:]} == {"bq"}  # only bq's answers change
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.csv"]
+
+
+def test_a_flip_cites_its_clauses_in_the_notices_order_and_zh_joins_them_with_a_dun() -> None:
+    from pyagent.explain.flips import flip_table, flips_between
+    from pyagent.explain.reasons import notice_order
+    from pyagent.input.case import load_case
+
+    case = load_case(Path(__file__).parent.parent / "queries" / "demo.yaml")
+    flips = flips_between(case, {"duration_end": "year_end"}, "zh")
+    assert flips and all(list(f.clauses) == sorted(f.clauses, key=notice_order) for f in flips), [
+        f.clauses for f in flips
+    ]
+    cells = [row[-1] for row in flip_table(flips, "zh")[1]]
+    assert any("、" in c for c in cells) and not any(", " in c for c in cells), cells
+    assert all(", " in c or "," not in c for c in [r[-1] for r in flip_table(flips, "en")[1]])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyagent.engine.questions import QUESTIONS
 from pyagent.explain.answers import Answer, solve_case
+from pyagent.explain.reasons import notice_order
 from pyagent.input.model import Case
 
 STATUS_ZH = {"yes": "是", "no": "否", "unknown": "未知"}
@@ -52,7 +53,7 @@ def flips_between(case: Case, compare: Mapping[str, str], lang: str = "en") -> l
             if a.status == b.status:
                 continue
             a, b = base.with_reason(i, a, lang), alt.with_reason(i, b, lang)
-            clauses = tuple(dict.fromkeys((*a.clauses, *b.clauses)))
+            clauses = tuple(sorted(set(a.clauses) | set(b.clauses), key=notice_order))
             out.append(
                 Flip(
                     person.id,
@@ -83,7 +84,7 @@ def flip_table(flips: Sequence[Flip], lang: str = "en") -> tuple[list[str], list
         for label in labels:
             status, reason = by_label.get(label, ("", ""))
             row += [STATUS_ZH.get(status, status) if zh else status, reason]
-        row.append(", ".join(f.clauses))
+        row.append(("、" if zh else ", ").join(f.clauses))
         rows.append(row)
     return header, rows
 

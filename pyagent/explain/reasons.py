@@ -263,7 +263,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
         return head + w["sep"].join(parts)
     if e.status == YES:
         # in the notice's order, as the answer's `clauses` (P2.S2, P2.S3.a, P3.S1)
-        refs = sorted((c.ref for c in e.clauses if c.kind == "normative"), key=_notice_order)
+        refs = sorted((c.ref for c in e.clauses if c.kind == "normative"), key=notice_order)
         return head + w["on"].format(c=w["list"].join(refs))
     failed = _failed_leaves(e.root, w, e.person)
     parts = [s.text + _clause(s, w) for s in failed[:MAX_FAILED]]
@@ -273,7 +273,7 @@ def reason(e: Explanation, settle: tuple[Settle, ...] | None = None) -> str:
     return head + w["sep"].join(parts)
 
 
-def _notice_order(ref: str) -> tuple:
+def notice_order(ref: str) -> tuple:
     """P2.S3.a before P3.S1 before P10.S1: a clause reference by its numbers and letters."""
     return tuple(
         (0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.findall(r"\d+|[a-z]+", ref)
