@@ -81,3 +81,23 @@ def test_collecting_less_restores_the_thresholds() -> None:
         assert gc.get_threshold() == (0, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+class _ClearedAfterAsking(dict):
+    """The cache as another thread may leave it: cleared between a test and a read."""
+
+    def __contains__(self, key: object) -> bool:
+        found = dict.__contains__(self, key)
+        self.clear()
+        return found
+
+
+def test_a_cache_cleared_on_another_thread_is_never_a_key_error(monkeypatch) -> None:
+    case = parse_case(CASE, "t.yaml")
+    _forget()
+    solved = solve_case(case)
+    first = explain_person(solved, "two_grades", lang="en")  # fills the cache
+    monkeypatch.setattr(answered, "_ANSWERED", _ClearedAfterAsking(answered._ANSWERED))
+    decide._PLANNED.clear()
+    again = explain_person(solve_case(case), "two_grades", lang="en")
+    assert [e.reason for e in again] == [e.reason for e in first]

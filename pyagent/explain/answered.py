@@ -55,7 +55,9 @@ def answer_all(
     kept in `_ANSWERED`; those not kept yet are solved together in one control."""
     shared = (case.as_of, tuple(sorted(case.readings.items())), str(directory))
     keys = [(shared, f if isinstance(f, Facts) else Facts(f)) for f in persons]
-    known = {k: _ANSWERED[k] for k in keys if k in _ANSWERED}
+    # one .get per key: a page served on another thread may clear the cache between a test of
+    # membership and a read
+    known = {k: v for k in keys if (v := _ANSWERED.get(k)) is not None}
     todo = [k for k in dict.fromkeys(keys) if k not in known]
     if todo:
         shown = _shown_answers([facts for _, facts in todo], case, directory)
