@@ -407,16 +407,9 @@ persons:
 def test_a_duration_to_reach_is_said_as_a_sentence_in_english() -> None:
     """ "yes if technical work after the certificate of 2021-03-01, counted for P3.S1, is at
     least 24 months", never the verbless "…, counted for P3.S1, at least 24 months"."""
-    text = """
-as_of: 2026-07-01
-persons:
-  - id: no_work
-    certificates: [{level: technician, kind: skill_level, obtained: 2021-03-01}]
-    current_post: {since: 2015-01-01, occupation: 车工}
-    annual_assessments: [{year: 2023, grade: excellent}, {year: 2024, grade: qualified},
-                         {year: 2025, grade: qualified}]
-"""
-    answers = answer_case(parse_case(text, "t.yaml"), lang="en")
+    from test_whatif_time import NO_WORK  # no technical work stated: the months are open
+
+    answers = answer_case(parse_case(NO_WORK, "t.yaml"), lang="en")
     said = [t.sentence("en") for a in answers.persons[0].answers for t in a.to_settle or ()]
     months = [s for s in said if "counted for P3.S1" in s]
     assert months and all("counted for P3.S1, is at least 24 months" in s for s in months), said

@@ -14,6 +14,7 @@ import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from pyagent.batch import phases
 from pyagent.batch.workers import init_worker_process, no_sigint, worker_count
@@ -45,6 +46,22 @@ def start_method() -> str:
     if sys.platform.startswith("linux") and "fork" in methods:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _in_order(
+    tasks: Iterable[tuple], submit: Callable[[tuple], Any], width: int
+) -> Iterator[tuple[tuple, object]]:
+    """Each task submitted (``submit`` gives a future), its result handed back in the order
+    the tasks were given, with at most ``2 * width`` in flight."""
+    pending: deque = deque()
+    for task in tasks:
+        pending.append((task, submit(task)))
+        while len(pending) >= 2 * width:
+            task_, future = pending.popleft()
+            yield task_, future.result()
+    while pending:
+        task_, future = pending.popleft()
+        yield task_, future.result()
 
 
 class _Inline:
@@ -87,16 +104,9 @@ class _Pool:
     def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
         from concurrent.futures.process import BrokenProcessPool
 
-        pending: deque = deque()
         try:
-            for task in tasks:
-                pending.append((task, self.pool.submit(call, name, self.args, *task)))
-                while len(pending) >= 2 * self.jobs:
-                    task_, future = pending.popleft()
-                    yield task_, future.result()
-            while pending:
-                task_, future = pending.popleft()
-                yield task_, future.result()
+            submit = self.pool.submit
+            yield from _in_order(tasks, lambda t: submit(call, name, self.args, *t), self.jobs)
         except BrokenProcessPool:
             raise WorkerLost() from None
 
@@ -145,15 +155,10 @@ class _Dask:
         self.width = max(1, sum(self.client.nthreads().values()))
 
     def ordered(self, name: str, tasks: Iterable[tuple]) -> Iterator[tuple[tuple, object]]:
-        pending: deque = deque()
-        for task in tasks:
-            pending.append((task, self.client.submit(call, name, self.args, *task, pure=False)))
-            while len(pending) >= 2 * self.width:
-                task_, future = pending.popleft()
-                yield task_, future.result()
-        while pending:
-            task_, future = pending.popleft()
-            yield task_, future.result()
+        submit = self.client.submit
+        yield from _in_order(
+            tasks, lambda t: submit(call, name, self.args, *t, pure=False), self.width
+        )
 
     def close(self, ok: bool) -> None:
         self.client.close()
