@@ -192,6 +192,50 @@ def test_output_in_input_order_with_workers(tmp_path: Path) -> None:
     assert summary.persons_out == 60
 
 
+@pytest.mark.parametrize("reasons", [True, False])
+def test_progress_follows_every_phase(tmp_path: Path, reasons: bool) -> None:
+    """The progress callback follows the roster's reading (bytes, up to its size), then the
+    answering of every distinct situation (or key, without reasons) up to their number, then
+    the writing of every part: a long batch never sits at 100 % while it still works."""
+    rows = persons(11, 40)
+    roster = write_jsonl(tmp_path / "r.jsonl", [*rows, *rows[:10]])  # 10 repeated situations
+    calls: list[tuple[str, int, int, int]] = []
+    summary = run_batch(
+        roster,
+        tmp_path / "o.jsonl",
+        config(jobs=2, block_bytes=2048, reasons=reasons),
+        progress=lambda *call: calls.append(call),
+    )
+    phases = [c[0] for c in calls]
+    assert phases == sorted(phases, key=["reading", "answering", "writing"].index)
+    for phase in ("reading", "answering", "writing"):
+        seen = [(done, total) for p, done, total, _ in calls if p == phase]
+        assert seen, phase
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # never goes back
+        assert len({t for _, t in seen}) == 1 and seen[-1][0] == seen[-1][1]  # ends at total
+    reading = [c for c in calls if c[0] == "reading"]
+    assert reading[-1][1] == roster.stat().st_size and reading[-1][3] == 50
+    answering = [c for c in calls if c[0] == "answering"]
+    if reasons:  # each distinct situation answered once: the ten repeated rows are not
+        assert answering[-1][2] == summary.situations_answered == 40
+    else:
+        assert answering[-1][2] == summary.keys_solved
+    assert len(answering) > 2  # it moves while the blocks come in, not only at the end
+
+
+def test_progress_of_a_csv_roster_moves(tmp_path: Path) -> None:
+    """A CSV roster's reading is followed by how far into the file the reader is."""
+    rows = persons(12, 60)
+    roster = tmp_path / "r.csv"
+    with roster.open("w", encoding="utf-8", newline="") as handle:
+        write_csv_persons(handle, rows, csv_header())
+    calls: list[tuple[str, int, int, int]] = []
+    run_batch(roster, tmp_path / "o.jsonl", config(), progress=lambda *c: calls.append(c))
+    reading = [c for c in calls if c[0] == "reading"]
+    assert reading[-1][1:4] == (roster.stat().st_size, roster.stat().st_size, 60)
+    assert any(0 < done < total for _, done, total, _ in reading)  # and on the way there
+
+
 def test_csv_round_trip(tmp_path: Path) -> None:
     rows = persons(3, 25)
     header = csv_header()
@@ -275,7 +319,7 @@ def test_an_interrupted_run_leaves_nothing_that_looks_complete(tmp_path: Path) -
     roster = write_jsonl(tmp_path / "r.jsonl", rows)
     out = tmp_path / "o.jsonl"
 
-    def stop(persons: int, done: int, total: int) -> None:
+    def stop(phase: str, done: int, total: int, persons: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(BatchInterrupted) as stopped:

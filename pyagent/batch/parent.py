@@ -36,6 +36,7 @@ __all__ = [
     "phase_ask",
     "phase_join",
     "phase_keys",
+    "to_answer",
 ]
 
 ANSWER_CHUNK = 256  # keys per phase-2 task
@@ -172,10 +173,12 @@ class Located:
 
 
 def phase_keys(
-    run, parts, err_file, source, total, progress, on_error, lang="en", spool=None
+    run, parts, err_file, source, total, progress, on_error, lang="en", spool=None, position=None
 ) -> Keyed:
     """Phase 1; each bad row goes to the errors file with its message in ``lang`` (SPEC
-    section 9: one language per output); with reasons, the new shapes' persons to ``spool``."""
+    section 9: one language per output); with reasons, the new shapes' persons to ``spool``.
+    ``position(part)``: how far into the roster's ``total`` bytes a partition ends (default:
+    a byte range's end)."""
     keyed = Keyed(spool)
     line = 1  # the first line of the next JSONL partition
     for (part,), got in run.ordered("key_part", ((p,) for p in parts)):
@@ -199,13 +202,20 @@ def phase_keys(
         keyed.persons_in += got.persons_in
         keyed.errors += len(got.errors)
         if progress is not None:
-            progress(keyed.persons_in, part.end if part.rows == () else 0, total)
+            done = position(part) if position is not None else part.end
+            progress("reading", done, total, keyed.persons_in)
     return keyed
 
 
-def phase_ask(run, keyed: Keyed, workdir: Path) -> Located | None:
+def to_answer(keyed: Keyed) -> int:
+    """How many distinct situations and keys phase 2 answers (its progress's total)."""
+    return keyed.situations + sum(keyed.key_counts)
+
+
+def phase_ask(run, keyed: Keyed, workdir: Path, progress=None) -> Located | None:
     """With reasons: every distinct shape of the roster, once, answered as ``ask`` answers it
-    (`pyagent.batch.phases.ask_shapes`): per shape, where its answers were written."""
+    (`pyagent.batch.phases.ask_shapes`): per shape, where its answers were written.
+    ``progress("answering", done, total, persons)`` after each block."""
     if not keyed.blocks:
         return None
     spool = str(workdir / "spool")
@@ -215,12 +225,16 @@ def phase_ask(run, keyed: Keyed, workdir: Path) -> Located | None:
         for g, at, length, statuses in got:
             assert g == len(asked)  # the blocks hold the shapes in their order
             asked.add(k, at, length, statuses)
+        if progress is not None:
+            progress("answering", len(asked), to_answer(keyed), keyed.persons_in)
     return asked
 
 
-def phase_answers(run, keyed: Keyed, workdir: Path) -> list[Located | list[tuple]]:
+def phase_answers(run, keyed: Keyed, workdir: Path, progress=None) -> list[Located | list[tuple]]:
     """Every distinct key of the roster, once, by blocks (`pyagent.batch.phases.answer_keys`):
-    per space, where each key's answers were written (a compared reading's: its statuses)."""
+    per space, where each key's answers were written (a compared reading's: its statuses).
+    ``progress("answering", done, total, persons)`` after each block, counting on from the
+    situations `phase_ask` answered."""
     spool = str(workdir / "spool")
     answers: list[Located | list[tuple]] = [Located() for _ in range(keyed.spaces)]
     tasks = ((k, s, spool, at) for k, (s, at, _) in enumerate(keyed.key_blocks))
@@ -231,6 +245,9 @@ def phase_answers(run, keyed: Keyed, workdir: Path) -> list[Located | list[tuple
                 located.add(-1, 0, 0, item)
             else:
                 located.add(k, *item)
+        if progress is not None:
+            done = keyed.situations + sum(len(a) for a in answers)
+            progress("answering", done, to_answer(keyed), keyed.persons_in)
     return answers
 
 
@@ -267,7 +284,9 @@ def append_file(source: BinaryIO, target: BinaryIO) -> None:
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
-def phase_join(run, keyed: Keyed, answers, asked, workdir: Path, target, on_flip):
+def phase_join(run, keyed: Keyed, answers, asked, workdir: Path, target, on_flip, progress=None):
+    """Phase 3: each partition's rows joined with their answers, appended in order;
+    ``progress("writing", partitions done, partitions, persons)`` after each."""
     tasks = (
         (
             k,
@@ -293,4 +312,6 @@ def phase_join(run, keyed: Keyed, answers, asked, workdir: Path, target, on_flip
         with open(piece, "rb") as handle:
             append_file(handle, target.buffer)
         piece.unlink()
+        if progress is not None:
+            progress("writing", k + 1, len(keyed.maps), keyed.persons_in)
     return persons_out, combos

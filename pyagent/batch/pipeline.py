@@ -218,7 +218,10 @@ def outputs_of(out: Path) -> tuple[Path, Path]:
     return side_files(Path(out))
 
 
-Progress = Callable[[int, int, int], None]  # (persons done, bytes done, bytes in all)
+# progress(phase, done, total, persons read): "reading" the roster (done and total in bytes;
+# a worksheet's total 0: not known), "answering" its distinct situations and keys (done and
+# total in those), "writing" the answers (done and total in partitions)
+Progress = Callable[[str, int, int, int], None]
 
 
 def run_batch(
@@ -260,6 +263,7 @@ def run_batch(
     try:
         layout = None
         rows_per_part = max(1, config.block_bytes // 600)
+        position: Callable[[Part], int] | None  # how far into the roster a partition ends
         if in_format == "xlsx":
             from pyagent.input.sheets import read_rows
 
@@ -271,6 +275,7 @@ def run_batch(
                 for k, block in enumerate(csv_blocks(sheet_rows, rows_per_part, source))
             )
             count = None
+            position = None  # rows come from a worksheet: how far is not known
         elif in_format == "csv":
             import io
 
@@ -287,6 +292,8 @@ def run_batch(
                 for k, block in enumerate(csv_blocks(csv_rows, rows_per_part, source))
             )
             count = None
+            raw = handle.buffer  # how far the CSV reader has read (ahead by its buffer)
+            position = lambda _part: raw.tell()  # noqa: E731
         else:
             size = _partition_bytes(total, config)
             starts = range(0, total, size)
@@ -294,6 +301,7 @@ def run_batch(
                 Part(k, source, start, min(start + size, total)) for k, start in enumerate(starts)
             )
             count = len(starts)
+            position = lambda part: part.end  # noqa: E731
         _sweep_parts(out)  # left by a run that was killed (we hold OUT's lock: none is live)
         workdir = Path(
             tempfile.mkdtemp(
@@ -311,19 +319,22 @@ def run_batch(
                     parts,
                     files.err_file,
                     source,
-                    total,
+                    total if position is not None else 0,
                     progress,
                     on_error,
                     config.lang,
                     spool,
+                    position if position is not None else lambda _part: 0,
                 )
                 phase = "answering"
                 keyed.end()
-                asked = parent.phase_ask(run, keyed, workdir)
-                answers = parent.phase_answers(run, keyed, workdir)
+                if progress is not None:
+                    progress("answering", 0, parent.to_answer(keyed), keyed.persons_in)
+                asked = parent.phase_ask(run, keyed, workdir, progress)
+                answers = parent.phase_answers(run, keyed, workdir, progress)
                 phase = "writing the answers"
                 persons_out, combos = parent.phase_join(
-                    run, keyed, answers, asked, workdir, files.out_file, on_flip
+                    run, keyed, answers, asked, workdir, files.out_file, on_flip, progress
                 )
         except OSError as err:  # disk full, read-only, ...: one message, nothing left behind
             raise OutputError(str(out), err) from None
@@ -339,8 +350,6 @@ def run_batch(
         summary = _summary(
             config, roster, out, errors_path, summary_path, keyed, persons_out, combos, started
         )
-        if progress is not None:
-            progress(keyed.persons_in, total, total)
         files.write_summary(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
         return summary
     except KeyboardInterrupt:

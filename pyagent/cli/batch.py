@@ -30,6 +30,25 @@ from pyagent.errors import shown as inert_text
 from pyagent.input.case import parse_date, parse_readings
 
 
+# the progress bar's line per phase of a batch (pyagent.batch.pipeline.Progress): en, zh
+PHASES = {
+    "reading": ("reading", "读取名单"),
+    "answering": ("answering", "作答"),
+    "writing": ("writing", "写出答案"),
+}
+
+
+def _answered_what(config, zh: bool) -> str:
+    """What phase 2 counts: distinct situations (with reasons, each answered as ``ask``
+    answers a person), distinct keys (without), or both (with reasons and a compared
+    reading, whose statuses come from keys)."""
+    if not config.reasons:
+        return "不同答案键" if zh else "distinct keys"
+    if config.compare:
+        return "不同情形和答案键" if zh else "distinct situations and keys"
+    return "不同情形" if zh else "distinct situations"
+
+
 def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
     """Standard input saved to a temporary file the pipeline can read in blocks."""
     from pyagent.input.sources import _sniff, read_stdin
@@ -156,6 +175,7 @@ def batch(
     from rich.progress import (
         BarColumn,
         Progress,
+        TaskID,
         TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
@@ -209,22 +229,41 @@ def batch(
         )
         show = sys.stderr.isatty() and not quiet
         bar = Progress(
-            TextColumn("answering"),
+            TextColumn("{task.description}"),
             BarColumn(),
             TaskProgressColumn(),
-            TextColumn("{task.fields[persons]:,} persons, {task.fields[rate]:,.0f}/s"),
+            TextColumn("{task.fields[detail]}"),
             TimeRemainingColumn(),
             console=err,
             transient=True,
             disable=not show,
         )
-        task = bar.add_task("batch", total=None, persons=0, rate=0.0)
-        began = time.perf_counter()
+        zh = lang.value == "zh"
+        tasks: dict[str, TaskID] = {}
+        began: dict[str, float] = {}
         flipped: list[int] = []
 
-        def progress(persons: int, done: int, total: int) -> None:
-            rate = persons / max(time.perf_counter() - began, 1e-9)
-            bar.update(task, completed=done, total=total, persons=persons, rate=rate)
+        def progress(phase: str, done: int, total: int, persons: int) -> None:
+            task = tasks.get(phase)
+            if task is None:
+                began[phase] = time.perf_counter()
+                task = tasks[phase] = bar.add_task(
+                    PHASES[phase][zh], total=total or None, detail=""
+                )
+            seconds = max(time.perf_counter() - began[phase], 1e-9)
+            if phase == "reading":
+                rate = persons / seconds
+                detail = (
+                    f"{persons:,}人，每秒{rate:,.0f}人"
+                    if zh
+                    else f"{persons:,} persons, {rate:,.0f}/s"
+                )
+            elif phase == "answering":
+                what = _answered_what(config, zh)
+                detail = f"{what} {done:,}/{total:,}" if zh else f"{done:,} of {total:,} {what}"
+            else:
+                detail = f"分块 {done:,}/{total:,}" if zh else f"{done:,} of {total:,} parts"
+            bar.update(task, completed=done, total=total or None, detail=detail)
             if show:
                 bar.refresh()  # each block shows as it comes, not at the next tick only
 
