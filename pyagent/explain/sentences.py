@@ -8,6 +8,7 @@ Every sentence comes from the template of its predicate (`pyagent.explain.templa
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Iterator, Sequence
 
@@ -117,6 +118,11 @@ class Builder:
     # -- names of the person's certificates and titles ---------------------------------
     def _describe(self, kind: str, index: int) -> str | None:
         w = self.words
+        if kind == "work_years":  # the years the rules count, whole, beside a stated 9.5
+            stated = self.person.cumulative_work_years
+            if stated is None or stated.is_integer() or math.floor(stated) != index:
+                return None
+            return w["whole_years"].format(n=index, stated=f"{stated:g}")
         items = self.person.certificates if kind == "certificate" else self.person.titles
         if items is None or not 0 <= index < len(items):
             return None

@@ -9,7 +9,8 @@ beside its ``%*!`` doc block::
 the text has positional placeholders for the arguments after the person: ``{P}`` is the
 person, ``{1}`` the first argument after it (or the first argument of a predicate without a
 person), and so on.  A placeholder may name a format: ``{1:date}`` (a YYYYMMDD number),
-``{1:months}``, ``{1:years}``, ``{1:certificate}`` and ``{1:title}`` (an index into the
+``{1:months}``, ``{1:years}``, ``{1:work_years}`` (years counted whole: the person's stated
+value beside them when it is not whole, through ``describe``), ``{1:certificate}`` and ``{1:title}`` (an index into the
 person's certificates or titles).  An empty text hides the predicate from explanations
 (a guard such as ``person/1``).  Constants that are neither codes of the vocabulary
 (``pyagent.input.vocab``, shown with their Chinese alias) nor clause ids (shown as ``P3.S1``) get
@@ -47,7 +48,7 @@ LANGS = ("en", "zh")
 
 PLACEHOLDER = re.compile(r"\{(P|\d+)(?::([a-z_]+))?\}")
 LAST_VALUE = re.compile(r"(?:: |：)\{(\d+)\}$")  # a sentence that ends on a value after a colon
-FORMATS = ("date", "months", "years", "certificate", "title", "honour", "benefit")
+FORMATS = ("date", "months", "years", "work_years", "certificate", "title", "honour", "benefit")
 
 _VOCABULARIES = (
     vocab.LEVELS,
@@ -317,7 +318,11 @@ class Phrasing:
             return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
         if fmt == "months":
             return w["month"] if n == 1 and self.lang == "en" else w["months"].format(n=n)
-        if fmt == "years":
+        if fmt == "work_years" and self.describe is not None:
+            described = self.describe(fmt, n)
+            if described:
+                return described
+        if fmt in ("years", "work_years"):
             return w["year"] if n == 1 and self.lang == "en" else w["years"].format(n=n)
         if fmt in ("certificate", "title"):
             described = self.describe(fmt, n) if self.describe is not None else None

@@ -228,7 +228,8 @@ def _status(case: Case, person: Person, question: Question, day: dt.date) -> str
 
 def aged(person: Person, now: dt.date, day: dt.date) -> Person:
     """The person on ``day`` if nothing changes but time: cumulative work years grow by the
-    whole years elapsed while the person holds a post or works on (technical work ongoing)."""
+    whole months elapsed while the person holds a post or works on (technical work ongoing),
+    so a stated 9.5 is 10 half a year on (the rules count the sum in whole years)."""
     years = person.cumulative_work_years
     working = isinstance(person.current_post, Post) or any(
         p.end is None for p in person.technical_work or ()
@@ -236,7 +237,7 @@ def aged(person: Person, now: dt.date, day: dt.date) -> Person:
     if years is None or not working or day <= now:
         return person
     months, _ = calendar_months(now, day)
-    return replace(person, cumulative_work_years=years + months // 12)
+    return replace(person, cumulative_work_years=(years * 12 + months) / 12)
 
 
 def held_by(person: Person, now: dt.date) -> tuple[Person, tuple[str, ...]]:

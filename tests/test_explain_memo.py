@@ -1,0 +1,76 @@
+"""Explanations an analyst pastes into a memo unedited: every sentence true as written, in one
+language (SPEC 9).  Each test here failed before the mechanism it names was fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from pyagent.cli.render import explanation_markdown
+from pyagent.explain.answers import answer_case
+from pyagent.explain.whatif import what_if
+from pyagent.explain.why import explain_question
+from pyagent.input.case import parse_case
+
+# a 中级 title holder whose stated work years are not whole (kb/schema.lp counts whole years)
+WORK_YEARS = """\
+as_of: 2026-07-01
+parameters:
+  application_years.technician: 8
+  application_years.senior_technician: 10
+person:
+  id: ma_titled
+  certificates: [{level: technician, kind: skill_level, obtained: 2019-05-10}]
+  technical_work: [{from: 2015-09-01}]
+  field: engineering
+  current_post: {since: 2015-09-01, occupation: 电工}
+  annual_assessments: [{year: 2023, grade: qualified}, {year: 2025, grade: qualified}]
+  honours: []
+  titles: [{rank: associate_senior, series: engineering, obtained: 2020-01-01}]
+  cumulative_work_years: YEARS
+"""
+
+
+def _case(years: str):
+    return parse_case(WORK_YEARS.replace("YEARS", years))
+
+
+def _said(case, question: str, lang: str, mode: str = "why") -> str:
+    found = explain_question(case, question, lang=lang, mode=mode)
+    (e,) = found.explanations
+    return explanation_markdown(found) + "\n" + e.reason
+
+
+@pytest.mark.parametrize(
+    "lang, whole, stated",
+    [
+        ("en", "9 in whole years (9.5 stated)", "cumulative work years: 9 years"),
+        ("zh", "9年（按整年计；填报9.5年）", "累计工作年限：9年"),
+    ],
+)
+def test_work_years_not_whole_are_said_as_counted_whole(lang, whole, stated) -> None:
+    """9.5 stated, 9 counted: never 'cumulative work years: 9 years', which the case contradicts;
+    in the tree, the comparison and the reason alike."""
+    text = _said(_case("9.5"), "skill.senior_technician", lang, "why_not")
+    assert not re.search(re.escape(stated) + "(?!（按整年计)", text)
+    lines = [line for line in text.splitlines() if whole in line]
+    assert len(lines) >= 3  # the input, the comparison, the reason
+    assert any("9 < 10" in line for line in lines)
+    reasons = answer_case(_case("9.5"), lang=lang).persons[0].answers
+    (r,) = [a.reason for a in reasons if a.question == "skill.senior_technician"]
+    assert whole in r
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_whole_work_years_say_nothing_extra(lang) -> None:
+    text = _said(_case("9"), "skill.senior_technician", lang, "why_not")
+    assert ("9 years" if lang == "en" else "累计工作年限：9年") in text
+    assert "whole years" not in text and "按整年计" not in text
+
+
+def test_time_adds_to_work_years_by_the_month() -> None:
+    """9.5 years on 2026-07-01 are 10 whole years on 2027-01-01, not a year later."""
+    w = what_if(_case("9.5"), None, "skill.senior_technician")
+    assert w.earliest.date == dt.date(2027, 1, 1)
