@@ -74,3 +74,34 @@ def test_time_adds_to_work_years_by_the_month() -> None:
     """9.5 years on 2026-07-01 are 10 whole years on 2027-01-01, not a year later."""
     w = what_if(_case("9.5"), None, "skill.senior_technician")
     assert w.earliest.date == dt.date(2027, 1, 1)
+
+
+# grades that decide P2.S3.a: 2024 基本合格 among the latest three, whatever the reading
+GRADES = """\
+as_of: 2026-07-01
+person:
+  id: zhou
+  certificates: [{level: technician, kind: skill_level, obtained: 2018-05-10}]
+  technical_work: [{from: 2015-09-01}]
+  field: engineering
+  current_post: {since: 2015-09-01, occupation: 电工}
+  annual_assessments:
+    - {year: 2022, grade: qualified}
+    - {year: 2023, grade: qualified}
+    - {year: 2024, grade: basically_qualified}
+    - {year: 2025, grade: qualified}
+  honours: []
+  titles: []
+  cumulative_work_years: 11
+"""
+
+
+@pytest.mark.parametrize("reading", ["calendar", "latest_three"])
+def test_what_if_names_the_clause_of_each_change_under_every_reading(reading) -> None:
+    """Under latest_three the grades reach P2.S3.a through an aggregate and a negation, which
+    the clause column did not follow: it was empty."""
+    case = parse_case(GRADES, readings={"assessment_years": reading})
+    w = what_if(case, None, "title.intermediate")
+    changes = [c for s in w.sets for c in s.changes]
+    assert changes and all(c.kind == "grade" for c in changes)
+    assert all(c.clauses == ("P2.S3.a",) for c in changes), changes
