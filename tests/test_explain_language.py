@@ -133,6 +133,96 @@ def test_one_language_per_output(rendered) -> None:
     assert not bad, "a sentence in the other language:\n" + "\n".join(bad[:30])
 
 
+# -- the en text glosses the notice's Chinese ------------------------------------------------------
+# A code is its Chinese name with the code beside it, "合格 (qualified)"; a term of the notice that is
+# no code is the English gloss with the Chinese quoted after it, "social benefit 「社会效益」"; a
+# whole sentence of the notice is quoted as it stands; nothing else in the en text is Chinese.
+_NOT_A_GLOSS = frozenset(
+    "the a an of for is are all as with at to and or by in on any not its each one if it was were "
+    "that no every from be".split()
+)
+
+
+def _codes_with_aliases() -> list[tuple[str, str]]:
+    from pyagent.explain.templates import _VOCABULARIES
+
+    pairs = {(alias, code) for v in _VOCABULARIES for code, alias in v.aliases.items()}
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def unglossed(line: str, values: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The first Chinese of an en line that is neither a code beside its Chinese name, nor a
+    term of the notice after its English gloss, nor a quotation of the notice; ``values``:
+    the case's own words (an occupation, an unlisted field), kept as written."""
+    plain = re.sub(r"“[^”]*”|《[^》]*》|`[^`]*`", " ", line)
+    for m in re.finditer(r"「([^」]*)」", plain):
+        inner = m.group(1)
+        if not re.search(f"[{_CJK}]", inner) or len(inner) > 16 or inner in values:
+            continue  # no Chinese, a sentence of the notice, a value of the case
+        gloss = re.search(r"([A-Za-z][A-Za-z'-]*)\W*$", plain[: m.start()])
+        if gloss is None or gloss.group(1).lower() in _NOT_A_GLOSS:
+            return m.group(0)
+    bare = re.sub(r"「[^」]*」", " ", plain)
+    for alias, code in _codes_with_aliases():
+        bare = bare.replace(f"{alias} ({code})", " ")
+    for value in values:
+        bare = bare.replace(value, " ")
+    found = re.search(f"[{_CJK}]+", bare)
+    return found.group(0) if found else None
+
+
+def _case_words() -> frozenset[str]:
+    """Every string value of a person of the pins (ids, occupations, fields, series, ...)."""
+    out: set[str] = set()
+
+    def collect(x: object) -> None:
+        if isinstance(x, str):
+            out.add(x)
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                collect(getattr(x, f.name))
+        elif isinstance(x, (tuple, list)):
+            for y in x:
+                collect(y)
+
+    for pin in load_pins([QUERIES]):
+        collect(pin.case.persons)
+    return frozenset(w for w in out if re.search(f"[{_CJK}]", w))
+
+
+def test_the_en_text_glosses_every_chinese_term(rendered) -> None:
+    """Under en a Chinese word is a code beside its name (「高级工 (senior_worker)」), a term of the
+    notice after its English gloss (「application requirements 「申报条件」」) or a quotation:
+    never 'the 「申报条件」 for …' nor 'all 合格'."""
+    values = _case_words()
+    bad = []
+    for label, lang, _, text in rendered:
+        if lang != "en":
+            continue
+        for line in _lines(re.sub(r"\\([\\`*_\[\]<>#|])", r"\1", text)):
+            found = unglossed(line, values)
+            if found:
+                bad.append(f"{label}: {found!r} in {line.strip()}")
+    assert not bad, "Chinese not glossed under en:\n" + "\n".join(bad[:30])
+
+
+def test_the_gloss_checker_finds_what_was_seen() -> None:
+    seen = [
+        "the 「申报条件」 for 高级技师 (senior_technician) require 10 years of cumulative work",
+        "if the record of annual assessments 2023–2025 is all three 合格: yes",
+        "may apply for 技师 skill evaluation",
+        "zhou's annual assessments of 「近3年」 are all 合格",
+    ]
+    assert all(unglossed(line) for line in seen)
+    fine = [
+        "the application requirements 「申报条件」 for 高级技师 (senior_technician) require it",
+        "the grade 合格 (qualified) counts as passed 「考核合格」",
+        "the honour 自治区/省级/行业技术能手 (regional_technical_expert) is held",
+        "「《通知》指出，高技能人才与专业技术人才职业发展贯通领域为工程、农业、工艺美术等。」",
+    ]
+    assert not any(unglossed(line) for line in fine)
+
+
 def test_zh_lists_are_joined_with_the_enumeration_comma(rendered) -> None:
     """Under zh a list (clause ids, readings, inputs) is joined with 、, never ", "."""
     bad = []

@@ -105,3 +105,40 @@ def test_what_if_names_the_clause_of_each_change_under_every_reading(reading) ->
     changes = [c for s in w.sets for c in s.changes]
     assert changes and all(c.kind == "grade" for c in changes)
     assert all(c.clauses == ("P2.S3.a",) for c in changes), changes
+
+
+NO_ASSESSMENTS = GRADES.replace(
+    """  annual_assessments:
+    - {year: 2022, grade: qualified}
+    - {year: 2023, grade: qualified}
+    - {year: 2024, grade: basically_qualified}
+    - {year: 2025, grade: qualified}
+""",
+    "",
+)
+
+
+@pytest.mark.parametrize(
+    "reading, lang, said",
+    [
+        ("calendar", "en", "yes if it is all three 合格 (qualified) or better"),
+        ("latest_three", "en", "yes if it is all three 合格 (qualified) or better"),
+        ("calendar", "zh", "若为三年均不低于合格（qualified），则为是"),
+    ],
+)
+def test_an_unstated_record_of_assessments_is_settled_by_grades_that_pass(
+    reading, lang, said
+) -> None:
+    """'yes if it is all three 合格; otherwise: no' was false (three 优秀 give yes too) and, in
+    English, left 合格 unglossed."""
+    case = parse_case(NO_ASSESSMENTS, readings={"assessment_years": reading})
+    (answers,) = answer_case(case, lang=lang).persons
+    (a,) = [a for a in answers.answers if a.question == "title.participate"]
+    assert a.status == "unknown" and said in a.reason
+    excellent = NO_ASSESSMENTS.replace(
+        "  honours: []",
+        "  annual_assessments: [{year: 2023, grade: excellent}, {year: 2024, grade: excellent},"
+        " {year: 2025, grade: excellent}]\n  honours: []",
+    )
+    (done,) = answer_case(parse_case(excellent, readings={"assessment_years": reading})).persons
+    assert {a.question: a.status for a in done.answers}["title.participate"] == "yes"

@@ -263,9 +263,9 @@ def test_a_year_not_listed_is_no_failure_of_its_placeholder_grade(lang) -> None:
     assert answer.question == "title.participate" and answer.status == "no"
     if lang == "en":
         assert answer.reason == (
-            "no: 650123's annual assessment of 2024 does not count as 合格: the grade 基本合格 "
-            "(basically_qualified) does not count as 「考核合格」 (P2.S3.a); 650123's annual "
-            "assessment of 2023 was not at the current post (P2.S3.a)"
+            "no: 650123's annual assessment of 2024 does not count as passed 「合格」: the grade "
+            "基本合格 (basically_qualified) does not count as passed 「考核合格」 (P2.S3.a); "
+            "650123's annual assessment of 2023 was not at the current post (P2.S3.a)"
         )
     else:
         assert answer.reason == (

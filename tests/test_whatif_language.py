@@ -22,6 +22,7 @@ from pyagent.engine.program import load_program
 from pyagent.explain.templates import ALIASES
 from pyagent.explain.whatif import WhatIf, what_if
 from pyagent.input.case import load_case
+from test_explain_language import unglossed
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -127,6 +128,8 @@ def problems(text: str, lang: str, allowed: set[str]) -> list[str]:
                 bare = bare.replace(alias, " ")
             if _CHINESE.search(bare):
                 found.append(f"Chinese outside quotes under en: {line!r}")
+            if unglossed(line, frozenset(w for w in allowed if re.search(CJK, w))):
+                found.append(f"Chinese not glossed under en: {line!r}")
     return found
 
 

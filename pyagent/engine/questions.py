@@ -28,12 +28,24 @@ QUESTIONS: dict[str, Question] = {
     q.id: q
     for q in (
         _q("title.participate", "may take part in professional title evaluation", "可参加职称评审"),
-        _q("title.assistant", "may apply for evaluation at 助理级", "可申报评审助理级职称"),
-        _q("title.intermediate", "may apply for evaluation at 中级", "可申报评审中级职称"),
-        _q("title.associate_senior", "may apply for evaluation at 副高级", "可申报评审副高级职称"),
+        _q(
+            "title.assistant",
+            "may apply for evaluation at 助理级 (assistant)",
+            "可申报评审助理级职称",
+        ),
+        _q(
+            "title.intermediate",
+            "may apply for evaluation at 中级 (intermediate)",
+            "可申报评审中级职称",
+        ),
+        _q(
+            "title.associate_senior",
+            "may apply for evaluation at 副高级 (associate_senior)",
+            "可申报评审副高级职称",
+        ),
         _q(
             "title.full_senior_recognition",
-            "may be recognised at 正高级 through the green channel",
+            "may be recognised at 正高级 (full_senior) through the green channel",
             "可通过绿色通道认定正高级职称",
         ),
         _q(
@@ -43,13 +55,17 @@ QUESTIONS: dict[str, Question] = {
         ),
         _q(
             "skill.senior_worker",
-            "may apply for 高级工 skill evaluation",
+            "may apply for 高级工 (senior_worker) skill evaluation",
             "可申报高级工职业技能评价",
         ),
-        _q("skill.technician", "may apply for 技师 skill evaluation", "可申报技师职业技能评价"),
+        _q(
+            "skill.technician",
+            "may apply for 技师 (technician) skill evaluation",
+            "可申报技师职业技能评价",
+        ),
         _q(
             "skill.senior_technician",
-            "may apply for 高级技师 skill evaluation",
+            "may apply for 高级技师 (senior_technician) skill evaluation",
             "可申报高级技师职业技能评价",
         ),
     )

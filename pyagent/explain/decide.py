@@ -313,7 +313,8 @@ def _plan(
         for g in ("qualified", "basically_qualified"):
             variants.append(
                 _Variant(
-                    w["all_grade"].format(grade=ph.code(g)),
+                    # 优秀 passes too: 'all three 合格' alone would make 'otherwise: no' false
+                    w["all_passing" if g == "qualified" else "all_grade"].format(grade=ph.code(g)),
                     with_(annual_assessments=tuple(Assessment(x, g) for x in window)),
                 )
             )

@@ -98,7 +98,7 @@ _NAMES: tuple[_Row, ...] = tuple(
             "聘用证明",
             ("", ""),  # no claim
             (  # a field stated but not listed, left open by field_list=open: no record settles it
-                "a ruling of the human-resources department on whether 「等」 in P2.S2 covers the field",
+                "a ruling of the human-resources department on whether the 'and the like' 「等」 ending the list of P2.S2 covers the field",
                 "人力资源和社会保障部门关于P2.S2的「等」是否涵盖该领域的解释",
             ),
         ),
@@ -231,7 +231,7 @@ _NAMES: tuple[_Row, ...] = tuple(
             r"parameters\.application_years\.(?P<x>\w+)",
             "the cumulative work years the standard for {x} requires (parameter application_years.{x})",
             "{x}申报条件要求的累计工作年限（参数application_years.{x}）",
-            "the skill standard's 申报条件",
+            "the application requirements 「申报条件」 of the skill standard",
             "相应职业技能标准的申报条件",
         ),
         (

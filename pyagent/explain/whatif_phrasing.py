@@ -313,7 +313,7 @@ _VOCAB = {
 # kind: (en, zh); {values}: the values that would do, {date}: the date asked, {year}
 _CHANGE = {
     "certificate": (
-        "obtain a 职业技能等级 certificate on {date}, at {values}",
+        "obtain a 职业技能等级 (skill_level) certificate on {date}, at {values}",
         "于{date}取得职业技能等级证书，等级为{values}",
     ),
     "grade": ("the {year} annual assessment: {values}", "{year}年度考核结果为{values}"),
@@ -322,17 +322,17 @@ _CHANGE = {
         "自{date}起到所列贯通领域的岗位工作，领域为{values}",
     ),
     "post": (
-        "take up a post with a stated occupation (「工种」) on {date}",
+        "take up a post with a stated occupation 「工种」 on {date}",
         "自{date}起在职业（工种）明确的岗位上工作",
     ),
     "post.occupation": (
-        "state the occupation (「工种」) of the current post",
+        "state the occupation 「工种」 of the current post",
         "注明现岗位的职业（工种）",
     ),
     "honour": ("receive an honour that P4.S2 counts: {values}", "获得P4.S2所列荣誉，为{values}"),
-    "contribution": ("make an outstanding contribution (「有突出贡献」)", "作出突出贡献"),
-    "social_benefit": ("bring social benefit (「社会效益」)", "取得社会效益"),
-    "economic_benefit": ("bring economic benefit (「经济效益」)", "取得经济效益"),
+    "contribution": ("make an outstanding contribution 「有突出贡献」", "作出突出贡献"),
+    "social_benefit": ("bring social benefit 「社会效益」", "取得社会效益"),
+    "economic_benefit": ("bring economic benefit 「经济效益」", "取得经济效益"),
     "title": (
         "obtain a professional title on {date}, of rank {values}",
         "于{date}取得职称，级别为{values}",

@@ -321,16 +321,16 @@ STATUS = {
 # What-if change kinds (pyagent.explain.whatif.Change.kind), as the page words them.
 CHANGES = {
     "certificate": (
-        "obtain a skill certificate (职业技能等级) today, of level",
+        "obtain a 职业技能等级 (skill_level) certificate today, of level",
         "今日取得职业技能等级证书，等级",
     ),
     "grade": ("receive the {year} annual assessment grade", "{year}年度考核获得"),
     "field": ("move to a post in a through-field", "转到贯通领域的岗位"),
-    "post": ("hold a post with a stated occupation (工种)", "在职业（工种）明确的岗位上工作"),
+    "post": ("hold a post with a stated occupation 「工种」", "在职业（工种）明确的岗位上工作"),
     "honour": ("receive an honour P4.S2 counts", "获得第四段所列荣誉"),
-    "contribution": ("make an outstanding contribution (有突出贡献)", "有突出贡献"),
-    "social_benefit": ("bring social benefit (社会效益)", "带来社会效益"),
-    "economic_benefit": ("bring economic benefit (经济效益)", "带来经济效益"),
+    "contribution": ("make an outstanding contribution 「有突出贡献」", "有突出贡献"),
+    "social_benefit": ("bring social benefit 「社会效益」", "带来社会效益"),
+    "economic_benefit": ("bring economic benefit 「经济效益」", "带来经济效益"),
     "title": ("obtain a professional title today, of rank", "今日取得职称，级别"),
 }
 
