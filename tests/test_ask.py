@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -304,6 +305,26 @@ def test_a_long_case_shows_a_progress_bar_on_a_terminal_and_keeps_stdout_clean(t
     assert done.returncode == 0
     assert "answering" in shown and "/24" in shown
     assert len(json.loads(done.stdout)["persons"]) == 24
+    main, secondary = pty.openpty()  # under --lang zh, the bar's words are Chinese
+    zh = subprocess.run(
+        [sys.executable, "-m", "pyagent", "ask", str(path), "--json", "--lang", "zh"],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    shown_zh = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    assert zh.returncode == 0 and "作答" in shown_zh and "/24 人" in shown_zh
+    assert "answering" not in shown_zh and "persons" not in shown_zh
     # not a terminal: no bar at all
     quiet = subprocess.run(
         [sys.executable, "-m", "pyagent", "ask", str(path), "--json"], capture_output=True

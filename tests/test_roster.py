@@ -342,6 +342,8 @@ def test_the_progress_bar_counts_persons_as_they_go(tmp_path: Path) -> None:
     seen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
     counts = {int(m.group(1)) for m in re.finditer(r"(\d+) persons, [\d,]+/s", seen)}
     assert any(0 < c < 40 for c in counts), seen[-2000:]
+    # then the answering of the three distinct situations, and the writing, each its own line
+    assert "3 of 3 distinct situations" in seen and re.search(r"writing .* of \d+ parts", seen)
 
 
 def test_packaging_conventions_and_ci_runs_ruff_and_mypy() -> None:

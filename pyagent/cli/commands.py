@@ -75,7 +75,7 @@ def ask(
             )
         if person is not None and len(loaded.persons) > 1:
             loaded = dataclasses.replace(loaded, persons=(loaded.person(person),))
-        with persons_bar(len(loaded.persons)) as advance:
+        with persons_bar(len(loaded.persons), lang=lang.value) as advance:
             answers = answer_case(loaded, timeout=timeout, progress=advance, lang=lang.value)
     emit(shown, lambda: _view("answers_table")(answers, lang.value), answers.to_json)
 

@@ -308,8 +308,11 @@ def parse_parameters(pairs: list[str]) -> dict[str, int]:
 
 
 @contextmanager
-def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for a case of many persons, when stderr is a terminal."""
+def persons_bar(
+    total: int, least: int = 20, lang: str = "en"
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for a case of many persons, when stderr is a terminal; its
+    words in ``lang``."""
     if total < least or not sys.stderr.isatty():
         yield None
         return
@@ -325,9 +328,10 @@ def persons_bar(total: int, least: int = 20) -> Iterator[Callable[[int, int], No
     err = Console(stderr=True, highlight=False)
     # drawn when a person is done, not by a timer: a slow person writes nothing meanwhile
     with Progress(
-        TextColumn("answering"),
+        TextColumn("作答" if lang == "zh" else "answering"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("人" if lang == "zh" else "persons"),
         TimeRemainingColumn(),
         console=err,
         transient=True,
