@@ -282,6 +282,18 @@ BAD = [
         3,
         "write it without quotes",
     ),
+    (  # unquoted, yet text to YAML: taking quotes away would not help
+        "person:\n  id: a\n  cumulative_work_years: 1e400\n",
+        "person.cumulative_work_years",
+        3,
+        "found the text '1e400'; write it in plain digits, e.g. 12 or 9.5",
+    ),
+    (
+        "person:\n  id: a\n  cumulative_work_years: '9.5'\n",
+        "person.cumulative_work_years",
+        3,
+        "found the text '9.5'; write it without quotes",
+    ),
     (
         "person:\n  id: a\n  annual_assessments: [{year: true, grade: qualified}]\n",
         "person.annual_assessments[0].year",
@@ -412,6 +424,18 @@ def test_bad_input_names_file_place_line_and_problem(text, place, line, expected
     assert err.column is not None
     assert str(err).startswith(f"c.yaml:{line}:{err.column}: {place}")
     assert expected in str(err)
+
+
+def test_a_number_given_as_text_gets_the_hint_that_fits() -> None:
+    """Only a number in plain digits was quoted; other text gets no advice about quotes."""
+    said = {
+        v: str(error(f"person:\n  id: a\n  cumulative_work_years: {v}\n"))
+        for v in ("'12'", "1e3", "twelve", "'.5'")
+    }
+    assert said["'12'"].endswith("found the text '12'; write it without quotes")
+    assert said["1e3"].endswith("; write it in plain digits, e.g. 12 or 9.5")
+    assert said["'.5'"].endswith("; write it in plain digits, e.g. 12 or 9.5")
+    assert said["twelve"].endswith("found the text 'twelve'")
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "null\n", "  \n"])

@@ -13,7 +13,7 @@ from pyagent.errors import InputError, msg
 from pyagent.input import vocab
 from pyagent.input.document import _Ctx, _join
 from pyagent.input.scalars import (
-    _NO_QUOTES,
+    number_hint,
     MAX_TEXT,
     MAX_YEAR,  # noqa: F401 - re-exported (pyagent.input.case)
     MIN_YEAR,  # noqa: F401 - re-exported (pyagent.input.case)
@@ -273,7 +273,9 @@ def _years(ctx: _Ctx, value: object, place: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        ctx.fail(place, _expected(_YEARS, value, _NO_QUOTES if isinstance(value, str) else ""))
+        ctx.fail(
+            place, _expected(_YEARS, value, number_hint(value) if isinstance(value, str) else "")
+        )
     if not math.isfinite(value):
         ctx.fail(place, _expected(_YEARS, value))
     if not 0 <= value <= MAX_YEARS:

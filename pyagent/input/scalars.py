@@ -14,7 +14,7 @@ from pyagent.errors import Msg, NearMatchWarning, msg, shown
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest, _v
 
-__all__ = ["MAX_TEXT", "MAX_YEAR", "MIN_YEAR", "near_field", "normal", "parse_date"]
+__all__ = ["MAX_TEXT", "MAX_YEAR", "MIN_YEAR", "near_field", "normal", "number_hint", "parse_date"]
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_TEXT = 200  # characters in an id, occupation, field or series
@@ -23,6 +23,20 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = object()
 _TEXT = msg("text", "文字")
 _NO_QUOTES = msg("; write it without quotes", "；请去掉引号")
+_PLAIN = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")
+
+
+def number_hint(value: str) -> Msg | str:
+    """What to do with a number given as text: take the quotes away when it is written in
+    plain digits (``'2025'``, ``"9.5"``); write it in plain digits when it is a number in
+    another form (``1e3``, which YAML reads as text even unquoted); else nothing."""
+    if _PLAIN.fullmatch(value):
+        return _NO_QUOTES
+    try:
+        float(value.strip())
+    except ValueError:
+        return ""
+    return msg("; write it in plain digits, e.g. 12 or 9.5", "；请用普通数字书写，如 12 或 9.5")
 
 
 def _outside(value: object, low: int, high: int) -> Msg:
@@ -257,7 +271,7 @@ def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         ctx.fail(place, _expected(what, value))
     if isinstance(value, str):
-        ctx.fail(place, _expected(what, value, _NO_QUOTES))
+        ctx.fail(place, _expected(what, value, number_hint(value)))
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             ctx.fail(place, _expected(what, value))
