@@ -449,6 +449,9 @@ def test_library_errors_name_the_valid_ids():
     case = load_case(CASES)
     with pytest.raises(InputError, match="its persons are: ma_yes, zhou_no, li_unknown"):
         explain_question(case, "title.assistant", person="x")
+    with pytest.raises(InputError) as zh:  # the same message from the case as from why
+        case.person("x")
+    assert zh.value.text("zh").endswith("案例中的人员有：ma_yes、zhou_no、li_unknown")
     with pytest.raises(InputError, match="the questions are: title.participate"):
         explain_question(case, "x")
 

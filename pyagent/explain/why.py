@@ -37,7 +37,7 @@ from clingo import Function
 from pyagent.engine.facts import WORST
 from pyagent.engine.questions import QUESTIONS, question_of
 from pyagent.engine.solve import person_term
-from pyagent.errors import InputError, listed, msg, shown
+from pyagent.errors import InputError, msg
 from pyagent.explain.answers import SolvedCase, resolved_readings, solve_case
 from pyagent.explain.collect import collected_less
 from pyagent.explain.casedata import case_value, person_data
@@ -212,16 +212,7 @@ def _index(solved: SolvedCase, person_id: str) -> int:
     try:
         return solved.index(person_id)
     except KeyError:
-        raise InputError(
-            solved.case.source,
-            "--person",
-            msg(
-                "no person {p!r} in the case; its persons are: {all}",
-                "案例中没有人员「{p}」；案例中的人员有：{all}",
-                p=shown(person_id),
-                all=listed(p.id for p in solved.case.persons[:50]),
-            ),
-        ) from None
+        raise solved.case.no_such_person(person_id) from None
 
 
 def _clauses_in(root: Step, notes: Sequence[Step]) -> tuple[ClauseRef, ...]:

@@ -96,18 +96,21 @@ class Case:
         for p in self.persons:
             if p.id == person_id:
                 return p
-        from pyagent.errors import InputError, msg, shown
+        raise self.no_such_person(person_id)
 
-        listing = ", ".join(p.id for p in self.persons[:50]) + (
-            " ..." if len(self.persons) > 50 else ""
-        )
-        raise InputError(
+    def no_such_person(self, person_id: str) -> Exception:
+        """The InputError of an id that is not in the case: it lists the persons there are."""
+        from pyagent.errors import InputError, Msg, listed, msg, shown
+
+        more = Msg(" ...", " ……") if len(self.persons) > 50 else Msg("", "")
+        return InputError(
             self.source,
             "--person",
             msg(
-                "no person {p!r} in the case; its persons are: {all}",
-                "案例中没有人员「{p}」；案例中的人员有：{all}",
+                "no person {p!r} in the case; its persons are: {all}{more}",
+                "案例中没有人员「{p}」；案例中的人员有：{all}{more}",
                 p=shown(person_id),
-                all=listing,
+                all=listed(p.id for p in self.persons[:50]),
+                more=more,
             ),
         )
