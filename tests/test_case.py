@@ -426,6 +426,22 @@ def test_bad_input_names_file_place_line_and_problem(text, place, line, expected
     assert expected in str(err)
 
 
+def test_lists_of_choices_are_said_in_each_language() -> None:
+    """A list of what one may write: codes with their Chinese names in English, the names
+    with their codes joined by 、 in Chinese."""
+    grade = error("person:\n  id: a\n  annual_assessments: [{year: 2024, grade: 良好}]\n")
+    assert str(grade).endswith(
+        "expected one of: excellent (优秀), qualified (合格), "
+        "basically_qualified (基本合格), unqualified (不合格), pending (未考核), none (当年无考核)"
+    )
+    assert grade.text("zh").endswith(
+        "应为以下之一：优秀（excellent）、合格（qualified）、"
+        "基本合格（basically_qualified）、不合格（unqualified）、未考核（pending）、当年无考核（none）"
+    )
+    key = error("person:\n  id: a\n  xyzzy: 1\n")
+    assert "、" in key.text("zh") and ", " not in key.text("zh").split("：")[-1]
+
+
 def test_a_number_given_as_text_gets_the_hint_that_fits() -> None:
     """Only a number in plain digits was quoted; other text gets no advice about quotes."""
     said = {

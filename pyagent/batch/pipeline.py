@@ -47,7 +47,7 @@ from pyagent.batch.executors import WorkerLost, executor, start_method  # noqa: 
 from pyagent.batch.outputs import OutputError, Outputs, side_files
 from pyagent.batch.workers import worker_count
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, listed, msg
 from pyagent.explain.answers import resolved_readings
 from pyagent.input.case import MAX_YEARS, PARAMETERS
 from pyagent.input.roster import CsvLayout, read_csv_rows, roster_format
@@ -193,7 +193,7 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
                 msg(
                     "not a parameter; expected one of: {c}",
                     "不是参数；应为以下之一：{c}",
-                    c=", ".join(PARAMETERS),
+                    c=listed(PARAMETERS),
                 ),
             )
         if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= MAX_YEARS:

@@ -71,7 +71,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, listed, msg
 from pyagent.kb import readings as kb_readings
 from pyagent.input.document import (  # noqa: F401 - re-exported: importers use pyagent.input.case
     MAX_ALIASES,
@@ -267,7 +267,7 @@ def _parameters(ctx: _Ctx, value: object, place: str) -> dict[str, int]:
             hint = (
                 msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess)
                 if guess
-                else msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(PARAMETERS))
+                else msg("expected one of: {c}", "应为以下之一：{c}", c=listed(PARAMETERS))
             )
             ctx.fail(
                 where,

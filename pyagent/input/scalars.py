@@ -10,7 +10,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 
-from pyagent.errors import Msg, NearMatchWarning, msg, shown
+from pyagent.errors import Msg, NearMatchWarning, listed, msg, shown
 from pyagent.input import vocab
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest, _v
 
@@ -205,8 +205,13 @@ def _code(ctx: _Ctx, vocabulary: vocab.Vocabulary, value: object, place: str) ->
     )
 
 
-def _listing(vocabulary: vocab.Vocabulary) -> str:
-    return ", ".join(f"{c} ({a})" for c, a in vocabulary.aliases.items())
+def _listing(vocabulary: vocab.Vocabulary) -> Msg:
+    """The values one may write, each code with its Chinese name: ``excellent (优秀), ...`` in
+    English, ``优秀（excellent）、...`` in Chinese."""
+    pairs = vocabulary.aliases.items()
+    return Msg(
+        ", ".join(f"{c} ({a})" for c, a in pairs), "、".join(f"{a}（{c}）" for c, a in pairs)
+    )
 
 
 def _squash(text: str) -> str:
@@ -314,7 +319,7 @@ def _mapping(ctx: _Ctx, value: object, place: str, keys: Iterable[str], what: st
             hint = (
                 msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess)
                 if guess
-                else msg("expected one of: {c}", "应为以下之一：{c}", c=", ".join(allowed))
+                else msg("expected one of: {c}", "应为以下之一：{c}", c=listed(allowed))
             )
             ctx.fail(
                 _join(place, key),
