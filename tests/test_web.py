@@ -61,6 +61,28 @@ def statuses(html: str) -> dict[str, str]:
     return dict(re.findall(r'id="answer-([a-z_.]+)"[^>]*>.*?data-status="(\w+)"', html, re.S))
 
 
+def finished(client, r):
+    """The page a job's progress page leads to once the job has ended: ``r`` is the 303 to the
+    progress page (from an upload or a download); the job is waited for on its own event."""
+    assert r.status_code == 303, r.text[:2000]
+    url = r.headers["location"]
+    token = re.fullmatch(r"/roster/job/([\w-]+)\?lang=\w+(&get=[\w.]+)?", url).group(1)
+    assert client.app.state.background.get(token).finished.wait(300)
+    return client.get(url, follow_redirects=True)
+
+
+def download(client, url: str):
+    """A download with reasons: its job (a progress page), then the page that fetches it (its
+    meta refresh, which a browser follows), then the file."""
+    ready = finished(client, client.get(url, follow_redirects=False))
+    assert ready.status_code == 200
+    target = url.split("?")[0].split("/")[-1]
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', ready.text)
+    assert refresh and refresh.group(1).replace("&amp;", "&") == url, ready.text
+    assert f"/{target}?" in refresh.group(1)
+    return client.get(url, follow_redirects=False)
+
+
 def validator(name: str):
     schemas = {n: json.loads(schema_text(n)) for n in SCHEMAS}
     registry = Registry().with_resources(
@@ -221,8 +243,9 @@ def test_the_roster_page(client, tmp_path):
         "/roster",
         data={"as_of": "2026-07-01", "parameters.application_years.technician": "8", "lang": "en"},
         files={"roster": ("demo_roster.csv", data, "text/csv")},
-        follow_redirects=True,
+        follow_redirects=False,
     )
+    r = finished(client, r)
     assert r.status_code == 200 and "<svg" in r.text and "<rect" in r.text
     assert r.text.count('href="/roster/') >= 4
     token = re.search(r"/roster/([\w-]+)/answers\.csv", r.text).group(1)
@@ -250,10 +273,14 @@ def test_the_roster_page(client, tmp_path):
                 ],
             )
             assert done.exit_code == 0, done.output
-        csv = client.get(f"/roster/{token}/answers.csv?lang={lang}")
+        csv = download(client, f"/roster/{token}/answers.csv?lang={lang}")
+        assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
         assert csv.content.startswith("\ufeff".encode()) and b"title.participate" in csv.content
         assert csv.content == (cli / "a.csv").read_bytes()
-        jsonl = client.get(f"/roster/{token}/answers.jsonl?lang={lang}").text
+        # written with the CSV: at once, without a job
+        jsonl = client.get(f"/roster/{token}/answers.jsonl?lang={lang}", follow_redirects=False)
+        assert jsonl.status_code == 200
+        jsonl = jsonl.text
         assert jsonl == (cli / "a.jsonl").read_text("utf-8")
         line = validator("batch-line")
         assert all(line.is_valid(json.loads(x)) for x in jsonl.splitlines())
@@ -401,8 +428,9 @@ def test_a_roster_id_is_always_text(client):
         "/roster",
         data={"as_of": "2026-07-01"},
         files={"roster": ("x.jsonl", rows, "application/x-ndjson")},
-        follow_redirects=True,
+        follow_redirects=False,
     )
+    r = finished(client, r)
     assert r.status_code == 200 and XSS not in r.text and "&lt;script&gt;" in r.text
     token = re.search(r"/roster/([\w-]+)/answers\.csv", r.text).group(1)
     person = client.get(f"/roster/{token}/person/0")

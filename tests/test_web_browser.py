@@ -22,7 +22,13 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
+
 from pyagent.web.app import create_app  # noqa: E402
+from test_web_jobs import Held  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -95,6 +101,15 @@ def status(driver, question: str) -> str:
     return cell.get_attribute("data-status")
 
 
+def shown(driver, by: str, what: str) -> str | None:
+    """The text of an element of a page that may be replaced as it is read (a page that
+    refreshes itself), or None while there is none."""
+    try:
+        return driver.find_element(by, what).text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return None
+
+
 def submitted(driver, click) -> None:
     """Click something that submits, and wait for the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
@@ -102,7 +117,7 @@ def submitted(driver, click) -> None:
     WebDriverWait(driver, 20).until(EC.staleness_of(old))
 
 
-def test_the_page_in_a_browser(server, browser, tmp_path):
+def test_the_page_in_a_browser(server, browser, tmp_path, monkeypatch):
     d = browser
     shots = tmp_path / "screenshots"
     shots.mkdir()
@@ -172,14 +187,33 @@ def test_the_page_in_a_browser(server, browser, tmp_path):
     reports = list(d.downloads.glob("report-*.html"))
     assert reports and "<script" not in reports[0].read_text("utf-8")
 
-    # the demo roster: the chart
+    # the demo roster: its progress page (the job held while answering), then the chart
+    held = Held(monkeypatch)
     d.get(f"{server}/roster?lang=en")
     d.find_element(By.NAME, "roster").send_keys(str(ROOT / "queries" / "demo_roster.csv"))
     put(d, "as_of", "2026-07-01")
     submitted(d, lambda: d.find_element(By.ID, "roster-submit").click())
+    assert held.reached.wait(60)
+    _, done, total, _ = held.report
+    # the page refreshes itself (no script): one of its refreshes shows the held phase
+    WebDriverWait(d, 20).until(lambda d: "answering" in (shown(d, By.ID, "job-step") or ""))
+    bar = d.find_element(By.ID, "job-progress")
+    assert (bar.get_attribute("max"), bar.get_attribute("value")) == (str(total), str(done))
+    assert f"{done} of {total} distinct answer keys answered" in d.find_element(By.ID, "job").text
+    d.save_screenshot(str(shots / "6-roster-progress.png"))
+    held.release.set()
+    WebDriverWait(d, 60).until(lambda d: shown(d, By.CSS_SELECTOR, "svg.chart") is not None)
     chart = d.find_element(By.CSS_SELECTOR, "svg.chart")
     assert len(chart.find_elements(By.TAG_NAME, "rect")) >= 9
-    d.save_screenshot(str(shots / "6-roster.png"))
+    d.save_screenshot(str(shots / "7-roster.png"))
+    # the answers with reasons: a job, its page, then the file (the page's refresh fetches it)
+    result = d.current_url
+    d.find_element(By.ID, "download-csv").click()
+    WebDriverWait(d, 60).until(lambda d: list(d.downloads.glob("demo_roster-answers.csv")))
+    assert "ready" in d.find_element(By.TAG_NAME, "h1").text
+    done_file = d.downloads / "demo_roster-answers.csv"
+    WebDriverWait(d, 20).until(lambda d: done_file.read_bytes().startswith(b"\xef\xbb\xbfid,"))
+    d.get(result)
     d.find_element(By.LINK_TEXT, "li_senior_worker").click()
     assert status(d, "title.assistant") == "no"
-    assert len(list(shots.glob("*.png"))) == 6
+    assert len(list(shots.glob("*.png"))) == 7

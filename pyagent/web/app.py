@@ -9,18 +9,21 @@ marked safe); a Content-Security-Policy allows scripts and styles from this serv
 inline script, nothing from elsewhere); a request body over ``max_body`` bytes is refused (413)
 before it is read; no path on the server is ever taken from a request (templates and static
 files are the package's own, uploads go to temporary files named here); bad input of any kind
-is a 400 or 422 with the command line's message, never a 500 or a traceback.
+is a 400 or 422 with the command line's message, never a 500 or a traceback.  The roster pages
+are `pyagent.web.roster_pages` (long work in the background: `pyagent.web.jobs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -30,9 +33,10 @@ from pyagent.errors import InputError, TimeLimitError, msg
 from pyagent.input import vocab
 from pyagent.input.case import PARAMETERS, parse_case
 from pyagent.kb import readings as kb_readings
-from pyagent.web import api, compute, form as forms, roster as rosters
+from pyagent.web import api, compute, form as forms
 from pyagent.web.i18n import CHANGES, STATUS, WORDS, pick_lang
-from pyagent.web.report import GLOBALS, person_report, roster_report
+from pyagent.web.jobs import Jobs
+from pyagent.web.report import GLOBALS, person_report
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 6_000_000  # bytes of one request (a roster of the page's limit, with its form around it)
@@ -40,7 +44,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-PAGE = 50  # roster rows per page
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(GLOBALS)
@@ -336,169 +339,6 @@ def _download(body: str, filename: str, media: str) -> Response:
     )
 
 
-# -- the roster pages --------------------------------------------------------------------------
-def _roster_context(lang: str) -> dict:
-    return dict(
-        limit_persons=rosters.MAX_ROSTER_PERSONS,
-        limit_mb=rosters.MAX_ROSTER_BYTES // 1_000_000,
-        readings=kb_readings(),
-        parameters=PARAMETERS,
-        today=dt.date.today().isoformat(),
-        hint=WORDS[lang]["roster_hint"].format(
-            n=f"{rosters.MAX_ROSTER_PERSONS:,}", mb=rosters.MAX_ROSTER_BYTES // 1_000_000
-        ),
-    )
-
-
-async def roster_get(request: Request) -> Response:
-    lang = lang_of(request)
-    return page(request, "roster.html", lang, **_roster_context(lang), values={})
-
-
-def _settings(fields: dict[str, str]) -> tuple[dt.date, dict[str, str], dict[str, int]]:
-    """as_of, readings and parameters of a roster form, validated as the command line does."""
-    from pyagent.batch.pipeline import parse_parameters
-    from pyagent.input.case import parse_date, parse_readings
-
-    as_of = (
-        parse_date(fields["as_of"], "as_of", "")
-        if fields.get("as_of", "").strip()
-        else dt.date.today()
-    )
-    defaults = {n: r.default for n, r in kb_readings().items()}
-    chosen = [
-        f"{n}={fields[f'readings.{n}']}"
-        for n in kb_readings()
-        if fields.get(f"readings.{n}") and fields[f"readings.{n}"] != defaults[n]
-    ]
-    params = [
-        f"{p}={fields[f'parameters.{p}'].strip()}"
-        for p in PARAMETERS
-        if fields.get(f"parameters.{p}", "").strip()
-    ]
-    return as_of, parse_readings(chosen), parse_parameters(params)
-
-
-async def roster_post(request: Request) -> Response:
-    fields, files = await form_data(request)
-    lang = lang_of(request, fields)
-    name, data = files.get("roster", ("", b""))
-    try:
-        if not data:
-            raise InputError(
-                "roster",
-                "",
-                msg(
-                    "no roster was uploaded; choose a CSV or JSONL file",
-                    "没有上传名单；请选择 CSV 或 JSONL 文件",
-                ),
-            )
-        as_of, readings, parameters = _settings(fields)
-        from starlette.concurrency import run_in_threadpool
-
-        result = await run_in_threadpool(
-            rosters.answer_roster,
-            data,
-            name,
-            as_of=as_of,
-            readings=readings,
-            parameters=parameters,
-            fmt=fields.get("format") or None,
-            jobs=request.app.state.jobs,
-            limit_persons=rosters.MAX_ROSTER_PERSONS,
-            limit_bytes=rosters.MAX_ROSTER_BYTES,
-        )
-    except InputError as err:
-        return page(
-            request,
-            "roster.html",
-            lang,
-            422,
-            **_roster_context(lang),
-            values=fields,
-            error=_input_error(err, lang),
-        )
-    return RedirectResponse(f"/roster/{result.token}?lang={lang}", status_code=303)
-
-
-def _stored(request: Request) -> rosters.RosterResult:
-    result = rosters.stored(request.path_params["token"])
-    if result is None:
-        raise HTTPException(
-            404,
-            "no such roster here (rosters are kept for the last few uploads only); upload it again",
-        )
-    return result
-
-
-async def roster_view(request: Request) -> Response:
-    lang = lang_of(request)
-    result = _stored(request)
-    try:
-        number = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        raise HTTPException(400, "page: expected a whole number") from None
-    pages = max(1, -(-len(result.rows) // PAGE))
-    number = min(number, pages)
-    shown = result.rows[(number - 1) * PAGE : number * PAGE]
-    bars = rosters.chart(result.summary["counts"], STATUS[lang])
-    # each shown row's reasons, answered on its own facts (a page of rows at a time)
-    from starlette.concurrency import run_in_threadpool
-
-    reasons = await run_in_threadpool(rosters.reasons, result, [row["id"] for row in shown], lang)
-    return page(
-        request,
-        "roster_result.html",
-        lang,
-        result=result,
-        shown=shown,
-        number=number,
-        pages=pages,
-        first=(number - 1) * PAGE,
-        bars=bars,
-        reasons=reasons,
-    )
-
-
-async def roster_person(request: Request) -> Response:
-    lang = lang_of(request)
-    result = _stored(request)
-    try:
-        k = int(request.path_params["index"])
-        person_id = result.rows[k]["id"]
-    except (ValueError, IndexError):
-        raise HTTPException(404, "no such row in this roster") from None
-    text = rosters.person_case_text(result, person_id)
-    if text is None:
-        raise HTTPException(404, "this row cannot be opened as a person")
-    try:
-        case = parse_case(text, result.name)
-    except InputError as err:
-        raise HTTPException(422, _input_error(err, lang)) from None
-    values = forms.form_of(case, case.persons[0])
-    return _person_page(request, lang, case, values, forms.case_text(values).text)
-
-
-async def roster_download(request: Request) -> Response:
-    result = _stored(request)
-    kind = request.path_params["kind"]
-    stem = _safe_name(Path(result.name).stem)
-    lang = lang_of(request)
-    if kind in ("answers.csv", "answers.jsonl"):  # with every row's reasons, as batch writes them
-        from starlette.concurrency import run_in_threadpool
-
-        if kind == "answers.csv":
-            body = await run_in_threadpool(rosters.csv_download, result, lang)
-            return _download(body, f"{stem}-answers.csv", "text/csv; charset=utf-8")
-        body = await run_in_threadpool(rosters.jsonl_download, result, lang)
-        return _download(body, f"{stem}-answers.jsonl", "application/x-ndjson; charset=utf-8")
-    if kind == "report.html":
-        return _download(
-            roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8"
-        )
-    raise HTTPException(404, "no such download")
-
-
 # -- the notice and the API page ----------------------------------------------------------------
 async def notice_page(request: Request) -> Response:
     lang = lang_of(request)
@@ -526,19 +366,32 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse("internal error: the request could not be answered", 500)
 
 
-def create_app(*, jobs: int = 1, max_body: int = MAX_BODY) -> Starlette:
-    """The application: pages, the JSON API, static files (the package's own)."""
+def create_app(
+    *, jobs: int = 1, max_body: int = MAX_BODY, running: int = 2, job_wait: float = 0.5
+) -> Starlette:
+    """The application: pages, the JSON API, static files (the package's own).
+
+    ``jobs``: worker processes of each batch; ``running``: rosters answered at once in the
+    background (`pyagent.web.jobs`); ``job_wait``: seconds a progress page waits for its job
+    to end before it shows how far it has got (a small roster goes straight to its answers)."""
+    from pyagent.web import roster_pages  # (it uses this module's helpers)
+
+    background = Jobs(running=running)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            background.close()  # the running jobs stop at their next progress report
+
     routes = [
         Route("/", person_get),
         Route("/person", person_get),
         Route("/person", person_post, methods=["POST"]),
         Route("/person/report", person_report_post, methods=["POST"]),
         Route("/person/flips", person_flips, methods=["POST"]),
-        Route("/roster", roster_get),
-        Route("/roster", roster_post, methods=["POST"]),
-        Route("/roster/{token}", roster_view),
-        Route("/roster/{token}/person/{index}", roster_person),
-        Route("/roster/{token}/{kind}", roster_download),
+        *roster_pages.routes(),
         Route("/notice", notice_page),
         Route("/api", api_page),
         *api.routes(),
@@ -549,8 +402,11 @@ def create_app(*, jobs: int = 1, max_body: int = MAX_BODY) -> Starlette:
         # Starlette types a handler as taking any Exception, so a handler of HTTPException alone
         # (as its documentation writes them) does not match its annotation.
         exception_handlers={HTTPException: http_error, Exception: server_error},  # type: ignore[dict-item]
+        lifespan=lifespan,
     )
     app.state.jobs = jobs
+    app.state.background = background
+    app.state.job_wait = job_wait
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(SecurityHeaders)
     return app

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyagent.batch.pipeline import BatchConfig, run_batch
+from pyagent.batch.pipeline import BatchConfig, Progress, run_batch
 from pyagent.errors import InputError, msg
 from pyagent.input.roster import CsvLayout, csv_person, read_csv_rows
 
@@ -132,6 +132,28 @@ def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
     return out
 
 
+def check_roster(
+    data: bytes,
+    name: str,
+    fmt: str | None = None,
+    limit_persons: int = MAX_ROSTER_PERSONS,
+    limit_bytes: int = MAX_ROSTER_BYTES,
+) -> tuple[str, str]:
+    """(format, the name shown) of an upload that `answer_roster` can start on: its format,
+    size and rows within the page's limits, and a CSV's header read as `run_batch` reads it
+    (the errors that stop a batch before its first row); InputError otherwise.  Quick, so
+    that the page refuses bad input on its form before any job starts."""
+    fmt = roster_format(name, fmt)
+    shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
+    _check_size(data, shown, limit_persons, limit_bytes)
+    if fmt == "csv":
+        handle = io.TextIOWrapper(
+            io.BytesIO(data), encoding="utf-8-sig", newline="", errors="surrogateescape"
+        )
+        read_csv_rows(handle, shown)  # the header (its rows are read by the batch)
+    return fmt, shown
+
+
 def answer_roster(
     data: bytes,
     name: str,
@@ -143,11 +165,11 @@ def answer_roster(
     jobs: int = 1,
     limit_persons: int = MAX_ROSTER_PERSONS,
     limit_bytes: int = MAX_ROSTER_BYTES,
+    progress: Progress | None = None,
 ) -> RosterResult:
-    """Answer an uploaded roster as `pyagent batch` does; InputError when it cannot start."""
-    fmt = roster_format(name, fmt)
-    shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
-    _check_size(data, shown, limit_persons, limit_bytes)
+    """Answer an uploaded roster as `pyagent batch` does; InputError when it cannot start.
+    ``progress`` is `run_batch`'s (``progress(phase, done, total, persons)``)."""
+    fmt, shown = check_roster(data, name, fmt, limit_persons, limit_bytes)
     # reasons=False: the page explains a page of rows at a time (`reasons`), not the whole
     # upload before it shows anything
     config = BatchConfig(
@@ -158,7 +180,7 @@ def answer_roster(
         out = Path(tmp) / "answers.jsonl"
         roster.write_bytes(data)
         try:
-            summary = run_batch(roster, out, config)
+            summary = run_batch(roster, out, config, progress=progress)
         except InputError as err:  # name the upload, not the temporary file
             raise InputError(shown, err.place, err.message, err.line, err.column) from None
         jsonl = out.read_text(encoding="utf-8")
@@ -266,18 +288,27 @@ def csv_download(result: RosterResult, lang: str = "en") -> str:
     """The answers as ``pyagent batch -o answers.csv --lang`` writes them (UTF-8 with a BOM so
     that Excel reads the Chinese right; per question the status, its reason, the clauses and
     what would settle an unknown)."""
-    return _downloads(result, lang)[1]
+    return write_downloads(result, lang)[1]
 
 
 def jsonl_download(result: RosterResult, lang: str = "en") -> str:
     """The answers as ``pyagent batch -o answers.jsonl --lang`` writes them: a JSON line a row,
     each answer with its reason and what would settle it."""
-    return _downloads(result, lang)[0]
+    return write_downloads(result, lang)[0]
 
 
-def _downloads(result: RosterResult, lang: str) -> tuple[str, str]:
-    """The upload answered again by `run_batch` with reasons in ``lang`` (``pyagent batch``'s
-    own run: every row explained, repeated ids included), kept with the roster."""
+def downloads_ready(result: RosterResult, lang: str) -> bool:
+    """Whether the downloads in ``lang`` are written already (`write_downloads`)."""
+    with _LOCK:
+        return lang in result.downloads
+
+
+def write_downloads(
+    result: RosterResult, lang: str, progress: Progress | None = None
+) -> tuple[str, str]:
+    """(answers.jsonl, answers.csv): the upload answered again by `run_batch` with reasons in
+    ``lang`` (``pyagent batch``'s own run: every row explained, repeated ids included), kept
+    with the roster; seconds to a minute for a long roster (``progress`` is `run_batch`'s)."""
     from pyagent.batch.tables import jsonl_to_table
 
     with _LOCK:
@@ -295,7 +326,7 @@ def _downloads(result: RosterResult, lang: str) -> tuple[str, str]:
         roster = Path(tmp) / f"roster.{result.fmt}"
         roster.write_bytes(result.data)
         out, table = Path(tmp) / "answers.jsonl", Path(tmp) / "answers.csv"
-        run_batch(roster, out, config)
+        run_batch(roster, out, config, progress=progress)
         jsonl_to_table(out, table, "csv", lang)
         with (
             open(out, encoding="utf-8", newline="") as a,
@@ -328,10 +359,13 @@ __all__ = [
     "RosterResult",
     "answer_roster",
     "chart",
+    "check_roster",
     "csv_download",
+    "downloads_ready",
     "explained",
     "jsonl_download",
     "person_case_text",
     "stored",
+    "write_downloads",
     "CsvLayout",
 ]

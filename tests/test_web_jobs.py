@@ -1,0 +1,296 @@
+"""The page's long jobs (`pyagent.web.jobs`): an upload is checked at once (bad input: the form
+again, as typed, with the message), then answered in the background while a progress page shows
+its phase and counts, and leads to the same answers as ``pyagent batch``; the downloads with
+reasons the same way.  A job is held at a point of its run by an event of the test (its
+``run_batch`` wrapped), so what the page shows mid-job is deterministic: no sleeps, no timing."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from typer.testing import CliRunner
+
+pytest.importorskip("starlette", reason="the web extra is part of the test extra")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
+
+from pyagent.cli import app as cli  # noqa: E402
+from pyagent.errors import InputError, msg  # noqa: E402
+from pyagent.web import roster as rosters  # noqa: E402
+from pyagent.web.app import create_app  # noqa: E402
+from pyagent.web.jobs import Busy, Jobs  # noqa: E402
+from test_web import DEMO_ROSTER, download, finished  # noqa: E402
+
+SETTINGS = {"as_of": "2026-07-01", "parameters.application_years.technician": "8"}
+CLI_SETTINGS = ["--as-of", "2026-07-01", "--parameter", "application_years.technician=8"]
+
+
+class Held:
+    """`run_batch` of the page's jobs, held at the first report of ``phase`` until released:
+    ``reached`` is set there, with that report in ``report``."""
+
+    def __init__(self, monkeypatch, phase: str = "answering") -> None:
+        self.phase, self.report = phase, None
+        self.reached, self.release = threading.Event(), threading.Event()
+        real = rosters.run_batch
+
+        def held(roster, out, config, *, progress=None, **kw):
+            def report(phase, done, total, persons):
+                if progress is not None:
+                    progress(phase, done, total, persons)
+                if phase == self.phase and not self.reached.is_set():
+                    self.report = (phase, done, total, persons)
+                    self.reached.set()
+                    assert self.release.wait(120), "the test never released the job"
+
+            return real(roster, out, config, progress=report, **kw)
+
+        monkeypatch.setattr(rosters, "run_batch", held)
+
+
+@pytest.fixture
+def client():
+    # job_wait=0: the progress page shows the job's state at once (no waiting for its end)
+    with TestClient(create_app(job_wait=0)) as c:
+        yield c
+
+
+def upload(client, lang: str = "en", name: str = "demo_roster.csv", data: bytes | None = None):
+    return client.post(
+        "/roster",
+        data={**SETTINGS, "lang": lang},
+        files={"roster": (name, DEMO_ROSTER.read_bytes() if data is None else data, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+def batch(tmp_path: Path, *options: str) -> Path:
+    out = tmp_path / f"cli-{len(list(tmp_path.iterdir()))}.jsonl"
+    done = CliRunner().invoke(cli, ["batch", str(DEMO_ROSTER), "-o", str(out), *options])
+    assert done.exit_code == 0, done.output
+    return out
+
+
+def test_an_upload_goes_through_its_progress_page_to_the_answers_of_batch(
+    client, monkeypatch, tmp_path
+):
+    held = Held(monkeypatch)
+    r = upload(client)
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    assert re.fullmatch(r"/roster/job/[\w-]+\?lang=en", job_url)
+    assert held.reached.wait(120)
+    _, done, total, persons = held.report
+    assert total > 0 and persons == 4  # the demo roster's four persons
+    page = client.get(job_url, follow_redirects=False)
+    assert page.status_code == 200
+    assert '<meta http-equiv="refresh" content="1">' in page.text  # no script needed
+    assert f'<progress id="job-progress" max="{total}" value="{done}">' in page.text
+    assert "Step 2 of 3: answering" in page.text
+    assert f"{done} of {total} distinct answer keys answered" in page.text
+    assert "4 persons in the roster" in page.text and "demo_roster.csv" in page.text
+    zh = client.get(job_url.replace("lang=en", "lang=zh")).text
+    assert "第 2 步（共 3 步）：作答" in zh and f"已作答不同答案键 {done}/{total} 个" in zh
+    assert "名单共 4 人" in zh and "<progress" in zh
+    held.release.set()
+    token = re.search(r"/roster/job/([\w-]+)", job_url).group(1)
+    assert client.app.state.background.get(token).finished.wait(120)
+    end = client.get(job_url, follow_redirects=False)
+    assert end.status_code == 303
+    result_url = end.headers["location"]
+    assert re.fullmatch(r"/roster/[\w-]+\?lang=en", result_url)
+    shown = client.get(result_url)
+    assert shown.status_code == 200 and "<svg" in shown.text and "li_senior_worker" in shown.text
+    # the answers are those of `pyagent batch --no-reasons` on the same roster, byte for byte
+    result = rosters.stored(re.search(r"/roster/([\w-]+)\?", result_url).group(1))
+    assert result is not None
+    assert result.jsonl == batch(tmp_path, *CLI_SETTINGS, "--no-reasons").read_text("utf-8")
+
+
+def test_a_download_with_reasons_goes_through_its_progress_page_to_the_file_of_batch(
+    client, monkeypatch, tmp_path
+):
+    r = finished(client, upload(client))
+    token = re.search(r"/roster/([\w-]+)/answers\.csv", r.text).group(1)
+    held = Held(monkeypatch, "writing")
+    url = f"/roster/{token}/answers.jsonl?lang=en"
+    r = client.get(url, follow_redirects=False)
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    assert job_url.endswith("&get=answers.jsonl")
+    assert held.reached.wait(120)
+    _, done, total, persons = held.report
+    page = client.get(job_url, follow_redirects=False)
+    assert page.status_code == 200 and "Writing the answers with reasons" in page.text
+    assert "Step 3 of 3: writing the answers" in page.text
+    assert f"{done} of {total} parts written" in page.text
+    assert f'<progress id="job-progress" max="{total}" value="{done}">' in page.text
+    # a second click on the same download, while it runs, is the same job
+    assert client.get(url, follow_redirects=False).headers["location"] == job_url
+    held.release.set()
+    got = download(client, url)
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert got.text == batch(tmp_path, *CLI_SETTINGS, "--lang", "en").read_text("utf-8")
+    ready = client.get(job_url.replace("lang=en", "lang=zh"))
+    assert "含理由的答案已就绪" in ready.text and "返回名单" in ready.text
+
+
+def test_bad_input_comes_back_on_the_form_as_typed_and_starts_no_job(client):
+    typed = {
+        **SETTINGS,
+        "format": "csv",
+        "readings.assessment_years": "latest_three",
+        "lang": "en",
+    }
+    r = client.post(
+        "/roster",
+        data=typed,
+        files={"roster": ("r.csv", b"idd,foo\n1,2\n", "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422
+    said = "r.csv:1: unknown columns 'idd' (column 1; did you mean 'id'?)"
+    assert str(escape(said)) in r.text
+    assert 'id="roster-form"' in r.text and 'id="roster-error"' in r.text
+    assert 'value="2026-07-01"' in r.text
+    assert 'name="parameters.application_years.technician" value="8"' in r.text
+    assert '<option value="csv" selected>' in r.text
+    assert '<option value="latest_three" selected>' in r.text
+    assert not client.app.state.background._store  # no job was started
+    r = client.post(
+        "/roster",
+        data={**typed, "lang": "zh"},
+        files={"roster": ("r.csv", b"", "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422 and "没有上传名单" in r.text
+
+
+def test_a_job_that_fails_shows_its_message_on_the_form_and_a_crash_one_message(
+    client, monkeypatch, caplog
+):
+    def refused(roster, out, config, **kw):
+        raise InputError(str(roster), "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
+
+    monkeypatch.setattr(rosters, "run_batch", refused)
+    r = finished(client, upload(client))
+    assert r.status_code == 422 and 'id="roster-form"' in r.text
+    # the upload's own name, never the server's temporary file
+    assert "demo_roster.csv:3: a refusal of the batch" in r.text and "/tmp" not in r.text
+    assert 'name="parameters.application_years.technician" value="8"' in r.text
+
+    def crashed(roster, out, config, **kw):
+        raise RuntimeError("a secret of the server")
+
+    monkeypatch.setattr(rosters, "run_batch", crashed)
+    with caplog.at_level(logging.ERROR, "pyagent.web"):
+        for lang, said in (
+            ("en", "The roster could not be answered: an error inside pyagent"),
+            ("zh", "名单未能完成：pyagent 内部出错"),
+        ):
+            r = finished(client, upload(client, lang))
+            assert r.status_code == 500 and said in r.text
+            assert "Traceback" not in r.text and "secret" not in r.text
+    assert "a secret of the server" in caplog.text  # the traceback is in the server's log
+
+
+def test_jobs_are_bounded_and_stop_with_the_server():
+    """At most ``running`` at once (the others wait, shown as waiting), at most ``waiting``
+    unfinished (then Busy), the store bounded; `close` stops a job at its next report."""
+    jobs = Jobs(running=1, waiting=2, keep=3)
+    go, started = threading.Event(), threading.Event()
+
+    def slow(progress):
+        progress("reading", 0, 10, 0)
+        started.set()
+        assert go.wait(60)
+        progress("answering", 1, 2, 3)
+        return "slow"
+
+    first = jobs.start(slow, "roster")
+    assert started.wait(60)
+    second = jobs.start(lambda progress: "quick", "roster")
+    assert first.state == ("reading", 0, 10, 0)
+    assert second.state[0] == "waiting" and not second.finished.is_set()
+    with pytest.raises(Busy):
+        jobs.start(lambda progress: "refused", "roster")
+    go.set()
+    assert first.finished.wait(60) and second.finished.wait(60)
+    assert (first.result, second.result) == ("slow", "quick")
+    for _ in range(3):
+        done = jobs.start(lambda progress: "more", "roster")
+        assert done.finished.wait(60)
+    assert jobs.get(first.token) is None and jobs.get(done.token) is done  # the oldest went
+    go.clear()
+    started.clear()
+    stopping = jobs.start(slow, "roster")
+    assert started.wait(60)
+    jobs.close()
+    go.set()
+    assert stopping.finished.wait(60) and stopping.stopped and stopping.result is None
+    with pytest.raises(Busy):
+        jobs.start(lambda progress: "after", "roster")
+
+
+def test_a_small_roster_goes_straight_to_its_answers():
+    """The progress page waits a moment for its job: a roster answered by then is shown at
+    once (the held job shows the page at once with ``job_wait=0``, above)."""
+    with TestClient(create_app(job_wait=60)) as c:
+        r = upload(c)
+        shown = c.get(r.headers["location"], follow_redirects=False)
+        assert shown.status_code == 303 and shown.headers["location"].startswith("/roster/")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_progress_pages_words_are_in_the_language_of_the_page(client, monkeypatch, lang):
+    """Every phase of both kinds of job, and every message of a job, in one language (SPEC 9's
+    patterns, as tests/test_web_language.py checks the other pages); the page mid-job too."""
+    from test_web_language import _shown, _wrong_language
+
+    from pyagent.web.i18n import WORDS
+    from pyagent.web.jobs import Job, described
+
+    said = []
+    for kind in ("roster", "answers"):
+        for state in (
+            ("waiting", 0, 0, 0),
+            ("reading", 100, 0, 7),
+            ("reading", 100, 300, 7),
+            ("answering", 5, 9, 1234),
+            ("writing", 1, 2, 1234),
+        ):
+            d = described(Job("t", kind, state=state), lang)
+            said += [d["title"], d["step"], d["percent"], d["elapsed"], d.get("hint", "")]
+            said += d["counts"]
+    said += [v for k, v in WORDS[lang].items() if k.startswith(("job_", "phase_", "back_to"))]
+    held = Held(monkeypatch)
+    r = upload(client, lang)
+    assert held.reached.wait(120)
+    html = client.get(r.headers["location"]).text
+    held.release.set()
+    lines = _shown(html, lambda tag, a: tag == "main")
+    assert any("<progress" in html and str(held.report[2]) in line for line in lines)
+    bad = [(t, w) for t in said + lines if (w := _wrong_language(t, lang))]
+    assert not bad, bad
+
+
+def test_an_upload_beyond_the_bound_of_jobs_gets_its_form_back_with_a_message(client, monkeypatch):
+    client.app.state.background = Jobs(running=1, waiting=1)
+    held = Held(monkeypatch)
+    first = upload(client)
+    assert held.reached.wait(120)
+    try:
+        r = upload(client, "zh")
+        assert r.status_code == 503 and "服务器正在处理其他 1 份名单" in r.text
+        assert 'id="roster-form"' in r.text and 'value="2026-07-01"' in r.text
+    finally:
+        held.release.set()
+    assert finished(client, first).status_code == 200
+    client.app.state.background.close()
