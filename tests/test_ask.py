@@ -284,45 +284,35 @@ def test_a_long_case_shows_a_progress_bar_on_a_terminal_and_keeps_stdout_clean(t
     }
     path = tmp_path / "long.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    main, secondary = pty.openpty()
-    done = subprocess.run(
-        [sys.executable, "-m", "pyagent", "ask", str(path), "--json"],
-        stdout=subprocess.PIPE,
-        stderr=secondary,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:  # everything the terminal got, up to the end of the child's output
-        try:
-            chunk = os.read(main, 1 << 16)
-        except OSError:  # EIO: no writer left
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    shown = b"".join(chunks).decode("utf-8", "replace")
+
+    def on_terminal(*args: str) -> tuple[subprocess.CompletedProcess, str]:
+        """The command run with stderr on a pseudo-terminal: its result and what the
+        terminal got (escape sequences taken out)."""
+        main, secondary = pty.openpty()
+        done = subprocess.run(
+            [sys.executable, "-m", "pyagent", "ask", str(path), "--json", *args],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+        )
+        os.close(secondary)
+        chunks = []
+        while True:  # everything the terminal got, up to the end of the child's output
+            try:
+                chunk = os.read(main, 1 << 16)
+            except OSError:  # EIO: no writer left
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(main)
+        shown = b"".join(chunks).decode("utf-8", "replace")
+        return done, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+
+    done, shown = on_terminal()
     assert done.returncode == 0
-    assert "answering" in shown and "/24" in shown
+    assert "answering" in shown and "/24 persons" in shown
     assert len(json.loads(done.stdout)["persons"]) == 24
-    main, secondary = pty.openpty()  # under --lang zh, the bar's words are Chinese
-    zh = subprocess.run(
-        [sys.executable, "-m", "pyagent", "ask", str(path), "--json", "--lang", "zh"],
-        stdout=subprocess.PIPE,
-        stderr=secondary,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 1 << 16)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    shown_zh = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    zh, shown_zh = on_terminal("--lang", "zh")  # the bar's words in the language asked
     assert zh.returncode == 0 and "作答" in shown_zh and "/24 人" in shown_zh
     assert "answering" not in shown_zh and "persons" not in shown_zh
     # not a terminal: no bar at all
