@@ -222,6 +222,50 @@ def test_chinese_headers_are_aliases_of_the_english_ones(tmp_path: Path) -> None
     assert chinese.persons == english.persons
 
 
+def test_a_csv_saved_by_excel_on_a_chinese_windows_is_read(tmp_path: Path) -> None:
+    """Excel on a Chinese Windows saves "CSV" in GB18030: a header in Chinese that is not
+    UTF-8 but reads as GB18030 into known columns makes the file GB18030, for batch, for a
+    row asked about and for the page; any other header that is not UTF-8 is refused on line
+    1 with how to save the file, and so is UTF-16 (Excel's "Unicode text")."""
+    zh = ["编号", "证书等级", "取得日期", "技术工作1起始", "领域", "现岗位职业", "2023年度考核"]
+    rows = [[*r[:6], "合格" if r[6] else ""] for r in ROWS]
+    utf8 = write_csv(tmp_path / "u.csv", zh, rows)
+    gbk = tmp_path / "g.csv"
+    gbk.write_bytes(utf8.read_text(encoding="utf-8").encode("gb18030"))
+    assert load_input(gbk, person="bq").persons == load_input(utf8, person="bq").persons
+    for name in ("u", "g"):
+        done = runner.invoke(
+            app,
+            [
+                "batch",
+                f"{tmp_path}/{name}.csv",
+                "-o",
+                f"{tmp_path}/{name}.jsonl",
+                "--as-of",
+                AS_OF,
+                "-j",
+                "1",
+            ],
+        )
+        assert done.exit_code == 0, done.output
+    assert (tmp_path / "g.jsonl").read_bytes() == (tmp_path / "u.jsonl").read_bytes()
+    from pyagent.web.roster import check_roster
+
+    assert check_roster(gbk.read_bytes(), "g.csv") == ("csv", "g.csv")
+    not_ours = tmp_path / "n.csv"
+    not_ours.write_bytes("编号,身高\n1,2\n".encode("gb18030"))  # GB18030, but not our columns
+    utf16 = tmp_path / "w.csv"
+    utf16.write_bytes(utf8.read_text(encoding="utf-8").encode("utf-16"))
+    for bad, said in ((not_ours, "not UTF-8 text (byte 0xb1 of the header"), (utf16, "UTF-16")):
+        done = runner.invoke(app, ["batch", str(bad), "-o", str(tmp_path / "x.jsonl")])
+        assert done.exit_code == 2 and done.stderr.startswith(f"{bad}:1: {said}"), done.stderr
+        assert "save the roster as CSV UTF-8" in done.stderr and "\\udc" not in done.stderr
+        with pytest.raises(InputError, match="CSV UTF-8"):
+            load_input(bad, person="1")
+        with pytest.raises(InputError, match="CSV UTF-8"):
+            check_roster(bad.read_bytes(), "x.csv")
+
+
 def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path) -> None:
     for name, lang in (("t.xlsx", "zh"), ("t.csv", "en")):
         path = tmp_path / name

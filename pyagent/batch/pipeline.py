@@ -50,7 +50,7 @@ from pyagent.engine.questions import QUESTIONS
 from pyagent.errors import InputError, listed, msg
 from pyagent.explain.answers import resolved_readings
 from pyagent.input.case import MAX_YEARS, PARAMETERS
-from pyagent.input.roster import CsvLayout, read_csv_rows, roster_format
+from pyagent.input.roster import CsvLayout, csv_encoding, read_csv_rows, roster_format
 
 __all__ = [
     "BatchConfig",
@@ -279,9 +279,11 @@ def run_batch(
         elif in_format == "csv":
             import io
 
+            with open(roster, "rb") as head:  # UTF-8, or the GB18030 of Excel's "CSV"
+                encoding = csv_encoding(head.read(1 << 16), source)
             # surrogateescape: a bad byte in a late row is that row's error (roster.BadRow)
             handle = io.TextIOWrapper(
-                open(roster, "rb"), encoding="utf-8-sig", newline="", errors="surrogateescape"
+                open(roster, "rb"), encoding=encoding, newline="", errors="surrogateescape"
             )
             try:
                 layout, csv_rows = read_csv_rows(handle, source)

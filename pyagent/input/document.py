@@ -23,7 +23,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -284,8 +284,14 @@ def _read_text(text: str, source: str) -> _Tree:
     return tree
 
 
-def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
-    """The UTF-8 text of a file of at most ``max_bytes`` (no more is read), or InputError."""
+def _read_file(
+    path: str | Path,
+    max_bytes: int,
+    what: str = "a file",
+    encoding: Callable[[bytes], str] | None = None,
+) -> str:
+    """The UTF-8 text of a file of at most ``max_bytes`` (no more is read), or InputError;
+    ``encoding(raw bytes)`` may choose another encoding (a CSV roster's: roster.csv_encoding)."""
     source = str(path)
     try:  # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -322,8 +328,9 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
             "",
             msg("the file is larger than {n:,} bytes", "文件超过 {n:,} 字节", n=max_bytes),
         )
+    chosen = encoding(raw[: 1 << 16]) if encoding is not None else "utf-8"
     try:
-        return raw.decode("utf-8")
+        return raw.decode(chosen)
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
@@ -331,8 +338,9 @@ def _read_file(path: str | Path, max_bytes: int, what: str = "a file") -> str:
             source,
             "",
             msg(
-                "not UTF-8 text (byte {b:#04x} cannot be decoded)",
-                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）",
+                "not {e} text (byte {b:#04x} cannot be decoded)",
+                "不是 {e} 文字（字节 {b:#04x} 无法解码）",
+                e="GB18030" if chosen == "gb18030" else "UTF-8",
                 b=raw[err.start],
             ),
             line,

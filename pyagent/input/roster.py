@@ -38,6 +38,7 @@ from pyagent.input.rows_out import (  # noqa: F401 - importable from here as bef
 
 __all__ = [
     "CsvLayout",
+    "csv_encoding",
     "csv_person",
     "load_row",
     "read_blocks",
@@ -241,6 +242,42 @@ class BadRow(list):
 
     def __getitem__(self, index):  # type: ignore[override]
         raise IndexError(index)
+
+
+def csv_encoding(head: bytes, source: str) -> str:
+    """The encoding to read a CSV roster in, from its first bytes: ``utf-8-sig`` (SPEC: UTF-8,
+    with or without a BOM), or ``gb18030``, what Excel on a Chinese Windows writes as "CSV",
+    taken only when the header line is not UTF-8 and reads as GB18030 into columns this tool
+    knows.  Anything else is refused on line 1 with how to save the file instead."""
+    save = msg(
+        "; save the roster as CSV UTF-8 (Excel: Save As, CSV UTF-8) or as .xlsx",
+        "；请将名单另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）或 .xlsx",
+    )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(source, "", msg("UTF-16 text", "UTF-16 文字") + save, 1)
+    first = head.split(b"\n", 1)[0]
+    try:
+        first.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as err:
+        bad = first[err.start]
+    try:
+        cells = next(csv.reader([first.decode("gb18030")]), [])
+        CsvLayout.from_header([c.strip() for c in cells], source)
+        return "gb18030"
+    except (UnicodeDecodeError, InputError):
+        pass
+    raise InputError(
+        source,
+        "",
+        msg(
+            "not UTF-8 text (byte {b:#04x} of the header cannot be decoded)",
+            "不是 UTF-8 文字（表头中的字节 {b:#04x} 无法解码）",
+            b=bad,
+        )
+        + save,
+        1,
+    )
 
 
 def _not_utf8(row: list[str]) -> str | None:

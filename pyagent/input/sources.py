@@ -187,7 +187,12 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
 
         header, rows = read_rows(path, source)
         return _table_rows(CsvLayout.from_header(header, source), rows, source)
-    text = _read_file(path, max(max_bytes, 1 << 30), "a roster")
+    encoding = None
+    if kind == "csv":
+        from pyagent.input.roster import csv_encoding
+
+        encoding = lambda head: csv_encoding(head, source)  # noqa: E731 - UTF-8 or GB18030
+    text = _read_file(path, max(max_bytes, 1 << 30), "a roster", encoding)
     return _text_rows(text.lstrip("\ufeff"), kind, source)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pyagent.batch.pipeline import BatchConfig, Progress, run_batch
 from pyagent.errors import InputError, msg
-from pyagent.input.roster import CsvLayout, csv_person, read_csv_rows
+from pyagent.input.roster import CsvLayout, csv_encoding, csv_person, read_csv_rows
 
 MAX_ROSTER_BYTES = 5_000_000
 MAX_ROSTER_PERSONS = 5_000
@@ -108,7 +108,13 @@ def _check_size(data: bytes, name: str, limit_persons: int, limit_bytes: int) ->
 def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
     """id -> the person's mapping, for opening a row as a person (bad rows are skipped)."""
     out: dict[str, object] = {}
-    text = data.decode("utf-8-sig", errors="replace")
+    encoding = "utf-8-sig"
+    if fmt == "csv":
+        try:
+            encoding = csv_encoding(data[: 1 << 16], source)
+        except InputError:
+            return out  # the batch reports it
+    text = data.decode(encoding, errors="replace")
     if fmt == "jsonl":
         for line in text.splitlines():
             try:
@@ -148,7 +154,10 @@ def check_roster(
     _check_size(data, shown, limit_persons, limit_bytes)
     if fmt == "csv":
         handle = io.TextIOWrapper(
-            io.BytesIO(data), encoding="utf-8-sig", newline="", errors="surrogateescape"
+            io.BytesIO(data),
+            encoding=csv_encoding(data[: 1 << 16], shown),
+            newline="",
+            errors="surrogateescape",
         )
         read_csv_rows(handle, shown)  # the header (its rows are read by the batch)
     return fmt, shown
