@@ -40,7 +40,8 @@ def _case(years: str):
 def _said(case, question: str, lang: str, mode: str = "why") -> str:
     found = explain_question(case, question, lang=lang, mode=mode)
     (e,) = found.explanations
-    return explanation_markdown(found) + "\n" + e.reason
+    text = explanation_markdown(found) + "\n" + e.reason
+    return re.sub(r"\\([\\`*_\[\]<>#|])", r"\1", text)  # Markdown's escapes
 
 
 @pytest.mark.parametrize(
@@ -142,3 +143,67 @@ def test_an_unstated_record_of_assessments_is_settled_by_grades_that_pass(
     )
     (done,) = answer_case(parse_case(excellent, readings={"assessment_years": reading})).persons
     assert {a.question: a.status for a in done.answers}["title.participate"] == "yes"
+
+
+# a title holder in an unlisted field (field_list=open): honours and certificates not stated
+UNLISTED = """\
+as_of: 2026-07-01
+readings: {field_list: open}
+person:
+  id: he_nurse
+  field: 卫生
+  current_post: {since: 2019-03-01, occupation: 护理员}
+  titles: [{rank: intermediate, series: 卫生, obtained: 2021-09-01}]
+  cumulative_work_years: 7
+"""
+
+
+def test_values_needed_together_are_only_those_that_make_it_yes_together() -> None:
+    """The green channel needs a certificate, the 等 of P2.S2 and an honour together: a national
+    contest prize or an allowance of no stated category leave it unknown whatever goes with
+    them, so they are not among the honours that make it yes."""
+    (person,) = answer_case(parse_case(UNLISTED), lang="en").persons
+    (a,) = [a for a in person.answers if a.question == "title.full_senior_recognition"]
+    (honours,) = [t for t in a.to_settle if t.path == "honours"]
+    assert honours.status == "yes" and honours.together
+    values = " ".join(honours.values)
+    assert "national_technical_expert" in values and "worldskills_gold" in values
+    assert "prize" not in values and "state_council_allowance" not in values
+    others = [t for t in a.to_settle if t.path != "honours"]
+    assert others and all("prize" not in t.sentence("en") for t in others)
+
+
+ALLOWANCE = """\
+as_of: 2026-07-01
+readings: {national_contest_class: i_only}
+person:
+  id: gu_allowance
+  certificates: [{level: senior_technician, kind: vocational_qualification, obtained: 2016-03-01}]
+  technical_work: [{from: 2010-01-01}]
+  field: engineering
+  current_post: {since: 2012-01-01, occupation: 焊工}
+  annual_assessments: [{year: 2023, grade: excellent}, {year: 2024, grade: qualified},
+                       {year: 2025, grade: qualified}]
+  honours: [state_council_allowance, {code: national_contest_silver, class: ii}]
+  titles: []
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_constant_equal_to_itself_is_not_a_step(lang) -> None:
+    """The rule's ``H = state_council_allowance`` read 「享受国务院政府特殊津贴 = 享受国务院政府特殊津贴」."""
+    text = _said(parse_case(ALLOWANCE), "title.full_senior_recognition", lang)
+    assert not re.search(r"\(state_council_allowance\)\s*=|（state_council_allowance）\s*=", text)
+    assert "state_council_allowance" in text  # the honour itself is still said
+
+
+def test_what_no_change_decides_is_not_said_as_no_change_settling_it() -> None:
+    """A 全国技术能手 would make it yes outright: never 'No change to the person's situation
+    settles it' for an allowance whose category no change decides."""
+    from pyagent.explain.whatif_phrasing import phrase
+
+    w = what_if(parse_case(ALLOWANCE), None, "title.full_senior_recognition")
+    assert w.status == "unknown" and w.size == 0
+    head = phrase(w, "en").sets_head
+    assert "settles it" not in head and "which no change to the person's situation decides" in head
+    assert "无法确定答案" not in phrase(w, "zh").sets_head

@@ -9,7 +9,7 @@ import dataclasses
 import itertools
 import re
 from functools import partial
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -180,9 +180,7 @@ def _joint(
 ) -> tuple[dict[str, _Variant], tuple[Fact, ...] | None]:
     """The inputs none of which makes the answer yes alone (each, at its best, leaves it
     unknown), with the variant of each at its best, and the facts of all of them at their best
-    together (None unless two or more): a change to the person composes with the others; the
-    facts of an input taken at an end the case leaves open (a field a reading leaves open)
-    replace the person's facts of that input."""
+    together (None unless two or more)."""
     best: dict[str, _Variant] = {}
     k = 0
     for path, _, vs, _ in plans:
@@ -192,11 +190,18 @@ def _joint(
             best[path] = vs[results.index(UNKNOWN)]
     if len(best) < 2:
         return best, None
+    return best, _combined(best.values(), case, person)
+
+
+def _combined(variants: Iterable[_Variant], case: Case, person: Person) -> tuple[Fact, ...]:
+    """The facts of several inputs' variants together: a change to the person composes with
+    the others; the facts of an input taken at an end the case leaves open (a field a reading
+    leaves open) replace the person's facts of that input."""
     changed = person
     parameters: dict[str, int] = dict(case.parameters)
     ends: list[tuple[set[Fact], set[Fact]]] = []  # (taken away, added) by an end
     base = set(person_facts(person, case.as_of, case.parameters))
-    for v in best.values():
+    for v in variants:
         if isinstance(v.facts, _Changed):
             changed = v.facts.change(changed)
             parameters.update(v.facts.parameters)
@@ -206,7 +211,7 @@ def _joint(
     facts = list(person_facts(changed, case.as_of, parameters))
     for gone, added in ends:
         facts = [f for f in facts if f not in gone] + [f for f in added if f not in facts]
-    return best, tuple(facts)
+    return tuple(facts)
 
 
 def _together(
@@ -221,13 +226,40 @@ def _together(
     """Inputs none of which makes the answer yes alone (each, at its best, leaves it unknown):
     each is told which others it needs.  Where their variants can be combined (fields of the
     person, parameters), one solve checks that together, each at its best, they make it yes;
-    ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes."""
+    ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes,
+    and ``Decider.jointly_values`` which of the input's values do, each with the others at
+    their best (a national contest prize leaves the green channel unknown alone and with any
+    other input: never among the values that make it yes together)."""
     best, facts = _joint(plans, statuses, case, person)
     if len(best) < 2:
         return deciders
-    jointly = facts is not None and _statuses([facts], case, question, directory) == [YES]
+    combos: list[tuple[str, str]] = []
+    tried: list[tuple[Fact, ...]] = []
+    k = 0
+    for path, _, vs, _ in plans:
+        results = statuses[k : k + len(vs)]
+        k += len(vs)
+        if path not in best:
+            continue
+        others = [v for p, v in best.items() if p != path]
+        for v, status in zip(vs, results):
+            if status == UNKNOWN:
+                combos.append((path, v.label))
+                tried.append(_combined([*others, v], case, person))
+    found = _statuses(tried, case, question, directory) if tried else []
+    values: dict[str, list[str]] = {}
+    for (path, label), status in zip(combos, found):
+        if status == YES and label not in values.setdefault(path, []):
+            values[path].append(label)
+    # the others' best with its own best: all of them at their best (as `_joint` found them)
+    jointly = facts is not None and all(best[p].label in values.get(p, ()) for p in best)
     return tuple(
-        dataclasses.replace(d, together=tuple(p for p in best if p != d.path), jointly=jointly)
+        dataclasses.replace(
+            d,
+            together=tuple(p for p in best if p != d.path),
+            jointly=jointly,
+            jointly_values=tuple(values.get(d.path, ())) if jointly else (),
+        )
         if d.path in best
         else d
         for d in deciders

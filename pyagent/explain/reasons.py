@@ -13,6 +13,7 @@ Both come from the explanation (`pyagent.explain.why.explain_solved`), so from t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ from pyagent.explain.steps import (
     READING,
     SEE_ABOVE,
     WAY,
+    Decider,
     Explanation,
+    Outcome,
     Step,
 )
 from pyagent.explain.templates import WORDS as TEMPLATE_WORDS
@@ -170,7 +173,7 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
     # its name and values (「2024年度考核（annual_assessments[1]）为优秀（excellent）或合格（qualified）」)
     claims: dict[str, str] = {}
     for d in e.decided_by:
-        best = max(d.outcomes, key=lambda o: _RANK[o.status])
+        best = _best(d)
         claims[d.path] = (
             d.claim
             if d.claim and list(best.values) == [yes]
@@ -186,7 +189,7 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
     for d in e.decided_by:
         if not d.decides:
             continue
-        best = max(d.outcomes, key=lambda o: _RANK[o.status])
+        best = _best(d)
         if best.status == NO:
             continue
         together = d.together if best.status == UNKNOWN else ()
@@ -210,6 +213,15 @@ def to_settle(e: Explanation) -> tuple[Settle, ...]:
             )
         )
     return tuple(out)
+
+
+def _best(d: Decider) -> Outcome:
+    """The outcome of the input's best values: needed together with others, only the values
+    that with them make it yes (not a prize that leaves it unknown whatever goes with it)."""
+    best = max(d.outcomes, key=lambda o: _RANK[o.status])
+    if best.status == UNKNOWN and d.together and d.jointly and d.jointly_values:
+        return dataclasses.replace(best, values=d.jointly_values)
+    return best
 
 
 def _listed(path: str) -> bool:

@@ -45,6 +45,14 @@ from pyagent.kb import reading_said
 
 
 # -- from explanation nodes to steps ----------------------------------------------------
+def _identity(c: Condition) -> bool:
+    """A comparison that holds because a constant equals itself (a rule's ``H = code``): the
+    value is said by the condition that bound it."""
+    return bool(c.compared) and all(
+        x.op == "=" and x.left == x.right and x.left.type == SymbolType.Function for x in c.compared
+    )
+
+
 def all_nodes(node: Node, *, held: bool = True) -> Iterator[Node]:
     """Every node of a tree, context nodes included (and, with ``held``, the conditions that
     hold in rules that failed)."""
@@ -394,6 +402,8 @@ class Builder:
         if c.reading is not None:
             return Step(self._reading_text(*c.reading), NO, READING)
         if c.kind == COMPARISON:
+            if c.status == YES and _identity(c):
+                return None  # 「享受国务院政府特殊津贴 = 享受国务院政府特殊津贴」 says nothing
             return self.comparison(c, failed, held)
         if c.kind == AGGREGATE:
             return self.aggregate(c)

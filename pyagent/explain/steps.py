@@ -120,6 +120,7 @@ class Decider:
         str, ...
     ] = ()  # the other inputs it needs (it cannot make the answer yes alone)
     jointly: bool = False  # together, each at its best value, they make the answer yes
+    jointly_values: tuple[str, ...] = ()  # its values that, with the others at their best, do
     condition: bool = False  # the values are conditions to meet (「…满36个月」), not values to take
     claim: str = (
         ""  # a yes-or-no input: what it states when yes (`pyagent.explain.inputs.input_claim`)

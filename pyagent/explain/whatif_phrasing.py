@@ -450,11 +450,14 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                 )
             else:  # unknown only through what no change settles (the set says which)
                 depends = _inputs(w.sets[0].depends_on, person, lang) if w.sets else ""
+                # never 'no change settles it': another change may make it yes outright (a
+                # 全国技术能手 beside an allowance of unknown category); what no change decides
+                # is what it depends on
                 sets_head = (
-                    f"改变本人情况无法确定答案：仍为未知，取决于{depends}。"
+                    f"目前为未知，取决于{depends}，而这无法通过改变本人情况来确定。"
                     if zh
-                    else f"No change to the person's situation settles it: it stays unknown, and "
-                    f"depends on {depends}."
+                    else f"As things stand it is unknown, and depends on {depends}, which no "
+                    f"change to the person's situation decides."
                 )
         else:
             count = (
