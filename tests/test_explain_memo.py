@@ -207,3 +207,20 @@ def test_what_no_change_decides_is_not_said_as_no_change_settling_it() -> None:
     head = phrase(w, "en").sets_head
     assert "settles it" not in head and "which no change to the person's situation decides" in head
     assert "无法确定答案" not in phrase(w, "zh").sets_head
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_if_in_an_unlisted_field_never_says_no_change_makes_it_yes(lang) -> None:
+    """A 中级 title holder in 卫生 (field_list=open): a 副高级 title leaves 高级技师 unknown through
+    the 等 of P2.S2, and a title with a move to a listed field would make it yes: never 'No change
+    to the person's situation makes it yes', and what no change decides is the 等, not the
+    field (which a move changes)."""
+    from pyagent.explain.whatif_phrasing import phrase
+
+    case = parse_case(UNLISTED.replace("cumulative_work_years: 7", "cumulative_work_years: 12"))
+    w = what_if(case, None, "skill.senior_technician", lang=lang)
+    t = phrase(w, lang)
+    text = "\n".join([t.sets_head, *t.after_sets])
+    assert w.sets and all(s.status == "unknown" for s in w.sets)
+    assert "makes it yes" not in text and "任何改变都不能" not in text
+    assert ("covers 「卫生」" if lang == "en" else "是否涵盖现岗位所属领域「卫生」") in text

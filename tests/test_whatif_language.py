@@ -261,7 +261,7 @@ person:
 @pytest.mark.parametrize(
     "lang, promise, said",
     [
-        ("en", "that make it yes", "the fewest changes that make it unknown instead of no"),
+        ("en", "that make it yes", "The fewest changes that make it unknown instead of no"),
         ("zh", "使答案为“是”的最少改变", "以下最少改变使答案由“否”变为“未知”"),
     ],
 )

@@ -67,6 +67,24 @@ def _inputs(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> st
     return ("、" if lang == "zh" else "; ").join(input_name(p, person, lang) for p in paths)
 
 
+def _undecided(paths: tuple[str, ...] | list[str], person: Person, lang: str) -> str:
+    """What no change of the person's decides, named as such: of a field stated but not listed
+    (field_list=open), whether the 等 of P2.S2 covers it, never 'the field', which a move to
+    a post in a listed field does change."""
+    field = person.field
+    if field is None or field in FIELDS.aliases:
+        return _inputs(paths, person, lang)
+    covers = (
+        f"P2.S2的“等”是否涵盖现岗位所属领域「{field}」（field）"
+        if lang == "zh"
+        else f"whether the 'and the like' 「等」 ending the list of P2.S2 covers 「{field}」, the "
+        "field of the current post (field)"
+    )
+    return ("、" if lang == "zh" else "; ").join(
+        covers if p == "field" else input_name(p, person, lang) for p in paths
+    )
+
+
 # -- what stands in the way ------------------------------------------------------------------
 def reasons(solved: SolvedCase, node: Node, question_id: str, lang: str) -> tuple[Reason, ...]:
     """What stands in the way, read off the explanation: for unknown, the unknown inputs;
@@ -449,7 +467,7 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                     else f"No change to the person's situation is needed: it is yes from {on}."
                 )
             else:  # unknown only through what no change settles (the set says which)
-                depends = _inputs(w.sets[0].depends_on, person, lang) if w.sets else ""
+                depends = _undecided(w.sets[0].depends_on, person, lang) if w.sets else ""
                 # never 'no change settles it': another change may make it yes outright (a
                 # 全国技术能手 beside an allowance of unknown category); what no change decides
                 # is what it depends on
@@ -469,11 +487,12 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
                 w.status == NO and w.sets and all(s.status != YES for s in w.sets)
             ):  # at best unknown
                 since = (f"自{on}起" if zh else f" from {on}") if later else ""
+                # never 'no change makes it yes': the search stops at what no change decides
+                # (the 等 of P2.S2), and more changes may pass it (a move to a listed field)
                 sets_head = (
-                    f"本人情况的任何改变都不能使答案为“是”；以下最少改变{since}使答案由“否”变为“未知”{count}："
+                    f"以下最少改变{since}使答案由“否”变为“未知”{count}："
                     if zh
-                    else f"No change to the person's situation makes it yes; the fewest changes "
-                    f"that make it unknown{since} instead of no{count}:"
+                    else f"The fewest changes that make it unknown{since} instead of no{count}:"
                 )
             elif later and any(s.status != YES for s in w.sets):  # and what no change settles
                 sets_head = (
@@ -527,13 +546,14 @@ def phrase(w: WhatIf, lang: str, listed: bool = False) -> WhatIfText:
             if zh:
                 after.append(
                     f"{which}仍为未知，取决于"
-                    + _inputs(s.depends_on, person, lang)
-                    + "，这一点改变本人情况无法确定。"
+                    + _undecided(s.depends_on, person, lang)
+                    + ("，这一点" if len(s.depends_on) == 1 else "，这些事项")
+                    + "改变本人情况无法确定。"
                 )
             else:
                 after.append(
                     f"{which} it is still unknown: it depends on "
-                    + _inputs(s.depends_on, person, lang)
+                    + _undecided(s.depends_on, person, lang)
                     + ", which no change to the person's situation settles."
                 )
 
