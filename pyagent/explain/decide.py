@@ -12,7 +12,6 @@ from functools import partial
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact, person_facts
 from pyagent.engine.questions import Question
 from pyagent.explain.answered import Facts, answer_all
@@ -227,9 +226,8 @@ def _together(
     each is told which others it needs.  Where their variants can be combined (fields of the
     person, parameters), one solve checks that together, each at its best, they make it yes;
     ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes,
-    and ``Decider.jointly_values`` which of the input's values do, each with the others at
-    their best (a national contest prize leaves the green channel unknown alone and with any
-    other input: never among the values that make it yes together)."""
+    ``Decider.jointly_values`` which of its values do with the others at their best (never a
+    national contest prize, which leaves the green channel unknown whatever goes with it)."""
     best, facts = _joint(plans, statuses, case, person)
     if len(best) < 2:
         return deciders
