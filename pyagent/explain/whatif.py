@@ -47,7 +47,8 @@ from pyagent.explain.whatif_changes import (
     candidates,
     target_facts,
 )
-from pyagent.explain.whatif_phrasing import Reason, clauses_of, reasons
+from pyagent.explain.whatif_clauses import clauses_of
+from pyagent.explain.whatif_phrasing import Reason, reasons
 from pyagent.explain.whatif_search import (
     HORIZON_YEARS,
     _Abduction,
