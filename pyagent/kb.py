@@ -97,7 +97,16 @@ def _static_model(path: Path) -> list[clingo.Symbol]:
 def readings(directory: Path | None = None) -> dict[str, Reading]:
     """Every reading the knowledge base in ``directory`` (default: `kb_dir`) declares, in
     file order."""
-    return _readings(Path(directory or kb_dir()).resolve())
+    path = Path(directory or kb_dir())
+    return _readings(_resolved(path) if path.is_absolute() else path.resolve())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(directory: Path) -> Path:
+    """An absolute ``directory`` with its links followed, once per path (`readings` is asked
+    for every sentence that names a reading; a relative path depends on the working
+    directory, and is resolved each time)."""
+    return directory.resolve()
 
 
 @functools.cache

@@ -184,28 +184,31 @@ def first_instance(
     if b is None:
         return None
     body = ordered(rule.body)
-    head = rule.head
     full_args = cast("Sequence[Value]", args)  # used only when None is not among them
     want = with_person(rule.name, full_args, person) if None not in args else None
-
-    def extend(k: int, cb: Binding) -> Binding | None:
-        if k == len(body):
-            if want is None:
-                return cb
-            try:
-                return cb if evaluate(head, cb) == want else None
-            except Unbound:
-                return None
-        for nb in ev.literal_solutions(body[k], cb):
-            found = extend(k + 1, nb)
-            if found is not None:
-                return found
-        return None
-
     try:
-        return extend(0, b)
+        return _extend(ev, body, rule.head, want, 0, b)
     except Unbound:
         return None
+
+
+def _extend(
+    ev: Evaluator, body: tuple[Literal, ...], head: Fn, want: Value | None, k: int, cb: Binding
+) -> Binding | None:
+    """`first_instance` from the ``k``-th literal of ``body`` on (a function of its own, not a
+    closure that calls itself: such a closure is a reference cycle, left for the collector)."""
+    if k == len(body):
+        if want is None:
+            return cb
+        try:
+            return cb if evaluate(head, cb) == want else None
+        except Unbound:
+            return None
+    for nb in ev.literal_solutions(body[k], cb):
+        found = _extend(ev, body, head, want, k + 1, nb)
+        if found is not None:
+            return found
+    return None
 
 
 def pattern_instances(

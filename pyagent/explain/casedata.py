@@ -81,6 +81,21 @@ def person_data(person: Person) -> dict[str, object]:
     return out
 
 
+_last: tuple[Person, dict[str, object]] | None = None
+
+
+def _data_of(person: Person) -> dict[str, object]:
+    """`person_data` of ``person``, kept for the last person asked about (a person is frozen;
+    an explanation asks for the values of one person's paths many times over).  Read only."""
+    global _last
+    last = _last
+    if last is not None and last[0] is person:
+        return last[1]
+    data = person_data(person)
+    _last = (person, data)
+    return data
+
+
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)|\[(\d+)\]|\.(\d{4})\b|\.")
 
 
@@ -108,7 +123,7 @@ def case_value(case: Case, person: Person, path: str) -> object:
     if path.startswith("readings"):
         name = path[len("readings.") :]
         return dict(case.readings) if not name else case.readings.get(name)
-    value: object = person_data(person)
+    value: object = _data_of(person)
     for m in _TOKEN.finditer(path):
         key, index, year = m.group(1), m.group(2), m.group(3)
         if key is not None:

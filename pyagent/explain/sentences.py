@@ -8,9 +8,11 @@ Every sentence comes from the template of its predicate (`pyagent.explain.templa
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 
 from clingo import Symbol, SymbolType
 
@@ -40,6 +42,7 @@ from pyagent.explain.steps import (
 )
 from pyagent.explain.templates import Phrasing, placeholders, templates_for
 from pyagent.explain.words import STATUS_TEXT, TEXT  # noqa: F401 - re-exported
+from pyagent.input.model import Person
 from pyagent.explain.shown import _json_value, _order, _shown
 from pyagent.kb import reading_said
 
@@ -84,8 +87,12 @@ class Builder:
         self.case = solved.case
         key = (index, lang)  # read once per person and language, shared by the person's trees
         static = solved.explainer.readers.get(key)
-        if static is None or static[0] is not solved:
-            static = solved.explainer.readers[key] = (solved, *self._static(solved, lang))
+        if static is None or static[0]() is not solved:  # ``solved`` by a weak reference: the
+            # explainer is the case's own, and a cycle would keep the case for the collector
+            static = solved.explainer.readers[key] = (
+                weakref.ref(solved),
+                *self._static(solved, lang),
+            )
         _, self.clauses, self.order, self.phrasing, self.reading_values = static
         self.full: dict[str, Node] = {}
         self.shown: set[str] = set()
@@ -116,7 +123,8 @@ class Builder:
             person=f"「{self.person.id}」" if lang == "zh" else self.person.id,
             clause_refs={c: r.ref for c, r in clauses.items()},
             questions={q.term: (q.zh if lang == "zh" else q.en) for q in QUESTIONS.values()},
-            describe=self._describe,  # reads only the person and the language's words
+            # reads only the person and the language's words (not the builder: no cycle)
+            describe=functools.partial(self._describe, self.person, self.words),
         )
         reading_values = {
             a.arguments[0].name: a.arguments[1].name for a in model.atoms_of("reading", 2)
@@ -124,14 +132,14 @@ class Builder:
         return clauses, order, phrasing, reading_values
 
     # -- names of the person's certificates and titles ---------------------------------
-    def _describe(self, kind: str, index: int) -> str | None:
-        w = self.words
+    @staticmethod
+    def _describe(person: Person, w: Mapping[str, str], kind: str, index: int) -> str | None:
         if kind == "work_years":  # the years the rules count, whole, beside a stated 9.5
-            stated = self.person.cumulative_work_years
+            stated = person.cumulative_work_years
             if stated is None or stated.is_integer() or math.floor(stated) != index:
                 return None
             return w["whole_years"].format(n=index, stated=f"{stated:g}")
-        items = self.person.certificates if kind == "certificate" else self.person.titles
+        items = person.certificates if kind == "certificate" else person.titles
         if items is None or not 0 <= index < len(items):
             return None
         item = items[index]

@@ -95,9 +95,13 @@ class Step:
     negated: str = ""  # a failing step, said in the negative (its predicate's template_not), or ""
 
     def walk(self) -> Iterator[Step]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        """The step and every step under it, depth first, in order (a stack, not nested
+        generators: those cost a frame per level for every step yielded)."""
+        stack = [self]
+        while stack:
+            step = stack.pop()
+            yield step
+            stack.extend(reversed(step.children))
 
 
 @dataclass(frozen=True)
