@@ -16,7 +16,9 @@ not on clingo symbols, which cost a foreign call per attribute.  A *lean* tree (
 answer's ``clauses`` and ``depends_on`` are read from: the same nodes, ways and leaves without
 the parts only a reader sees.  The trees of one person share sub-trees (lean and full ones
 alike, context nodes included): a sub-tree built for one answer is reused in another wherever
-every key it looked up is seen or not seen as when it was built (`Explainer._node`).
+every key it looked up is seen or not seen as when it was built (`Explainer._node`); a
+sub-tree of no person (the knowledge base's tables, the readings) is shared so by the trees
+of every person of the case.
 """
 
 from __future__ import annotations
@@ -144,6 +146,9 @@ class Explainer(FailedRules):
         # sub-trees of one person: (index, key, first, lean) -> (node, keys looked up, height)
         self._memo: dict[tuple, tuple[Node, tuple[tuple[int, str, bool], ...], int]] = {}
         self._memo_person: int | None = None
+        # sub-trees of no person (the knowledge base's tables, the readings): the same for
+        # every person of the case, so shared by all of them (built with no person's term)
+        self._memo_common: dict[tuple, tuple[Node, tuple[tuple[int, str, bool], ...], int]] = {}
         # what the readers of this case's trees read once per person and language
         # (`pyagent.explain.sentences.Builder`)
         self.readers: dict[tuple, tuple] = {}
@@ -250,7 +255,8 @@ class Explainer(FailedRules):
         # context and in the contexts aside of it (context nodes, full trees), and on
         # MAX_DEPTH: built once, it is reused wherever those are the same.
         memo_key = (index, key, ctx.first, ctx.lean)
-        entry = self._memo.get(memo_key)
+        memo = self._memo if index is not None else self._memo_common
+        entry = memo.get(memo_key)
         if entry is not None:
             node, looked_up, height = entry
             if depth + height <= MAX_DEPTH and all(
@@ -276,7 +282,7 @@ class Explainer(FailedRules):
             for lv, k, was in trail[start:]:
                 if lv != level or k != key:
                     first_looks.setdefault((lv - level, k), was)
-            self._memo[memo_key] = (
+            memo[memo_key] = (
                 node,
                 tuple((rel, k, was) for (rel, k), was in first_looks.items()),
                 height,
