@@ -31,6 +31,13 @@ def kb_dir() -> Path:
     active = _ACTIVE.get()
     if active is not None:
         return active
+    return _installed_kb()
+
+
+@functools.cache
+def _installed_kb() -> Path:
+    """The project's own knowledge base, looked for once (it is asked for by every sentence
+    that names a reading); not found, it is looked for again the next time."""
     for candidate in (_HERE.parent / "kb", _HERE / "_kb"):
         if (candidate / "main.lp").is_file():
             return candidate
@@ -97,7 +104,9 @@ def _static_model(path: Path) -> list[clingo.Symbol]:
 def readings(directory: Path | None = None) -> dict[str, Reading]:
     """Every reading the knowledge base in ``directory`` (default: `kb_dir`) declares, in
     file order."""
-    path = Path(directory or kb_dir())
+    path = directory or kb_dir()
+    if not isinstance(path, Path):
+        path = Path(path)
     return _readings(_resolved(path) if path.is_absolute() else path.resolve())
 
 

@@ -5,10 +5,16 @@ garbage collector's thresholds raised while answering are put back (`explain/col
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import weakref
+from collections.abc import Iterator
 
 import pytest
+from clingo import Function
 
+from pyagent.engine.questions import QUESTIONS
+from pyagent.engine.solve import person_term
 from pyagent.explain import answered, decide
 from pyagent.explain.answers import solve_case
 from pyagent.explain.collect import THRESHOLDS, collecting_less
@@ -81,6 +87,46 @@ def test_collecting_less_restores_the_thresholds() -> None:
         assert gc.get_threshold() == (0, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def test_explanation_trees_make_no_reference_cycles() -> None:
+    """Lean, full and first-derivation trees, once dropped, are freed by reference counting:
+    nothing is left for the collector (a cycle per rule instance tried made a block's garbage
+    wait for it: bench/README.md, perf5)."""
+    case = parse_case(CASE, "block.yaml")
+    with _collector_off():
+        solved = solve_case(case)
+        for i in range(len(case.persons)):
+            for q in QUESTIONS.values():
+                atom = Function("answer", [person_term(i, "worst"), q.term])
+                for first, lean in ((False, False), (False, True), (True, False)):
+                    assert solved.explainer.explain(atom, first=first, lean=lean) is not None
+        del solved
+        assert gc.collect() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_case_answered_with_reasons_is_freed_without_the_collector(lang: str) -> None:
+    """Nothing the explanations keep (a person's phrasing, kept by the case's explainer)
+    refers back to the case: its model and trees go when the last reference does."""
+    case = parse_case(CASE, "block.yaml")
+    with _collector_off():
+        solved = solve_case(case)
+        answers = solved.answers(lang=lang)
+        assert any(a.reason for p in answers.persons for a in p.answers)
+        freed = weakref.ref(solved)
+        del solved
+        assert freed() is None
 
 
 class _ClearedAfterAsking(dict):
