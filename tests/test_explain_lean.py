@@ -9,6 +9,7 @@ an explainer of its own builds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import random
@@ -19,7 +20,10 @@ from clingo import Function
 
 from pyagent.explain.answers import solve_case
 from pyagent.input.case import parse_person
+from pyagent.explain.nodes import Condition, replaced
+from pyagent.explain.steps import Step
 from pyagent.explain.tree import Explainer, Node, cited_clauses, unknown_inputs
+from pyagent.explain.why import explain_solved
 from pyagent.input.model import Case
 from pyagent.engine.questions import QUESTIONS
 from pyagent.engine.solve import person_term
@@ -163,3 +167,40 @@ def test_full_trees_sharing_sub_trees_equal_trees_built_alone(readings: dict[str
         assert tree == _alone(shared, i, q, first=bool(first)), (persons[i].id, qid, first)
         contexts += sum(1 for _, w in _ways(tree) for c in w.conditions if c.context)
     assert contexts > 0  # context nodes were built, and shared
+
+
+@pytest.mark.parametrize("cls", [Condition, Step])
+def test_replaced_is_dataclasses_replace_for_trees_and_steps(cls) -> None:
+    """`nodes.replaced` copies fields instead of calling ``__init__``: right only for a frozen
+    dataclass with every field in ``__init__``, no ``__post_init__`` and no slots."""
+    assert all(f.init for f in dataclasses.fields(cls))
+    assert not hasattr(cls, "__post_init__") and "__slots__" not in cls.__dict__
+    persons = tuple(_roster(5, 4))
+    case = Case("roster", as_of=AS_OF, readings={}, parameters={}, persons=persons)
+    shared = solve_case(case)
+    seen = 0
+    for i in range(len(persons)):
+        for q in QUESTIONS:
+            e = explain_solved(shared, persons[i].id, q, decide=False)
+            if cls is Step:
+                items = list(e.root.walk())
+                change = {"negated": "x", "children": ()}
+            else:
+                items = [c for n in walk_nodes(shared, i, q) for w in n.ways for c in w.conditions]
+                change = {"at": 7}
+            for x in items:
+                before = dict(vars(x))
+                copy = replaced(x, **change)
+                assert copy == dataclasses.replace(x, **change) and type(copy) is cls
+                assert vars(x) == before  # the original is left as it was
+                seen += 1
+    assert seen > 100
+
+
+def walk_nodes(solved, i: int, q: str):
+    atom = Function("answer", [person_term(i, "worst"), QUESTIONS[q].term])
+    stack = [solved.explainer.explain(atom)]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(c.node for w in n.ways for c in (*w.conditions, *w.held) if c.node)

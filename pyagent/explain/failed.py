@@ -5,7 +5,6 @@ methods from `FailedRules`."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -49,6 +48,7 @@ from pyagent.explain.nodes import (
     Way,
     operand_node,
     rank,
+    replaced,
     weakest,
 )
 
@@ -231,7 +231,7 @@ class FailedRules:
                 if not ctx.lean:
                     c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
                     if c is not None:
-                        held.append(dataclasses.replace(c, at=_at(rule, literal)))
+                        held.append(replaced(c, at=_at(rule, literal)))
                 continue
             if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
                 continue  # depends on a condition that already failed
@@ -239,9 +239,7 @@ class FailedRules:
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
             failed = self._failed_condition(rule, literal, kind, bindings, index, ctx, depth)
-            conditions.append(
-                failed if ctx.lean else dataclasses.replace(failed, at=_at(rule, literal))
-            )
+            conditions.append(failed if ctx.lean else replaced(failed, at=_at(rule, literal)))
         for cb in bindings:
             try:
                 clause = name_of(cast(tuple, evaluate(citation, cb))[3])  # clause(C)

@@ -23,7 +23,7 @@ from pyagent.explain.answers import SolvedCase
 from pyagent.explain.casedata import case_value, stated_at
 from pyagent.explain.inputs import INPUT_FIELDS, input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
-from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way
+from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way, replaced
 from pyagent.explain.ranked import as_levels, by_rank
 from pyagent.explain.steps import (
     COMPARE,
@@ -228,7 +228,7 @@ class Builder:
         if s is not None and s.holds == NO and s.kind != WAY:
             negated = self.node_text(node, negated=True)
             if negated:
-                s = dataclasses.replace(s, negated=negated)
+                s = replaced(s, negated=negated)
             if None in node.arguments and s.kind != SEE_ABOVE:
                 # an input asked for whatever its open values, in the KB's words for that
                 # (「有2023年度考核（在现工作岗位）的记录」), never an open value said as 「任一」
@@ -236,7 +236,7 @@ class Builder:
                     node.predicate, node.arity, node.arguments, node.person, some=True
                 )
                 if some or negated:
-                    s = dataclasses.replace(s, text=some or negated)
+                    s = replaced(s, text=some or negated)
         return s
 
     def _step(self, node: Node) -> Step | None:
@@ -425,7 +425,7 @@ class Builder:
         if c.context and not held:  # the way's conditions that hold are shown beside it already
             extra = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
             if extra:
-                step = dataclasses.replace(step, children=extra + step.children)
+                step = replaced(step, children=extra + step.children)
         return step
 
     def negation(self, c: Condition) -> Step | None:
