@@ -266,6 +266,38 @@ def test_a_csv_saved_by_excel_on_a_chinese_windows_is_read(tmp_path: Path) -> No
             check_roster(bad.read_bytes(), "x.csv")
 
 
+def test_a_gb18030_csv_with_the_tools_own_ascii_header_is_read(tmp_path: Path) -> None:
+    """The tool's own column names are plain ASCII, so Excel's GB18030 "CSV" of such a roster
+    (demo_roster.csv saved on a Chinese Windows) has a header that is UTF-8 too: its rows
+    decide (every Chinese row was refused as not UTF-8).  A UTF-8 roster with one bad row
+    stays UTF-8: that row is its error, the others are answered."""
+    demo = Path(__file__).resolve().parent.parent / "queries" / "demo_roster.csv"
+    text = demo.read_text(encoding="utf-8")
+    gbk = tmp_path / "g.csv"
+    gbk.write_bytes(text.encode("gb18030"))
+    outs = {}
+    for name, roster in (("u", demo), ("g", gbk)):
+        out = tmp_path / f"{name}.jsonl"
+        done = runner.invoke(
+            app, ["batch", str(roster), "-o", str(out), "--as-of", AS_OF, "-j", "1"]
+        )
+        assert done.exit_code == 0, done.output
+        outs[name] = out.read_bytes()
+    assert outs["g"] == outs["u"] and b"li_senior_worker" in outs["g"]
+    person = load_input(gbk, person="li_senior_worker").persons
+    assert person == load_input(demo, person="li_senior_worker").persons
+    lines = text.encode("utf-8").split(b"\n")
+    lines[2] = lines[2].replace("农艺工".encode("utf-8"), "农艺工".encode("gb18030"))
+    one_bad = tmp_path / "b.csv"
+    one_bad.write_bytes(b"\n".join(lines))
+    out = tmp_path / "b.jsonl"
+    done = runner.invoke(app, ["batch", str(one_bad), "-o", str(out), "--as-of", AS_OF, "-j", "1"])
+    assert done.exit_code == 0, done.output
+    assert f"{one_bad}:3: not UTF-8 text" in done.stderr
+    answered = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
+    assert len(answered) == text.count("\n") - 2 and "li_senior_worker" not in answered
+
+
 def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path) -> None:
     for name, lang in (("t.xlsx", "zh"), ("t.csv", "en")):
         path = tmp_path / name

@@ -247,8 +247,10 @@ class BadRow(list):
 def csv_encoding(head: bytes, source: str) -> str:
     """The encoding to read a CSV roster in, from its first bytes: ``utf-8-sig`` (SPEC: UTF-8,
     with or without a BOM), or ``gb18030``, what Excel on a Chinese Windows writes as "CSV",
-    taken only when the header line is not UTF-8 and reads as GB18030 into columns this tool
-    knows.  Anything else is refused on line 1 with how to save the file instead."""
+    taken when the header line is not UTF-8 and reads as GB18030 into columns this tool
+    knows, or when the header is UTF-8 (the tool's own column names are plain ASCII) and the
+    rows are GB18030 (`_rows_in_gb18030`).  Any other header that is not UTF-8 is refused on
+    line 1 with how to save the file instead."""
     save = msg(
         "; save the roster as CSV UTF-8 (Excel: Save As, CSV UTF-8) or as .xlsx",
         "；请将名单另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）或 .xlsx",
@@ -258,7 +260,7 @@ def csv_encoding(head: bytes, source: str) -> str:
     first = head.split(b"\n", 1)[0]
     try:
         first.decode("utf-8")
-        return "utf-8-sig"
+        return "gb18030" if _rows_in_gb18030(head) else "utf-8-sig"
     except UnicodeDecodeError as err:
         bad = first[err.start]
     try:
@@ -278,6 +280,32 @@ def csv_encoding(head: bytes, source: str) -> str:
         + save,
         1,
     )
+
+
+_GB2312_LINE = re.compile(rb"(?:[\x00-\x7f]|[\xa1-\xfe][\xa1-\xfe])*")
+
+
+def _rows_in_gb18030(head: bytes) -> bool:
+    """Whether the lines of ``head`` that are not plain ASCII are GB18030 rather than UTF-8:
+    more of them fail as UTF-8 than read as UTF-8, and each that fails is made of the byte
+    pairs of GB2312's characters (what Chinese text in GB18030 is; a Latin-1 'é' before an
+    ASCII letter is not, and such a UTF-8 roster with a bad row stays UTF-8: that row is its
+    error).  The last line is left out when ``head`` may have cut it short (64 KiB read)."""
+    lines = head.split(b"\n")
+    if len(head) >= 1 << 16 and len(lines) > 1:
+        lines.pop()
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            if not _GB2312_LINE.fullmatch(line.rstrip(b"\r")):
+                return False
+            other += 1
+    return other > utf8
 
 
 def _not_utf8(row: list[str]) -> str | None:
