@@ -138,8 +138,44 @@ def test_a_download_with_reasons_goes_through_its_progress_page_to_the_file_of_b
     got = download(client, url)
     assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
     assert got.text == batch(tmp_path, *CLI_SETTINGS, "--lang", "en").read_text("utf-8")
-    ready = client.get(job_url.replace("lang=en", "lang=zh"))
+    assert "The answers with reasons are ready" in client.get(job_url).text
+    # the same page in Chinese: the answers in Chinese, a job of their own (the English job's
+    # page said 含理由的答案已就绪 of a file not written, and its download started another job)
+    other = client.get(job_url.replace("lang=en", "lang=zh"), follow_redirects=False)
+    assert other.status_code == 303
+    zh_url = f"/roster/{token}/answers.jsonl?lang=zh"
+    assert other.headers["location"] == zh_url
+    zh_job = client.get(zh_url, follow_redirects=False).headers["location"]
+    assert zh_job.endswith("?lang=zh&get=answers.jsonl")
+    assert zh_job.split("?")[0] != job_url.split("?")[0]  # another job
+    got = download(client, zh_url)
+    assert got.text == batch(tmp_path, *CLI_SETTINGS, "--lang", "zh").read_text("utf-8")
+    ready = client.get(zh_job)
     assert "含理由的答案已就绪" in ready.text and "返回名单" in ready.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "No such roster here"), ("zh", "没有这份名单（只保留最近上传的几份）；请重新上传。")],
+)
+def test_the_roster_pages_refusals_are_in_the_language_of_the_page(client, lang, said):
+    """A roster no longer kept, a page number that is not one, a row or a download that is
+    not there: each refused in the page's language (they were English on the zh page)."""
+    gone = client.get(f"/roster/no-such-token?lang={lang}")
+    assert gone.status_code == 404 and said in gone.text
+    token = re.search(r"/roster/([\w-]+)/answers\.csv", finished(client, upload(client)).text)
+    base = f"/roster/{token.group(1)}"
+    from test_web_language import _shown, _wrong_language
+
+    for url, code in (
+        (f"{base}?page=x&lang={lang}", 400),
+        (f"{base}/person/99?lang={lang}", 404),
+        (f"{base}/nothing.csv?lang={lang}", 404),
+    ):
+        r = client.get(url)
+        assert r.status_code == code
+        lines = _shown(r.text, lambda tag, a: tag == "main")
+        assert lines and not [t for t in lines if _wrong_language(t, lang)], lines
 
 
 def test_bad_input_comes_back_on_the_form_as_typed_and_starts_no_job(client):

@@ -149,6 +149,11 @@ async def job_view(request: Request) -> Response:
         raise HTTPException(404, WORDS[lang]["job_gone"])
     get = request.query_params.get("get")
     get = get if get in ("answers.csv", "answers.jsonl") else None
+    if job.kind == "answers" and job.info.get("lang", lang) != lang:
+        # the page asked in the other language: that language's downloads are a job of their
+        # own (or written already), not this one's (its "ready" would be false there)
+        target = f"/roster/{job.info['roster']}/{get or 'answers.csv'}?lang={lang}"
+        return RedirectResponse(target, status_code=303)
     # a short job (a small roster) goes straight on to its result, without a progress page
     for _ in range(round(request.app.state.job_wait / 0.05)):
         if job.finished.is_set():
@@ -175,10 +180,7 @@ async def job_view(request: Request) -> Response:
 def _stored(request: Request) -> rosters.RosterResult:
     result = rosters.stored(request.path_params["token"])
     if result is None:
-        raise HTTPException(
-            404,
-            "no such roster here (rosters are kept for the last few uploads only); upload it again",
-        )
+        raise HTTPException(404, WORDS[lang_of(request)]["roster_gone"])
     return result
 
 
@@ -188,7 +190,7 @@ async def roster_view(request: Request) -> Response:
     try:
         number = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
-        raise HTTPException(400, "page: expected a whole number") from None
+        raise HTTPException(400, WORDS[lang]["page_number"]) from None
     pages = max(1, -(-len(result.rows) // PAGE))
     number = min(number, pages)
     shown = result.rows[(number - 1) * PAGE : number * PAGE]
@@ -218,10 +220,10 @@ async def roster_person(request: Request) -> Response:
         k = int(request.path_params["index"])
         person_id = result.rows[k]["id"]
     except (ValueError, IndexError):
-        raise HTTPException(404, "no such row in this roster") from None
+        raise HTTPException(404, WORDS[lang]["no_row"]) from None
     text = rosters.person_case_text(result, person_id)
     if text is None:
-        raise HTTPException(404, "this row cannot be opened as a person")
+        raise HTTPException(404, WORDS[lang]["row_not_person"])
     try:
         case = parse_case(text, result.name)
     except InputError as err:
@@ -248,6 +250,8 @@ async def roster_download(request: Request) -> Response:
                     "answers",
                     key=(result.token, lang),
                     name=result.name,
+                    roster=result.token,
+                    lang=lang,
                 )
             except Busy as busy:
                 raise HTTPException(
@@ -264,7 +268,7 @@ async def roster_download(request: Request) -> Response:
         return _download(
             roster_report(result, lang), f"{stem}-report.html", "text/html; charset=utf-8"
         )
-    raise HTTPException(404, "no such download")
+    raise HTTPException(404, WORDS[lang]["no_download"])
 
 
 def routes() -> list[Route]:
