@@ -452,6 +452,14 @@ def test_a_number_given_as_text_gets_the_hint_that_fits() -> None:
     assert said["1e3"].endswith("; write it in plain digits, e.g. 12 or 9.5")
     assert said["'.5'"].endswith("; write it in plain digits, e.g. 12 or 9.5")
     assert said["twelve"].endswith("found the text 'twelve'")
+    # where a whole number is expected (a year, a parameter), 9.5 is no example to follow
+    for text in (
+        "person:\n  id: a\n  annual_assessments: [{year: 2.025e3, grade: qualified}]\n",
+        "parameters: {application_years.technician: 1e1}\nperson: {id: a}\n",
+    ):
+        err = error(text)
+        assert str(err).endswith("; write it as a whole number in plain digits"), str(err)
+        assert err.text("zh").endswith("；请用普通数字写成整数") and "9.5" not in err.text("zh")
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "null\n", "  \n"])

@@ -26,16 +26,19 @@ _NO_QUOTES = msg("; write it without quotes", "；请去掉引号")
 _PLAIN = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")
 
 
-def number_hint(value: str) -> Msg | str:
+def number_hint(value: str, whole: bool = False) -> Msg | str:
     """What to do with a number given as text: take the quotes away when it is written in
     plain digits (``'2025'``, ``"9.5"``); write it in plain digits when it is a number in
-    another form (``1e3``, which YAML reads as text even unquoted); else nothing."""
+    another form (``1e3``, which YAML reads as text even unquoted; ``whole``: where a whole
+    number is expected, a year or a parameter, so no 9.5 as the example); else nothing."""
     if _PLAIN.fullmatch(value):
         return _NO_QUOTES
     try:
         float(value.strip())
     except ValueError:
         return ""
+    if whole:
+        return msg("; write it as a whole number in plain digits", "；请用普通数字写成整数")
     return msg("; write it in plain digits, e.g. 12 or 9.5", "；请用普通数字书写，如 12 或 9.5")
 
 
@@ -276,7 +279,7 @@ def _int(ctx: _Ctx, value: object, place: str, low: int, high: int, what: str) -
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         ctx.fail(place, _expected(what, value))
     if isinstance(value, str):
-        ctx.fail(place, _expected(what, value, number_hint(value)))
+        ctx.fail(place, _expected(what, value, number_hint(value, whole=True)))
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
             ctx.fail(place, _expected(what, value))
