@@ -293,19 +293,6 @@ def person_case_text(result: RosterResult, person_id: str) -> str | None:
     return json.dumps(case, ensure_ascii=False)
 
 
-def csv_download(result: RosterResult, lang: str = "en") -> str:
-    """The answers as ``pyagent batch -o answers.csv --lang`` writes them (UTF-8 with a BOM so
-    that Excel reads the Chinese right; per question the status, its reason, the clauses and
-    what would settle an unknown)."""
-    return write_downloads(result, lang)[1]
-
-
-def jsonl_download(result: RosterResult, lang: str = "en") -> str:
-    """The answers as ``pyagent batch -o answers.jsonl --lang`` writes them: a JSON line a row,
-    each answer with its reason and what would settle it."""
-    return write_downloads(result, lang)[0]
-
-
 def downloads_ready(result: RosterResult, lang: str) -> bool:
     """Whether the downloads in ``lang`` are written already (`write_downloads`)."""
     with _LOCK:
@@ -369,10 +356,8 @@ __all__ = [
     "answer_roster",
     "chart",
     "check_roster",
-    "csv_download",
     "downloads_ready",
     "explained",
-    "jsonl_download",
     "person_case_text",
     "stored",
     "write_downloads",
