@@ -330,3 +330,27 @@ def test_an_upload_beyond_the_bound_of_jobs_gets_its_form_back_with_a_message(cl
         held.release.set()
     assert finished(client, first).status_code == 200
     client.app.state.background.close()
+
+
+def test_the_bad_rows_of_a_roster_are_listed_in_the_language_of_the_page():
+    """An upload with a bad row: its message is in the page's language on the result page and
+    in the roster report, whichever language the upload was made in; the API keeps its English
+    errors-file lines."""
+    data = DEMO_ROSTER.read_bytes().rstrip(b"\n") + b"\nbad1,tecnician\n"
+    with TestClient(create_app(job_wait=60)) as c:
+        r = upload(c, "en", data=data)
+        result_url = c.get(r.headers["location"], follow_redirects=False).headers["location"]
+        token = re.search(r"/roster/([\w-]+)\?", result_url).group(1)
+        en = c.get(f"/roster/{token}?lang=en").text
+        zh = c.get(f"/roster/{token}?lang=zh").text
+    result = rosters.stored(token)
+    assert result is not None and [e["id"] for e in result.errors] == ["bad1"]
+    english = result.errors[0]["message"]
+    assert english.startswith("demo_roster.csv:") and "tecnician" in english
+    chinese = result.errors_in("zh")[0]["message"]
+    assert chinese.startswith("demo_roster.csv:") and "：" in chinese and chinese != english
+    assert str(escape(english)) in en and str(escape(chinese)) in zh
+    assert str(escape(english)) not in zh
+    from pyagent.web.report import roster_report
+
+    assert str(escape(chinese)) in roster_report(result, "zh")

@@ -29,6 +29,7 @@ from pyagent.errors import InputError
 
 __all__ = [
     "ANSWER_CHUNK",
+    "BadRowLine",
     "Keyed",
     "Located",
     "append_file",
@@ -40,6 +41,14 @@ __all__ = [
 ]
 
 ANSWER_CHUNK = 256  # keys per phase-2 task
+
+
+class BadRowLine(dict):
+    """A line of the errors file (``line``, ``id``, ``place``, ``message`` in the batch's
+    language), as ``on_error`` receives it; ``texts`` has its message in every language, for
+    a reader that shows it in another (the page)."""
+
+    texts: dict[str, str]
 
 
 @dataclass
@@ -189,12 +198,9 @@ def phase_keys(
         keyed.offsets.append(offset)
         for rel, pid, place, message in got.errors:
             at = rel + offset
-            e = {
-                "line": at,
-                "id": pid,
-                "place": place,
-                "message": InputError(source, place, message, at).text(lang),
-            }
+            error = InputError(source, place, message, at)
+            e = BadRowLine(line=at, id=pid, place=place, message=error.text(lang))
+            e.texts = {"en": error.text("en"), "zh": error.text("zh")}
             err_file.write(json_text(e) + "\n")
             if on_error is not None:
                 on_error(e)

@@ -237,7 +237,7 @@ def roster_report(result, lang: str = "zh") -> str:
             name=result.name,
             summary=result.summary,
             rows=result.rows,
-            errors=result.errors,
+            errors=result.errors_in(lang),
             bars=chart(result.summary["counts"], STATUS[lang]),
         )
     )

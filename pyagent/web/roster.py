@@ -44,6 +44,17 @@ class RosterResult:
     parameters: Mapping[str, int]
     jsonl: str  # the answers as `pyagent batch --no-reasons -o answers.jsonl` writes them
     data: bytes = b""  # the upload itself (for the downloads, answered again with reasons)
+    # lang -> each bad row's message in that language, in the order of ``errors`` (whose
+    # ``message`` is English, as the API gives it)
+    messages: dict[str, list[str]] = field(default_factory=dict)
+
+    def errors_in(self, lang: str) -> list[dict]:
+        """The bad rows with their messages in ``lang``."""
+        said = self.messages.get(lang)
+        if said is None or len(said) != len(self.errors):
+            return self.errors
+        return [{**e, "message": m} for e, m in zip(self.errors, said)]
+
     # lang -> id -> question -> {"reason", "to_settle"} as `pyagent ask --json --lang` gives
     # them, filled a page of rows at a time as pages are shown, and for every row on download
     reasons: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)
@@ -188,8 +199,15 @@ def answer_roster(
         roster = Path(tmp) / f"roster.{fmt}"
         out = Path(tmp) / "answers.jsonl"
         roster.write_bytes(data)
+        texts: list[dict[str, str]] = []  # each bad row's message in en and zh
         try:
-            summary = run_batch(roster, out, config, progress=progress)
+            summary = run_batch(
+                roster,
+                out,
+                config,
+                progress=progress,
+                on_error=lambda e: texts.append(getattr(e, "texts", {})),
+            )
         except InputError as err:  # name the upload, not the temporary file
             raise InputError(shown, err.place, err.message, err.line, err.column) from None
         jsonl = out.read_text(encoding="utf-8")
@@ -200,6 +218,10 @@ def answer_roster(
         ]
     for e in errors:
         e["message"] = e.get("message", "").replace(str(roster), shown)
+    messages = {  # per language, each bad row's message (the page shows the page's own)
+        lang: [t.get(lang, e["message"]).replace(str(roster), shown) for t, e in zip(texts, errors)]
+        for lang in ("en", "zh")
+    }
     doc = summary.to_json()
     doc.update(roster=shown, output="answers.jsonl", errors_file="answers.jsonl.errors.jsonl")
     rows = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
@@ -216,6 +238,7 @@ def answer_roster(
         dict(parameters),
         jsonl,
         data,
+        messages=messages,
     )
     with _LOCK:
         _STORE[result.token] = result
