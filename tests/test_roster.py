@@ -367,10 +367,11 @@ def test_a_case_and_a_roster_from_stdin() -> None:
 def test_shell_completion_script_and_completions() -> None:
     pyagent = str(Path(sys.executable).parent / "pyagent")  # the installed command
     # typer finds the shell by looking up the process tree (shellingham; a shell named after
-    # the flag is ignored): run it from bash, whatever started the tests (a background job
-    # whose shell has exited has none above it)
+    # the flag is ignored): run it under bash, whatever started the tests (a background job
+    # whose shell has exited has none above it); a second command keeps bash from exec-ing
+    # the first in its own place
     script = subprocess.run(
-        ["bash", "-c", '"$0" --show-completion', pyagent],
+        ["bash", "-c", '"$0" --show-completion; exit $?', pyagent],
         capture_output=True,
         text=True,
         timeout=60,
