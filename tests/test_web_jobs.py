@@ -268,7 +268,7 @@ def test_jobs_are_bounded_and_stop_with_the_server():
     started.clear()
     stopping = jobs.start(slow, "roster")
     assert started.wait(60)
-    jobs.close()
+    assert jobs.close(timeout=0) is False  # still running: it stops at its next report
     go.set()
     assert stopping.finished.wait(60) and stopping.stopped and stopping.result is None
     with pytest.raises(Busy):
@@ -354,3 +354,151 @@ def test_the_bad_rows_of_a_roster_are_listed_in_the_language_of_the_page():
     from pyagent.web.report import roster_report
 
     assert str(escape(chinese)) in roster_report(result, "zh")
+
+
+class FailingThread(threading.Thread):
+    """A thread that the system cannot start (``RuntimeError: can't start new thread``)."""
+
+    def start(self) -> None:
+        raise RuntimeError("can't start new thread")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The server could not start this work (it has no thread left to run it on)"),
+        ("zh", "服务器未能开始这项任务（没有可用的线程来运行它）"),
+    ],
+)
+def test_a_job_whose_thread_cannot_start_ends_at_once_with_its_message(
+    client, monkeypatch, caplog, lang, said
+):
+    """It was left "running" for ever: its page refreshed without end and, counted against
+    the unfinished jobs, it refused every upload once ``waiting`` had failed (the error itself
+    went up to the upload as a 500)."""
+    from test_web_language import _shown, _wrong_language
+
+    from pyagent.web import jobs as jobs_module
+
+    client.app.state.background = Jobs(running=1, waiting=1)
+    monkeypatch.setattr(jobs_module, "Thread", FailingThread)
+    with caplog.at_level(logging.ERROR, "pyagent.web"):
+        for _ in range(2):  # the second is not refused as busy
+            r = upload(client, lang)
+            assert r.status_code == 303
+            page = client.get(r.headers["location"])
+            assert page.status_code == 503 and said in page.text
+            assert "<progress" not in page.text and "refresh" not in page.text
+            lines = _shown(page.text, lambda tag, a: tag == "main")
+            assert lines and not [t for t in lines if _wrong_language(t, lang)], lines
+    assert "can't start new thread" in caplog.text  # said in the server's log
+    monkeypatch.setattr(jobs_module, "Thread", threading.Thread)
+    assert finished(client, upload(client, lang)).status_code == 200  # then works again
+    client.app.state.background.close()
+
+
+def _no_temporary_files(tmp: Path) -> list[str]:
+    return sorted(p.name for p in tmp.iterdir())
+
+
+@pytest.fixture
+def tmp_dir(monkeypatch, tmp_path):
+    """The temporary directory of the jobs' files (`tempfile`'s), empty to start with."""
+    import tempfile
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    return tmp
+
+
+def test_the_server_stopping_ends_its_jobs_and_removes_their_files(monkeypatch, tmp_dir):
+    """A job running when the server stops ends at its next progress report, and the server
+    waits for that (its files removed) before it exits; a waiting job ends at once.  The
+    server used to set a flag and exit at once: a job between two reports was cut off with
+    the interpreter (its threads are daemons), its temporary directory left behind."""
+    reached = threading.Event()
+    real = rosters.run_batch
+
+    def slow(roster, out, config, *, progress=None, **kw):
+        def report(phase, done, total, persons):
+            progress(phase, done, total, persons)
+            if phase == "answering" and not reached.is_set():
+                reached.set()
+                assert jobs._closing.wait(60)  # the server is stopping ...
+                import time
+
+                time.sleep(0.5)  # ... while a block of keys is still being answered
+                progress(phase, done + 1, total, persons)  # the next report: Stopped
+
+        return real(roster, out, config, progress=report, **kw)
+
+    monkeypatch.setattr(rosters, "run_batch", slow)
+    with TestClient(create_app(job_wait=0, running=1)) as c:
+        jobs = c.app.state.background
+        first = upload(c)
+        assert reached.wait(120)
+        assert _no_temporary_files(tmp_dir)  # the upload, being answered
+        waiting = upload(c)
+        tokens = [
+            re.search(r"/job/([\w-]+)", r.headers["location"]).group(1) for r in (first, waiting)
+        ]
+        assert jobs.get(tokens[1]).state[0] == "waiting"
+    # the server has stopped: both jobs have ended, nothing is left in the temporary directory
+    ended = [jobs.get(t) for t in tokens]
+    assert all(j.finished.is_set() and j.stopped for j in ended)
+    assert ended[1].state[0] == "waiting"  # it never ran
+    assert _no_temporary_files(tmp_dir) == []
+
+
+def test_a_job_leaves_no_files_however_it_ends_and_keeps_no_upload_in_its_error(
+    client, monkeypatch, tmp_dir
+):
+    """Answered and never fetched, refused by the batch, or crashed: the temporary directory
+    is empty once the job has ended.  A refused job is kept (its page shows the message) but
+    not what its work held: the error kept its traceback, whose frames held the upload's
+    bytes (and every other local of the work), so each of the last sixteen jobs could hold up
+    to 5 MB."""
+    import datetime as dt
+    import gc
+    import weakref
+
+    real = rosters.run_batch
+
+    class Held:  # beside the upload in the work's frame (bytes cannot be weakly referenced)
+        pass
+
+    def refused(roster, out, config, **kw):
+        raise InputError(str(roster), "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
+
+    def crashed(roster, out, config, **kw):
+        (Path(roster).parent / "partial.jsonl").write_text("{}\n")
+        raise RuntimeError("a secret of the server")
+
+    def work(progress, data: bytes, held: Held) -> str:
+        return rosters.answer_roster(
+            data,
+            "demo_roster.csv",
+            as_of=dt.date(2026, 7, 1),
+            readings={},
+            parameters={},
+            progress=progress,
+        ).token
+
+    ended = {}
+    for name, run in (("answered", real), ("refused", refused), ("crashed", crashed)):
+        monkeypatch.setattr(rosters, "run_batch", run)
+        held = Held()
+        kept = weakref.ref(held)
+        job = client.app.state.background.start(
+            lambda progress, h=held: work(progress, DEMO_ROSTER.read_bytes(), h), "roster"
+        )
+        del held
+        assert job.finished.wait(120)
+        assert _no_temporary_files(tmp_dir) == [], name
+        gc.collect()
+        ended[name] = job, kept() is None
+    assert ended["answered"][0].result and ended["crashed"][0].crashed
+    refused_job, let_go = ended["refused"]
+    assert refused_job.error is not None and "a refusal of the batch" in str(refused_job.error)
+    assert let_go, "the refused job's error holds its work's frames (the upload)"

@@ -383,7 +383,11 @@ def create_app(
         try:
             yield
         finally:
-            background.close()  # the running jobs stop at their next progress report
+            # the running jobs stop at their next progress report; wait for them to end (their
+            # temporary files removed) before the server exits, off the event loop
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(app.state.background.close)
 
     routes = [
         Route("/", person_get),

@@ -12,10 +12,15 @@ A job is a function of one argument, `pyagent.batch.pipeline.Progress`'s callbac
 roster's token).  At most ``running`` jobs run at once, each on a thread of its own (the
 others wait their turn, shown as waiting), at most ``waiting`` are unfinished at once (a
 further one is refused: `Busy`), and the last ``keep`` are kept, so that a progress page
-reloaded after its job ended still leads to the result.  An `InputError` of a job is kept to
-be shown as the form shows it; any other exception is logged (with its traceback, on the
-server only) and the job is marked as crashed.  `Jobs.close` stops the running jobs at their
-next progress report (`run_batch` then removes its files) and starts no more.
+reloaded after its job ended still leads to the result (the table holds no more: the oldest
+finished job goes when a new one starts).  An `InputError` of a job is kept to be shown as the
+form shows it; any other exception is logged (with its traceback, on the server only) and the
+job is marked as crashed; a job whose thread cannot be started (``can't start new thread``)
+ends at once, marked as not started (it used to stay "running" for ever, counted against
+``waiting``).  `Jobs.close` (the server stopping) starts no more, stops the running jobs at
+their next progress report and waits for them to end (`run_batch` and the temporary
+directories of `pyagent.web.roster` remove their files as they unwind), the waiting ones at
+once.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from threading import Thread
 
 from pyagent.errors import InputError
 
@@ -57,19 +63,26 @@ class Job:
     # (phase, done, total, persons): "waiting" until it runs, then run_batch's phases
     state: tuple[str, int, int, int] = ("waiting", 0, 0, 0)
     started: float = field(default_factory=time.monotonic)
+    ended: float | None = None  # when it finished (time.monotonic)
     result: str | None = None  # what the work returned (when it ended well)
     error: InputError | None = None  # bad input, shown as the form shows it
     crashed: bool = False  # any other end: one message on the page, the traceback in the log
     stopped: bool = False  # the server stopped before the job ended
+    not_started: bool = False  # its thread could not be started (the system had none left)
     finished: threading.Event = field(default_factory=threading.Event)
 
     @property
     def seconds(self) -> float:
-        return time.monotonic() - self.started
+        """Seconds since it was started: until now, or until it finished."""
+        return (self.ended if self.ended is not None else time.monotonic()) - self.started
+
+    def end(self) -> None:
+        self.ended = time.monotonic()
+        self.finished.set()
 
 
 class Jobs:
-    """The jobs of one application (its ``state.jobs_running``)."""
+    """The jobs of one application (its ``state.background``)."""
 
     def __init__(self, running: int = 2, waiting: int = 8, keep: int = 16) -> None:
         self.keep, self.waiting = max(keep, waiting), waiting
@@ -94,18 +107,35 @@ class Jobs:
             finished = [t for t, j in self._store.items() if j.finished.is_set()]
             while len(self._store) > self.keep and finished:
                 del self._store[finished.pop(0)]
-        threading.Thread(
-            target=self._run, args=(job, work), name=f"pyagent-job-{kind}", daemon=True
-        ).start()
+        thread = Thread(target=self._run, args=(job, work), name=f"pyagent-job-{kind}", daemon=True)
+        try:
+            thread.start()
+        except Exception:  # noqa: BLE001 - RuntimeError: can't start new thread (or memory)
+            LOG.exception("pyagent: the %s job %s could not be started", kind, job.token)
+            job.not_started = True
+            job.end()  # not "running" for ever, nor counted against ``waiting``
         return job
 
     def get(self, token: str) -> Job | None:
         with self._lock:
             return self._store.get(token)
 
-    def close(self) -> None:
-        """Stop: the running jobs end at their next progress report, the waiting never run."""
+    def close(self, timeout: float = 60.0) -> bool:
+        """Stop: start no more; the running jobs end at their next progress report (a second
+        or so) and the waiting never run.  Waits up to ``timeout`` seconds for them to end, so
+        that their temporary files are removed before the server exits (its threads are
+        daemons: one still running when the interpreter exits is cut off where it is, its
+        files left behind); True when every job has ended."""
         self._closing.set()
+        deadline = time.monotonic() + timeout
+        with self._lock:  # an unfinished job is never dropped from the table
+            unfinished = [j for j in self._store.values() if not j.finished.is_set()]
+        for job in unfinished:  # finished: its work has returned, its files removed
+            job.finished.wait(max(0.0, deadline - time.monotonic()))
+        left = [j.token for j in unfinished if not j.finished.is_set()]
+        if left:
+            LOG.warning("pyagent: %d job(s) still running after %s s: %s", len(left), timeout, left)
+        return not left
 
     def _run(self, job: Job, work: Work) -> None:
         def progress(phase: str, done: int, total: int, persons: int) -> None:
@@ -114,12 +144,22 @@ class Jobs:
             job.state = (phase, done, total, persons)
 
         try:
-            with self._turns:
+            # its turn, or the server stopping (a waiting job must not wait for a running one
+            # to end before it learns that it will never run)
+            while not self._turns.acquire(timeout=0.1):
+                if self._closing.is_set():
+                    raise Stopped
+            try:
                 if self._closing.is_set():
                     raise Stopped
                 job.state = ("reading", 0, 0, 0)
                 job.result = work(progress)
+            finally:
+                self._turns.release()
         except InputError as err:
+            # kept for its message only: not its traceback and what it was raised from, whose
+            # frames hold the work's locals (an upload of up to 5 MB) while the job is kept
+            err.__traceback__ = err.__context__ = err.__cause__ = None
             job.error = err
         except Stopped:
             job.stopped = True
@@ -127,7 +167,7 @@ class Jobs:
             LOG.exception("pyagent: the %s job %s crashed", job.kind, job.token)
             job.crashed = True
         finally:
-            job.finished.set()
+            job.end()
 
 
 STEPS = ("reading", "answering", "writing")

@@ -168,8 +168,8 @@ async def job_view(request: Request) -> Response:
                 request, lang, job.info.get("values", {}), _input_error(job.error, lang), 422
             )
         raise HTTPException(422, _input_error(job.error, lang))
-    if job.stopped:
-        raise HTTPException(503, WORDS[lang]["job_stopped"])
+    if job.stopped or job.not_started:
+        raise HTTPException(503, WORDS[lang]["job_stopped" if job.stopped else "job_not_started"])
     if job.crashed or job.result is None:
         raise HTTPException(500, WORDS[lang][f"job_crashed_{job.kind}"])
     if job.kind == "roster":
