@@ -153,6 +153,23 @@ def test_what_if_is_in_one_language_without_rule_text(path, person, question, la
         assert problems(text, lang, allowed) == [], text
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_line_of_what_if_ends_in_spaces(lang):
+    """A memo gets what the terminal shows: no line padded with spaces to the width.  The items
+    of 'by time alone' (「仅凭时间推移……届时仍不满足：」) were cells of a grid, each line of a
+    wrapped item padded to the grid's width."""
+    w = result(DEMO, "zhao_finance", "title.participate", lang)
+    assert w.earliest.reason, "the case has items under 'by time alone'"
+    for width in (60, 100):
+        text = text_of(w, lang, width=width)
+        assert "  • " in text
+        padded = [line for line in text.splitlines() if line != line.rstrip()]
+        assert padded == [], "\n".join(repr(line) for line in padded)
+        items = text[text.index("  • ") :].splitlines()
+        assert all(line.startswith("    ") for line in items[1:])  # wrapped beside the bullet
+        assert len(items) > 1 or width > 60
+
+
 # -- what-if on the pinned answers: a seeded sample by default, every pin under -m whatif_pins --------
 @cache
 def pinned() -> tuple[tuple, ...]:

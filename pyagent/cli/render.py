@@ -471,13 +471,8 @@ def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     parts.extend(said(line, "depends") for line in t.after_sets)
     if t.time:
         parts.append(said(t.time, "bold"))
-    if t.reasons:  # a bullet a line, its text wrapped beside it
-        bullets = Table.grid(padding=(0, 1))
-        bullets.add_column(no_wrap=True)
-        bullets.add_column()
-        for line in t.reasons:
-            bullets.add_row(Text("  •"), said(line))
-        parts.append(bullets)
+    # a bullet a line, its text wrapped beside it (no line padded with spaces to the width)
+    parts.extend(Wrapped(Text(line), lang, hang="  • ") for line in t.reasons)
     return Group(*parts)
 
 

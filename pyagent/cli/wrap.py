@@ -80,15 +80,22 @@ def divide(text: str, width: int, lang: str = "zh") -> list[int]:
 
 
 class Wrapped:
-    """``text`` broken into lines by `divide` at the width it is given."""
+    """``text`` broken into lines by `divide` at the width it is given; ``hang``: a mark before
+    the first line (``"  • "``), the lines after it indented as far, none padded to the width
+    (a grid of mark and text pads every line of its cell with spaces)."""
 
-    def __init__(self, text: Text, lang: str = "zh") -> None:
-        self.text, self.lang = text, lang
+    def __init__(self, text: Text, lang: str = "zh", hang: str = "") -> None:
+        self.text, self.lang, self.hang = text, lang, hang
 
     def _lines(self, width: int) -> Iterable[Text]:
+        indent = cell_len(self.hang)
+        first = True
         for line in self.text.split("\n", allow_blank=True):
-            for part in line.divide(divide(line.plain, width, self.lang)):
+            for part in line.divide(divide(line.plain, width - indent, self.lang)):
                 part.rstrip()
+                if indent:
+                    part = Text(self.hang if first else " " * indent) + part
+                    first = False
                 part.no_wrap = True
                 part.overflow = "fold"
                 yield part
@@ -97,9 +104,12 @@ class Wrapped:
         yield from self._lines(options.max_width)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        indent = cell_len(self.hang)
         longest = max((cell_len(line) for line in self.text.plain.split("\n")), default=0)
         pieces = [0]
         for line in self.text.plain.split("\n"):
             cuts = [0, *_breaks(line, self.lang), len(line)]
             pieces += [cell_len(line[a:b].rstrip()) for a, b in zip(cuts, cuts[1:])]
-        return Measurement(min(max(pieces), longest), longest).clamp(max_width=options.max_width)
+        return Measurement(indent + min(max(pieces), longest), indent + longest).clamp(
+            max_width=options.max_width
+        )
