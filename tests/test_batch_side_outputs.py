@@ -215,3 +215,24 @@ def test_a_flip_cites_its_clauses_in_the_notices_order_and_zh_joins_them_with_a_
     cells = [row[-1] for row in flip_table(flips, "zh")[1]]
     assert any("、" in c for c in cells) and not any(", " in c for c in cells), cells
     assert all(", " in c or "," not in c for c in [r[-1] for r in flip_table(flips, "en")[1]])
+
+
+def test_zh_tables_join_clauses_with_the_enumeration_comma(tmp_path: Path) -> None:
+    """A row's clauses in the CSV of ``batch --lang zh`` (and so the page's roster download,
+    written by the same `jsonl_to_table`) are joined with 、 as every zh list is (the flips
+    table's too); en keeps ", "."""
+    for lang, sep, other in (("zh", "、", ", "), ("en", ", ", "、")):
+        out = tmp_path / f"answers-{lang}.csv"
+        result = runner.invoke(
+            app,
+            ["batch", str(roster(tmp_path)), "-o", str(out), "--as-of", "2026-07-01"]
+            + ["-j", "1", "--lang", lang],
+        )
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+        suffix = "：条款" if lang == "zh" else " clauses"
+        columns = [k for k, name in enumerate(rows[0]) if name.endswith(suffix)]
+        assert len(columns) == 9
+        cells = [row[k] for row in rows[1:] for k in columns]
+        assert any(sep in cell for cell in cells), cells
+        assert not any(other in cell for cell in cells), cells

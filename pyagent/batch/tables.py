@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pyagent.engine.questions import QUESTIONS
+from pyagent.errors import listed
 from pyagent.explain.flips import STATUS_ZH
 
 COLUMNS_EN = ("", " reason", " clauses", " to settle")
@@ -69,7 +70,7 @@ def answer_row(
         row += [
             status,
             reason,
-            ", ".join(a.get("clauses", [])),
+            listed(a.get("clauses", [])).text(lang),  # zh: P2.S2、P3.S1, as every zh list
             settle if a["status"] == "unknown" else "",
         ]
     return row

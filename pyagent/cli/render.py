@@ -16,7 +16,7 @@ from rich.tree import Tree
 from rich.theme import Theme
 
 from pyagent.cli.wrap import Wrapped
-from pyagent.errors import shown as _inert
+from pyagent.errors import listed as errors_listed, shown as _inert
 from pyagent.kb import reading_said, readings as kb_readings
 from pyagent.engine.questions import QUESTIONS
 
@@ -40,8 +40,9 @@ STATUS_ZH = {"yes": "是", "no": "否", "unknown": "未知"}
 
 
 def listed(items, lang: str = "en") -> str:
-    """Items of a list (clause ids, inputs, readings): zh joins them with 、, en with a comma."""
-    return ("、" if lang == "zh" else ", ").join(items)
+    """Items of a list (clause ids, inputs, readings): zh joins them with 、, en with a comma
+    (`pyagent.errors.listed`, which the batch's tables use too)."""
+    return errors_listed(items).text(lang)
 
 
 def status_text(status: str, lang: str = "en") -> Text:

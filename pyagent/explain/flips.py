@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyagent.engine.questions import QUESTIONS
+from pyagent.errors import listed
 from pyagent.explain.answers import Answer, solve_case
 from pyagent.explain.reasons import notice_order
 from pyagent.input.model import Case
@@ -84,7 +85,7 @@ def flip_table(flips: Sequence[Flip], lang: str = "en") -> tuple[list[str], list
         for label in labels:
             status, reason = by_label.get(label, ("", ""))
             row += [STATUS_ZH.get(status, status) if zh else status, reason]
-        row.append(("、" if zh else ", ").join(f.clauses))
+        row.append(listed(f.clauses).text(lang))
         rows.append(row)
     return header, rows
 
