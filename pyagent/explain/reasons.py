@@ -27,6 +27,7 @@ from pyagent.explain.steps import (
     READING,
     SEE_ABOVE,
     WAY,
+    ClauseRef,
     Decider,
     Explanation,
     Outcome,
@@ -425,35 +426,66 @@ def _deciding(failing) -> list[Step]:
 
 def _held_duration(root: Step, w) -> Step | None:
     """A duration that is met beside the failure (「…49个月（49 ≥ 36）」): the first comparison
-    that holds whose actual value a condition beside it states as months or years."""
+    that holds whose actual value a condition beside it states as months or years.  Where the
+    conclusion above holds by several such durations (P3's years after each qualifying
+    certificate), the one its clock counts: the most time (under certificate_clock=earliest the
+    years count from the earliest certificate, which has the most), of equal ones the earliest
+    certificate's, never merely the first certificate of the case."""
     lang = "zh" if w is WORDS["zh"] else "en"
-    stack = [(root, root.clause)]
+    stack: list[tuple[Step, ClauseRef | None, Step | None]] = [(root, root.clause, None)]
     while stack:
-        s, clause = stack.pop()
-        for c in s.children:
-            if (
-                c.kind != COMPARE
-                or c.holds != YES
-                or not c.comparisons
-                or c.comparisons[0].op not in (">=", ">")
-            ):
-                continue  # a requirement met: 49 ≥ 36
-            actual = c.comparisons[0].actual
-            if not isinstance(actual, int):
-                continue
-            units = [TEMPLATE_WORDS[lang][k].format(n=actual) for k in ("months", "years")]
-            for sib in s.children:
-                if sib is not c and sib.holds == YES and any(u in sib.text for u in units):
-                    return Step(
-                        w["with"].format(s=_plain(sib.text, lang), c=c.text),
-                        YES,
-                        COMPARE,
-                        sib.clause or s.clause or clause,
-                    )
+        s, clause, parent = stack.pop()
+        found = _held_in(s, clause, w, lang)
+        if found is not None:
+            others = [
+                _held_in(t, t.clause or clause, w, lang)
+                for t in (parent.children if parent is not None else ())
+                if t is not s and t.kind != SEE_ABOVE
+            ]
+            return min([found, *(o for o in others if o is not None)], key=lambda h: h[1])[0]
         for c in reversed(s.children):
             if c.kind != SEE_ABOVE:
-                stack.append((c, c.clause or clause))
+                stack.append((c, c.clause or clause, s))
     return None
+
+
+def _held_in(s: Step, clause: ClauseRef | None, w, lang: str) -> tuple[Step, tuple] | None:
+    """The duration met among the children of ``s``, said with its comparison, and its order
+    among alternatives (the most time first; of equal ones, the earliest date it counts from)."""
+    for c in s.children:
+        if (
+            c.kind != COMPARE
+            or c.holds != YES
+            or not c.comparisons
+            or c.comparisons[0].op not in (">=", ">")
+        ):
+            continue  # a requirement met: 49 ≥ 36
+        actual = c.comparisons[0].actual
+        if not isinstance(actual, int):
+            continue
+        units = [TEMPLATE_WORDS[lang][k].format(n=actual) for k in ("months", "years")]
+        for sib in s.children:
+            if sib is not c and sib.holds == YES and any(u in sib.text for u in units):
+                said = Step(
+                    w["with"].format(s=_plain(sib.text, lang), c=c.text),
+                    YES,
+                    COMPARE,
+                    sib.clause or s.clause or clause,
+                )
+                return said, (-actual, _earliest_date(sib))
+    return None
+
+
+def _earliest_date(step: Step) -> str:
+    """The earliest date among the inputs under ``step`` (a certificate's ``obtained``), as
+    written (ISO dates order as text); "~" (after every date) when none is stated."""
+    dates = [
+        str(i.value.get("obtained"))
+        for st in step.walk()
+        for i in st.inputs
+        if isinstance(i.value, dict) and i.value.get("obtained") is not None
+    ]
+    return min(dates, default="~")
 
 
 def _unknown_inputs(step: Step) -> list[str]:
