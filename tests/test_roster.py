@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -296,6 +297,67 @@ def test_a_gb18030_csv_with_the_tools_own_ascii_header_is_read(tmp_path: Path) -
     assert f"{one_bad}:3: not UTF-8 text" in done.stderr
     answered = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
     assert len(answered) == text.count("\n") - 2 and "li_senior_worker" not in answered
+
+
+def test_a_gb18030_csv_piped_in_is_read_as_the_same_file_is(tmp_path: Path) -> None:
+    """Standard input gets the same decision as a file (roster.csv_encoding): Excel's GB18030
+    "CSV" piped into ask, why or batch is read, with a Chinese header or the tool's own ASCII
+    one; a GB18030 header that is not a roster's is refused with how to save it, in the
+    language asked; a bad row is named by <stdin>, not by a temporary file."""
+    zh = ["编号", "证书等级", "取得日期", "技术工作1起始", "领域", "现岗位职业", "2023年度考核"]
+    rows = [[*r[:6], "合格" if r[6] else ""] for r in ROWS]
+    utf8 = write_csv(tmp_path / "u.csv", zh, rows)
+    demo = Path(__file__).resolve().parent.parent / "queries" / "demo_roster.csv"
+    for roster, pid in ((utf8, "bq"), (demo, "li_senior_worker")):
+        gbk = roster.read_text(encoding="utf-8").encode("gb18030")
+        piped = runner.invoke(app, ["ask", "-", "-p", pid, "--as-of", AS_OF, "--json"], input=gbk)
+        from_file = runner.invoke(app, ["ask", str(roster), "-p", pid, "--as-of", AS_OF, "--json"])
+        assert piped.exit_code == 0, piped.output
+        assert json.loads(piped.stdout)["persons"] == json.loads(from_file.stdout)["persons"]
+        outs = []
+        for name, data in (("file", None), ("piped", gbk)):
+            out = tmp_path / f"{name}.jsonl"
+            args = ["batch", "-" if data else str(roster), "-o", str(out), "--as-of", AS_OF]
+            done = runner.invoke(app, [*args, "-j", "1"], input=data)
+            assert done.exit_code == 0, done.output
+            outs.append(out.read_bytes())
+        assert outs[0] == outs[1]
+        summary = json.loads((tmp_path / "piped.jsonl.summary.json").read_text("utf-8"))
+        assert summary["roster"] == "<stdin>"
+    bad = "编号,证书等级,取得日期\nli,技师,2020-13-01\nwang,技师,2020-01-01\n".encode("gb18030")
+    done = runner.invoke(
+        app, ["batch", "-", "-o", str(tmp_path / "b.jsonl"), "--lang", "zh"], input=bad
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stderr.startswith("<stdin>:2：取得日期：「2020-13-01」"), done.stderr
+    assert not list(Path(tempfile.gettempdir()).glob("pyagent-stdin-*"))
+    not_ours = "编号,身高\n1,2\n".encode("gb18030")
+    for lang, said in (("en", "save the roster as CSV UTF-8"), ("zh", "另存为“CSV UTF-8”")):
+        for args in (["ask", "-", "-p", "1"], ["batch", "-", "-o", str(tmp_path / "n.jsonl")]):
+            done = runner.invoke(app, [*args, "--lang", lang], input=not_ours)
+            assert done.exit_code == 2 and done.stderr.startswith("<stdin>:1"), done.stderr
+            assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_batch_reads_a_roster_from_a_real_pipe(tmp_path: Path) -> None:
+    """``batch -`` on a pipe (not the test runner's in-memory stdin): it read stdin with one
+    read of a terabyte, a MemoryError; an .xlsx workbook piped in is read too."""
+    demo = Path(__file__).resolve().parent.parent / "queries" / "demo_roster.csv"
+    book = tmp_path / "r.xlsx"
+    assert runner.invoke(app, ["template", str(book)]).exit_code == 0
+    for roster in (demo, book):
+        out = tmp_path / f"{roster.stem}.jsonl"
+        done = subprocess.run(
+            [sys.executable, "-m", "pyagent", "batch", "-", "-o", str(out), "-j", "1"],
+            input=roster.read_bytes(),
+            capture_output=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert out.read_text("utf-8").count("\n") == (4 if roster == demo else 1)
+    piped = runner.invoke(app, ["ask", "-", "-p", "650123", "--json"], input=book.read_bytes())
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["persons"][0]["id"] == "650123"
 
 
 def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path) -> None:

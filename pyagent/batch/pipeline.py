@@ -232,6 +232,7 @@ def run_batch(
     progress: Progress | None = None,
     on_error: Callable[[dict], None] | None = None,
     on_flip: Callable[[int, str], None] | None = None,
+    source: str | None = None,
 ) -> BatchSummary:
     """Answer every person of ``roster`` into ``out`` (and its errors and summary files).
 
@@ -239,11 +240,12 @@ def run_batch(
     `BatchInterrupted` when it is stopped; a bad row never raises, it goes to ``on_error``
     and to the errors file.  ``on_flip(line, id)`` is called for each person whose answers
     differ under ``config.compare``.  OUT.csv and OUT.xlsx are written from the JSON lines
-    at the end (`pyagent.batch.tables`).
+    at the end (`pyagent.batch.tables`).  ``source`` names the roster in messages and the
+    summary (``<stdin>`` for standard input saved to ``roster``); default: its path.
     """
     started = time.perf_counter()
     roster, out = Path(roster), Path(out)
-    source = str(roster)
+    source = source or str(roster)
     in_format = roster_format(roster, config.input_format)
     out_format = roster_format(out, config.output_format)
     if not roster.is_file():
@@ -350,12 +352,12 @@ def run_batch(
             ) from None
         files.commit(_table_writer(out_format, config, roster))
         summary = _summary(
-            config, roster, out, errors_path, summary_path, keyed, persons_out, combos, started
+            config, source, out, errors_path, summary_path, keyed, persons_out, combos, started
         )
         files.write_summary(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n")
         return summary
     except KeyboardInterrupt:
-        raise BatchInterrupted(str(roster), str(out), phase) from None
+        raise BatchInterrupted(source, str(out), phase) from None
     finally:
         files.discard()
         if handle is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import signal
 import sys
@@ -50,23 +51,36 @@ def _answered_what(config, zh: bool) -> str:
 
 
 def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
-    """Standard input saved to a temporary file the pipeline can read in blocks."""
-    from pyagent.input.sources import _sniff, read_stdin
+    """Standard input copied, as it comes and byte for byte, to a temporary file the pipeline
+    reads as it reads a roster file (so a CSV in GB18030 is read as from a file); its format
+    is ``input_format`` or what its first bytes read as (`pyagent.input.sources.stdin_kind`).
+    The caller removes the file."""
+    import shutil
 
-    text = read_stdin(1 << 40)
-    kind = input_format or _sniff(text)
-    if kind not in ("jsonl", "csv"):
+    from pyagent.input.sources import stdin_kind
+
+    stream = sys.stdin.buffer
+    head = stream.read(1 << 16)
+    kind = input_format or stdin_kind(head)
+    if kind not in ("jsonl", "csv", "xlsx"):
         raise InputError(
             "<stdin>",
             "",
             msg(
-                "cannot tell the roster's format; give --input-format jsonl or csv",
-                "无法判断花名册的格式；请给出 --input-format jsonl 或 csv",
+                "cannot tell the roster's format; give --input-format jsonl, csv or xlsx",
+                "无法判断花名册的格式；请给出 --input-format jsonl、csv 或 xlsx",
             ),
         )
-    handle = tempfile.NamedTemporaryFile("w", suffix=f".{kind}", delete=False, encoding="utf-8")
-    with handle:
-        handle.write(text)
+    handle = tempfile.NamedTemporaryFile(
+        "wb", prefix="pyagent-stdin-", suffix=f".{kind}", delete=False
+    )
+    try:
+        with handle:
+            handle.write(head)
+            shutil.copyfileobj(stream, handle, 1 << 20)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
     return Path(handle.name), kind
 
 
@@ -191,7 +205,7 @@ def batch(
 
     warnings.simplefilter("ignore", NearMatchWarning)  # not once per row of a large roster
     err = err_console()
-    with reported(lang.value):
+    with reported(lang.value), contextlib.ExitStack() as stack:
         if flips is not None:
             if not compare_reading:
                 raise InputError(
@@ -205,8 +219,11 @@ def batch(
             from pyagent.input.sheets import table_format
 
             table_format(flips)
+        source = None  # the roster's name in messages: its path, or <stdin>
         if str(roster) == "-":
             roster, input_format = _stdin_roster(input_format)
+            source = "<stdin>"
+            stack.callback(roster.unlink, missing_ok=True)
         roster_format(output, output_format)  # an extension it cannot write is refused now
         flips_file = (  # checked and locked before any work, as OUT is
             SideTable.claim_beside(roster, flips, output, "the flips file", "翻转名单文件")
@@ -286,6 +303,7 @@ def batch(
                     config,
                     progress=progress,
                     on_error=bad_row,
+                    source=source,
                     on_flip=lambda line, _pid: flipped.append(line),
                 )
             if flips_file is not None and config.compare:

@@ -53,6 +53,7 @@ __all__ = [
     "MAX_BYTES",
     "Document",
     "DuplicateKey",
+    "decode_text",
     "json_constant",
     "json_object",
     "read_document",
@@ -329,6 +330,12 @@ def _read_file(
             msg("the file is larger than {n:,} bytes", "文件超过 {n:,} 字节", n=max_bytes),
         )
     chosen = encoding(raw[: 1 << 16]) if encoding is not None else "utf-8"
+    return decode_text(raw, source, chosen)
+
+
+def decode_text(raw: bytes, source: str, chosen: str = "utf-8") -> str:
+    """``raw`` decoded in ``chosen`` (UTF-8, or the GB18030 of a CSV roster), or InputError
+    naming the line and column of the first byte that cannot be decoded."""
     try:
         return raw.decode(chosen)
     except UnicodeDecodeError as err:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from pyagent.errors import InputError, msg
 
@@ -34,7 +35,7 @@ def cell_text(value: object) -> str:
 
 
 def read_rows(
-    path: str | Path, source: str | None = None
+    path: str | Path | IO[bytes], source: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header of the first worksheet and its rows with their row numbers (from 2)."""
     import zipfile

@@ -5,8 +5,9 @@
 that ``why``, ``why-not``, ``what-if``, ``ask`` and ``diff`` answer a row of a roster as
 they answer a case.  With ``person``, only that person's row is read and validated (a
 roster of 100,000 rows is asked about one row without parsing the rest).  ``-`` reads
-standard input: a roster when it looks like one (a JSON object a line, or a CSV header
-that starts with ``id``/``编号``), a case otherwise.
+standard input: a roster when it looks like one (a JSON object a line, a CSV header that
+starts with ``id``/``编号``, or an .xlsx workbook), a case otherwise; a CSV roster there is
+UTF-8 or GB18030 as a file is (`stdin_text`).
 """
 
 from __future__ import annotations
@@ -19,17 +20,27 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
+from pyagent.input.document import decode_text
 from pyagent.input.model import Case, Person
 from pyagent.input.person import post_not_yet_held
 
 if TYPE_CHECKING:
     from pyagent.input.columns import CsvLayout
 
-__all__ = ["STDIN", "is_roster", "load_input", "load_lines", "read_stdin"]
+__all__ = [
+    "STDIN",
+    "is_roster",
+    "load_input",
+    "load_lines",
+    "read_stdin",
+    "read_stdin_bytes",
+    "stdin_kind",
+    "stdin_text",
+]
 
 STDIN = "<stdin>"
 
@@ -43,27 +54,53 @@ def is_roster(path: str | Path) -> bool:
     return Path(path).suffix.lower() in ROSTER_SUFFIXES
 
 
+def read_stdin_bytes(max_bytes: int = MAX_BYTES) -> bytes:
+    """Standard input's bytes, at most ``max_bytes`` (InputError past them), read a piece at
+    a time: a limit of a terabyte (``batch -``) is not allocated up front."""
+    stream = sys.stdin.buffer
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        piece = stream.read(min(1 << 20, max_bytes + 1 - size))
+        if not piece:
+            return b"".join(pieces)
+        pieces.append(piece)
+        size += len(piece)
+        if size > max_bytes:
+            raise InputError(
+                STDIN,
+                "",
+                msg("the input is larger than {n:,} bytes", "输入超过 {n:,} 字节", n=max_bytes),
+            )
+
+
+def stdin_kind(head: bytes) -> str | None:
+    """What the first bytes of standard input are: ``xlsx`` (a workbook is a zip file),
+    ``jsonl`` or ``csv`` when they read as a roster (a CSV header in GB18030, what Excel on a
+    Chinese Windows writes, too), else None (a case)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    kind = _sniff(head.decode("utf-8-sig", errors="replace"))
+    if kind is None and _sniff(head.decode("gb18030", errors="replace")) == "csv":
+        kind = "csv"
+    return kind
+
+
+def stdin_text(raw: bytes, kind: str | None) -> str:
+    """Standard input as text, decided as for a file: a CSV roster in UTF-8 or GB18030
+    (`pyagent.input.roster.csv_encoding`), anything else in UTF-8; a BOM is not text."""
+    encoding = "utf-8-sig"
+    if kind == "csv":
+        from pyagent.input.roster import csv_encoding
+
+        encoding = csv_encoding(raw[: 1 << 16], STDIN)
+    return decode_text(raw, STDIN, encoding).lstrip("\ufeff")
+
+
 def read_stdin(max_bytes: int = MAX_BYTES) -> str:
-    raw = sys.stdin.buffer.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise InputError(
-            STDIN,
-            "",
-            msg("the input is larger than {n:,} bytes", "输入超过 {n:,} 字节", n=max_bytes),
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            STDIN,
-            "",
-            msg(
-                "not UTF-8 text (byte {b:#04x} cannot be decoded)",
-                "不是 UTF-8 文字（字节 {b:#04x} 无法解码）",
-                b=raw[err.start],
-            ),
-            raw.count(b"\n", 0, err.start) + 1,
-        ) from None
+    """Standard input as text (`read_stdin_bytes`, `stdin_text`)."""
+    raw = read_stdin_bytes(max_bytes)
+    return stdin_text(raw, stdin_kind(raw[: 1 << 16]))
 
 
 def _sniff(text: str) -> str | None:
@@ -101,12 +138,16 @@ def load_input(
     """
     cli_as_of, cli_readings = _overrides(as_of, readings)
     if str(path) == "-":
-        text = read_stdin(max_bytes)
-        kind = _sniff(text)
-        if kind is None:
+        raw = read_stdin_bytes(max_bytes)
+        kind = stdin_kind(raw[: 1 << 16])
+        if kind == "xlsx":
+            rows = _sheet_rows(io.BytesIO(raw), STDIN)
+            case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
+        elif kind is None:
+            text = stdin_text(raw, kind)
             case = parse_case(text, STDIN, as_of=cli_as_of, readings=cli_readings)
         else:
-            rows = _text_rows(text, kind, STDIN)
+            rows = _text_rows(stdin_text(raw, kind), kind, STDIN)
             case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
     elif is_roster(path):
         case = _roster_case(
@@ -174,6 +215,14 @@ def _text_rows(text: str, kind: str, source: str) -> _Rows:
     return _table_rows(layout, rows, source)
 
 
+def _sheet_rows(book: Path | IO[bytes], source: str) -> _Rows:
+    from pyagent.input.columns import CsvLayout
+    from pyagent.input.sheets import read_rows
+
+    header, rows = read_rows(book, source)
+    return _table_rows(CsvLayout.from_header(header, source), rows, source)
+
+
 def _file_rows(path: Path, max_bytes: int) -> _Rows:
     from pyagent.input.roster import roster_format
 
@@ -182,11 +231,7 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
     if not path.exists():
         raise InputError(source, "", msg("no such file", "文件不存在"))
     if kind == "xlsx":
-        from pyagent.input.columns import CsvLayout
-        from pyagent.input.sheets import read_rows
-
-        header, rows = read_rows(path, source)
-        return _table_rows(CsvLayout.from_header(header, source), rows, source)
+        return _sheet_rows(path, source)
     encoding = None
     if kind == "csv":
         from pyagent.input.roster import csv_encoding
