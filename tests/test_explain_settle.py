@@ -430,3 +430,31 @@ persons:
     said = [t.sentence("zh") for a in answers.persons[0].answers for t in a.to_settle or ()]
     assert any("已注明" in s for s in said), said
     assert not [s for s in said if "为已" in s], said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_number_needed_together_is_said_as_its_range_never_blank(lang) -> None:
+    """An unset parameter needed together with an unstated occupation: the parameter's value
+    that gives yes with it is the range its work years meet ("at most 14" / 「14或以下」),
+    never an empty value (it said "… is ; none of them …" and 「…为，则为是」)."""
+    text = """
+as_of: 2026-10-15
+persons:
+  - id: zhao
+    certificates: []
+    technical_work: [{from: 2012-03-01}]
+    field: 工程
+    current_post: {since: 2018-06-01}
+    titles: [{rank: intermediate, series: 工程}]
+    cumulative_work_years: 14
+"""
+    answers = answer_case(parse_case(text, "t.yaml"), lang=lang)
+    a = {x.question: x for x in answers.persons[0].answers}["skill.senior_worker"]
+    assert a.status == "unknown"
+    settle = {t.path: t for t in a.to_settle}
+    param = settle["parameters.application_years.senior_worker"]
+    assert param.values == (("14或以下",) if lang == "zh" else ("at most 14",)), param
+    said = " ".join(t.sentence(lang) for t in a.to_settle) + " " + a.reason
+    assert "为，" not in said and " is ;" not in said and "：\n" not in said, said
+    assert ("为14或以下" if lang == "zh" else "is at most 14") in said, said
+    assert a.reason.endswith("14或以下" if lang == "zh" else "at most 14"), a.reason

@@ -6,11 +6,9 @@ the two ends the case leaves open, and the person is answered afresh under each.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 from functools import partial
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact, person_facts
 from pyagent.engine.questions import Question
@@ -21,23 +19,15 @@ from pyagent.explain.casedata import case_value
 from pyagent.explain.inputs import input_claim, input_name
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Node
 from pyagent.explain.sentences import STATUS_TEXT, TEXT, Builder, all_nodes, split_paths
-from pyagent.explain.steps import WHY_NOT, Decider, Outcome
+from pyagent.explain.steps import WHY_NOT, Decider
 from pyagent.explain.dates import _DATED, _date_outcomes
 from pyagent.explain.thresholds import threshold
+from pyagent.explain.variants import Variant, group, labels, number_ranges, range_labels
 from pyagent.input.model import NO_POST, Assessment, Case, Certificate, Honour, Person, Post, Title
 from pyagent.input.vocab import FIELDS, HONOURS, LEVELS, RANKS
 
 
 # -- unknown: what decides it -------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Variant:
-    label: str
-    facts: tuple[Fact, ...]
-    range: tuple[int | None, int | None] | None = None  # numbers: the range it stands for
-    condition: bool = False  # the label is a condition to meet (a threshold), not a value
-    rest: bool = False  # the case as it stands: said last, as "otherwise"
-
-
 class _Changed(Facts):
     """A variant's facts, with the change it makes to the person (a function, so that the
     changes of several inputs compose: two years graded, one after the other) and the
@@ -87,7 +77,7 @@ def decide_unknown(
     for path, subject, vs, ranges in plans:
         results = statuses[k : k + len(vs)]
         k += len(vs)
-        outcomes = _group(vs, results, ranges, order, builder.words)
+        outcomes = group(vs, results, ranges, order, builder.words)
         condition = any(v.condition for v in vs)
         if len(set(results)) > 1 and _DATED.fullmatch(path):
             dated = _date_outcomes(case, person, question, path, solved.program.directory, builder)
@@ -103,14 +93,16 @@ def decide_unknown(
                 claim=input_claim(path, builder.lang, person),
             )
         )
-    return _together(tuple(out), plans, statuses, case, person, question, solved.program.directory)
+    return _together(
+        tuple(out), plans, statuses, case, person, question, solved.program.directory, builder.words
+    )
 
 
 def _plans(
     case: Case, person: Person, node: Node, builder: Builder
-) -> list[tuple[str, str, list[_Variant], bool]]:
+) -> list[tuple[str, str, list[Variant], bool]]:
     """(path, subject, variants, ranges) for each unknown input the answer of ``node`` depends on."""
-    plans: list[tuple[str, str, list[_Variant], bool]] = []
+    plans: list[tuple[str, str, list[Variant], bool]] = []
     for path in sorted(_unknown_paths(node)):
         planned = _plan(case, person, path, builder, node)
         if planned is not None:
@@ -176,11 +168,11 @@ _PLANNED: dict[int, tuple[Node, str, list]] = {}
 
 def _joint(
     plans, statuses: list[str], case: Case, person: Person
-) -> tuple[dict[str, _Variant], tuple[Fact, ...] | None]:
+) -> tuple[dict[str, Variant], tuple[Fact, ...] | None]:
     """The inputs none of which makes the answer yes alone (each, at its best, leaves it
     unknown), with the variant of each at its best, and the facts of all of them at their best
     together (None unless two or more)."""
-    best: dict[str, _Variant] = {}
+    best: dict[str, Variant] = {}
     k = 0
     for path, _, vs, _ in plans:
         results = statuses[k : k + len(vs)]
@@ -192,7 +184,7 @@ def _joint(
     return best, _combined(best.values(), case, person)
 
 
-def _combined(variants: Iterable[_Variant], case: Case, person: Person) -> tuple[Fact, ...]:
+def _combined(variants: Iterable[Variant], case: Case, person: Person) -> tuple[Fact, ...]:
     """The facts of several inputs' variants together: a change to the person composes with
     the others; the facts of an input taken at an end the case leaves open (a field a reading
     leaves open) replace the person's facts of that input."""
@@ -221,36 +213,44 @@ def _together(
     person: Person,
     question: Question,
     directory,
+    words,
 ) -> tuple[Decider, ...]:
     """Inputs none of which makes the answer yes alone (each, at its best, leaves it unknown):
     each is told which others it needs.  Where their variants can be combined (fields of the
     person, parameters), one solve checks that together, each at its best, they make it yes;
     ``Decider.together`` names the others, ``Decider.jointly`` says whether that gives yes,
     ``Decider.jointly_values`` which of its values do with the others at their best (never a
-    national contest prize, which leaves the green channel unknown whatever goes with it)."""
+    national contest prize, which leaves the green channel unknown whatever goes with it); a
+    number's values are its ranges that do, neighbours merged (「10或以下」)."""
     best, facts = _joint(plans, statuses, case, person)
     if len(best) < 2:
         return deciders
-    combos: list[tuple[str, str]] = []
+    combos: list[tuple[str, Variant]] = []
     tried: list[tuple[Fact, ...]] = []
+    ranged: set[str] = set()
     k = 0
-    for path, _, vs, _ in plans:
+    for path, _, vs, ranges in plans:
         results = statuses[k : k + len(vs)]
         k += len(vs)
         if path not in best:
             continue
+        if ranges:
+            ranged.add(path)
         others = [v for p, v in best.items() if p != path]
         for v, status in zip(vs, results):
             if status == UNKNOWN:
-                combos.append((path, v.label))
+                combos.append((path, v))
                 tried.append(_combined([*others, v], case, person))
     found = _statuses(tried, case, question, directory) if tried else []
-    values: dict[str, list[str]] = {}
-    for (path, label), status in zip(combos, found):
-        if status == YES and label not in values.setdefault(path, []):
-            values[path].append(label)
+    yes: dict[str, list[Variant]] = {}
+    for (path, v), status in zip(combos, found):
+        if status == YES:
+            yes.setdefault(path, []).append(v)
+    values = {
+        path: range_labels(vs, words) if path in ranged else labels(vs) for path, vs in yes.items()
+    }
     # the others' best with its own best: all of them at their best (as `_joint` found them)
-    jointly = facts is not None and all(best[p].label in values.get(p, ()) for p in best)
+    jointly = facts is not None and all(any(v is best[p] for v in yes.get(p, ())) for p in best)
     return tuple(
         dataclasses.replace(
             d,
@@ -275,38 +275,9 @@ def _unknown_paths(node: Node) -> set[str]:
     return out
 
 
-def _group(
-    variants: list[_Variant], statuses: list[str], ranges: bool, order: list[str], words
-) -> tuple[Outcome, ...]:
-    if ranges:  # numeric ranges in order: neighbours with the same answer merge into one range
-        merged: list[tuple[int | None, int | None, str]] = []
-        for v, status in zip(variants, statuses):
-            lo, hi = v.range or (None, None)
-            if merged and merged[-1][2] == status:
-                merged[-1] = (merged[-1][0], hi, status)
-            else:
-                merged.append((lo, hi, status))
-        return tuple(Outcome((_range_label(lo, hi, words),), st) for lo, hi, st in merged)
-    by: dict[tuple[str, bool], list[str]] = {}  # the case as it stands an outcome of its own
-    for v, status in zip(variants, statuses):
-        by.setdefault((status, v.rest), []).append(v.label)
-    keys = [(st, False) for st in order] + [(st, True) for st in order]
-    return tuple(Outcome(tuple(by[k]), k[0]) for k in keys if k in by)
-
-
-def _range_label(lo: int | None, hi: int | None, words) -> str:
-    if lo is None and hi is None:
-        return words["any_value"]
-    if lo is None:
-        return words["at_most"].format(n=hi)
-    if hi is None:
-        return words["at_least"].format(n=lo)
-    return str(lo) if lo == hi else words["between"].format(a=lo, b=hi)
-
-
 def _plan(
     case: Case, person: Person, path: str, builder: Builder, node: Node | None = None
-) -> tuple[str, list[_Variant], bool] | None:
+) -> tuple[str, list[Variant], bool] | None:
     """The subject and the variants of one unknown input (path), and whether they are ranges."""
     w = builder.words
     ph = builder.phrasing
@@ -326,13 +297,13 @@ def _plan(
         k = int(m.group(1))
         year = person.annual_assessments[k].year
         grades = ("excellent", "qualified", "basically_qualified", "unqualified")
-        variants = [_Variant(ph.code(g), changed_by(partial(_graded, k, g))) for g in grades]
+        variants = [Variant(ph.code(g), changed_by(partial(_graded, k, g))) for g in grades]
         return w["assessment_subject"].format(year=year), variants, False
     m = re.fullmatch(r"annual_assessments\.(\d{4})", path)
     if m and person.annual_assessments is not None:
         year = int(m.group(1))
         variants = [
-            _Variant(ph.code(g), changed_by(partial(_added, Assessment(year, g))))
+            Variant(ph.code(g), changed_by(partial(_added, Assessment(year, g))))
             for g in ("excellent", "qualified", "basically_qualified", "unqualified", "none")
         ]
         return w["assessment_subject"].format(year=year), variants, False
@@ -342,7 +313,7 @@ def _plan(
         variants = []
         for g in ("qualified", "basically_qualified"):
             variants.append(
-                _Variant(
+                Variant(
                     # 优秀 passes too: 'all three 合格' alone would make 'otherwise: no' false
                     w["all_passing" if g == "qualified" else "all_grade"].format(grade=ph.code(g)),
                     with_(annual_assessments=tuple(Assessment(x, g) for x in window)),
@@ -350,15 +321,15 @@ def _plan(
             )
         one = tuple(Assessment(x, "unqualified" if x == y - 1 else "qualified") for x in window)
         variants.append(
-            _Variant(
+            Variant(
                 w["one_unqualified"].format(grade=ph.code("unqualified")),
                 with_(annual_assessments=one),
             )
         )
-        variants.append(_Variant(w["none"], with_(annual_assessments=())))
+        variants.append(Variant(w["none"], with_(annual_assessments=())))
         return w["assessments_subject"].format(a=window[0], b=window[-1]), variants, False
     if path in ("outstanding_contribution", "social_benefit", "economic_benefit"):
-        return path, [_Variant(w[str(v).lower()], with_(**{path: v})) for v in (True, False)], False
+        return path, [Variant(w[str(v).lower()], with_(**{path: v})) for v in (True, False)], False
     m = re.fullmatch(r"honours\[(\d+)\]\.(class|category)", path)
     if m and person.honours is not None:
         k, what = int(m.group(1)), m.group(2)
@@ -370,28 +341,28 @@ def _plan(
             changed = (
                 items[:k] + [dataclasses.replace(items[k], **{field_name: v})] + items[k + 1 :]
             )
-            variants.append(_Variant(ph.code(v), with_(honours=tuple(changed))))
+            variants.append(Variant(ph.code(v), with_(honours=tuple(changed))))
         return input_name(path, builder.lang, person), variants, False
     if path == "honours" and person.honours is None:
-        variants = [_Variant(w["none"], with_(honours=()))]
+        variants = [Variant(w["none"], with_(honours=()))]
         for code in HONOURS.codes:
-            variants.append(_Variant(ph.code(code), with_(honours=(Honour(code),))))
+            variants.append(Variant(ph.code(code), with_(honours=(Honour(code),))))
         return path, variants, False
     if path == "titles" and person.titles is None:
-        variants = [_Variant(w["none"], with_(titles=()))]
+        variants = [Variant(w["none"], with_(titles=()))]
         for rank in RANKS.codes:
             variants.append(
-                _Variant(
+                Variant(
                     w["title_rank"].format(rank=ph.code(rank)),
                     with_(titles=(Title(rank, None, None),)),
                 )
             )
         return path, variants, False
     if path == "certificates" and person.certificates is None:
-        variants = [_Variant(w["none"], with_(certificates=()))]
+        variants = [Variant(w["none"], with_(certificates=()))]
         for level in LEVELS.codes:
             variants.append(
-                _Variant(
+                Variant(
                     w["cert_level"].format(level=ph.code(level)),
                     with_(certificates=(Certificate(level, None, None),)),
                 )
@@ -401,8 +372,8 @@ def _plan(
         return (
             path,
             [
-                _Variant(w["listed_field"], with_(field=FIELDS.codes[0])),
-                _Variant(w["unlisted_field"], with_(field="其他")),
+                Variant(w["listed_field"], with_(field=FIELDS.codes[0])),
+                Variant(w["unlisted_field"], with_(field="其他")),
             ],
             False,
         )
@@ -410,9 +381,9 @@ def _plan(
         return (
             path,
             [
-                _Variant(w["post_stated"], with_(current_post=Post(None, "—"))),
-                _Variant(w["post_unstated"], with_(current_post=Post(None, None))),
-                _Variant(w["no_post"], with_(current_post=NO_POST)),
+                Variant(w["post_stated"], with_(current_post=Post(None, "—"))),
+                Variant(w["post_unstated"], with_(current_post=Post(None, None))),
+                Variant(w["no_post"], with_(current_post=NO_POST)),
             ],
             False,
         )
@@ -421,7 +392,7 @@ def _plan(
             {v for k, v in params.items() if k.startswith("application_years.") and v > 0}
         )
         if cuts:
-            return path, _ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
+            return path, number_ranges(cuts, lambda n: with_(cumulative_work_years=float(n))), True
     m = re.fullmatch(r"parameters\.application_years\.(\w+)", path)
     if m and person.cumulative_work_years is None:
         # the years are not stated either: the parameter and the years are needed together,
@@ -441,9 +412,9 @@ def _plan(
         return (
             path,
             [
-                _Variant(w["param_reached"].format(years=said), both(1, 1), condition=True),
-                _Variant(w["param_short"].format(years=said), both(1, 0), condition=True),
-                _Variant(w["param_open"], _Changed(pf(person), _same), rest=True),
+                Variant(w["param_reached"].format(years=said), both(1, 1), condition=True),
+                Variant(w["param_short"].format(years=said), both(1, 0), condition=True),
+                Variant(w["param_open"], _Changed(pf(person), _same), rest=True),
             ],
             False,
         )
@@ -455,8 +426,8 @@ def _plan(
             return _Changed(pf(person, {**params, name: n}), _same, {name: n})
 
         variants = [
-            _Variant("", at(years), (None, years)),
-            _Variant("", at(years + 1), (years + 1, None)),
+            Variant("", at(years), (None, years)),
+            Variant("", at(years + 1), (years + 1, None)),
         ]
         return path, variants, True
     return _ends(case, person, path, builder, node)
@@ -475,19 +446,9 @@ def _added(assessment: Assessment, p: Person) -> Person:
     return dataclasses.replace(p, annual_assessments=tuple(items))
 
 
-def _ranges(cuts: list[int], facts_at) -> list[_Variant]:
-    """Variants for a whole number: below the first cut, between cuts, from the last cut on."""
-    bounds = (
-        [(None, cuts[0] - 1)]
-        + [(a, b - 1) for a, b in itertools.pairwise(cuts)]
-        + [(cuts[-1], None)]
-    )
-    return [_Variant("", facts_at(lo if lo is not None else 0), (lo, hi)) for lo, hi in bounds]
-
-
 def _ends(
     case: Case, person: Person, path: str, builder: Builder, node: Node | None = None
-) -> tuple[str, list[_Variant], bool] | None:
+) -> tuple[str, list[Variant], bool] | None:
     """An input with no list of values: the two ends the case leaves open (its facts in the
     best completion, then in the worst).  The best end is said as the threshold it must meet
     where a comparison of the rules decides it (`pyagent.explain.thresholds.threshold`: 「…满36个月」), else in words."""
@@ -515,7 +476,7 @@ def _ends(
         best, worst = said, short
     return (
         path,
-        [_Variant(best, pinned(BEST), condition=bool(said)), _Variant(worst, pinned(WORST))],
+        [Variant(best, pinned(BEST), condition=bool(said)), Variant(worst, pinned(WORST))],
         False,
     )
 
