@@ -205,3 +205,93 @@ def test_an_output_error_is_told_in_the_language_asked_for():
     )
     zh = err.text("zh")
     assert zh.startswith("out.jsonl：") and "磁盘已满" in zh and not _ENGLISH_RUN.search(zh)
+
+
+DEMO = str(ROOT / "queries" / "demo.yaml")
+# name: (arguments, the Chinese error, the English one): click's usage errors
+USAGE: dict[str, tuple[list[str], str, str]] = {
+    "missing option": (
+        ["batch", "r.csv"],
+        "错误：缺少选项 '--output' / '-o'。",
+        "Error: Missing option '--output' / '-o'.",
+    ),
+    "missing argument": (["ask"], "错误：缺少参数 'CASE'。", "Error: Missing argument 'CASE'."),
+    "missing second argument": (
+        ["why", DEMO],
+        "错误：缺少参数 'QUESTION'。",
+        "Error: Missing argument 'QUESTION'.",
+    ),
+    "no such option": (
+        ["ask", DEMO, "--nope"],
+        "错误：没有选项 --nope。",
+        "Error: No such option: --nope",
+    ),
+    "choice": (
+        ["ask", DEMO, "--format", "pdf"],
+        "错误：'--format' 的值无效：'pdf' 不是可选的值；可选：'text'、'tree'、'markdown'、'html'、'json'。",
+        "Error: Invalid value for '--format': 'pdf' is not one of 'text', 'tree',",
+    ),
+    "range": (
+        ["batch", "r.csv", "-o", "o.jsonl", "-j", "0"],
+        "错误：'--jobs' / '-j' 的值无效：0 不在范围 x>=1 之内。",
+        "Error: Invalid value for '--jobs' / '-j': 0 is not in the range x>=1.",
+    ),
+    "not a number": (
+        ["ask", DEMO, "--timeout", "abc"],
+        "错误：'--timeout' 的值无效：'abc' 不是数字。",
+        "Error: Invalid value for '--timeout': 'abc' is not a valid float.",
+    ),
+    "our own callback": (
+        ["ask", DEMO, "--timeout", "0"],
+        "错误：'--timeout' 的值无效：0.0 不是大于0的秒数。",
+        "Error: Invalid value for '--timeout': 0.0 is not a number of seconds greater than 0",
+    ),
+    "no such command": (
+        ["wyh"],
+        "错误：没有命令 'wyh'（是否要用 'why'？）。",
+        "Error: No such command 'wyh'.",
+    ),
+    "extra argument": (
+        ["ask", DEMO, "extra"],
+        "错误：多余的参数：extra。",
+        "Error: Got unexpected extra argument(s) (extra)",
+    ),
+    "option without its value": (
+        ["batch", "r.csv", "-o"],
+        "错误：选项 '-o' 需要一个值。",
+        "Error: Option '-o' requires an argument.",
+    ),
+    "flag with a value": (
+        ["ask", DEMO, "--json=yes"],
+        "错误：选项 '--json' 不接受值。",
+        "Error: Option '--json' does not take a value.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(USAGE))
+def test_a_usage_error_is_told_in_the_language_of_lang(kind):
+    """click's usage errors: under --lang zh in Chinese (the usage line kept, and where help
+    is), under --lang en (or none) click's own English; exit code 2 either way."""
+    args, zh, en = USAGE[kind]
+    results = {}
+    for lang in ("zh", "en", None):
+        # --lang first: an option left without its value must not take it
+        given = [args[0], *(["--lang", lang] if lang else []), *args[1:]]
+        if args[0] == "wyh":
+            given = [*args, *(["--lang", lang] if lang else [])]
+        result = runner.invoke(app, given)
+        assert result.exit_code == 2, (lang, result.output)
+        assert "Traceback" not in result.output and result.stdout == "", result.output
+        results[lang] = result.stderr
+    assert zh in results["zh"], results["zh"]
+    assert not re.search(r"\b(Error|Usage|Missing|Invalid|Try)\b", results["zh"]), results["zh"]
+    if args[0] in ("ask", "batch", "why") and kind not in (
+        "flag with a value",
+        "option without its value",
+    ):
+        assert results["zh"].startswith(f"用法：pyagent {args[0]} [OPTIONS]"), results["zh"]
+        assert f"帮助：pyagent {args[0]} --help" in results["zh"]
+    for lang in ("en", None):
+        assert en in results[lang], results[lang]
+        assert not re.search(r"[\u4e00-\u9fff]", results[lang]), results[lang]

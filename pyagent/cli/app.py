@@ -100,11 +100,45 @@ class LazyCommands(MutableMapping[str, Any]):
 
 
 class CommandGroup(typer.core.TyperGroup):
-    """typer's group with `LazyCommands` for its table of commands."""
+    """typer's group with `LazyCommands` for its table of commands, whose usage errors (a
+    missing option, an unknown one, a value refused) are said in the language of ``--lang``
+    (`pyagent.cli.usage`)."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = LazyCommands(dict(self.commands))
+        self.lang = "en"
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        from pyagent.cli.usage import argv_lang
+
+        args = list(sys.argv[1:] if args is None else args)
+        self.lang = argv_lang(args)
+        return super().main(args, *rest, **extra)
+
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        try:
+            return super().make_context(*args, **extra)
+        except _click().exceptions.UsageError as err:
+            raise _localized(err, self.lang) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _click().exceptions.UsageError as err:
+            raise _localized(err, self.lang) from None
+
+
+def _click() -> Any:
+    from pyagent.cli.usage import click
+
+    return click
+
+
+def _localized(err: Exception, lang: str) -> Exception:
+    from pyagent.cli.usage import localized
+
+    return localized(err, lang)
 
 
 app = typer.Typer(
@@ -167,13 +201,9 @@ def _flush_or_fail() -> None:
 
 def _argv_lang() -> str:
     """The --lang of the command line (main() fails before typer has parsed it)."""
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    return "en"
+    from pyagent.cli.usage import argv_lang
+
+    return argv_lang(sys.argv[1:])
 
 
 def _io_failed(err: OSError) -> NoReturn:

@@ -94,7 +94,13 @@ MAX_TIMEOUT = 1e9  # seconds (31 years): more is "no limit", and clingo's wait o
 
 def _seconds(value: Optional[float]) -> Optional[float]:
     if value is not None and not (math.isfinite(value) and value > 0):
-        raise typer.BadParameter(f"{value} is not a number of seconds greater than 0")
+        raise typer.BadParameter(
+            msg(
+                "{v} is not a number of seconds greater than 0",
+                "{v} 不是大于0的秒数",
+                v=value,
+            )
+        )
     return None if value is None else min(value, MAX_TIMEOUT)
 
 
