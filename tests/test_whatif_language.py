@@ -294,3 +294,35 @@ def test_sets_that_reach_only_unknown_are_not_headed_as_making_it_yes(
     assert w.status == "no" and w.sets and all(s.status == "unknown" for s in w.sets)
     text = text_of(w, lang, width=400)
     assert said in text and promise not in text, text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_post_held_whose_occupation_is_not_stated_is_told_to_state_it(tmp_path, lang):
+    """A person holding a post since 2018 whose occupation the case leaves out: the change is
+    to state that occupation (the post stays), never to take up a post today."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        """as_of: 2026-10-15
+parameters: {application_years.senior_worker: 5}
+persons:
+  - id: zhao
+    certificates: []
+    technical_work: [{from: 2012-03-01}]
+    field: 工程
+    current_post: {since: 2018-06-01}
+    titles: [{rank: intermediate, series: 工程}]
+    cumulative_work_years: 14
+""",
+        encoding="utf-8",
+    )
+    w = result(path, "zhao", "skill.senior_worker", lang)
+    (change,) = w.sets[0].changes
+    assert (change.kind, change.place) == ("post", "current_post.occupation"), change
+    text = text_of(w, lang)
+    said = (
+        "注明现岗位的职业（工种）"
+        if lang == "zh"
+        else "state the occupation 「工种」 of the current post"
+    )
+    assert said in text, text
+    assert ("岗位上工作" if lang == "zh" else "take up a post") not in text, text

@@ -249,7 +249,9 @@ def candidates(person: Person, now: dt.date, day: dt.date | None = None) -> list
             add(Function("field"), field, "field", "field", partial(_move_field, field, now))
     post = person.current_post
     if not isinstance(post, Post) or post.occupation is None:
-        add(Function("post"), "true", "post", "current_post", partial(_take_post, now))
+        # a post held whose occupation is not stated: the change states it (the post stays)
+        place = "current_post.occupation" if isinstance(post, Post) else "current_post"
+        add(Function("post"), "true", "post", place, partial(_take_post, now))
     for code in HONOURS.codes:
         add(Function("honour"), code, "honour", "honours", partial(_add_honour, code))
     for name, kind in (
