@@ -139,7 +139,7 @@ def test_one_language_per_output(rendered) -> None:
 # whole sentence of the notice is quoted as it stands; nothing else in the en text is Chinese.
 _NOT_A_GLOSS = frozenset(
     "the a an of for is are all as with at to and or by in on any not its each one if it was were "
-    "that no every from be".split()
+    "that no every from be does do says say than below count counts whether".split()
 )
 
 
@@ -212,6 +212,12 @@ def test_the_gloss_checker_finds_what_was_seen() -> None:
         "if the record of annual assessments 2023–2025 is all three 合格: yes",
         "may apply for 技师 skill evaluation",
         "zhou's annual assessments of 「近3年」 are all 合格",
+        # the readings' own words (`pyagent readings --lang en`, the page, the report)
+        "Does 「基本合格」 count as 「合格」?",
+        "「等」 after a list is most often read as closing it in administrative Chinese",
+        "The text says 「在现工作岗位上」 (at the current post) in so many words.",
+        "P2.S2 defines the fields of 「职业发展贯通」 as a whole",
+        "May a title holder apply for a skill level below the mapped one (「中级」 → 「高级工」)",
     ]
     assert all(unglossed(line) for line in seen)
     fine = [
@@ -221,6 +227,39 @@ def test_the_gloss_checker_finds_what_was_seen() -> None:
         "「《通知》指出，高技能人才与专业技术人才职业发展贯通领域为工程、农业、工艺美术等。」",
     ]
     assert not any(unglossed(line) for line in fine)
+
+
+def _kb_en_texts() -> list[tuple[str, str]]:
+    """Every English text of the knowledge base a user reads, as shown: the templates (their
+    Chinese terms quoted, `quoted_terms`), the terms, and every reading's question, reason for
+    its default and values in words (`pyagent readings --lang en`, the page, the report)."""
+    from pyagent.explain.templates import load_templates, quoted_terms
+
+    t = load_templates()
+    out = [
+        (f"template {name}/{arity}", quoted_terms(text))
+        for table in (t.sentences, t.negated, t.some)
+        for (name, arity, lang), text in table.items()
+        if lang == "en"
+    ]
+    out += [
+        (f"term {n}", quoted_terms(text)) for (n, lang), text in t.terms.items() if lang == "en"
+    ]
+    for name, r in kb_readings().items():
+        out += [(f"reading {name}: question", r.question_in("en"))]
+        out += [(f"reading {name}: why the default", r.reason_in("en"))]
+        out += [(f"reading {name}={v}", w) for v, lang, w in r.value_words if lang == "en"]
+    return out
+
+
+def test_every_en_text_of_the_kb_glosses_its_chinese() -> None:
+    """Not only what the pins happen to show: every English text of the knowledge base glosses
+    the notice's Chinese the same way (「P2.S2 defines the fields of 「职业发展贯通」…」, 「Does
+    「基本合格」 count as 「合格」?」 were the readings' own words)."""
+    texts = _kb_en_texts()
+    assert sum(1 for label, _ in texts if label.startswith("reading")) >= 3 * 17
+    bad = [f"{label}: {found!r} in {text}" for label, text in texts if (found := unglossed(text))]
+    assert not bad, "Chinese not glossed under en:\n" + "\n".join(bad)
 
 
 def test_zh_lists_are_joined_with_the_enumeration_comma(rendered) -> None:

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pyagent.cli import app
+from pyagent.explain.templates import ALIASES
 from pyagent.kb import readings
 
 pytest.importorskip("starlette", reason="the web extra is part of the test extra")
@@ -31,8 +32,13 @@ _CHINESE = re.compile(rf"[{_CJK}][{_CJK}，、；：（）0-9]*[{_CJK}]")
 
 
 def _wrong_language(text: str, lang: str) -> str | None:
-    """The first phrase of ``text`` in the other language (quotes and codes aside), or None."""
+    """The first phrase of ``text`` in the other language (quotes and codes aside, and under en
+    a code beside its Chinese name, 「高级工 (senior_worker)」, as the explanations say it), or
+    None."""
     plain = _QUOTED.sub(" ", text)
+    if lang == "en":
+        for alias, code in sorted(((a, c) for c, a in ALIASES.items()), key=lambda p: -len(p[0])):
+            plain = plain.replace(f"{alias} ({code})", " ")
     found = (_ENGLISH if lang == "zh" else _CHINESE).search(plain)
     return found.group(0) if found else None
 
