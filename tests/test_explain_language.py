@@ -262,6 +262,47 @@ def test_every_en_text_of_the_kb_glosses_its_chinese() -> None:
     assert not bad, "Chinese not glossed under en:\n" + "\n".join(bad)
 
 
+def _passed_glossed_otherwise(line: str) -> str | None:
+    """合格 under en said any way but the two the explanations use: the grade, a code beside
+    its name (「合格 (qualified)」, 「基本合格 (basically_qualified)」), or passing the assessment,
+    the notice's term after 'passed' (「passed 「合格」」, 「passed 「考核合格」」)."""
+    plain = re.sub(r"“[^”]*”|《[^》]*》|`[^`]*`", " ", line)
+    for m in re.finditer(r"「([^」]*)」", plain):
+        if m.group(1) in ("合格", "考核合格"):
+            gloss = re.search(r"([A-Za-z][A-Za-z'-]*)\W*$", plain[: m.start()])
+            if gloss is None or gloss.group(1) != "passed":
+                return plain[max(0, m.start() - 30) : m.end()]
+    bare = re.sub(r"「[^」]*」", " ", plain)
+    codes = {"基本": "basically_qualified", "不": "unqualified", "": "qualified"}
+    for m in re.finditer("(基本|不)?合格", bare):
+        if not bare[m.end() :].startswith(f" ({codes[m.group(1) or '']})"):
+            return bare[max(0, m.start() - 30) : m.end() + 15]
+    return None
+
+
+def test_passed_is_glossed_one_way(rendered) -> None:
+    """合格 is the grade 合格 (qualified) or passing the assessment, passed 「合格」: never
+    「… count as 「合格」?」 (the readings' question), 'qualified years' for the same term, or
+    'all 合格' bare; in every pinned explanation and every English text of the knowledge base."""
+    lines = [(label, text) for label, text in _kb_en_texts()]
+    lines += [
+        (label, line)
+        for label, lang, _, text in rendered
+        if lang == "en"
+        for line in _lines(re.sub(r"\\([\\`*_\[\]<>#|])", r"\1", text))  # Markdown's escapes
+    ]
+    bad = [
+        f"{label}: {found!r}" for label, line in lines if (found := _passed_glossed_otherwise(line))
+    ]
+    assert not bad, "合格 glossed another way under en:\n" + "\n".join(bad[:20])
+    seen = [
+        "Does 「基本合格」 count as 「合格」?",
+        "is read as 「合格」 or 「优秀」",
+        "all three 合格",
+    ]
+    assert all(_passed_glossed_otherwise(line) for line in seen)
+
+
 def test_zh_lists_are_joined_with_the_enumeration_comma(rendered) -> None:
     """Under zh a list (clause ids, readings, inputs) is joined with 、, never ", "."""
     bad = []
