@@ -13,10 +13,21 @@ route                  body                                      returns (as ``-
 Options are the command line's, as query parameters: ``reading=name=value`` (repeatable),
 ``as_of``, ``lang``, ``parameter=name=years`` (batch).  Bad input: 422 with the command line's
 message as ``{"error": ...}``; a request that is not one (a missing question): 400.
+
+A roster is answered as a job of the page's (`pyagent.web.jobs`: the same bound on rosters at
+once, the same `pyagent.web.roster.answer_roster`, so the same ``run_batch``).  By default the
+request waits for it and returns the document (as it always has); with ``?async=true`` or the
+header ``Prefer: respond-async`` it returns at once: 202 Accepted, ``Location:
+/api/batch/jobs/ID`` and the job's status (``pyagent.batch-job/1``: status, phase, done,
+total, persons, seconds), which ``GET /api/batch/jobs/ID`` gives again until the job ends;
+then ``GET /api/batch/jobs/ID/result`` is the document the waiting request returns, and
+``.../answers.jsonl`` the answers as ``pyagent batch --no-reasons -o answers.jsonl`` writes
+them.  Too many rosters unfinished: 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from importlib import resources
@@ -29,6 +40,8 @@ from starlette.routing import Route
 
 from pyagent.errors import InputError, TimeLimitError
 from pyagent.input.case import MAX_BYTES, parse_case, parse_date, parse_readings
+from pyagent.web.i18n import WORDS
+from pyagent.web.jobs import Busy, Job
 
 # name -> (file in pyagent/schemas, what it describes)
 SCHEMAS = {
@@ -38,6 +51,10 @@ SCHEMAS = {
     "whatif": ("whatif.schema.json", "pyagent what-if --json, POST /api/what-if"),
     "batch": ("batch.schema.json", "pyagent batch --json (the summary), POST /api/batch"),
     "batch-line": ("batch-line.schema.json", "a line of pyagent batch's OUT.jsonl"),
+    "batch-job": (
+        "batch-job.schema.json",
+        "GET /api/batch/jobs/ID: a roster's job (POST /api/batch?async=true)",
+    ),
     "check": ("check.schema.json", "pyagent check --json"),
     "diff": ("diff.schema.json", "pyagent diff --json"),
 }
@@ -48,9 +65,9 @@ def schema_text(name: str) -> str:
     return resources.files("pyagent").joinpath("schemas", SCHEMAS[name][0]).read_text("utf-8")
 
 
-def _json(doc: object, status: int = 200) -> Response:
+def _json(doc: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    return Response(body, status, media_type="application/json; charset=utf-8")
+    return Response(body, status, headers, media_type="application/json; charset=utf-8")
 
 
 def _error(message: str, status: int) -> Response:
@@ -92,6 +109,12 @@ def _question(request: Request) -> str:
     return question
 
 
+def _said(err: InputError | TimeLimitError, request: Request) -> str:
+    """The command line's message: in ``?lang=`` where given, else as `str` has it."""
+    lang = request.query_params.get("lang")
+    return err.text(lang) if lang in ("en", "zh") and hasattr(err, "text") else str(err)
+
+
 def handled(endpoint):
     """An endpoint whose bad input is a 422 with the command line's message."""
 
@@ -99,10 +122,7 @@ def handled(endpoint):
         try:
             return await endpoint(request)
         except (InputError, TimeLimitError) as err:
-            lang = request.query_params.get("lang")
-            return _error(
-                err.text(lang) if lang in ("en", "zh") and hasattr(err, "text") else str(err), 422
-            )
+            return _error(_said(err, request), 422)
 
     return run
 
@@ -156,10 +176,19 @@ async def what_if(request: Request) -> Response:
     return _json(result.to_json())
 
 
+def _asynchronous(request: Request) -> bool:
+    """Whether the request asks not to wait: ``?async=true`` or ``Prefer: respond-async``."""
+    given = request.query_params.get("async", "").lower()
+    if given not in ("", "true", "false", "1", "0", "yes", "no"):
+        raise HTTPException(400, "async: true or false")
+    prefer = [p.split(";")[0].strip().lower() for p in request.headers.get("prefer", "").split(",")]
+    return given in ("true", "1", "yes") or "respond-async" in prefer
+
+
 @handled
 async def batch(request: Request) -> Response:
     from pyagent.batch.pipeline import parse_parameters
-    from pyagent.web.roster import MAX_ROSTER_BYTES, answer_roster
+    from pyagent.web.roster import MAX_ROSTER_BYTES, answer_roster, check_roster
 
     q = request.query_params
     fmt = q.get("format")
@@ -174,19 +203,146 @@ async def batch(request: Request) -> Response:
     raw = await request.body()
     if not raw.strip():
         raise HTTPException(400, "the request has no body; send a roster (CSV or JSONL)")
+    wait = not _asynchronous(request)
     as_of = parse_date(q["as_of"], "--as-of", "") if q.get("as_of") else dt.date.today()
-    result = await run_in_threadpool(
-        answer_roster,
-        raw,
-        f"roster.{fmt}",
-        as_of=as_of,
-        readings=parse_readings(q.getlist("reading")),
-        parameters=parse_parameters(q.getlist("parameter")),
-        fmt=fmt,
-        jobs=request.app.state.jobs,
-        limit_bytes=MAX_ROSTER_BYTES,
+    readings = parse_readings(q.getlist("reading"))
+    parameters = parse_parameters(q.getlist("parameter"))
+    name = f"roster.{fmt}"
+    # what stops a batch before its first row is refused here, before any job starts
+    await run_in_threadpool(check_roster, raw, name, fmt, limit_bytes=MAX_ROSTER_BYTES)
+    workers = request.app.state.jobs
+    answered = []  # the waiting request's own result (never one dropped from the store since)
+
+    def work(progress) -> str:
+        result = answer_roster(
+            raw,
+            name,
+            as_of=as_of,
+            readings=readings,
+            parameters=parameters,
+            fmt=fmt,
+            jobs=workers,
+            limit_bytes=MAX_ROSTER_BYTES,
+            progress=progress,
+        )
+        answered.append(result)
+        return result.token
+
+    lang = _message_lang(request)
+    try:
+        job = request.app.state.background.start(work, "roster", name=name, api=True)
+    except Busy as busy:
+        said = WORDS[lang]["job_busy"].format(n=busy.unfinished)
+        return _json({"error": said}, 503, {"Retry-After": "60"})
+    if not wait:
+        url = _job_url(job)
+        return _json(_job_status(job, lang), 202, {"Location": url, "Retry-After": "1"})
+    pause = 0.01
+    while not job.finished.is_set():  # the event loop stays free while the job runs
+        await asyncio.sleep(pause)
+        pause = min(0.25, pause * 2)
+    return _job_result(job, request, answered[0] if answered else None)
+
+
+def _message_lang(request: Request) -> str:
+    """The language of the API's own messages: ``?lang=`` (zh or en), else English."""
+    lang = request.query_params.get("lang")
+    return lang if lang in ("en", "zh") else "en"
+
+
+def _job_url(job: Job) -> str:
+    return f"/api/batch/jobs/{job.token}"
+
+
+def _job_status(job: Job, lang: str) -> dict:
+    """``pyagent.batch-job/1``: what the progress page shows of a roster's job, as JSON."""
+    phase, done, total, persons = job.state
+    finished = job.finished.is_set()
+    ok = finished and job.result is not None and not (job.error or job.crashed or job.stopped)
+    doc: dict = {
+        "schema": "pyagent.batch-job/1",
+        "job": job.token,
+        "status": ("done" if ok else "failed")
+        if finished
+        else ("waiting" if phase == "waiting" else "running"),
+        "phase": phase,  # waiting, then run_batch's: reading, answering, writing
+        "done": done,
+        "total": total,  # 0: not known yet
+        "persons": persons,
+        "seconds": round(job.seconds, 1),
+        "url": _job_url(job),
+    }
+    if ok:
+        doc["result"] = f"{_job_url(job)}/result"
+        doc["answers_jsonl"] = f"{_job_url(job)}/answers.jsonl"
+    elif finished:
+        doc["error"] = _job_failure(job, lang)[1]
+    return doc
+
+
+def _job_failure(job: Job, lang: str) -> tuple[int, str]:
+    """(HTTP status, message) of a job that ended without its answers."""
+    w = WORDS[lang]
+    if job.error is not None:
+        text = getattr(job.error, "text", None)
+        return 422, text(lang) if callable(text) else str(job.error)
+    if job.stopped:
+        return 503, w["job_stopped"]
+    if job.not_started:
+        return 503, w["job_not_started"]
+    return 500, w["job_crashed_roster"]
+
+
+def _api_job(request: Request) -> Job:
+    job = request.app.state.background.get(request.path_params["token"])
+    if job is None or not job.info.get("api"):  # the page's jobs are the page's
+        raise HTTPException(404, WORDS[_message_lang(request)]["job_gone"])
+    return job
+
+
+async def batch_job(request: Request) -> Response:
+    """A roster's job: its status (200) while it runs and once it has ended."""
+    job = _api_job(request)
+    running = not job.finished.is_set()
+    return _json(
+        _job_status(job, _message_lang(request)), headers={"Retry-After": "1"} if running else None
     )
+
+
+def _job_result(job: Job, request: Request, result=None) -> Response:
+    """The document of a finished job, as the waiting request returns it; the job's error
+    (its status code) when it ended without one; 409 while it runs."""
+    from pyagent.web.roster import stored
+
+    lang = _message_lang(request)
+    if not job.finished.is_set():
+        doc = {"error": f"the job has not ended yet; GET {_job_url(job)} for how far it has got"}
+        return _json(doc, 409, {"Retry-After": "1", "Location": _job_url(job)})
+    if job.error is not None:
+        return _error(_said(job.error, request), 422)
+    if job.result is None or job.crashed or job.stopped:
+        code, said = _job_failure(job, lang)
+        return _error(said, code)
+    result = result or stored(job.result)
+    if result is None:  # the last few rosters are kept
+        return _error(WORDS[lang]["roster_gone"], 410)
     return _json({**result.summary, "answers": result.rows, "bad_rows": result.errors})
+
+
+async def batch_job_result(request: Request) -> Response:
+    return _job_result(_api_job(request), request)
+
+
+async def batch_job_answers(request: Request) -> Response:
+    """The answers of a finished job as ``pyagent batch --no-reasons -o answers.jsonl``
+    writes them (the result's ``answers``, one JSON line each, byte for byte)."""
+    from pyagent.web.roster import stored
+
+    job = _api_job(request)
+    result = stored(job.result) if job.finished.is_set() and job.result else None
+    if result is None:
+        return _job_result(job, request)  # 409, the job's error, or 410
+    return Response(result.jsonl, media_type="application/x-ndjson; charset=utf-8")
 
 
 async def schema_index(request: Request) -> Response:
@@ -212,6 +368,9 @@ def routes() -> list[Route]:
         Route("/api/why", why, methods=["POST"]),
         Route("/api/what-if", what_if, methods=["POST"]),
         Route("/api/batch", batch, methods=["POST"]),
+        Route("/api/batch/jobs/{token}", batch_job),
+        Route("/api/batch/jobs/{token}/result", batch_job_result),
+        Route("/api/batch/jobs/{token}/answers.jsonl", batch_job_answers),
         Route("/api/schema", schema_index),
         Route("/api/schema/{name}", schema),
     ]
