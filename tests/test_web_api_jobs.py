@@ -187,3 +187,22 @@ def test_a_waiting_request_does_not_hold_the_server(client, monkeypatch):
     held.release.set()
     waiting.join(120)
     assert got["r"].status_code == 200 and got["r"].json()["persons_in"] == 4
+
+
+def test_a_job_that_cannot_start_is_a_503_at_once(client, monkeypatch):
+    """Its thread could not be started: the request says so (it would otherwise be a 202 for
+    a job already failed); the next request is not refused as busy."""
+    from test_web_jobs import FailingThread
+
+    from pyagent.web import jobs as jobs_module
+
+    client.app.state.background = Jobs(running=1, waiting=1)
+    monkeypatch.setattr(jobs_module, "Thread", FailingThread)
+    for lang, said in (("en", "could not start this work"), ("zh", "服务器未能开始这项任务")):
+        for asked in (f"/api/batch?{QUERY}&lang={lang}", f"/api/batch?{QUERY}&async=1&lang={lang}"):
+            r = client.post(asked, content=DEMO_ROSTER.read_bytes())
+            assert r.status_code == 503 and said in r.json()["error"], r.text
+            assert "location" not in r.headers
+    monkeypatch.setattr(jobs_module, "Thread", threading.Thread)
+    assert client.post(f"/api/batch?{QUERY}", content=DEMO_ROSTER.read_bytes()).status_code == 200
+    client.app.state.background.close()

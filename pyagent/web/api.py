@@ -234,7 +234,7 @@ async def batch(request: Request) -> Response:
     except Busy as busy:
         said = WORDS[lang]["job_busy"].format(n=busy.unfinished)
         return _json({"error": said}, 503, {"Retry-After": "60"})
-    if not wait:
+    if not wait and not job.not_started:  # (one that could not start: its 503 at once)
         url = _job_url(job)
         return _json(_job_status(job, lang), 202, {"Location": url, "Retry-After": "1"})
     pause = 0.01
