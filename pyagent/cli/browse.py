@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pyagent.cli.app import app
+from pyagent.cli.wrap import Wrapped
 from pyagent.cli.options import (
     Format,
     FormatOpt,
@@ -22,14 +23,16 @@ from pyagent.cli.options import (
     emit,
     reported,
 )
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, listed, msg
 
 WORDS = {
     "en": {
         "clause": "clause",
         "text": "text",
         "encoded": "encoded by",
+        "encoded_by": "encoded by: {rules}",
         "pins": "pins",
+        "pins_of": "pins ({n}): {pins}",
         "not_encoded": "not encoded: {why}",
         "reading": "reading",
         "values": "values",
@@ -45,7 +48,9 @@ WORDS = {
         "clause": "条款",
         "text": "原文",
         "encoded": "编码规则",
+        "encoded_by": "编码规则：{rules}",
         "pins": "固定案例",
+        "pins_of": "固定案例（{n}个）：{pins}",
         "not_encoded": "未编码：{why}",
         "reading": "读法",
         "values": "取值",
@@ -154,22 +159,34 @@ def clauses(
     w = WORDS[lang.value]
 
     def view() -> Group:
-        parts = []
+        def said(text: str, style: str = "") -> Wrapped:
+            # wrapped as Chinese and English are read, the lines after the first indented as
+            # far, and none ending in spaces (rich's own wrapping leaves one at each break)
+            return Wrapped(Text(text, style=style), lang.value, hang="  ")
+
+        zh = lang.value == "zh"
+        parts: list = []
         for r in rows:
             parts.append(Text(f"{r['clause']}", style="bold clause"))
-            parts.append(Text(f"  {r['text']}"))
+            parts.append(said(r["text"]))
             if r["not_encoded"]:
-                parts.append(
-                    Text("  " + w["not_encoded"].format(why=r["not_encoded"]), style="muted")
-                )
-            rules = ", ".join(r["rules"]) or w["none"]
-            parts.append(Text(f"  {w['encoded']}: {rules}", style="muted"))
+                parts.append(said(w["not_encoded"].format(why=r["not_encoded"]), "muted"))
+            rules = listed(r["rules"]).text(lang.value) or w["none"]
+            parts.append(said(w["encoded_by"].format(rules=rules), "muted"))
             for reading in r["readings"]:
-                parts.append(Text("  " + w["reading_of"].format(**reading), style="muted"))
+                parts.append(said(w["reading_of"].format(**reading), "muted"))
             pins = r["pins"]
-            shown_pins = "; ".join(pins[:5]) + (f" (+{len(pins) - 5})" if len(pins) > 5 else "")
+            if zh:  # a pin's name is English (queries/): under zh its file and how many, as the
+                # notice page lists them
+                files: dict[str, int] = {}
+                for pin in pins:
+                    files[pin.split("::")[0]] = files.get(pin.split("::")[0], 0) + 1
+                shown_pins = "、".join(f"{f}（{n}个）" for f, n in list(files.items())[:5])
+                shown_pins += f"等{len(files)}个文件" if len(files) > 5 else ""
+            else:
+                shown_pins = "; ".join(pins[:5]) + (f" (+{len(pins) - 5})" if pins[5:] else "")
             parts.append(
-                Text(f"  {w['pins']} ({len(pins)}): {shown_pins or w['none']}", style="muted")
+                said(w["pins_of"].format(n=len(pins), pins=shown_pins or w["none"]), "muted")
             )
         return Group(*parts)
 
