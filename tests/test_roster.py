@@ -299,11 +299,18 @@ def test_a_gb18030_csv_with_the_tools_own_ascii_header_is_read(tmp_path: Path) -
     assert len(answered) == text.count("\n") - 2 and "li_senior_worker" not in answered
 
 
-def test_a_gb18030_csv_piped_in_is_read_as_the_same_file_is(tmp_path: Path) -> None:
+def test_a_gb18030_csv_piped_in_is_read_as_the_same_file_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Standard input gets the same decision as a file (roster.csv_encoding): Excel's GB18030
     "CSV" piped into ask, why or batch is read, with a Chinese header or the tool's own ASCII
     one; a GB18030 header that is not a roster's is refused with how to save it, in the
-    language asked; a bad row is named by <stdin>, not by a temporary file."""
+    language asked; a bad row is named by <stdin>, not by a temporary file, which is removed
+    (looked for in a temporary directory of this test's own: the machine's /tmp is shared with
+    other runs of the suite, whose ``batch -`` files come and go)."""
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
     zh = ["编号", "证书等级", "取得日期", "技术工作1起始", "领域", "现岗位职业", "2023年度考核"]
     rows = [[*r[:6], "合格" if r[6] else ""] for r in ROWS]
     utf8 = write_csv(tmp_path / "u.csv", zh, rows)
@@ -330,7 +337,7 @@ def test_a_gb18030_csv_piped_in_is_read_as_the_same_file_is(tmp_path: Path) -> N
     )
     assert done.exit_code == 0, done.output
     assert done.stderr.startswith("<stdin>:2：取得日期：「2020-13-01」"), done.stderr
-    assert not list(Path(tempfile.gettempdir()).glob("pyagent-stdin-*"))
+    assert not list(own_tmp.glob("pyagent-stdin-*"))
     not_ours = "编号,身高\n1,2\n".encode("gb18030")
     for lang, said in (("en", "save the roster as CSV UTF-8"), ("zh", "另存为“CSV UTF-8”")):
         for args in (["ask", "-", "-p", "1"], ["batch", "-", "-o", str(tmp_path / "n.jsonl")]):
