@@ -111,7 +111,7 @@ def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
             }
         )
     if wanted is not None and not rows:
-        refs = ", ".join(a.arguments[1].string for a in atoms if a.name == "clause_text")
+        refs = listed(a.arguments[1].string for a in atoms if a.name == "clause_text")
         raise InputError(
             "clauses",
             wanted,

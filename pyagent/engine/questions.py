@@ -80,7 +80,7 @@ def question_of(question_id: str) -> Question:
         return QUESTIONS[question_id]
     import difflib
 
-    from pyagent.errors import InputError, msg
+    from pyagent.errors import InputError, listed, msg
 
     close = difflib.get_close_matches(question_id, list(QUESTIONS), n=1)
     hint = msg("did you mean {c!r}? ", "是否要找「{c}」？", c=close[0]) if close else msg("", "")
@@ -89,5 +89,5 @@ def question_of(question_id: str) -> Question:
         "",
         msg("{q!r} is not a question; ", "「{q}」不是问题；", q=question_id)
         + hint
-        + msg("the questions are: {all}", "问题有：{all}", all=", ".join(QUESTIONS)),
+        + msg("the questions are: {all}", "问题有：{all}", all=listed(QUESTIONS)),
     )
