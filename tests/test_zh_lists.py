@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pyagent.cli import app
+from test_web import client, finished  # noqa: F401  (client: a fixture)
 
 CASE = str(Path(__file__).resolve().parent.parent / "queries" / "demo.yaml")
 runner = CliRunner()
@@ -30,3 +31,32 @@ def test_a_list_in_a_message_is_joined_in_the_language_asked(kind, lang):
     sep, other = ("、", ", ") if lang == "zh" else (", ", "、")
     assert f"{first}{sep}{second}" in said, said
     assert other not in said, said
+
+
+ROSTER = "id,cert1_level,cert1_kind,work1_from,field,current_post,post_since,post_occupation\n"
+ROSTER += "x1,technician,skill_level,2015-03-01,engineering,yes,2016-03-01,电工\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_inputs_an_answer_depends_on_are_listed_in_the_language_of_the_page(
+    client,  # noqa: F811
+    lang,
+):
+    """The roster's page and its report list the inputs an unknown answer depends on with 、
+    under zh, as the clauses and every other zh list (they were joined with ', ')."""
+    import re
+
+    r = client.post(
+        "/roster",
+        data={"as_of": "2026-07-01", "lang": lang},
+        files={"roster": ("r.csv", ROSTER.encode("utf-8"), "text/csv")},
+        follow_redirects=False,
+    )
+    page = finished(client, r)
+    token = re.search(r"/roster/([\w-]+)/answers\.csv", page.text).group(1)
+    sep = "、" if lang == "zh" else ", "
+    for url in (f"/roster/{token}?lang={lang}", f"/roster/{token}/report.html?lang={lang}"):
+        text = client.get(url).text
+        lists = re.findall(r'<div class="depends">([^<]*)</div>', text)
+        assert lists and any(sep in x for x in lists), (url, lists)
+        assert not [x for x in lists if ("," if lang == "zh" else "、") in x], (url, lists)

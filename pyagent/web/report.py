@@ -156,8 +156,17 @@ def figure(n: float) -> str:
     return f"{n:,}" if isinstance(n, int) else f"{n:,.1f}"
 
 
+def listed(items, lang: str) -> str:
+    """Items of a list (the inputs an answer depends on) as every list of ``lang`` is joined:
+    、 in zh, a comma in en (`pyagent.errors.listed`)."""
+    from pyagent.errors import listed as joined
+
+    return joined(items).text(lang)
+
+
 GLOBALS = dict(
     figure=figure,
+    listed=listed,
     tree_html=tree_html,
     first_quotes=first_quotes,
     is_quoted=lambda step, quoted: id(step) in quoted,
