@@ -316,7 +316,7 @@ def _job_result(job: Job, request: Request, result=None) -> Response:
 
     lang = _message_lang(request)
     if not job.finished.is_set():
-        doc = {"error": f"the job has not ended yet; GET {_job_url(job)} for how far it has got"}
+        doc = {"error": WORDS[lang]["job_not_ended"].format(url=_job_url(job))}
         return _json(doc, 409, {"Retry-After": "1", "Location": _job_url(job)})
     if job.error is not None:
         return _error(_said(job.error, request), 422)
