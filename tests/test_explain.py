@@ -461,7 +461,9 @@ def test_cli_why_in_chinese():
         app, ["why", str(CASES), "title.assistant", "-p", "zhou_no", "--lang", "zh"]
     )
     assert result.exit_code == 0
-    assert result.stdout.startswith("为什么？ zhou_no · title.assistant")
+    assert result.stdout.startswith(
+        "为什么？「zhou_no」· title.assistant（可申报评审助理级职称）：否"
+    )
     flat = result.stdout.replace("\n", "").replace(" ", "").replace("│", "")
     assert "P2.S2的领域范围不妨碍「zhou_no」走技能人才评职称的路径" in flat
     data = json.loads(

@@ -241,8 +241,11 @@ def _input_value_text(value: object, lang: str, named: bool = False) -> str | No
 
 def _explanation_head(e: Explanation, lang: str) -> Text:
     w = _WHY_WORDS[lang]
-    text = Text(w["why_not" if e.mode == "why_not" else "why"] + " ", style="bold")
-    text.append(f"{e.person} · {e.question} ", style="bold")
+    space = " " if lang == "en" else ""
+    text = Text(w["why_not" if e.mode == "why_not" else "why"] + space, style="bold")
+    # zh: the id set apart as what-if sets it (「he_pending」), no space before 「（」
+    who = f"{e.person} · {e.question} " if lang == "en" else f"「{e.person}」· {e.question}"
+    text.append(who, style="bold")
     text.append(f"({e.question_text})" if lang == "en" else f"（{e.question_text}）", style="muted")
     text.append(": " if lang == "en" else "：")
     text.append_text(status_text(e.status, lang))
@@ -424,7 +427,10 @@ def explanation_markdown(found: Explanations) -> str:
         if k:
             out.append("")
         head = w["why_not" if e.mode == "why_not" else "why"]
-        out.append(f"### {head} {_md(e.person)} · {_md(e.question)}: {status[e.status]}")
+        if lang == "zh":  # as the text's head: 「zhou」· title.assistant：否
+            out.append(f"### {head}「{_md(e.person)}」· {_md(e.question)}：{status[e.status]}")
+        else:
+            out.append(f"### {head} {_md(e.person)} · {_md(e.question)}: {status[e.status]}")
         out.append("")
         out.append(f"*{_md(e.question_text)}* · {_md(_readings_text(found).plain)}")
         out.append("")
