@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 import datetime as dt
 import pickle
@@ -286,7 +288,8 @@ BAD = [
         "person:\n  id: a\n  cumulative_work_years: 1e400\n",
         "person.cumulative_work_years",
         3,
-        "found the text '1e400'; write it in plain digits, e.g. 12 or 9.5",
+        "found the text '1e400'; it is written in exponent notation; write it in plain decimal "
+        "digits",
     ),
     (
         "person:\n  id: a\n  cumulative_work_years: '9.5'\n",
@@ -443,23 +446,39 @@ def test_lists_of_choices_are_said_in_each_language() -> None:
 
 
 def test_a_number_given_as_text_gets_the_hint_that_fits() -> None:
-    """Only a number in plain digits was quoted; other text gets no advice about quotes."""
+    """Only a number in plain digits was quoted; other text gets no advice about quotes; a
+    number in another form (1e3, which YAML reads as text, 1,000, 12年, full-width １２) is said
+    to be in that form, with the plain digits to write, in both languages."""
     said = {
-        v: str(error(f"person:\n  id: a\n  cumulative_work_years: {v}\n"))
-        for v in ("'12'", "1e3", "twelve", "'.5'")
+        v: error(f"person:\n  id: a\n  cumulative_work_years: {v}\n")
+        for v in ("'12'", "1e3", "twelve", "'.5'", "'1,000'", "12年", "12.5年", "１２", "'inf'")
     }
-    assert said["'12'"].endswith("found the text '12'; write it without quotes")
-    assert said["1e3"].endswith("; write it in plain digits, e.g. 12 or 9.5")
-    assert said["'.5'"].endswith("; write it in plain digits, e.g. 12 or 9.5")
-    assert said["twelve"].endswith("found the text 'twelve'")
+    assert str(said["'12'"]).endswith("found the text '12'; write it without quotes")
+    assert str(said["'.5'"]).endswith("; write it in plain digits, e.g. 12 or 9.5")
+    assert str(said["'inf'"]).endswith("; write it in plain digits, e.g. 12 or 9.5")
+    assert str(said["twelve"]).endswith("found the text 'twelve'")
+    forms = {
+        "1e3": ("in exponent notation; write it in plain decimal digits: 1000", "科学计数法"),
+        "'1,000'": ("with a thousands separator; write it in digits alone: 1000", "千位分隔符"),
+        "12年": ("with a unit after the number; write the number alone: 12", "单位"),
+        "12.5年": ("with a unit after the number; write the number alone: 12.5", "单位"),
+        "１２": ("in full-width digits; write it in half-width digits: 12", "全角数字"),
+    }
+    for value, (en, zh) in forms.items():
+        assert str(said[value]).endswith("; it is written " + en), str(said[value])
+        assert zh in said[value].text("zh") and "quotes" not in str(said[value])
+        assert not re.search("[A-Za-z]{3}", said[value].text("zh").split("：")[-1])
     # where a whole number is expected (a year, a parameter), 9.5 is no example to follow
-    for text in (
-        "person:\n  id: a\n  annual_assessments: [{year: 2.025e3, grade: qualified}]\n",
-        "parameters: {application_years.technician: 1e1}\nperson: {id: a}\n",
+    for text, plain in (
+        ("person:\n  id: a\n  annual_assessments: [{year: 2.025e3, grade: qualified}]\n", "2025"),
+        ("parameters: {application_years.technician: 1e1}\nperson: {id: a}\n", "10"),
+        ("person:\n  id: a\n  annual_assessments: [{year: 'twenty', grade: qualified}]\n", ""),
+        ("parameters: {application_years.technician: '5.5e0'}\nperson: {id: a}\n", "5.5"),
     ):
         err = error(text)
-        assert str(err).endswith("; write it as a whole number in plain digits"), str(err)
-        assert err.text("zh").endswith("；请用普通数字写成整数") and "9.5" not in err.text("zh")
+        if plain:
+            assert str(err).endswith(f"plain decimal digits: {plain}"), str(err)
+        assert "9.5" not in str(err) and "9.5" not in err.text("zh")
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "null\n", "  \n"])

@@ -449,7 +449,8 @@ def test_item3_a_parameter_that_is_not_ascii_digits_is_one_message(tmp_path, val
         f"application_years.technician={value}",
     )
     assert done.returncode == 2
-    assert "whole number" in one_message(done.stderr)
+    said = one_message(done.stderr)  # what the value is: full-width, or no digits at all
+    assert ("full-width digits" in said) == (value == "５") and "digits" in said, said
     assert not (tmp_path / "a.jsonl").exists()
 
 

@@ -367,6 +367,68 @@ def test_batch_reads_a_roster_from_a_real_pipe(tmp_path: Path) -> None:
     assert json.loads(piped.stdout)["persons"][0]["id"] == "650123"
 
 
+def test_a_number_cell_in_another_form_is_said_to_be_in_it(tmp_path: Path) -> None:
+    """A cell of cumulative_work_years (and a --parameter) in plain digits is read; 1e3,
+    1,000, 12年, 12.5年 and full-width digits (a Chinese input method's) are refused saying
+    what they are and the plain digits to write ('1e3' is not a number was false), in the
+    language asked; other text is 'not a number written in digits'."""
+    read = {"12": 12, " 12 ": 12, "9.5": 9.5}
+    for cell, years in read.items():
+        roster = write_csv(tmp_path / "r.csv", ["id", "cumulative_work_years"], [["p", cell]])
+        assert load_input(roster, person="p").persons[0].cumulative_work_years == years
+    refused = {
+        "1e3": (
+            "'1e3' is written in exponent notation; write it in plain decimal digits: 1000",
+            "「1e3」是科学计数法；请用普通十进制数字书写：1000",
+        ),
+        "1,000": (
+            "'1,000' is written with a thousands separator; write it in digits alone: 1000",
+            "「1,000」带千位分隔符；请只用数字书写：1000",
+        ),
+        "12年": (
+            "'12年' is written with a unit after the number; write the number alone: 12",
+            "「12年」在数字后带有单位；请只写数字：12",
+        ),
+        "12.5年": (
+            "'12.5年' is written with a unit after the number; write the number alone: 12.5",
+            "「12.5年」在数字后带有单位；请只写数字：12.5",
+        ),
+        "１２": (
+            "'１２' is written in full-width digits; write it in half-width digits: 12",
+            "「１２」是全角数字；请用半角数字书写：12",
+        ),
+        "十二": (
+            "'十二' is not a number written in digits, such as 12 or 9.5",
+            "「十二」不是用数字写成的数，应如 12 或 9.5",
+        ),
+    }
+    for cell, (en, zh) in refused.items():
+        roster = write_csv(tmp_path / "r.csv", ["id", "cumulative_work_years"], [["p", cell]])
+        for lang, said in (
+            ("en", f"{roster}:2: cumulative_work_years: {en}"),
+            ("zh", f"{roster}:2：cumulative_work_years：{zh}"),
+        ):
+            done = runner.invoke(app, ["ask", str(roster), "-p", "p", "--lang", lang])
+            assert done.exit_code == 2 and done.stderr.strip() == said, done.stderr
+    case = tmp_path / "c.yaml"
+    case.write_text("as_of: 2026-07-01\nperson: {id: p}\n", encoding="utf-8")
+    parameter = ["ask", str(case), "--json", "--parameter"]
+    for value, lang, said in (
+        (
+            "1e1",
+            "en",
+            "'1e1' is written in exponent notation; write it in plain decimal digits: 10",
+        ),
+        ("5年", "zh", "「5年」在数字后带有单位；请只写数字：5"),
+        ("５", "zh", "「５」是全角数字；请用半角数字书写：5"),
+        ("five", "en", "'five' is not a number written in digits, such as 5"),
+    ):
+        done = runner.invoke(
+            app, [*parameter, f"application_years.technician={value}", "--lang", lang]
+        )
+        assert done.exit_code == 2 and done.stderr.strip().endswith(said), done.stderr
+
+
 def test_template_writes_every_column_and_an_example_that_answers(tmp_path: Path) -> None:
     for name, lang in (("t.xlsx", "zh"), ("t.csv", "en")):
         path = tmp_path / name

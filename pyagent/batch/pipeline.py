@@ -50,6 +50,7 @@ from pyagent.engine.questions import QUESTIONS
 from pyagent.errors import InputError, listed, msg
 from pyagent.explain.answers import resolved_readings
 from pyagent.input.case import MAX_YEARS, PARAMETERS
+from pyagent.input.numerals import number_problem, plain_digits
 from pyagent.input.roster import CsvLayout, csv_encoding, read_csv_rows, roster_format
 
 __all__ = [
@@ -196,20 +197,24 @@ def parse_parameters(pairs: Iterable[str], source: str = "--parameter") -> dict[
                     c=listed(PARAMETERS),
                 ),
             )
-        if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= MAX_YEARS:
+        plain = plain_digits(value)
+        if plain is None:
+            raise InputError(source, name, number_problem(value, whole=True))
+        if not (plain.isdigit() and 0 <= int(plain) <= MAX_YEARS):
             raise InputError(
                 source,
                 name,
                 msg(
                     "{v!r} is not a whole number of years 0..{m}",
-                    "{v!r} 不是 0..{m} 之间的整数年数",
+                    "「{z}」不是 0..{m} 之间的整数年数",
                     v=value,
+                    z=value,
                     m=MAX_YEARS,
                 ),
             )
-        if name in out and out[name] != int(value):
+        if name in out and out[name] != int(plain):
             raise InputError(source, name, msg("given twice", "给出两次"))
-        out[name] = int(value)
+        out[name] = int(plain)
     return out
 
 

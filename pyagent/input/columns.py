@@ -23,6 +23,7 @@ from pyagent.errors import InputError, Msg, in_lang, msg
 from pyagent.input.case import MAX_ITEMS, parse_person
 from pyagent.input.person import PERSON_KEYS
 from pyagent.input.model import Person
+from pyagent.input.numerals import number_problem, plain_digits
 from pyagent.input.headers import (  # noqa: F401 - importable from here as before
     ASSESSMENT_COLUMN,
     GROUPS,
@@ -39,7 +40,6 @@ NONE_WORDS = ("none", "无")
 TRUE_WORDS = ("true", "yes", "是")
 FALSE_WORDS = ("false", "no", "否")
 _TRISTATE_ZH = {"是": "true", "否": "false", "未知": "unknown"}
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -193,11 +193,14 @@ def row_error(source: str, line: int | None, found: list[tuple[str, str]]) -> In
 
 
 def _number(text: str, column: str, problems: _Problems) -> int | float | None:
-    if not _NUMBER.fullmatch(text):
-        problems.add(column, msg("{t!r} is not a number", "{t!r}不是数字", t=text))
+    """A cell's number in plain digits; any other form is a problem that says what it is
+    (`pyagent.input.numerals`)."""
+    plain = plain_digits(text)
+    if plain is None:
+        problems.add(column, number_problem(text))
         return None
-    value = float(text)
-    return int(value) if value.is_integer() and "." not in text else value
+    value = float(plain)
+    return int(value) if value.is_integer() and "." not in plain else value
 
 
 def _boolean(text: str, column: str, problems: _Problems) -> bool | None:

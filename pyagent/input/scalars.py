@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from pyagent.errors import Msg, NearMatchWarning, listed, msg, shown
 from pyagent.input import vocab
+from pyagent.input.numerals import form_hint
 from pyagent.input.document import _a, _Ctx, _describe, _has_surrogate, _join, _q, _suggest, _v
 
 __all__ = ["MAX_TEXT", "MAX_YEAR", "MIN_YEAR", "near_field", "normal", "number_hint", "parse_date"]
@@ -23,16 +24,21 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = object()
 _TEXT = msg("text", "文字")
 _NO_QUOTES = msg("; write it without quotes", "；请去掉引号")
-_PLAIN = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*")
+_PLAIN = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]+)?\s*")  # ASCII: \d is any script's digits
 
 
 def number_hint(value: str, whole: bool = False) -> Msg | str:
     """What to do with a number given as text: take the quotes away when it is written in
-    plain digits (``'2025'``, ``"9.5"``); write it in plain digits when it is a number in
-    another form (``1e3``, which YAML reads as text even unquoted; ``whole``: where a whole
-    number is expected, a year or a parameter, so no 9.5 as the example); else nothing."""
+    plain digits (``'2025'``, ``"9.5"``); when it is a number in another form, which one and
+    the plain digits to write (``1e3``, which YAML reads as text even unquoted: 1000;
+    ``1,000``, ``12年``, full-width ``１２``: `pyagent.input.numerals`); for other text a number
+    could be spelled as (``inf``), plain digits (``whole``: where a whole number is expected,
+    a year or a parameter, so no 9.5 as the example); else nothing."""
     if _PLAIN.fullmatch(value):
         return _NO_QUOTES
+    hint = form_hint(value)
+    if hint is not None:
+        return hint
     try:
         float(value.strip())
     except ValueError:
