@@ -631,3 +631,81 @@ def test_batch_keeps_program_text_inert_and_names_each_row_not_answered(tmp_path
     messages = [m for m in result.stderr.splitlines() if m.startswith(str(roster))]
     assert [m.split(":")[1] for m in messages] == [str(n) for n in sorted(bad)]
     assert all("not answered" in m for m in messages)
+
+
+def roster_hostile_files(tmp_path: Path) -> dict[str, tuple[Path, str, str]]:
+    """name -> (roster, what its one message says in en, in zh): asked about its row p."""
+    out = {}
+    long_cell = tmp_path / "long.csv"  # a cell past the CSV reader's limit: was a traceback
+    long_cell.write_text("id,cert1_occupation\np," + "x" * 1_100_000 + "\n", encoding="utf-8")
+    out["long cell"] = (
+        long_cell,
+        "a cell is longer than the limit of 1,048,576 characters (no other row has the id 'p'",
+        "有单元格超过 1,048,576 个字符的上限（其他行都没有编号「p」",
+    )
+    named_xlsx = tmp_path / "csv.xlsx"  # a CSV named .xlsx: was openpyxl's English in zh
+    named_xlsx.write_text("id,cert1_level\np,technician\n", encoding="utf-8")
+    out["csv named xlsx"] = (
+        named_xlsx,
+        "not an Excel workbook (.xlsx): the file is not the zip archive a workbook is; it reads "
+        "as a CSV file: name it .csv",
+        "不是 Excel 工作簿（.xlsx）：文件不是工作簿应有的 zip 压缩包；其内容是 CSV 文件：请改用 .csv",
+    )
+    header_only = tmp_path / "header.csv"  # its ids were '(none)' in zh too
+    header_only.write_text("id,cert1_level\n", encoding="utf-8")
+    out["header only"] = (header_only, "its ids are: (none)", "已有编号：（无）")
+    return out
+
+
+@pytest.mark.parametrize("command", [c for c in PRESENT if c != "diff"])  # diff: many files
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_command_refuses_a_hostile_roster_with_one_message(tmp_path, command, lang):
+    for name, (path, en, zh) in roster_hostile_files(tmp_path).items():
+        args = [command, str(path), *CASE_COMMANDS[command], "-p", "p", "--lang", lang]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (command, name, result.output)
+        assert result.stdout == "" and result.exception.__class__ is SystemExit, (command, name)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(str(path)), (command, name, result.stderr)
+        assert (zh if lang == "zh" else en) in lines[0], (command, name, lines[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_file_this_user_may_not_read_is_one_message(tmp_path, monkeypatch, lang):
+    """A case or roster that cannot be opened (permission denied: not reproducible as root, so
+    the system's refusal is stood in for): one message in the language asked, exit 2; batch
+    said 'cannot write the output' with exit 1 (its roster's PermissionError went up)."""
+    import builtins
+    import errno
+    import os
+
+    case = write(tmp_path, "c", {"as_of": AS_OF, "person": BASE_PERSON}, "yaml")
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,cert1_level\nplain,technician\n", encoding="utf-8")
+    denied = {str(case), str(roster)}
+    real_os_open, real_open = os.open, builtins.open
+
+    def refuse(path: object) -> None:
+        if str(path) in denied:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(
+        os, "open", lambda path, *a, **k: refuse(path) or real_os_open(path, *a, **k)
+    )
+    monkeypatch.setattr(
+        builtins, "open", lambda path, *a, **k: refuse(path) or real_open(path, *a, **k)
+    )
+    said = (
+        "无法读取文件：没有读取权限（当前用户不可读取）"
+        if lang == "zh"
+        else "cannot read the file: permission denied (this user may not read it)"
+    )
+    for args in (
+        ["ask", str(case)],
+        ["why", str(roster), "title.participate", "-p", "plain"],
+        ["batch", str(roster), "-o", str(tmp_path / "o.jsonl"), "-j", "1"],
+    ):
+        result = runner.invoke(app, [*args, "--lang", lang])
+        assert result.exit_code == 2, (args, result.output, result.exception)
+        assert result.stderr.strip().endswith(said) and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "o.jsonl").exists()

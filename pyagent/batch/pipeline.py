@@ -261,6 +261,13 @@ def run_batch(
             if not roster.exists()
             else msg("not a file", "不是文件"),
         )
+    try:  # a roster this user may not read is bad input, said before any work
+        with open(roster, "rb"):
+            pass
+    except OSError as err:
+        from pyagent.input.document import cannot_read
+
+        raise InputError(source, "", cannot_read(err)) from None
     errors_path, summary_path = outputs_of(out)
     total = roster.stat().st_size
     files = Outputs.claim(roster, out)  # checks OUT and its side files, locks, temp files

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, Msg, msg
 from pyagent.input.wording import (  # noqa: F401 - re-exported
     _a,
     _describe,
@@ -53,6 +53,7 @@ __all__ = [
     "MAX_BYTES",
     "Document",
     "DuplicateKey",
+    "cannot_read",
     "decode_text",
     "json_constant",
     "json_object",
@@ -285,6 +286,28 @@ def _read_text(text: str, source: str) -> _Tree:
     return tree
 
 
+def cannot_read(err: OSError) -> Msg:
+    """Why a file cannot be read, in both languages (the system's own words are English)."""
+    import errno
+
+    reasons = {
+        errno.EACCES: (
+            "permission denied (this user may not read it)",
+            "没有读取权限（当前用户不可读取）",
+        ),
+        errno.EPERM: (
+            "permission denied (this user may not read it)",
+            "没有读取权限（当前用户不可读取）",
+        ),
+        errno.EIO: ("an input/output error of the disk", "磁盘输入输出错误"),
+        errno.ELOOP: ("too many levels of symbolic links", "符号链接层数过多"),
+        errno.ENAMETOOLONG: ("the name is too long", "文件名过长"),
+    }
+    plain = str(err.strerror or err)
+    en, zh = reasons.get(err.errno or 0, (plain, plain))
+    return msg("cannot read the file: {r}", "无法读取文件：{z}", r=en, z=zh)
+
+
 def _read_file(
     path: str | Path,
     max_bytes: int,
@@ -320,9 +343,7 @@ def _read_file(
             msg("is a directory, not {w}", "是目录，不是{z}", w=what, z=_WHAT_ZH.get(what, what)),
         ) from None
     except OSError as err:
-        raise InputError(
-            source, "", msg("cannot read the file: {r}", "无法读取文件：{r}", r=err.strerror or err)
-        ) from None
+        raise InputError(source, "", cannot_read(err)) from None
     if len(raw) > max_bytes:
         raise InputError(
             source,

@@ -325,7 +325,19 @@ def _not_utf8(row: list[str]) -> str | None:
     return None
 
 
+_FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")
+
+
 def _bad_csv(err: object) -> str:
+    """The CSV reader's error, in both languages: a cell past the limit is said as such (the
+    reader's own words are English)."""
+    found = _FIELD_LIMIT.fullmatch(str(err))
+    if found:
+        return msg(
+            "a cell is longer than the limit of {n:,} characters",
+            "有单元格超过 {n:,} 个字符的上限",
+            n=int(found[1]),
+        )
     return msg("invalid CSV: {d}", "CSV 无效（格式错误）：{d}", d=err)
 
 

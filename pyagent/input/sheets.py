@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, Msg, msg
 
 
 def cell_text(value: object) -> str:
@@ -34,6 +34,36 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _not_a_zip(path: str | Path | IO[bytes]) -> Msg:
+    """An .xlsx that is not the zip archive a workbook is: said so, and when its first line
+    reads as a CSV header (a CSV file named .xlsx, or Excel's CSV renamed), how to read it."""
+    try:
+        if isinstance(path, (str, Path)):
+            with open(path, "rb") as handle:
+                head = handle.read(4096)
+        else:
+            path.seek(0)
+            head = path.read(4096)
+    except OSError:
+        head = b""
+    said = msg(
+        "not an Excel workbook (.xlsx): the file is not the zip archive a workbook is",
+        "不是 Excel 工作簿（.xlsx）：文件不是工作簿应有的 zip 压缩包",
+    )
+    first = head.split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            line = first.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "," in line and line.isprintable():
+            return said + msg(
+                "; it reads as a CSV file: name it .csv",
+                "；其内容是 CSV 文件：请改用 .csv 作扩展名",
+            )
+    return said
+
+
 def read_rows(
     path: str | Path | IO[bytes], source: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -47,7 +77,9 @@ def read_rows(
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(source, "", msg("no such file", "文件不存在")) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except zipfile.BadZipFile:
+        raise InputError(source, "", _not_a_zip(path)) from None
+    except (KeyError, ValueError, OSError) as err:
         raise InputError(
             source,
             "",

@@ -184,9 +184,18 @@ def _jsonl_row(text: str, source: str, line: int) -> Person:
     return row_person(load_row_strict(text, source, line), source, line)
 
 
+def _unreadable(message: str, source: str, line: int) -> Person:
+    raise InputError(source, "", message, line)
+
+
 def _table_rows(layout: CsvLayout, rows: Iterator[tuple[int, list[str]]], source: str) -> _Rows:
+    from pyagent.input.roster import BadRow
+
     id_col = layout.id_column()
     for line, row in rows:
+        if isinstance(row, BadRow):  # a row the CSV reader refused (a cell past the limit)
+            yield line, None, _Parse(_unreadable, row.message, source, line)
+            continue
         if not any(c.strip() for c in row):
             continue
         pid = row[id_col].strip() if id_col < len(row) else None
@@ -248,10 +257,13 @@ def _roster_case(
     seen: dict[str, int] = {}
     ids: list[str] = []
     problems: list[InputError] = []
+    unread: _Parse | None = None  # the first row whose id cannot be read (with a person asked)
     for line, pid, parse in rows:
         if person is not None:
             if pid is not None and len(ids) < 50:
                 ids.append(pid)
+            if pid is None and unread is None:
+                unread = parse
             if pid != person:
                 continue
         if pid is not None and pid in seen:
@@ -309,6 +321,24 @@ def _roster_case(
                 first.column,
             )
         raise first
+    if person is not None and not persons and unread is not None:
+        try:  # its own error, since it may be the row asked about
+            unread()
+        except InputError as err:
+            raise InputError(
+                err.source,
+                err.place,
+                Msg(str(err.message), in_lang(err.message, "zh"))
+                + msg(
+                    " (no other row has the id {p!r}, and this row's id cannot be read: it may "
+                    "be the one)",
+                    "（其他行都没有编号「{z}」，而此行的编号无法读出，可能就是该行）",
+                    p=person,
+                    z=person,
+                ),
+                err.line,
+                err.column,
+            ) from None
     if person is not None and not persons:
         listing = ", ".join(ids) + (" ..." if len(ids) >= 50 else "")
         raise InputError(
@@ -318,7 +348,7 @@ def _roster_case(
                 "no row has the id {p!r}; its ids are: {ids}",
                 "没有编号为{p!r}的行；已有编号：{ids}",
                 p=person,
-                ids=listing or "(none)",
+                ids=listing or msg("(none)", "（无）"),
             ),
         )
     if not persons:
