@@ -121,8 +121,13 @@ def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
 
 
 def _pins_by_clause() -> dict[str, list[str]]:
-    """Clause ref -> the pins (file::name) whose expectations cite it (queries/, if present)."""
-    queries = Path("queries")
+    """Clause ref -> the pins (file::name) whose expectations cite it: queries/ beside the
+    knowledge base (as the page finds them, `pyagent.web.compute`), wherever the command is run
+    from; the file named from the checkout's top (queries/p3_s1_assistant/…)."""
+    from pyagent.kb import kb_dir
+
+    root = kb_dir().parent.resolve()
+    queries = root / "queries"
     if not queries.is_dir():
         return {}
     from pyagent.pins.check import load_pins
@@ -135,7 +140,8 @@ def _pins_by_clause() -> dict[str, list[str]]:
     for pin in pins:
         refs = {c for e in pin.expectations for c in (getattr(e, "clauses", None) or ())}
         for ref in refs:
-            out.setdefault(ref, []).append(f"{pin.source}::{pin.name}")
+            name = Path(pin.source).resolve().relative_to(root).as_posix()
+            out.setdefault(ref, []).append(f"{name}::{pin.name}")
     return out
 
 
