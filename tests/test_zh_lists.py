@@ -60,3 +60,17 @@ def test_the_inputs_an_answer_depends_on_are_listed_in_the_language_of_the_page(
         lists = re.findall(r'<div class="depends">([^<]*)</div>', text)
         assert lists and any(sep in x for x in lists), (url, lists)
         assert not [x for x in lists if ("," if lang == "zh" else "、") in x], (url, lists)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ids_of_a_roster_without_the_person_asked_are_listed_as_a_cases_are(tmp_path, lang):
+    """--person not in a roster: its ids are listed as a case's persons are (「nobody」, 、 under
+    zh); the roster's said 'nobody' and joined them with ', ' under zh."""
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,field\nli,engineering\nwang,engineering\n", encoding="utf-8")
+    result = runner.invoke(app, ["ask", str(roster), "--person", "nobody", "--lang", lang])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    if lang == "zh":
+        assert "没有编号为「nobody」的行；已有编号：li、wang" in result.stderr, result.stderr
+    else:
+        assert "no row has the id 'nobody'; its ids are: li, wang" in result.stderr, result.stderr

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from pyagent.errors import InputError, Msg, in_lang, msg
+from pyagent.errors import InputError, Msg, in_lang, listed, msg
 from pyagent.input.case import MAX_BYTES, MAX_PERSONS, _overrides, _read_file, load_case, parse_case
 from pyagent.input.document import decode_text
 from pyagent.input.model import Case, Person
@@ -340,15 +340,16 @@ def _roster_case(
                 err.column,
             ) from None
     if person is not None and not persons:
-        listing = ", ".join(ids) + (" ..." if len(ids) >= 50 else "")
+        etc = msg(" ...", "等") if len(ids) >= 50 else ""
         raise InputError(
             source,
             "--person",
             msg(
                 "no row has the id {p!r}; its ids are: {ids}",
-                "没有编号为{p!r}的行；已有编号：{ids}",
+                "没有编号为「{z}」的行；已有编号：{ids}",  # as a case's persons are listed
                 p=person,
-                ids=listing or msg("(none)", "（无）"),
+                z=person,
+                ids=listed(ids) + etc if ids else msg("(none)", "（无）"),
             ),
         )
     if not persons:
