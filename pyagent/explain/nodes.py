@@ -162,6 +162,20 @@ def walk(node: Node) -> Iterator[tuple[Node, Way | None]]:
                     stack.append((c.node, way))
 
 
+def all_nodes(node: Node, *, held: bool = True) -> Iterator[Node]:
+    """Every node of a tree, context nodes included (and, with ``held``, the conditions that
+    hold in rules that failed)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        for way in n.ways:
+            for c in (*way.conditions, *way.held) if held else way.conditions:
+                if c.node is not None:
+                    stack.append(c.node)
+                stack.extend(c.context)
+
+
 def cited_clauses(node: Node, kinds: Mapping[str, str]) -> set[str]:
     """The clause ids an answer rests on (clause_kind: metadata only where it matters)."""
     out: set[str] = set()

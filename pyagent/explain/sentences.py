@@ -24,6 +24,7 @@ from pyagent.explain.casedata import case_value, stated_at
 from pyagent.explain.inputs import INPUT_FIELDS, input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way, replaced
+from pyagent.explain.nodes import all_nodes  # noqa: F401 - re-exported
 from pyagent.explain.ranked import as_levels, by_rank
 from pyagent.explain.steps import (
     COMPARE,
@@ -54,20 +55,6 @@ def _identity(c: Condition) -> bool:
     return bool(c.compared) and all(
         x.op == "=" and x.left == x.right and x.left.type == SymbolType.Function for x in c.compared
     )
-
-
-def all_nodes(node: Node, *, held: bool = True) -> Iterator[Node]:
-    """Every node of a tree, context nodes included (and, with ``held``, the conditions that
-    hold in rules that failed)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        for way in n.ways:
-            for c in (*way.conditions, *way.held) if held else way.conditions:
-                if c.node is not None:
-                    stack.append(c.node)
-                stack.extend(c.context)
 
 
 def split_paths(path: str) -> list[str]:
@@ -223,8 +210,10 @@ class Builder:
         return self.clauses.get(cid) if cid else None
 
     # -- nodes ------------------------------------------------------------------------------
-    def step(self, node: Node) -> Step | None:
-        s = self._step(node)
+    def step(self, node: Node, again: bool = False) -> Step | None:
+        """``again``: a fact of the knowledge base's tables said already is referred to ("see
+        above") rather than left out (`conditions`: one about the person's own values)."""
+        s = self._step(node, again)
         if s is not None and s.holds == NO and s.kind != WAY:
             negated = self.node_text(node, negated=True)
             if negated:
@@ -239,7 +228,7 @@ class Builder:
                     s = replaced(s, text=some or negated)
         return s
 
-    def _step(self, node: Node) -> Step | None:
+    def _step(self, node: Node, again: bool = False) -> Step | None:
         if not self.full:
             for n in all_nodes(node):
                 if not n.repeated and n.key not in self.full:
@@ -262,9 +251,11 @@ class Builder:
                 return Step(self.unstated(inputs) or text, UNKNOWN, INPUT, inputs=inputs)
             return Step(text, node.status, INPUT, inputs=inputs)
         if not node.person and all(not w.conditions for w in node.ways) and node.status != NO:
-            # a fact of the knowledge base's own tables: said once
+            # a fact of the knowledge base's own tables: said once; a later instance of a rule
+            # with it refers to it when it is about the person's values (「合格计为考核合格」 under
+            # each year graded 合格), else leaves it out (the clause of the question, again)
             if node.key in self.shown:
-                return None
+                return Step(text, node.status, SEE_ABOVE) if again else None
             self.shown.add(node.key)
             return Step(text, node.status, FACT)
         if node.key in self.shown:
@@ -353,6 +344,15 @@ class Builder:
         }
         # the ranks of levels said by the levels' names (`pyagent.explain.ranked`)
         ranks, hidden = by_rank(self, every)
+        # the values of the person's inputs in this rule instance (the grade of a year): a table
+        # fact about one of them is a condition a reader looks for, referred to when said already
+        mine = {
+            a
+            for c in every
+            if c.node is not None and c.node.person and not c.node.derived
+            for a in c.node.arguments
+            if a is not None
+        }
         said: set[tuple[str, str]] = set()
         for c in every:
             if id(c) in hidden:
@@ -365,7 +365,12 @@ class Builder:
                 and placeholders.intersection(a for a in c.node.arguments if a is not None)
             ):
                 continue
-            s = self.condition(c, failed and c.status == NO, bool(way.held))
+            again = (
+                c.node is not None
+                and not c.node.person
+                and bool(mine.intersection(a for a in c.node.arguments if a is not None))
+            )
+            s = self.condition(c, failed and c.status == NO, bool(way.held), again)
             if s is not None and id(c) in ranks:  # the ranks said, and carried, as levels
                 s = as_levels(s, *ranks[id(c)])
             if s is not None and (s.kind != INPUT or (s.text, s.holds) not in said):
@@ -406,7 +411,9 @@ class Builder:
                 return True
         return False
 
-    def condition(self, c: Condition, failed: bool, held: bool = False) -> Step | None:
+    def condition(
+        self, c: Condition, failed: bool, held: bool = False, again: bool = False
+    ) -> Step | None:
         if c.reading is not None:
             return Step(self._reading_text(*c.reading), NO, READING)
         if c.kind == COMPARISON:
@@ -419,7 +426,7 @@ class Builder:
             return self.negation(c)
         if c.node is None:
             return None
-        step = self.step(c.node)
+        step = self.step(c.node, again)
         if step is None:
             return None
         if c.context and not held:  # the way's conditions that hold are shown beside it already
