@@ -11,7 +11,8 @@ import pytest
 from rich.console import Console
 
 from pyagent.cli.render import THEME, explanation_view
-from pyagent.explain.why import WHY_NOT, explain_question
+from pyagent.explain.answers import solve_case
+from pyagent.explain.why import WHY_NOT, explain_question, explain_solved
 from pyagent.input.case import parse_case
 
 TWO_LEVELS = """\
@@ -82,3 +83,117 @@ def test_a_grade_condition_repeated_by_a_later_year_is_referred_to(lang, year, g
     tree = rendered("title.associate_senior", lang)
     block = _block(tree, year)
     assert any(grade in line for line in block), "\n".join(block)
+
+
+@pytest.mark.parametrize(
+    "lang, first, second",
+    [
+        (
+            "en",
+            [
+                "✗ a certificate of 高级工 (senior_worker) meets the certificate condition of P3.S3",
+                "✓ ma holds the certificate of 2016-04-01: level 高级工 (senior_worker)",
+                "← certificates[0]",
+                "✗ 高级工 (senior_worker) is below 高级技师 (senior_technician)",
+            ],
+            [
+                "✗ a certificate of 技师 (technician) meets the certificate condition of P3.S3",
+                "✓ ma holds the certificate of 2022-03-01: level 技师 (technician)",
+                "← certificates[1]",
+                "✗ 技师 (technician) is below 高级技师 (senior_technician)",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "✗ 高级工（senior_worker）证书满足P3.S3的证书条件",
+                "✓ 「ma」持有2016-04-01取得的证书",
+                "← certificates[0]",
+                "✗ 高级工（senior_worker）低于高级技师（senior_technician）",
+            ],
+            [
+                "✗ 技师（technician）证书满足P3.S3的证书条件",
+                "✓ 「ma」持有2022-03-01取得的证书",
+                "← certificates[1]",
+                "✗ 技师（technician）低于高级技师（senior_technician）",
+            ],
+        ),
+    ],
+)
+def test_why_not_shows_every_certificate_that_falls_short(lang, first, second) -> None:
+    """高级工 of 2016 and 技师 of 2022, neither 高级技师: the certificate condition of P3.S3 is
+    shown failing for each certificate, each with its own sub-tree and its place in the case
+    (it was shown for certificates[0] alone), and the time after each certificate beside."""
+    tree = rendered("title.associate_senior", lang)
+    text = " ".join(line.strip("│├└─ ") for line in tree.splitlines())
+    at = 0
+    for said in (*first, *second):
+        found = text.find(said, at)
+        assert found >= 0, f"{said!r} not after {text[at - 200 : at]!r}"
+        at = found
+    months = ["123 months", "52 months"] if lang == "en" else ["123个月", "52个月"]
+    assert all(m in text for m in months), text
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        (
+            "en",
+            "no: neither 高级工 (senior_worker) nor 技师 (technician) reaches the 高级技师 "
+            "(senior_technician) required (P3.S3)",
+        ),
+        (
+            "zh",
+            "否：高级工（senior_worker）、技师（technician）均未达到所要求的高级技师（senior_technician）（P3.S3）",
+        ),
+    ],
+)
+def test_the_reason_names_every_level_that_falls_short(lang, said) -> None:
+    """The one-line reason (why-not's 'In short', ask's Reasons, batch's reason column) is true
+    of a person holding 高级工 and 技师: it named 高级工 alone, as if it were the highest held."""
+    solved = solve_case(_case())
+    e = explain_solved(solved, "ma", "title.associate_senior", lang=lang, mode=WHY_NOT)
+    assert e.reason == said
+
+
+THREE_LEVELS = TWO_LEVELS.replace(
+    "      - {level: 技师",
+    "      - {level: 中级工, kind: 职业资格, obtained: 2010-01-01}\n      - {level: 技师",
+)
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        (
+            "en",
+            "no: none of 高级工 (senior_worker), 中级工 (intermediate_worker) and 技师 (technician) "
+            "reaches the 高级技师 (senior_technician) required (P3.S3)",
+        ),
+        (
+            "zh",
+            "否：高级工（senior_worker）、中级工（intermediate_worker）、技师（technician）"
+            "均未达到所要求的高级技师（senior_technician）（P3.S3）",
+        ),
+    ],
+)
+def test_three_levels_short_are_said_in_one_sentence(lang, said) -> None:
+    """In the case's order, as the tree shows them."""
+    solved = solve_case(_case(THREE_LEVELS))
+    e = explain_solved(solved, "ma", "title.associate_senior", lang=lang, mode=WHY_NOT)
+    assert e.reason == said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_level_short_is_said_as_before(lang) -> None:
+    one = TWO_LEVELS.replace(
+        "      - {level: 技师, kind: 职业技能等级, obtained: 2022-03-01, occupation: 焊工}\n", ""
+    )
+    solved = solve_case(_case(one))
+    e = explain_solved(solved, "ma", "title.associate_senior", lang=lang, mode=WHY_NOT)
+    assert e.reason == (
+        "no: 高级工 (senior_worker) falls short of the 高级技师 (senior_technician) required (P3.S3)"
+        if lang == "en"
+        else "否：高级工（senior_worker）未达到所要求的高级技师（senior_technician）（P3.S3）"
+    )

@@ -120,13 +120,11 @@ class FailedRules:
                 binder[v] for v in sorted(wanted) if v in binder and binder[v] is not literal
             ]
             for other in (lit for lit in rule.body if any(lit is x for x in binders)):
-                try:
-                    ground = evaluate(other.term, b)
-                except Unbound:
+                # the atom it matched (``certificate(P, C, L, _)``: the one of certificate C)
+                found = self.ev.matches(other.term, b)
+                if not found:
                     continue
-                if not self.model.holds(ground):
-                    continue
-                name, args, person = _strip(ground)
+                name, args, person = _strip(found[0][0])
                 if person_only and person is None:
                     continue
                 idx = index if person is not None else None
@@ -170,6 +168,10 @@ class FailedRules:
         bindings = [b0]
         conditions: list[Condition] = []
         held: list[Condition] = []  # full trees: the conditions that hold, for a reader
+        # full trees: the atoms that hold, with their bindings; a failed atom shown for several
+        # of its bindings (`_groups`) has the atoms that hold shown for each of them too
+        held_atoms: list[tuple[Literal, list[Binding]]] = []
+        split = False
         bound_node: dict[str, Node] = {}
         clause = None
         readings: list[tuple[str, str]] = []
@@ -232,14 +234,19 @@ class FailedRules:
                     c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
                     if c is not None:
                         held.append(replaced(c, at=_at(rule, literal)))
+                        if kind == ATOM:
+                            held_atoms.append((literal, bindings))
                 continue
             if unbound and kind in (COMPARISON, NEGATION, AGGREGATE):
                 continue  # depends on a condition that already failed
             if kind == ATOM and self.program.is_table(*literal.signature):
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
-            failed = self._failed_condition(rule, literal, kind, bindings, index, ctx, depth)
-            conditions.append(failed if ctx.lean else replaced(failed, at=_at(rule, literal)))
+            groups = _groups(literal, bindings) if kind == ATOM else [bindings]
+            split = split or len(groups) > 1
+            for group in groups:
+                failed = self._failed_condition(rule, literal, kind, group, index, ctx, depth)
+                conditions.append(failed if ctx.lean else replaced(failed, at=_at(rule, literal)))
         for cb in bindings:
             try:
                 clause = name_of(cast(tuple, evaluate(citation, cb))[3])  # clause(C)
@@ -248,6 +255,14 @@ class FailedRules:
                 continue
         if clause is None and not conditions:
             return None
+        if split:  # the atoms that hold for each binding (the time after each certificate)
+            said = {c.text for c in held}
+            for literal, found in held_atoms:
+                for b in found[1:]:
+                    c = self._held_condition(literal, b, bound_node, index, ctx, depth)
+                    if c is not None and c.text not in said and len(said) < 4 * MAX_GROUPS:
+                        said.add(c.text)
+                        held.append(replaced(c, at=_at(rule, literal)))
         status = NO if conditions else YES
         return Way(
             rule.index,
@@ -393,6 +408,23 @@ class FailedRules:
             parts=_parts(literal, b),
             function=literal.function,
         )
+
+
+MAX_GROUPS = 8  # the atoms a failed condition is shown for, one per value its bindings give
+
+
+def _groups(literal: Literal, bindings: Sequence[Binding]) -> list[list[Binding]]:
+    """The bindings of a failed atom, grouped by the atom they test: a certificate condition
+    that fails for each of two certificates (高级工 and 技师, neither 高级技师) is two failed
+    conditions, each with its own sub-tree, not the first certificate's alone."""
+    groups: dict[tuple, list[Binding]] = {}
+    for b in bindings:
+        key = tuple(_partial(literal.term, b))
+        if key in groups:
+            groups[key].append(b)
+        elif len(groups) < MAX_GROUPS:
+            groups[key] = [b]
+    return list(groups.values())
 
 
 def _relevant(held: Sequence[Condition], program: Program) -> tuple[Condition, ...]:

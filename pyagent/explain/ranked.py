@@ -136,3 +136,24 @@ def as_levels(step: Step, text: str, sides: list[tuple[str, str]]) -> Step:
             for x, (a, b) in zip(step.comparisons, sides)
         ),
     )
+
+
+def short_of(phrasing, c: Condition) -> tuple[str, str] | tuple[()]:
+    """A failed comparison of two table values (the ranks of two levels), said by what they
+    rank: (技师（technician）, 高级技师（senior_technician）), for 「技师（technician）未达到所要求的
+    高级技师（senior_technician）」; () otherwise."""
+    if len(c.compared) != 1 or not c.context or any(n.person for n in c.context):
+        return ()
+    x = c.compared[0]
+    if x.op not in (">=", ">"):
+        return ()
+
+    def named(value) -> str:
+        for n in c.context:
+            others = [a for a in n.arguments if a is not None and a != value]
+            if value in n.arguments and len(others) == 1:
+                return phrasing.term(others[0])
+        return ""
+
+    a, b = named(x.left), named(x.right)
+    return (a, b) if a and b else ()

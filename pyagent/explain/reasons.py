@@ -64,6 +64,9 @@ WORDS = {
         "it_is": "it is ",
         "they_include": "they include ",
         "still": "if {v}, still depends on {o}",
+        "short_of_two": "neither {a} nor {b} reaches the {r} required",
+        "short_of_all": "none of {a} reaches the {r} required",
+        "last": " and ",
     },
     "zh": {
         YES: "是",
@@ -93,6 +96,9 @@ WORDS = {
         "it_is": "为",
         "they_include": "所持包括",
         "still": "若{v}，仍取决于{o}",
+        "short_of_two": "{a}、{b}均未达到所要求的{r}",
+        "short_of_all": "{a}均未达到所要求的{r}",
+        "last": "、",
     },
 }
 _RANK = {NO: 0, UNKNOWN: 1, YES: 2}
@@ -319,6 +325,7 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
     that does, in the negative (「「wu」2024年度考核不计为合格：…」)."""
     lang = "zh" if w is WORDS["zh"] else "en"
     found: list[tuple[str, str, object]] = []  # (whose, what, clause)
+    shorts: dict[int, tuple[str, str]] = {}  # place in found -> (level held, level required)
 
     def said(step: Step, parent: Step | None) -> str:
         if (
@@ -362,9 +369,12 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             else ""
         )
         if all((whose, text) != (a, b) for a, b, _ in found):
+            if step.short and text == step.negated:
+                shorts[len(found)] = step.short
             found.append((whose, text, step.clause or clause))
 
     walk(root, None, None, None)
+    found = _short_together(found, shorts, w)
     out: list[Step] = []
     groups: dict[str, tuple[int, int]] = {}  # whose -> (its place in out, how many after it)
     for whose, text, clause in found:  # the failures of one step said after it once
@@ -383,6 +393,37 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
             groups[whose] = (len(out), 0)
             text = w["about"].format(a=whose, s=text)
         out.append(Step(text, NO, "", clause))  # type: ignore[arg-type]
+    return out
+
+
+def _short_together(
+    found: list[tuple[str, str, object]], shorts: dict[int, tuple[str, str]], w
+) -> list[tuple[str, str, object]]:
+    """Levels that each fall short of the one a clause requires, said once for all of them
+    (「高级工（senior_worker）、技师（technician）均未达到所要求的高级技师（senior_technician）」): a
+    person holding both is not told of the first alone, which reads as the highest held."""
+    together: dict[tuple, list[int]] = {}
+    for k, (whose, _, clause) in enumerate(found):
+        if k in shorts:
+            together.setdefault((whose, getattr(clause, "ref", None), shorts[k][1]), []).append(k)
+    out: list[tuple[str, str, object]] = []
+    for k, (whose, text, clause) in enumerate(found):
+        places = (
+            together.get((whose, getattr(clause, "ref", None), shorts[k][1]))
+            if k in shorts
+            else None
+        )
+        if places and len(places) > 1:
+            if k != places[0]:
+                continue
+            held = list(dict.fromkeys(shorts[p][0] for p in places))
+            required = shorts[k][1]
+            if len(held) == 2:
+                text = w["short_of_two"].format(a=held[0], b=held[1], r=required)
+            elif len(held) > 2:
+                listed = w["list"].join(held[:-1]) + w["last"] + held[-1]
+                text = w["short_of_all"].format(a=listed, r=required)
+        out.append((whose, text, clause))
     return out
 
 

@@ -25,7 +25,7 @@ from pyagent.explain.inputs import INPUT_FIELDS, input_name, is_parameter
 from pyagent.engine.rules import AGGREGATE, ATOM, COMPARISON, NEGATION
 from pyagent.explain.nodes import NO, UNKNOWN, YES, Condition, Node, Way, replaced
 from pyagent.explain.nodes import all_nodes  # noqa: F401 - re-exported
-from pyagent.explain.ranked import as_levels, by_rank
+from pyagent.explain.ranked import as_levels, by_rank, short_of
 from pyagent.explain.steps import (
     COMPARE,
     CONCLUSION,
@@ -344,6 +344,7 @@ class Builder:
         }
         # the ranks of levels said by the levels' names (`pyagent.explain.ranked`)
         ranks, hidden = by_rank(self, every)
+        beside = frozenset(c.node.key for c in way.held if c.node is not None) or None
         # the values of the person's inputs in this rule instance (the grade of a year): a table
         # fact about one of them is a condition a reader looks for, referred to when said already
         mine = {
@@ -370,7 +371,7 @@ class Builder:
                 and not c.node.person
                 and bool(mine.intersection(a for a in c.node.arguments if a is not None))
             )
-            s = self.condition(c, failed and c.status == NO, bool(way.held), again)
+            s = self.condition(c, failed and c.status == NO, beside, again)
             if s is not None and id(c) in ranks:  # the ranks said, and carried, as levels
                 s = as_levels(s, *ranks[id(c)])
             if s is not None and (s.kind != INPUT or (s.text, s.holds) not in said):
@@ -412,14 +413,16 @@ class Builder:
         return False
 
     def condition(
-        self, c: Condition, failed: bool, held: bool = False, again: bool = False
+        self, c: Condition, failed: bool, beside: frozenset[str] | None = None, again: bool = False
     ) -> Step | None:
+        """``beside``: the atoms of the rule's conditions that hold, shown beside ``c`` (a rule
+        that failed, full trees): those of its context are not said again under it."""
         if c.reading is not None:
             return Step(self._reading_text(*c.reading), NO, READING)
         if c.kind == COMPARISON:
             if c.status == YES and _identity(c):
                 return None  # 「享受国务院政府特殊津贴 = 享受国务院政府特殊津贴」 says nothing
-            return self.comparison(c, failed, held)
+            return self.comparison(c, failed, beside is not None)
         if c.kind == AGGREGATE:
             return self.aggregate(c)
         if c.kind == NEGATION:
@@ -429,8 +432,9 @@ class Builder:
         step = self.step(c.node, again)
         if step is None:
             return None
-        if c.context and not held:  # the way's conditions that hold are shown beside it already
-            extra = tuple(s for s in (self.step(n) for n in c.context if n.person) if s is not None)
+        if c.context:  # what gave it its values (the certificate ← certificates[1])
+            context = (n for n in c.context if n.person and n.key not in (beside or ()))
+            extra = tuple(s for s in map(self.step, context) if s is not None)
             if extra:
                 step = replaced(step, children=extra + step.children)
         return step
@@ -471,34 +475,16 @@ class Builder:
                 )
         else:
             text = shown
-        short = self._short_of(c) if failed and c.status == NO else ""
+        short = short_of(self.phrasing, c) if failed and c.status == NO else ()
         return Step(
             text,  # it reads as it came out (「27 < 36」): why-not's 「不成立：」 would say it twice
             c.status,
             COMPARE,
             comparisons=comparisons,
             children=children,
-            negated=short,
+            negated=self.words["short_of"].format(a=short[0], b=short[1]) if short else "",
+            short=short,
         )
-
-    def _short_of(self, c: Condition) -> str:
-        """A failed comparison of two table values (the ranks of two levels), said by what they
-        rank: 「技师（technician）未达到所要求的高级技师（senior_technician）」; '' otherwise."""
-        if len(c.compared) != 1 or not c.context or any(n.person for n in c.context):
-            return ""
-        x = c.compared[0]
-        if x.op not in (">=", ">"):
-            return ""
-
-        def named(value) -> str:
-            for n in c.context:
-                others = [a for a in n.arguments if a is not None and a != value]
-                if value in n.arguments and len(others) == 1:
-                    return self.phrasing.term(others[0])
-            return ""
-
-        a, b = named(x.left), named(x.right)
-        return self.words["short_of"].format(a=a, b=b) if a and b else ""
 
     def _compared(self, x, c: Condition | None = None, k: int = 0) -> Comparison:
         """A link of a comparison as it came out: an operand the case leaves open reads

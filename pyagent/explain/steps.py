@@ -93,6 +93,9 @@ class Step:
     comparisons: tuple[Comparison, ...] = ()
     children: tuple[Step, ...] = ()
     negated: str = ""  # a failing step, said in the negative (its predicate's template_not), or ""
+    # a failed comparison of two levels said by name (``negated``): the one compared and the
+    # one required, for a reason that names every level that falls short once
+    short: tuple[str, str] | tuple[()] = ()
 
     def walk(self) -> Iterator[Step]:
         """The step and every step under it, depth first, in order (a stack, not nested
