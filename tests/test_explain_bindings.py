@@ -197,3 +197,15 @@ def test_one_level_short_is_said_as_before(lang) -> None:
         if lang == "en"
         else "否：高级工（senior_worker）未达到所要求的高级技师（senior_technician）（P3.S3）"
     )
+
+
+@pytest.mark.parametrize(
+    "lang, said", [("en", "the class of the contest of"), ("zh", "的赛事类别符合要求")]
+)
+def test_values_of_the_knowledge_base_tried_for_a_person_are_not_each_a_failure(lang, said):
+    """A person with no honours: the ways to the green channel are tried with each kind of
+    medal or prize of the knowledge base's tables.  Those are not the person's values, so a
+    failed condition is not shown once per kind (it was, after the split by binding: three
+    medals and three prizes, each 'the class of the contest of …' failing); once per way."""
+    tree = rendered("title.full_senior_recognition", lang)
+    assert sum(said in line for line in tree.splitlines()) == 2, tree

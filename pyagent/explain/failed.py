@@ -172,6 +172,7 @@ class FailedRules:
         # of its bindings (`_groups`) has the atoms that hold shown for each of them too
         held_atoms: list[tuple[Literal, list[Binding]]] = []
         split = False
+        mine: set[str] = set()  # the variables an atom of the person's that holds binds
         bound_node: dict[str, Node] = {}
         clause = None
         readings: list[tuple[str, str]] = []
@@ -230,6 +231,8 @@ class FailedRules:
                     )
             if solutions:
                 bindings = _dedupe(solutions)
+                if kind == ATOM and _of_person(literal, bindings[0]):
+                    mine |= literal.vars
                 if not ctx.lean:
                     c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
                     if c is not None:
@@ -242,7 +245,7 @@ class FailedRules:
             if kind == ATOM and self.program.is_table(*literal.signature):
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
-            groups = _groups(literal, bindings) if kind == ATOM else [bindings]
+            groups = _groups(literal, bindings, mine) if kind == ATOM else [bindings]
             split = split or len(groups) > 1
             for group in groups:
                 failed = self._failed_condition(rule, literal, kind, group, index, ctx, depth)
@@ -413,13 +416,25 @@ class FailedRules:
 MAX_GROUPS = 8  # the atoms a failed condition is shown for, one per value its bindings give
 
 
-def _groups(literal: Literal, bindings: Sequence[Binding]) -> list[list[Binding]]:
-    """The bindings of a failed atom, grouped by the atom they test: a certificate condition
-    that fails for each of two certificates (高级工 and 技师, neither 高级技师) is two failed
-    conditions, each with its own sub-tree, not the first certificate's alone."""
+def _of_person(literal: Literal, b: Binding) -> bool:
+    """An atom about the person (its first argument the person's term under ``b``)."""
+    first = literal.term.args[0] if literal.term.args else None
+    value = b.get(first.name) if type(first) is Var else None
+    return value is not None and is_person(value)
+
+
+def _groups(literal: Literal, bindings: Sequence[Binding], mine: set[str]) -> list[list[Binding]]:
+    """The bindings of a failed atom, grouped by the values of the person's own atoms it is
+    tried with: a certificate condition that fails for each of two certificates (高级工 and
+    技师, neither 高级技师) is two failed conditions, each with its own sub-tree, not the first
+    certificate's alone.  Values of the knowledge base's tables (each kind of medal, tried
+    for a person who holds none) are not the person's: those bindings stay one group."""
+    wanted = sorted(v for v in literal.vars if v in mine)
+    if not wanted:
+        return [list(bindings)]
     groups: dict[tuple, list[Binding]] = {}
     for b in bindings:
-        key = tuple(_partial(literal.term, b))
+        key = tuple(b.get(v) for v in wanted)
         if key in groups:
             groups[key].append(b)
         elif len(groups) < MAX_GROUPS:
