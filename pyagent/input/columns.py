@@ -112,7 +112,7 @@ class CsvLayout:
                 msg(
                     "unknown column{s} {e}; the columns are described in the README (pyagent batch) "
                     "and `pyagent template` writes them all",
-                    "未知的列：{z}；各列见README（pyagent batch），`pyagent template`可写出全部列",
+                    "未知的列：{z}；各列见README的「pyagent batch」一节，「pyagent template」可写出全部列",
                     s="s" if len(unknown) > 1 else "",
                     e=en,
                     z=zh,
