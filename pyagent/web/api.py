@@ -12,7 +12,9 @@ route                  body                                      returns (as ``-
 
 Options are the command line's, as query parameters: ``reading=name=value`` (repeatable),
 ``as_of``, ``lang``, ``parameter=name=years`` (batch).  Bad input: 422 with the command line's
-message as ``{"error": ...}``; a request that is not one (a missing question): 400.
+message as ``{"error": ...}``; a request that is not one (a missing question): 400; a form
+(``multipart/form-data``) instead of the file itself: 415.  Every error is such a document, its
+message in the language of ``?lang=`` (English without it; `error_response`).
 
 A roster is answered as a job of the page's (`pyagent.web.jobs`: the same bound on rosters at
 once, the same `pyagent.web.roster.answer_roster`, so the same ``run_batch``).  By default the
@@ -38,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pyagent.errors import InputError, TimeLimitError
+from pyagent.errors import InputError, Msg, TimeLimitError, in_lang, listed, msg, shown
 from pyagent.input.case import MAX_BYTES, parse_case, parse_date, parse_readings
 from pyagent.web.i18n import WORDS
 from pyagent.web.jobs import Busy, Job
@@ -74,17 +76,71 @@ def _error(message: str, status: int) -> Response:
     return _json({"error": message}, status)
 
 
-async def _text(request: Request, what: str, limit: int = MAX_BYTES) -> str:
+# the API's own words (the page's are in `pyagent.web.i18n`): a client of the API posts
+# again, it has no page to upload on
+A_CASE = msg("a case file (YAML or JSON)", "案例文件（YAML 或 JSON）")
+A_ROSTER = msg("a roster (CSV or JSONL)", "名单（CSV 或 JSONL）")
+JOB_GONE = msg(
+    "No such job here (the server keeps its last few jobs only, and none across a restart); "
+    "POST the roster to /api/batch again.",
+    "没有这个任务（服务器只保留最近的几个任务，重启后一个不留）；请再次以 POST 将名单发送到 /api/batch。",
+)
+ROSTER_GONE = msg(
+    "No such roster here (the server keeps the answers of its last few rosters only); "
+    "POST the roster to /api/batch again.",
+    "没有这份名单（服务器只保留最近几份名单的答案）；请再次以 POST 将名单发送到 /api/batch。",
+)
+CRASHED = msg(
+    "The roster could not be answered: an error inside pyagent (the server's log has the "
+    "details). POST it again, or answer it with pyagent batch.",
+    "名单未能完成：pyagent 内部出错（详情见服务器日志）。请再次发送，或用「pyagent batch」处理。",
+)
+INTERNAL = msg(
+    "internal error: the request could not be answered (the server's log has the details)",
+    "内部错误：请求未能完成（详情见服务器日志）",
+)
+
+
+def _not_a_form(request: Request, what: Msg) -> None:
+    """A form (``curl -F``) is not the file itself: 415 (``--data-binary`` sends the file)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        raise HTTPException(
+            415,
+            msg(
+                "send {what} itself as the request's body (curl --data-binary @FILE), "
+                "not a form (curl -F)",
+                "请将{what}本身作为请求正文发送（「curl --data-binary @FILE」），"
+                "而不是表单（「curl -F」）",
+                what=what,
+            ),
+        )
+
+
+async def _text(request: Request, what: Msg, limit: int = MAX_BYTES) -> str:
+    _not_a_form(request, what)
     raw = await request.body()
     if not raw.strip():
-        raise HTTPException(400, f"the request has no body; send {what}")
+        raise HTTPException(
+            400, msg("the request has no body; send {w}", "请求没有正文；请发送{w}", w=what)
+        )
     if len(raw) > limit:
-        raise InputError("<request>", "", f"the file is larger than {limit:,} bytes")
+        raise InputError(
+            "<request>",
+            "",
+            msg("the file is larger than {n} bytes", "文件大于 {n} 字节", n=f"{limit:,}"),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputError(
-            "<request>", "", f"not UTF-8 text (byte {raw[err.start]:#04x} cannot be decoded)"
+            "<request>",
+            "",
+            msg(
+                "not UTF-8 text (byte {b} cannot be decoded)",
+                "不是 UTF-8 文字（字节 {b} 无法解码）",
+                b=f"{raw[err.start]:#04x}",
+            ),
         ) from None
 
 
@@ -98,14 +154,24 @@ def _case(request: Request, text: str):
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang", "en")
     if lang not in ("en", "zh"):
-        raise InputError("--lang", "", f"{lang!r} is not a language; use en or zh")
+        raise InputError(
+            "--lang",
+            "",
+            msg("{v!r} is not a language; use en or zh", "「{v}」不是语言；请用 en 或 zh", v=lang),
+        )
     return lang
 
 
 def _question(request: Request) -> str:
     question = request.query_params.get("question")
     if not question:
-        raise HTTPException(400, "name the question: ?question=title.assistant")
+        raise HTTPException(
+            400,
+            msg(
+                "name the question: ?question=title.assistant",
+                "请指明问题：?question=title.assistant",
+            ),
+        )
     return question
 
 
@@ -131,7 +197,7 @@ def handled(endpoint):
 async def ask(request: Request) -> Response:
     from pyagent.explain.answers import answer_case
 
-    case = _case(request, await _text(request, "a case file (YAML or JSON)"))
+    case = _case(request, await _text(request, A_CASE))
     lang = _lang(request)  # as `pyagent ask --json --lang`: reasons in that language
     return _json((await run_in_threadpool(lambda: answer_case(case, lang=lang))).to_json())
 
@@ -140,10 +206,10 @@ async def ask(request: Request) -> Response:
 async def why(request: Request) -> Response:
     from pyagent.explain.why import MODES, explain_question
 
-    case = _case(request, await _text(request, "a case file (YAML or JSON)"))
+    case = _case(request, await _text(request, A_CASE))
     mode = request.query_params.get("mode", "why").replace("-", "_")
     if mode not in MODES:
-        raise HTTPException(400, "mode: why or why-not")
+        raise HTTPException(400, msg("mode: why or why-not", "mode：why 或 why-not"))
     found = await run_in_threadpool(
         lambda: explain_question(
             case,
@@ -160,13 +226,13 @@ async def why(request: Request) -> Response:
 async def what_if(request: Request) -> Response:
     from pyagent.explain.whatif import what_if as library_what_if
 
-    case = _case(request, await _text(request, "a case file (YAML or JSON)"))
+    case = _case(request, await _text(request, A_CASE))
     try:
         most = int(request.query_params.get("max", "5"))
     except ValueError:
-        raise HTTPException(400, "max: expected a whole number") from None
+        raise HTTPException(400, msg("max: expected a whole number", "max：应为整数")) from None
     if most < 1:
-        raise HTTPException(400, "max: at least 1")
+        raise HTTPException(400, msg("max: at least 1", "max：至少为 1"))
     question = _question(request)
     result = await run_in_threadpool(
         lambda: library_what_if(
@@ -180,7 +246,7 @@ def _asynchronous(request: Request) -> bool:
     """Whether the request asks not to wait: ``?async=true`` or ``Prefer: respond-async``."""
     given = request.query_params.get("async", "").lower()
     if given not in ("", "true", "false", "1", "0", "yes", "no"):
-        raise HTTPException(400, "async: true or false")
+        raise HTTPException(400, msg("async: true or false", "async：true 或 false"))
     prefer = [p.split(";")[0].strip().lower() for p in request.headers.get("prefer", "").split(",")]
     return given in ("true", "1", "yes") or "respond-async" in prefer
 
@@ -198,11 +264,20 @@ async def batch(request: Request) -> Response:
         "application/x-ndjson": "jsonl",
         "application/jsonl": "jsonl",
     }.get(kind)
+    _not_a_form(request, A_ROSTER)
     if fmt not in ("csv", "jsonl"):
-        raise HTTPException(400, "say the roster's format: ?format=csv or ?format=jsonl")
+        raise HTTPException(
+            400,
+            msg(
+                "say the roster's format: ?format=csv or ?format=jsonl",
+                "请说明名单的格式：?format=csv 或 ?format=jsonl",
+            ),
+        )
     raw = await request.body()
     if not raw.strip():
-        raise HTTPException(400, "the request has no body; send a roster (CSV or JSONL)")
+        raise HTTPException(
+            400, msg("the request has no body; send {w}", "请求没有正文；请发送{w}", w=A_ROSTER)
+        )
     wait = not _asynchronous(request)
     as_of = parse_date(q["as_of"], "--as-of", "") if q.get("as_of") else dt.date.today()
     readings = parse_readings(q.getlist("reading"))
@@ -290,13 +365,13 @@ def _job_failure(job: Job, lang: str) -> tuple[int, str]:
         return 503, w["job_stopped"]
     if job.not_started:
         return 503, w["job_not_started"]
-    return 500, w["job_crashed_roster"]
+    return 500, CRASHED.text(lang)
 
 
 def _api_job(request: Request) -> Job:
     job = request.app.state.background.get(request.path_params["token"])
     if job is None or not job.info.get("api"):  # the page's jobs are the page's
-        raise HTTPException(404, WORDS[_message_lang(request)]["job_gone"])
+        raise HTTPException(404, JOB_GONE)
     return job
 
 
@@ -325,7 +400,7 @@ def _job_result(job: Job, request: Request, result=None) -> Response:
         return _error(said, code)
     result = result or stored(job.result)
     if result is None:  # the last few rosters are kept
-        return _error(WORDS[lang]["roster_gone"], 410)
+        return _error(ROSTER_GONE.text(lang), 410)
     return _json({**result.summary, "answers": result.rows, "bad_rows": result.errors})
 
 
@@ -358,8 +433,44 @@ async def schema_index(request: Request) -> Response:
 async def schema(request: Request) -> Response:
     name = request.path_params["name"].removesuffix(".json")
     if name not in SCHEMAS:
-        return _error(f"no schema {name!r}; the schemas are: {', '.join(SCHEMAS)}", 404)
+        said = msg(
+            "no schema {n!r}; the schemas are: {s}",
+            "没有「{n}」这一模式；模式有：{s}",
+            n=shown(name),
+            s=listed(SCHEMAS),
+        )
+        return _error(said.text(_message_lang(request)), 404)
     return Response(schema_text(name), media_type="application/schema+json; charset=utf-8")
+
+
+def error_response(request: Request, exc: HTTPException) -> Response:
+    """An `HTTPException` of a route under /api/ (or of none: an unknown path, a wrong
+    method): ``{"error": ...}`` in the language of ``?lang=``, with the exception's headers
+    (``Allow``)."""
+    detail: str = exc.detail
+    path = shown(request.url.path)
+    if exc.status_code == 404 and not isinstance(detail, Msg):  # Starlette's: no such route
+        detail = msg(
+            "no such route: {p}; the API's routes are listed at /api",
+            "没有这一路径：{p}；API 的各个路径见 /api",
+            p=path,
+        )
+    elif exc.status_code == 405 and not isinstance(detail, Msg):  # Starlette's: wrong method
+        allowed = (exc.headers or {}).get("Allow", "")
+        detail = msg(
+            "{p} does not take {m}; use {a}",
+            "{p} 不接受 {m}；请用 {a}",
+            p=path,
+            m=shown(request.method),
+            a=allowed,
+        )
+    return _json({"error": in_lang(detail, _message_lang(request))}, exc.status_code, exc.headers)
+
+
+def internal_error(request: Request) -> Response:
+    """A 500 under /api/: the one message, as JSON in the language of ``?lang=`` (the
+    traceback goes to the server's log only)."""
+    return _error(INTERNAL.text(_message_lang(request)), 500)
 
 
 def routes() -> list[Route]:

@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import InputError, TimeLimitError, msg
+from pyagent.errors import InputError, TimeLimitError, in_lang, msg
 from pyagent.input import vocab
 from pyagent.input.case import PARAMETERS, parse_case
 from pyagent.kb import readings as kb_readings
@@ -59,9 +59,20 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        message = f"the request is larger than {self.limit:,} bytes, the limit of this server"
+        message = msg(
+            "the request is larger than {n} bytes, the limit of this server",
+            "请求大于本服务器的上限 {n} 字节",
+            n=f"{self.limit:,}",
+        )
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await PlainTextResponse(message, 413, headers=_headers())(scope, receive, send)
+            request = Request(scope)
+            if request.url.path.startswith("/api/"):  # JSON in the language of ?lang=
+                refused = api.error_response(request, HTTPException(413, message))
+            else:  # (the page's form is not read: its language from the address or cookie)
+                refused = PlainTextResponse(message.text(lang_of(request)), 413)
+            for k, v in _headers().items():
+                refused.headers.setdefault(k, v)
+            return await refused(scope, receive, send)
         seen = 0
 
         async def limited():
@@ -353,17 +364,20 @@ async def api_page(request: Request) -> Response:
 # -- errors ------------------------------------------------------------------------------------
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if request.url.path.startswith("/api/"):
-        from starlette.responses import JSONResponse
-
-        return JSONResponse({"error": exc.detail}, exc.status_code)
+        return api.error_response(request, exc)
     lang = lang_of(request)
-    return page(
-        request, "error.html", lang, exc.status_code, message=exc.detail, code=exc.status_code
-    )
+    message = in_lang(exc.detail, lang)
+    return page(request, "error.html", lang, exc.status_code, message=message, code=exc.status_code)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse("internal error: the request could not be answered", 500)
+    if request.url.path.startswith("/api/"):
+        return api.internal_error(request)
+    said = msg(
+        "internal error: the request could not be answered",
+        "内部错误：请求未能完成",
+    )
+    return PlainTextResponse(said.text(lang_of(request)), 500)
 
 
 def create_app(
