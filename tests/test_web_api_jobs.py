@@ -111,8 +111,10 @@ def test_prefer_respond_async_asks_for_a_job_too_and_a_bad_roster_is_refused_at_
 
 
 def test_a_job_that_fails_says_so_in_its_status_and_its_result(client, monkeypatch):
-    def refused(roster, out, config, **kw):
-        raise InputError(str(roster), "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
+    def refused(roster, out, config, *, source=None, **kw):
+        # as run_batch does: its messages name ``source`` (the upload), else the file's path
+        name = source or str(roster)
+        raise InputError(name, "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
 
     def crashed(roster, out, config, **kw):
         raise RuntimeError("a secret of the server")

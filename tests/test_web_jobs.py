@@ -212,8 +212,10 @@ def test_bad_input_comes_back_on_the_form_as_typed_and_starts_no_job(client):
 def test_a_job_that_fails_shows_its_message_on_the_form_and_a_crash_one_message(
     client, monkeypatch, caplog
 ):
-    def refused(roster, out, config, **kw):
-        raise InputError(str(roster), "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
+    def refused(roster, out, config, *, source=None, **kw):
+        # as run_batch does: its messages name ``source`` (the upload), else the file's path
+        name = source or str(roster)
+        raise InputError(name, "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
 
     monkeypatch.setattr(rosters, "run_batch", refused)
     r = finished(client, upload(client))
@@ -468,8 +470,10 @@ def test_a_job_leaves_no_files_however_it_ends_and_keeps_no_upload_in_its_error(
     class Held:  # beside the upload in the work's frame (bytes cannot be weakly referenced)
         pass
 
-    def refused(roster, out, config, **kw):
-        raise InputError(str(roster), "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
+    def refused(roster, out, config, *, source=None, **kw):
+        # as run_batch does: its messages name ``source`` (the upload), else the file's path
+        name = source or str(roster)
+        raise InputError(name, "", msg("a refusal of the batch", "批处理拒绝了它"), 3)
 
     def crashed(roster, out, config, **kw):
         (Path(roster).parent / "partial.jsonl").write_text("{}\n")

@@ -254,7 +254,7 @@ def _asynchronous(request: Request) -> bool:
 @handled
 async def batch(request: Request) -> Response:
     from pyagent.batch.pipeline import parse_parameters
-    from pyagent.web.roster import MAX_ROSTER_BYTES, answer_roster, check_roster
+    from pyagent.web.roster import MAX_ROSTER_BYTES, check_roster, start_roster_job
 
     q = request.query_params
     fmt = q.get("format")
@@ -285,27 +285,20 @@ async def batch(request: Request) -> Response:
     name = f"roster.{fmt}"
     # what stops a batch before its first row is refused here, before any job starts
     await run_in_threadpool(check_roster, raw, name, fmt, limit_bytes=MAX_ROSTER_BYTES)
-    workers = request.app.state.jobs
-    answered = []  # the waiting request's own result (never one dropped from the store since)
-
-    def work(progress) -> str:
-        result = answer_roster(
+    lang = _message_lang(request)
+    try:
+        job, answered = start_roster_job(
+            request.app.state.background,
             raw,
             name,
             as_of=as_of,
             readings=readings,
             parameters=parameters,
             fmt=fmt,
-            jobs=workers,
+            jobs=request.app.state.jobs,
             limit_bytes=MAX_ROSTER_BYTES,
-            progress=progress,
+            api=True,
         )
-        answered.append(result)
-        return result.token
-
-    lang = _message_lang(request)
-    try:
-        job = request.app.state.background.start(work, "roster", name=name, api=True)
     except Busy as busy:
         said = WORDS[lang]["job_busy"].format(n=busy.unfinished)
         return _json({"error": said}, 503, {"Retry-After": "60"})
@@ -464,7 +457,8 @@ def error_response(request: Request, exc: HTTPException) -> Response:
             m=shown(request.method),
             a=allowed,
         )
-    return _json({"error": in_lang(detail, _message_lang(request))}, exc.status_code, exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return _json({"error": in_lang(detail, _message_lang(request))}, exc.status_code, headers)
 
 
 def internal_error(request: Request) -> Response:

@@ -23,6 +23,7 @@ from pathlib import Path
 from pyagent.batch.pipeline import BatchConfig, Progress, run_batch
 from pyagent.errors import InputError, msg
 from pyagent.input.roster import CsvLayout, csv_encoding, csv_person, read_csv_rows
+from pyagent.web.jobs import Job, Jobs
 
 MAX_ROSTER_BYTES = 5_000_000
 MAX_ROSTER_PERSONS = 5_000
@@ -149,6 +150,12 @@ def _raw_persons(data: bytes, fmt: str, source: str) -> dict[str, object]:
     return out
 
 
+def shown_name(name: str, fmt: str) -> str:
+    """The name an upload is shown and named by in messages: its own file name, without any
+    folder the browser sent (``roster.csv`` when it has none)."""
+    return Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
+
+
 def check_roster(
     data: bytes,
     name: str,
@@ -161,7 +168,7 @@ def check_roster(
     (the errors that stop a batch before its first row); InputError otherwise.  Quick, so
     that the page refuses bad input on its form before any job starts."""
     fmt = roster_format(name, fmt)
-    shown = Path(name or f"roster.{fmt}").name or f"roster.{fmt}"
+    shown = shown_name(name, fmt)
     _check_size(data, shown, limit_persons, limit_bytes)
     if fmt == "csv":
         handle = io.TextIOWrapper(
@@ -200,27 +207,22 @@ def answer_roster(
         out = Path(tmp) / "answers.jsonl"
         roster.write_bytes(data)
         texts: list[dict[str, str]] = []  # each bad row's message in en and zh
-        try:
-            summary = run_batch(
-                roster,
-                out,
-                config,
-                progress=progress,
-                on_error=lambda e: texts.append(getattr(e, "texts", {})),
-            )
-        except InputError as err:  # name the upload, not the temporary file
-            raise InputError(shown, err.place, err.message, err.line, err.column) from None
+        summary = run_batch(  # its messages name the upload (source), never the temporary file
+            roster,
+            out,
+            config,
+            progress=progress,
+            on_error=lambda e: texts.append(getattr(e, "texts", {})),
+            source=shown,
+        )
         jsonl = out.read_text(encoding="utf-8")
         errors = [
             json.loads(line)
             for line in Path(f"{out}.errors.jsonl").read_text("utf-8").splitlines()
             if line.strip()
         ]
-    for e in errors:
-        e["message"] = e.get("message", "").replace(str(roster), shown)
     messages = {  # per language, each bad row's message (the page shows the page's own)
-        lang: [t.get(lang, e["message"]).replace(str(roster), shown) for t, e in zip(texts, errors)]
-        for lang in ("en", "zh")
+        lang: [t.get(lang, e["message"]) for t, e in zip(texts, errors)] for lang in ("en", "zh")
     }
     doc = summary.to_json()
     doc.update(roster=shown, output="answers.jsonl", errors_file="answers.jsonl.errors.jsonl")
@@ -245,6 +247,48 @@ def answer_roster(
         while len(_STORE) > KEEP:
             _STORE.popitem(last=False)
     return result
+
+
+def start_roster_job(
+    background: Jobs,
+    data: bytes,
+    name: str,
+    *,
+    as_of: dt.date,
+    readings: Mapping[str, str],
+    parameters: Mapping[str, int],
+    fmt: str,
+    jobs: int = 1,
+    limit_persons: int = MAX_ROSTER_PERSONS,
+    limit_bytes: int = MAX_ROSTER_BYTES,
+    **info: object,
+) -> tuple[Job, list[RosterResult]]:
+    """A job of ``background`` answering an upload (`answer_roster`; checked already by
+    `check_roster`), as the roster page and ``POST /api/batch`` start it; ``info`` is what
+    the job's pages show besides its name (`Jobs.start`).
+    Returns the job and a list that holds its own result once it has one (never a roster
+    dropped from the store since, as `stored` could give).  `pyagent.web.jobs.Busy` when as
+    many jobs as allowed are unfinished."""
+    answered: list[RosterResult] = []
+
+    def work(progress: Progress) -> str:
+        result = answer_roster(
+            data,
+            name,
+            as_of=as_of,
+            readings=readings,
+            parameters=parameters,
+            fmt=fmt,
+            jobs=jobs,
+            limit_persons=limit_persons,
+            limit_bytes=limit_bytes,
+            progress=progress,
+        )
+        answered.append(result)
+        return result.token
+
+    job = background.start(work, "roster", name=shown_name(name, fmt), **info)
+    return job, answered
 
 
 def stored(token: str) -> RosterResult | None:
@@ -345,7 +389,7 @@ def write_downloads(
         roster = Path(tmp) / f"roster.{result.fmt}"
         roster.write_bytes(result.data)
         out, table = Path(tmp) / "answers.jsonl", Path(tmp) / "answers.csv"
-        run_batch(roster, out, config, progress=progress)
+        run_batch(roster, out, config, progress=progress, source=result.name)
         jsonl_to_table(out, table, "csv", lang)
         with (
             open(out, encoding="utf-8", newline="") as a,
@@ -382,6 +426,7 @@ __all__ = [
     "downloads_ready",
     "explained",
     "person_case_text",
+    "start_roster_job",
     "stored",
     "write_downloads",
     "CsvLayout",

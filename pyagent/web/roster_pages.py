@@ -114,26 +114,22 @@ async def roster_post(request: Request) -> Response:
         limits = dict(
             limit_persons=rosters.MAX_ROSTER_PERSONS, limit_bytes=rosters.MAX_ROSTER_BYTES
         )
-        fmt, shown = rosters.check_roster(data, name, fields.get("format") or None, **limits)
+        fmt, _ = rosters.check_roster(data, name, fields.get("format") or None, **limits)
     except InputError as err:
         return _roster_form(request, lang, fields, _input_error(err, lang), 422)
-    workers = request.app.state.jobs
-
-    def work(progress) -> str:
-        return rosters.answer_roster(
+    try:
+        job, _ = rosters.start_roster_job(
+            request.app.state.background,
             data,
             name,
             as_of=as_of,
             readings=readings,
             parameters=parameters,
             fmt=fmt,
-            jobs=workers,
-            progress=progress,
+            jobs=request.app.state.jobs,
             **limits,
-        ).token
-
-    try:
-        job = request.app.state.background.start(work, "roster", name=shown, values=fields)
+            values=fields,
+        )
     except Busy as busy:
         said = WORDS[lang]["job_busy"].format(n=busy.unfinished)
         return _roster_form(request, lang, fields, said, 503)
