@@ -18,7 +18,8 @@ message in the language of ``?lang=`` (English without it; `error_response`).
 
 A roster is answered as a job of the page's (`pyagent.web.jobs`: the same bound on rosters at
 once, the same `pyagent.web.roster.answer_roster`, so the same ``run_batch``).  By default the
-request waits for it and returns the document (as it always has); with ``?async=true`` or the
+request waits for it and returns the document (as it always has; its job is cancelled when
+the client goes away, and stopped when the server stops: `pyagent.web.app.server`); with ``?async=true`` or the
 header ``Prefer: respond-async`` it returns at once: 202 Accepted, ``Location:
 /api/batch/jobs/ID`` and the job's status (``pyagent.batch-job/1``: status, phase, done,
 total, persons, seconds), which ``GET /api/batch/jobs/ID`` gives again until the job ends;
@@ -94,6 +95,10 @@ CRASHED = msg(
     "The roster could not be answered: an error inside pyagent (the server's log has the "
     "details). POST it again, or answer it with pyagent batch.",
     "名单未能完成：pyagent 内部出错（详情见服务器日志）。请再次发送，或用「pyagent batch」处理。",
+)
+CANCELLED = msg(
+    "the job was cancelled: the request that waited for it went away",
+    "任务已取消：等待它的请求已断开",
 )
 INTERNAL = msg(
     "internal error: the request could not be answered (the server's log has the details)",
@@ -307,6 +312,10 @@ async def batch(request: Request) -> Response:
         return _json(_job_status(job, lang), 202, {"Location": url, "Retry-After": "1"})
     pause = 0.01
     while not job.finished.is_set():  # the event loop stays free while the job runs
+        if not job.cancelled.is_set() and await request.is_disconnected():
+            # nobody waits for the answers any more: the job stops at its next progress
+            # report, its files removed (the server stopping stops it so too: `serve`)
+            request.app.state.background.cancel(job)
         await asyncio.sleep(pause)
         pause = min(0.25, pause * 2)
     return _job_result(job, request, answered[0] if answered else None)
@@ -354,6 +363,8 @@ def _job_failure(job: Job, lang: str) -> tuple[int, str]:
     if job.error is not None:
         text = getattr(job.error, "text", None)
         return 422, text(lang) if callable(text) else str(job.error)
+    if job.stopped and job.cancelled.is_set():
+        return 503, CANCELLED.text(lang)
     if job.stopped:
         return 503, w["job_stopped"]
     if job.not_started:

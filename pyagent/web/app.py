@@ -434,8 +434,6 @@ def serve(
     host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, jobs: int = 1
 ) -> None:
     """Run the server (uvicorn) until Ctrl-C."""
-    import uvicorn
-
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
     local = host in ("127.0.0.1", "localhost", "::1")
     print(
@@ -452,4 +450,19 @@ def serve(
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(jobs=jobs), host=host, port=port, log_level="warning")
+    server(create_app(jobs=jobs), host, port).run()
+
+
+def server(app: Starlette, host: str = "127.0.0.1", port: int = 8000):
+    """uvicorn's server of ``app``, whose first Ctrl-C (or SIGTERM) also stops the app's jobs
+    at once (`Jobs.stop`): uvicorn waits for the open requests to end before the app's
+    shutdown runs, and a waiting ``POST /api/batch`` is open until its job ends, so that
+    its roster used to be answered to the end first."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            app.state.background.stop()
+            super().handle_exit(sig, frame)
+
+    return Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))

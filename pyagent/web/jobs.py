@@ -20,7 +20,8 @@ ends at once, marked as not started (it used to stay "running" for ever, counted
 ``waiting``).  `Jobs.close` (the server stopping) starts no more, stops the running jobs at
 their next progress report and waits for them to end (`run_batch` and the temporary
 directories of `pyagent.web.roster` remove their files as they unwind), the waiting ones at
-once.
+once; `Jobs.stop` does the same without waiting (the first Ctrl-C, `pyagent.web.app.serve`).
+`Jobs.cancel` stops one job so (``POST /api/batch`` whose client went away).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class Job:
     result: str | None = None  # what the work returned (when it ended well)
     error: InputError | None = None  # bad input, shown as the form shows it
     crashed: bool = False  # any other end: one message on the page, the traceback in the log
-    stopped: bool = False  # the server stopped before the job ended
+    stopped: bool = False  # the server stopped, or the job was cancelled, before it ended
+    cancelled: threading.Event = field(default_factory=threading.Event)  # `Jobs.cancel`
     not_started: bool = False  # its thread could not be started (the system had none left)
     finished: threading.Event = field(default_factory=threading.Event)
 
@@ -120,6 +122,16 @@ class Jobs:
         with self._lock:
             return self._store.get(token)
 
+    def stop(self) -> None:
+        """Start no more jobs, and stop the running ones at their next progress report and the
+        waiting ones at once (without waiting for them: `close` waits)."""
+        self._closing.set()
+
+    def cancel(self, job: Job) -> None:
+        """Stop ``job`` as `stop` stops every job: at its next progress report (its files
+        removed as it unwinds), or at once while it waits its turn."""
+        job.cancelled.set()
+
     def close(self, timeout: float = 60.0) -> bool:
         """Stop: start no more; the running jobs end at their next progress report (a second
         or so) and the waiting never run.  Waits up to ``timeout`` seconds for them to end, so
@@ -138,8 +150,11 @@ class Jobs:
         return not left
 
     def _run(self, job: Job, work: Work) -> None:
+        def stopping() -> bool:
+            return self._closing.is_set() or job.cancelled.is_set()
+
         def progress(phase: str, done: int, total: int, persons: int) -> None:
-            if self._closing.is_set():
+            if stopping():
                 raise Stopped
             job.state = (phase, done, total, persons)
 
@@ -147,10 +162,10 @@ class Jobs:
             # its turn, or the server stopping (a waiting job must not wait for a running one
             # to end before it learns that it will never run)
             while not self._turns.acquire(timeout=0.1):
-                if self._closing.is_set():
+                if stopping():
                     raise Stopped
             try:
-                if self._closing.is_set():
+                if stopping():
                     raise Stopped
                 job.state = ("reading", 0, 0, 0)
                 job.result = work(progress)
