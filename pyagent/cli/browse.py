@@ -68,7 +68,7 @@ WORDS = {
 def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
     """Every clause of the knowledge base (or the one asked): its text, the rules citing it
     (file:line), the readings of it (name and question, in ``lang``) and the pins in queries/
-    that expect an answer resting on it."""
+    that fix it (`pyagent.pins.of_clause`: an answer resting on it, or its directory)."""
     from pyagent.engine.program import load_program
     from pyagent.kb import _static_model, kb_dir, readings
     from pyagent.pins.lint import cited_clauses
@@ -121,28 +121,14 @@ def clause_rows(wanted: str | None = None, lang: str = "en") -> list[dict]:
 
 
 def _pins_by_clause() -> dict[str, list[str]]:
-    """Clause ref -> the pins (file::name) whose expectations cite it: queries/ beside the
-    knowledge base (as the page finds them, `pyagent.web.compute`), wherever the command is run
-    from; the file named from the checkout's top (queries/p3_s1_assistant/…)."""
-    from pyagent.kb import kb_dir
+    """Clause ref -> the pins that fix it (`pyagent.pins.of_clause.pins_by_clause`, as the
+    notice page lists them), each as ``queries/FILE::NAME``."""
+    from pyagent.pins.of_clause import pins_by_clause
 
-    root = kb_dir().parent.resolve()
-    queries = root / "queries"
-    if not queries.is_dir():
-        return {}
-    from pyagent.pins.check import load_pins
-
-    out: dict[str, list[str]] = {}
-    try:
-        pins = load_pins([queries])
-    except InputError:
-        return {}
-    for pin in pins:
-        refs = {c for e in pin.expectations for c in (getattr(e, "clauses", None) or ())}
-        for ref in refs:
-            name = Path(pin.source).resolve().relative_to(root).as_posix()
-            out.setdefault(ref, []).append(f"{name}::{pin.name}")
-    return out
+    return {
+        ref: [f"queries/{rel}::{name}" for rel, name in pins]
+        for ref, pins in pins_by_clause().items()
+    }
 
 
 @app.command()

@@ -22,6 +22,7 @@ from pyagent.explain.why import WHY, Explanation, explain_person
 from pyagent.input.case import parse_case
 from pyagent.input.model import Case
 from pyagent.kb import kb_dir, readings as kb_readings
+from pyagent.pins.of_clause import pins_by_clause
 
 
 @dataclass(frozen=True)
@@ -200,23 +201,6 @@ def _not_encoded(lang: str = "en") -> dict[str, str]:
     return out
 
 
-def _pins_by_clause() -> dict[str, list[tuple[str, str]]]:
-    queries = kb_dir().parent / "queries"
-    if not queries.is_dir():
-        return {}
-    from pyagent.pins.check import load_pins
-
-    out: dict[str, list[tuple[str, str]]] = {}
-    for pin in load_pins([queries]):
-        rel = Path(pin.source).resolve().relative_to(queries.resolve()).as_posix()
-        refs = {c for e in pin.expectations for c in (e.clauses or ())}
-        top = rel.split("/")[0]
-        for cid, (ref, _text, _kind, _order) in clause_table().items():
-            if ref in refs or top == cid or top.startswith(cid + "_"):
-                out.setdefault(ref, []).append((rel, pin.name))
-    return out
-
-
 @functools.cache
 def notice() -> tuple[ClauseEntry, ...]:
     """Every clause of the notice with the rules citing it, the readings about it, its pins."""
@@ -257,7 +241,7 @@ def notice() -> tuple[ClauseEntry, ...]:
                     _with_comment(texts[path.name], rule.line, rule.text),
                 )
             )
-    pins = _pins_by_clause()
+    pins = pins_by_clause()  # the pins that fix each clause, as `pyagent clauses` lists them
     about: dict[str, list[str]] = {}
     for name, r in kb_readings().items():
         for ref in r.clauses:
