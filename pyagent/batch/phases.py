@@ -107,7 +107,7 @@ class Part:
     """A partition of the roster: a byte range of a JSONL file, or CSV rows read already."""
 
     number: int
-    path: str
+    path: str  # the file read (never the name messages give it: the run's ``source``)
     start: int = 0
     end: int = 0
     rows: tuple = ()  # CSV: ((line, cells), ...), line numbers of the file

@@ -285,7 +285,7 @@ def run_batch(
             layout = CsvLayout.from_header(header, source)
             in_format = "csv"  # a worksheet's rows are answered as CSV rows are
             parts: Iterator[Part] = (
-                Part(k, source, rows=tuple(block))
+                Part(k, str(roster), rows=tuple(block))
                 for k, block in enumerate(csv_blocks(sheet_rows, rows_per_part, source))
             )
             count = None
@@ -304,7 +304,7 @@ def run_batch(
             except UnicodeDecodeError:
                 raise InputError(source, "", msg("not UTF-8 text", "不是 UTF-8 文字")) from None
             parts = (
-                Part(k, source, rows=tuple(block))
+                Part(k, str(roster), rows=tuple(block))
                 for k, block in enumerate(csv_blocks(csv_rows, rows_per_part, source))
             )
             count = None
@@ -314,7 +314,8 @@ def run_batch(
             size = _partition_bytes(total, config)
             starts = range(0, total, size)
             parts = (
-                Part(k, source, start, min(start + size, total)) for k, start in enumerate(starts)
+                Part(k, str(roster), start, min(start + size, total))
+                for k, start in enumerate(starts)
             )
             count = len(starts)
             position = lambda part: part.end  # noqa: E731
