@@ -63,6 +63,20 @@ SCHEMAS = {
 }
 
 
+# what each schema describes, for the /api page under zh
+SCHEMAS_ZH = {
+    "case": "案例文件（SPEC 第2节），即 ask、why 和 what-if 的请求正文",
+    "answers": "「pyagent ask --json」（SPEC 第8节），POST /api/ask",
+    "explanation": "「pyagent why/why-not --json」，POST /api/why",
+    "whatif": "「pyagent what-if --json」，POST /api/what-if",
+    "batch": "「pyagent batch --json」（摘要），POST /api/batch",
+    "batch-line": "「pyagent batch」所写 OUT.jsonl 的一行",
+    "batch-job": "GET /api/batch/jobs/ID：一份名单的任务（POST /api/batch?async=true）",
+    "check": "「pyagent check --json」",
+    "diff": "「pyagent diff --json」",
+}
+
+
 def schema_text(name: str) -> str:
     """The JSON Schema ``name`` (a key of SCHEMAS; never a path)."""
     return resources.files("pyagent").joinpath("schemas", SCHEMAS[name][0]).read_text("utf-8")

@@ -358,7 +358,11 @@ async def notice_page(request: Request) -> Response:
 
 async def api_page(request: Request) -> Response:
     lang = lang_of(request)
-    return page(request, "api.html", lang, schemas=api.SCHEMAS)
+    schemas = {
+        n: (f, api.SCHEMAS_ZH[n] if lang == "zh" else about)
+        for n, (f, about) in api.SCHEMAS.items()
+    }
+    return page(request, "api.html", lang, schemas=schemas)
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -367,6 +371,10 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         return api.error_response(request, exc)
     lang = lang_of(request)
     message = in_lang(exc.detail, lang)
+    if exc.status_code == 404 and exc.detail == "Not Found":  # Starlette's own: no such route
+        message = WORDS[lang]["page_not_found"]
+    elif exc.status_code == 405 and exc.detail == "Method Not Allowed":
+        message = WORDS[lang]["method_not_allowed"].format(method=request.method)
     return page(request, "error.html", lang, exc.status_code, message=message, code=exc.status_code)
 
 
