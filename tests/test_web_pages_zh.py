@@ -79,3 +79,10 @@ def test_the_roster_forms_format_picker_and_a_missing_page_in_zh(pages):
     assert "没有这个页面" in zh["no such page"] and "Not Found" not in zh["no such page"]
     assert "No such page" in en["no such page"]
     assert "「pyagent batch」" in zh["roster"]
+
+
+def test_the_api_page_in_zh_uses_chinese_punctuation(pages):
+    api = pages["zh"]["api"]
+    assert "（<code>409</code>：尚未结束）" in api
+    assert "</a>：案例文件" in api and "</a>: " not in api
+    assert " (<code>409</code>: not ended yet)" in pages["en"]["api"]
