@@ -336,8 +336,8 @@ def test_an_upload_beyond_the_bound_of_jobs_gets_its_form_back_with_a_message(cl
 
 def test_the_bad_rows_of_a_roster_are_listed_in_the_language_of_the_page():
     """An upload with a bad row: its message is in the page's language on the result page and
-    in the roster report, whichever language the upload was made in; the API keeps its English
-    errors-file lines."""
+    in the roster report, whichever language the upload was made in; the API's ``bad_rows``
+    in the language of ``?lang=`` (English without it: they were English under ?lang=zh)."""
     data = DEMO_ROSTER.read_bytes().rstrip(b"\n") + b"\nbad1,tecnician\n"
     with TestClient(create_app(job_wait=60)) as c:
         r = upload(c, "en", data=data)
@@ -356,6 +356,12 @@ def test_the_bad_rows_of_a_roster_are_listed_in_the_language_of_the_page():
     from pyagent.web.report import roster_report
 
     assert str(escape(chinese)) in roster_report(result, "zh")
+    with TestClient(create_app()) as c:
+        for lang, starts in (("zh", "roster.csv:"), ("en", "roster.csv:"), ("", "roster.csv:")):
+            r = c.post(f"/api/batch?format=csv&lang={lang}", content=data)
+            said = [e["message"] for e in r.json()["bad_rows"]]
+            assert r.status_code == 200 and said[0].startswith(starts), said
+            assert ("：" in said[0]) == (lang == "zh") and "tecnician" in said[0], said
 
 
 class FailingThread(threading.Thread):

@@ -419,7 +419,8 @@ def _job_result(job: Job, request: Request, result=None) -> Response:
     result = result or stored(job.result)
     if result is None:  # the last few rosters are kept
         return _error(ROSTER_GONE.text(lang), 410)
-    return _json({**result.summary, "answers": result.rows, "bad_rows": result.errors})
+    bad_rows = result.errors_in(lang)  # (each message in ?lang=, English without it)
+    return _json({**result.summary, "answers": result.rows, "bad_rows": bad_rows})
 
 
 async def batch_job_result(request: Request) -> Response:
