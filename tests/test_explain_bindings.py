@@ -5,6 +5,7 @@ grade 合格 of each year graded 合格) is referred to, not left out."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -209,3 +210,35 @@ def test_values_of_the_knowledge_base_tried_for_a_person_are_not_each_a_failure(
     medals and three prizes, each 'the class of the contest of …' failing); once per way."""
     tree = rendered("title.full_senior_recognition", lang)
     assert sum(said in line for line in tree.splitlines()) == 2, tree
+
+
+SAME_LEVEL = TWO_LEVELS.replace(
+    "{level: 高级工, kind: 职业技能等级, obtained: 2016-04-01",
+    "{level: 技师, kind: 职业资格, obtained: 2019-05-01",
+).replace("obtained: 2022-03-01", "obtained: 2024-11-01")
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        (
+            "en",
+            "no: ma's latest certificate of 技师 (technician) falls short of the months P3.S2 "
+            "requires: technical work after the certificate of 2024-11-01, counted for P3.S2: "
+            "20 months (20 < 36) (P3.S2)",
+        ),
+        (
+            "zh",
+            "否：「ma」最近取得的技师（technician）证书未满足P3.S2的年限要求：2024-11-01取得的证书"
+            "之后可计入P3.S2的技术技能工作时间：20个月（20 < 36）（P3.S2）",
+        ),
+    ],
+)
+def test_under_the_latest_clock_a_no_names_the_certificate_found_too_short(lang, said) -> None:
+    """Two 技师 certificates, of 2019 and of 2024-11, under certificate_clock=latest: the 2024
+    one restarts the clock, 20 months, short of the 36 P3.S2 requires.  The reason names that
+    certificate and its months, the binding the rule found too short (it said only that the
+    latest 技师 falls short, with no duration: under this reading none was ever named)."""
+    case = dataclasses.replace(_case(SAME_LEVEL), readings={"certificate_clock": "latest"})
+    e = explain_solved(solve_case(case), "ma", "title.intermediate", lang=lang, mode=WHY_NOT)
+    assert e.reason == said

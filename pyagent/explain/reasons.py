@@ -24,6 +24,7 @@ from pyagent.explain.shown import _shown
 from pyagent.explain.steps import (
     COMPARE,
     COUNT,
+    NOT,
     READING,
     SEE_ABOVE,
     WAY,
@@ -347,6 +348,13 @@ def _failed_leaves(root: Step, w, person: str = "") -> list[Step]:
                 what = parent.negated or _plain(parent.text, lang)
                 return w["with"].format(s=what, c=text)
             return text
+        if step.kind == NOT and step.negated:
+            # a negation that fails: what it denies holds, said with the duration its
+            # derivation counted (「「li」最近取得的技师证书未满足P3.S2的年限要求：2024-11-01取得的证书
+            # 之后…：20个月（20 < 36）」), the certificate the rule found too short
+            counted = _duration_under(step, w, lang)
+            if counted is not None:
+                return w["about"].format(a=step.negated, s=counted.text)
         return step.negated or w["not"].format(s=_plain(step.text, lang))
 
     def walk(step: Step, parent: Step | None, about: Step | None, clause) -> None:
@@ -490,15 +498,30 @@ def _held_duration(root: Step, w) -> Step | None:
     return None
 
 
-def _held_in(s: Step, clause: ClauseRef | None, w, lang: str) -> tuple[Step, tuple] | None:
+def _duration_under(step: Step, w, lang: str) -> Step | None:
+    """The first duration compared, and holding, in the steps under ``step`` (the derivation of
+    what a failed negation denies: a certificate too short, 20 < 36), said with its comparison."""
+    for s in step.walk():
+        if s.kind != SEE_ABOVE:
+            found = _held_in(s, s.clause, w, lang, any_op=True)
+            if found is not None:
+                return found[0]
+    return None
+
+
+def _held_in(
+    s: Step, clause: ClauseRef | None, w, lang: str, any_op: bool = False
+) -> tuple[Step, tuple] | None:
     """The duration met among the children of ``s``, said with its comparison, and its order
-    among alternatives (the most time first; of equal ones, the earliest date it counts from)."""
+    among alternatives (the most time first; of equal ones, the earliest date it counts from).
+    ``any_op``: a duration compared any way (one too short, 20 < 36), not only a requirement
+    met."""
     for c in s.children:
         if (
             c.kind != COMPARE
             or c.holds != YES
             or not c.comparisons
-            or c.comparisons[0].op not in (">=", ">")
+            or (c.comparisons[0].op not in (">=", ">") and not any_op)
         ):
             continue  # a requirement met: 49 ≥ 36
         actual = c.comparisons[0].actual
