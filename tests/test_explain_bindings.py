@@ -242,3 +242,59 @@ def test_under_the_latest_clock_a_no_names_the_certificate_found_too_short(lang,
     case = dataclasses.replace(_case(SAME_LEVEL), readings={"certificate_clock": "latest"})
     e = explain_solved(solve_case(case), "ma", "title.intermediate", lang=lang, mode=WHY_NOT)
     assert e.reason == said
+
+
+UNDATED = """\
+as_of: 2026-07-01
+persons:
+  - id: wang
+    certificates:
+      - {level: 高级工, kind: 职业技能等级, occupation: 钳工}
+      - {level: 高级工, kind: 职业资格, obtained: 2025-01-01, occupation: 钳工}
+    technical_work:
+      - {from: 2014-03-01}
+    field: 农业
+    current_post: {since: 2020-01-01, occupation: 钳工}
+    annual_assessments:
+      - {year: 2023, grade: 合格}
+      - {year: 2024, grade: 合格}
+      - {year: 2025, grade: 合格}
+    honours: []
+    titles: []
+    cumulative_work_years: 12
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, short, garbled",
+    [
+        (
+            "en",
+            "✓ technical work after the certificate of 2025-01-01, counted for P3.S1: 18 months",
+            "not known (the certificate obtained on an unknown date to the certificate of",
+        ),
+        (
+            "zh",
+            "✓ 2025-01-01取得的证书之后可计入P3.S1的技术技能工作时间：18个月",
+            "未确定（取得日期不详的证书",
+        ),
+    ],
+)
+def test_what_holds_in_both_completions_is_shown_by_an_instance_holding_in_both(
+    lang, short, garbled
+) -> None:
+    """Under certificate_clock=latest the certificate of 2025-01-01 (18 months) is too short
+    in both completions, the undated one in the worst only.  The latest 高级工 falling short
+    (which holds) was shown by the undated certificate, marked ?, and said as a garbled range
+    of two certificates; it is shown by the dated one, which holds in both."""
+    case = dataclasses.replace(_case(UNDATED), readings={"certificate_clock": "latest"})
+    found = explain_question(case, "title.assistant", lang=lang, mode=WHY_NOT)
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None, theme=THEME, highlight=False).print(
+        explanation_view(found)
+    )
+    tree = out.getvalue()
+    assert short in tree and garbled not in tree, tree
+    assert ("18 months (18 < 24)" if lang == "en" else "18个月（18 < 24）") in found.explanations[
+        0
+    ].reason

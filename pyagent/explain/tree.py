@@ -39,6 +39,7 @@ from pyagent.explain.atoms import (
     first_instance,
     other_world_match,
     pattern_instances,
+    swap,
     CITATION,
     READING,
     parts as _parts,
@@ -327,6 +328,18 @@ class Explainer(FailedRules):
                     ways.append(way)
             elif ctx.first:
                 b = first_instance(self.ev, rule, args, person)
+                if b is not None and status == YES and not self._solid(rule, b):
+                    # a conclusion that holds in both completions, shown by an instance that
+                    # holds in both where there is one: not by an undated certificate too short
+                    # in the worst completion only, when a dated one is too short in both
+                    b = next(
+                        (
+                            x
+                            for x in pattern_instances(self.ev, rule, args, person)
+                            if self._solid(rule, x)
+                        ),
+                        b,
+                    )
                 if b is not None:
                     ways.append(self._fired_way(rule, b, index, ctx, depth))
             elif None not in args:
@@ -339,6 +352,15 @@ class Explainer(FailedRules):
             if len(ways) >= MAX_WAYS or (ctx.first and ways and status != NO):
                 break
         return Node(key, name, _symbols(args), status, True, tuple(ways), person=has_person)
+
+    def _solid(self, rule: Rule, b: Binding) -> bool:
+        """Whether the rule instance ``b`` (found in the worst completion) holds in the best
+        completion too, with the same values."""
+        best = {k: swap(v, BEST) for k, v in b.items()}
+        try:
+            return all(self.ev.literal_solutions(lit, best) for lit in rule.body)
+        except Unbound:
+            return False
 
     def _person(self, index: int | None, world: str) -> Value | None:
         return None if index is None else person_value(index, world)
