@@ -17,6 +17,14 @@ from rich.theme import Theme
 
 from pyagent.cli.wrap import Wrapped
 from pyagent.errors import listed as errors_listed, shown as _inert
+from pyagent.explain.drawn import (
+    drawn as _drawn,
+    input_value_text as _input_value_text,
+    inputs_shown as _inputs_shown,
+    readings_shown,
+    sentences_listed as _clauses_listed,
+    suffix,
+)
 from pyagent.kb import reading_said, readings as kb_readings
 from pyagent.engine.questions import QUESTIONS
 
@@ -62,11 +70,6 @@ def readings_note(answers: Answers, lang: str = "en") -> Text | None:
         _clauses_listed((_reading_named(n, v, lang) for n, v in changed), lang), style="reading"
     )
     return text
-
-
-def _clauses_listed(items, lang: str) -> str:
-    """Sentences in a list (readings in words): joined with 「；」 / "; "."""
-    return ("；" if lang == "zh" else "; ").join(items)
 
 
 def _reading_named(name: str, value: str, lang: str) -> str:
@@ -191,15 +194,11 @@ _WHY_WORDS = {
         "as_of": "as of {date}",
         "readings_default": "readings: the defaults",
         "readings_changed": "readings (not the default): {list}",
-        "see_above": " (see above)",
-        "readings_of": " (reading: {list})",
         "notes": "Not counted (P2.S3.b)",
         "decides": "What decides it",
         "now": "now: {value}",
         "now_sep": "; ",
         "in_short": "In short: {reason}",
-        "not_stated": "not stated",
-        "not_set": "not set",
         "nothing_fails": "nothing stands in the way: the answer is yes",
     },
     "zh": {
@@ -208,35 +207,14 @@ _WHY_WORDS = {
         "as_of": "查询日 {date}",
         "readings_default": "读法：默认",
         "readings_changed": "读法（非默认）：{list}",
-        "see_above": "（见上文）",
-        "readings_of": "（读法：{list}）",
         "notes": "不作为限制性条件（P2.S3.b）",
         "decides": "取决于",
         "now": "目前：{value}",
         "now_sep": "；",
         "in_short": "小结：{reason}",
-        "not_stated": "未注明",
-        "not_set": "未设定",
         "nothing_fails": "没有任何条件不满足：答案为是",
     },
 }
-
-
-def _input_value_text(value: object, lang: str, named: bool = False) -> str | None:
-    """An input's value when it is short enough to show in a tree line, else None."""
-    if value is None:
-        return _WHY_WORDS[lang]["not_stated"]
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("true" if value else "false")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    from pyagent.explain.templates import ALIASES
-
-    if named and isinstance(value, str) and value in ALIASES:  # a code: with its Chinese name
-        return f"{ALIASES[value]}（{value}）" if lang == "zh" else f"{ALIASES[value]} ({value})"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    return None
 
 
 def _explanation_head(e: Explanation, lang: str) -> Text:
@@ -255,17 +233,13 @@ def _explanation_head(e: Explanation, lang: str) -> Text:
 
 
 def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
-    w = _WHY_WORDS[lang]
     label = Text()
     label.append(MARKS[step.holds] + " ", style=f"status.{step.holds}")
     label.append(step.text)
-    if step.kind == "see_above":
-        label.append(w["see_above"], style="muted")
+    label.append(suffix(step, lang), style="muted")
     if step.clause is not None:
         label.append(f" [{step.clause.ref}]", style="clause")
-    if step.readings and step.kind != "reading":
-        shown = _clauses_listed((reading_said(n, v, lang) for n, v in step.readings), lang)
-        label.append(w["readings_of"].format(list=shown), style="reading")
+    label.append(readings_shown(step, lang), style="reading")
     inputs = _inputs_shown(step, lang)
     if inputs:
         label.append(" ← " + listed(inputs, lang), style="muted")
@@ -274,22 +248,6 @@ def _step_label(step: Step, lang: str, quoted: set[str]) -> Text:
         label.append("\n")
         label.append_text(_quote(step.clause, lang))
     return label
-
-
-def _inputs_shown(step: Step, lang: str = "en") -> list[str]:
-    """The inputs a step rests on (``path: value``); one the case leaves out is said in the
-    step's own sentence ("not stated"), so it is not repeated here."""
-    if (
-        step.kind == "input"
-        and step.holds == "unknown"
-        and any(i.value is None for i in step.inputs)
-    ):
-        return []
-    shown = []
-    for ref in step.inputs:
-        value = _input_value_text(ref.value, lang)
-        shown.append(ref.path + (f": {value}" if value is not None else ""))
-    return shown
 
 
 def _quotes(clause, lang: str) -> tuple[str, str]:
@@ -312,21 +270,6 @@ def _quote(clause, lang: str) -> Text:
 def _quote_markdown(clause, lang: str) -> str:
     left, right = _quotes(clause, lang)
     return left + "".join(f"**{_md(p)}**" if m else _md(p) for p, m in clause.spans()) + right
-
-
-def _drawn(steps: Sequence[Step]) -> list[Step]:
-    """The steps drawn: a comparison with a side not set (``16 ≥ not set``) is not, the line
-    above it says "not set" already (its data stays in --json)."""
-    unset = {w["not_set"] for w in _WHY_WORDS.values()}
-    return [
-        s
-        for s in steps
-        if not (
-            s.kind == "comparison"
-            and s.holds == "unknown"
-            and any(c.actual_text in unset or c.required_text in unset for c in s.comparisons)
-        )
-    ]
 
 
 def _add_steps(tree: Tree, steps: Sequence[Step], lang: str, quoted: set[str]) -> None:
@@ -404,16 +347,10 @@ def explanation_markdown(found: Explanations) -> str:
         pad = "  " * depth
         for s in _drawn(items):
             line = f"{pad}- {MARKS[s.holds]} {_md(s.text)}"
-            if s.kind == "see_above":
-                line += _md(w["see_above"])
+            line += _md(suffix(s, lang))
             if s.clause is not None:
                 line += f" **{_md(s.clause.ref)}**"
-            if s.readings and s.kind != "reading":
-                line += w["readings_of"].format(
-                    list=_clauses_listed(
-                        (_md(reading_said(n, v, lang)) for n, v in s.readings), lang
-                    )
-                )
+            line += _md(readings_shown(s, lang))
             shown = _inputs_shown(s, lang)
             if shown:
                 line += " ← " + listed((f"`{x}`" for x in shown), lang)

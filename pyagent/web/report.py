@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from pyagent.engine.questions import QUESTIONS
+from pyagent.explain.drawn import drawn, inputs_shown, readings_shown, suffix
 from pyagent.kb import readings as kb_readings
 from pyagent.web.i18n import STATUS, WORDS
 
@@ -93,56 +94,44 @@ def tree_html(step, quoted, w, lang: str, collapsible: bool = True, depth: int =
 
 def _tree(step, quoted, w, lang: str, collapsible: bool, depth: int, out: list[str]) -> None:
     holds = escape(step.holds)
-    if not step.children:
+    children = drawn(step.children)
+    if not children:
         out.append(f'\n<div class="step leaf step-{holds}">')
-        _body(step, quoted, w, lang, out)
+        _body(step, quoted, lang, out)
         out.append("</div>")
         return
     if collapsible:
         out.append(f'\n<details class="step step-{holds}"{" open" if depth < 1 else ""}><summary>')
-        _body(step, quoted, w, lang, out)
+        _body(step, quoted, lang, out)
         out.append('</summary>\n<ul class="children">')
     else:
         out.append(f'\n<div class="step step-{holds}">')
-        _body(step, quoted, w, lang, out)
+        _body(step, quoted, lang, out)
         out.append('</div>\n<ul class="children">')
-    for c in step.children:
+    for c in children:
         out.append("<li>")
         _tree(c, quoted, w, lang, collapsible, depth + 1, out)
         out.append("</li>")
     out.append("</ul>\n</details>" if collapsible else "</ul>")
 
 
-def _body(step, quoted, w, lang: str, out: list[str]) -> None:
+def _body(step, quoted, lang: str, out: list[str]) -> None:
+    """A step as the terminal's tree draws it (`pyagent.explain.drawn`): mark, sentence, "(see
+    above)", clause, the readings in words, the inputs as ``path: value``."""
     e = escape
     out.append(
         f'<span class="mark mark-{e(step.holds)}">{e(MARKS[step.holds])}</span>\n'
-        f'<span class="step-text">{e(step.text)}</span>'
+        f'<span class="step-text">{e(step.text)}{e(suffix(step, lang))}</span>'
     )
     if step.clause:
         out.append(f' <span class="clause">{e(step.clause.ref)}</span>')
-    if step.readings:
-        said = ", ".join(f"{e(n)}={e(v)}" for n, v in step.readings)
-        out.append(
-            f' <span class="readings-of">{e(w["lp"])}{e(w["readings_of"])}{e(w["colon"])}'
-            f"{said}{e(w['rp'])}</span>"
-        )
-    if step.comparisons:
-        out.append('\n<span class="comparisons">')
-        for c in step.comparisons:
-            actual, required = value_text(c.actual, lang), value_text(c.required, lang)
-            out.append(
-                f'<span class="cmp cmp-{"yes" if c.holds else "no"}">{e(w["actual"])} '
-                f"<b>{e(c.actual_text or actual)}</b> · {e(w['required'])} "
-                f"<b>{e(c.required_text or required)}</b> ({e(actual)} {e(c.op)} {e(required)}: "
-                f"{e(w['holds'] if c.holds else w['fails'])})</span>"
-            )
-        out.append("</span>")
-    if step.inputs:
-        said = "; ".join(
-            f"<code>{e(i.path)}</code> = {e(value_text(i.value, lang))}" for i in step.inputs
-        )
-        out.append(f'\n<span class="inputs">{said}</span>')
+    readings = readings_shown(step, lang)
+    if readings:
+        out.append(f' <span class="readings-of">{e(readings.strip())}</span>')
+    inputs = inputs_shown(step, lang)
+    if inputs:
+        said = listed(inputs, lang)
+        out.append(f'\n<span class="inputs">← {e(said)}</span>')
     if step.clause and id(step) in quoted:
         out.append(
             f'\n<blockquote class="quote"><span class="clause">{e(step.clause.ref)}</span> '
