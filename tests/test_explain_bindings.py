@@ -298,3 +298,15 @@ def test_what_holds_in_both_completions_is_shown_by_an_instance_holding_in_both(
     assert ("18 months (18 < 24)" if lang == "en" else "18个月（18 < 24）") in found.explanations[
         0
     ].reason
+
+
+def test_no_level_whose_latest_certificate_is_long_enough_reads_as_english() -> None:
+    """The negative of level_clock_met read 'no latest certificate of ma's of a level that
+    qualifies for P3.S3 has the months P3.S3 requires'."""
+    case = dataclasses.replace(_case(SAME_LEVEL), readings={"certificate_clock": "latest"})
+    e = explain_solved(solve_case(case), "ma", "title.associate_senior", mode=WHY_NOT)
+    assert e.reason == (
+        "no: ma holds no level qualifying for P3.S3 whose latest certificate has the months "
+        "P3.S3 requires: 技师 (technician) falls short of the 高级技师 (senior_technician) "
+        "required (P3.S3)"
+    )
