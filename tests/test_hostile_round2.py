@@ -581,11 +581,17 @@ def test_item10_an_unreadable_subdirectory_fails_instead_of_all_hold(
         return real(path)
 
     monkeypatch.setattr(os, "scandir", unreadable)
-    with pytest.raises(InputError, match="hidden: cannot read the directory: Permission denied"):
+    with pytest.raises(
+        InputError, match="hidden: cannot read the directory: permission denied"
+    ) as caught:
         if command == "check":
             load_pins([pins])
         else:
             reading_diff([pins], {"field_list": "open"}, None)
+    # under zh in Chinese, as a file's (it was the system's English in both)
+    assert caught.value.text("zh").endswith(
+        "hidden：无法读取目录：没有读取权限（当前用户不可读取）"
+    )
 
 
 # -- 4. Signals with -j 2, and the soak (small) ------------------------------------------------

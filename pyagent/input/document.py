@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pyagent.errors import InputError, Msg, msg
+from pyagent.input.parser_words import invalid, json_detail
 from pyagent.input.wording import (  # noqa: F401 - re-exported
     _a,
     _describe,
@@ -103,8 +104,8 @@ _WHAT_ZH = {
 }
 
 
-def _bad_json(detail: str) -> str:
-    return msg("invalid JSON: {d}", "JSON 无效（语法错误）：{d}", d=detail)
+def _bad_json(detail: object) -> str:
+    return invalid("JSON", json_detail(detail))
 
 
 class DuplicateKey(Exception):
@@ -304,7 +305,9 @@ def cannot_read(err: OSError) -> Msg:
         errno.ENAMETOOLONG: ("the name is too long", "文件名过长"),
     }
     plain = str(err.strerror or err)
-    en, zh = reasons.get(err.errno or 0, (plain, plain))
+    if (err.errno or 0) not in reasons:  # the system's words quoted apart, not in the sentence
+        return msg("cannot read the file: {r}", "无法读取文件；系统原文：「{r}」", r=plain)
+    en, zh = reasons[err.errno or 0]
     return msg("cannot read the file: {r}", "无法读取文件：{z}", r=en, z=zh)
 
 
@@ -390,7 +393,10 @@ def walk_files(directory: str | Path, suffixes: Iterable[str]) -> list[Path]:
         raise InputError(
             str(err.filename or directory),
             "",
-            msg("cannot read the directory: {r}", "无法读取目录：{r}", r=err.strerror or str(err)),
+            Msg(
+                str(cannot_read(err)).replace("the file", "the directory"),
+                cannot_read(err).zh.replace("文件", "目录", 1),
+            ),
         )
 
     for root, dirs, names in os.walk(directory, onerror=refuse):
@@ -405,9 +411,7 @@ def walk_files(directory: str | Path, suffixes: Iterable[str]) -> list[Path]:
                 raise InputError(
                     str(path),
                     "",
-                    msg(
-                        "cannot read the file: {r}", "无法读取文件：{r}", r=err.strerror or str(err)
-                    ),
+                    cannot_read(err),
                 ) from None
             if not stat.S_ISREG(info.st_mode):
                 raise InputError(

@@ -23,6 +23,7 @@ from typing import IO
 
 from pyagent.errors import InputError, msg
 from pyagent.input.case import DuplicateKey, json_constant, json_object
+from pyagent.input.parser_words import PARSERS_WORDS, csv_detail, invalid, json_detail
 from pyagent.input.columns import (  # noqa: F401 - importable from here as before
     CsvLayout,
     csv_person,
@@ -155,15 +156,7 @@ def load_row(text: str, source: str, line: int) -> tuple[object, bool]:
         raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
     except json.JSONDecodeError as err:
         raise InputError(
-            source,
-            "",
-            msg(
-                "invalid JSON: {d} (column {c})",
-                "JSON 无效（语法错误，第 {c} 列）：{d}",
-                d=err.msg,
-                c=err.colno,
-            ),
-            line,
+            source, "", invalid("JSON", json_detail(err.msg), err.colno), line
         ) from None
     except ValueError as err:
         raise InputError(source, "", _bad_json(err), line) from None
@@ -179,13 +172,17 @@ def load_row_strict(text: str, source: str, line: int) -> object:
             "",
             msg(
                 "the key {k!r} is given twice in one object",
-                "键 {k!r} 在同一对象中重复出现",
+                "键「{k}」在同一对象中重复出现",
                 k=err.key,
             ),
             line,
         ) from None
     except RecursionError:
         raise InputError(source, "", msg("too deeply nested", "嵌套过深"), line) from None
+    except json.JSONDecodeError as err:  # the column said as load_row says it
+        raise InputError(
+            source, "", invalid("JSON", json_detail(err.msg), err.colno), line
+        ) from None
     except ValueError as err:
         raise InputError(source, "", _bad_json(err), line) from None
     _check_text(data, source, line, "")
@@ -193,7 +190,7 @@ def load_row_strict(text: str, source: str, line: int) -> object:
 
 
 def _bad_json(err: object) -> str:
-    return msg("invalid JSON: {d}", "JSON 无效（语法错误）：{d}", d=err)
+    return invalid("JSON", json_detail(err))
 
 
 def _check_text(value: object, source: str, line: int, place: str) -> None:
@@ -338,7 +335,9 @@ def _bad_csv(err: object) -> str:
             "有单元格超过 {n:,} 个字符的上限",
             n=int(found[1]),
         )
-    return msg("invalid CSV: {d}", "CSV 无效（格式错误）：{d}", d=err)
+    detail = csv_detail(err)
+    sep = "；" if detail.zh.startswith(PARSERS_WORDS) else "："
+    return msg("invalid CSV: {d}", "CSV 无效（格式错误）{s}{d}", d=detail, s=sep)
 
 
 def read_csv_rows(

@@ -3,6 +3,7 @@ of a person (SPEC section 2), for `pyagent.input.person`, which validates the en
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -82,17 +83,29 @@ def _date(ctx: _Ctx, value: object, place: str) -> dt.date:
                     v=_v(value),
                 ),
             )
+        if not text.isascii():  # digits of another script (full-width ２０２１): \d took them
+            plain = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+            ctx.fail(
+                place,
+                msg(
+                    "{q} is written in full-width digits; write it in half-width digits: {p}",
+                    "「{v}」是全角数字；请用半角数字书写：{p}",
+                    q=_q(value),
+                    v=_v(value),
+                    p=plain,
+                ),
+            )
         try:
             result = dt.date.fromisoformat(text)
-        except ValueError as err:
+        except ValueError:
             ctx.fail(
                 place,
                 msg(
                     "{q} is not a real date ({e})",
-                    "「{v}」不是实际存在的日期",
+                    "「{v}」不是实际存在的日期（{e}）",
                     q=_q(value),
                     v=_v(value),
-                    e=err,
+                    e=_no_such_day(text),
                 ),
             )
     else:
@@ -109,6 +122,30 @@ def _date(ctx: _Ctx, value: object, place: str) -> dt.date:
             ),
         )
     return result
+
+
+_MONTHS = "January February March April May June July August September October November December"
+
+
+def _no_such_day(text: str) -> Msg:
+    """Why ``YYYY-MM-DD`` is no day of the calendar, in words of ours (the date module's own,
+    'day is out of range for month', are English only)."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return msg("there is no month {m}", "没有{m}月", m=month)
+    if year < 1:
+        return msg("there is no year {y}", "没有{y}年", y=year)
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return msg("there is no day {d}", "没有{d}日", d=day)
+    return msg(
+        "{name} {y} has {n} days",
+        "{y}年{m}月只有{n}天",
+        name=_MONTHS.split()[month - 1],
+        y=year,
+        m=month,
+        n=days,
+    )
 
 
 def parse_date(value: object, source: str, place: str) -> dt.date:

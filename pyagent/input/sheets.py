@@ -85,7 +85,7 @@ def read_rows(
             "",
             msg(
                 "not an Excel workbook (.xlsx) openpyxl can read: {e}",
-                "不是 openpyxl 能读取的 Excel 工作簿（.xlsx）：{e}",
+                "不是 openpyxl 能读取的 Excel 工作簿（.xlsx）；openpyxl 原文：「{e}」",
                 e=err,
             ),
         ) from None

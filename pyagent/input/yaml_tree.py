@@ -15,6 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from pyagent.errors import InputError, msg
+from pyagent.input.parser_words import invalid, yaml_detail
 from pyagent.input.wording import _describe, _has_surrogate, _join, _q, _v
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; safe either way
@@ -51,9 +52,26 @@ def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
             line,
             column,
         )
-    parts = [p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
-    detail = "; ".join(parts) if parts else str(err).splitlines()[0]
-    message = msg("invalid YAML: {d}", "YAML 无效（语法错误）：{d}", d=detail)
+    context, problem = getattr(err, "context", None), getattr(err, "problem", None)
+    if context or problem:
+        begun = getattr(err, "context_mark", None)
+        line = begun.line + 1 if begun is not None else None
+        if mark is None or begun is None or begun.line == mark.line:
+            line = None  # the context began on the problem's own line: the place says it
+        at = None  # the character the problem is at, where libyaml does not name it
+        if (
+            mark is not None
+            and problem
+            and problem.startswith(("found character", "found unknown"))
+        ):
+            index = getattr(mark, "index", None)
+            if isinstance(index, int) and index < len(text):
+                at = text[index + 1 : index + 2] if text[index] == "\\" else text[index]
+                at = repr(at)[1:-1] if not at.isprintable() else at
+        detail = yaml_detail(context, problem, line, at)
+    else:
+        detail = yaml_detail(None, str(err).splitlines()[0], None)
+    message = invalid("YAML", detail)
     if mark is not None:
         return InputError(source, "", message, mark.line + 1, mark.column + 1)
     return InputError(source, "", message)
