@@ -4,6 +4,7 @@ clauses an unknown clause id is told of were joined with ", " under ``--lang zh`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,36 @@ def test_the_ids_of_a_roster_without_the_person_asked_are_listed_as_a_cases_are(
         assert "没有编号为「nobody」的行；已有编号：li、wang" in result.stderr, result.stderr
     else:
         assert "no row has the id 'nobody'; its ids are: li, wang" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("width", [80, 20, 4])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_readings_list_their_values_and_clauses_in_the_language_asked(lang, width):
+    """`pyagent readings --lang zh` joined a reading's values and clauses with ', ' (and at 80
+    cells cut a code in two, skill_to_title_on / ly): now with 、 under zh, and below the width
+    a table needs, one reading under another with every word on its line."""
+    result = runner.invoke(app, ["readings", "--lang", lang], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    if lang == "zh":
+        values, clauses = "取值：all_paths、skill_to_title_only", "条款：P2.S2、P2.S3.a、P3.S1"
+        assert ", " not in text
+    else:
+        values, clauses = "values: all_paths, skill_to_title_only", "clauses: P2.S2, P2.S3.a, P3.S1"
+        assert "all_paths、" not in text and "P2.S2、" not in text  # (quotes of the notice have 、)
+    if width == 80:
+        assert values in text and clauses in text, text
+    words = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", values) in words and "skill_to_title_only" in words
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_template_written_is_said_in_the_language_asked(lang, tmp_path):
+    out = tmp_path / "r.csv"
+    result = runner.invoke(app, ["template", str(out), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    said = result.stdout.strip().replace(str(out), "r.csv")
+    if lang == "zh":
+        assert said.startswith("已写出r.csv：") and said.endswith("列及一行示例"), said
+    else:
+        assert said.startswith("wrote r.csv: ") and said.endswith(" columns and one example row")

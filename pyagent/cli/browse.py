@@ -185,6 +185,60 @@ def clauses(
     emit(shown, view, lambda: {"schema": "pyagent.clauses/1", "clauses": rows})
 
 
+_TABLE_ROOM = 200  # below this width the readings are listed one under another
+
+
+class _ReadingsView:
+    """The readings as a table where the width leaves the question and the reason room to be
+    read, else one under another, each line wrapped as Chinese and English are read (a table of
+    six columns at 80 cells cut codes, ``skill_to_title_on`` / ``ly``, and at 20 showed none)."""
+
+    def __init__(self, rows: list, lang: str) -> None:
+        self.rows, self.lang = rows, lang
+
+    def _cell(self, text: str, style: str = "", hang: str = "") -> Wrapped:
+        return Wrapped(Text(text, style=style), self.lang, hang=hang)
+
+    def _table(self) -> Table:
+        w, lang = WORDS[self.lang], self.lang
+        table = Table(show_lines=True, expand=False)
+        for key in ("reading", "values", "default", "clauses_of"):
+            table.add_column(w[key])
+        table.add_column(w["question"], ratio=1)
+        table.add_column(w["reason"], ratio=1)
+        for r in self.rows:
+            table.add_row(
+                self._cell(r.name, "reading"),
+                self._cell(listed(r.options).text(lang)),  # 、 under zh, as every zh list
+                self._cell(r.default),
+                self._cell(listed(r.clauses).text(lang), "clause"),
+                self._cell(r.question_in(lang)),
+                self._cell(r.reason_in(lang)),
+            )
+        return table
+
+    def _listed(self) -> Group:
+        w, lang = WORDS[self.lang], self.lang
+        colon = "：" if lang == "zh" else ": "
+        parts: list = []
+        for k, r in enumerate(self.rows):
+            if k:
+                parts.append(Text(""))
+            parts.append(self._cell(r.name, "bold reading"))
+            for key, value in (
+                ("values", listed(r.options).text(lang)),
+                ("default", r.default),
+                ("clauses_of", listed(r.clauses).text(lang)),
+                ("question", r.question_in(lang)),
+                ("reason", r.reason_in(lang)),
+            ):
+                parts.append(self._cell(f"{w[key]}{colon}{value}", hang="  "))
+        return Group(*parts)
+
+    def __rich_console__(self, console, options):
+        yield self._table() if options.max_width >= _TABLE_ROOM else self._listed()
+
+
 @app.command()
 def readings(
     lang: LangOpt = Lang.en,
@@ -198,23 +252,10 @@ def readings(
     from pyagent.kb import readings as kb_readings
 
     shown = chosen_format(format_, json_, lang.value)
-    w = WORDS[lang.value]
     table_rows = list(kb_readings().values())
 
-    def view() -> Table:
-        table = Table(show_lines=True, expand=False)
-        for key in ("reading", "values", "default", "clauses_of", "question", "reason"):
-            table.add_column(w[key], overflow="fold")
-        for r in table_rows:
-            table.add_row(
-                Text(r.name, style="reading"),
-                Text(", ".join(r.options)),
-                Text(r.default),
-                Text(", ".join(r.clauses), style="clause"),
-                Text(r.question_in(lang.value)),
-                Text(r.reason_in(lang.value)),
-            )
-        return table
+    def view() -> _ReadingsView:
+        return _ReadingsView(table_rows, lang.value)
 
     emit(
         shown,
@@ -320,4 +361,9 @@ def template(
             )
         header, rows = template_table(lang.value)
         write_table(path, header, rows, fmt, sheet="roster")
-    typer.echo(f"wrote {path}: {len(header)} columns and one example row")
+    said = (
+        f"已写出{path}：{len(header)}列及一行示例"
+        if lang.value == "zh"
+        else f"wrote {path}: {len(header)} columns and one example row"
+    )
+    typer.echo(said)
