@@ -55,9 +55,9 @@ def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
     context, problem = getattr(err, "context", None), getattr(err, "problem", None)
     if context or problem:
         begun = getattr(err, "context_mark", None)
-        line = begun.line + 1 if begun is not None else None
-        if mark is None or begun is None or begun.line == mark.line:
-            line = None  # the context began on the problem's own line: the place says it
+        began: int | None = None  # the line the context began on, when not the problem's own
+        if mark is not None and begun is not None and begun.line != mark.line:
+            began = begun.line + 1
         at = None  # the character the problem is at, where libyaml does not name it
         if (
             mark is not None
@@ -68,7 +68,7 @@ def _yaml_error(source: str, err: yaml.YAMLError, text: str) -> InputError:
             if isinstance(index, int) and index < len(text):
                 at = text[index + 1 : index + 2] if text[index] == "\\" else text[index]
                 at = repr(at)[1:-1] if not at.isprintable() else at
-        detail = yaml_detail(context, problem, line, at)
+        detail = yaml_detail(context, problem, began, at)
     else:
         detail = yaml_detail(None, str(err).splitlines()[0], None)
     message = invalid("YAML", detail)
