@@ -102,3 +102,80 @@ def test_ask_at_80_columns_shows_every_answer_and_reason_whole(lang: str) -> Non
     for p in answers.persons:
         for a in p.answers:
             assert re.sub(r"\s+", "", a.reason or "") in flat
+
+
+def _flat(text: str) -> str:
+    """The words of an output, whatever its width: no space, guide, border or bullet."""
+    return re.sub(r"[\s│├└─┃┏┓┗┛━┳┻╇┡┩┣┫╋┼┤┬┴┌┐└┘╰╯╭╮•]+", "", text)
+
+
+DEMO = str(Path(__file__).resolve().parent.parent / "queries" / "demo.yaml")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [4, 20])
+def test_what_if_at_a_tiny_width_prints_every_sentence(lang: str, width: int) -> None:
+    """`COLUMNS=4 pyagent what-if` printed its bulleted reasons as blank lines (a hang of 4
+    cells left the text none) and its changes as empty cells: now every sentence, its bullet
+    above it when there is no room beside it, and the changes one a line under their set."""
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+    from pyagent.explain.whatif import what_if
+    from pyagent.explain.whatif_phrasing import phrase
+
+    args = ["what-if", DEMO, "title.intermediate", "--person", "li_senior_worker", "--lang", lang]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert not [x for x in lines if not x.strip()], "a blank line"
+    t = phrase(what_if(load_case(DEMO), "li_senior_worker", "title.intermediate", lang=lang), lang)
+    flat = _flat(result.stdout)
+    assert t.reasons and t.rows
+    for sentence in (*t.reasons, *(change for _, change, _ in t.rows)):
+        assert _flat(sentence) in flat, sentence
+    assert ("第1组" if lang == "zh" else "set1") in flat
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [4, 20])
+def test_ask_and_why_at_a_tiny_width_show_every_question_and_step(lang: str, width: int) -> None:
+    """At 20 cells ask's table dropped its question column (answers with no question) and at 4
+    showed borders only; why's tree showed its root and no step (the guides took every cell)."""
+    answers = answer_case(load_case(CASES), lang=lang)
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, theme=THEME).print(
+        answers_table(answers, lang)
+    )
+    flat = _flat(out.getvalue())
+    for p in answers.persons:
+        for a in p.answers:
+            assert _flat(f"{a.question}") in flat and _flat(a.reason or "") in flat
+    found = explain_question(
+        load_case(CASES), "title.assistant", person="zhou_no", mode=WHY_NOT, lang=lang
+    )
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, theme=THEME).print(explanation_view(found))
+    flat = _flat(out.getvalue())
+
+    def steps(step):
+        yield step
+        for child in step.children:
+            yield from steps(child)
+
+    for e in found.explanations:
+        for step in steps(e.root):
+            assert _flat(step.text) in flat, step.text
+
+
+@pytest.mark.parametrize("width", [4, 20])
+def test_check_at_a_tiny_width_lists_each_row(width: int) -> None:
+    from typer.testing import CliRunner
+
+    from pyagent.cli import app
+
+    pins = str(Path(__file__).resolve().parent.parent / "queries" / "p3_s1_assistant")
+    result = CliRunner().invoke(app, ["check", pins], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    flat = _flat(result.stdout)
+    assert "assistant.yaml" in flat and "result:allhold" in flat, result.stdout

@@ -26,7 +26,7 @@ from pyagent.cli.options import (
     print_json,
     reported,
 )
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, listed, msg
 from pyagent.errors import shown as inert_text
 from pyagent.input.case import parse_date, parse_readings
 
@@ -358,6 +358,7 @@ def _summary_table(err, summary, flips: Path | None, lang: str = "en") -> None:
     status (and of flips under a compared reading), then persons in = out + errors."""
     from rich.table import Table
 
+    from pyagent.cli.wrap import Tabled
     from pyagent.explain.words import STATUS_TEXT
 
     zh = lang == "zh"
@@ -367,23 +368,24 @@ def _summary_table(err, summary, flips: Path | None, lang: str = "en") -> None:
     for s in ("yes", "no", "unknown"):
         table.add_column(words[s], justify="right")
     if summary.flips is not None:
-        shown = ", ".join(f"{k}={v}" for k, v in summary.compare.items())
+        shown = listed(f"{k}={v}" for k, v in summary.compare.items()).text(lang)
         table.add_column(f"改变的答案（{shown}）" if zh else f"flips under {shown}")
     for q, c in summary.counts.items():
         row = [q, f"{c['yes']:,}", f"{c['no']:,}", f"{c['unknown']:,}"]
         if summary.flips is not None:
-            flipped = ", ".join(
+            flipped = listed(
                 f"{_flip(k, words) if zh else k} {v:,}" for k, v in summary.flips[q].items()
-            )
+            ).text(lang)
             row.append(flipped or ("无" if zh else "none"))
         table.add_row(*row)
-    err.print(table)
+    err.print(Tabled(table, lang))
     rate = summary.persons_in / max(summary.seconds, 1e-9)
     out, errors = inert_text(summary.output, 1000), inert_text(summary.errors_file, 1000)
     line = msg(
-        "{n} persons in = {o} answered ({out}) + {e} in errors ({errors}); {s} s, {r} persons/s",
+        "{n} {persons} in = {o} answered ({out}) + {e} in errors ({errors}); {s} s, {r} persons/s",
         "输入{n}人 = 已作答{o}人（{out}）+ 出错{e}人（{errors}）；用时{s}秒，每秒{r}人",
         n=f"{summary.persons_in:,}",
+        persons="person" if summary.persons_in == 1 else "persons",
         o=f"{summary.persons_out:,}",
         out=out,
         e=f"{summary.errors:,}",

@@ -15,7 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 from rich.theme import Theme
 
-from pyagent.cli.wrap import Wrapped
+from pyagent.cli.wrap import Branches, Wrapped
 from pyagent.errors import listed as errors_listed, shown as _inert
 from pyagent.explain.drawn import (
     drawn as _drawn,
@@ -88,6 +88,7 @@ def answers_table(answers: Answers, lang: str = "en") -> Group:
 
 
 _REASON_ROOM = 40  # the narrowest reason column worth reading; below it the reasons follow
+_NARROW = 60  # below it a table's columns are too narrow to read: one item a line instead
 
 
 class _AnswersView:
@@ -141,22 +142,56 @@ class _AnswersView:
                     )
         return tree
 
+    def _narrow(self) -> Group:
+        """One answer a line under its person, wrapped however narrow (a table of five columns
+        at 20 cells had dropped the question column, and at 4 showed nothing but borders)."""
+        zh, lang = self.lang == "zh", self.lang
+        colon = "：" if zh else ": "
+        answers = self.answers
+        day = answers.as_of.isoformat()
+        title = f"{_inert(answers.source, 1000)} · {'查询日' if zh else 'as of'} {day}"
+        parts: list = [Wrapped(Text(title), lang)]
+        for p in answers.persons:
+            parts.append(Wrapped(Text(f"「{p.id}」" if zh else p.id, style="bold"), lang))
+            for a in p.answers:
+                line = Text(a.question)
+                if zh:
+                    line.append(f"（{QUESTIONS[a.question].zh}）", style="muted")
+                line.append(colon)
+                if a.reason:  # it begins with the status and names the clauses
+                    line.append(a.reason)
+                    parts.append(Wrapped(line, lang, hang="  • "))
+                    continue
+                line.append_text(status_text(a.status, lang))
+                if a.clauses:
+                    clauses = listed(a.clauses, lang)
+                    line.append(f"（{clauses}）" if zh else f" ({clauses})", style="clause")
+                if a.depends_on:
+                    said = ("；取决于" if zh else "; depends on ") + listed(a.depends_on, lang)
+                    line.append(said, style="depends")
+                parts.append(Wrapped(line, lang, hang="  • "))
+        return Group(*parts)
+
     def __rich_console__(self, console, options):
         from rich.measure import Measurement
 
-        if not self.reasons:
-            yield self._table(False)
-            return
         bare = self._table(False)
+        fits = Measurement.get(console, options, bare).minimum <= options.max_width
+        if options.max_width < _NARROW or not fits:
+            yield self._narrow()
+            return
+        if not self.reasons:
+            yield bare
+            return
         width = Measurement.get(console, options, bare).maximum
         if options.max_width - width >= _REASON_ROOM + 3:
             yield self._table(True)
         else:
             yield bare
-            yield self._listed()
+            yield Branches(self._listed())
 
 
-def _settle_items(person, lang: str) -> Tree | None:
+def _settle_items(person, lang: str) -> Branches | None:
     """Under the table, per person: what would settle each unknown answer (SPEC 9)."""
     zh = lang == "zh"
     unknown = [a for a in person.answers if a.status == "unknown" and a.to_settle]
@@ -178,7 +213,7 @@ def _settle_items(person, lang: str) -> Tree | None:
             label = f"{a.question}（{QUESTIONS[a.question].zh}）" if zh else a.question
             said = f"{label}：{t.sentence(lang)}" if zh else f"{label}: {t.sentence(lang)}"
             branch.add(Wrapped(Text(said), lang))
-    return tree
+    return Branches(tree)
 
 
 # -- explanations (pyagent why / why-not) ---------------------------------------------------
@@ -302,11 +337,11 @@ def explanation_view(found: Explanations) -> Group:
         parts.append(Wrapped(_readings_text(found), lang))
         tree = Tree(Wrapped(_step_label(e.root, lang, quoted), lang), guide_style="muted")
         _add_steps(tree, e.root.children, lang, quoted)
-        parts.append(tree)
+        parts.append(Branches(tree))
         if e.notes:
             notes = Tree(Text(w["notes"], style="bold"), guide_style="muted")
             _add_steps(notes, e.notes, lang, quoted)
-            parts.append(notes)
+            parts.append(Branches(notes))
         if e.decided_by:
             decides = Tree(Text(w["decides"], style="bold"), guide_style="muted")
             for d in e.decided_by:
@@ -316,7 +351,7 @@ def explanation_view(found: Explanations) -> Group:
                     if value is not None:
                         line.append(w["now_sep"] + w["now"].format(value=value), style="muted")
                 decides.add(Wrapped(line, lang))
-            parts.append(decides)
+            parts.append(Branches(decides))
         if e.reason:
             parts.append(Wrapped(Text(w["in_short"].format(reason=e.reason), style="bold"), lang))
     return Group(*parts)
@@ -393,8 +428,6 @@ def explanation_markdown(found: Explanations) -> str:
 # -- what-if (pyagent.explain.whatif; sentences from pyagent.explain.whatif_phrasing) -------------
 def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     """A what-if: the answer now, the smallest sets of changes, and the earliest date."""
-    from rich.table import Table
-
     from pyagent.explain.whatif_phrasing import phrase
 
     t = phrase(w, lang, listed=True)
@@ -405,19 +438,53 @@ def what_if_view(w: WhatIf, lang: str = "en") -> Group:
     parts: list = [said(t.title, "bold"), said(t.readings, "muted"), said(t.now)]
     parts.append(said(t.sets_head, "bold" if t.rows else ""))
     if t.rows:
-        table = Table(show_lines=False, expand=False, show_header=True)
-        table.add_column(t.columns[0], no_wrap=True)
-        table.add_column(t.columns[1], overflow="fold")
-        table.add_column(t.columns[2], style="clause")
-        for i, (k, change, clauses) in enumerate(t.rows):
-            table.add_row(Text(k), said(change), said(clauses), end_section=i in t.set_ends)
-        parts.append(table)
+        parts.append(_ChangesView(t, lang))
     parts.extend(said(line, "depends") for line in t.after_sets)
     if t.time:
         parts.append(said(t.time, "bold"))
     # a bullet a line, its text wrapped beside it (no line padded with spaces to the width)
     parts.extend(Wrapped(Text(line), lang, hang="  • ") for line in t.reasons)
     return Group(*parts)
+
+
+class _ChangesView:
+    """The sets of changes of a what-if: a table where it can be read, else one change a line
+    under its set's number (at 4 cells the table's cells were empty)."""
+
+    def __init__(self, t, lang: str) -> None:
+        self.t, self.lang = t, lang
+
+    def _table(self):
+        from rich.table import Table
+
+        t, lang = self.t, self.lang
+        table = Table(show_lines=False, expand=False, show_header=True)
+        table.add_column(t.columns[0], no_wrap=True)
+        table.add_column(t.columns[1], overflow="fold")
+        table.add_column(t.columns[2], style="clause")
+        for i, (k, change, clauses) in enumerate(t.rows):
+            table.add_row(
+                Text(k),
+                Wrapped(Text(change), lang),
+                Wrapped(Text(clauses), lang),
+                end_section=i in t.set_ends,
+            )
+        return table
+
+    def _narrow(self) -> Group:
+        t, lang = self.t, self.lang
+        parts: list = []
+        for k, change, clauses in t.rows:
+            if k:  # the set's number
+                parts.append(Text(f"第{k}组" if lang == "zh" else f"set {k}", style="bold"))
+            line = Text(change)
+            if clauses:
+                line.append(f"（{clauses}）" if lang == "zh" else f" ({clauses})", style="clause")
+            parts.append(Wrapped(line, lang, hang="  • "))
+        return Group(*parts)
+
+    def __rich_console__(self, console, options):
+        yield self._table() if options.max_width >= _NARROW else self._narrow()
 
 
 def what_if_markdown(w: WhatIf, lang: str = "en") -> str:

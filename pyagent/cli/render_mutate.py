@@ -7,6 +7,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from pyagent.cli.wrap import Tabled
+
 from pyagent.pins.mutate import VERDICTS, MutationReport
 
 
@@ -43,7 +45,7 @@ def mutation_view(report: MutationReport) -> Group:
     table.add_row(
         Text("all", style="bold"), *(Text(str(report.count(v)), style="bold") for v in VERDICTS)
     )
-    parts.append(table)
+    parts.append(Tabled(table))
     for r in report.survivors:
         m, d = r.mutant, r.distinction
         parts.append(

@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from pyagent.cli.render import status_text
+from pyagent.cli.wrap import Tabled
 from pyagent.engine.questions import QUESTIONS
-from pyagent.errors import shown as _inert
+from pyagent.errors import listed, shown as _inert
 
 if TYPE_CHECKING:  # for annotations only: a command loads only the modules it uses
     from pyagent.pins.check import PinReport
@@ -51,7 +52,7 @@ def pin_report_view(report: PinReport, verbose: bool = False) -> Group:
                     "  ✓ " if r.holds else "  ✗ ", style="status.yes" if r.holds else "status.no"
                 )
                 table.add_row(mark + Text(r.pin.name, style="muted"), "", str(len(r.outcomes)), "")
-    parts.append(table)
+    parts.append(Tabled(table))
     for r in report.failed:
         where = _inert(f"{r.pin.source}:{r.pin.line}" if r.pin.line else r.pin.source, 1000)
         parts.append(Text.assemble(("✗ ", "status.no"), (r.pin.name, "bold"), f"  ({where})"))
@@ -134,7 +135,7 @@ def coverage_view(c: Coverage) -> Group:
             *(str(r.pins[s]) for s in ("yes", "no", "unknown")),
             decisive,
         )
-    parts: list = [clauses, readings]
+    parts: list = [Tabled(clauses), Tabled(readings)]
     if c.unfired:
         parts.append(
             Text(
@@ -186,7 +187,7 @@ def lint_view(report: LintReport) -> Group:
 
 def reading_diff_view(d: ReadingDiff, lang: str = "en") -> Group:
     zh = lang == "zh"
-    given = ", ".join(f"{n}={v}" for n, v in d.readings.items())
+    given = listed(f"{n}={v}" for n, v in d.readings.items()).text(lang)
     title = f"在读法 {given} 下改变的答案" if zh else f"Answers that change under {given}"
     table = Table(title=Text(title), expand=False)
     columns = (
@@ -206,11 +207,11 @@ def reading_diff_view(d: ReadingDiff, lang: str = "en") -> Group:
             label,
             status_text(ch.before, lang),
             status_text(ch.after, lang),
-            Text(", ".join(ch.clauses), style="clause"),
+            Text(listed(ch.clauses).text(lang), style="clause"),
         )
     summary = Text(
         f"{d.cases}个案例的{d.answers}个答案中，{len(d.changes)}个改变。"
         if zh
         else f"{len(d.changes)} of {d.answers} answers in {d.cases} cases change."
     )
-    return Group(table, summary) if d.changes else Group(summary)
+    return Group(Tabled(table, lang), summary) if d.changes else Group(summary)
