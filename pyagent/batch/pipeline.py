@@ -343,6 +343,10 @@ def run_batch(
                     spool,
                     position if position is not None else lambda _part: 0,
                 )
+                if keyed.persons_in == 0:  # bad input, as a case with no persons is
+                    from pyagent.input.sources import no_persons
+
+                    raise InputError(source, "", no_persons(in_format))
                 phase = "answering"
                 keyed.end()
                 if progress is not None:

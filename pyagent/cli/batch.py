@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -55,9 +54,7 @@ def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
     reads as it reads a roster file (so a CSV in GB18030 is read as from a file); its format
     is ``input_format`` or what its first bytes read as (`pyagent.input.sources.stdin_kind`).
     The caller removes the file."""
-    import shutil
-
-    from pyagent.input.sources import stdin_kind
+    from pyagent.input.sources import spool_stdin, stdin_kind
 
     stream = sys.stdin.buffer
     head = stream.read(1 << 16)
@@ -71,17 +68,7 @@ def _stdin_roster(input_format: str | None) -> tuple[Path, str]:
                 "无法判断花名册的格式；请给出 --input-format jsonl、csv 或 xlsx",
             ),
         )
-    handle = tempfile.NamedTemporaryFile(
-        "wb", prefix="pyagent-stdin-", suffix=f".{kind}", delete=False
-    )
-    try:
-        with handle:
-            handle.write(head)
-            shutil.copyfileobj(stream, handle, 1 << 20)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return Path(handle.name), kind
+    return spool_stdin(head, kind), kind  # no bound: batch streams a roster of any size
 
 
 @app.command()

@@ -212,6 +212,6 @@ def reading_diff_view(d: ReadingDiff, lang: str = "en") -> Group:
     summary = Text(
         f"{d.cases}个案例的{d.answers}个答案中，{len(d.changes)}个改变。"
         if zh
-        else f"{len(d.changes)} of {d.answers} answers in {d.cases} cases change."
+        else f"{len(d.changes)} of {d.answers} answers in {d.cases} case{'s' * (d.cases != 1)} change."
     )
     return Group(Tabled(table, lang), summary) if d.changes else Group(summary)

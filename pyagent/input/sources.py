@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -54,6 +55,39 @@ def is_roster(path: str | Path) -> bool:
     return Path(path).suffix.lower() in ROSTER_SUFFIXES
 
 
+ROSTER_BYTES = 1 << 30  # a roster read whole to answer one row (--person): at most 1 GiB
+
+
+def _larger(limit: int) -> Msg:
+    return msg("the input is larger than {n:,} bytes", "输入超过 {n:,} 字节", n=limit)
+
+
+def spool_stdin(head: bytes, kind: str, limit: int | None = None) -> Path:
+    """Standard input, ``head`` (its first bytes, read already) and the rest, copied as it comes
+    to a temporary file named for ``kind`` (``.csv``, ``.jsonl``, ``.xlsx``), which the caller
+    reads as a roster file and removes; past ``limit`` bytes, InputError (the file removed)."""
+    handle = tempfile.NamedTemporaryFile(
+        "wb", prefix="pyagent-stdin-", suffix=f".{kind}", delete=False
+    )
+    stream = sys.stdin.buffer
+    try:
+        with handle:
+            handle.write(head)
+            size = len(head)
+            while limit is None or size <= limit:
+                piece = stream.read(1 << 20)
+                if not piece:
+                    break
+                handle.write(piece)
+                size += len(piece)
+            if limit is not None and size > limit:
+                raise InputError(STDIN, "", _larger(limit))
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return Path(handle.name)
+
+
 def read_stdin_bytes(max_bytes: int = MAX_BYTES) -> bytes:
     """Standard input's bytes, at most ``max_bytes`` (InputError past them), read a piece at
     a time: a limit of a terabyte (``batch -``) is not allocated up front."""
@@ -67,11 +101,7 @@ def read_stdin_bytes(max_bytes: int = MAX_BYTES) -> bytes:
         pieces.append(piece)
         size += len(piece)
         if size > max_bytes:
-            raise InputError(
-                STDIN,
-                "",
-                msg("the input is larger than {n:,} bytes", "输入超过 {n:,} 字节", n=max_bytes),
-            )
+            raise InputError(STDIN, "", _larger(max_bytes))
 
 
 def stdin_kind(head: bytes) -> str | None:
@@ -138,20 +168,25 @@ def load_input(
     """
     cli_as_of, cli_readings = _overrides(as_of, readings)
     if str(path) == "-":
-        raw = read_stdin_bytes(max_bytes)
-        kind = stdin_kind(raw[: 1 << 16])
-        if kind == "xlsx":
-            rows = _sheet_rows(io.BytesIO(raw), STDIN)
-            case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
-        elif kind is None:
+        head = sys.stdin.buffer.read(1 << 16)
+        kind = stdin_kind(head)
+        if kind is None:  # a case: at most --max-bytes, as a case file
+            if len(head) > max_bytes:
+                raise InputError(STDIN, "", _larger(max_bytes))
+            raw = head + read_stdin_bytes(max_bytes - len(head))
             text = stdin_text(raw, kind)
             case = parse_case(text, STDIN, as_of=cli_as_of, readings=cli_readings)
-        else:
-            rows = _text_rows(stdin_text(raw, kind), kind, STDIN)
-            case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings)
+        else:  # a roster: spooled to a file and read as a roster file is (and bounded as one)
+            spool = spool_stdin(head, kind, max(max_bytes, ROSTER_BYTES))
+            try:
+                rows = _file_rows(spool, max_bytes, STDIN)
+                case = _roster_case(rows, STDIN, person, cli_as_of, cli_readings, kind)
+            finally:
+                spool.unlink(missing_ok=True)
     elif is_roster(path):
+        kind = Path(path).suffix.lower().lstrip(".")
         case = _roster_case(
-            _file_rows(Path(path), max_bytes), str(path), person, cli_as_of, cli_readings
+            _file_rows(Path(path), max_bytes), str(path), person, cli_as_of, cli_readings, kind
         )
     else:
         case = load_case(path, as_of=cli_as_of, readings=cli_readings, max_bytes=max_bytes)
@@ -232,10 +267,12 @@ def _sheet_rows(book: Path | IO[bytes], source: str) -> _Rows:
     return _table_rows(CsvLayout.from_header(header, source), rows, source)
 
 
-def _file_rows(path: Path, max_bytes: int) -> _Rows:
+def _file_rows(path: Path, max_bytes: int, source: str | None = None) -> _Rows:
+    """The rows of a roster file; ``source`` names it in messages (``<stdin>`` for standard
+    input spooled to ``path``)."""
     from pyagent.input.roster import roster_format
 
-    source = str(path)
+    source = source or str(path)
     kind = roster_format(path)
     if not path.exists():
         raise InputError(source, "", msg("no such file", "文件不存在"))
@@ -246,12 +283,22 @@ def _file_rows(path: Path, max_bytes: int) -> _Rows:
         from pyagent.input.roster import csv_encoding
 
         encoding = lambda head: csv_encoding(head, source)  # noqa: E731 - UTF-8 or GB18030
-    text = _read_file(path, max(max_bytes, 1 << 30), "a roster", encoding)
+    try:
+        text = _read_file(path, max(max_bytes, ROSTER_BYTES), "a roster", encoding)
+    except InputError as err:  # the spool's name is no name of the user's
+        if err.source != str(path):
+            raise
+        raise InputError(source, err.place, err.message, err.line, err.column) from None
     return _text_rows(text.lstrip("\ufeff"), kind, source)
 
 
 def _roster_case(
-    rows: _Rows, source: str, person: str | None, as_of: dt.date | None, readings: Mapping[str, str]
+    rows: _Rows,
+    source: str,
+    person: str | None,
+    as_of: dt.date | None,
+    readings: Mapping[str, str],
+    kind: str | None = None,
 ) -> Case:
     persons: list[Person] = []
     seen: dict[str, int] = {}
@@ -353,13 +400,28 @@ def _roster_case(
             ),
         )
     if not persons:
-        raise InputError(source, "", msg("the roster has no persons", "名册中没有人员"))
+        raise InputError(source, "", no_persons(kind))
     return Case(
         source=source,
         as_of=as_of or dt.date.today(),
         readings=dict(readings),
         parameters={},
         persons=tuple(persons),
+    )
+
+
+def no_persons(kind: str | None) -> Msg:
+    """A roster without a person, said by what it has instead: a header row only (CSV, xlsx),
+    or nothing but blank lines (JSONL).  Bad input (SPEC section 7: exit 2), as a case whose
+    ``persons`` is empty is: nothing is answered and nothing written."""
+    if kind in ("csv", "xlsx"):
+        return msg(
+            "the roster has no persons: a header row and no row under it",
+            "名册中没有人员：只有表头，表头下没有任何一行",
+        )
+    return msg(
+        "the roster has no persons: the file is empty or every line of it is blank",
+        "名册中没有人员：文件为空，或每一行都是空行",
     )
 
 

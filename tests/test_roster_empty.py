@@ -1,0 +1,127 @@
+"""A roster with no person is bad input (SPEC section 7: exit 2, one message), as a case whose
+``persons`` is empty is: ``pyagent batch`` on a header-only CSV ended with «0 persons in» and
+exit code 0, writing an empty OUT.  And a roster piped into ``ask -`` is read as a roster file
+is, spooled and bounded as one, not by ``--max-bytes`` (a case's bound), as ``batch -`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pyagent.cli import app
+
+runner = CliRunner()
+NO_ROW = {
+    "zh": "名册中没有人员：只有表头，表头下没有任何一行",
+    "en": "the roster has no persons: a header row and no row under it",
+}
+BLANK = {
+    "zh": "名册中没有人员：文件为空，或每一行都是空行",
+    "en": "the roster has no persons: the file is empty or every line of it is blank",
+}
+
+
+def _xlsx_header_only(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["编号", "证书等级"])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "empty jsonl", "piped csv"])
+def test_a_roster_with_no_person_is_bad_input_and_nothing_is_written(kind, lang, tmp_path):
+    if kind == "xlsx":
+        roster, said = _xlsx_header_only(tmp_path / "r.xlsx"), NO_ROW
+    elif kind in ("csv", "piped csv"):
+        roster, said = tmp_path / "r.csv", NO_ROW
+        roster.write_text("id,cert1_level\n", encoding="utf-8")
+    else:
+        roster, said = tmp_path / "r.jsonl", BLANK
+        roster.write_text("" if kind == "empty jsonl" else "\n  \n\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("an earlier run's answers\n", encoding="utf-8")
+    piped = kind.startswith("piped")
+    args = ["batch", "-" if piped else str(roster), "-o", str(out), "--lang", lang]
+    result = runner.invoke(app, args, input=roster.read_bytes() if piped else None)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+    name = "<stdin>" if piped else str(roster)
+    sep = "：" if lang == "zh" else ": "
+    assert result.stderr == f"{name}{sep}{said[lang]}\n", result.stderr
+    assert out.read_text(encoding="utf-8") == "an earlier run's answers\n"  # left as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.jsonl", roster.name])
+    # ask says it in the same words
+    data = roster.read_bytes() if piped else None
+    asked = runner.invoke(app, ["ask", "-" if piped else str(roster), "--lang", lang], input=data)
+    if kind != "empty jsonl" or not piped:
+        assert asked.exit_code == 2 and asked.stderr == f"{name}{sep}{said[lang]}\n", asked.stderr
+
+
+def test_a_roster_piped_into_ask_is_bounded_as_a_roster_file_not_by_max_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ask - --person ID` read a piped roster whole into memory and refused it past
+    --max-bytes (5 MB), where the same roster as a file, or through `batch -`, is read; now it
+    is spooled to a temporary file (removed after) and read as the file is."""
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    header = "id,cert1_level,cert1_kind,cert1_obtained,work1_from,field,current_post,post_since\n"
+    row = "{i},technician,skill_level,2019-01-01,2015-03-01,engineering,yes,2016-03-01\n"
+    roster = tmp_path / "r.csv"
+    roster.write_text(header + "".join(row.format(i=f"p{i}") for i in range(400)), "utf-8")
+    data = roster.read_bytes()
+    assert len(data) > 20_000
+    asked = ["--person", "p399", "--as-of", "2026-07-01", "--json", "--max-bytes", "10000"]
+    piped = runner.invoke(app, ["ask", "-", *asked], input=data)
+    from_file = runner.invoke(app, ["ask", str(roster), *asked])
+    assert from_file.exit_code == 0, from_file.output
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["persons"] == json.loads(from_file.stdout)["persons"]
+    assert not list(own_tmp.iterdir())  # the spool removed
+    # a bad row of the piped roster is named by <stdin>, not by the spool
+    bad = runner.invoke(
+        app, ["ask", "-", "--person", "x", "--lang", "zh"], input=header + "x,tecnician\n"
+    )
+    assert bad.exit_code == 2 and bad.stderr.startswith("<stdin>:2：cert1_level："), bad.stderr
+    assert not list(own_tmp.iterdir())
+    # a case piped in is still a case: bounded by --max-bytes
+    case = "as_of: 2026-07-01\nperson: {id: a}\n" + "#" * 200 + "\n"
+    for lang, said in (("en", "the input is larger than 100 bytes"), ("zh", "输入超过 100 字节")):
+        refused = runner.invoke(app, ["ask", "-", "--max-bytes", "100", "--lang", lang], input=case)
+        assert refused.exit_code == 2 and said in refused.stderr, refused.stderr
+
+
+def test_one_person_in_is_said_in_the_singular(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,cert1_level\na,technician\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(roster), "-o", str(tmp_path / "o.jsonl"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "\n1 person in = 1 answered" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diff_lists_its_readings_and_clauses_in_the_language_asked(lang: str) -> None:
+    demo = str(Path(__file__).resolve().parent.parent / "queries" / "demo.yaml")
+    args = [
+        "diff",
+        demo,
+        "--reading",
+        "field_list=open",
+        "--reading",
+        "field_scope=skill_to_title_only",
+    ]
+    result = runner.invoke(app, [*args, "--lang", lang], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    sep = "、" if lang == "zh" else ", "
+    assert f"field_list=open{sep}field_scope=skill_to_title_only" in result.stdout, result.stdout
+    if lang == "en":  # one case, in the singular (it said 'in 1 cases')
+        assert "5 of 36 answers in 1 case change." in result.stdout, result.stdout
