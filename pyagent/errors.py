@@ -118,8 +118,8 @@ class InputError(Exception):
                 where += f":{self.column}"
         sep = "：" if lang == "zh" and isinstance(self.message, Msg) else ": "
         message = in_lang(self.message, lang)
-        if self.place:
-            return f"{where}{sep}{self.place}{sep}{message}"
+        if self.place:  # a place may be said in both languages too (a CSV cell's entry)
+            return f"{where}{sep}{in_lang(self.place, lang)}{sep}{message}"
         return f"{where}{sep}{message}"
 
     def text(self, lang: str = "en") -> str:

@@ -125,3 +125,63 @@ def test_diff_lists_its_readings_and_clauses_in_the_language_asked(lang: str) ->
     assert f"field_list=open{sep}field_scope=skill_to_title_only" in result.stdout, result.stdout
     if lang == "en":  # one case, in the singular (it said 'in 1 cases')
         assert "5 of 36 answers in 1 case change." in result.stdout, result.stdout
+
+
+# name: (header and row, the zh message after 'r.csv:2：', the en one after 'r.csv:2: ')
+BLANK_REQUIRED = {
+    "level blank": (
+        "id,cert1_level,cert1_kind,cert1_obtained\na,,skill_level,2020-01-01\n",
+        "cert1_level：为空，但cert1_kind、cert1_obtained已填写：证书须注明等级",
+        "cert1_level: blank, but cert1_kind, cert1_obtained are filled: a certificate needs "
+        "its level",
+    ),
+    "no level column, Chinese header": (
+        "编号,证书1类别,证书1取得日期\na,职业技能等级,2020-01-01\n",
+        "证书1类别：表头没有「证书1等级」列，但证书1类别、证书1取得日期已填写：证书须注明等级",
+        "证书1类别: the header has no '证书1等级' column, but 证书1类别, 证书1取得日期 are "
+        "filled: a certificate needs its level",
+    ),
+    "work without from, title without rank": (
+        "id,work1_from,work1_to,title1_rank,title1_obtained\na,,2020-01-01,,2019-01-01\n",
+        "work1_from：为空，但work1_to已填写：技术工作时段须注明起始日期；title1_rank：为空，"
+        "但title1_obtained已填写：职称须注明级别",
+        "work1_from: blank, but work1_to is filled: a period of technical work needs its start; "
+        "title1_rank: blank, but title1_obtained is filled: a title needs its rank",
+    ),
+    "id blank": (
+        "id,cert1_level\n,technician\n",
+        "id：为空：每一行都须填编号",
+        "id: blank: every row needs its id",
+    ),
+    "at post without a grade": (
+        "id,assessment_2024,assessment_2024_at_current_post\na,,true\n",
+        "assessment_2024_at_current_post：已填写，但assessment_2024中没有考核结果",
+        "assessment_2024_at_current_post: given without a grade in assessment_2024",
+    ),
+    "an honour's entry": (
+        "id,honours\na,national_technical_expert;bogus\n",
+        "honours（第2项）：「bogus」不是荣誉",
+        "honours (entry 2): 'bogus' is not an honour",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BLANK_REQUIRED))
+def test_a_csv_row_is_told_of_its_columns_not_of_keys(kind, tmp_path):
+    """A certificate group without its level said «cert1_level：缺少必填的键「level」» (CSV users
+    have columns, not keys); a blank id «缺少必填的键「id」»; and two CSV messages were English
+    under zh («given without a grade in …», «honours (entry 2)»)."""
+    text, zh, en = BLANK_REQUIRED[kind]
+    roster = tmp_path / "r.csv"
+    roster.write_text(text, encoding="utf-8")
+    for lang, said, sep in (("zh", zh, "："), ("en", en, ": ")):
+        out = tmp_path / f"o_{lang}.jsonl"
+        result = runner.invoke(app, ["batch", str(roster), "-o", str(out), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        line = result.stderr.splitlines()[0].replace(str(roster), "r.csv")
+        assert line.startswith(f"r.csv:2{sep}{said}"), line
+        assert "key" not in line and "键" not in line
+        if kind != "id blank":
+            asked = runner.invoke(app, ["ask", str(roster), "--person", "a", "--lang", lang])
+            assert asked.exit_code == 2 and "Traceback" not in asked.output
+            assert asked.stderr.replace(str(roster), "r.csv").startswith(f"r.csv:2{sep}{said}")

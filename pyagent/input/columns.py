@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pyagent.errors import InputError, Msg, in_lang, msg
+from pyagent.errors import InputError, Msg, in_lang, listed, msg
 from pyagent.input.case import MAX_ITEMS, parse_person
 from pyagent.input.person import PERSON_KEYS
 from pyagent.input.model import Person
@@ -187,7 +187,8 @@ def row_error(source: str, line: int | None, found: list[tuple[str, str]]) -> In
     place, message = found[0]
     en = str(message) + "".join(f"; {p}: {m}" if p else f"; {m}" for p, m in found[1:])
     zh = in_lang(message, "zh") + "".join(
-        f"；{p}：{in_lang(m, 'zh')}" if p else f"；{in_lang(m, 'zh')}" for p, m in found[1:]
+        f"；{in_lang(p, 'zh')}：{in_lang(m, 'zh')}" if p else f"；{in_lang(m, 'zh')}"
+        for p, m in found[1:]
     )
     return InputError(source, place, Msg(en, zh), line)
 
@@ -265,7 +266,14 @@ def csv_person(
         at_post = _cell(row, post_col)
         if not grade:
             if at_post and post_col is not None:
-                problems.add(header[post_col], f"given without a grade in {header[grade_col]}")
+                problems.add(
+                    header[post_col],
+                    msg(
+                        "given without a grade in {g}",
+                        "已填写，但{g}中没有考核结果",
+                        g=header[grade_col],
+                    ),
+                )
             continue
         item: dict[str, object] = {"year": year, "grade": grade}
         if at_post:
@@ -397,8 +405,9 @@ def _column_of(place: str, places: Mapping[str, str]) -> str:
     if place in places:
         return places[place]
     m = re.match(r"(honours)\[([0-9]+)\]", place)
-    if m and "honours" in places:
-        return f"{places['honours']} (entry {int(m.group(2)) + 1})"
+    if m and "honours" in places:  # the place said in the language of the message too
+        k = int(m.group(2)) + 1
+        return Msg(f"{places['honours']} (entry {k})", f"{places['honours']}（第{k}项）")
     parent = place.rsplit(".", 1)[0] if "." in place else place.split("[")[0]
     return places.get(parent, place)
 
@@ -456,6 +465,58 @@ def _patch(data: dict, place: str) -> bool:
     return False
 
 
+_MISSING_KEY = re.compile(r"missing the required key '([a-z_]+)'")
+_ENTRY = re.compile(r"(certificates|technical_work|titles)\[([0-9]+)\]")
+_ENTRY_NEEDS = {
+    "certificates": ("a certificate needs its level", "证书须注明等级"),
+    "technical_work": ("a period of technical work needs its start", "技术工作时段须注明起始日期"),
+    "titles": ("a title needs its rank", "职称须注明级别"),
+}
+
+
+def _said_by_column(
+    place: str, message: str, places: Mapping[str, str], data: object
+) -> tuple[str, str]:
+    """A problem of a table row under its column, said in a table's words: a required value
+    left blank is a blank cell (or a column the header lacks), not a "missing key" (CSV users
+    have columns, not keys)."""
+    column = _column_of(place, places)
+    found = _MISSING_KEY.fullmatch(str(message))
+    if not found:
+        return column, message
+    key = found.group(1)
+    if key == "id" and not place:
+        return places.get("id", "id"), msg(
+            "blank: every row needs its id", "为空：每一行都须填编号"
+        )
+    entry = _ENTRY.fullmatch(place)
+    if not entry or not isinstance(data, dict):
+        return column, message
+    name, n = entry.group(1), int(entry.group(2))
+    en_needs, zh_needs = _ENTRY_NEEDS[name]
+    items = data.get(name)
+    item = items[n] if isinstance(items, list) and n < len(items) else {}
+    filled = [places[f"{place}.{k}"] for k in item if k != key and f"{place}.{k}" in places]
+    values = {"f": listed(filled), "v": "is" if len(filled) == 1 else "are", "n": en_needs}
+    own = places.get(f"{place}.{key}")
+    if own is not None:  # the column is there, its cell blank
+        return own, msg(
+            "blank, but {f} {v} filled: {n}", "为空，但{f}已填写：{z}", z=zh_needs, **values
+        )
+    written = places.get(place, column)  # the header has no such column: said under the group's
+    english = english_name(written)
+    wanted = f"{english.rsplit('_', 1)[0]}_{key}"
+    if english != written:  # a Chinese header: the column named as it would be written
+        wanted = zh_name(wanted)
+    return written, msg(
+        "the header has no '{c}' column, but {f} {v} filled: {n}",
+        "表头没有「{c}」列，但{f}已填写：{z}",
+        c=wanted,
+        z=zh_needs,
+        **values,
+    )
+
+
 def table_row_person(layout: CsvLayout, row: list[str], source: str, line: int) -> Person:
     """A CSV or worksheet row as a person; if bad, one error naming every problem of the row
     by its column: the cells that cannot be read and the values that are not valid."""
@@ -495,7 +556,10 @@ def row_person(
                     break
                 found.append(err)
     named = [
-        (_column_of(e.place, places) if places is not None else e.place, e.message) for e in found
+        _said_by_column(e.place, e.message, places, data)
+        if places is not None
+        else (e.place, e.message)
+        for e in found
     ]
     order = {name: i for i, name in enumerate(header or ())}
     every = sorted([*(earlier or []), *named], key=lambda f: order.get(f[0].split(" (")[0], 999))
