@@ -651,9 +651,13 @@ def roster_hostile_files(tmp_path: Path) -> dict[str, tuple[Path, str, str]]:
         "as a CSV file: name it .csv",
         "不是 Excel 工作簿（.xlsx）：文件不是工作簿应有的 zip 压缩包；其内容是 CSV 文件：请改用 .csv",
     )
-    header_only = tmp_path / "header.csv"  # its ids were '(none)' in zh too
+    header_only = tmp_path / "header.csv"  # its ids were '(none)', 「（无）」: it has no person
     header_only.write_text("id,cert1_level\n", encoding="utf-8")
-    out["header only"] = (header_only, "its ids are: (none)", "已有编号：（无）")
+    out["header only"] = (
+        header_only,
+        "the roster has no persons: a header row and no row under it",
+        "名册中没有人员：只有表头，表头下没有任何一行",
+    )
     return out
 
 

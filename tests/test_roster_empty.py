@@ -185,3 +185,19 @@ def test_a_csv_row_is_told_of_its_columns_not_of_keys(kind, tmp_path):
             asked = runner.invoke(app, ["ask", str(roster), "--person", "a", "--lang", lang])
             assert asked.exit_code == 2 and "Traceback" not in asked.output
             assert asked.stderr.replace(str(roster), "r.csv").startswith(f"r.csv:2{sep}{said}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_header_only_roster_asked_for_a_person_says_it_has_none(lang, tmp_path):
+    """`ask roster.csv --person x` on a header-only roster said «没有编号为「x」的行；已有编号：
+    （无）»: now that the roster has no person at all; and a duplicate id is set apart with 「」
+    under zh (it was 'x' in the Chinese sentence)."""
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,cert1_level\n", encoding="utf-8")
+    result = runner.invoke(app, ["why", str(roster), "title.assistant", "-p", "x", "--lang", lang])
+    sep = "：" if lang == "zh" else ": "
+    assert result.exit_code == 2 and result.stderr == f"{roster}{sep}{NO_ROW[lang]}\n"
+    roster.write_text("id,cert1_level\nx,technician\nx,technician\n", encoding="utf-8")
+    result = runner.invoke(app, ["ask", str(roster), "--lang", lang])
+    said = "id：编号「x」重复（首次在第2行）" if lang == "zh" else "id: the id 'x' is used twice"
+    assert result.exit_code == 2 and f"{roster}:3{sep}{said}" in result.stderr, result.stderr

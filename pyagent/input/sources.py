@@ -305,7 +305,9 @@ def _roster_case(
     ids: list[str] = []
     problems: list[InputError] = []
     unread: _Parse | None = None  # the first row whose id cannot be read (with a person asked)
+    count = 0  # rows that are not blank
     for line, pid, parse in rows:
+        count += 1
         if person is not None:
             if pid is not None and len(ids) < 50:
                 ids.append(pid)
@@ -319,8 +321,9 @@ def _roster_case(
                 "id",
                 msg(
                     "the id {p!r} is used twice (first on line {n})",
-                    "编号{p!r}重复（首次在第{n}行）",
+                    "编号「{z}」重复（首次在第{n}行）",
                     p=pid,
+                    z=pid,
                     n=seen[pid],
                 ),
                 line,
@@ -386,6 +389,8 @@ def _roster_case(
                 err.line,
                 err.column,
             ) from None
+    if not count:  # no row at all: said so, whatever --person asked for
+        raise InputError(source, "", no_persons(kind))
     if person is not None and not persons:
         etc = msg(" ...", "等") if len(ids) >= 50 else ""
         raise InputError(
