@@ -7,6 +7,7 @@ are not allowed in this context»)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -151,3 +152,27 @@ def test_an_unreadable_file_quotes_the_systems_words_apart(tmp_path):
     assert cannot_read(OSError(errno.EACCES, "Permission denied")).zh == (
         "无法读取文件：没有读取权限（当前用户不可读取）"
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_that_cannot_be_written_is_said_in_the_language_of_the_report(lang, tmp_path):
+    """`pyagent report --lang zh -o missing/dir/r.html` said 'the directory … does not exist' in
+    English, and a file it cannot write the system's English inside the sentence."""
+    demo = str(Path(__file__).resolve().parent.parent / "queries" / "demo.yaml")
+    args = ["report", demo, "--person", "li_senior_worker", "--lang", lang, "-o"]
+    missing = tmp_path / "no" / "r.html"
+    result = runner.invoke(app, [*args, str(missing)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    said = result.stderr.strip()
+    if lang == "zh":
+        assert said == f"{missing}：目录{missing.parent}不存在", said
+    else:
+        assert said == f"{missing}: the directory {missing.parent} does not exist", said
+    result = runner.invoke(app, [*args, str(tmp_path)])  # a directory: cannot be written
+    said = result.stderr.strip()
+    assert result.exit_code == 2
+    if lang == "zh":
+        assert said.startswith(f"{tmp_path}：无法写出文件；系统原文：「"), said
+        assert not _ENGLISH_RUN.search(_SET_APART.sub("", said))
+    else:
+        assert said.startswith(f"{tmp_path}: cannot write the file: "), said

@@ -92,9 +92,19 @@ def report(
     with reported(lang.value):
         loaded = load(case, reading, as_of, max_bytes, person=person, parameter=parameter)
         html = case_report(loaded, person, lang.value)
+    zh = lang.value == "zh"  # said in the language of the report, as its errors are
     if not output.parent.is_dir():
-        fail(f"{output}: the directory {output.parent} does not exist")
+        fail(
+            f"{output}：目录{output.parent}不存在"
+            if zh
+            else f"{output}: the directory {output.parent} does not exist"
+        )
     try:
         output.write_text(html, encoding="utf-8")
     except OSError as err:
-        fail(f"{output}: cannot write the file: {err.strerror or err}")
+        plain = err.strerror or str(err)  # the system's words: quoted apart under zh
+        fail(
+            f"{output}：无法写出文件；系统原文：「{plain}」"
+            if zh
+            else f"{output}: cannot write the file: {plain}"
+        )
