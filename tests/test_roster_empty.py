@@ -158,6 +158,12 @@ BLANK_REQUIRED = {
         "assessment_2024_at_current_post：已填写，但assessment_2024中没有考核结果",
         "assessment_2024_at_current_post: given without a grade in assessment_2024",
     ),
+    "a quote never closed": (
+        'id,field\na,"engineering\nb,engineering\nc,engineering\n',
+        'field：此单元格中的引号（"）没有闭合：第3至4行都被读进了这个单元格，这些行上的人员也在其中',
+        'field: a quote (") opened in this cell is not closed: lines 3 to 4 were read into the '
+        "cell, and the rows on them with it",
+    ),
     "an honour's entry": (
         "id,honours\na,national_technical_expert;bogus\n",
         "honours（第2项）：「bogus」不是荣誉",

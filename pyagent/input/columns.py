@@ -241,6 +241,7 @@ def csv_person(
         )
     header = layout.header
     problems = _Problems(source, line)
+    row = _unclosed_quotes(row, header, line, problems)
     out: dict[str, object] = {}
     for i, key in layout.scalars:
         text = _cell(row, i)
@@ -343,6 +344,31 @@ def csv_person(
     else:
         problems.raise_any()
     return {k: out[k] for k in PERSON_KEYS if k in out}  # in SPEC section 2's order
+
+
+def _unclosed_quotes(row: list[str], header: Sequence[str], line: int, problems) -> list[str]:
+    """A cell whose quote is never closed takes the lines after it, rows and all, up to the
+    next quote: said as such (it was 'contains control characters', with the rows it took shown
+    as its text), and the cell left out of the row."""
+    out = list(row)
+    for i, cell in enumerate(row):
+        rest = cell.rstrip("\r\n").split("\n")[1:]
+        if not rest or not any(part.count(",") >= len(header) - 1 for part in rest):
+            continue  # a line break in a cell, no rows taken: the cell's own check says it
+        out[i] = ""
+        problems.add(
+            header[i] if i < len(header) else f"column {i + 1}",
+            msg(
+                'a quote (") opened in this cell is not closed: lines {a} to {b} were read into '
+                "the cell, and the rows on them with it; close the quote (or remove it) and run "
+                "again",
+                '此单元格中的引号（"）没有闭合：第{a}至{b}行都被读进了这个单元格，'
+                "这些行上的人员也在其中；请补上（或删去）引号后重新运行",
+                a=line + 1,
+                b=line + len(rest),
+            ),
+        )
+    return out
 
 
 def _honours(text: str) -> list[object]:
