@@ -157,3 +157,46 @@ def test_the_models_values_are_its_atoms_indexed_as_before() -> None:
     assert not model.holds(("fn", "person", True, person(99, "worst")))
     assert not model.holds("no_such_predicate")
     assert model.atoms_of("no_such_predicate", 1) == model.values_of("no_such_predicate", 1) == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ANY_SYMBOLS, min_size=2, max_size=6))
+def test_symbols_are_looked_up_by_a_key_equal_exactly_when_they_are(symbols: list[Symbol]) -> None:
+    """`symbol_key` (clingo's handle of a symbol) is equal for two symbols exactly when they are
+    equal, also for a symbol built again apart; `value_of`'s cache, keyed by it, gives each
+    symbol its own value."""
+    from pyagent.engine.values import symbol_key
+
+    for a in symbols:
+        again = symbol_of(convert(a))  # the same symbol, built anew
+        assert symbol_key(again) == symbol_key(a)
+        for b in symbols:
+            assert (symbol_key(a) == symbol_key(b)) == (a == b)
+        assert value_of(a) == convert(a)
+
+
+def test_models_read_through_the_shared_values_are_the_symbols_own() -> None:
+    """A model files each atom with the value `value_of` keeps for the process (most atoms of a
+    batch's solves were read by an earlier model): every value is its symbol's, read anew from
+    the symbol alone, in a second model of the same persons and in one of other persons;
+    ``in`` answers for symbols and for anything else."""
+    import pyagent.engine.solve as solve_module
+    import pyagent.engine.values as values_module
+
+    first = _roster_model(6, 11)
+    second = _roster_model(6, 11)  # every atom seen before
+    other = _roster_model(6, 12)
+    for model in (first, second, other):
+        for name, pairs in model._by_name.items():
+            for v, s in pairs:
+                assert v == convert(s)
+                assert name == s.name
+        assert all(a in model for a in model.atoms)
+    assert first.atoms == second.atoms
+    assert Function("no_such_predicate", [Number(1)]) not in first
+    assert "person" not in first and 3 not in first
+    # the atoms add_facts keeps and the values value_of keeps change nothing: cleared, the
+    # same model
+    solve_module._ATOMS.clear()
+    values_module._VALUES.clear()
+    assert _roster_model(6, 11).atoms == first.atoms

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 from pyagent.errors import TimeLimitError
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.kb import kb_dir
-from pyagent.engine.values import Value, convert, is_person, order_key, parse, value_of
+from pyagent.engine.values import Value, is_person, order_key, symbol_key, value_of
 
 WORLDS = (WORST, BEST)
 
@@ -64,18 +64,36 @@ class Model:
     it is asked for, and each list is sorted the first time it is asked for: most never are.
     """
 
-    __slots__ = ("_buckets", "_by_name", "_lists", "_read", "_sets", "_values", "atoms")
+    __slots__ = (
+        "_atoms",
+        "_buckets",
+        "_by_name",
+        "_keys",
+        "_lists",
+        "_read",
+        "_sets",
+        "_symbols",
+        "_values",
+    )
 
     def __init__(self, symbols: Iterable[Symbol]) -> None:
         symbols = tuple(symbols)
-        self.atoms: frozenset[Symbol] = frozenset(symbols)
-        by_name: dict[str, list[tuple[str, Symbol]]] = {}
+        self._symbols = symbols
+        self._atoms: frozenset[Symbol] | None = None  # `atoms`, made on first use
+        self._keys: frozenset | None = None  # `symbol_key` of each atom, made on first use
+        # each atom filed under its name with its value: `value_of` keeps the values of the
+        # symbols it read for the process, and the same atoms recur from solve to solve (the
+        # knowledge base's tables; p(I, W) with the same few values), so most are one look-up
+        # instead of being printed and parsed
+        by_name: dict[str, list[tuple[Value, Symbol]]] = {}
         for s in symbols:
-            printed = str(s)
-            name = printed.partition("(")[0]
-            if name[:1] == "-":  # a classically negated atom is filed under its name
-                name = name[1:]
-            by_name.setdefault(name, []).append((printed, s))
+            v = value_of(s)
+            name = v if type(v) is str else v[1]  # type: ignore[index]
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [(v, s)]
+            else:
+                found.append((v, s))
         self._by_name = by_name
         self._read: set[str] = set()
         # (name, arity, person value or None) -> [(value, symbol)], a tuple once sorted
@@ -85,24 +103,20 @@ class Model:
         self._buckets: dict[tuple, dict[tuple, list[Value]]] = {}  # see `matching`
 
     def _read_name(self, name: str) -> None:
-        """Parse every atom of a predicate name into its value and file it."""
+        """File every atom of a predicate name by arity and person."""
         self._read.add(name)
         # the entries of a name not read before are all lists (sorted into tuples on first use)
         lists = cast("dict[tuple[str, int, Value | None], list[tuple[Value, Symbol]]]", self._lists)
         values = set()  # of every arity: a value has its own
-        for printed, s in self._by_name.get(name, ()):
-            try:
-                v = parse(printed)
-            except ValueError:
-                v = convert(s)
+        for pair in self._by_name.get(name, ()):
+            v = pair[0]
             values.add(v)
             if type(v) is str:
-                lists.setdefault((name, 0, None), []).append((v, s))
+                lists.setdefault((name, 0, None), []).append(pair)
                 continue
             if TYPE_CHECKING:  # an atom that is not a constant is a function: a tuple
                 assert isinstance(v, tuple)
             arity = len(v) - 3 if v[0] == "fn" else 0
-            pair = (v, s)
             lists.setdefault((name, arity, None), []).append(pair)
             if arity and is_person(v[3]):
                 lists.setdefault((name, arity, v[3]), []).append(pair)
@@ -169,8 +183,20 @@ class Model:
             found = self._sets[name]
         return atom in found
 
+    @property
+    def atoms(self) -> frozenset[Symbol]:
+        """Every atom of the model."""
+        if self._atoms is None:
+            self._atoms = frozenset(self._symbols)
+        return self._atoms
+
     def __contains__(self, atom: Symbol) -> bool:
-        return atom in self.atoms
+        if self._keys is None:
+            self._keys = frozenset(map(symbol_key, self._symbols))
+        try:
+            return symbol_key(atom) in self._keys
+        except AttributeError:  # not a symbol: never an atom of the model
+            return False
 
 
 def _simple(a: Value) -> bool:
@@ -354,11 +380,19 @@ def _read_included(main: Path) -> tuple[tuple[Path, bytes, tuple[int, ...]], ...
     return tuple((p, d, sig) for p, (d, sig) in out.items())
 
 
+# The atoms `add_facts` made, by (predicate, person, world, `symbol_key` of each argument): a
+# batch adds the same few thousand person atoms to every control (p(I, W) with the same few
+# values), and ``Function`` is several foreign calls where a look-up is none.
+_ATOMS: dict[tuple, Symbol] = {}
+_ATOMS_CAP = 200_000
+
+
 def add_facts(
     ctl: clingo.Control, persons: Sequence[Sequence[Fact]], shared: Sequence[Symbol]
 ) -> None:
     """Add the shared facts and each person's facts, in its worlds, through the backend:
     symbols, never program text.  Person ``i`` is ``p(i, worst)`` and ``p(i, best)``."""
+    atoms = _ATOMS
     with ctl.backend() as backend:
 
         def fact(symbol: Symbol) -> None:
@@ -367,11 +401,16 @@ def add_facts(
         for s in shared:
             fact(s)
         for i, facts in enumerate(persons):
-            terms = {w: person_term(i, w) for w in WORLDS}
             for f in facts:
                 worlds = WORLDS if f.world == BOTH else (f.world,)
                 for w in worlds:
-                    fact(Function(f.predicate, [terms[w], *f.arguments]))
+                    key = (f.predicate, i, w, *map(symbol_key, f.arguments))
+                    atom = atoms.get(key)
+                    if atom is None:
+                        if len(atoms) >= _ATOMS_CAP:
+                            atoms.clear()
+                        atom = atoms[key] = Function(f.predicate, [person_term(i, w), *f.arguments])
+                    fact(atom)
 
 
 def solve(

@@ -32,6 +32,7 @@ constants < negated constants < strings < functions by sign, arity, name and arg
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -148,15 +149,25 @@ def convert(symbol: Symbol) -> Value:
     return SUP if t == SymbolType.Supremum else INF
 
 
-# Symbols read and values turned back, kept: the same few thousand recur across a case.
-_VALUES: dict[Symbol, Value] = {}
+# Symbols read and values turned back, kept: the same few thousand recur across a case, and
+# across the solves of a process (`pyagent.engine.solve.Model` reads every atom of a model here).
+# A symbol is looked up by `symbol_key`: clingo's own handle of it (``Symbol._rep``, a number:
+# clingo keeps one copy of each symbol for the life of the process, so two symbols are equal
+# exactly when their handles are) where the binding has one, else the symbol itself (whose
+# hash and ``==`` are each a foreign call).
+_VALUES: dict[object, Value] = {}
 _SYMBOLS: dict[Value, Symbol] = {}
 _CAP = 200_000
+
+symbol_key: Any = (
+    operator.attrgetter("_rep") if "_rep" in getattr(Symbol, "__slots__", ()) else (lambda s: s)
+)
 
 
 def value_of(symbol: Symbol) -> Value:
     """The value of a symbol."""
-    v = _VALUES.get(symbol)
+    key = symbol_key(symbol)
+    v = _VALUES.get(key)
     if v is None:
         try:
             v = parse(str(symbol))
@@ -164,7 +175,7 @@ def value_of(symbol: Symbol) -> Value:
             v = convert(symbol)
         if len(_VALUES) >= _CAP:
             _VALUES.clear()
-        _VALUES[symbol] = v
+        _VALUES[key] = v
     return v
 
 
