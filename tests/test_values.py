@@ -176,10 +176,10 @@ def test_symbols_are_looked_up_by_a_key_equal_exactly_when_they_are(symbols: lis
 
 
 def test_models_read_through_the_shared_values_are_the_symbols_own() -> None:
-    """A model files each atom with the value `value_of` keeps for the process (most atoms of a
-    batch's solves were read by an earlier model): every value is its symbol's, read anew from
-    the symbol alone, in a second model of the same persons and in one of other persons;
-    ``in`` answers for symbols and for anything else."""
+    """A model files each atom with the value `value_of` keeps for the process when an earlier
+    model read it (most atoms of a batch's solves), else with its text: every value is its
+    symbol's, read anew from the symbol alone, in a first model, a second one of the same
+    persons and one of other persons; ``in`` answers for symbols and for anything else."""
     import pyagent.engine.solve as solve_module
     import pyagent.engine.values as values_module
 
@@ -187,10 +187,13 @@ def test_models_read_through_the_shared_values_are_the_symbols_own() -> None:
     second = _roster_model(6, 11)  # every atom seen before
     other = _roster_model(6, 12)
     for model in (first, second, other):
-        for name, pairs in model._by_name.items():
-            for v, s in pairs:
-                assert v == convert(s)
-                assert name == s.name
+        by_name: dict[tuple[str, int], set] = {}
+        for a in model.atoms:
+            by_name.setdefault((a.name, len(a.arguments)), set()).add(convert(a))
+        assert {name for name, _ in by_name} == set(model._by_name)
+        for (name, arity), values in by_name.items():
+            assert set(model.values_of(name, arity)) == values
+            assert all(model.holds(v) for v in values)
         assert all(a in model for a in model.atoms)
     assert first.atoms == second.atoms
     assert Function("no_such_predicate", [Number(1)]) not in first

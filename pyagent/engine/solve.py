@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 from pyagent.errors import TimeLimitError
 from pyagent.engine.facts import BEST, BOTH, WORST, Fact
 from pyagent.kb import kb_dir
-from pyagent.engine.values import Value, is_person, order_key, symbol_key, value_of
+from pyagent.engine.values import (
+    Value,
+    is_person,
+    known_value,
+    order_key,
+    symbol_key,
+    value_of,
+)
 
 WORLDS = (WORST, BEST)
 
@@ -53,6 +60,12 @@ def is_person_term(symbol: Symbol) -> bool:
         and symbol.arguments[1].type == SymbolType.Function
         and symbol.arguments[1].name in WORLDS
     )
+
+
+# The name each atom not read yet is filed under, by `symbol_key` (printing a symbol to find
+# its name is a foreign call and a copy of its text), for the names no explanation reads.
+_NAMES: dict[object, str] = {}
+_NAMES_CAP = 200_000
 
 
 class Model:
@@ -81,19 +94,34 @@ class Model:
         self._symbols = symbols
         self._atoms: frozenset[Symbol] | None = None  # `atoms`, made on first use
         self._keys: frozenset | None = None  # `symbol_key` of each atom, made on first use
-        # each atom filed under its name with its value: `value_of` keeps the values of the
-        # symbols it read for the process, and the same atoms recur from solve to solve (the
-        # knowledge base's tables; p(I, W) with the same few values), so most are one look-up
-        # instead of being printed and parsed
-        by_name: dict[str, list[tuple[Value, Symbol]]] = {}
+        # each atom filed under its name: with its value when `value_of` read the symbol
+        # before (it keeps them for the process, and most atoms recur from solve to solve:
+        # the knowledge base's tables, p(I, W) with the same few values), else with its text,
+        # parsed the first time its name is asked for (`_read_name`: a batch's explanations ask
+        # for about half of them)
+        by_name: dict[str, list[tuple[Value | None, Symbol, str | None]]] = {}
+        names = _NAMES
         for s in symbols:
-            v = value_of(s)
-            name = v if type(v) is str else v[1]  # type: ignore[index]
+            key = symbol_key(s)
+            v = known_value(key)
+            printed = None
+            if v is not None:
+                name = v if type(v) is str else v[1]  # type: ignore[index]
+            else:
+                name = names.get(key)
+                if name is None:
+                    printed = str(s)
+                    name = printed.partition("(")[0]
+                    if name[:1] == "-":  # a classically negated atom is filed under its name
+                        name = name[1:]
+                    if len(names) >= _NAMES_CAP:
+                        names.clear()
+                    names[key] = name
             found = by_name.get(name)
             if found is None:
-                by_name[name] = [(v, s)]
+                by_name[name] = [(v, s, printed)]
             else:
-                found.append((v, s))
+                found.append((v, s, printed))
         self._by_name = by_name
         self._read: set[str] = set()
         # (name, arity, person value or None) -> [(value, symbol)], a tuple once sorted
@@ -108,8 +136,10 @@ class Model:
         # the entries of a name not read before are all lists (sorted into tuples on first use)
         lists = cast("dict[tuple[str, int, Value | None], list[tuple[Value, Symbol]]]", self._lists)
         values = set()  # of every arity: a value has its own
-        for pair in self._by_name.get(name, ()):
-            v = pair[0]
+        for v, s, printed in self._by_name.get(name, ()):
+            if v is None:
+                v = value_of(s, printed)
+            pair = (v, s)
             values.add(v)
             if type(v) is str:
                 lists.setdefault((name, 0, None), []).append(pair)

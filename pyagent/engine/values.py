@@ -150,7 +150,7 @@ def convert(symbol: Symbol) -> Value:
 
 
 # Symbols read and values turned back, kept: the same few thousand recur across a case, and
-# across the solves of a process (`pyagent.engine.solve.Model` reads every atom of a model here).
+# across the solves of a process (`pyagent.engine.solve.Model` looks every atom of a model up).
 # A symbol is looked up by `symbol_key`: clingo's own handle of it (``Symbol._rep``, a number:
 # clingo keeps one copy of each symbol for the life of the process, so two symbols are equal
 # exactly when their handles are) where the binding has one, else the symbol itself (whose
@@ -164,13 +164,16 @@ symbol_key: Any = (
 )
 
 
-def value_of(symbol: Symbol) -> Value:
-    """The value of a symbol."""
+known_value: Any = _VALUES.get  # a symbol's value by its `symbol_key`, if read before (or None)
+
+
+def value_of(symbol: Symbol, printed: str | None = None) -> Value:
+    """The value of a symbol (``printed``: its text, when the caller has it already)."""
     key = symbol_key(symbol)
     v = _VALUES.get(key)
     if v is None:
         try:
-            v = parse(str(symbol))
+            v = parse(str(symbol) if printed is None else printed)
         except ValueError:
             v = convert(symbol)
         if len(_VALUES) >= _CAP:
