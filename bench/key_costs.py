@@ -133,15 +133,19 @@ def main() -> None:
     total, n = 0.0, 0
     for s, found in enumerate(spaces):
         keys = list(found)[: args.per_plan or None]
+        before = dict(spent)
         t = time.process_time()
         answers = phases.key_answers(ctx, s, keys)
         cpu = time.process_time() - t
+        trees = spent["explanation trees"] - before.get("explanation trees", 0.0)
+        clingo = spent["clingo (all of solve)"] - before.get("clingo (all of solve)", 0.0)
         total, n = total + cpu, n + len(keys)
         answered.append(list(zip(keys, answers)))
         for a in answers:
             digest.update(repr(a).encode("utf-8"))
         print(
             f"plan {s}: {len(keys):,} keys, {cpu:.2f} CPU s, {1000 * cpu / len(keys):.2f} ms a key"
+            f" (trees {1000 * trees / len(keys):.2f}, clingo {1000 * clingo / len(keys):.2f})"
         )
     print(f"all: {n:,} keys, {total:.2f} CPU s, {1000 * total / n:.2f} ms a key")
     order = ["clingo (all of solve)", "  making the control", "  adding the facts"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -114,6 +115,7 @@ class Model:
                     name = printed.partition("(")[0]
                     if name[:1] == "-":  # a classically negated atom is filed under its name
                         name = name[1:]
+                    name = sys.intern(name)  # kept once, however many atoms bear it
                     if len(names) >= _NAMES_CAP:
                         names.clear()
                     names[key] = name
