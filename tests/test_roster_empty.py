@@ -207,3 +207,16 @@ def test_a_header_only_roster_asked_for_a_person_says_it_has_none(lang, tmp_path
     result = runner.invoke(app, ["ask", str(roster), "--lang", lang])
     said = "id：编号「x」重复（首次在第2行）" if lang == "zh" else "id: the id 'x' is used twice"
     assert result.exit_code == 2 and f"{roster}:3{sep}{said}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_names_the_compared_reading_whole(lang, tmp_path):
+    """At 80 columns batch's zh summary cut the compared reading's code to
+    「改变的答案（basically_qualifie…」; its header now wraps as Chinese and English are read."""
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,cert1_level\na,technician\n", encoding="utf-8")
+    args = ["batch", str(roster), "-o", str(tmp_path / "o.jsonl"), "-j", "1", "--lang", lang]
+    args += ["--compare-reading", "basically_qualified=passes"]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "basically_qualified=passes" in result.stderr and "…" not in result.stderr

@@ -345,7 +345,9 @@ def _summary_table(err, summary, flips: Path | None, lang: str = "en") -> None:
     status (and of flips under a compared reading), then persons in = out + errors."""
     from rich.table import Table
 
-    from pyagent.cli.wrap import Tabled
+    from rich.text import Text
+
+    from pyagent.cli.wrap import Tabled, Wrapped
     from pyagent.explain.words import STATUS_TEXT
 
     zh = lang == "zh"
@@ -356,7 +358,8 @@ def _summary_table(err, summary, flips: Path | None, lang: str = "en") -> None:
         table.add_column(words[s], justify="right")
     if summary.flips is not None:
         shown = listed(f"{k}={v}" for k, v in summary.compare.items()).text(lang)
-        table.add_column(f"改变的答案（{shown}）" if zh else f"flips under {shown}")
+        said = f"改变的答案（{shown}）" if zh else f"flips under {shown}"
+        table.add_column(Wrapped(Text(said), lang))  # a reading's code never cut to 「…」
     for q, c in summary.counts.items():
         row = [q, f"{c['yes']:,}", f"{c['no']:,}", f"{c['unknown']:,}"]
         if summary.flips is not None:
