@@ -220,3 +220,20 @@ def test_the_summary_names_the_compared_reading_whole(lang, tmp_path):
     result = runner.invoke(app, args, env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "basically_qualified=passes" in result.stderr and "…" not in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_row_whose_id_cannot_be_read_is_named_when_none_has_the_id(lang, tmp_path):
+    """`ask r.jsonl --person j3` with rows 2 and 3 unreadable said row 2 'may be the one', as if
+    it were the only candidate (j3 was on line 3): now the other unreadable rows' lines too."""
+    roster = tmp_path / "r.jsonl"
+    roster.write_text('{"id": "j1"}\n{"id": "j2" "f": 1}\n{"id": "j3",}\n', encoding="utf-8")
+    result = runner.invoke(app, ["ask", str(roster), "--person", "j3", "--lang", lang])
+    assert result.exit_code == 2, result.output
+    said = (
+        "（其他行都没有编号「j3」，而此行及另外1行（第3行）的编号都无法读出，其中可能有该行）"
+        if lang == "zh"
+        else "(no other row has the id 'j3', and the ids of this row and of 1 other row (line 3) "
+        "cannot be read: one of them may be it)"
+    )
+    assert result.stderr.startswith(f"{roster}:2") and result.stderr.strip().endswith(said)

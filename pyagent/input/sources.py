@@ -292,6 +292,31 @@ def _file_rows(path: Path, max_bytes: int, source: str | None = None) -> _Rows:
     return _text_rows(text.lstrip("\ufeff"), kind, source)
 
 
+def _may_be_unread(person: str, lines: list[int]) -> Msg:
+    """Why the first unreadable row's error is told when no row has the id asked for: it, or
+    another row whose id cannot be read either (said with their lines), may be the one."""
+    if len(lines) <= 1:
+        return msg(
+            " (no other row has the id {p!r}, and this row's id cannot be read: it may be the one)",
+            "（其他行都没有编号「{z}」，而此行的编号无法读出，可能就是该行）",
+            p=person,
+            z=person,
+        )
+    others = lines[1:]
+    shown = listed(str(n) for n in others[:5]) + (msg(" ...", "等") if others[5:] else "")
+    return msg(
+        " (no other row has the id {p!r}, and the ids of this row and of {n} other {r} (line{s} "
+        "{lines}) cannot be read: one of them may be it)",
+        "（其他行都没有编号「{z}」，而此行及另外{n}行（第{lines}行）的编号都无法读出，其中可能有该行）",
+        p=person,
+        z=person,
+        n=len(others),
+        r="row" if len(others) == 1 else "rows",
+        s="" if len(others) == 1 else "s",
+        lines=shown,
+    )
+
+
 def _roster_case(
     rows: _Rows,
     source: str,
@@ -305,14 +330,16 @@ def _roster_case(
     ids: list[str] = []
     problems: list[InputError] = []
     unread: _Parse | None = None  # the first row whose id cannot be read (with a person asked)
+    unread_lines: list[int] = []  # the lines of every such row
     count = 0  # rows that are not blank
     for line, pid, parse in rows:
         count += 1
         if person is not None:
             if pid is not None and len(ids) < 50:
                 ids.append(pid)
-            if pid is None and unread is None:
-                unread = parse
+            if pid is None:
+                unread_lines.append(line)
+                unread = unread or parse
             if pid != person:
                 continue
         if pid is not None and pid in seen:
@@ -379,13 +406,7 @@ def _roster_case(
                 err.source,
                 err.place,
                 Msg(str(err.message), in_lang(err.message, "zh"))
-                + msg(
-                    " (no other row has the id {p!r}, and this row's id cannot be read: it may "
-                    "be the one)",
-                    "（其他行都没有编号「{z}」，而此行的编号无法读出，可能就是该行）",
-                    p=person,
-                    z=person,
-                ),
+                + _may_be_unread(person, unread_lines),
                 err.line,
                 err.column,
             ) from None
