@@ -1,6 +1,7 @@
 """A list in a message is joined as every list of its language is (`pyagent.errors.listed`):
 、 in Chinese, a comma in English.  The questions an unknown question id is told of and the
-clauses an unknown clause id is told of were joined with ", " under ``--lang zh`` too."""
+clauses an unknown clause id is told of were joined with ", " under ``--lang zh`` too, and so
+were the readings an unknown reading is told of."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ runner = CliRunner()
 ASKED = {
     "question": (["why", CASE, "title.nope"], "title.participate", "title.assistant"),
     "clause": (["clauses", "P9"], "P2.S1", "P2.S2"),
+    # a reading no reading is near: every reading listed
+    "reading": (["ask", CASE, "--reading", "zzz=open"], "field_list", "field_scope"),
 }
 
 

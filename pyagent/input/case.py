@@ -149,7 +149,7 @@ def _reading(ctx: _Ctx, name: object, value: object, place: str) -> tuple[str, s
         hint = (
             msg("did you mean {g!r}?", "是否应为 {g!r}？", g=guess)
             if guess
-            else msg("the readings are: {r}", "可用的读法：{r}", r=", ".join(known))
+            else msg("the readings are: {r}", "可用的读法：{r}", r=listed(known))
         )
         ctx.fail(
             place,
