@@ -72,7 +72,8 @@ def _reason(err: OSError) -> str:
         return msg("the file grew past the size this system allows", "文件超过本系统允许的大小")
     if err.errno == errno.EDQUOT:
         return msg("the disk quota is exceeded", "超出磁盘配额")
-    return err.strerror or str(err)
+    plain = err.strerror or str(err)  # the system's own words: quoted apart under zh
+    return msg("{r}", "系统原文：「{r}」", r=plain)
 
 
 def _shown(path: object) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from pyagent.errors import InputError, msg
+from pyagent.errors import InputError, Msg, msg
 from pyagent.input.case import DuplicateKey, json_constant, json_object
 from pyagent.input.parser_words import PARSERS_WORDS, csv_detail, invalid, json_detail
 from pyagent.input.columns import (  # noqa: F401 - importable from here as before
@@ -74,10 +74,12 @@ def roster_format(path: Path, given: str | None = None, option: str = "--format"
         str(path),
         "",
         msg(
-            "cannot tell the format from the extension {s!r}; name it .jsonl, .csv or .xlsx, or give "
+            "cannot tell the format from the extension {s}; name it .jsonl, .csv or .xlsx, or give "
             "{o} jsonl|csv|xlsx",
-            "无法从扩展名{s!r}判断格式；请用.jsonl、.csv或.xlsx作文件名，或给出{o} jsonl|csv|xlsx",
-            s=suffix or "(none)",
+            "无法从{s}判断格式；请用.jsonl、.csv或.xlsx作文件名，或给出{o} jsonl|csv|xlsx",
+            s=Msg(repr(suffix), f"扩展名「{suffix}」")
+            if suffix
+            else Msg("'(none)'", "没有扩展名的文件名"),
             o=option,
         ),
     )
