@@ -207,9 +207,92 @@ def test_values_of_the_knowledge_base_tried_for_a_person_are_not_each_a_failure(
     """A person with no honours: the ways to the green channel are tried with each kind of
     medal or prize of the knowledge base's tables.  Those are not the person's values, so a
     failed condition is not shown once per kind (it was, after the split by binding: three
-    medals and three prizes, each 'the class of the contest of …' failing); once per way."""
+    medals and three prizes, each 'the class of the contest of …' failing); nor once per way
+    (the first medal, as if ma held it: below)."""
     tree = rendered("title.full_senior_recognition", lang)
-    assert sum(said in line for line in tree.splitlines()) == 2, tree
+    assert sum(said in line for line in tree.splitlines()) == 0, tree
+
+
+@pytest.mark.parametrize(
+    "lang, way, kinds",
+    [
+        ("en", "way 3 of 6", "way 4 of 6"),
+        ("zh", "途径3（共6条）", "途径4（共6条）"),
+    ],
+)
+def test_a_value_tried_for_an_honour_not_held_is_not_said_as_the_persons(lang, way, kinds):
+    """A person with no honours: each way to the green channel fails on 'ma holds an honour of
+    the kind asked', and the medal a table gave the rule to try is not the person's: it read
+    'the class of the contest of ma's 国家级技能大赛铜牌 counts' (and 'ma holds the honour
+    国家级技能大赛铜牌' under it, 'an evaluator counts ma's prize 国家级技能大赛一等奖 as a
+    medal'), the table's first medal or prize, as if ma held it."""
+    tree = rendered("title.full_senior_recognition", lang)
+    held = "ma holds an honour of the kind asked" if lang == "en" else "「ma」获得所需荣誉"
+    for head in (way, kinds):
+        block = _block(tree, head)
+        assert [line.lstrip("│├└─ ") for line in block] == [f"✗ {held} ← honours"], tree
+    for code in ("national_contest_", "worldskills_bronze", "china_skills_award"):
+        assert code not in tree, tree  # no medal, prize or honour of a table named
+    # the short reason is as it was
+    solved = solve_case(_case())
+    e = explain_solved(solved, "ma", "title.full_senior_recognition", lang=lang, mode=WHY_NOT)
+    assert e.reason == (
+        "no: ma does not hold any honour (P4.S2)"
+        if lang == "en"
+        else "否：「ma」未获得任何荣誉（P4.S2）"
+    )
+
+
+HONOURS = """\
+as_of: 2026-07-01
+readings: {national_contest_class: i_only}
+persons:
+  - id: bai
+    certificates:
+      - {level: 技师, kind: 职业技能等级, obtained: 2020-03-01, occupation: 焊工}
+    technical_work:
+      - {from: 2012-09-01}
+    field: 工程
+    current_post: {since: 2015-09-01, occupation: 焊工}
+    annual_assessments:
+      - {year: 2025, grade: 合格}
+    honours:
+      - {code: national_contest_bronze, class: ii}
+    titles: []
+    cumulative_work_years: 14
+"""
+
+EXCELLENCE = HONOURS.replace(
+    "national_contest_class: i_only", "worldskills_excellence: excluded"
+).replace("national_contest_bronze, class: ii", "worldskills_excellence")
+
+
+@pytest.mark.parametrize(
+    "lang, text, said",
+    [
+        (
+            "en",
+            HONOURS,
+            "✗ the contest of bai's 国家级技能大赛铜牌 (national_contest_bronze) is of class 一类 (i)",
+        ),
+        ("zh", HONOURS, "「bai」所获国家级技能大赛铜牌（national_contest_bronze）"),
+        (
+            "en",
+            EXCELLENCE,
+            "✗ 世界技能大赛优胜奖 (worldskills_excellence) is a WorldSkills gold, silver or bronze medal",
+        ),
+        (
+            "zh",
+            EXCELLENCE,
+            "✗ 世界技能大赛优胜奖（worldskills_excellence）是世界技能大赛金、银、铜牌",
+        ),
+    ],
+)
+def test_an_honour_held_still_shows_its_own_failing_conditions(lang, text, said) -> None:
+    """A person who holds an honour: the conditions on it are the person's and are said (a
+    class II contest under national_contest_class=i_only; a WorldSkills excellence)."""
+    tree = rendered("title.full_senior_recognition", lang, text)
+    assert said in tree, tree
 
 
 SAME_LEVEL = TWO_LEVELS.replace(

@@ -173,6 +173,13 @@ class FailedRules:
         held_atoms: list[tuple[Literal, list[Binding]]] = []
         split = False
         mine: set[str] = set()  # the variables an atom of the person's that holds binds
+        # the variables an atom of the person's that fails leaves open (the honour of
+        # ``honour(P, H)``, for a person with none), and those a table then binds from them (each
+        # kind of medal of ``national_contest_medal(H)``): values tried, not the person's, so a
+        # condition on them is not said (it read 'the class of the contest of ma's 国家级技能大赛
+        # 铜牌 counts' of a person with no honours, the table's first medal)
+        left_open: set[str] = set()
+        tried: set[str] = set()
         bound_node: dict[str, Node] = {}
         clause = None
         readings: list[tuple[str, str]] = []
@@ -230,9 +237,20 @@ class FailedRules:
                         tuple(readings),
                     )
             if solutions:
+                before = bindings[0]
                 bindings = _dedupe(solutions)
                 if kind == ATOM and _of_person(literal, bindings[0]):
                     mine |= literal.vars
+                    tried -= literal.vars
+                elif (
+                    literal.vars & tried
+                    or kind == ATOM
+                    and literal.vars & left_open
+                    and self.program.is_table(*literal.signature)
+                ):
+                    tried |= {v for v in literal.vars if v not in before and v not in mine}
+                if literal.vars & tried:
+                    continue  # a fact of a value tried (国家级技能大赛铜牌 is a medal): not said
                 if not ctx.lean:
                     c = self._held_condition(literal, bindings[0], bound_node, index, ctx, depth)
                     if c is not None:
@@ -245,11 +263,20 @@ class FailedRules:
             if kind == ATOM and self.program.is_table(*literal.signature):
                 if any(_partial(literal.term, cb).count(None) for cb in bindings):
                     return None  # no entry of the table fits: the rule concludes something else
+            if literal.vars & tried:
+                continue  # a condition on a value tried, not the person's: not said
             groups = _groups(literal, bindings, mine) if kind == ATOM else [bindings]
             split = split or len(groups) > 1
             for group in groups:
                 failed = self._failed_condition(rule, literal, kind, group, index, ctx, depth)
                 conditions.append(failed if ctx.lean else replaced(failed, at=_at(rule, literal)))
+            if (
+                kind == ATOM
+                and failed.node is not None
+                and failed.node.status == NO
+                and _of_person(literal, bindings[0])
+            ):
+                left_open |= {v for v in literal.vars if v not in bindings[0]}
         for cb in bindings:
             try:
                 clause = name_of(cast(tuple, evaluate(citation, cb))[3])  # clause(C)
