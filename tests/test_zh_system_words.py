@@ -55,3 +55,21 @@ def test_an_output_without_an_extension_is_said_in_the_language_asked(tmp_path, 
         assert "无法从没有扩展名的文件名判断格式" in said and "(none)" not in said, said
     else:
         assert "(none)" in said, said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bad_input_format_names_its_option_and_sets_the_value_apart(tmp_path, lang):
+    """``batch --input-format xls`` was told as «--format：'xls'不是可用的格式» (the output's
+    option, and the value in ASCII quotes inside the Chinese)."""
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    args = ["batch", str(roster), "-o", str(tmp_path / "o.csv"), "--input-format", "xls"]
+    result = runner.invoke(app, [*args, "--lang", lang])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    said = result.stderr.strip()
+    if lang == "zh":
+        assert said.startswith("--input-format：「xls」不是可用的格式"), said
+    else:
+        assert said.startswith("--input-format: 'xls' is not a format"), said
+    result = runner.invoke(app, ["batch", str(roster), "-o", "o.csv", "--format", "xls"])
+    assert result.stderr.startswith("--format: 'xls' is not a format"), result.stderr

@@ -251,7 +251,7 @@ def run_batch(
     started = time.perf_counter()
     roster, out = Path(roster), Path(out)
     source = source or str(roster)
-    in_format = roster_format(roster, config.input_format)
+    in_format = roster_format(roster, config.input_format, "--input-format")
     out_format = roster_format(out, config.output_format)
     if not roster.is_file():
         raise InputError(

@@ -62,8 +62,9 @@ def roster_format(path: Path, given: str | None = None, option: str = "--format"
                 "",
                 msg(
                     "{g!r} is not a format; expected jsonl, csv or xlsx",
-                    "{g!r}不是可用的格式；应为jsonl、csv或xlsx",
+                    "「{v}」不是可用的格式；应为jsonl、csv或xlsx",
                     g=given,
+                    v=given,
                 ),
             )
         return given

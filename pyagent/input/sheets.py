@@ -172,8 +172,9 @@ def table_format(path: str | Path, given: str | None = None, option: str = "--fo
                 "",
                 msg(
                     "{g!r} is not a format; expected csv, xlsx or jsonl",
-                    "{g!r}不是可用的格式；应为csv、xlsx或jsonl",
+                    "「{v}」不是可用的格式；应为csv、xlsx或jsonl",
                     g=given,
+                    v=given,
                 ),
             )
         return given
