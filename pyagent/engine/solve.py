@@ -17,6 +17,7 @@ import atexit
 import functools
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -269,6 +270,9 @@ FATAL_MESSAGES = frozenset(
 MAX_WAIT = 1e9
 
 
+_BUILDING = threading.Lock()  # `control` adding the shared parse of the knowledge base
+
+
 def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     """A control with the knowledge base loaded and a logger that keeps fatal messages.
 
@@ -288,7 +292,10 @@ def control(directory: Path | None = None) -> tuple[clingo.Control, list[str]]:
     if statements is not None:
         from clingo import ast
 
-        with ast.ProgramBuilder(ctl) as builder:
+        # one thread at a time: the statements are shared, and clingo reads them without the
+        # GIL (a roster job and a page building controls at once read them as invalid, «invalid
+        # ast: term expected», or crashed the server)
+        with _BUILDING, ast.ProgramBuilder(ctl) as builder:
             for statement in statements:
                 builder.add(statement)
         return ctl, messages
